@@ -1,0 +1,146 @@
+package org.sparkrnn.aggregate;
+
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.ParameterLayout;
+
+/**
+ * Sums from any number of batches: the loss sum, the gradient sum (one flat array in {@link ParameterLayout} order),
+ * the count of labelled units the loss is over and the number of sequences. Sums on executors, means on the driver:
+ * dividing happens once, after the last {@link #merge}, which is what makes the result independent of how the
+ * sequences were partitioned.
+ *
+ * <p>A new accumulator is empty and tiny (no gradient array) so that it is cheap as a {@code treeAggregate} zero
+ * value; the array is allocated on first use. Merge algebra: {@code a.merge(empty) == a}, {@code empty.merge(a)}
+ * equals a (copied, never aliased), merging is order-independent up to floating-point rounding, and merging sums of
+ * different layouts throws. A wire type; not thread-safe.
+ */
+public final class GradientAccumulator {
+
+    private long layoutFingerprint;
+    private double[] gradient;      // [P], null while empty
+    private double lossSum;
+    private long count;
+    private long sequences;
+
+    public GradientAccumulator() {
+    }
+
+    /** Restores a serialized accumulator; {@code gradient == null} means empty. */
+    public static GradientAccumulator of(long layoutFingerprint, double[] gradient, double lossSum, long count,
+                                         long sequences) {
+        GradientAccumulator acc = new GradientAccumulator();
+        if (gradient == null && (lossSum != 0 || count != 0 || sequences != 0)) {
+            throw new IllegalArgumentException("an accumulator without a gradient must have no sums");
+        }
+        acc.layoutFingerprint = gradient == null ? 0 : layoutFingerprint;
+        acc.gradient = gradient;
+        acc.lossSum = lossSum;
+        acc.count = count;
+        acc.sequences = sequences;
+        return acc;
+    }
+
+    /**
+     * The gradient sum to add into for a model of this layout, allocated (zeros) on first use. Throws when the
+     * accumulator already holds sums of another layout.
+     */
+    public double[] gradientFor(ParameterLayout layout) {
+        if (gradient == null) {
+            gradient = new double[layout.size()];
+            layoutFingerprint = layout.fingerprint();
+        } else {
+            checkSameLayout(layout.fingerprint(), layout.size());
+        }
+        return gradient;
+    }
+
+    /** Adds one batch's loss sum, labelled-unit count and sequence count; its gradient goes via {@link #gradientFor}. */
+    public void addSums(double batchLossSum, long batchCount, long batchSequences) {
+        if (gradient == null) {
+            throw new IllegalStateException("add a batch's gradient (gradientFor) before its sums");
+        }
+        lossSum += batchLossSum;
+        count += batchCount;
+        sequences += batchSequences;
+    }
+
+    /** Adds {@code other} into this one and returns this; {@code other} is never modified or aliased. */
+    public GradientAccumulator merge(GradientAccumulator other) {
+        if (other.gradient == null) {
+            return this;
+        }
+        if (gradient == null) {
+            gradient = other.gradient.clone();
+            layoutFingerprint = other.layoutFingerprint;
+        } else {
+            checkSameLayout(other.layoutFingerprint, other.gradient.length);
+            double[] theirs = other.gradient;
+            for (int j = 0; j < gradient.length; j++) {
+                gradient[j] += theirs[j];
+            }
+        }
+        lossSum += other.lossSum;
+        count += other.count;
+        sequences += other.sequences;
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return gradient == null;
+    }
+
+    public long layoutFingerprint() {
+        return layoutFingerprint;
+    }
+
+    /** The gradient sum (null while empty); the live array, not a copy. */
+    public double[] gradient() {
+        return gradient;
+    }
+
+    public double lossSum() {
+        return lossSum;
+    }
+
+    /** Labelled units the sums are over (see {@link Loss#countPerLabelledStep}). */
+    public long count() {
+        return count;
+    }
+
+    public long sequences() {
+        return sequences;
+    }
+
+    /** The objective: the loss sum scaled as the loss defines (the mean for mse and cross-entropy). */
+    public double objective(Loss loss) {
+        return lossSum * loss.objectiveScale(count);
+    }
+
+    /** A new array: the gradient of {@link #objective}. */
+    public double[] objectiveGradient(Loss loss) {
+        if (gradient == null) {
+            throw new IllegalStateException("no batch was accumulated");
+        }
+        double scale = loss.objectiveScale(count);
+        double[] out = new double[gradient.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = gradient[j] * scale;
+        }
+        return out;
+    }
+
+    private void checkSameLayout(long otherFingerprint, int otherSize) {
+        if (otherFingerprint != layoutFingerprint || otherSize != gradient.length) {
+            throw new IllegalArgumentException("cannot merge gradient sums of different models: "
+                    + gradient.length + " parameters (layout " + Long.toHexString(layoutFingerprint) + ") vs "
+                    + otherSize + " (layout " + Long.toHexString(otherFingerprint) + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return isEmpty() ? "GradientAccumulator[empty]"
+                : "GradientAccumulator[P=" + gradient.length + ", loss sum=" + lossSum + ", count=" + count
+                  + ", sequences=" + sequences + "]";
+    }
+}

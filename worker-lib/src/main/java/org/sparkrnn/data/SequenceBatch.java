@@ -1,0 +1,356 @@
+package org.sparkrnn.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * B labelled sequences of possibly different lengths, stored flat (no object per number). Sequence b has
+ * {@code length(b)} steps of I features each; its steps are rows {@code stepOffset(b) .. stepOffset(b)+length(b)-1}
+ * of the N × I feature matrix (N = total steps). Labels are one row per sequence ({@link LabelShape#PER_SEQUENCE})
+ * or one row per step ({@link LabelShape#PER_STEP}, with a mask for unlabelled steps); a row is V values or one class.
+ * Immutable once built; a wire type.
+ */
+public final class SequenceBatch {
+
+    /** The class id stored for an unlabelled step. */
+    public static final int UNLABELLED = -1;
+
+    private final int inputSize;
+    private final int[] lengths;          // [B]
+    private final int[] stepOffsets;      // [B + 1], prefix sums of lengths
+    private final double[] features;      // [N × I]
+    private final LabelShape labelShape;
+    private final LabelKind labelKind;
+    private final int labelWidth;         // V for VALUES, 1 for CLASSES
+    private final double[] values;        // [rows × V] for VALUES, else null
+    private final int[] classes;          // [rows] for CLASSES, else null
+    private final boolean[] labelled;     // [N] for PER_STEP, else null
+
+    /** Takes ownership of the arrays; prefer {@link #builder}. Checks every invariant. */
+    public SequenceBatch(int inputSize, int[] lengths, double[] features, LabelShape labelShape, LabelKind labelKind,
+                         int labelWidth, double[] values, int[] classes, boolean[] labelled) {
+        this.inputSize = inputSize;
+        this.lengths = Objects.requireNonNull(lengths, "lengths");
+        this.features = Objects.requireNonNull(features, "features");
+        this.labelShape = Objects.requireNonNull(labelShape, "labelShape");
+        this.labelKind = Objects.requireNonNull(labelKind, "labelKind");
+        this.labelWidth = labelWidth;
+        this.values = values;
+        this.classes = classes;
+        this.labelled = labelled;
+        if (inputSize < 1) {
+            throw new IllegalArgumentException("input size must be at least 1, got " + inputSize);
+        }
+        stepOffsets = new int[lengths.length + 1];
+        for (int b = 0; b < lengths.length; b++) {
+            if (lengths[b] < 1) {
+                throw new IllegalArgumentException("sequence " + b + " is empty: a sequence needs at least one step");
+            }
+            stepOffsets[b + 1] = Math.addExact(stepOffsets[b], lengths[b]);
+        }
+        int n = stepOffsets[lengths.length];
+        if (features.length != (long) n * inputSize) {
+            throw new IllegalArgumentException("features hold " + features.length + " values, expected " + n
+                    + " steps × " + inputSize + " features");
+        }
+        int rows = labelShape == LabelShape.PER_SEQUENCE ? lengths.length : n;
+        if (labelKind == LabelKind.VALUES) {
+            if (labelWidth < 1 || values == null || classes != null || values.length != (long) rows * labelWidth) {
+                throw new IllegalArgumentException("value labels need " + rows + " rows × " + labelWidth
+                        + " values and no classes");
+            }
+        } else {
+            if (labelWidth != 1 || classes == null || values != null || classes.length != rows) {
+                throw new IllegalArgumentException("class labels need " + rows + " class ids, label width 1 and no values");
+            }
+        }
+        if (labelShape == LabelShape.PER_STEP) {
+            if (labelled == null || labelled.length != n) {
+                throw new IllegalArgumentException("per-step labels need a mask of " + n + " steps");
+            }
+        } else if (labelled != null) {
+            throw new IllegalArgumentException("per-sequence labels take no step mask");
+        }
+    }
+
+    public static Builder builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth) {
+        return new Builder(inputSize, shape, kind, labelWidth);
+    }
+
+    /** B. */
+    public int size() {
+        return lengths.length;
+    }
+
+    /** I. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** N, the number of steps over all sequences. */
+    public int totalSteps() {
+        return stepOffsets[lengths.length];
+    }
+
+    public int length(int b) {
+        return lengths[b];
+    }
+
+    public int maxLength() {
+        int max = 0;
+        for (int length : lengths) {
+            max = Math.max(max, length);
+        }
+        return max;
+    }
+
+    /** Row of sequence b's first step in the feature matrix (and in per-step labels). */
+    public int stepOffset(int b) {
+        return stepOffsets[b];
+    }
+
+    public double feature(int b, int t, int i) {
+        return features[(stepOffsets[b] + t) * inputSize + i];
+    }
+
+    /** The N × I feature matrix, row-major; read only. */
+    public double[] features() {
+        return features;
+    }
+
+    public LabelShape labelShape() {
+        return labelShape;
+    }
+
+    public LabelKind labelKind() {
+        return labelKind;
+    }
+
+    /** V for value labels, 1 for classes. */
+    public int labelWidth() {
+        return labelWidth;
+    }
+
+    /** Label row for sequence b (per-sequence) or for global step row (per-step); read only. */
+    public double[] values() {
+        return values;
+    }
+
+    public int[] classes() {
+        return classes;
+    }
+
+    /** Per-step mask (null for per-sequence labels); read only. */
+    public boolean[] labelledMask() {
+        return labelled;
+    }
+
+    /** Whether step t of sequence b carries a label the loss compares with. */
+    public boolean isLabelled(int b, int t) {
+        if (labelShape == LabelShape.PER_SEQUENCE) {
+            return t == lengths[b] - 1;
+        }
+        return labelled[stepOffsets[b] + t];
+    }
+
+    /** Label row index of step t of sequence b; only meaningful where {@link #isLabelled}. */
+    public int labelRow(int b, int t) {
+        return labelShape == LabelShape.PER_SEQUENCE ? b : stepOffsets[b] + t;
+    }
+
+    /** A new batch of the chosen sequences, in the given order (indices may repeat). */
+    public SequenceBatch select(int... which) {
+        Builder builder = builder(inputSize, labelShape, labelKind, labelWidth);
+        for (int b : which) {
+            builder.addFrom(this, b);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SequenceBatch other
+                && inputSize == other.inputSize && labelWidth == other.labelWidth
+                && labelShape == other.labelShape && labelKind == other.labelKind
+                && Arrays.equals(lengths, other.lengths) && Arrays.equals(features, other.features)
+                && Arrays.equals(values, other.values) && Arrays.equals(classes, other.classes)
+                && Arrays.equals(labelled, other.labelled);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(lengths) + Arrays.hashCode(features);
+    }
+
+    @Override
+    public String toString() {
+        return "SequenceBatch[B=" + size() + ", N=" + totalSteps() + ", I=" + inputSize + ", " + labelShape + " "
+                + labelKind + (labelKind == LabelKind.VALUES ? " V=" + labelWidth : "") + "]";
+    }
+
+    /** Collects sequences; checks each one as it comes, naming the sequence and step at fault. */
+    public static final class Builder {
+        private final int inputSize;
+        private final LabelShape shape;
+        private final LabelKind kind;
+        private final int labelWidth;
+        private final GrowableInts lengths = new GrowableInts();
+        private final GrowableDoubles features = new GrowableDoubles();
+        private final GrowableDoubles values = new GrowableDoubles();
+        private final GrowableInts classes = new GrowableInts();
+        private final GrowableInts labelled = new GrowableInts();
+
+        private Builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth) {
+            if (inputSize < 1) {
+                throw new IllegalArgumentException("input size must be at least 1, got " + inputSize);
+            }
+            if (kind == LabelKind.CLASSES && labelWidth != 1) {
+                throw new IllegalArgumentException("class labels have width 1, got " + labelWidth);
+            }
+            if (labelWidth < 1) {
+                throw new IllegalArgumentException("label width must be at least 1, got " + labelWidth);
+            }
+            this.inputSize = inputSize;
+            this.shape = shape;
+            this.kind = kind;
+            this.labelWidth = labelWidth;
+        }
+
+        /** Many-to-one regression: {@code steps[t][i]}, one target row of V values. */
+        public Builder add(double[][] steps, double[] target) {
+            expect(LabelShape.PER_SEQUENCE, LabelKind.VALUES);
+            addSteps(steps);
+            addValueRow(target, "target");
+            return this;
+        }
+
+        /** Many-to-one classification. */
+        public Builder add(double[][] steps, int classId) {
+            expect(LabelShape.PER_SEQUENCE, LabelKind.CLASSES);
+            addSteps(steps);
+            classes.add(classId);
+            return this;
+        }
+
+        /** Many-to-many regression: one target row per step, {@code null} for an unlabelled step. */
+        public Builder addPerStep(double[][] steps, double[][] targets) {
+            expect(LabelShape.PER_STEP, LabelKind.VALUES);
+            if (targets.length != steps.length) {
+                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + targets.length + " labels");
+            }
+            addSteps(steps);
+            for (double[] target : targets) {
+                labelled.add(target == null ? 0 : 1);
+                if (target == null) {
+                    for (int v = 0; v < labelWidth; v++) {
+                        values.add(0.0);
+                    }
+                } else {
+                    addValueRow(target, "step label");
+                }
+            }
+            return this;
+        }
+
+        /** Many-to-many classification: one class per step, {@link #UNLABELLED} for an unlabelled step. */
+        public Builder addPerStep(double[][] steps, int[] stepClasses) {
+            expect(LabelShape.PER_STEP, LabelKind.CLASSES);
+            if (stepClasses.length != steps.length) {
+                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + stepClasses.length + " labels");
+            }
+            addSteps(steps);
+            for (int c : stepClasses) {
+                labelled.add(c == UNLABELLED ? 0 : 1);
+                classes.add(c);
+            }
+            return this;
+        }
+
+        /** Copies sequence b of another batch of the same shape. */
+        public Builder addFrom(SequenceBatch source, int b) {
+            if (source.inputSize != inputSize || source.labelShape != shape || source.labelKind != kind
+                    || source.labelWidth != labelWidth) {
+                throw new IllegalArgumentException("cannot mix " + source + " into a builder of I=" + inputSize
+                        + " " + shape + " " + kind + " width " + labelWidth);
+            }
+            int from = source.stepOffsets[b];
+            int length = source.lengths[b];
+            lengths.add(length);
+            features.addAll(source.features, from * inputSize, length * inputSize);
+            int firstRow = shape == LabelShape.PER_SEQUENCE ? b : from;
+            int rows = shape == LabelShape.PER_SEQUENCE ? 1 : length;
+            if (kind == LabelKind.VALUES) {
+                values.addAll(source.values, firstRow * labelWidth, rows * labelWidth);
+            } else {
+                classes.addAll(source.classes, firstRow, rows);
+            }
+            if (shape == LabelShape.PER_STEP) {
+                for (int t = 0; t < length; t++) {
+                    labelled.add(source.labelled[from + t] ? 1 : 0);
+                }
+            }
+            return this;
+        }
+
+        public int size() {
+            return lengths.size();
+        }
+
+        public SequenceBatch build() {
+            boolean[] mask = null;
+            if (shape == LabelShape.PER_STEP) {
+                mask = new boolean[labelled.size()];
+                for (int j = 0; j < mask.length; j++) {
+                    mask[j] = labelled.get(j) != 0;
+                }
+            }
+            return new SequenceBatch(inputSize, lengths.toArray(), features.toArray(), shape, kind, labelWidth,
+                    kind == LabelKind.VALUES ? values.toArray() : null,
+                    kind == LabelKind.CLASSES ? classes.toArray() : null, mask);
+        }
+
+        private void expect(LabelShape wantShape, LabelKind wantKind) {
+            if (shape != wantShape || kind != wantKind) {
+                throw new IllegalArgumentException("this builder collects " + shape + " " + kind + " labels, not "
+                        + wantShape + " " + wantKind);
+            }
+        }
+
+        private void addSteps(double[][] steps) {
+            if (steps.length == 0) {
+                throw new IllegalArgumentException(where() + " is empty: a sequence needs at least one step");
+            }
+            for (int t = 0; t < steps.length; t++) {
+                double[] step = steps[t];
+                if (step.length != inputSize) {
+                    throw new IllegalArgumentException(where() + " step " + t + " has " + step.length
+                            + " features, expected " + inputSize);
+                }
+                for (int i = 0; i < step.length; i++) {
+                    if (!Double.isFinite(step[i])) {
+                        throw new IllegalArgumentException(where() + " step " + t + " feature " + i + " is " + step[i]
+                                + ", expected a finite number");
+                    }
+                }
+                features.addAll(step, 0, step.length);
+            }
+            lengths.add(steps.length);
+        }
+
+        private void addValueRow(double[] row, String what) {
+            if (row.length != labelWidth) {
+                throw new IllegalArgumentException(where() + " " + what + " has " + row.length + " values, expected " + labelWidth);
+            }
+            for (double v : row) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException(where() + " " + what + " is " + v + ", expected a finite number");
+                }
+            }
+            values.addAll(row, 0, row.length);
+        }
+
+        private String where() {
+            return "sequence " + lengths.size();
+        }
+    }
+}

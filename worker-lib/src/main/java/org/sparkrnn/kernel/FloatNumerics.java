@@ -1,0 +1,255 @@
+package org.sparkrnn.kernel;
+
+import dev.ludovic.netlib.blas.BLAS;
+import org.sparkrnn.model.Activation;
+
+import java.util.Arrays;
+
+/**
+ * {@link Numerics} over {@code float[]}, line-for-line parallel to {@link DoubleNumerics}. Values are stored in
+ * float; transcendental functions are evaluated in double and rounded once; loss sums are accumulated in double.
+ */
+final class FloatNumerics extends Numerics<float[]> {
+
+    static final FloatNumerics INSTANCE = new FloatNumerics();
+
+    private final BLAS blas = BLAS.getInstance();
+
+    private FloatNumerics() {
+    }
+
+    @Override
+    Precision precision() {
+        return Precision.FLOAT32;
+    }
+
+    @Override
+    float[] allocate(int length) {
+        return new float[length];
+    }
+
+    @Override
+    int length(float[] array) {
+        return array.length;
+    }
+
+    @Override
+    void fillZero(float[] array, int offset, int length) {
+        Arrays.fill(array, offset, offset + length, 0f);
+    }
+
+    @Override
+    void copy(float[] src, int srcOffset, float[] dst, int dstOffset, int length) {
+        System.arraycopy(src, srcOffset, dst, dstOffset, length);
+    }
+
+    @Override
+    void loadDoubles(double[] src, int srcOffset, float[] dst, int dstOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            dst[dstOffset + j] = (float) src[srcOffset + j];
+        }
+    }
+
+    @Override
+    void storeDoubles(float[] src, int srcOffset, double[] dst, int dstOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            dst[dstOffset + j] = src[srcOffset + j];
+        }
+    }
+
+    @Override
+    float[] viewParameters(double[] params, float[] scratch) {
+        loadDoubles(params, 0, scratch, 0, params.length);
+        return scratch;
+    }
+
+    @Override
+    float[] beginGradient(double[] target, float[] scratch) {
+        Arrays.fill(scratch, 0, target.length, 0f);
+        return scratch;
+    }
+
+    @Override
+    void finishGradient(float[] gradient, double[] target) {
+        for (int j = 0; j < target.length; j++) {
+            target[j] += gradient[j];
+        }
+    }
+
+    @Override
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, float[] a, int aOffset, int lda,
+              float[] b, int bOffset, int ldb, double beta, float[] c, int cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        // See DoubleNumerics.gemm for the row-major to column-major swap.
+        blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, (float) alpha, b, bOffset, ldb, a, aOffset, lda,
+                (float) beta, c, cOffset, ldc);
+    }
+
+    @Override
+    void addRowVector(float[] matrix, int offset, int rows, int cols, float[] vector, int vOffset) {
+        for (int r = 0; r < rows; r++) {
+            int row = offset + r * cols;
+            for (int j = 0; j < cols; j++) {
+                matrix[row + j] += vector[vOffset + j];
+            }
+        }
+    }
+
+    @Override
+    void addColumnSums(float[] matrix, int offset, int rows, int cols, float[] target, int tOffset) {
+        for (int r = 0; r < rows; r++) {
+            int row = offset + r * cols;
+            for (int j = 0; j < cols; j++) {
+                target[tOffset + j] += matrix[row + j];
+            }
+        }
+    }
+
+    @Override
+    void lstmForward(int rows, int h, float[] gates, int gOffset, float[] cPrev, int cpOffset,
+                     float[] c, int cOffset, float[] tanhC, int tcOffset, float[] hOut, int hOffset) {
+        for (int r = 0; r < rows; r++) {
+            int gi = gOffset + r * 4 * h;
+            int gf = gi + h;
+            int gg = gf + h;
+            int go = gg + h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                float i = (float) sigmoid(gates[gi + j]);
+                float f = (float) sigmoid(gates[gf + j]);
+                float g = (float) Math.tanh(gates[gg + j]);
+                float o = (float) sigmoid(gates[go + j]);
+                gates[gi + j] = i;
+                gates[gf + j] = f;
+                gates[gg + j] = g;
+                gates[go + j] = o;
+                float state = f * cPrev[cpOffset + s + j] + i * g;
+                float tanhState = (float) Math.tanh(state);
+                c[cOffset + s + j] = state;
+                tanhC[tcOffset + s + j] = tanhState;
+                hOut[hOffset + s + j] = o * tanhState;
+            }
+        }
+    }
+
+    @Override
+    void lstmBackward(int rows, int h, float[] gates, int gOffset, float[] tanhC, int tcOffset,
+                      float[] cPrev, int cpOffset, float[] dhExt, int dhOffset, float[] dhNext, float[] dcNext) {
+        for (int r = 0; r < rows; r++) {
+            int gi = gOffset + r * 4 * h;
+            int gf = gi + h;
+            int gg = gf + h;
+            int go = gg + h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                float i = gates[gi + j];
+                float f = gates[gf + j];
+                float g = gates[gg + j];
+                float o = gates[go + j];
+                float tanhState = tanhC[tcOffset + s + j];
+                float dh = dhExt[dhOffset + s + j] + dhNext[s + j];
+                float dState = dh * o * (1f - tanhState * tanhState) + dcNext[s + j];
+                gates[gi + j] = dState * g * i * (1f - i);
+                gates[gf + j] = dState * cPrev[cpOffset + s + j] * f * (1f - f);
+                gates[gg + j] = dState * i * (1f - g * g);
+                gates[go + j] = dh * tanhState * o * (1f - o);
+                dcNext[s + j] = dState * f;
+            }
+        }
+    }
+
+    @Override
+    void rnnForward(Activation activation, int rows, int h, float[] z, int zOffset, float[] hOut, int hOffset) {
+        int n = rows * h;
+        if (activation == Activation.TANH) {
+            for (int j = 0; j < n; j++) {
+                hOut[hOffset + j] = (float) Math.tanh(z[zOffset + j]);
+            }
+        } else {
+            System.arraycopy(z, zOffset, hOut, hOffset, n);
+        }
+    }
+
+    @Override
+    void rnnBackward(Activation activation, int rows, int h, float[] hOut, int hOffset, float[] dhExt,
+                     int dhOffset, float[] dhNext, float[] dz, int dzOffset) {
+        int n = rows * h;
+        for (int j = 0; j < n; j++) {
+            float dh = dhExt[dhOffset + j] + dhNext[j];
+            if (activation == Activation.TANH) {
+                float y = hOut[hOffset + j];
+                dh *= 1f - y * y;
+            }
+            dz[dzOffset + j] = dh;
+        }
+    }
+
+    @Override
+    double squaredErrorInPlace(int rows, int v, float[] y, double[] targets, int[] targetRows, int from,
+                               double gradScale) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int t = targetRows[from + r] * v;
+            for (int j = 0; j < v; j++) {
+                double diff = y[r * v + j] - targets[t + j];
+                sum += diff * diff;
+                y[r * v + j] = (float) (gradScale * diff);
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    double softmaxCrossEntropyInPlace(int rows, int v, float[] z, int[] classes, int[] targetRows, int from) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int row = r * v;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, z[row + j]);
+            }
+            double total = 0;
+            for (int j = 0; j < v; j++) {
+                total += Math.exp(z[row + j] - max);
+            }
+            double logSumExp = max + Math.log(total);
+            int y = classes[targetRows[from + r]];
+            sum += logSumExp - z[row + y];
+            for (int j = 0; j < v; j++) {
+                z[row + j] = (float) Math.exp(z[row + j] - logSumExp);
+            }
+            z[row + y] -= 1f;
+        }
+        return sum;
+    }
+
+    @Override
+    void softmaxInPlace(int rows, int v, float[] z) {
+        for (int r = 0; r < rows; r++) {
+            int row = r * v;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, z[row + j]);
+            }
+            double total = 0;
+            for (int j = 0; j < v; j++) {
+                total += Math.exp(z[row + j] - max);
+            }
+            for (int j = 0; j < v; j++) {
+                z[row + j] = (float) (Math.exp(z[row + j] - max) / total);
+            }
+        }
+    }
+
+    @Override
+    boolean allFinite(float[] array, int offset, int length) {
+        for (int j = offset; j < offset + length; j++) {
+            if (!Float.isFinite(array[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,8 @@
+package org.sparkrnn.model;
+
+/** Nonlinearity of a simple RNN layer. LSTM layers always use sigmoid gates and tanh as in PyTorch. */
+public enum Activation {
+    TANH,
+    /** The linear RNN of the chain-rule example: {@code h_t = W x_t + U h_{t-1} + b}. */
+    IDENTITY
+}

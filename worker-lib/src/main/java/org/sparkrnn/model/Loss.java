@@ -1,0 +1,56 @@
+package org.sparkrnn.model;
+
+/**
+ * The training objective. A contract: kernels return the loss <em>sum</em> and the {@linkplain #count count} of
+ * units it is over, and the objective is {@code sum * objectiveScale(count)}, formed once after all sums are merged.
+ */
+public enum Loss {
+    /** {@code torch.nn.MSELoss()}: mean over all labelled output elements of (ŷ − y)². Count: labelled steps × V. */
+    MSE("mse", false),
+    /** {@code torch.nn.CrossEntropyLoss()}: mean over labelled steps of −log softmax(z)[y]. Count: labelled steps. */
+    CROSS_ENTROPY("cross-entropy", true),
+    /** Gomez's E = Σ ½(ŷ − y)², not divided by anything. Count: labelled steps × V (reported, not used to scale). */
+    SUM_HALF_SQUARED("sum-half-squared", false);
+
+    private final String cliName;
+    private final boolean classification;
+
+    Loss(String cliName, boolean classification) {
+        this.cliName = cliName;
+        this.classification = classification;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** True when labels are integer class ids and the head is a softmax over V = K classes. */
+    public boolean isClassification() {
+        return classification;
+    }
+
+    /** How many units one labelled step contributes to the count, for a head of {@code outputs} values. */
+    public int countPerLabelledStep(int outputs) {
+        return classification ? 1 : outputs;
+    }
+
+    /** The factor turning a merged loss or gradient sum over {@code count} units into the objective. */
+    public double objectiveScale(long count) {
+        if (this == SUM_HALF_SQUARED) {
+            return 1.0;
+        }
+        if (count <= 0) {
+            throw new IllegalArgumentException("cannot form the mean " + cliName + " over " + count + " labelled units");
+        }
+        return 1.0 / count;
+    }
+
+    public static Loss fromCliName(String name) {
+        for (Loss loss : values()) {
+            if (loss.cliName.equals(name)) {
+                return loss;
+            }
+        }
+        throw new IllegalArgumentException("unknown loss '" + name + "', expected one of mse, cross-entropy, sum-half-squared");
+    }
+}

@@ -1,0 +1,49 @@
+package org.sparkrnn.wire;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.NetworkSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link NetworkSpec} (a record, which Kryo 4 cannot serialize by itself); enums travel by name. */
+final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
+
+    NetworkSpecSerializer() {
+        setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, NetworkSpec spec) {
+        out.writeVarInt(spec.inputSize(), true);
+        out.writeVarInt(spec.layerCount(), true);
+        for (LayerSpec layer : spec.layers()) {
+            out.writeString(layer.cell().name());
+            out.writeVarInt(layer.hiddenSize(), true);
+            out.writeString(layer.activation().name());
+        }
+        out.writeVarInt(spec.outputSize(), true);
+        out.writeString(spec.loss().name());
+    }
+
+    @Override
+    public NetworkSpec read(Kryo kryo, Input in, Class<NetworkSpec> type) {
+        int inputSize = in.readVarInt(true);
+        int count = in.readVarInt(true);
+        List<LayerSpec> layers = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            CellType cell = CellType.valueOf(in.readString());
+            int hidden = in.readVarInt(true);
+            layers.add(new LayerSpec(cell, hidden, Activation.valueOf(in.readString())));
+        }
+        int outputSize = in.readVarInt(true);
+        return new NetworkSpec(inputSize, layers, outputSize, Loss.valueOf(in.readString()));
+    }
+}

@@ -1,0 +1,36 @@
+package org.sparkrnn.wire;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.NetworkSpec;
+
+import java.util.List;
+
+/**
+ * The one place where everything that crosses the network is registered with Kryo, each with an explicit
+ * serializer. Spark names the driver's registrator in {@code spark.kryo.registrator}; it calls
+ * {@link #registerAll}. Tests run with {@code registrationRequired=true}, so a type missing here fails loudly.
+ */
+public final class WireTypes {
+
+    private WireTypes() {
+    }
+
+    /** The project's own wire types, in registration order. */
+    public static final List<Class<?>> TYPES = List.of(
+            NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class);
+
+    public static void registerAll(Kryo kryo) {
+        kryo.register(NetworkSpec.class, new NetworkSpecSerializer());
+        kryo.register(ModelWeights.class, new ModelWeightsSerializer());
+        kryo.register(SequenceBatch.class, new SequenceBatchSerializer());
+        kryo.register(GradientAccumulator.class, new GradientAccumulatorSerializer());
+        // primitive arrays that travel bare (broadcast parameters, cached feature blocks)
+        kryo.register(double[].class);
+        kryo.register(float[].class);
+        kryo.register(int[].class);
+        kryo.register(boolean[].class);
+    }
+}
