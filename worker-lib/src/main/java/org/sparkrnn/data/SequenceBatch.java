@@ -219,15 +219,18 @@ public final class SequenceBatch {
         /** Many-to-one regression: {@code steps[t][i]}, one target row of V values. */
         public Builder add(double[][] steps, double[] target) {
             expect(LabelShape.PER_SEQUENCE, LabelKind.VALUES);
-            addSteps(steps);
-            addValueRow(target, "target");
+            checkSteps(steps);
+            checkValueRow(target, "target");
+            appendSteps(steps);
+            values.addAll(target, 0, target.length);
             return this;
         }
 
         /** Many-to-one classification. */
         public Builder add(double[][] steps, int classId) {
             expect(LabelShape.PER_SEQUENCE, LabelKind.CLASSES);
-            addSteps(steps);
+            checkSteps(steps);
+            appendSteps(steps);
             classes.add(classId);
             return this;
         }
@@ -235,10 +238,14 @@ public final class SequenceBatch {
         /** Many-to-many regression: one target row per step, {@code null} for an unlabelled step. */
         public Builder addPerStep(double[][] steps, double[][] targets) {
             expect(LabelShape.PER_STEP, LabelKind.VALUES);
-            if (targets.length != steps.length) {
-                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + targets.length + " labels");
+            checkSteps(steps);
+            checkLabelCount(steps, targets.length);
+            for (int t = 0; t < targets.length; t++) {
+                if (targets[t] != null) {
+                    checkValueRow(targets[t], "step " + t + " label");
+                }
             }
-            addSteps(steps);
+            appendSteps(steps);
             for (double[] target : targets) {
                 labelled.add(target == null ? 0 : 1);
                 if (target == null) {
@@ -246,7 +253,7 @@ public final class SequenceBatch {
                         values.add(0.0);
                     }
                 } else {
-                    addValueRow(target, "step label");
+                    values.addAll(target, 0, target.length);
                 }
             }
             return this;
@@ -255,10 +262,9 @@ public final class SequenceBatch {
         /** Many-to-many classification: one class per step, {@link #UNLABELLED} for an unlabelled step. */
         public Builder addPerStep(double[][] steps, int[] stepClasses) {
             expect(LabelShape.PER_STEP, LabelKind.CLASSES);
-            if (stepClasses.length != steps.length) {
-                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + stepClasses.length + " labels");
-            }
-            addSteps(steps);
+            checkSteps(steps);
+            checkLabelCount(steps, stepClasses.length);
+            appendSteps(steps);
             for (int c : stepClasses) {
                 labelled.add(c == UNLABELLED ? 0 : 1);
                 classes.add(c);
@@ -316,7 +322,8 @@ public final class SequenceBatch {
             }
         }
 
-        private void addSteps(double[][] steps) {
+        /** Checks one sequence completely before anything is appended, so a refused sequence leaves no trace. */
+        private void checkSteps(double[][] steps) {
             if (steps.length == 0) {
                 throw new IllegalArgumentException(where() + " is empty: a sequence needs at least one step");
             }
@@ -332,21 +339,32 @@ public final class SequenceBatch {
                                 + ", expected a finite number");
                     }
                 }
-                features.addAll(step, 0, step.length);
             }
-            lengths.add(steps.length);
         }
 
-        private void addValueRow(double[] row, String what) {
+        private void checkLabelCount(double[][] steps, int labels) {
+            if (labels != steps.length) {
+                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + labels + " labels");
+            }
+        }
+
+        private void checkValueRow(double[] row, String what) {
             if (row.length != labelWidth) {
-                throw new IllegalArgumentException(where() + " " + what + " has " + row.length + " values, expected " + labelWidth);
+                throw new IllegalArgumentException(where() + " " + what + " has " + row.length + " values, expected "
+                        + labelWidth);
             }
             for (double v : row) {
                 if (!Double.isFinite(v)) {
                     throw new IllegalArgumentException(where() + " " + what + " is " + v + ", expected a finite number");
                 }
             }
-            values.addAll(row, 0, row.length);
+        }
+
+        private void appendSteps(double[][] steps) {
+            for (double[] step : steps) {
+                features.addAll(step, 0, step.length);
+            }
+            lengths.add(steps.length);
         }
 
         private String where() {

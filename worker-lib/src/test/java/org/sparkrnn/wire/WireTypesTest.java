@@ -1,0 +1,97 @@
+package org.sparkrnn.wire;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.junit.jupiter.api.Test;
+import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.InitOptions;
+import org.sparkrnn.model.Initializer;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.testing.RandomBatches;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Kryo round trips of every wire type with registration required, as Spark will be configured. */
+class WireTypesTest {
+
+    private static final NetworkSpec SPEC = new NetworkSpec(3,
+            List.of(LayerSpec.lstm(4), LayerSpec.rnn(2, Activation.IDENTITY)), 3, Loss.CROSS_ENTROPY);
+
+    static Kryo strictKryo() {
+        Kryo kryo = new Kryo();
+        kryo.setRegistrationRequired(true);
+        WireTypes.registerAll(kryo);
+        return kryo;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T roundTrip(Kryo kryo, T value) {
+        Output out = new Output(256, -1);
+        kryo.writeClassAndObject(out, value);
+        return (T) kryo.readClassAndObject(new Input(out.toBytes()));
+    }
+
+    @Test
+    void everyWireTypeSurvivesARoundTripExactly() {
+        Kryo kryo = strictKryo();
+        assertEquals(SPEC, roundTrip(kryo, SPEC));
+
+        double[] params = Initializer.initialize(new ParameterLayout(SPEC), InitOptions.defaults());
+        ModelWeights weights = roundTrip(kryo, new ModelWeights(SPEC, params));
+        assertEquals(SPEC, weights.spec());
+        assertArrayEquals(params, weights.params());
+
+        for (LabelShape shape : LabelShape.values()) {
+            SequenceBatch classes = RandomBatches.of(SPEC, new int[] {3, 1, 4}, shape, 0.5, 1);
+            assertEquals(classes, roundTrip(kryo, classes));
+            NetworkSpec regression = new NetworkSpec(3, List.of(LayerSpec.lstm(2)), 2, Loss.MSE);
+            SequenceBatch values = RandomBatches.of(regression, new int[] {2, 5}, shape, 0.5, 2);
+            assertEquals(values, roundTrip(kryo, values));
+        }
+
+        GradientAccumulator empty = roundTrip(kryo, new GradientAccumulator());
+        assertTrue(empty.isEmpty());
+        GradientAccumulator acc = new GradientAccumulator();
+        NetworkKernel.create(SPEC, Precision.FLOAT64)
+                .accumulate(params, RandomBatches.of(SPEC, new int[] {3, 2}, LabelShape.PER_STEP, 0.2, 3), acc);
+        GradientAccumulator back = roundTrip(kryo, acc);
+        assertArrayEquals(acc.gradient(), back.gradient());
+        assertEquals(acc.lossSum(), back.lossSum(), 0);
+        assertEquals(acc.count(), back.count());
+        assertEquals(acc.sequences(), back.sequences());
+        assertEquals(acc.layoutFingerprint(), back.layoutFingerprint());
+        back.merge(acc); // still mergeable: same layout after the trip
+
+        assertArrayEquals(new double[] {1, 2}, roundTrip(kryo, new double[] {1, 2}));
+    }
+
+    @Test
+    void anEmptyAccumulatorIsTinyOnTheWire() {
+        Output out = new Output(256, -1);
+        strictKryo().writeClassAndObject(out, new GradientAccumulator());
+        assertTrue(out.total() < 32, "empty accumulator takes " + out.total() + " bytes");
+    }
+
+    @Test
+    void anUnregisteredTypeFails() {
+        assertThrows(IllegalArgumentException.class, () -> roundTrip(strictKryo(), new java.util.ArrayList<>()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> roundTrip(strictKryo(), List.of(SPEC)));
+        assertTrue(e.getMessage().contains("Class is not registered"), e.getMessage());
+    }
+}
