@@ -109,14 +109,14 @@ final class DoubleNumerics extends Numerics<double[]> {
             for (int j = 0; j < h; j++) {
                 double i = sigmoid(gates[gi + j]);
                 double f = sigmoid(gates[gf + j]);
-                double g = Math.tanh(gates[gg + j]);
+                double g = tanh(gates[gg + j]);
                 double o = sigmoid(gates[go + j]);
                 gates[gi + j] = i;
                 gates[gf + j] = f;
                 gates[gg + j] = g;
                 gates[go + j] = o;
                 double state = f * cPrev[cpOffset + s + j] + i * g;
-                double tanhState = Math.tanh(state);
+                double tanhState = tanh(state);
                 c[cOffset + s + j] = state;
                 tanhC[tcOffset + s + j] = tanhState;
                 hOut[hOffset + s + j] = o * tanhState;
@@ -155,7 +155,7 @@ final class DoubleNumerics extends Numerics<double[]> {
         int n = rows * h;
         if (activation == Activation.TANH) {
             for (int j = 0; j < n; j++) {
-                hOut[hOffset + j] = Math.tanh(z[zOffset + j]);
+                hOut[hOffset + j] = tanh(z[zOffset + j]);
             }
         } else {
             System.arraycopy(z, zOffset, hOut, hOffset, n);

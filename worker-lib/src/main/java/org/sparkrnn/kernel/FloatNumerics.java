@@ -119,14 +119,14 @@ final class FloatNumerics extends Numerics<float[]> {
             for (int j = 0; j < h; j++) {
                 float i = (float) sigmoid(gates[gi + j]);
                 float f = (float) sigmoid(gates[gf + j]);
-                float g = (float) Math.tanh(gates[gg + j]);
+                float g = (float) tanh(gates[gg + j]);
                 float o = (float) sigmoid(gates[go + j]);
                 gates[gi + j] = i;
                 gates[gf + j] = f;
                 gates[gg + j] = g;
                 gates[go + j] = o;
                 float state = f * cPrev[cpOffset + s + j] + i * g;
-                float tanhState = (float) Math.tanh(state);
+                float tanhState = (float) tanh(state);
                 c[cOffset + s + j] = state;
                 tanhC[tcOffset + s + j] = tanhState;
                 hOut[hOffset + s + j] = o * tanhState;
@@ -165,7 +165,7 @@ final class FloatNumerics extends Numerics<float[]> {
         int n = rows * h;
         if (activation == Activation.TANH) {
             for (int j = 0; j < n; j++) {
-                hOut[hOffset + j] = (float) Math.tanh(z[zOffset + j]);
+                hOut[hOffset + j] = (float) tanh(z[zOffset + j]);
             }
         } else {
             System.arraycopy(z, zOffset, hOut, hOffset, n);

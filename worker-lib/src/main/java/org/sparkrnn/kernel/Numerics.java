@@ -103,4 +103,13 @@ abstract class Numerics<A> {
     static double sigmoid(double x) {
         return 1.0 / (1.0 + Math.exp(-x));
     }
+
+    /**
+     * tanh through the intrinsic {@code Math.exp}: JDK 17's {@code Math.tanh} is the pure-Java fdlibm port and was
+     * a third of the kernel's time. Absolute error ~1e-16 (relative error grows only for |x| &lt; 1e-8, where the
+     * value itself is below 1e-8); exact ±1 saturation, NaN stays NaN.
+     */
+    static double tanh(double x) {
+        return 1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0);
+    }
 }
