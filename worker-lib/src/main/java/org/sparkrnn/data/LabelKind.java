@@ -5,5 +5,7 @@ public enum LabelKind {
     /** V real values (regression). */
     VALUES,
     /** One integer class id in [0, K) (classification). */
-    CLASSES
+    CLASSES,
+    /** No labels: sequences to predict for. */
+    NONE
 }

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * B labelled sequences of possibly different lengths, stored flat (no object per number). Sequence b has
  * {@code length(b)} steps of I features each; its steps are rows {@code stepOffset(b) .. stepOffset(b)+length(b)-1}
- * of the N × I feature matrix (N = total steps). Labels are one row per sequence ({@link LabelShape#PER_SEQUENCE})
+ * of the N × I feature matrix (N = total steps). Steps are either dense feature rows or, for symbol sequences such as
+ * text, one token id in [0, I) per step standing for a one-hot row ({@link #isOneHot()}: N ints instead of N × I
+ * doubles). Labels are one row per sequence ({@link LabelShape#PER_SEQUENCE})
  * or one row per step ({@link LabelShape#PER_STEP}, with a mask for unlabelled steps); a row is V values or one class.
  * Immutable once built; a wire type.
  */
@@ -18,7 +20,8 @@ public final class SequenceBatch {
     private final int inputSize;
     private final int[] lengths;          // [B]
     private final int[] stepOffsets;      // [B + 1], prefix sums of lengths
-    private final double[] features;      // [N × I]
+    private final double[] features;      // [N × I], or null for one-hot steps
+    private final int[] tokens;           // [N] one-hot index per step, or null for dense steps
     private final LabelShape labelShape;
     private final LabelKind labelKind;
     private final int labelWidth;         // V for VALUES, 1 for CLASSES
@@ -26,12 +29,23 @@ public final class SequenceBatch {
     private final int[] classes;          // [rows] for CLASSES, else null
     private final boolean[] labelled;     // [N] for PER_STEP, else null
 
-    /** Takes ownership of the arrays; prefer {@link #builder}. Checks every invariant. */
+    /** Dense steps; takes ownership of the arrays; prefer {@link #builder}. Checks every invariant. */
     public SequenceBatch(int inputSize, int[] lengths, double[] features, LabelShape labelShape, LabelKind labelKind,
                          int labelWidth, double[] values, int[] classes, boolean[] labelled) {
+        this(inputSize, lengths, Objects.requireNonNull(features, "features"), null, labelShape, labelKind, labelWidth,
+                values, classes, labelled);
+    }
+
+    /**
+     * Dense ({@code features}) or one-hot ({@code tokens}) steps, exactly one of them non-null; takes ownership of
+     * the arrays. Checks every invariant.
+     */
+    public SequenceBatch(int inputSize, int[] lengths, double[] features, int[] tokens, LabelShape labelShape,
+                         LabelKind labelKind, int labelWidth, double[] values, int[] classes, boolean[] labelled) {
         this.inputSize = inputSize;
         this.lengths = Objects.requireNonNull(lengths, "lengths");
-        this.features = Objects.requireNonNull(features, "features");
+        this.features = features;
+        this.tokens = tokens;
         this.labelShape = Objects.requireNonNull(labelShape, "labelShape");
         this.labelKind = Objects.requireNonNull(labelKind, "labelKind");
         this.labelWidth = labelWidth;
@@ -49,11 +63,32 @@ public final class SequenceBatch {
             stepOffsets[b + 1] = Math.addExact(stepOffsets[b], lengths[b]);
         }
         int n = stepOffsets[lengths.length];
-        if (features.length != (long) n * inputSize) {
+        if ((features == null) == (tokens == null)) {
+            throw new IllegalArgumentException("a batch holds either dense features or one-hot tokens");
+        }
+        if (features != null && features.length != (long) n * inputSize) {
             throw new IllegalArgumentException("features hold " + features.length + " values, expected " + n
                     + " steps × " + inputSize + " features");
         }
+        if (tokens != null) {
+            if (tokens.length != n) {
+                throw new IllegalArgumentException("tokens hold " + tokens.length + " steps, expected " + n);
+            }
+            for (int j = 0; j < n; j++) {
+                if (tokens[j] < 0 || tokens[j] >= inputSize) {
+                    throw new IllegalArgumentException("step " + j + " has token " + tokens[j] + " outside [0, "
+                            + inputSize + ")");
+                }
+            }
+        }
         int rows = labelShape == LabelShape.PER_SEQUENCE ? lengths.length : n;
+        if (labelKind == LabelKind.NONE) {
+            if (labelShape != LabelShape.PER_SEQUENCE || labelWidth != 0 || values != null || classes != null
+                    || labelled != null) {
+                throw new IllegalArgumentException("an unlabelled batch has label width 0 and no labels");
+            }
+            return;
+        }
         if (labelKind == LabelKind.VALUES) {
             if (labelWidth < 1 || values == null || classes != null || values.length != (long) rows * labelWidth) {
                 throw new IllegalArgumentException("value labels need " + rows + " rows × " + labelWidth
@@ -74,7 +109,17 @@ public final class SequenceBatch {
     }
 
     public static Builder builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth) {
-        return new Builder(inputSize, shape, kind, labelWidth);
+        return new Builder(inputSize, shape, kind, labelWidth, false);
+    }
+
+    /** A builder of one-hot sequences over a vocabulary of {@code vocabularySize} tokens (I = vocabulary size). */
+    public static Builder tokenBuilder(int vocabularySize, LabelShape shape, LabelKind kind, int labelWidth) {
+        return new Builder(vocabularySize, shape, kind, labelWidth, true);
+    }
+
+    /** A builder of unlabelled dense sequences (for prediction). */
+    public static Builder unlabelledBuilder(int inputSize) {
+        return new Builder(inputSize, LabelShape.PER_SEQUENCE, LabelKind.NONE, 0, false);
     }
 
     /** B. */
@@ -110,12 +155,23 @@ public final class SequenceBatch {
     }
 
     public double feature(int b, int t, int i) {
-        return features[(stepOffsets[b] + t) * inputSize + i];
+        int row = stepOffsets[b] + t;
+        return tokens != null ? (tokens[row] == i ? 1.0 : 0.0) : features[row * inputSize + i];
     }
 
-    /** The N × I feature matrix, row-major; read only. */
+    /** True when steps are one-hot token ids ({@link #tokens()}) rather than dense rows ({@link #features()}). */
+    public boolean isOneHot() {
+        return tokens != null;
+    }
+
+    /** The N × I feature matrix, row-major, or null for one-hot steps; read only. */
     public double[] features() {
         return features;
+    }
+
+    /** One token id per step (N), or null for dense steps; read only. */
+    public int[] tokens() {
+        return tokens;
     }
 
     public LabelShape labelShape() {
@@ -147,6 +203,9 @@ public final class SequenceBatch {
 
     /** Whether step t of sequence b carries a label the loss compares with. */
     public boolean isLabelled(int b, int t) {
+        if (labelKind == LabelKind.NONE) {
+            return false;
+        }
         if (labelShape == LabelShape.PER_SEQUENCE) {
             return t == lengths[b] - 1;
         }
@@ -160,7 +219,7 @@ public final class SequenceBatch {
 
     /** A new batch of the chosen sequences, in the given order (indices may repeat). */
     public SequenceBatch select(int... which) {
-        Builder builder = builder(inputSize, labelShape, labelKind, labelWidth);
+        Builder builder = new Builder(inputSize, labelShape, labelKind, labelWidth, isOneHot());
         for (int b : which) {
             builder.addFrom(this, b);
         }
@@ -173,18 +232,20 @@ public final class SequenceBatch {
                 && inputSize == other.inputSize && labelWidth == other.labelWidth
                 && labelShape == other.labelShape && labelKind == other.labelKind
                 && Arrays.equals(lengths, other.lengths) && Arrays.equals(features, other.features)
+                && Arrays.equals(tokens, other.tokens)
                 && Arrays.equals(values, other.values) && Arrays.equals(classes, other.classes)
                 && Arrays.equals(labelled, other.labelled);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(lengths) + Arrays.hashCode(features);
+        return 31 * (31 * Arrays.hashCode(lengths) + Arrays.hashCode(features)) + Arrays.hashCode(tokens);
     }
 
     @Override
     public String toString() {
-        return "SequenceBatch[B=" + size() + ", N=" + totalSteps() + ", I=" + inputSize + ", " + labelShape + " "
+        return "SequenceBatch[B=" + size() + ", N=" + totalSteps() + ", I=" + inputSize + (isOneHot() ? " one-hot" : "")
+                + ", " + labelShape + " "
                 + labelKind + (labelKind == LabelKind.VALUES ? " V=" + labelWidth : "") + "]";
     }
 
@@ -195,21 +256,24 @@ public final class SequenceBatch {
         private final LabelKind kind;
         private final int labelWidth;
         private final GrowableInts lengths = new GrowableInts();
+        private final boolean oneHot;
         private final GrowableDoubles features = new GrowableDoubles();
+        private final GrowableInts tokens = new GrowableInts();
         private final GrowableDoubles values = new GrowableDoubles();
         private final GrowableInts classes = new GrowableInts();
         private final GrowableInts labelled = new GrowableInts();
 
-        private Builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth) {
+        private Builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth, boolean oneHot) {
             if (inputSize < 1) {
                 throw new IllegalArgumentException("input size must be at least 1, got " + inputSize);
             }
             if (kind == LabelKind.CLASSES && labelWidth != 1) {
                 throw new IllegalArgumentException("class labels have width 1, got " + labelWidth);
             }
-            if (labelWidth < 1) {
-                throw new IllegalArgumentException("label width must be at least 1, got " + labelWidth);
+            if (kind == LabelKind.NONE ? labelWidth != 0 || shape != LabelShape.PER_SEQUENCE : labelWidth < 1) {
+                throw new IllegalArgumentException("label width must be at least 1 (0 without labels), got " + labelWidth);
             }
+            this.oneHot = oneHot;
             this.inputSize = inputSize;
             this.shape = shape;
             this.kind = kind;
@@ -239,7 +303,7 @@ public final class SequenceBatch {
         public Builder addPerStep(double[][] steps, double[][] targets) {
             expect(LabelShape.PER_STEP, LabelKind.VALUES);
             checkSteps(steps);
-            checkLabelCount(steps, targets.length);
+            checkLabelCount(steps.length, targets.length);
             for (int t = 0; t < targets.length; t++) {
                 if (targets[t] != null) {
                     checkValueRow(targets[t], "step " + t + " label");
@@ -263,8 +327,41 @@ public final class SequenceBatch {
         public Builder addPerStep(double[][] steps, int[] stepClasses) {
             expect(LabelShape.PER_STEP, LabelKind.CLASSES);
             checkSteps(steps);
-            checkLabelCount(steps, stepClasses.length);
+            checkLabelCount(steps.length, stepClasses.length);
             appendSteps(steps);
+            for (int c : stepClasses) {
+                labelled.add(c == UNLABELLED ? 0 : 1);
+                classes.add(c);
+            }
+            return this;
+        }
+
+        /** Unlabelled dense sequence (prediction input). */
+        public Builder add(double[][] steps) {
+            expect(LabelShape.PER_SEQUENCE, LabelKind.NONE);
+            checkSteps(steps);
+            appendSteps(steps);
+            return this;
+        }
+
+        /** Many-to-many classification over one-hot tokens: one class per step, {@link #UNLABELLED} for none. */
+        public Builder addTokensPerStep(int[] stepTokens, int[] stepClasses) {
+            expect(LabelShape.PER_STEP, LabelKind.CLASSES);
+            if (!oneHot) {
+                throw new IllegalArgumentException("this builder collects dense steps, not tokens");
+            }
+            if (stepTokens.length == 0) {
+                throw new IllegalArgumentException(where() + " is empty: a sequence needs at least one step");
+            }
+            checkLabelCount(stepTokens.length, stepClasses.length);
+            for (int t = 0; t < stepTokens.length; t++) {
+                if (stepTokens[t] < 0 || stepTokens[t] >= inputSize) {
+                    throw new IllegalArgumentException(where() + " step " + t + " has token " + stepTokens[t]
+                            + ", expected one in [0, " + inputSize + ")");
+                }
+            }
+            tokens.addAll(stepTokens, 0, stepTokens.length);
+            lengths.add(stepTokens.length);
             for (int c : stepClasses) {
                 labelled.add(c == UNLABELLED ? 0 : 1);
                 classes.add(c);
@@ -275,19 +372,23 @@ public final class SequenceBatch {
         /** Copies sequence b of another batch of the same shape. */
         public Builder addFrom(SequenceBatch source, int b) {
             if (source.inputSize != inputSize || source.labelShape != shape || source.labelKind != kind
-                    || source.labelWidth != labelWidth) {
+                    || source.labelWidth != labelWidth || source.isOneHot() != oneHot) {
                 throw new IllegalArgumentException("cannot mix " + source + " into a builder of I=" + inputSize
                         + " " + shape + " " + kind + " width " + labelWidth);
             }
             int from = source.stepOffsets[b];
             int length = source.lengths[b];
             lengths.add(length);
-            features.addAll(source.features, from * inputSize, length * inputSize);
+            if (oneHot) {
+                tokens.addAll(source.tokens, from, length);
+            } else {
+                features.addAll(source.features, from * inputSize, length * inputSize);
+            }
             int firstRow = shape == LabelShape.PER_SEQUENCE ? b : from;
             int rows = shape == LabelShape.PER_SEQUENCE ? 1 : length;
             if (kind == LabelKind.VALUES) {
                 values.addAll(source.values, firstRow * labelWidth, rows * labelWidth);
-            } else {
+            } else if (kind == LabelKind.CLASSES) {
                 classes.addAll(source.classes, firstRow, rows);
             }
             if (shape == LabelShape.PER_STEP) {
@@ -310,7 +411,8 @@ public final class SequenceBatch {
                     mask[j] = labelled.get(j) != 0;
                 }
             }
-            return new SequenceBatch(inputSize, lengths.toArray(), features.toArray(), shape, kind, labelWidth,
+            return new SequenceBatch(inputSize, lengths.toArray(), oneHot ? null : features.toArray(),
+                    oneHot ? tokens.toArray() : null, shape, kind, labelWidth,
                     kind == LabelKind.VALUES ? values.toArray() : null,
                     kind == LabelKind.CLASSES ? classes.toArray() : null, mask);
         }
@@ -324,6 +426,9 @@ public final class SequenceBatch {
 
         /** Checks one sequence completely before anything is appended, so a refused sequence leaves no trace. */
         private void checkSteps(double[][] steps) {
+            if (oneHot) {
+                throw new IllegalArgumentException("this builder collects one-hot tokens, not dense steps");
+            }
             if (steps.length == 0) {
                 throw new IllegalArgumentException(where() + " is empty: a sequence needs at least one step");
             }
@@ -342,9 +447,9 @@ public final class SequenceBatch {
             }
         }
 
-        private void checkLabelCount(double[][] steps, int labels) {
-            if (labels != steps.length) {
-                throw new IllegalArgumentException(where() + " has " + steps.length + " steps but " + labels + " labels");
+        private void checkLabelCount(int steps, int labels) {
+            if (labels != steps) {
+                throw new IllegalArgumentException(where() + " has " + steps + " steps but " + labels + " labels");
             }
         }
 

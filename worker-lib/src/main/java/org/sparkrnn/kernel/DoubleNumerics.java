@@ -36,6 +36,11 @@ final class DoubleNumerics extends Numerics<double[]> {
     }
 
     @Override
+    void setOne(double[] array, int index) {
+        array[index] = 1.0;
+    }
+
+    @Override
     void copy(double[] src, int srcOffset, double[] dst, int dstOffset, int length) {
         System.arraycopy(src, srcOffset, dst, dstOffset, length);
     }

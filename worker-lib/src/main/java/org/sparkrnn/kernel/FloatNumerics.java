@@ -39,6 +39,11 @@ final class FloatNumerics extends Numerics<float[]> {
     }
 
     @Override
+    void setOne(float[] array, int index) {
+        array[index] = 1f;
+    }
+
+    @Override
     void copy(float[] src, int srcOffset, float[] dst, int dstOffset, int length) {
         System.arraycopy(src, srcOffset, dst, dstOffset, length);
     }

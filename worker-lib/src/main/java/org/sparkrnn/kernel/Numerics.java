@@ -20,6 +20,9 @@ abstract class Numerics<A> {
 
     abstract void fillZero(A array, int offset, int length);
 
+    /** array[index] = 1. */
+    abstract void setOne(A array, int index);
+
     abstract void copy(A src, int srcOffset, A dst, int dstOffset, int length);
 
     /** dst[dstOffset..] = (A) src[srcOffset..]. */

@@ -234,12 +234,20 @@ final class PrecisionKernel<A> implements NetworkKernel {
 
     private void packFeatures(SequenceBatch batch, BatchPlan plan, int t0, int t1) {
         double[] features = batch.features();
+        int[] tokens = batch.tokens();
         int base = plan.rowStart[t0];
+        if (tokens != null) {
+            num.fillZero(x, 0, (plan.rowStart[t1] - base) * inputSize);
+        }
         for (int t = t0; t < t1; t++) {
             int r = plan.rowStart[t] - base;
             for (int p = 0; p < plan.active[t]; p++) {
-                int src = (batch.stepOffset(plan.order[p]) + t) * inputSize;
-                num.loadDoubles(features, src, x, (r + p) * inputSize, inputSize);
+                int step = batch.stepOffset(plan.order[p]) + t;
+                if (tokens != null) {
+                    num.setOne(x, (r + p) * inputSize + tokens[step]); // one-hot row
+                } else {
+                    num.loadDoubles(features, step * inputSize, x, (r + p) * inputSize, inputSize);
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ final class SequenceBatchSerializer extends Serializer<SequenceBatch> {
         }
         WireArrays.writeInts(out, lengths);
         WireArrays.writeDoubles(out, batch.features());
+        WireArrays.writeInts(out, batch.tokens());
         WireArrays.writeDoubles(out, batch.values());
         WireArrays.writeInts(out, batch.classes());
         WireArrays.writeBooleans(out, batch.labelledMask());
@@ -40,9 +41,10 @@ final class SequenceBatchSerializer extends Serializer<SequenceBatch> {
         int width = in.readVarInt(true);
         int[] lengths = WireArrays.readInts(in);
         double[] features = WireArrays.readDoubles(in);
+        int[] tokens = WireArrays.readInts(in);
         double[] values = WireArrays.readDoubles(in);
         int[] classes = WireArrays.readInts(in);
         boolean[] labelled = WireArrays.readBooleans(in);
-        return new SequenceBatch(inputSize, lengths, features, shape, kind, width, values, classes, labelled);
+        return new SequenceBatch(inputSize, lengths, features, tokens, shape, kind, width, values, classes, labelled);
     }
 }

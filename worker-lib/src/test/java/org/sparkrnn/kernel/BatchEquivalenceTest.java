@@ -159,4 +159,45 @@ class BatchEquivalenceTest {
             }
         }
     }
+
+    @Test
+    void oneHotTokensEqualTheDenseOneHotRows() {
+        NetworkSpec spec = new NetworkSpec(5, List.of(LayerSpec.lstm(4)), 5, Loss.CROSS_ENTROPY);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        SequenceBatch.Builder tokens = SequenceBatch.tokenBuilder(5, LabelShape.PER_STEP,
+                org.sparkrnn.data.LabelKind.CLASSES, 1);
+        SequenceBatch.Builder dense = SequenceBatch.builder(5, LabelShape.PER_STEP,
+                org.sparkrnn.data.LabelKind.CLASSES, 1);
+        for (int length : new int[] {4, 7, 1}) {
+            int[] ids = random.ints(length, 0, 5).toArray();
+            int[] next = random.ints(length, 0, 5).toArray();
+            double[][] rows = new double[length][5];
+            for (int t = 0; t < length; t++) {
+                rows[t][ids[t]] = 1;
+            }
+            tokens.addTokensPerStep(ids, next);
+            dense.addPerStep(rows, next);
+        }
+        double[] params = RandomBatches.params(new ParameterLayout(spec).size(), 0.5, 4);
+        for (Precision precision : Precision.values()) {
+            NetworkKernel kernel = NetworkKernel.create(spec, precision);
+            GradientAccumulator a = Gradients.accumulate(kernel, params, tokens.build());
+            GradientAccumulator b = Gradients.accumulate(kernel, params, dense.build());
+            assertEquals(b.lossSum(), a.lossSum(), 0.0);
+            Gradients.assertAllClose(b.gradient(), a.gradient(), 0, "one-hot " + precision);
+        }
+        Gradients.check(NetworkKernel.create(spec, Precision.FLOAT64), params, tokens.build());
+    }
+
+    @Test
+    void unlabelledSequencesCanBePredictedButNotTrainedOn() {
+        SequenceBatch batch = SequenceBatch.unlabelledBuilder(3)
+                .add(new double[][] {{1, 2, 3}, {4, 5, 6}}).add(new double[][] {{0, 1, 0}}).build();
+        NetworkKernel kernel = NetworkKernel.create(RNN_MSE, Precision.FLOAT64);
+        double[] params = RandomBatches.params(new ParameterLayout(RNN_MSE).size(), 0.5, 4);
+        assertEquals(2, kernel.forward(params, batch, OutputMode.LAST_STEP, null).rows());
+        assertEquals(3, kernel.forward(params, batch, OutputMode.EVERY_STEP, null).rows());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Gradients.accumulate(kernel, params, batch));
+    }
 }

@@ -64,6 +64,12 @@ class WireTypesTest {
             assertEquals(values, roundTrip(kryo, values));
         }
 
+        SequenceBatch tokens = SequenceBatch.tokenBuilder(4, LabelShape.PER_STEP, org.sparkrnn.data.LabelKind.CLASSES, 1)
+                .addTokensPerStep(new int[] {0, 3, 2}, new int[] {3, SequenceBatch.UNLABELLED, 1}).build();
+        assertEquals(tokens, roundTrip(kryo, tokens));
+        SequenceBatch unlabelled = SequenceBatch.unlabelledBuilder(2).add(new double[][] {{1, 2}}).build();
+        assertEquals(unlabelled, roundTrip(kryo, unlabelled));
+
         GradientAccumulator empty = roundTrip(kryo, new GradientAccumulator());
         assertTrue(empty.isEmpty());
         GradientAccumulator acc = new GradientAccumulator();
