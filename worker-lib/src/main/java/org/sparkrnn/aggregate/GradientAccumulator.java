@@ -12,9 +12,12 @@ import org.sparkrnn.model.ParameterLayout;
  * <p>A new accumulator is empty and tiny (no gradient array) so that it is cheap as a {@code treeAggregate} zero
  * value; the array is allocated on first use. Merge algebra: {@code a.merge(empty) == a}, {@code empty.merge(a)}
  * equals a (copied, never aliased), merging is order-independent up to floating-point rounding, and merging sums of
- * different layouts throws. A wire type; not thread-safe.
+ * different layouts throws. A wire type (Kryo for results; Java serialization for the zero value Spark ships inside
+ * every task); not thread-safe.
  */
-public final class GradientAccumulator {
+public final class GradientAccumulator implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private long layoutFingerprint;
     private double[] gradient;      // [P], null while empty

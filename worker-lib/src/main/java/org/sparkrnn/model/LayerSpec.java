@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param activation used by {@link CellType#RNN} only; LSTM layers always carry {@link Activation#TANH}
  */
-public record LayerSpec(CellType cell, int hiddenSize, Activation activation) {
+public record LayerSpec(CellType cell, int hiddenSize, Activation activation)
+        implements java.io.Serializable {
 
     public LayerSpec {
         Objects.requireNonNull(cell, "cell");

@@ -7,7 +7,8 @@ import java.util.Objects;
  * The architecture: input size I, a stack of recurrent layers (H1..HL), a dense head with V outputs, and the loss,
  * which also fixes the task (regression: identity head; classification: softmax head over V = K classes).
  */
-public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss) {
+public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss)
+        implements java.io.Serializable {
 
     public NetworkSpec {
         Objects.requireNonNull(layers, "layers");

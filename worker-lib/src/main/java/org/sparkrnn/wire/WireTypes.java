@@ -2,7 +2,9 @@ package org.sparkrnn.wire;
 
 import com.esotericsoftware.kryo.Kryo;
 import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.model.ModelWeights;
 import org.sparkrnn.model.NetworkSpec;
 
@@ -20,13 +22,16 @@ public final class WireTypes {
 
     /** The project's own wire types, in registration order. */
     public static final List<Class<?>> TYPES = List.of(
-            NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class);
+            NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class,
+            EvaluationSums.class, DataStatistics.class);
 
     public static void registerAll(Kryo kryo) {
         kryo.register(NetworkSpec.class, new NetworkSpecSerializer());
         kryo.register(ModelWeights.class, new ModelWeightsSerializer());
         kryo.register(SequenceBatch.class, new SequenceBatchSerializer());
         kryo.register(GradientAccumulator.class, new GradientAccumulatorSerializer());
+        kryo.register(EvaluationSums.class, new EvaluationSumsSerializer());
+        kryo.register(DataStatistics.class, new DataStatisticsSerializer());
         // primitive arrays that travel bare (broadcast parameters, cached feature blocks)
         kryo.register(double[].class);
         kryo.register(float[].class);

@@ -1,0 +1,96 @@
+package org.sparkrnn.driver.cli;
+
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.data.DataOptions;
+import picocli.CommandLine.Option;
+
+/** Where data come from and how they become sequences (train, evaluate, predict). */
+public final class DataMixin {
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "Data: a file, directory or glob; local or any Hadoop URI (hdfs://, file://).")
+    String data;
+
+    @Option(names = "--format", defaultValue = Defaults.FORMAT, paramLabel = "jsonl|csv|text",
+            description = "jsonl: one sequence per line; csv: sliding windows over one column; text: characters."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--validation", paramLabel = "PATH", description = "A separate validation data set.")
+    String validation;
+
+    @Option(names = "--validation-fraction", defaultValue = Defaults.VALIDATION_FRACTION, paramLabel = "F",
+            description = "Share of the data held out for validation (0 = none). Default: ${DEFAULT-VALUE}.")
+    double validationFraction;
+
+    @Option(names = "--split", defaultValue = Defaults.SPLIT, paramLabel = "random|tail",
+            description = "Which sequences are held out: seeded random, or the last ones in file order."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--column", paramLabel = "NAME", description = "csv: the value column.")
+    String column;
+
+    @Option(names = "--time-column", paramLabel = "NAME", description = "csv: the column giving each row's time.")
+    String timeColumn;
+
+    @Option(names = "--window", defaultValue = Defaults.WINDOW, paramLabel = "T",
+            description = "csv, text: steps per sequence. Default: ${DEFAULT-VALUE}.")
+    int window;
+
+    @Option(names = "--horizon", defaultValue = Defaults.HORIZON, paramLabel = "H",
+            description = "csv: predict the value H steps after a window. Default: ${DEFAULT-VALUE}.")
+    int horizon;
+
+    @Option(names = "--validate-from", paramLabel = "TIME",
+            description = "csv: windows whose target time is at or after TIME are validation data.")
+    String validateFrom;
+
+    @Option(names = "--missing", defaultValue = Defaults.MISSING, paramLabel = "skip|interpolate",
+            description = "csv: empty values; skip drops windows that touch one, interpolate fills them linearly."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String missing;
+
+    @Option(names = "--task", defaultValue = Defaults.TASK, paramLabel = "regression|classification",
+            description = "Labels are numbers (regression) or class ids (classification). Default: ${DEFAULT-VALUE}.")
+    String task;
+
+    @Option(names = "--classes", defaultValue = Defaults.CLASSES, paramLabel = "K",
+            description = "Number of classes (0: largest class id + 1). Default: ${DEFAULT-VALUE}.")
+    int classes;
+
+    @Option(names = "--normalize", defaultValue = Defaults.NORMALIZE, paramLabel = "standard|none",
+            description = "Standardise features and numeric labels with training-set statistics."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String normalize;
+
+    @Option(names = "--partitions", defaultValue = Defaults.PARTITIONS, paramLabel = "P",
+            description = "Partitions of the cached data (0: Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    DataOptions toOptions(long seed) {
+        if (data == null) {
+            throw new UserError("--data is required (a file, directory or glob)");
+        }
+        if (!task.equals("regression") && !task.equals("classification")) {
+            throw new UserError("unknown --task '" + task + "', expected regression or classification");
+        }
+        if (classes < 0 || classes == 1) {
+            throw new UserError("--classes must be 0 (infer) or at least 2, got " + classes);
+        }
+        if (partitions < 0) {
+            throw new UserError("--partitions must be >= 0, got " + partitions);
+        }
+        return new DataOptions(format, data, validation, validationFraction, split, column, timeColumn, window,
+                horizon, validateFrom, missing, task.equals("classification") || format.equals("text"), classes,
+                partitions, seed);
+    }
+
+    boolean standardize() {
+        return switch (normalize) {
+            case "standard" -> true;
+            case "none" -> false;
+            default -> throw new UserError("unknown --normalize '" + normalize + "', expected standard or none");
+        };
+    }
+}

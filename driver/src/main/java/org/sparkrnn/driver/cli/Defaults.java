@@ -1,0 +1,61 @@
+package org.sparkrnn.driver.cli;
+
+/**
+ * Every default of the command line, in one place (picocli shows them in --help; config files and the Spark ML
+ * params use the same constants). Optimizer hyper-parameters not listed here default as torch.optim does
+ * ({@link org.sparkrnn.optim.OptimizerSettings#defaultsFor}).
+ */
+public final class Defaults {
+
+    private Defaults() {
+    }
+
+    public static final String MASTER = "local[*]";
+
+    // data
+    public static final String FORMAT = "jsonl";
+    public static final String VALIDATION_FRACTION = "0";
+    public static final String SPLIT = "random";
+    public static final String WINDOW = "32";
+    public static final String HORIZON = "1";
+    public static final String MISSING = "skip";
+    public static final String TASK = "regression";
+    public static final String CLASSES = "0";
+    public static final String NORMALIZE = "none";
+    public static final String PARTITIONS = "0";
+
+    // model
+    public static final String CELL = "lstm";
+    public static final String HIDDEN = "64";
+    public static final String ACTIVATION = "tanh";
+    public static final String LOSS = "auto";
+    public static final String INIT_SCHEME = "pytorch";
+    /** See {@link org.sparkrnn.model.InitOptions#DEFAULT_FORGET_GATE_BIAS}; "keep" keeps the scheme's draw. */
+    public static final String FORGET_BIAS = "1.0";
+
+    // optimization
+    public static final String OPTIMIZER = "adam";
+    public static final String MOMENTUM = "0";
+    public static final String WEIGHT_DECAY = "0";
+    public static final String CLIP_NORM = "0";
+    public static final String SCHEDULE = "constant";
+    public static final String STEP_SIZE = "100";
+    public static final String GAMMA = "0.1";
+    public static final String MIN_LR = "0";
+    public static final String WARMUP = "0";
+
+    // loop
+    public static final String ITERATIONS = "0";
+    public static final String EPOCHS = "10";
+    public static final String BATCH_SIZE = "32";
+    public static final String TBPTT = "0";
+    public static final String PRECISION = "float32";
+    public static final String AGGREGATION_DEPTH = "2";
+    public static final String SEED = "42";
+    public static final String VALIDATE_EVERY = "0";
+    public static final String PATIENCE = "0";
+    public static final String LOG_EVERY = "1";
+    public static final String CHECKPOINT_EVERY = "100";
+    public static final String KEEP_CHECKPOINTS = "3";
+    public static final String MODEL_DIR = "model";
+}

@@ -1,0 +1,41 @@
+package org.sparkrnn.driver.cli;
+
+import org.apache.hadoop.conf.Configuration;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.model.FileStore;
+import org.sparkrnn.driver.model.ModelDirectory;
+import org.sparkrnn.driver.model.ModelFile;
+import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.driver.model.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lstm-spark export}: a trained model's weights as a PyTorch-named safetensors file (no Spark needed). */
+@Command(name = "export", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Write a model's weights with PyTorch names (lstm.weight_ih_l0, ..., head.weight) to safetensors.")
+public final class ExportCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelMixin model;
+
+    @Option(names = "--export", paramLabel = "FILE.safetensors", description = "The file to write.")
+    String export;
+
+    @Override
+    public Integer call() throws Exception {
+        if (export == null) {
+            throw new UserError("--export FILE.safetensors is required");
+        }
+        FileStore files = new FileStore(new Configuration());
+        SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
+        files.writeAtomically(export, SafeTensors.toBytes(
+                ModelFile.tensors(saved.spec(), saved.params(), EvaluateCommand.parsePrecision(model.precision)),
+                Map.of("format", "pt")));
+        System.out.println("wrote " + saved.spec().describe() + " weights to " + export);
+        return 0;
+    }
+}

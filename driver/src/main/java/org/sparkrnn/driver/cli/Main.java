@@ -1,0 +1,148 @@
+package org.sparkrnn.driver.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.KryoSerializer;
+import org.sparkrnn.driver.SparkRnnKryoRegistrator;
+import org.sparkrnn.driver.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * {@code lstm-spark train|evaluate|predict|export [options]}: the command-line entry point. A problem the user can
+ * fix ends the command with one line on stderr and exit code 2 (a stack trace only with --verbose); an unexpected
+ * failure exits 1.
+ */
+@Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class},
+        description = "Train and use recurrent networks (LSTM, RNN) on Apache Spark.")
+public final class Main implements Runnable {
+
+    /** Exit code of a user error (bad input, bad option). */
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict or export");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests and scripts). */
+    public static int run(String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((failure, line, parsed) -> report(failure, verbose, line.getErr()));
+        try {
+            ConfDefaults defaults = new ConfDefaults();
+            String subcommand = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+            String modelDir = valueOf(args, "--model-dir");
+            if (!subcommand.equals("train") && modelDir != null) {
+                loadModelConfig(defaults, modelDir);
+            }
+            String conf = valueOf(args, "--conf");
+            if (conf != null) {
+                defaults.addFile(conf);
+                CommandLine sub = cli.getSubcommands().get(subcommand);
+                if (sub != null) {
+                    defaults.checkKnown(sub.getCommandSpec(), conf);
+                }
+            }
+            cli.setDefaultValueProvider(defaults);
+        } catch (UserError e) {
+            return report(e, verbose, cli.getErr());
+        }
+        return cli.execute(args);
+    }
+
+    private static void loadModelConfig(ConfDefaults defaults, String modelDir) {
+        String file = modelDir + "/config.properties";
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+            var fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+            if (fs.exists(path)) {
+                try (var in = fs.open(path)) {
+                    defaults.add(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String valueOf(String[] args, String option) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(option) && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith(option + "=")) {
+                return args[i].substring(option.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static int report(Exception failure, boolean verbose, PrintWriter err) {
+        UserError user = UserError.findIn(failure);
+        if (verbose) {
+            failure.printStackTrace(err);
+        }
+        if (user != null) {
+            err.println("error: " + user.getMessage());
+            err.flush();
+            return USER_ERROR;
+        }
+        err.println("error: " + failure + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        err.flush();
+        return 1;
+    }
+
+    /** What a command does with a running Spark context. */
+    public interface SparkWork {
+        int run(JavaSparkContext sc) throws Exception;
+    }
+
+    /**
+     * Starts Spark (Kryo with this project's registrator and registration required; the master from spark-submit,
+     * else --master, else local[*]), runs {@code work}, and always stops Spark.
+     */
+    static int withSpark(String appName, SparkMixin options, SparkWork work) throws Exception {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (options.master != null) {
+            conf.setMaster(options.master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster(Defaults.MASTER);
+        }
+        conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
+        conf.setIfMissing("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName());
+        conf.setIfMissing("spark.kryo.registrationRequired", "true");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // gradients of large models come back as big task results: keep them off the block manager detour
+        conf.setIfMissing("spark.task.maxDirectResultSize", String.valueOf(128L << 20));
+        // one BLAS thread per task: Spark already runs one task per core
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        options.spark.forEach(conf::set);
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        try {
+            if (!options.verbose) {
+                sc.setLogLevel("WARN");
+            }
+            return work.run(sc);
+        } catch (Exception e) {
+            UserError user = UserError.findIn(e);
+            throw user != null && user != e ? user : e;
+        } finally {
+            sc.stop();
+        }
+    }
+}

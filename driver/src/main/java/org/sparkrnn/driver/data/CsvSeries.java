@@ -1,0 +1,167 @@
+package org.sparkrnn.driver.data;
+
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.UserError;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One numeric column of a CSV file with a header row, in file order. An empty field is a gap (NaN here); how gaps
+ * reach the sequences is the missing-value policy ({@link #withMissingPolicy}).
+ */
+public record CsvSeries(String file, String column, double[] values, String[] times) {
+
+    /** Reads {@code column} (and {@code timeColumn}, may be null) from the lines of a CSV file, header first. */
+    public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn) {
+        if (lines.isEmpty()) {
+            throw new DataFormatError(file, "the file is empty, expected a header row and values");
+        }
+        List<String> header = split(lines.get(0));
+        int valueAt = indexOf(header, column, file, "--column");
+        int timeAt = timeColumn == null ? -1 : indexOf(header, timeColumn, file, "--time-column");
+        List<Double> values = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> fields = split(line);
+            if (fields.size() != header.size()) {
+                throw new DataFormatError(file, i + 1, "has " + fields.size() + " fields, the header has "
+                        + header.size());
+            }
+            String text = fields.get(valueAt).trim();
+            double value;
+            if (text.isEmpty() || text.equalsIgnoreCase("na") || text.equalsIgnoreCase("nan")) {
+                value = Double.NaN; // a gap
+            } else {
+                try {
+                    value = Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    throw new DataFormatError(file, i + 1, "column '" + column + "' value '" + text
+                            + "' is not a number");
+                }
+                if (!Double.isFinite(value)) {
+                    throw new DataFormatError(file, i + 1, "column '" + column + "' value '" + text + "' is not finite");
+                }
+            }
+            values.add(value);
+            times.add(timeAt < 0 ? String.valueOf(values.size() - 1) : fields.get(timeAt).trim());
+        }
+        if (values.isEmpty()) {
+            throw new DataFormatError(file, "has a header but no values");
+        }
+        return new CsvSeries(file, column, values.stream().mapToDouble(Double::doubleValue).toArray(),
+                times.toArray(new String[0]));
+    }
+
+    public int gaps() {
+        int gaps = 0;
+        for (double v : values) {
+            gaps += Double.isNaN(v) ? 1 : 0;
+        }
+        return gaps;
+    }
+
+    /**
+     * The series as windows will read it: with {@code skip}, gaps stay (windows touching one are dropped); with
+     * {@code interpolate}, each gap is filled linearly between the nearest known values before and after it (a gap
+     * at either end takes the nearest known value).
+     */
+    public CsvSeries withMissingPolicy(String policy) {
+        if (policy.equals("skip")) {
+            return this;
+        }
+        if (!policy.equals("interpolate")) {
+            throw new UserError("unknown --missing '" + policy + "', expected skip or interpolate");
+        }
+        double[] filled = values.clone();
+        int n = filled.length;
+        int previous = -1;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(filled[i])) {
+                continue;
+            }
+            if (previous < 0 && i > 0) {
+                java.util.Arrays.fill(filled, 0, i, filled[i]);
+            } else if (previous >= 0 && i - previous > 1) {
+                for (int j = previous + 1; j < i; j++) {
+                    double w = (double) (j - previous) / (i - previous);
+                    filled[j] = filled[previous] * (1 - w) + filled[i] * w;
+                }
+            }
+            previous = i;
+        }
+        if (previous < 0) {
+            throw new DataFormatError(file, "column '" + column + "' has no value at all");
+        }
+        java.util.Arrays.fill(filled, previous + 1, n, filled[previous]);
+        return new CsvSeries(file, column, filled, times);
+    }
+
+    /** Starts of the windows of T inputs followed, h steps later, by a target, that touch no gap. */
+    public List<Integer> windowStarts(int window, int horizon) {
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i + window + horizon - 1 < values.length; i++) {
+            boolean clean = !Double.isNaN(values[i + window + horizon - 1]);
+            for (int t = 0; t < window && clean; t++) {
+                clean = !Double.isNaN(values[i + t]);
+            }
+            if (clean) {
+                starts.add(i);
+            }
+        }
+        return starts;
+    }
+
+    /** Whether the time label {@code time} is at or after {@code from}: numerically when both parse, else as text. */
+    public static boolean atOrAfter(String time, String from) {
+        try {
+            return Double.parseDouble(time) >= Double.parseDouble(from);
+        } catch (NumberFormatException e) {
+            return time.compareTo(from) >= 0;
+        }
+    }
+
+    private static int indexOf(List<String> header, String name, String file, String option) {
+        if (name == null) {
+            throw new UserError("csv data needs " + option + " naming one of " + header);
+        }
+        int at = header.indexOf(name);
+        if (at < 0) {
+            throw new DataFormatError(file, 1, "no column '" + name + "' (" + option + "); the header has " + header);
+        }
+        return at;
+    }
+
+    /** Splits a CSV line on commas outside double quotes and unquotes the fields ("" inside quotes is a quote). */
+    static List<String> split(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+}

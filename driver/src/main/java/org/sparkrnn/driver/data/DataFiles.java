@@ -1,0 +1,98 @@
+package org.sparkrnn.driver.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkrnn.driver.UserError;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Resolving a user's data path (file, directory or glob; local or any Hadoop URI) to its files, on the driver. */
+public final class DataFiles {
+
+    private DataFiles() {
+    }
+
+    /** The data files a path names, sorted; hidden files (., _) are skipped as Spark does. */
+    public static List<String> list(Configuration conf, String location) {
+        try {
+            Path path = new Path(location);
+            FileSystem fs = path.getFileSystem(conf);
+            FileStatus[] matches = fs.globStatus(path);
+            if (matches == null || matches.length == 0) {
+                throw new UserError(location + ": no such file or directory");
+            }
+            List<String> files = new ArrayList<>();
+            for (FileStatus match : matches) {
+                if (match.isDirectory()) {
+                    for (FileStatus child : fs.listStatus(match.getPath())) {
+                        if (child.isFile() && !hidden(child.getPath())) {
+                            files.add(child.getPath().toString());
+                        }
+                    }
+                } else if (!hidden(match.getPath())) {
+                    files.add(match.getPath().toString());
+                }
+            }
+            if (files.isEmpty()) {
+                throw new UserError(location + ": no data file there");
+            }
+            for (String file : files) {
+                Path p = new Path(file);
+                try (var in = p.getFileSystem(conf).open(p)) {
+                    in.read(); // fail now, with the path, if it cannot be read
+                }
+            }
+            String[] sorted = files.toArray(new String[0]);
+            Arrays.sort(sorted);
+            return List.of(sorted);
+        } catch (IOException e) {
+            throw new UserError(location + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The first non-blank line of a file with its 1-based line number, or null when the file has none. */
+    public static Line firstRecord(Configuration conf, String file) {
+        Path path = new Path(file);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(path.getFileSystem(conf).open(path),
+                StandardCharsets.UTF_8))) {
+            long number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (!line.isBlank()) {
+                    return new Line(number, line);
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Every line of a (small) file, in order. */
+    public static List<String> readLines(Configuration conf, String file) {
+        Path path = new Path(file);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(path.getFileSystem(conf).open(path),
+                StandardCharsets.UTF_8))) {
+            return reader.lines().toList();
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A line of a file and its 1-based number. */
+    public record Line(long number, String text) {
+    }
+
+    private static boolean hidden(Path path) {
+        String name = path.getName();
+        return name.startsWith(".") || name.startsWith("_");
+    }
+}

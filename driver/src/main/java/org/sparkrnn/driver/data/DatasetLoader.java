@@ -1,0 +1,346 @@
+package org.sparkrnn.driver.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.data.DataStatistics;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.Standardization;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.train.DistributedSums;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads a data set into the cached form training uses. Every format becomes sequences numbered in file order;
+ * a {@link ValidationRule} holds some out; each side is cut into P contiguous blocks ({@link BlockPartitioner}),
+ * sorted, and packed into one {@link SequenceBatch} per partition (flat arrays, not one object per number), then
+ * standardised with training-set statistics when asked, and cached. Data are parsed and checked once, on the
+ * executors; the first bad record stops the load with its file and line.
+ */
+public final class DatasetLoader {
+
+    private final JavaSparkContext sc;
+    private final DistributedSums sums;
+    private final Configuration hadoop;
+
+    public DatasetLoader(JavaSparkContext sc, DistributedSums sums) {
+        this.sc = sc;
+        this.sums = sums;
+        this.hadoop = sc.hadoopConfiguration();
+    }
+
+    /**
+     * What a saved model fixes about data it reads: the record shape, the vocabulary (text) and the
+     * standardisation; null members are inferred or computed from the training data.
+     */
+    public record Context(RecordShape shape, Vocabulary vocabulary, Standardization standardization,
+                          boolean normalize) {
+        public static Context fresh(boolean normalize) {
+            return new Context(null, null, null, normalize);
+        }
+    }
+
+    /** Training data (and validation data when the options ask for it). */
+    public LoadedData loadForTraining(DataOptions options, Context context) {
+        Numbered train = numbered(options, options.path(), context, true);
+        ValidationRule rule = train.rule;
+        JavaPairRDD<Long, SequenceBatch> validationPairs = null;
+        if (options.validationPath() != null) {
+            if (options.validationFraction() > 0 || options.validateFrom() != null) {
+                throw new UserError("give either --validation FILE or a held-out share (--validation-fraction,"
+                        + " --validate-from), not both");
+            }
+            Context sameShape = new Context(train.shape, train.vocabulary, null, context.normalize());
+            validationPairs = numbered(options, options.validationPath(), sameShape, true).pairs;
+            rule = null;
+        }
+        JavaPairRDD<Long, SequenceBatch> trainPairs = train.pairs;
+        if (rule != null) {
+            ValidationRule heldOut = rule;
+            validationPairs = train.pairs.filter(pair -> heldOut.isValidation(pair._1()));
+            trainPairs = train.pairs.filter(pair -> !heldOut.isValidation(pair._1()));
+        }
+        int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
+        JavaRDD<SequenceBatch> trainBlocks = blocks(trainPairs, train.shape, partitions);
+        DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
+        if (stats.sequences() == 0) {
+            throw new UserError(options.path() + ": no training sequence"
+                    + (rule != null ? " left after holding out the validation share" : ""));
+        }
+        if (stats.labelledSteps() == 0) {
+            throw new UserError(options.path() + ": no labelled step in the training data");
+        }
+        RecordShape shape = resolveClasses(train.shape, stats, options.path());
+        Standardization standardization = context.standardization() != null ? context.standardization()
+                : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
+        trainBlocks = finish(trainBlocks, standardization, "training data");
+        JavaRDD<SequenceBatch> validationBlocks = null;
+        long validationCount = 0;
+        if (validationPairs != null) {
+            JavaRDD<SequenceBatch> raw = blocks(validationPairs, train.shape, partitions);
+            validationBlocks = finish(raw, standardization, "validation data");
+            validationCount = sums.statistics(validationBlocks, "load: validation data statistics").sequences();
+            if (validationCount == 0) {
+                throw new UserError("the validation split is empty: "
+                        + (options.validationPath() != null ? options.validationPath() + " holds no sequence"
+                        : "no sequence of " + options.path() + " was held out (check --validation-fraction /"
+                        + " --validate-from)"));
+            }
+        }
+        train.release();
+        return new LoadedData(trainBlocks, validationBlocks, shape, stats, validationCount, standardization,
+                train.vocabulary);
+    }
+
+    /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
+    public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
+        Numbered all = numbered(options, path, context, requireLabels);
+        int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
+        JavaRDD<SequenceBatch> blocks = finish(blocks(all.pairs, all.shape, partitions), context.standardization(),
+                "data");
+        DataStatistics stats = sums.statistics(blocks, "load: data statistics");
+        all.release();
+        if (stats.sequences() == 0) {
+            throw new UserError(path + ": no sequence");
+        }
+        return new LoadedData(blocks, null, all.shape, stats, 0, context.standardization(), all.vocabulary);
+    }
+
+    /** Sequences numbered in file order, their shape, and the held-out rule their format implies. */
+    private record Numbered(JavaPairRDD<Long, SequenceBatch> pairs, JavaRDD<SequenceBatch> source,
+                            RecordShape shape, Vocabulary vocabulary, ValidationRule rule) {
+        /** Releases the numbered sequences and what they were computed from, once the blocks are cached. */
+        void release() {
+            pairs.unpersist(false);
+            if (source != null) {
+                source.unpersist(false);
+            }
+        }
+    }
+
+    private Numbered numbered(DataOptions options, String path, Context context, boolean requireLabels) {
+        return switch (options.format()) {
+            case "jsonl" -> jsonLines(options, path, context, requireLabels);
+            case "csv" -> csvWindows(options, path, context);
+            case "text" -> textWindows(options, path, context);
+            default -> throw new UserError("unknown --format '" + options.format() + "', expected jsonl, csv or text");
+        };
+    }
+
+    private Numbered jsonLines(DataOptions options, String path, Context context, boolean requireLabels) {
+        List<String> files = DataFiles.list(hadoop, path);
+        RecordShape shape = context.shape();
+        if (shape == null || !requireLabels) {
+            DataFiles.Line first = null;
+            String firstFile = null;
+            for (String file : files) {
+                first = DataFiles.firstRecord(hadoop, file);
+                if (first != null) {
+                    firstFile = file;
+                    break;
+                }
+            }
+            if (first == null) {
+                throw new UserError(path + ": the data set is empty (no record in " + files.size() + " file(s))");
+            }
+            RecordShape inferred = JsonLinesParser.inferShape(firstFile, first.number(), first.text(),
+                    options.classification(), options.classes(), requireLabels);
+            if (shape != null && inferred.inputSize() != shape.inputSize()) {
+                throw new DataFormatError(firstFile, first.number(), "steps have " + inferred.inputSize()
+                        + " features, the model expects " + shape.inputSize());
+            }
+            shape = shape == null ? inferred : requireLabels ? shape : inferred;
+        }
+        JavaRDD<SequenceBatch> parsed = null;
+        for (String file : files) {
+            JsonLinesParser parser = new JsonLinesParser(file, shape);
+            RecordShape s = shape;
+            JavaRDD<SequenceBatch> records = sc.textFile(file).zipWithIndex()
+                    .filter(line -> !line._1().isBlank())
+                    .map(line -> parseOne(parser, s, line._1(), line._2() + 1));
+            parsed = parsed == null ? records : parsed.union(records);
+        }
+        JavaRDD<SequenceBatch> source = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+        return new Numbered(number(source), source, shape, null, holdOut(options));
+    }
+
+    private static SequenceBatch parseOne(JsonLinesParser parser, RecordShape shape, String line, long number) {
+        SequenceBatch.Builder builder = SequenceBatch.builder(shape.inputSize(), shape.labelShape(),
+                shape.labelKind(), shape.labelWidth());
+        parser.parseInto(line, number, builder);
+        return builder.build();
+    }
+
+    private Numbered csvWindows(DataOptions options, String path, Context context) {
+        List<String> files = DataFiles.list(hadoop, path);
+        if (files.size() != 1) {
+            throw new UserError(path + ": csv input must be one file, found " + files.size());
+        }
+        String file = files.get(0);
+        if (options.window() < 1 || options.horizon() < 1) {
+            throw new UserError("csv data need --window T >= 1 and --horizon h >= 1");
+        }
+        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), options.column(),
+                        options.timeColumn()).withMissingPolicy(options.missing());
+        List<Integer> starts = series.windowStarts(options.window(), options.horizon());
+        if (starts.isEmpty()) {
+            throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
+                    + options.window() + " steps plus a horizon of " + options.horizon());
+        }
+        ValidationRule rule = holdOut(options);
+        if (options.validateFrom() != null) {
+            boolean[] flags = new boolean[starts.size()];
+            for (int w = 0; w < flags.length; w++) {
+                String time = series.times()[starts.get(w) + options.window() + options.horizon() - 1];
+                flags[w] = CsvSeries.atOrAfter(time, options.validateFrom());
+            }
+            rule = new ValidationRule.Flags(flags);
+        }
+        RecordShape shape = context.shape() != null ? context.shape()
+                : new RecordShape(1, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0);
+        double[] values = series.values();
+        int window = options.window();
+        int horizon = options.horizon();
+        List<Tuple2<Long, Integer>> numberedStarts = new ArrayList<>();
+        for (int w = 0; w < starts.size(); w++) {
+            numberedStarts.add(new Tuple2<>((long) w, starts.get(w)));
+        }
+        JavaPairRDD<Long, SequenceBatch> pairs = sc.parallelizePairs(numberedStarts, Math.max(1, sc.defaultParallelism()))
+                .mapValues(start -> csvWindow(values, start, window, horizon));
+        return new Numbered(pairs.persist(StorageLevel.MEMORY_AND_DISK()), null, shape, null, rule);
+    }
+
+    private static SequenceBatch csvWindow(double[] values, int start, int window, int horizon) {
+        double[][] steps = new double[window][1];
+        for (int t = 0; t < window; t++) {
+            steps[t][0] = values[start + t];
+        }
+        return SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)
+                .add(steps, new double[] {values[start + window + horizon - 1]}).build();
+    }
+
+    private Numbered textWindows(DataOptions options, String path, Context context) {
+        if (options.window() < 1) {
+            throw new UserError("text data need --window T >= 1 (characters per sequence)");
+        }
+        List<String> files = DataFiles.list(hadoop, path);
+        JavaPairRDD<String, String> texts = sc.wholeTextFiles(String.join(",", files))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Vocabulary vocabulary = context.vocabulary();
+        if (vocabulary == null) {
+            sc.setJobDescription("load: vocabulary");
+            String symbols = texts.values().map(DatasetLoader::distinctChars)
+                    .reduce((a, b) -> distinctChars(a + b));
+            vocabulary = Vocabulary.of(symbols);
+            if (vocabulary.size() < 2) {
+                throw new UserError(path + ": the text has fewer than 2 distinct characters");
+            }
+        }
+        Vocabulary vocab = vocabulary;
+        int window = options.window();
+        JavaRDD<SequenceBatch> windows = texts.sortByKey().values()
+                .flatMap(text -> textWindows(text, vocab, window).iterator())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,
+                vocab.size());
+        Numbered numbered = new Numbered(number(windows), windows, shape, vocab, holdOut(options));
+        texts.unpersist(false);
+        return numbered;
+    }
+
+    /** Windows of T characters, each step labelled with the next character; consecutive windows overlap by one. */
+    static List<SequenceBatch> textWindows(String text, Vocabulary vocabulary, int window) {
+        int[] ids = encodeKnown(text, vocabulary);
+        List<SequenceBatch> windows = new ArrayList<>();
+        for (int start = 0; start + 1 < ids.length; start += window) {
+            int length = Math.min(window, ids.length - 1 - start);
+            int[] inputs = java.util.Arrays.copyOfRange(ids, start, start + length);
+            int[] next = java.util.Arrays.copyOfRange(ids, start + 1, start + length + 1);
+            windows.add(SequenceBatch.tokenBuilder(vocabulary.size(), LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                    .addTokensPerStep(inputs, next).build());
+        }
+        return windows;
+    }
+
+    /** Text as ids, dropping characters the vocabulary lacks (text read with a saved model's vocabulary). */
+    private static int[] encodeKnown(String text, Vocabulary vocabulary) {
+        int[] ids = new int[text.length()];
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int id = vocabulary.idOf(text.charAt(i));
+            if (id >= 0) {
+                ids[n++] = id;
+            }
+        }
+        return java.util.Arrays.copyOf(ids, n);
+    }
+
+    private static String distinctChars(String text) {
+        return text.chars().distinct().collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                StringBuilder::append).toString();
+    }
+
+    /** Numbers (cached) sequences in file order: partition order, then order inside a partition. */
+    private static JavaPairRDD<Long, SequenceBatch> number(JavaRDD<SequenceBatch> cached) {
+        return cached.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    private static HoldOut holdOut(DataOptions options) {
+        if (options.validationFraction() < 0 || options.validationFraction() >= 1) {
+            throw new UserError("--validation-fraction must be in [0, 1), got " + options.validationFraction());
+        }
+        if (!options.split().equals("random") && !options.split().equals("tail")) {
+            throw new UserError("unknown --split '" + options.split() + "', expected random or tail");
+        }
+        return new HoldOut(options.validationFraction(), options.split().equals("tail"), options.seed(), 0);
+    }
+
+    /** Contiguous blocks of P, each sorted by index and packed into one batch. */
+    private JavaRDD<SequenceBatch> blocks(JavaPairRDD<Long, SequenceBatch> pairs, RecordShape shape, int partitions) {
+        sc.setJobDescription("load: counting sequences");
+        long total = pairs.count();
+        return pairs.partitionBy(new BlockPartitioner(partitions, total))
+                .mapPartitions(part -> {
+                    List<Tuple2<Long, SequenceBatch>> sequences = new ArrayList<>();
+                    part.forEachRemaining(sequences::add);
+                    sequences.sort(Comparator.comparing(Tuple2::_1));
+                    SequenceBatch.Builder builder = shape.oneHot()
+                            ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
+                            shape.labelWidth())
+                            : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
+                            : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
+                            shape.labelWidth());
+                    for (Tuple2<Long, SequenceBatch> sequence : sequences) {
+                        builder.addFrom(sequence._2(), 0);
+                    }
+                    return java.util.Collections.singletonList(builder.build()).iterator();
+                }, true);
+    }
+
+    private static JavaRDD<SequenceBatch> finish(JavaRDD<SequenceBatch> blocks, Standardization standardization,
+                                                 String name) {
+        JavaRDD<SequenceBatch> ready = standardization == null ? blocks : blocks.map(standardization::apply);
+        return ready.setName(name).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    private static RecordShape resolveClasses(RecordShape shape, DataStatistics stats, String path) {
+        if (shape.labelKind() != LabelKind.CLASSES || shape.classes() > 0) {
+            return shape;
+        }
+        int k = stats.maxClass() + 1;
+        if (k < 2) {
+            throw new UserError(path + ": classification needs at least 2 classes, the labels hold " + k
+                    + " (give --classes K if some classes do not occur)");
+        }
+        return shape.withClasses(k);
+    }
+}

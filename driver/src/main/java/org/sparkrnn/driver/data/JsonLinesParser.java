@@ -1,0 +1,290 @@
+package org.sparkrnn.driver.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.DataFormatError;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One JSON Lines record per sequence:
+ * <pre>
+ *   {"features": [[x11, x12, ...], [x21, ...], ...], "label": y}
+ *   {"features": [[...], ...], "labels": [y1, null, y3, ...]}      (one entry per step, null = unlabelled)
+ * </pre>
+ * where a label is a number (regression, one output), an array of numbers (regression, V outputs) or an integer
+ * class id (classification). Other fields are ignored. Every problem is reported with the file and line.
+ */
+public final class JsonLinesParser implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final String file;
+    private final RecordShape shape;
+
+    public JsonLinesParser(String file, RecordShape shape) {
+        this.file = file;
+        this.shape = shape;
+    }
+
+    /** The raw content of one record before it is checked against a shape. */
+    private static final class Raw {
+        final List<double[]> steps = new ArrayList<>();
+        Object label;            // Double, double[] or null
+        List<Object> labels;     // per step: null, Double or double[]
+        boolean hasLabel;
+        boolean hasLabels;
+    }
+
+    /**
+     * The shape of the data set, from its first record.
+     *
+     * @param classification labels are class ids (else values)
+     * @param classes        K when known, 0 to infer it from the data
+     * @param requireLabels  false for prediction, where labels are ignored
+     */
+    public static RecordShape inferShape(String file, long line, String json, boolean classification, int classes,
+                                         boolean requireLabels) {
+        Raw raw = parseRaw(file, line, json);
+        int inputSize = raw.steps.get(0).length;
+        if (!requireLabels) {
+            return new RecordShape(inputSize, false, LabelShape.PER_SEQUENCE, LabelKind.NONE, 0, 0);
+        }
+        LabelShape labelShape;
+        Object first;
+        if (raw.hasLabels) {
+            labelShape = LabelShape.PER_STEP;
+            first = raw.labels.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (first == null) {
+                throw new DataFormatError(file, line, "every entry of \"labels\" is null; the first record must have"
+                        + " at least one labelled step");
+            }
+        } else {
+            labelShape = LabelShape.PER_SEQUENCE;
+            first = raw.label;
+        }
+        if (classification) {
+            if (!(first instanceof Double)) {
+                throw new DataFormatError(file, line, "a class label must be an integer id, got an array");
+            }
+            return new RecordShape(inputSize, false, labelShape, LabelKind.CLASSES, 1, classes);
+        }
+        int width = first instanceof double[] values ? values.length : 1;
+        if (width == 0) {
+            throw new DataFormatError(file, line, "a label array is empty, expected at least one value");
+        }
+        return new RecordShape(inputSize, false, labelShape, LabelKind.VALUES, width, 0);
+    }
+
+    /** Parses one line and appends the sequence to {@code builder}, or throws naming the file, line and problem. */
+    public void parseInto(String json, long line, SequenceBatch.Builder builder) {
+        Raw raw = parseRaw(file, line, json);
+        double[][] steps = raw.steps.toArray(new double[0][]);
+        for (int t = 0; t < steps.length; t++) {
+            if (steps[t].length != shape.inputSize()) {
+                throw new DataFormatError(file, line, "step " + t + " has " + steps[t].length + " features, expected "
+                        + shape.inputSize() + " (the first record had " + shape.inputSize() + ")");
+            }
+        }
+        if (shape.labelKind() == LabelKind.NONE) {
+            builder.add(steps);
+            return;
+        }
+        if (shape.labelShape() == LabelShape.PER_SEQUENCE) {
+            if (!raw.hasLabel) {
+                throw new DataFormatError(file, line, "no \"label\" field; the first record had one"
+                        + (raw.hasLabels ? " (this one has per-step \"labels\")" : ""));
+            }
+            if (shape.labelKind() == LabelKind.CLASSES) {
+                builder.add(steps, classId(raw.label, line, "label"));
+            } else {
+                builder.add(steps, values(raw.label, line, "label"));
+            }
+            return;
+        }
+        if (!raw.hasLabels) {
+            throw new DataFormatError(file, line, "no \"labels\" field; the first record had per-step labels");
+        }
+        if (raw.labels.size() != steps.length) {
+            throw new DataFormatError(file, line, "\"labels\" has " + raw.labels.size() + " entries for "
+                    + steps.length + " steps, expected one per step (null for an unlabelled step)");
+        }
+        if (shape.labelKind() == LabelKind.CLASSES) {
+            int[] classes = new int[steps.length];
+            for (int t = 0; t < classes.length; t++) {
+                Object entry = raw.labels.get(t);
+                classes[t] = entry == null ? SequenceBatch.UNLABELLED : classId(entry, line, "step " + t + " label");
+            }
+            builder.addPerStep(steps, classes);
+        } else {
+            double[][] targets = new double[steps.length][];
+            for (int t = 0; t < targets.length; t++) {
+                Object entry = raw.labels.get(t);
+                targets[t] = entry == null ? null : values(entry, line, "step " + t + " label");
+            }
+            builder.addPerStep(steps, targets);
+        }
+    }
+
+    private int classId(Object label, long line, String what) {
+        if (!(label instanceof Double d)) {
+            throw new DataFormatError(file, line, what + " is an array, expected an integer class id");
+        }
+        double value = d;
+        if (value != Math.rint(value)) {
+            throw new DataFormatError(file, line, what + " " + value + " is not a class id (an integer)");
+        }
+        int k = shape.classes();
+        if (value < 0 || (k > 0 && value >= k)) {
+            throw new DataFormatError(file, line, what + " class id " + (long) value + " is outside [0, "
+                    + (k > 0 ? String.valueOf(k) : "K") + ")");
+        }
+        return (int) value;
+    }
+
+    private double[] values(Object label, long line, String what) {
+        double[] row = label instanceof Double d ? new double[] {d} : (double[]) label;
+        if (row.length != shape.labelWidth()) {
+            throw new DataFormatError(file, line, what + " has " + row.length + " value(s), expected "
+                    + shape.labelWidth() + " (" + shape.describeLabels() + ", as the first record)");
+        }
+        return row;
+    }
+
+    private static Raw parseRaw(String file, long line, String json) {
+        Raw raw = new Raw();
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new DataFormatError(file, line, "expected a JSON object {\"features\": ..., \"label\": ...}");
+            }
+            boolean hasFeatures = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "features" -> {
+                        readSteps(p, value, raw.steps, file, line);
+                        hasFeatures = true;
+                    }
+                    case "label" -> {
+                        raw.label = readLabel(p, value, file, line, "label");
+                        raw.hasLabel = raw.label != null;
+                    }
+                    case "labels" -> {
+                        raw.labels = readLabels(p, value, file, line);
+                        raw.hasLabels = true;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new DataFormatError(file, line, "unexpected content after the JSON object");
+            }
+            if (!hasFeatures) {
+                throw new DataFormatError(file, line, "no \"features\" field");
+            }
+            if (raw.steps.isEmpty()) {
+                throw new DataFormatError(file, line, "the sequence is empty (\"features\" has no step)");
+            }
+            if (raw.hasLabel && raw.hasLabels) {
+                throw new DataFormatError(file, line, "has both \"label\" and \"labels\"; use one");
+            }
+        } catch (JsonProcessingException e) {
+            throw new DataFormatError(file, line, "malformed JSON: " + e.getOriginalMessage()
+                    + " at column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new DataFormatError(file, line, "unreadable: " + e.getMessage());
+        }
+        return raw;
+    }
+
+    private static void readSteps(JsonParser p, JsonToken value, List<double[]> steps, String file, long line)
+            throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new DataFormatError(file, line, "\"features\" must be an array of steps, each an array of numbers");
+        }
+        double[] buffer = new double[16];
+        for (JsonToken step = p.nextToken(); step != JsonToken.END_ARRAY; step = p.nextToken()) {
+            int t = steps.size();
+            if (step != JsonToken.START_ARRAY) {
+                throw new DataFormatError(file, line, "step " + t + " must be an array of numbers, got " + describe(step));
+            }
+            int n = 0;
+            for (JsonToken x = p.nextToken(); x != JsonToken.END_ARRAY; x = p.nextToken()) {
+                if (!x.isNumeric()) {
+                    throw new DataFormatError(file, line, "step " + t + " feature " + n + " is " + describe(x)
+                            + ", expected a number");
+                }
+                double v = p.getDoubleValue();
+                if (!Double.isFinite(v)) {
+                    throw new DataFormatError(file, line, "step " + t + " feature " + n + " is " + p.getText()
+                            + ", out of range for a finite double");
+                }
+                if (n == buffer.length) {
+                    buffer = java.util.Arrays.copyOf(buffer, n * 2);
+                }
+                buffer[n++] = v;
+            }
+            steps.add(java.util.Arrays.copyOf(buffer, n));
+        }
+    }
+
+    private static Object readLabel(JsonParser p, JsonToken value, String file, long line, String what)
+            throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value.isNumeric()) {
+            return finite(p.getDoubleValue(), p, file, line, what);
+        }
+        if (value == JsonToken.START_ARRAY) {
+            List<Double> values = new ArrayList<>();
+            for (JsonToken x = p.nextToken(); x != JsonToken.END_ARRAY; x = p.nextToken()) {
+                if (!x.isNumeric()) {
+                    throw new DataFormatError(file, line, what + " must hold numbers, got " + describe(x));
+                }
+                values.add(finite(p.getDoubleValue(), p, file, line, what));
+            }
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        throw new DataFormatError(file, line, what + " must be a number or an array of numbers, got " + describe(value));
+    }
+
+    private static List<Object> readLabels(JsonParser p, JsonToken value, String file, long line) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new DataFormatError(file, line, "\"labels\" must be an array with one entry per step");
+        }
+        List<Object> labels = new ArrayList<>();
+        for (JsonToken x = p.nextToken(); x != JsonToken.END_ARRAY; x = p.nextToken()) {
+            labels.add(readLabel(p, x, file, line, "step " + labels.size() + " label"));
+        }
+        return labels;
+    }
+
+    private static Double finite(double v, JsonParser p, String file, long line, String what) throws IOException {
+        if (!Double.isFinite(v)) {
+            throw new DataFormatError(file, line, what + " " + p.getText() + " is out of range for a finite double");
+        }
+        return v;
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NULL -> "null";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            default -> token.asString() == null ? token.name() : token.asString();
+        };
+    }
+}

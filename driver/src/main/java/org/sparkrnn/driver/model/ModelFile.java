@@ -1,0 +1,109 @@
+package org.sparkrnn.driver.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Weights as PyTorch names them, in safetensors: {@code lstm.weight_ih_l0}, {@code lstm.weight_hh_l0},
+ * {@code lstm.bias_ih_l0}, {@code lstm.bias_hh_l0}, ... for LSTM layers ({@code rnn.*} for RNN layers; the layer
+ * number counts the whole stack), {@code head.weight}, {@code head.bias}. A stacked LSTM with equal hidden sizes
+ * loads directly into {@code torch.nn.LSTM(num_layers=L)} plus {@code torch.nn.Linear}. The summed bias is exported
+ * into {@code bias_ih} with zeros in {@code bias_hh}; importing sums the two. The file's metadata carries what this
+ * project needs to use the model again ({@code sparkrnn.model}: spec, record shape, standardisation, vocabulary).
+ */
+public final class ModelFile {
+
+    static final String METADATA_KEY = "sparkrnn.model";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelFile() {
+    }
+
+    /** The metadata record stored as JSON. */
+    record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.RecordShape shape,
+                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.Vocabulary vocabulary) {
+    }
+
+    public static byte[] encode(SavedModel model, Precision precision) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put(METADATA_KEY, JSON.writeValueAsString(new Info(1, model.spec(), model.shape(),
+                model.standardization(), model.vocabulary())));
+        return SafeTensors.toBytes(tensors(model.spec(), model.params(), precision), metadata);
+    }
+
+    /** A model saved by {@link #encode}. */
+    public static SavedModel decode(byte[] bytes, String source) throws IOException {
+        SafeTensors.Contents contents = SafeTensors.read(new ByteArrayInputStream(bytes), source);
+        String json = contents.metadata().get(METADATA_KEY);
+        if (json == null) {
+            throw new UserError(source + ": has weights but no '" + METADATA_KEY + "' metadata; use it with --init");
+        }
+        Info info;
+        try {
+            info = JSON.readValue(json, Info.class);
+        } catch (JsonProcessingException e) {
+            throw new UserError(source + ": unreadable '" + METADATA_KEY + "' metadata: " + e.getOriginalMessage());
+        }
+        return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
+                info.standardization(), info.vocabulary());
+    }
+
+    /** PyTorch-named tensors, F64 or F32 by precision. */
+    public static Map<String, SafeTensors.Tensor> tensors(NetworkSpec spec, double[] params, Precision precision) {
+        ParameterLayout layout = new ParameterLayout(spec);
+        String dtype = precision == Precision.FLOAT64 ? "F64" : "F32";
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        layout.toPyTorch(params).forEach((name, values) -> {
+            int[] shape = layout.pyTorchShape(name);
+            long[] dims = new long[shape.length];
+            for (int d = 0; d < dims.length; d++) {
+                dims[d] = shape[d];
+            }
+            tensors.put(qualified(spec, name), new SafeTensors.Tensor(dtype, dims, values));
+        });
+        return tensors;
+    }
+
+    /** The flat parameters of {@code spec} from PyTorch-named tensors (e.g. a file written by PyTorch). */
+    public static double[] importWeights(SafeTensors.Contents contents, NetworkSpec spec, String source) {
+        ParameterLayout layout = new ParameterLayout(spec);
+        Map<String, double[]> byName = new LinkedHashMap<>();
+        for (String name : layout.toPyTorch(new double[layout.size()]).keySet()) {
+            String key = qualified(spec, name);
+            SafeTensors.Tensor tensor = contents.tensors().get(key);
+            if (tensor == null) {
+                throw new UserError(source + ": no tensor '" + key + "' for " + spec.describe() + " (the file has "
+                        + contents.tensors().keySet() + ")");
+            }
+            int[] expected = layout.pyTorchShape(name);
+            if (!java.util.Arrays.equals(java.util.Arrays.stream(expected).asLongStream().toArray(), tensor.shape())) {
+                throw new UserError(source + ": tensor '" + key + "' has shape "
+                        + java.util.Arrays.toString(tensor.shape()) + ", " + spec.describe() + " needs "
+                        + java.util.Arrays.toString(expected));
+            }
+            byName.put(name, tensor.values());
+        }
+        return layout.fromPyTorch(byName);
+    }
+
+    /** {@code weight_ih_l0} → {@code lstm.weight_ih_l0} (or rnn.), head {@code weight} → {@code head.weight}. */
+    static String qualified(NetworkSpec spec, String name) {
+        int at = name.lastIndexOf("_l");
+        if (at < 0) {
+            return "head." + name;
+        }
+        int layer = Integer.parseInt(name.substring(at + 2));
+        return (spec.layer(layer).cell() == CellType.LSTM ? "lstm." : "rnn.") + name;
+    }
+}

@@ -1,0 +1,137 @@
+package org.sparkrnn.driver.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.DataStatistics;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.evaluate.EvaluationSums;
+import org.sparkrnn.evaluate.Evaluator;
+import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.model.ModelWeights;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The one class that runs numeric work on the executors: it broadcasts the weights, has every partition compute
+ * sums over its own sequences, merges them with {@code treeAggregate} and destroys the broadcast. Nothing else in
+ * the project touches broadcast or aggregation. The executor-side functions are static and capture only the values
+ * they are given, never {@code this}.
+ *
+ * <p>The cached training data hold exactly one {@link SequenceBatch} per partition.
+ */
+public final class DistributedSums {
+
+    /** Sequences per kernel call when a whole partition is evaluated, so memory follows this, not partition size. */
+    static final int EVALUATION_CHUNK = 256;
+
+    private final JavaSparkContext sc;
+    private final int depth;
+
+    public DistributedSums(JavaSparkContext sc, int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("aggregation depth must be at least 1, got " + depth);
+        }
+        this.sc = sc;
+        this.depth = depth;
+    }
+
+    /** Loss and gradient sums of the sequences {@code schedule} picks at {@code iteration}, over all partitions. */
+    public GradientAccumulator gradient(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
+                                        BatchSchedule schedule, long iteration, String description) {
+        sc.setJobDescription(description);
+        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        try {
+            return data.mapPartitionsWithIndex(
+                            (partition, batches) -> partitionGradient(partition, batches, model, settings, schedule,
+                                    iteration), true)
+                    .treeAggregate(new GradientAccumulator(), GradientAccumulator::merge,
+                            GradientAccumulator::merge, depth);
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** Evaluation sums of every sequence (forward only). {@code targetScale}: see {@link Evaluator}. */
+    public EvaluationSums evaluate(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
+                                   double[] targetScale, String description) {
+        sc.setJobDescription(description);
+        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        try {
+            return data.treeAggregate(new EvaluationSums(),
+                    (sums, batch) -> evaluateBatch(sums, batch, model, settings, targetScale),
+                    EvaluationSums::merge, depth);
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** Counts and moments of a data set. */
+    public DataStatistics statistics(JavaRDD<SequenceBatch> data, String description) {
+        sc.setJobDescription(description);
+        return data.treeAggregate(new DataStatistics(), DataStatistics::add, DataStatistics::merge, depth);
+    }
+
+    /**
+     * Applies {@code perBatch} to every cached batch with the model broadcast once, and hands the resulting RDD to
+     * {@code action} (which must run the job, e.g. save it); the broadcast lives until the action returns.
+     */
+    public <T> void withModel(JavaRDD<SequenceBatch> data, ModelWeights weights,
+                              ModelFunction<T> perBatch, java.util.function.Consumer<JavaRDD<T>> action,
+                              String description) {
+        sc.setJobDescription(description);
+        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        try {
+            action.accept(data.flatMap(batch -> perBatch.apply(model.value(), batch).iterator()));
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** What {@link #withModel} runs on each batch. */
+    public interface ModelFunction<T> extends java.io.Serializable {
+        List<T> apply(ModelWeights weights, SequenceBatch batch) throws Exception;
+    }
+
+    private static Iterator<GradientAccumulator> partitionGradient(int partition, Iterator<SequenceBatch> batches,
+                                                                   Broadcast<ModelWeights> model,
+                                                                   KernelSettings settings, BatchSchedule schedule,
+                                                                   long iteration) {
+        GradientAccumulator sums = new GradientAccumulator();
+        if (!batches.hasNext()) {
+            return Collections.singletonList(sums).iterator();
+        }
+        SequenceBatch stored = batches.next();
+        if (batches.hasNext()) {
+            throw new IllegalStateException("partition " + partition + " holds more than one sequence block");
+        }
+        int[] chosen = schedule.select(partition, stored.size(), iteration);
+        SequenceBatch batch = chosen == null ? stored : stored.select(chosen);
+        if (batch.size() > 0) {
+            ModelWeights weights = model.value();
+            KernelCache.get(weights.spec(), settings).accumulate(weights.params(), batch, sums);
+        }
+        return Collections.singletonList(sums).iterator();
+    }
+
+    private static EvaluationSums evaluateBatch(EvaluationSums sums, SequenceBatch batch,
+                                                Broadcast<ModelWeights> model, KernelSettings settings,
+                                                double[] targetScale) {
+        ModelWeights weights = model.value();
+        NetworkKernel kernel = KernelCache.get(weights.spec(), settings);
+        forEachChunk(batch, chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
+        return sums;
+    }
+
+    /** Calls {@code action} on consecutive chunks of at most {@link #EVALUATION_CHUNK} sequences. */
+    public static void forEachChunk(SequenceBatch batch, java.util.function.Consumer<SequenceBatch> action) {
+        for (int from = 0; from < batch.size(); from += EVALUATION_CHUNK) {
+            int to = Math.min(batch.size(), from + EVALUATION_CHUNK);
+            action.accept(from == 0 && to == batch.size() ? batch
+                    : batch.select(java.util.stream.IntStream.range(from, to).toArray()));
+        }
+    }
+}
