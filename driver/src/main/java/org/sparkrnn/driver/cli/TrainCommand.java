@@ -169,6 +169,13 @@ public final class TrainCommand implements Callable<Integer> {
         });
     }
 
+    /** The configuration a train command line describes (options as on the command line, no --conf). */
+    public static TrainingConfig parse(String... args) {
+        TrainCommand command = new TrainCommand();
+        new picocli.CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        return command.toConfig();
+    }
+
     TrainingConfig toConfig() {
         int batch;
         if (batchSize.equals("all")) {

@@ -64,6 +64,7 @@ public final class DatasetLoader {
             rule = null;
         }
         JavaPairRDD<Long, SequenceBatch> trainPairs = train.pairs;
+        rule = sized(rule, train.pairs);
         if (rule != null) {
             ValidationRule heldOut = rule;
             validationPairs = train.pairs.filter(pair -> heldOut.isValidation(pair._1()));
@@ -294,6 +295,7 @@ public final class DatasetLoader {
         return cached.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
+    /** The held-out share the options ask for, or null for none; a tail share is sized later by {@link #sized}. */
     private static HoldOut holdOut(DataOptions options) {
         if (options.validationFraction() < 0 || options.validationFraction() >= 1) {
             throw new UserError("--validation-fraction must be in [0, 1), got " + options.validationFraction());
@@ -301,7 +303,18 @@ public final class DatasetLoader {
         if (!options.split().equals("random") && !options.split().equals("tail")) {
             throw new UserError("unknown --split '" + options.split() + "', expected random or tail");
         }
+        if (options.validationFraction() == 0) {
+            return null;
+        }
         return new HoldOut(options.validationFraction(), options.split().equals("tail"), options.seed(), 0);
+    }
+
+    /** A tail hold-out needs the number of sequences; other rules are returned as they are. */
+    private static ValidationRule sized(ValidationRule rule, JavaPairRDD<Long, SequenceBatch> pairs) {
+        if (rule instanceof HoldOut h && h.tail()) {
+            return new HoldOut(h.fraction(), true, h.seed(), pairs.count());
+        }
+        return rule;
     }
 
     /** Contiguous blocks of P, each sorted by index and packed into one batch. */

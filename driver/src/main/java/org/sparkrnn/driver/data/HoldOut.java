@@ -8,10 +8,6 @@ import java.util.SplittableRandom;
  */
 record HoldOut(double fraction, boolean tail, long seed, long total) implements ValidationRule {
 
-    static HoldOut none() {
-        return new HoldOut(0, false, 0, 0);
-    }
-
     @Override
     public boolean isValidation(long index) {
         if (fraction <= 0) {

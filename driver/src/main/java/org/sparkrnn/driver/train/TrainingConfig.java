@@ -47,9 +47,17 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     public record Output(String modelDir, boolean resume, String export) {
     }
 
-    /** Settings that do not change the trajectory: a resumed run may differ in these. */
+    /**
+     * Settings that do not change the trajectory: a resumed run may differ in these (so a run can be extended).
+     * The length of the run is the exception under the cosine schedule, whose rates depend on it.
+     */
     public static final List<String> NOT_TRAJECTORY = List.of("iterations", "epochs", "master", "checkpoint-every",
             "keep-checkpoints", "log-every", "resume", "export", "verbose", "conf", "validate-every", "patience");
+
+    private boolean ignoredOnResume(String key) {
+        boolean runLength = key.equals("iterations") || key.equals("epochs");
+        return NOT_TRAJECTORY.contains(key) && !(runLength && "cosine".equals(settings.get("schedule")));
+    }
 
     /**
      * Differences between this run's settings and those a checkpoint was written with, ignoring
@@ -61,7 +69,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         java.util.Set<String> keys = new java.util.TreeSet<>(mine.keySet());
         keys.addAll(saved.keySet());
         for (String key : keys) {
-            if (NOT_TRAJECTORY.contains(key)) {
+            if (ignoredOnResume(key)) {
                 continue;
             }
             String a = saved.get(key);
@@ -77,7 +85,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     public long fingerprint() {
         long hash = 0xcbf29ce484222325L;
         for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
-            if (NOT_TRAJECTORY.contains(e.getKey())) {
+            if (ignoredOnResume(e.getKey())) {
                 continue;
             }
             String text = e.getKey() + '=' + e.getValue() + ';';

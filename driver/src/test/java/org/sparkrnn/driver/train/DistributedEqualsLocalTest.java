@@ -1,0 +1,179 @@
+package org.sparkrnn.driver.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.TestData;
+import org.sparkrnn.driver.cli.TrainCommand;
+import org.sparkrnn.driver.data.JsonLinesParser;
+import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.InitOptions;
+import org.sparkrnn.model.InitScheme;
+import org.sparkrnn.model.Initializer;
+import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.optim.Optimizer;
+import org.sparkrnn.optim.OptimizerKind;
+import org.sparkrnn.optim.OptimizerSettings;
+import org.sparkrnn.optim.OptimizerState;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Training on Spark gives the model a plain in-process loop gives with the same batches: full-batch gradients and
+ * 5-iteration trajectories in local[2] with 1, 3 and 7 partitions (7 &gt; 6 sequences: one partition is empty) and
+ * tree depths 1–3 equal the loop to 1e-12 (float64); with mini-batches, the loop over the same partitions' batches.
+ */
+class DistributedEqualsLocalTest {
+
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fullBatchTrajectoryIsTheSameForAnyPartitioningAndDepth() throws Exception {
+        Path data = TestData.perStepRegression(tmp, "train.jsonl", 6, 2, 5, 1);
+        // The in-process loop: every sequence in file order, the kernel, the optimizer.
+        SequenceBatch all = parseAll(data, 2);
+        NetworkSpec spec = null;
+        double[][] reference = null;
+        for (int[] setting : new int[][] {{1, 1}, {3, 2}, {7, 3}, {7, 1}, {3, 3}}) {
+            int partitions = setting[0];
+            int depth = setting[1];
+            Trainer.Result result = train(data, "--batch-size", "all", "--partitions", "" + partitions,
+                    "--aggregation-depth", "" + depth);
+            assertEquals(partitions, result.data().train().getNumPartitions());
+            if (reference == null) {
+                spec = result.spec();
+                reference = localLoop(spec, all, 5);
+            }
+            if (partitions == 7) {
+                assertTrue(result.data().train().collect().stream().anyMatch(b -> b.size() == 0),
+                        "6 sequences in 7 partitions leave one empty");
+            }
+            List<org.sparkrnn.driver.train.MetricsHistory.Row> rows = result.history().rows();
+            for (int it = 0; it < 5; it++) {
+                assertClose(reference[it][0], rows.get(it).trainLoss(), "loss at iteration " + (it + 1)
+                        + ", P=" + partitions + " depth " + depth);
+            }
+            assertAllClose(reference[5], result.finalParams(), "weights after 5 iterations, P=" + partitions
+                    + " depth " + depth);
+        }
+        // and the gradient itself, straight from DistributedSums
+        Trainer.Result again = train(data, "--batch-size", "all", "--partitions", "7", "--aggregation-depth", "2");
+        double[] params = Initializer.initialize(new ParameterLayout(spec), new InitOptions(InitScheme.PYTORCH_UNIFORM,
+                1.0, 42));
+        GradientAccumulator distributed = new DistributedSums(SharedSpark.get(), 2).gradient(again.data().train(),
+                new ModelWeights(spec, params), new KernelSettings(Precision.FLOAT64, 0),
+                new BatchSchedule(6, 0, 42), 0, "test gradient");
+        GradientAccumulator local = new GradientAccumulator();
+        NetworkKernel.create(spec, Precision.FLOAT64).accumulate(params, all, local);
+        assertClose(local.lossSum(), distributed.lossSum(), "loss sum");
+        assertEquals(local.count(), distributed.count());
+        assertAllClose(local.gradient(), distributed.gradient(), "gradient sum");
+    }
+
+    @Test
+    void miniBatchesEqualTheLoopOverTheSamePartitionsBatches() throws Exception {
+        Path data = TestData.perStepRegression(tmp, "train.jsonl", 11, 2, 6, 2);
+        Trainer.Result result = train(data, "--batch-size", "4", "--partitions", "3", "--optimizer", "sgd",
+                "--momentum", "0.9", "--lr", "0.05", "--iterations", "7");
+        List<SequenceBatch> partitions = result.data().train().collect();
+        BatchSchedule schedule = new BatchSchedule(11, 4, 42);
+        assertEquals(3, schedule.iterationsPerEpoch());
+        NetworkSpec spec = result.spec();
+        double[] params = Initializer.initialize(new ParameterLayout(spec),
+                new InitOptions(InitScheme.PYTORCH_UNIFORM, 1.0, 42));
+        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.SGD).withMomentum(0.9, false));
+        OptimizerState state = optimizer.init();
+        NetworkKernel kernel = NetworkKernel.create(spec, Precision.FLOAT64);
+        int[] used = new int[11];
+        for (int it = 0; it < 7; it++) {
+            GradientAccumulator sums = new GradientAccumulator();
+            int offset = 0;
+            for (int p = 0; p < partitions.size(); p++) {
+                SequenceBatch part = partitions.get(p);
+                int[] chosen = schedule.select(p, part.size(), it);
+                if (it < 3) {
+                    for (int c : chosen) {
+                        used[offset + c]++;
+                    }
+                }
+                kernel.accumulate(params, part.select(chosen), sums);
+                offset += part.size();
+            }
+            assertClose(sums.objective(spec.loss()), result.history().rows().get(it).trainLoss(), "loss " + it);
+            optimizer.stepInPlace(params, sums.objectiveGradient(spec.loss()), state, 0.05);
+        }
+        assertAllClose(params, result.finalParams(), "weights after 7 mini-batch iterations");
+        for (int u : used) {
+            assertEquals(1, u, "the first epoch uses every sequence exactly once");
+        }
+    }
+
+    private Trainer.Result train(Path data, String... extra) throws Exception {
+        Path dir = Files.createTempDirectory(tmp, "model");
+        Files.delete(dir);
+        String[] base = {"--data", data.toString(), "--hidden", "3,2", "--iterations", "5", "--precision", "float64",
+                "--model-dir", dir.toString(), "--checkpoint-every", "0", "--log-every", "5"};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        return new Trainer(SharedSpark.get(), TrainCommand.parse(args), QUIET).run();
+    }
+
+    /** The loop without Spark: losses per iteration [it][0] and the final weights [5]. */
+    private static double[][] localLoop(NetworkSpec spec, SequenceBatch all, int iterations) {
+        double[] params = Initializer.initialize(new ParameterLayout(spec),
+                new InitOptions(InitScheme.PYTORCH_UNIFORM, 1.0, 42));
+        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
+        OptimizerState state = optimizer.init();
+        NetworkKernel kernel = NetworkKernel.create(spec, Precision.FLOAT64);
+        double[][] out = new double[iterations + 1][];
+        for (int it = 0; it < iterations; it++) {
+            GradientAccumulator sums = new GradientAccumulator();
+            kernel.accumulate(params, all, sums);
+            out[it] = new double[] {sums.objective(spec.loss())};
+            optimizer.stepInPlace(params, sums.objectiveGradient(spec.loss()), state, 1e-3);
+        }
+        out[iterations] = params;
+        return out;
+    }
+
+    static SequenceBatch parseAll(Path file, int inputs) throws Exception {
+        List<String> lines = Files.readAllLines(file);
+        RecordShape shape = JsonLinesParser.inferShape(file.toString(), 1, lines.get(0), false, 0, true);
+        JsonLinesParser parser = new JsonLinesParser(file.toString(), shape);
+        SequenceBatch.Builder builder = SequenceBatch.builder(inputs, shape.labelShape(), shape.labelKind(),
+                shape.labelWidth());
+        for (int i = 0; i < lines.size(); i++) {
+            parser.parseInto(lines.get(i), i + 1, builder);
+        }
+        return builder.build();
+    }
+
+    static void assertClose(double expected, double actual, String what) {
+        if (Math.abs(expected - actual) > 1e-12 * Math.max(1, Math.abs(expected))) {
+            fail(what + ": expected " + expected + ", got " + actual);
+        }
+    }
+
+    static void assertAllClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int j = 0; j < expected.length; j++) {
+            assertClose(expected[j], actual[j], what + "[" + j + "]");
+        }
+    }
+}
