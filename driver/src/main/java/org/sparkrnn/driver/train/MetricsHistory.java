@@ -29,9 +29,9 @@ public final class MetricsHistory {
         return List.copyOf(rows);
     }
 
-    /** Keeps rows of iterations below {@code iteration} (resume). */
-    public void truncateFrom(long iteration) {
-        rows.removeIf(row -> row.iteration() >= iteration);
+    /** Keeps the rows of the first {@code iterationsDone} iterations (numbered from 1), for a resumed run. */
+    public void keepFirst(long iterationsDone) {
+        rows.removeIf(row -> row.iteration() > iterationsDone);
     }
 
     public String toCsv() {

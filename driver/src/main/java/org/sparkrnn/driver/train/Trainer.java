@@ -98,7 +98,7 @@ public final class Trainer {
             if (csv != null) {
                 history = MetricsHistory.fromCsv(csv);
             }
-            history.truncateFrom(state.iteration());
+            history.keepFirst(state.iteration());
         } else {
             dir.writeConfig(config.settings());
         }
@@ -139,25 +139,33 @@ public final class Trainer {
             iteration++;
 
             Map<String, Double> validationRow = Map.of();
-            if (data.validation() != null && (iteration % validateEvery == 0 || iteration == total)) {
+            boolean scheduled = iteration % validateEvery == 0;
+            if (data.validation() != null && (scheduled || iteration == total)) {
                 EvaluationSums evaluation = sums.evaluate(data.validation(), new ModelWeights(spec, params.clone()),
                         kernel, targetScale, "iteration " + iteration + ": validation");
                 lastValidation = Metrics.of(evaluation, spec.loss());
-                validationRow = lastValidation.asMap();
-                boolean improved = lastValidation.loss() < bestObjective;
-                if (improved) {
-                    bestObjective = lastValidation.loss();
-                    bestIteration = iteration;
-                    bestParams = params.clone();
-                    sinceBest = 0;
+                if (scheduled) {
+                    // Only scheduled validations enter the history, the best model and early stopping: a run cut
+                    // short and resumed must make the same choices as one that was not.
+                    validationRow = lastValidation.asMap();
+                    boolean improved = lastValidation.loss() < bestObjective;
+                    if (improved) {
+                        bestObjective = lastValidation.loss();
+                        bestIteration = iteration;
+                        bestParams = params.clone();
+                        sinceBest = 0;
+                    } else {
+                        sinceBest++;
+                    }
+                    out.printf(Locale.ROOT, "  validation @%d: %s%s%n", iteration, lastValidation.describe(),
+                            improved ? " (best)" : " (best " + fmt(bestObjective) + " @" + bestIteration + ")");
+                    if (loop.patience() > 0 && sinceBest >= loop.patience()) {
+                        out.printf(Locale.ROOT, "  early stop: no improvement in %d validations%n", sinceBest);
+                        stoppedEarly = true;
+                    }
                 } else {
-                    sinceBest++;
-                }
-                out.printf(Locale.ROOT, "  validation @%d: %s%s%n", iteration, lastValidation.describe(),
-                        improved ? " (best)" : " (best " + fmt(bestObjective) + " @" + bestIteration + ")");
-                if (loop.patience() > 0 && sinceBest >= loop.patience()) {
-                    out.printf(Locale.ROOT, "  early stop: no improvement in %d validations%n", sinceBest);
-                    stoppedEarly = true;
+                    out.printf(Locale.ROOT, "  validation @%d (end of run): %s%n", iteration,
+                            lastValidation.describe());
                 }
             }
             history.add(new MetricsHistory.Row(iteration, epoch, loss, norm, lr, validationRow));

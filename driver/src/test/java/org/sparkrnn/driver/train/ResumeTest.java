@@ -1,0 +1,102 @@
+package org.sparkrnn.driver.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.TestData;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.cli.TrainCommand;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A run stopped and resumed from its checkpoint ends with exactly the weights of an uninterrupted run (mini-batches,
+ * Adam, validation with best-model tracking), also when the newest checkpoint is damaged, and an existing model
+ * directory is never overwritten by accident.
+ */
+class ResumeTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path data;
+
+    private Trainer.Result train(Path model, long iterations, String... extra) throws Exception {
+        return train(model, iterations, new PrintStream(java.io.OutputStream.nullOutputStream()), extra);
+    }
+
+    private Trainer.Result train(Path model, long iterations, PrintStream out, String... extra) throws Exception {
+        if (data == null) {
+            data = TestData.perStepRegression(tmp, "train.jsonl", 13, 2, 6, 5);
+        }
+        String[] base = {"--data", data.toString(), "--hidden", "4", "--batch-size", "3", "--partitions", "3",
+                "--precision", "float64", "--validation-fraction", "0.25", "--validate-every", "2",
+                "--checkpoint-every", "2", "--iterations", String.valueOf(iterations), "--model-dir", model.toString(),
+                "--log-every", "100"};
+        String[] args = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
+        return new Trainer(SharedSpark.get(), TrainCommand.parse(args), out).run();
+    }
+
+    @Test
+    void resumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws Exception {
+        Trainer.Result straight = train(tmp.resolve("straight"), 9);
+
+        Path model = tmp.resolve("stopped");
+        train(model, 5); // checkpoints at 2, 4 and the end (5)
+        Trainer.Result resumed = train(model, 9, "--resume");
+        assertArrayEquals(straight.finalParams(), resumed.finalParams(), "final weights, bit for bit");
+        assertArrayEquals(straight.keptParams(), resumed.keptParams(), "best weights");
+        assertEquals(straight.history().toCsv(), resumed.history().toCsv(), "metrics history");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsSkippedAndTheResultIsStillExact() throws Exception {
+        Trainer.Result straight = train(tmp.resolve("straight"), 8);
+        Path model = tmp.resolve("crashed");
+        train(model, 6);
+        Path checkpoints = model.resolve("checkpoints");
+        Path newest;
+        try (Stream<Path> files = Files.list(checkpoints)) {
+            newest = files.filter(f -> f.toString().endsWith(".bin")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        // a write cut short (only possible without the rename, e.g. a full disk) and a leftover temporary file
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(checkpoints.resolve("ckpt-000000000007.bin.tmp"), new byte[] {1, 2, 3});
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Result resumed = train(model, 8, new PrintStream(log, true, StandardCharsets.UTF_8), "--resume");
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("skipping checkpoint") && text.contains("checksum mismatch"), text);
+        assertTrue(text.contains("resuming from iteration 4"), text);
+        assertArrayEquals(straight.finalParams(), resumed.finalParams());
+    }
+
+    @Test
+    void anExistingModelDirectoryIsNeitherOverwrittenNorResumedWithOtherSettings() throws Exception {
+        Path model = tmp.resolve("model");
+        train(model, 2);
+        byte[] before = Files.readAllBytes(model.resolve("model.safetensors"));
+        UserError exists = assertThrows(UserError.class, () -> train(model, 2));
+        assertTrue(exists.getMessage().contains("already holds a training run"), exists.getMessage());
+        UserError changed = assertThrows(UserError.class, () -> train(model, 4, "--resume", "--lr", "0.5"));
+        assertTrue(changed.getMessage().contains("--lr was null, now 0.5"), changed.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(model.resolve("model.safetensors")), "nothing was touched");
+        List<String> ckpts;
+        try (Stream<Path> files = Files.list(model.resolve("checkpoints"))) {
+            ckpts = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("ckpt-000000000002.bin"), ckpts);
+    }
+}
