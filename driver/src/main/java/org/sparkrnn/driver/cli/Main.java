@@ -23,6 +23,10 @@ import java.util.Arrays;
         description = "Train and use recurrent networks (LSTM, RNN) on Apache Spark.")
 public final class Main implements Runnable {
 
+    /** Loggers conf/log4j2.properties silences because the driver reports their failures itself. */
+    private static final String[] QUIET_UNLESS_VERBOSE = {"org.apache.spark.executor.Executor",
+        "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager"};
+
     /** Exit code of a user error (bad input, bad option). */
     public static final int USER_ERROR = 2;
 
@@ -134,7 +138,13 @@ public final class Main implements Runnable {
         options.spark.forEach(conf::set);
         JavaSparkContext sc = new JavaSparkContext(conf);
         try {
-            if (!options.verbose) {
+            if (options.verbose) {
+                sc.setLogLevel("INFO");
+                for (String quiet : QUIET_UNLESS_VERBOSE) {
+                    org.apache.logging.log4j.core.config.Configurator.setLevel(quiet,
+                            org.apache.logging.log4j.Level.INFO);
+                }
+            } else {
                 sc.setLogLevel("WARN");
             }
             return work.run(sc);

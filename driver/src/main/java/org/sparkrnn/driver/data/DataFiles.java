@@ -30,15 +30,19 @@ public final class DataFiles {
                 throw new UserError(location + ": no such file or directory");
             }
             List<String> files = new ArrayList<>();
-            for (FileStatus match : matches) {
-                if (match.isDirectory()) {
-                    for (FileStatus child : fs.listStatus(match.getPath())) {
-                        if (child.isFile() && !hidden(child.getPath())) {
-                            files.add(child.getPath().toString());
+            if (matches.length == 1 && matches[0].isFile()) {
+                files.add(location); // as the user wrote it: error messages name it that way
+            } else {
+                for (FileStatus match : matches) {
+                    if (match.isDirectory()) {
+                        for (FileStatus child : fs.listStatus(match.getPath())) {
+                            if (child.isFile() && !hidden(child.getPath())) {
+                                files.add(readable(child.getPath()));
+                            }
                         }
+                    } else if (!hidden(match.getPath())) {
+                        files.add(readable(match.getPath()));
                     }
-                } else if (!hidden(match.getPath())) {
-                    files.add(match.getPath().toString());
                 }
             }
             if (files.isEmpty()) {
@@ -89,6 +93,11 @@ public final class DataFiles {
 
     /** A line of a file and its 1-based number. */
     public record Line(long number, String text) {
+    }
+
+    /** A local file as a plain path, anything else as its full URI. */
+    private static String readable(Path path) {
+        return "file".equals(path.toUri().getScheme()) ? path.toUri().getPath() : path.toString();
     }
 
     private static boolean hidden(Path path) {

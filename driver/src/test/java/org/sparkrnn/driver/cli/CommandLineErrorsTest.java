@@ -1,0 +1,99 @@
+package org.sparkrnn.driver.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.TestData;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input and bad options end the command with exit code 2 and one line naming the file, line and problem. */
+class CommandLineErrorsTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureStderr() {
+        SharedSpark.stop();
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() {
+        System.setErr(originalErr);
+    }
+
+    private String run(String... args) {
+        err.reset();
+        int exit = Main.run(args);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(Main.USER_ERROR, exit, text);
+        assertFalse(text.contains("\tat "), "no stack trace without --verbose: " + text);
+        return text.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(text);
+    }
+
+    private String train(Path data, String... extra) {
+        String[] base = {"train", "--data", data.toString(), "--model-dir", tmp.resolve("model").toString(),
+                "--iterations", "1", "--master", "local[1]"};
+        return run(java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                .toArray(String[]::new));
+    }
+
+    @Test
+    void badRecordsAreNamedByFileAndLine() throws Exception {
+        Path wrongWidth = TestData.write(tmp, "width.jsonl",
+                "{\"features\": [[1, 2], [3, 4]], \"label\": 0.5}",
+                "",
+                "{\"features\": [[1, 2], [3, 4, 5]], \"label\": 0.5}");
+        assertEquals("error: " + wrongWidth + " line 3: step 1 has 3 features, expected 2 (the first record had 2)",
+                train(wrongWidth));
+
+        Path malformed = TestData.write(tmp, "malformed.jsonl",
+                "{\"features\": [[1]], \"label\": 1}", "{\"features\": [[1]], \"label\": }");
+        String message = train(malformed);
+        assertTrue(message.contains("malformed.jsonl line 2: malformed JSON"), message);
+
+        Path badClass = TestData.write(tmp, "classes.jsonl",
+                "{\"features\": [[1]], \"label\": 1}", "{\"features\": [[1]], \"label\": 7}");
+        message = train(badClass, "--task", "classification", "--classes", "3");
+        assertTrue(message.contains("classes.jsonl line 2: label class id 7 is outside [0, 3)"), message);
+
+        Path empty = TestData.write(tmp, "empty.jsonl", "{\"features\": [], \"label\": 1}");
+        message = train(empty);
+        assertTrue(message.contains("empty.jsonl line 1: the sequence is empty"), message);
+    }
+
+    @Test
+    void missingDataAndWrongOptionsAreExplained() throws Exception {
+        String message = train(tmp.resolve("nope.jsonl"));
+        assertTrue(message.contains("nope.jsonl: no such file or directory"), message);
+
+        Path ok = TestData.write(tmp, "ok.jsonl", "{\"features\": [[1]], \"label\": 1}");
+        message = train(ok, "--batch-size", "many");
+        assertEquals("error: --batch-size must be a number or 'all', got 'many'", message);
+
+        Path conf = tmp.resolve("bad.conf");
+        Files.writeString(conf, "hidden = 8\nhiden = 9\n");
+        message = run("train", "--conf", conf.toString(), "--data", ok.toString());
+        assertEquals("error: " + conf + ": 'hiden' is not an option of 'train' (see --help)", message);
+
+        message = train(ok, "--loss", "cross-entropy");
+        assertTrue(message.contains("--loss cross-entropy does not fit the labels (numbers)"), message);
+        assertFalse(Files.exists(tmp.resolve("model").resolve("model.safetensors")));
+    }
+}
