@@ -24,8 +24,8 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
         List<String> times = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
+            if (line.isBlank() && header.size() > 1) {
+                continue; // an empty line between rows; with one column it is an empty value (a gap)
             }
             List<String> fields = split(line);
             if (fields.size() != header.size()) {

@@ -1,0 +1,49 @@
+package org.sparkrnn.driver.data;
+
+import org.junit.jupiter.api.Test;
+import org.sparkrnn.driver.DataFormatError;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CSV missing-value policy and windows, as documented in the README. */
+class CsvSeriesTest {
+
+    private static final List<String> LINES = List.of("\"date\",\"co2\",\"note\"", "1,10,a", "2,,\"b,c\"",
+            "3,,", "4,16,d", "5,17,e", "6,18,f");
+
+    @Test
+    void gapsAreSkippedOrInterpolated() {
+        CsvSeries series = CsvSeries.parse("co2.csv", LINES, "co2", "date");
+        assertEquals(2, series.gaps());
+        assertArrayEquals(new String[] {"1", "2", "3", "4", "5", "6"}, series.times());
+        // skip: no window may touch rows 2-3
+        assertEquals(List.of(3), series.windowStarts(2, 1));
+        CsvSeries filled = series.withMissingPolicy("interpolate");
+        assertArrayEquals(new double[] {10, 12, 14, 16, 17, 18}, filled.values(), 1e-12);
+        assertEquals(List.of(0, 1, 2, 3), filled.windowStarts(2, 1));
+        assertEquals(List.of(0, 1, 2), filled.windowStarts(2, 2));
+    }
+
+    @Test
+    void gapsAtTheEndsTakeTheNearestValue() {
+        CsvSeries series = CsvSeries.parse("x.csv", List.of("v", "", "2", "", "4", ""), "v", null);
+        assertArrayEquals(new double[] {2, 2, 3, 4, 4}, series.withMissingPolicy("interpolate").values(), 1e-12);
+    }
+
+    @Test
+    void badValuesAndColumnsAreNamed() {
+        DataFormatError bad = assertThrows(DataFormatError.class,
+                () -> CsvSeries.parse("x.csv", List.of("t,v", "1,2", "2,abc"), "v", "t"));
+        assertEquals("x.csv line 3: column 'v' value 'abc' is not a number", bad.getMessage());
+        DataFormatError missing = assertThrows(DataFormatError.class,
+                () -> CsvSeries.parse("x.csv", List.of("t,v", "1,2"), "value", "t"));
+        assertTrue(missing.getMessage().startsWith("x.csv line 1: no column 'value' (--column)"), missing.getMessage());
+        assertTrue(CsvSeries.atOrAfter("1961", "1961.0") && !CsvSeries.atOrAfter("1960", "1961"));
+        assertTrue(CsvSeries.atOrAfter("2001-03", "2001-01"));
+    }
+}
