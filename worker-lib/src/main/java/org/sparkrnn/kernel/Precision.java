@@ -1,7 +1,9 @@
 package org.sparkrnn.kernel;
 
+import org.sparkrnn.model.CliNamed;
+
 /** The floating-point type the kernel computes in. Parameters, loss sums and gradient sums outside it are double. */
-public enum Precision {
+public enum Precision implements CliNamed {
     /** float32: PyTorch's default, for speed. */
     FLOAT32("float32"),
     /** float64: for exactness, gradient checks and reproducible distributed results. */
@@ -13,16 +15,12 @@ public enum Precision {
         this.cliName = cliName;
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }
 
     public static Precision fromCliName(String name) {
-        for (Precision p : values()) {
-            if (p.cliName.equals(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown precision '" + name + "', expected float32 or float64");
+        return CliNamed.parse(Precision.class, name, "precision");
     }
 }

@@ -4,7 +4,7 @@ package org.sparkrnn.model;
  * The training objective. A contract: kernels return the loss <em>sum</em> and the {@linkplain #count count} of
  * units it is over, and the objective is {@code sum * objectiveScale(count)}, formed once after all sums are merged.
  */
-public enum Loss {
+public enum Loss implements CliNamed {
     /** {@code torch.nn.MSELoss()}: mean over all labelled output elements of (ŷ − y)². Count: labelled steps × V. */
     MSE("mse", false),
     /** {@code torch.nn.CrossEntropyLoss()}: mean over labelled steps of −log softmax(z)[y]. Count: labelled steps. */
@@ -20,6 +20,7 @@ public enum Loss {
         this.classification = classification;
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }
@@ -46,11 +47,6 @@ public enum Loss {
     }
 
     public static Loss fromCliName(String name) {
-        for (Loss loss : values()) {
-            if (loss.cliName.equals(name)) {
-                return loss;
-            }
-        }
-        throw new IllegalArgumentException("unknown loss '" + name + "', expected one of mse, cross-entropy, sum-half-squared");
+        return CliNamed.parse(Loss.class, name, "loss");
     }
 }

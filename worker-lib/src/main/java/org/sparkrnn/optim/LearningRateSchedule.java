@@ -1,5 +1,7 @@
 package org.sparkrnn.optim;
 
+import org.sparkrnn.model.CliNamed;
+
 import java.util.Objects;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Objects;
 public record LearningRateSchedule(Kind kind, double base, int stepSize, double gamma, int total, double minLr,
                                    int warmup) {
 
-    public enum Kind {
+    public enum Kind implements CliNamed {
         CONSTANT("constant"), STEP("step"), EXPONENTIAL("exponential"), COSINE("cosine");
 
         private final String cliName;
@@ -25,18 +27,13 @@ public record LearningRateSchedule(Kind kind, double base, int stepSize, double 
             this.cliName = cliName;
         }
 
-        public String cliName() {
+        @Override
+    public String cliName() {
             return cliName;
         }
 
         public static Kind fromCliName(String name) {
-            for (Kind kind : values()) {
-                if (kind.cliName.equals(name)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("unknown schedule '" + name
-                    + "', expected constant, step, exponential or cosine");
+            return CliNamed.parse(Kind.class, name, "schedule");
         }
     }
 

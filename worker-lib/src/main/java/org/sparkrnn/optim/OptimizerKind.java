@@ -1,7 +1,9 @@
 package org.sparkrnn.optim;
 
+import org.sparkrnn.model.CliNamed;
+
 /** The update rules, each as {@code torch.optim} defines it, with torch's default learning rate. */
-public enum OptimizerKind {
+public enum OptimizerKind implements CliNamed {
     /** {@code torch.optim.SGD} (momentum, dampening, Nesterov); default lr as torch 2.x: 1e-3. */
     SGD("sgd", 1e-3),
     /** {@code torch.optim.Adam}. */
@@ -19,6 +21,7 @@ public enum OptimizerKind {
         this.defaultLearningRate = defaultLearningRate;
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }
@@ -28,11 +31,6 @@ public enum OptimizerKind {
     }
 
     public static OptimizerKind fromCliName(String name) {
-        for (OptimizerKind kind : values()) {
-            if (kind.cliName.equals(name)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("unknown optimizer '" + name + "', expected sgd, adam, rmsprop or adagrad");
+        return CliNamed.parse(OptimizerKind.class, name, "optimizer");
     }
 }
