@@ -1,0 +1,201 @@
+package org.sparkrnn.driver.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sparkrnn.driver.UserError;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code submit [--deploy-mode client|cluster] [--master URL] [--spark-conf K=V]... -- train|evaluate|... options}:
+ * runs lstm-spark through spark-submit with the application jar, {@code conf/spark-defaults.conf} and the JVM flags
+ * Spark 4 needs on Java 17 (for a cluster-mode driver too). In cluster mode spark-submit exits 0 even when the driver
+ * failed, so this waits for the driver, asks the master for its final state, prints its output when the worker's
+ * directory is on this machine, and exits 0 only when the driver FINISHED.
+ */
+public final class Submit {
+
+    private static final Pattern DRIVER_ID = Pattern.compile("(driver-\\d{14}-\\d{4,})");
+
+    public static void main(String[] args) throws Exception {
+        try {
+            System.exit(run(args));
+        } catch (UserError e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("sparkrnn.root", ".")).toAbsolutePath().normalize();
+        String deployMode = "client";
+        String master = System.getenv().getOrDefault("SPARK_MASTER", LocalCluster.masterUrl());
+        List<String> sparkConf = new ArrayList<>();
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--")) {
+            String option = args[i];
+            if (option.equals("--")) {
+                i++;
+                break;
+            }
+            if (i + 1 >= args.length) {
+                throw new UserError(option + " needs a value");
+            }
+            switch (option) {
+                case "--deploy-mode" -> deployMode = args[i + 1];
+                case "--master" -> master = args[i + 1];
+                case "--spark-conf" -> sparkConf.add(args[i + 1]);
+                default -> throw new UserError("unknown submit option " + option
+                        + " (submit's own: --deploy-mode, --master, --spark-conf; put lstm-spark's options after --)");
+            }
+            i += 2;
+        }
+        List<String> appArgs = Arrays.asList(args).subList(Math.min(i, args.length), args.length);
+        if (appArgs.isEmpty()) {
+            throw new UserError("usage: submit [--deploy-mode client|cluster] [--master URL] [--spark-conf K=V]..."
+                    + " -- train|evaluate|predict|export [options]");
+        }
+        if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
+            throw new UserError("--deploy-mode must be client or cluster, got " + deployMode);
+        }
+        SparkHome spark = SparkHome.locate(root);
+        Path appJar = appJar(root);
+        String logConfig = "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties");
+
+        List<String> command = new ArrayList<>();
+        command.add(SparkHome.java());
+        command.addAll(spark.javaOptions());
+        if (deployMode.equals("client")) {
+            command.add(logConfig); // in cluster mode spark-submit's own INFO lines name the driver: keep them
+        }
+        command.add("-cp");
+        command.add(spark.classPath());
+        command.add("org.apache.spark.deploy.SparkSubmit");
+        command.addAll(List.of("--master", master, "--deploy-mode", deployMode,
+                "--class", "org.sparkrnn.driver.cli.Main",
+                "--properties-file", root.resolve("conf/spark-defaults.conf").toString()));
+        if (deployMode.equals("cluster")) {
+            // a cluster-mode driver is started by a worker, which does not add Spark's module flags for it
+            command.addAll(List.of("--conf", "spark.driver.extraJavaOptions="
+                    + String.join(" ", spark.javaOptions()) + " " + logConfig,
+                    "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+        }
+        for (String setting : sparkConf) {
+            command.addAll(List.of("--conf", setting));
+        }
+        command.add(appJar.toString());
+        command.addAll(appArgs);
+
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(deployMode.equals("cluster"));
+        spark.configure(builder.environment());
+        if (deployMode.equals("client")) {
+            builder.inheritIO();
+            Process driver = builder.start();
+            recordPid(driver.pid());
+            return driver.waitFor();
+        }
+        Process submit = builder.start();
+        recordPid(submit.pid());
+        String driverId = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(submit.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                System.err.println(line);
+                Matcher m = DRIVER_ID.matcher(line);
+                if (driverId == null && m.find()) {
+                    driverId = m.group(1);
+                }
+            }
+        }
+        int submitExit = submit.waitFor();
+        if (driverId == null) {
+            System.err.println("error: spark-submit (exit " + submitExit + ") reported no driver id");
+            return submitExit == 0 ? 1 : submitExit;
+        }
+        String state = finalState(driverId);
+        printDriverOutput(driverId);
+        System.err.println("driver " + driverId + " final state: " + state);
+        return state.equals("FINISHED") ? 0 : 1;
+    }
+
+    /** Polls the master until the driver is no longer submitted or running (up to an hour). */
+    private static String finalState(String driverId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3_600_000;
+        String state = "UNKNOWN";
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode json = LocalCluster.masterJson();
+            if (json != null) {
+                for (String list : List.of("activedrivers", "completeddrivers")) {
+                    for (JsonNode driver : json.path(list)) {
+                        if (driver.path("id").asText().equals(driverId)) {
+                            state = driver.path("state").asText();
+                        }
+                    }
+                }
+                if (!state.equals("SUBMITTED") && !state.equals("RUNNING") && !state.equals("RELAUNCHING")
+                        && !state.equals("UNKNOWN")) {
+                    return state;
+                }
+            }
+            Thread.sleep(500);
+        }
+        return state;
+    }
+
+    /** The driver's stdout and stderr, when its worker directory is a local cluster's on this machine. */
+    private static void printDriverOutput(String driverId) throws IOException {
+        Path root = Path.of(System.getProperty("sparkrnn.root", ".")).toAbsolutePath().normalize();
+        Path state = Path.of(System.getenv().getOrDefault("LOCAL_CLUSTER_DIR",
+                root.resolve("runs/local-cluster").toString()));
+        if (!Files.isDirectory(state)) {
+            return;
+        }
+        try (var works = Files.list(state)) {
+            for (Path work : works.filter(p -> p.getFileName().toString().startsWith("work-")).toList()) {
+                Path dir = work.resolve(driverId);
+                if (Files.isDirectory(dir)) {
+                    Path stdout = dir.resolve("stdout");
+                    if (Files.exists(stdout)) {
+                        System.out.print(Files.readString(stdout));
+                    }
+                    Path stderr = dir.resolve("stderr");
+                    if (Files.exists(stderr)) {
+                        Files.readAllLines(stderr).stream().filter(l -> l.startsWith("error: "))
+                                .forEach(System.err::println);
+                    }
+                    System.err.println("driver output: " + dir);
+                }
+            }
+        }
+    }
+
+    private static void recordPid(long pid) throws IOException {
+        String file = System.getenv("SPARKRNN_DRIVER_PID_FILE");
+        if (file != null && !file.isBlank()) {
+            Files.writeString(Path.of(file), pid + "\n");
+        }
+    }
+
+    private static Path appJar(Path root) throws IOException {
+        Path target = root.resolve("driver/target");
+        if (Files.isDirectory(target)) {
+            try (var jars = Files.list(target)) {
+                Optional<Path> jar = jars.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst();
+                if (jar.isPresent()) {
+                    return jar.get();
+                }
+            }
+        }
+        throw new UserError("no application jar in " + target + "; build it with: mvn -B package -DskipTests");
+    }
+}
