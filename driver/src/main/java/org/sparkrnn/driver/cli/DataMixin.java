@@ -4,6 +4,8 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.data.DataOptions;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /** Where data come from and how they become sequences (train, evaluate, predict). */
 public final class DataMixin {
 
@@ -68,6 +70,11 @@ public final class DataMixin {
             description = "Partitions of the cached data (0: Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
     int partitions;
 
+    @Option(names = "--on-bad-record", defaultValue = Defaults.ON_BAD_RECORD, paramLabel = "fail|skip",
+            description = "A record that cannot be read stops the run (fail), or is counted, reported and written to"
+                    + " the model directory's rejects/ (skip). Default: ${DEFAULT-VALUE}.")
+    String onBadRecord;
+
     DataOptions toOptions(long seed) {
         if (data == null) {
             throw new UserError("--data is required (a file, directory or glob)");
@@ -81,9 +88,21 @@ public final class DataMixin {
         if (partitions < 0) {
             throw new UserError("--partitions must be >= 0, got " + partitions);
         }
+        if (!onBadRecord.equals("fail") && !onBadRecord.equals("skip")) {
+            throw new UserError("unknown --on-bad-record '" + onBadRecord + "', expected fail or skip");
+        }
+        if (!List.of("jsonl", "csv", "text").contains(format)) {
+            throw new UserError("unknown --format '" + format + "', expected jsonl, csv or text");
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new UserError("--validation-fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (window < 1 || horizon < 1) {
+            throw new UserError("--window and --horizon must be at least 1, got " + window + " and " + horizon);
+        }
         return new DataOptions(format, data, validation, validationFraction, split, column, timeColumn, window,
                 horizon, validateFrom, missing, task.equals("classification") || format.equals("text"), classes,
-                partitions, seed);
+                partitions, seed, onBadRecord.equals("skip"), null);
     }
 
     boolean standardize() {

@@ -23,6 +23,7 @@ public final class Defaults {
     public static final String CLASSES = "0";
     public static final String NORMALIZE = "none";
     public static final String PARTITIONS = "0";
+    public static final String ON_BAD_RECORD = "fail";
 
     // model
     public static final String CELL = "lstm";

@@ -47,6 +47,22 @@ public final class Main implements Runnable {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((failure, line, parsed) -> report(failure, verbose, line.getErr()));
+        cli.setParameterExceptionHandler((failure, arguments) -> {
+            PrintWriter err = failure.getCommandLine().getErr();
+            String message = failure.getMessage();
+            if (failure instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getUnmatched().isEmpty()) {
+                String first = unmatched.getUnmatched().get(0);
+                message = (first.startsWith("-") ? "unknown option '" : "unexpected argument '") + first + "'";
+                if (!unmatched.getSuggestions().isEmpty()) {
+                    message += " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
+                }
+            }
+            err.println("error: " + message + "; see " + failure.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help");
+            err.flush();
+            return USER_ERROR;
+        });
         try {
             ConfDefaults defaults = new ConfDefaults();
             String subcommand = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");

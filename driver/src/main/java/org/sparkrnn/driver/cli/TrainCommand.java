@@ -206,6 +206,22 @@ public final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0)) {
             throw new UserError("--lr must be > 0, got " + lr);
         }
+        requireOneOf("--cell", cell, "lstm", "rnn");
+        requireOneOf("--activation", activation, "tanh", "identity");
+        requireOneOf("--loss", loss, "auto", "mse", "cross-entropy", "sum-half-squared");
+        requireOneOf("--init-scheme", initScheme, "pytorch", "xavier-orthogonal");
+        requireOneOf("--optimizer", optimizer, "sgd", "adam", "rmsprop", "adagrad");
+        requireOneOf("--schedule", schedule, "constant", "step", "exponential", "cosine");
+        if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
+            throw new UserError("--hidden needs one size >= 1 per layer, e.g. --hidden 64 or --hidden 64,64; got "
+                    + hidden);
+        }
+        if (clipNorm < 0 || weightDecay < 0 || momentum < 0 || warmup < 0) {
+            throw new UserError("--clip-norm, --weight-decay, --momentum and --warmup must be >= 0");
+        }
+        if (nesterov && momentum == 0) {
+            throw new UserError("--nesterov needs a --momentum > 0");
+        }
         Double forget;
         if (forgetBias.equals("keep")) {
             forget = null;
@@ -223,6 +239,12 @@ public final class TrainCommand implements Callable<Integer> {
                 new TrainingConfig.Loop(iterations, epochs, batch, tbptt, p, aggregationDepth, seed, validateEvery,
                         patience, logEvery, checkpointEvery, keepCheckpoints),
                 new TrainingConfig.Output(modelDir, resume, export), data.standardize(), settings(spec));
+    }
+
+    private static void requireOneOf(String name, String value, String... allowed) {
+        if (!List.of(allowed).contains(value)) {
+            throw new UserError("unknown " + name + " '" + value + "', expected " + String.join(", ", allowed));
+        }
     }
 
     private static void requirePositive(String name, int value) {

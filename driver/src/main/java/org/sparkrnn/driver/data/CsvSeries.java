@@ -14,6 +14,15 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
 
     /** Reads {@code column} (and {@code timeColumn}, may be null) from the lines of a CSV file, header first. */
     public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn) {
+        return parse(file, lines, column, timeColumn, null);
+    }
+
+    /**
+     * As {@link #parse(String, List, String, String)}; when {@code rejects} is not null, a row whose value is not a
+     * number becomes a gap and its problem and text are added to {@code rejects} instead of stopping the read.
+     */
+    public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn,
+                                  List<String> rejects) {
         if (lines.isEmpty()) {
             throw new DataFormatError(file, "the file is empty, expected a header row and values");
         }
@@ -39,12 +48,18 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
             } else {
                 try {
                     value = Double.parseDouble(text);
-                } catch (NumberFormatException e) {
-                    throw new DataFormatError(file, i + 1, "column '" + column + "' value '" + text
-                            + "' is not a number");
-                }
-                if (!Double.isFinite(value)) {
-                    throw new DataFormatError(file, i + 1, "column '" + column + "' value '" + text + "' is not finite");
+                    if (!Double.isFinite(value)) {
+                        throw new DataFormatError(file, i + 1, "column '" + column + "' value '" + text
+                                + "' is not finite");
+                    }
+                } catch (NumberFormatException | DataFormatError e) {
+                    DataFormatError error = e instanceof DataFormatError d ? d : new DataFormatError(file, i + 1,
+                            "column '" + column + "' value '" + text + "' is not a number");
+                    if (rejects == null) {
+                        throw error;
+                    }
+                    rejects.add(error.getMessage() + "\t" + line);
+                    value = Double.NaN; // skipped: a gap
                 }
             }
             values.add(value);

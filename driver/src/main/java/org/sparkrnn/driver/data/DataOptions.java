@@ -22,9 +22,18 @@ import java.io.Serializable;
  * @param classes            K, or 0 to infer it (max id + 1 over the training data)
  * @param partitions         partitions of the cached training data (0 = Spark's default parallelism)
  * @param seed               for the random split
+ * @param skipBadRecords     drop records that fail to parse (counted and reported) instead of stopping
+ * @param rejectsPath        with skipBadRecords: where the rejected records are written (a directory), or null
  */
 public record DataOptions(String format, String path, String validationPath, double validationFraction, String split,
                           String column, String timeColumn, int window, int horizon, String validateFrom,
-                          String missing, boolean classification, int classes, int partitions, long seed)
+                          String missing, boolean classification, int classes, int partitions, long seed,
+                          boolean skipBadRecords, String rejectsPath)
         implements Serializable {
+
+    public DataOptions withRejectsPath(String path) {
+        return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
+                window, horizon, validateFrom, missing, classification, classes, partitions, seed, skipBadRecords,
+                path);
+    }
 }

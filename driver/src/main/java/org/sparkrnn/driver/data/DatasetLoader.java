@@ -31,6 +31,7 @@ public final class DatasetLoader {
     private final JavaSparkContext sc;
     private final DistributedSums sums;
     private final Configuration hadoop;
+    private long rejected;
 
     public DatasetLoader(JavaSparkContext sc, DistributedSums sums) {
         this.sc = sc;
@@ -102,6 +103,11 @@ public final class DatasetLoader {
                 train.vocabulary);
     }
 
+    /** Records skipped as bad so far ({@code --on-bad-record skip}). */
+    public long rejectedRecords() {
+        return rejected;
+    }
+
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
         Numbered all = numbered(options, path, context, requireLabels);
@@ -162,23 +168,78 @@ public final class DatasetLoader {
             shape = shape == null ? inferred : requireLabels ? shape : inferred;
         }
         JavaRDD<SequenceBatch> parsed = null;
+        JavaRDD<String> rejects = null;
+        boolean skip = options.skipBadRecords();
         for (String file : files) {
             JsonLinesParser parser = new JsonLinesParser(file, shape);
             RecordShape s = shape;
-            JavaRDD<SequenceBatch> records = sc.textFile(file).zipWithIndex()
-                    .filter(line -> !line._1().isBlank())
-                    .map(line -> parseOne(parser, s, line._1(), line._2() + 1));
+            JavaPairRDD<String, Long> lines = sc.textFile(file).zipWithIndex()
+                    .filter(line -> !line._1().isBlank());
+            JavaRDD<SequenceBatch> records = lines.flatMap(line -> parseOne(parser, s, line._1(), line._2() + 1,
+                    skip).iterator());
             parsed = parsed == null ? records : parsed.union(records);
+            if (skip) {
+                JavaRDD<String> bad = lines.flatMap(line -> rejectOf(parser, s, line._1(), line._2() + 1).iterator());
+                rejects = rejects == null ? bad : rejects.union(bad);
+            }
         }
         JavaRDD<SequenceBatch> source = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+        if (rejects != null) {
+            reportRejects(rejects, options.rejectsPath());
+        }
         return new Numbered(number(source), source, shape, null, holdOut(options));
     }
 
-    private static SequenceBatch parseOne(JsonLinesParser parser, RecordShape shape, String line, long number) {
-        SequenceBatch.Builder builder = SequenceBatch.builder(shape.inputSize(), shape.labelShape(),
-                shape.labelKind(), shape.labelWidth());
-        parser.parseInto(line, number, builder);
-        return builder.build();
+    /** The record as a one-sequence batch; with {@code skip}, nothing for a bad record instead of the error. */
+    private static List<SequenceBatch> parseOne(JsonLinesParser parser, RecordShape shape, String line, long number,
+                                                boolean skip) {
+        SequenceBatch.Builder builder = shape.labelKind() == LabelKind.NONE
+                ? SequenceBatch.unlabelledBuilder(shape.inputSize())
+                : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
+        try {
+            parser.parseInto(line, number, builder);
+        } catch (DataFormatError e) {
+            if (skip) {
+                return List.of();
+            }
+            throw e;
+        }
+        return List.of(builder.build());
+    }
+
+    /** "problem TAB record" for a bad record, nothing for a good one. */
+    private static List<String> rejectOf(JsonLinesParser parser, RecordShape shape, String line, long number) {
+        try {
+            parseOne(parser, shape, line, number, false);
+            return List.of();
+        } catch (DataFormatError e) {
+            return List.of(e.getMessage() + "\t" + line);
+        }
+    }
+
+    /** Counts the rejected records, writes them (when a place is given) and says so. */
+    private void reportRejects(JavaRDD<String> rejects, String path) {
+        sc.setJobDescription("load: rejected records");
+        JavaRDD<String> cached = rejects.persist(StorageLevel.MEMORY_AND_DISK());
+        long count = cached.count();
+        if (count > 0) {
+            String first = cached.first();
+            String where = "";
+            if (path != null) {
+                try {
+                    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path);
+                    target.getFileSystem(hadoop).delete(target, true);
+                } catch (java.io.IOException e) {
+                    throw new UserError("cannot replace " + path + ": " + e.getMessage());
+                }
+                cached.coalesce(1).saveAsTextFile(path);
+                where = ", written to " + path;
+            }
+            System.out.println("warning: skipped " + count + " bad record(s)" + where + "; the first: "
+                    + first.substring(0, first.indexOf('\t')));
+        }
+        rejected += count;
+        cached.unpersist(false);
     }
 
     private Numbered csvWindows(DataOptions options, String path, Context context) {
@@ -190,8 +251,12 @@ public final class DatasetLoader {
         if (options.window() < 1 || options.horizon() < 1) {
             throw new UserError("csv data need --window T >= 1 and --horizon h >= 1");
         }
+        List<String> rejects = options.skipBadRecords() ? new ArrayList<>() : null;
         CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), options.column(),
-                        options.timeColumn()).withMissingPolicy(options.missing());
+                options.timeColumn(), rejects).withMissingPolicy(options.missing());
+        if (rejects != null && !rejects.isEmpty()) {
+            reportRejects(sc.parallelize(rejects, 1), options.rejectsPath());
+        }
         List<Integer> starts = series.windowStarts(options.window(), options.horizon());
         if (starts.isEmpty()) {
             throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "

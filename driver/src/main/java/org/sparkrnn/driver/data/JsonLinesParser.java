@@ -26,7 +26,9 @@ import java.util.List;
 public final class JsonLinesParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Accepts NaN and Infinity tokens so that they are reported as what they are, not as malformed JSON. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private final String file;
     private final RecordShape shape;
@@ -199,8 +201,9 @@ public final class JsonLinesParser implements Serializable {
                 throw new DataFormatError(file, line, "has both \"label\" and \"labels\"; use one");
             }
         } catch (JsonProcessingException e) {
-            throw new DataFormatError(file, line, "malformed JSON: " + e.getOriginalMessage()
-                    + " at column " + e.getLocation().getColumnNr());
+            String problem = e.getOriginalMessage().split("\n")[0].replaceFirst(" \\(start marker at .*", "");
+            throw new DataFormatError(file, line, "malformed JSON: " + problem + " at column "
+                    + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new DataFormatError(file, line, "unreadable: " + e.getMessage());
         }
@@ -227,7 +230,7 @@ public final class JsonLinesParser implements Serializable {
                 double v = p.getDoubleValue();
                 if (!Double.isFinite(v)) {
                     throw new DataFormatError(file, line, "step " + t + " feature " + n + " is " + p.getText()
-                            + ", out of range for a finite double");
+                            + ", expected a finite number");
                 }
                 if (n == buffer.length) {
                     buffer = java.util.Arrays.copyOf(buffer, n * 2);
@@ -272,7 +275,7 @@ public final class JsonLinesParser implements Serializable {
 
     private static Double finite(double v, JsonParser p, String file, long line, String what) throws IOException {
         if (!Double.isFinite(v)) {
-            throw new DataFormatError(file, line, what + " " + p.getText() + " is out of range for a finite double");
+            throw new DataFormatError(file, line, what + " is " + p.getText() + ", expected a finite number");
         }
         return v;
     }

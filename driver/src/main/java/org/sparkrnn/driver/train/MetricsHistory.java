@@ -3,7 +3,6 @@ package org.sparkrnn.driver.train;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -77,7 +76,8 @@ public final class MetricsHistory {
         return history;
     }
 
+    /** Shortest text that reads back to the same double, so a resumed run's history is exact. */
     private static String num(double v) {
-        return String.format(Locale.ROOT, "%.9g", v);
+        return Double.toString(v);
     }
 }

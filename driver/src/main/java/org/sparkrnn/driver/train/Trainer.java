@@ -73,7 +73,8 @@ public final class Trainer {
 
         DistributedSums sums = new DistributedSums(sc, loop.aggregationDepth());
         out.println("loading " + config.data().format() + " data from " + config.data().path());
-        LoadedData data = new DatasetLoader(sc, sums).loadForTraining(config.data(),
+        DatasetLoader loader = new DatasetLoader(sc, sums);
+        LoadedData data = loader.loadForTraining(config.data().withRejectsPath(dir.path("rejects")),
                 DatasetLoader.Context.fresh(config.normalize()));
         NetworkSpec spec = buildSpec(data.shape());
         ParameterLayout layout = new ParameterLayout(spec);
@@ -200,10 +201,12 @@ public final class Trainer {
                     SafeTensors.toBytes(ModelFile.tensors(spec, kept, loop.precision()), Map.of("format", "pt")));
             out.println("exported weights to " + config.output().export());
         }
-        out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%n", iteration,
+        out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%s%n", iteration,
                 dir.path(ModelDirectory.MODEL),
                 bestParams != null ? " (best validation loss " + fmt(bestObjective) + " at iteration " + bestIteration
-                        + ")" : "", dir.path(ModelDirectory.LOSS_CURVE));
+                        + ")" : "", dir.path(ModelDirectory.LOSS_CURVE),
+                loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped, see "
+                        + dir.path("rejects") : "");
         return new Result(spec, params, kept, iteration, lastValidation, history, data);
     }
 
@@ -245,66 +248,38 @@ public final class Trainer {
                     m.initFile());
             out.println("initial weights from " + m.initFile());
         } else {
-            InitScheme scheme = switch (m.initScheme()) {
-                case "pytorch" -> InitScheme.PYTORCH_UNIFORM;
-                case "xavier-orthogonal" -> InitScheme.XAVIER_ORTHOGONAL;
-                default -> throw new UserError("unknown --init-scheme '" + m.initScheme()
-                        + "', expected pytorch or xavier-orthogonal");
-            };
+            InitScheme scheme = m.initScheme().equals("xavier-orthogonal") ? InitScheme.XAVIER_ORTHOGONAL
+                    : InitScheme.PYTORCH_UNIFORM;
             params = Initializer.initialize(layout, new InitOptions(scheme, m.forgetBias(), config.loop().seed()));
         }
         return new TrainingState(0, params, optimizer.init(), Double.POSITIVE_INFINITY, -1, null, 0,
                 config.loop().seed(), config.fingerprint());
     }
 
-    /** The network for the data's shape: I inputs, the configured stack, V outputs (K classes). */
+    /**
+     * The network for the data's shape: I inputs, the configured stack, V outputs (K classes). Option names were
+     * checked when the configuration was made; what needs the data (the loss against the labels) is checked here.
+     */
     NetworkSpec buildSpec(RecordShape shape) {
         TrainingConfig.Model m = config.model();
         boolean classes = shape.labelKind() == LabelKind.CLASSES;
-        Loss loss = m.loss().equals("auto") ? (classes ? Loss.CROSS_ENTROPY : Loss.MSE) : parseLoss(m.loss());
+        Loss loss = m.loss().equals("auto") ? (classes ? Loss.CROSS_ENTROPY : Loss.MSE) : Loss.fromCliName(m.loss());
         if (loss.isClassification() != classes) {
             throw new UserError("--loss " + loss.cliName() + " does not fit the labels (" + shape.describeLabels()
                     + "); use " + (classes ? "cross-entropy with class ids" : "mse with numeric labels")
                     + " or change --task");
         }
+        Activation activation = m.activation().equals("identity") ? Activation.IDENTITY : Activation.TANH;
         List<LayerSpec> layers = new ArrayList<>();
         for (int h : m.hidden()) {
-            if (h < 1) {
-                throw new UserError("--hidden sizes must be >= 1, got " + m.hidden());
-            }
-            layers.add(switch (m.cell()) {
-                case "lstm" -> LayerSpec.lstm(h);
-                case "rnn" -> LayerSpec.rnn(h, switch (m.activation()) {
-                    case "tanh" -> Activation.TANH;
-                    case "identity" -> Activation.IDENTITY;
-                    default -> throw new UserError("unknown --activation '" + m.activation()
-                            + "', expected tanh or identity");
-                });
-                default -> throw new UserError("unknown --cell '" + m.cell() + "', expected lstm or rnn");
-            });
-        }
-        if (layers.isEmpty()) {
-            throw new UserError("--hidden needs at least one layer size, e.g. --hidden 64 or --hidden 64,64");
+            layers.add(m.cell().equals("lstm") ? LayerSpec.lstm(h) : LayerSpec.rnn(h, activation));
         }
         return new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss);
     }
 
-    private static Loss parseLoss(String name) {
-        try {
-            return Loss.fromCliName(name);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-    }
-
     private OptimizerSettings optimizerSettings() {
         TrainingConfig.Optim o = config.optim();
-        OptimizerKind kind;
-        try {
-            kind = OptimizerKind.fromCliName(o.optimizer());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        OptimizerKind kind = OptimizerKind.fromCliName(o.optimizer());
         try {
             return OptimizerSettings.defaultsFor(kind).withMomentum(o.momentum(), o.nesterov())
                     .withWeightDecay(o.weightDecay());
