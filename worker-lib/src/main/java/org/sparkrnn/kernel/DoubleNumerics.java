@@ -8,11 +8,16 @@ import java.util.Arrays;
 /** {@link Numerics} over {@code double[]}. Its twin {@link FloatNumerics} must stay line-for-line parallel. */
 final class DoubleNumerics extends Numerics<double[]> {
 
-    static final DoubleNumerics INSTANCE = new DoubleNumerics();
+    /** SIMD pointwise loops when the Vector API is in this JVM, else the scalar loops. */
+    static final DoubleNumerics INSTANCE = new DoubleNumerics(VectorSupport.AVAILABLE);
+    /** Always the scalar loops: the reference the SIMD loops are tested against. */
+    static final DoubleNumerics SCALAR = new DoubleNumerics(false);
 
     private final BLAS blas = BLAS.getInstance();
+    private final boolean vector;
 
-    private DoubleNumerics() {
+    private DoubleNumerics(boolean vector) {
+        this.vector = vector;
     }
 
     @Override
@@ -111,7 +116,9 @@ final class DoubleNumerics extends Numerics<double[]> {
             int gg = gf + h;
             int go = gg + h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsDouble.lstmForwardRow(h, gates, gi, cPrev, cpOffset + s, c, cOffset + s, tanhC,
+                    tcOffset + s, hOut, hOffset + s) : 0;
+            for (int j = first; j < h; j++) {
                 double i = sigmoid(gates[gi + j]);
                 double f = sigmoid(gates[gf + j]);
                 double g = tanh(gates[gg + j]);
@@ -138,7 +145,9 @@ final class DoubleNumerics extends Numerics<double[]> {
             int gg = gf + h;
             int go = gg + h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsDouble.lstmBackwardRow(h, gates, gi, tanhC, tcOffset + s, cPrev, cpOffset + s,
+                    dhExt, dhOffset + s, dhNext, dcNext, s) : 0;
+            for (int j = first; j < h; j++) {
                 double i = gates[gi + j];
                 double f = gates[gf + j];
                 double g = gates[gg + j];
@@ -159,7 +168,8 @@ final class DoubleNumerics extends Numerics<double[]> {
     void rnnForward(Activation activation, int rows, int h, double[] z, int zOffset, double[] hOut, int hOffset) {
         int n = rows * h;
         if (activation == Activation.TANH) {
-            for (int j = 0; j < n; j++) {
+            int first = vector ? VectorLoopsDouble.tanh(n, z, zOffset, hOut, hOffset) : 0;
+            for (int j = first; j < n; j++) {
                 hOut[hOffset + j] = tanh(z[zOffset + j]);
             }
         } else {

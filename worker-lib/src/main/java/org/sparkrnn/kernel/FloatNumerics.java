@@ -11,11 +11,16 @@ import java.util.Arrays;
  */
 final class FloatNumerics extends Numerics<float[]> {
 
-    static final FloatNumerics INSTANCE = new FloatNumerics();
+    /** SIMD pointwise loops when the Vector API is in this JVM, else the scalar loops. */
+    static final FloatNumerics INSTANCE = new FloatNumerics(VectorSupport.AVAILABLE);
+    /** Always the scalar loops: the reference the SIMD loops are tested against. */
+    static final FloatNumerics SCALAR = new FloatNumerics(false);
 
     private final BLAS blas = BLAS.getInstance();
+    private final boolean vector;
 
-    private FloatNumerics() {
+    private FloatNumerics(boolean vector) {
+        this.vector = vector;
     }
 
     @Override
@@ -121,7 +126,9 @@ final class FloatNumerics extends Numerics<float[]> {
             int gg = gf + h;
             int go = gg + h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsFloat.lstmForwardRow(h, gates, gi, cPrev, cpOffset + s, c, cOffset + s, tanhC,
+                    tcOffset + s, hOut, hOffset + s) : 0;
+            for (int j = first; j < h; j++) {
                 float i = (float) sigmoid(gates[gi + j]);
                 float f = (float) sigmoid(gates[gf + j]);
                 float g = (float) tanh(gates[gg + j]);
@@ -148,7 +155,9 @@ final class FloatNumerics extends Numerics<float[]> {
             int gg = gf + h;
             int go = gg + h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsFloat.lstmBackwardRow(h, gates, gi, tanhC, tcOffset + s, cPrev, cpOffset + s,
+                    dhExt, dhOffset + s, dhNext, dcNext, s) : 0;
+            for (int j = first; j < h; j++) {
                 float i = gates[gi + j];
                 float f = gates[gf + j];
                 float g = gates[gg + j];
@@ -169,7 +178,8 @@ final class FloatNumerics extends Numerics<float[]> {
     void rnnForward(Activation activation, int rows, int h, float[] z, int zOffset, float[] hOut, int hOffset) {
         int n = rows * h;
         if (activation == Activation.TANH) {
-            for (int j = 0; j < n; j++) {
+            int first = vector ? VectorLoopsFloat.tanh(n, z, zOffset, hOut, hOffset) : 0;
+            for (int j = first; j < n; j++) {
                 hOut[hOffset + j] = (float) tanh(z[zOffset + j]);
             }
         } else {

@@ -1,0 +1,243 @@
+package org.sparkrnn.driver.bench;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.aggregate.GradientAccumulator;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.SparkRnnKryoRegistrator;
+import org.sparkrnn.driver.train.BatchSchedule;
+import org.sparkrnn.driver.train.DistributedSums;
+import org.sparkrnn.driver.train.KernelSettings;
+import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.InitOptions;
+import org.sparkrnn.model.Initializer;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.optim.Optimizer;
+import org.sparkrnn.optim.OptimizerKind;
+import org.sparkrnn.optim.OptimizerSettings;
+import org.sparkrnn.optim.OptimizerState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * End-to-end measurements with the real training loop pieces ({@link DistributedSums}, the kernel, the optimizer) in
+ * Spark local mode, printed as a table and appended to a CSV:
+ * <ul>
+ *   <li>{@code overhead}: milliseconds per iteration with (almost) no work, by parameter count, partitions and tree
+ *       depth: broadcast + scheduling + treeAggregate + update;</li>
+ *   <li>{@code train}: sequence-steps per second of training in local[2] on a workload of B·T ≥ 200k sequence-steps
+ *       per iteration, against the single-thread kernel on the same per-task batch, measured in the same run.</li>
+ * </ul>
+ * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
+ */
+public final class SparkBench {
+
+    private SparkBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String what = args.length > 0 ? args[0] : "all";
+        Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
+        Files.createDirectories(csv.toAbsolutePath().getParent());
+        if (!Files.exists(csv)) {
+            Files.writeString(csv, "benchmark,parameters,partitions,depth,precision,value,unit\n");
+        }
+        List<String> rows = new ArrayList<>();
+        if (what.equals("overhead") || what.equals("all")) {
+            overhead(rows);
+        }
+        if (what.equals("train") || what.equals("all")) {
+            train(rows);
+        }
+        Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("appended " + rows.size() + " rows to " + csv);
+    }
+
+    private static JavaSparkContext context(String master) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkrnn-bench")
+                .set("spark.serializer", KryoSerializer.class.getName())
+                .set("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName())
+                .set("spark.kryo.registrationRequired", "true")
+                .set("spark.ui.enabled", "false")
+                .set("spark.ui.showConsoleProgress", "false")
+                .set("spark.task.maxDirectResultSize", String.valueOf(128L << 20))
+                .set("spark.kryo.unsafe", System.getProperty("bench.kryo.unsafe", "false"));
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        sc.setLogLevel("ERROR");
+        return sc;
+    }
+
+    /** One LSTM layer with about {@code target} parameters (I = 1, H chosen), MSE head. */
+    static NetworkSpec specWithParameters(int target) {
+        int h = 1;
+        while (4 * (h + 1) * (1 + (h + 1) + 1) + (h + 1) + 1 <= target) {
+            h++;
+        }
+        return new NetworkSpec(1, List.of(LayerSpec.lstm(h)), 1, Loss.MSE);
+    }
+
+    private static void overhead(List<String> rows) {
+        JavaSparkContext sc = context("local[2]");
+        try {
+            System.out.println("per-iteration overhead, local[2], one 1-step sequence per partition (ms, median of 15)");
+            System.out.printf(Locale.ROOT, "%12s %10s %6s %10s%n", "parameters", "partitions", "depth", "ms/iter");
+            int[][] grid = {{10_000, 4, 2}, {100_000, 4, 2}, {1_000_000, 2, 1}, {1_000_000, 2, 2},
+                {1_000_000, 4, 2}, {1_000_000, 8, 2}, {1_000_000, 16, 2}, {1_000_000, 16, 3}, {4_000_000, 4, 2}};
+            for (int[] g : grid) {
+                NetworkSpec spec = specWithParameters(g[0]);
+                int p = new ParameterLayout(spec).size();
+                JavaRDD<SequenceBatch> data = tinyData(sc, g[1]);
+                double ms = medianIterationMillis(sc, spec, data, g[2], 0, 15);
+                System.out.printf(Locale.ROOT, "%12d %10d %6d %10.1f%n", p, g[1], g[2], ms);
+                rows.add(String.format(Locale.ROOT, "overhead,%d,%d,%d,float64,%.2f,ms", p, g[1], g[2], ms));
+                data.unpersist(true);
+            }
+        } finally {
+            sc.stop();
+        }
+    }
+
+    private static void train(List<String> rows) {
+        int in = 64;
+        int h = 128;
+        int t = 50;
+        int b = 4096; // 204,800 sequence-steps per iteration
+        NetworkSpec spec = new NetworkSpec(in, List.of(LayerSpec.lstm(h)), 1, Loss.MSE);
+        for (Precision precision : Precision.values()) {
+            // the single-thread kernel on one task's share of the batch (B/2 sequences), same process, same run
+            SequenceBatch half = randomBatch(spec, b / 2, t, 7);
+            double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+            NetworkKernel kernel = NetworkKernel.create(spec, precision);
+            double[] kernelTimes = new double[7];
+            for (int r = 0; r < kernelTimes.length + 2; r++) {
+                long start = System.nanoTime();
+                kernel.accumulate(params, half, new GradientAccumulator());
+                if (r >= 2) {
+                    kernelTimes[r - 2] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            double kernelRate = (double) half.totalSteps() / median(kernelTimes);
+
+            JavaSparkContext sc = context("local[2]");
+            TaskTimes taskTimes = new TaskTimes();
+            sc.sc().addSparkListener(taskTimes);
+            try {
+                List<SequenceBatch> parts = List.of(randomBatch(spec, b / 2, t, 1), randomBatch(spec, b / 2, t, 2));
+                JavaRDD<SequenceBatch> data = sc.parallelize(parts, 2).persist(StorageLevel.MEMORY_ONLY());
+                data.count();
+                double ms = medianIterationMillis(sc, spec, data, 2, 0, 7, precision);
+                double rate = b * t / (ms / 1000);
+                System.out.printf(Locale.ROOT, "training %s, local[2], I=%d H=%d T=%d B=%d: %.0f seq-steps/s"
+                                + " (%.0f ms/iteration); single-thread kernel %.0f seq-steps/s; ratio %.2f%n",
+                        precision.cliName(), in, h, t, b, rate, ms, kernelRate, rate / kernelRate);
+                System.out.printf(Locale.ROOT, "  tasks: median run %.0f ms, GC %.0f ms, deserialize %.0f ms%n",
+                        taskTimes.median(taskTimes.run), taskTimes.median(taskTimes.gc),
+                        taskTimes.median(taskTimes.deserialize));
+                rows.add(String.format(Locale.ROOT, "train-local2,%d,2,2,%s,%.0f,seq-steps/s",
+                        new ParameterLayout(spec).size(), precision.cliName(), rate));
+                rows.add(String.format(Locale.ROOT, "kernel-1thread,%d,1,0,%s,%.0f,seq-steps/s",
+                        new ParameterLayout(spec).size(), precision.cliName(), kernelRate));
+            } finally {
+                sc.stop();
+            }
+        }
+    }
+
+    private static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
+                                                int depth, int warmup, int repetitions) {
+        return medianIterationMillis(sc, spec, data, depth, warmup, repetitions, Precision.FLOAT64);
+    }
+
+    /** Full iterations of the training loop: gradient sums over the cluster, mean, Adam step. */
+    private static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
+                                                int depth, int warmup, int repetitions, Precision precision) {
+        DistributedSums sums = new DistributedSums(sc, depth);
+        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
+        OptimizerState state = optimizer.init();
+        BatchSchedule all = new BatchSchedule(Math.max(1, data.count()), 0, 1);
+        double[] times = new double[repetitions];
+        for (int r = 0; r < repetitions + 3; r++) {
+            long start = System.nanoTime();
+            GradientAccumulator g = sums.gradient(data, new ModelWeights(spec, params.clone()),
+                    new KernelSettings(precision, 0), all, r, "bench");
+            optimizer.stepInPlace(params, g.objectiveGradient(spec.loss()), state, 1e-6);
+            if (r >= 3) {
+                times[r - 3] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        return median(times);
+    }
+
+    private static JavaRDD<SequenceBatch> tinyData(JavaSparkContext sc, int partitions) {
+        List<SequenceBatch> parts = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            parts.add(SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)
+                    .add(new double[][] {{0.5}}, new double[] {0.1}).build());
+        }
+        JavaRDD<SequenceBatch> data = sc.parallelize(parts, partitions).persist(StorageLevel.MEMORY_ONLY());
+        data.count();
+        return data;
+    }
+
+    static SequenceBatch randomBatch(NetworkSpec spec, int sequences, int steps, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        SequenceBatch.Builder builder = SequenceBatch.builder(spec.inputSize(), LabelShape.PER_SEQUENCE,
+                LabelKind.VALUES, 1);
+        for (int s = 0; s < sequences; s++) {
+            double[][] x = new double[steps][spec.inputSize()];
+            for (double[] row : x) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = random.nextDouble() * 2 - 1;
+                }
+            }
+            builder.add(x, new double[] {random.nextDouble()});
+        }
+        return builder.build();
+    }
+
+    /** Run, GC and deserialisation time of every finished task, from Spark's own task metrics. */
+    static final class TaskTimes extends org.apache.spark.scheduler.SparkListener {
+        final List<Double> run = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Double> gc = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Double> deserialize = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+                run.add((double) end.taskMetrics().executorRunTime());
+                gc.add((double) end.taskMetrics().jvmGCTime());
+                deserialize.add((double) end.taskMetrics().executorDeserializeTime());
+            }
+        }
+
+        double median(List<Double> values) {
+            synchronized (values) {
+                return values.isEmpty() ? 0 : SparkBench.median(values.stream().mapToDouble(d -> d).toArray());
+            }
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
