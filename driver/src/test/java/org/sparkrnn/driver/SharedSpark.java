@@ -22,6 +22,7 @@ public final class SharedSpark {
                     .set("spark.serializer", KryoSerializer.class.getName())
                     .set("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName())
                     .set("spark.kryo.registrationRequired", "true")
+                    .set("spark.kryo.unsafe", "true")
                     .set("spark.ui.enabled", "false")
                     .set("spark.ui.showConsoleProgress", "false");
             context = new JavaSparkContext(conf);

@@ -13,8 +13,10 @@ import java.util.List;
 
 /**
  * Runs {@link KernelBenchmark} and prints sequence-steps per second and GFLOP/s (24·H·(I+H) per sequence-step, the
- * baseline script's count) per shape and precision. Arguments: optional JVM flags for the forked benchmark JVM.
- * Set {@code KERNEL_BENCH_QUICK=1} for a short smoke run.
+ * baseline script's count) per shape and precision; then, when {@code /usr/bin/python3} has torch, runs the PyTorch
+ * baseline ({@code scripts/torch_lstm_bench.py}, one thread) in the same run and prints the ratios. Appends every
+ * number to {@code runs/bench/kernel.csv}. Arguments: optional JVM flags for the forked benchmark JVM. Set
+ * {@code KERNEL_BENCH_QUICK=1} for a short smoke run.
  */
 public final class KernelBenchmarkMain {
 
@@ -39,6 +41,9 @@ public final class KernelBenchmarkMain {
         System.out.println("BLAS in this JVM: " + BLAS.getInstance().getClass().getSimpleName()
                 + " (the forked benchmark JVM chooses its own with the flags " + jvmArgs + ")");
         System.out.printf("%-16s %-8s %12s %12s %10s%n", "I,H,T,B", "dtype", "ms/batch", "seq-steps/s", "GFLOP/s");
+        java.util.Map<String, Double> ours = new java.util.LinkedHashMap<>();
+        String stamp = java.time.LocalDateTime.now().withNano(0).toString();
+        List<String> csv = new ArrayList<>();
         for (RunResult result : results) {
             String shape = result.getParams().getParam("shape");
             String precision = result.getParams().getParam("precision");
@@ -48,6 +53,62 @@ public final class KernelBenchmarkMain {
             double rate = seqSteps / (ms / 1000.0);
             double gflops = 24.0 * s[1] * (s[0] + s[1]) * rate / 1e9;
             System.out.printf("%-16s %-8s %12.3f %12.0f %10.1f%n", shape, precision, ms, rate, gflops);
+            ours.put(shape + " " + precision, rate);
+            csv.add(String.format(java.util.Locale.ROOT, "%s,sparkrnn,\"%s\",%s,%.0f", stamp, shape, precision, rate));
         }
+        java.util.Map<String, Double> torch = torchBaseline();
+        if (!torch.isEmpty()) {
+            System.out.println();
+            System.out.printf("%-16s %-8s %12s %12s %8s%n", "I,H,T,B", "dtype", "ours", "pytorch", "ratio");
+            for (var e : ours.entrySet()) {
+                Double theirs = torch.get(e.getKey());
+                if (theirs != null) {
+                    String[] key = e.getKey().split(" ");
+                    System.out.printf("%-16s %-8s %12.0f %12.0f %8.2f%n", key[0], key[1], e.getValue(), theirs,
+                            e.getValue() / theirs);
+                    csv.add(String.format(java.util.Locale.ROOT, "%s,pytorch,\"%s\",%s,%.0f", stamp, key[0], key[1],
+                            theirs));
+                }
+            }
+        }
+        java.nio.file.Path out = java.nio.file.Path.of("runs/bench/kernel.csv");
+        java.nio.file.Files.createDirectories(out.getParent());
+        if (!java.nio.file.Files.exists(out)) {
+            java.nio.file.Files.writeString(out, "time,implementation,shape,precision,seq_steps_per_s\n");
+        }
+        java.nio.file.Files.write(out, csv, java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("appended to " + out);
+    }
+
+    /** PyTorch's one-thread rates by "I,H,T,B precision", or empty when torch is not installed. */
+    private static java.util.Map<String, Double> torchBaseline() throws Exception {
+        java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        java.nio.file.Path script = java.nio.file.Path.of("scripts/torch_lstm_bench.py");
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/usr/bin/python3")) || !java.nio.file.Files.exists(script)) {
+            return rates;
+        }
+        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start();
+        if (check.waitFor() != 0) {
+            System.out.println("(no torch for /usr/bin/python3: apt-get install python3-torch for the baseline)");
+            return rates;
+        }
+        System.out.println("running the PyTorch baseline, one thread...");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString(), "1");
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        Process torch = builder.redirectErrorStream(true).start();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "LSTM D=\\s*(\\d+) H=\\s*(\\d+) T=\\s*(\\d+) B=\\s*(\\d+) torch\\.(float\\d+)\\s+threads=1:\\s+(\\d+)");
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(torch.getInputStream()))) {
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                System.out.println("  " + text);
+                var m = line.matcher(text);
+                if (m.find()) {
+                    rates.put(m.group(1) + "," + m.group(2) + "," + m.group(3) + "," + m.group(4) + " " + m.group(5),
+                            Double.parseDouble(m.group(6)));
+                }
+            }
+        }
+        torch.waitFor();
+        return rates;
     }
 }

@@ -78,7 +78,7 @@ public final class SparkBench {
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .set("spark.task.maxDirectResultSize", String.valueOf(128L << 20))
-                .set("spark.kryo.unsafe", System.getProperty("bench.kryo.unsafe", "false"));
+                .set("spark.kryo.unsafe", System.getProperty("bench.kryo.unsafe", "true"));
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
         return sc;

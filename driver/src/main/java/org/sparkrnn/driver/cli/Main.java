@@ -146,6 +146,8 @@ public final class Main implements Runnable {
         conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
         conf.setIfMissing("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName());
         conf.setIfMissing("spark.kryo.registrationRequired", "true");
+        // arrays of doubles (weights, gradients, features) as memory copies rather than one write per element
+        conf.setIfMissing("spark.kryo.unsafe", "true");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // gradients of large models come back as big task results: keep them off the block manager detour
         conf.setIfMissing("spark.task.maxDirectResultSize", String.valueOf(128L << 20));
