@@ -217,6 +217,65 @@ public final class SequenceBatch {
         return labelShape == LabelShape.PER_SEQUENCE ? b : stepOffsets[b] + t;
     }
 
+    /**
+     * The sequences of {@code parts}, in order, as one batch, with every array allocated once at its final size
+     * (a partition of millions of steps is packed without the doubling growth of a builder). All parts must have the
+     * shape of {@code like}, which also gives the shape of an empty result.
+     */
+    public static SequenceBatch concat(SequenceBatch like, java.util.List<SequenceBatch> parts) {
+        int sequences = 0;
+        int steps = 0;
+        int labelRows = 0;
+        for (SequenceBatch part : parts) {
+            if (part.inputSize != like.inputSize || part.labelShape != like.labelShape || part.labelKind != like.labelKind
+                    || part.labelWidth != like.labelWidth || part.isOneHot() != like.isOneHot()) {
+                throw new IllegalArgumentException("cannot concatenate " + part + " with " + like);
+            }
+            sequences += part.size();
+            steps = Math.addExact(steps, part.totalSteps());
+            labelRows += part.labelShape == LabelShape.PER_SEQUENCE ? part.size() : part.totalSteps();
+        }
+        int[] lengths = new int[sequences];
+        double[] features = like.isOneHot() ? null : new double[Math.multiplyExact(steps, like.inputSize)];
+        int[] tokens = like.isOneHot() ? new int[steps] : null;
+        double[] values = like.labelKind == LabelKind.VALUES ? new double[labelRows * like.labelWidth] : null;
+        int[] classes = like.labelKind == LabelKind.CLASSES ? new int[labelRows] : null;
+        boolean[] labelled = like.labelShape == LabelShape.PER_STEP ? new boolean[steps] : null;
+        int b = 0;
+        int step = 0;
+        int row = 0;
+        for (SequenceBatch part : parts) {
+            for (int j = 0; j < part.size(); j++) {
+                lengths[b++] = part.lengths[j];
+            }
+            int n = part.totalSteps();
+            if (features != null) {
+                System.arraycopy(part.features, 0, features, step * like.inputSize, n * like.inputSize);
+            } else {
+                System.arraycopy(part.tokens, 0, tokens, step, n);
+            }
+            int rows = part.labelShape == LabelShape.PER_SEQUENCE ? part.size() : n;
+            if (values != null) {
+                System.arraycopy(part.values, 0, values, row * like.labelWidth, rows * like.labelWidth);
+            }
+            if (classes != null) {
+                System.arraycopy(part.classes, 0, classes, row, rows);
+            }
+            if (labelled != null) {
+                System.arraycopy(part.labelled, 0, labelled, step, n);
+            }
+            step += n;
+            row += rows;
+        }
+        return new SequenceBatch(like.inputSize, lengths, features, tokens, like.labelShape, like.labelKind,
+                like.labelWidth, values, classes, labelled);
+    }
+
+    /** A batch of no sequence with the shape of this one. */
+    public SequenceBatch emptyLike() {
+        return concat(this, java.util.List.of());
+    }
+
     /** A new batch of the chosen sequences, in the given order (indices may repeat). */
     public SequenceBatch select(int... which) {
         Builder builder = new Builder(inputSize, labelShape, labelKind, labelWidth, isOneHot());

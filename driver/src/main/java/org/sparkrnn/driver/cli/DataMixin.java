@@ -67,7 +67,8 @@ public final class DataMixin {
     String normalize;
 
     @Option(names = "--partitions", defaultValue = Defaults.PARTITIONS, paramLabel = "P",
-            description = "Partitions of the cached data (0: Spark's default parallelism). Default: ${DEFAULT-VALUE}.")
+            description = "Partitions of the cached data (0: Spark's default parallelism, more for inputs over 32 MB"
+                    + " per partition). Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--on-bad-record", defaultValue = Defaults.ON_BAD_RECORD, paramLabel = "fail|skip",

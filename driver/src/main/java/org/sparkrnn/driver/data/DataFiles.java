@@ -91,6 +91,20 @@ public final class DataFiles {
         }
     }
 
+    /** The summed size of files, in bytes. */
+    public static long totalBytes(Configuration conf, List<String> files) {
+        long total = 0;
+        try {
+            for (String file : files) {
+                Path path = new Path(file);
+                total += path.getFileSystem(conf).getFileStatus(path).getLen();
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read the size of the data files (" + e.getMessage() + ")", e);
+        }
+        return total;
+    }
+
     /** A line of a file and its 1-based number. */
     public record Line(long number, String text) {
     }

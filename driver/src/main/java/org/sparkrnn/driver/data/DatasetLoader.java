@@ -28,6 +28,12 @@ import java.util.List;
  */
 public final class DatasetLoader {
 
+    /**
+     * Records between parsing and packing are kept serialized (Kryo, flat arrays): a load holds them and the packed
+     * blocks at once, and one object per record would not fit where the packed data do.
+     */
+    private static final StorageLevel INTERMEDIATE = StorageLevel.MEMORY_AND_DISK_SER();
+
     private final JavaSparkContext sc;
     private final DistributedSums sums;
     private final Configuration hadoop;
@@ -71,7 +77,7 @@ public final class DatasetLoader {
             validationPairs = train.pairs.filter(pair -> heldOut.isValidation(pair._1()));
             trainPairs = train.pairs.filter(pair -> !heldOut.isValidation(pair._1()));
         }
-        int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
+        int partitions = partitions(options, train.inputBytes);
         JavaRDD<SequenceBatch> trainBlocks = blocks(trainPairs, train.shape, partitions);
         DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
         if (stats.sequences() == 0) {
@@ -111,7 +117,7 @@ public final class DatasetLoader {
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
         Numbered all = numbered(options, path, context, requireLabels);
-        int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
+        int partitions = partitions(options, all.inputBytes);
         JavaRDD<SequenceBatch> blocks = finish(blocks(all.pairs, all.shape, partitions), context.standardization(),
                 "data");
         DataStatistics stats = sums.statistics(blocks, "load: data statistics");
@@ -124,7 +130,7 @@ public final class DatasetLoader {
 
     /** Sequences numbered in file order, their shape, and the held-out rule their format implies. */
     private record Numbered(JavaPairRDD<Long, SequenceBatch> pairs, JavaRDD<SequenceBatch> source,
-                            RecordShape shape, Vocabulary vocabulary, ValidationRule rule) {
+                            RecordShape shape, Vocabulary vocabulary, ValidationRule rule, long inputBytes) {
         /** Releases the numbered sequences and what they were computed from, once the blocks are cached. */
         void release() {
             pairs.unpersist(false);
@@ -183,11 +189,11 @@ public final class DatasetLoader {
                 rejects = rejects == null ? bad : rejects.union(bad);
             }
         }
-        JavaRDD<SequenceBatch> source = parsed.persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<SequenceBatch> source = parsed.persist(INTERMEDIATE);
         if (rejects != null) {
             reportRejects(rejects, options.rejectsPath());
         }
-        return new Numbered(number(source), source, shape, null, holdOut(options));
+        return new Numbered(number(source), source, shape, null, holdOut(options), DataFiles.totalBytes(hadoop, files));
     }
 
     /** The record as a one-sequence batch; with {@code skip}, nothing for a bad record instead of the error. */
@@ -282,7 +288,7 @@ public final class DatasetLoader {
         }
         JavaPairRDD<Long, SequenceBatch> pairs = sc.parallelizePairs(numberedStarts, Math.max(1, sc.defaultParallelism()))
                 .mapValues(start -> csvWindow(values, start, window, horizon));
-        return new Numbered(pairs.persist(StorageLevel.MEMORY_AND_DISK()), null, shape, null, rule);
+        return new Numbered(pairs.persist(INTERMEDIATE), null, shape, null, rule, 8L * starts.size() * window);
     }
 
     private static SequenceBatch csvWindow(double[] values, int start, int window, int horizon) {
@@ -315,10 +321,11 @@ public final class DatasetLoader {
         int window = options.window();
         JavaRDD<SequenceBatch> windows = texts.sortByKey().values()
                 .flatMap(text -> textWindows(text, vocab, window).iterator())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(INTERMEDIATE);
         RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,
                 vocab.size());
-        Numbered numbered = new Numbered(number(windows), windows, shape, vocab, holdOut(options));
+        Numbered numbered = new Numbered(number(windows), windows, shape, vocab, holdOut(options),
+                DataFiles.totalBytes(hadoop, files));
         texts.unpersist(false);
         return numbered;
     }
@@ -355,9 +362,20 @@ public final class DatasetLoader {
                 StringBuilder::append).toString();
     }
 
+    /** Input per partition when --partitions is left at 0: packing a block needs a few times its size in memory. */
+    static final long BYTES_PER_PARTITION = 32L << 20;
+
+    /** --partitions, or Spark's default parallelism raised so that no partition holds more than ~32 MB of input. */
+    private int partitions(DataOptions options, long inputBytes) {
+        if (options.partitions() > 0) {
+            return options.partitions();
+        }
+        return (int) Math.max(sc.defaultParallelism(), (inputBytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION);
+    }
+
     /** Numbers (cached) sequences in file order: partition order, then order inside a partition. */
     private static JavaPairRDD<Long, SequenceBatch> number(JavaRDD<SequenceBatch> cached) {
-        return cached.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK());
+        return cached.zipWithIndex().mapToPair(Tuple2::swap).persist(INTERMEDIATE);
     }
 
     /** The held-out share the options ask for, or null for none; a tail share is sized later by {@link #sized}. */
@@ -391,17 +409,21 @@ public final class DatasetLoader {
                     List<Tuple2<Long, SequenceBatch>> sequences = new ArrayList<>();
                     part.forEachRemaining(sequences::add);
                     sequences.sort(Comparator.comparing(Tuple2::_1));
-                    SequenceBatch.Builder builder = shape.oneHot()
-                            ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
-                            shape.labelWidth())
-                            : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
-                            : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
-                            shape.labelWidth());
-                    for (Tuple2<Long, SequenceBatch> sequence : sequences) {
-                        builder.addFrom(sequence._2(), 0);
-                    }
-                    return java.util.Collections.singletonList(builder.build()).iterator();
+                    List<SequenceBatch> ordered = new ArrayList<>(sequences.size());
+                    sequences.forEach(sequence -> ordered.add(sequence._2()));
+                    return java.util.Collections.singletonList(SequenceBatch.concat(emptyOfShape(shape), ordered))
+                            .iterator();
                 }, true);
+    }
+
+    /** A batch of no sequence with the record shape: what an empty partition holds. */
+    private static SequenceBatch emptyOfShape(RecordShape shape) {
+        SequenceBatch.Builder builder = shape.oneHot()
+                ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
+                shape.labelWidth())
+                : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
+                : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
+        return builder.build();
     }
 
     private static JavaRDD<SequenceBatch> finish(JavaRDD<SequenceBatch> blocks, Standardization standardization,

@@ -74,13 +74,15 @@ public final class Trainer {
         DistributedSums sums = new DistributedSums(sc, loop.aggregationDepth());
         out.println("loading " + config.data().format() + " data from " + config.data().path());
         DatasetLoader loader = new DatasetLoader(sc, sums);
+        long loadStart = System.nanoTime();
         LoadedData data = loader.loadForTraining(config.data().withRejectsPath(dir.path("rejects")),
                 DatasetLoader.Context.fresh(config.normalize()));
         NetworkSpec spec = buildSpec(data.shape());
         ParameterLayout layout = new ParameterLayout(spec);
-        out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation; model %s,"
-                        + " %d parameters%n", data.trainSequences(), data.trainStatistics().steps(),
-                data.trainStatistics().labelledSteps(), data.validationSequences(), spec.describe(), layout.size());
+        out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in %.1f s;"
+                        + " model %s, %d parameters%n", data.trainSequences(), data.trainStatistics().steps(),
+                data.trainStatistics().labelledSteps(), data.validationSequences(),
+                (System.nanoTime() - loadStart) / 1e9, spec.describe(), layout.size());
 
         Optimizer optimizer = new Optimizer(optimizerSettings());
         BatchSchedule schedule = new BatchSchedule(data.trainSequences(), loop.batchSize(), loop.seed());
