@@ -44,4 +44,22 @@ class SequenceBatchTest {
         assertEquals(1, builder.size(), "refused sequences leave nothing behind");
         assertEquals(1, builder.build().totalSteps());
     }
+
+    @Test
+    void concatenationEqualsBuildingTheSequencesOneByOne() {
+        SequenceBatch a = SequenceBatch.builder(2, LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                .addPerStep(new double[][] {{1, 2}, {3, 4}}, new int[] {SequenceBatch.UNLABELLED, 1}).build();
+        SequenceBatch b = SequenceBatch.builder(2, LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                .addPerStep(new double[][] {{5, 6}}, new int[] {0})
+                .addPerStep(new double[][] {{7, 8}, {9, 0}, {1, 1}}, new int[] {2, 2, SequenceBatch.UNLABELLED}).build();
+        SequenceBatch together = SequenceBatch.builder(2, LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                .addFrom(a, 0).addFrom(b, 0).addFrom(b, 1).build();
+        assertEquals(together, SequenceBatch.concat(a, java.util.List.of(a, b)));
+        assertEquals(0, a.emptyLike().size());
+        SequenceBatch tokens = SequenceBatch.tokenBuilder(3, LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                .addTokensPerStep(new int[] {0, 2}, new int[] {2, 1}).build();
+        assertEquals(SequenceBatch.tokenBuilder(3, LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                .addFrom(tokens, 0).addFrom(tokens, 0).build(), SequenceBatch.concat(tokens, java.util.List.of(tokens, tokens)));
+        assertThrows(IllegalArgumentException.class, () -> SequenceBatch.concat(a, java.util.List.of(tokens)));
+    }
 }
