@@ -54,6 +54,10 @@ public final class SparkBench {
 
     public static void main(String[] args) throws IOException {
         String what = args.length > 0 ? args[0] : "all";
+        if (!java.util.List.of("overhead", "train", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|all [csv]");
+            System.exit(2);
+        }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
         Files.createDirectories(csv.toAbsolutePath().getParent());
         if (!Files.exists(csv)) {

@@ -112,7 +112,12 @@ public final class DistributedSums {
         SequenceBatch batch = chosen == null ? stored : stored.select(chosen);
         if (batch.size() > 0) {
             ModelWeights weights = model.value();
-            KernelCache.get(weights.spec(), settings).accumulate(weights.params(), batch, sums);
+            NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
+            try {
+                kernel.accumulate(weights.params(), batch, sums);
+            } finally {
+                KernelCache.release(kernel);
+            }
         }
         return Collections.singletonList(sums).iterator();
     }
@@ -121,8 +126,12 @@ public final class DistributedSums {
                                                 Broadcast<ModelWeights> model, KernelSettings settings,
                                                 double[] targetScale) {
         ModelWeights weights = model.value();
-        NetworkKernel kernel = KernelCache.get(weights.spec(), settings);
-        forEachChunk(batch, chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
+        NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
+        try {
+            forEachChunk(batch, chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
+        } finally {
+            KernelCache.release(kernel);
+        }
         return sums;
     }
 

@@ -3,24 +3,35 @@ package org.sparkrnn.driver.train;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.model.NetworkSpec;
 
+import java.util.concurrent.ConcurrentLinkedDeque;
+
 /**
- * One kernel per executor thread, kept across tasks so its workspace is allocated once per model rather than once
- * per iteration. A kernel is not thread-safe; a thread only ever uses its own.
+ * Kernels kept across tasks in an executor JVM, so a kernel's workspace (the batch's activations) is allocated once
+ * per model rather than once per iteration. A task borrows a kernel for its duration and returns it; there are never
+ * more kernels than tasks that ran at the same time, whichever threads Spark runs them on (a per-thread cache would
+ * keep one workspace per pool thread ever used).
  */
 final class KernelCache {
 
-    private static final ThreadLocal<NetworkKernel> KERNELS = new ThreadLocal<>();
+    private static final ConcurrentLinkedDeque<NetworkKernel> IDLE = new ConcurrentLinkedDeque<>();
 
     private KernelCache() {
     }
 
-    static NetworkKernel get(NetworkSpec spec, KernelSettings settings) {
-        NetworkKernel kernel = KERNELS.get();
-        if (kernel == null || !kernel.spec().equals(spec) || kernel.precision() != settings.precision()
-                || kernel.bpttTruncation() != settings.bpttTruncation()) {
-            kernel = NetworkKernel.create(spec, settings.precision(), settings.bpttTruncation());
-            KERNELS.set(kernel);
+    /** An idle kernel for this model and settings, or a new one. */
+    static NetworkKernel borrow(NetworkSpec spec, KernelSettings settings) {
+        for (NetworkKernel kernel; (kernel = IDLE.pollFirst()) != null; ) {
+            if (kernel.spec().equals(spec) && kernel.precision() == settings.precision()
+                    && kernel.bpttTruncation() == settings.bpttTruncation()) {
+                return kernel;
+            }
+            // a kernel of another model: let it go (its workspace with it)
         }
-        return kernel;
+        return NetworkKernel.create(spec, settings.precision(), settings.bpttTruncation());
+    }
+
+    /** Gives a kernel back for the next task (most recently used first, its workspace is warm). */
+    static void release(NetworkKernel kernel) {
+        IDLE.offerFirst(kernel);
     }
 }
