@@ -45,11 +45,11 @@ public final class DistributedSums {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(weights);
         try {
-            return data.mapPartitionsWithIndex(
-                            (partition, batches) -> partitionGradient(partition, batches, model, settings, schedule,
-                                    iteration), true)
-                    .treeAggregate(new GradientAccumulator(), GradientAccumulator::merge,
-                            GradientAccumulator::merge, depth);
+            JavaRDD<GradientAccumulator> perBlock = data.mapPartitionsWithIndex(
+                    (partition, batches) -> partitionGradient(partition, batches, model, settings, schedule,
+                            iteration), true);
+            return perTask(perBlock).treeAggregate(new GradientAccumulator(), GradientAccumulator::merge,
+                    GradientAccumulator::merge, depth);
         } finally {
             model.destroy();
         }
@@ -61,7 +61,7 @@ public final class DistributedSums {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(weights);
         try {
-            return data.treeAggregate(new EvaluationSums(),
+            return perTask(data).treeAggregate(new EvaluationSums(),
                     (sums, batch) -> evaluateBatch(sums, batch, model, settings, targetScale),
                     EvaluationSums::merge, depth);
         } finally {
@@ -72,7 +72,7 @@ public final class DistributedSums {
     /** Counts and moments of a data set. */
     public DataStatistics statistics(JavaRDD<SequenceBatch> data, String description) {
         sc.setJobDescription(description);
-        return data.treeAggregate(new DataStatistics(), DataStatistics::add, DataStatistics::merge, depth);
+        return perTask(data).treeAggregate(new DataStatistics(), DataStatistics::add, DataStatistics::merge, depth);
     }
 
     /**
@@ -89,6 +89,16 @@ public final class DistributedSums {
         } finally {
             model.destroy();
         }
+    }
+
+    /**
+     * At most one task per core: with more partitions than cores, each task walks several partitions (no shuffle;
+     * a partition keeps its index for the batch schedule) and sends one merged result, so the driver receives one
+     * gradient per core instead of one per partition.
+     */
+    private <T> JavaRDD<T> perTask(JavaRDD<T> rdd) {
+        int cores = Math.max(1, sc.defaultParallelism());
+        return rdd.getNumPartitions() > cores ? rdd.coalesce(cores) : rdd;
     }
 
     /** What {@link #withModel} runs on each batch. */
