@@ -58,31 +58,23 @@ public final class DatasetLoader {
 
     /** Training data (and validation data when the options ask for it). */
     public LoadedData loadForTraining(DataOptions options, Context context) {
-        Numbered train = numbered(options, options.path(), context, true);
-        ValidationRule rule = train.rule;
-        JavaPairRDD<Long, SequenceBatch> validationPairs = null;
+        if (options.validationPath() != null && (options.validationFraction() > 0 || options.validateFrom() != null)) {
+            throw new UserError("give either --validation FILE or a held-out share (--validation-fraction,"
+                    + " --validate-from), not both");
+        }
+        Raw train = rawBlocks(options, options.path(), context, true, options.validationPath() == null);
+        JavaRDD<SequenceBatch> validationRaw = train.validation;
+        Raw separate = null;
         if (options.validationPath() != null) {
-            if (options.validationFraction() > 0 || options.validateFrom() != null) {
-                throw new UserError("give either --validation FILE or a held-out share (--validation-fraction,"
-                        + " --validate-from), not both");
-            }
             Context sameShape = new Context(train.shape, train.vocabulary, null, context.normalize());
-            validationPairs = numbered(options, options.validationPath(), sameShape, true).pairs;
-            rule = null;
+            separate = rawBlocks(options, options.validationPath(), sameShape, true, false);
+            validationRaw = separate.train;
         }
-        JavaPairRDD<Long, SequenceBatch> trainPairs = train.pairs;
-        rule = sized(rule, train.pairs);
-        if (rule != null) {
-            ValidationRule heldOut = rule;
-            validationPairs = train.pairs.filter(pair -> heldOut.isValidation(pair._1()));
-            trainPairs = train.pairs.filter(pair -> !heldOut.isValidation(pair._1()));
-        }
-        int partitions = partitions(options, train.inputBytes);
-        JavaRDD<SequenceBatch> trainBlocks = blocks(trainPairs, train.shape, partitions);
-        DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
+        DataStatistics stats = sums.statistics(train.train, "load: training data statistics");
         if (stats.sequences() == 0) {
             throw new UserError(options.path() + ": no training sequence"
-                    + (rule != null ? " left after holding out the validation share" : ""));
+                    + (validationRaw != null && separate == null ? " left after holding out the validation share"
+                    : ""));
         }
         if (stats.labelledSteps() == 0) {
             throw new UserError(options.path() + ": no labelled step in the training data");
@@ -90,12 +82,11 @@ public final class DatasetLoader {
         RecordShape shape = resolveClasses(train.shape, stats, options.path());
         Standardization standardization = context.standardization() != null ? context.standardization()
                 : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
-        trainBlocks = finish(trainBlocks, standardization, "training data");
+        JavaRDD<SequenceBatch> trainBlocks = finish(train.train, standardization, "training data");
         JavaRDD<SequenceBatch> validationBlocks = null;
         long validationCount = 0;
-        if (validationPairs != null) {
-            JavaRDD<SequenceBatch> raw = blocks(validationPairs, train.shape, partitions);
-            validationBlocks = finish(raw, standardization, "validation data");
+        if (validationRaw != null) {
+            validationBlocks = finish(validationRaw, standardization, "validation data");
             validationCount = sums.statistics(validationBlocks, "load: validation data statistics").sequences();
             if (validationCount == 0) {
                 throw new UserError("the validation split is empty: "
@@ -104,9 +95,38 @@ public final class DatasetLoader {
                         + " --validate-from)"));
             }
         }
-        train.release();
+        sums.statistics(trainBlocks, "load: caching training data");
+        train.release.run();
+        if (separate != null) {
+            separate.release.run();
+        }
         return new LoadedData(trainBlocks, validationBlocks, shape, stats, validationCount, standardization,
                 train.vocabulary);
+    }
+
+    /** Packed blocks before standardisation: training side, held-out side (or null), and how to free them. */
+    private record Raw(JavaRDD<SequenceBatch> train, JavaRDD<SequenceBatch> validation, RecordShape shape,
+                       Vocabulary vocabulary, Runnable release) {
+    }
+
+    /** A data set as packed blocks, with its held-out share split off when {@code holdOut} allows one. */
+    private Raw rawBlocks(DataOptions options, String path, Context context, boolean requireLabels, boolean holdOut) {
+        if (options.format().equals("jsonl")) {
+            return jsonBlocks(options, path, context, requireLabels, holdOut);
+        }
+        Numbered numbered = numbered(options, path, context, requireLabels);
+        ValidationRule rule = holdOut ? sized(numbered.rule, numbered.pairs) : null;
+        int partitions = partitions(options, numbered.inputBytes);
+        JavaPairRDD<Long, SequenceBatch> trainPairs = numbered.pairs;
+        JavaRDD<SequenceBatch> validation = null;
+        if (rule != null) {
+            ValidationRule heldOut = rule;
+            validation = blocks(numbered.pairs.filter(pair -> heldOut.isValidation(pair._1())), numbered.shape,
+                    partitions);
+            trainPairs = numbered.pairs.filter(pair -> !heldOut.isValidation(pair._1()));
+        }
+        return new Raw(blocks(trainPairs, numbered.shape, partitions), validation, numbered.shape,
+                numbered.vocabulary, numbered::release);
     }
 
     /** Records skipped as bad so far ({@code --on-bad-record skip}). */
@@ -116,12 +136,10 @@ public final class DatasetLoader {
 
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
-        Numbered all = numbered(options, path, context, requireLabels);
-        int partitions = partitions(options, all.inputBytes);
-        JavaRDD<SequenceBatch> blocks = finish(blocks(all.pairs, all.shape, partitions), context.standardization(),
-                "data");
+        Raw all = rawBlocks(options, path, context, requireLabels, false);
+        JavaRDD<SequenceBatch> blocks = finish(all.train, context.standardization(), "data");
         DataStatistics stats = sums.statistics(blocks, "load: data statistics");
-        all.release();
+        all.release.run();
         if (stats.sequences() == 0) {
             throw new UserError(path + ": no sequence");
         }
@@ -142,66 +160,149 @@ public final class DatasetLoader {
 
     private Numbered numbered(DataOptions options, String path, Context context, boolean requireLabels) {
         return switch (options.format()) {
-            case "jsonl" -> jsonLines(options, path, context, requireLabels);
+            case "jsonl" -> throw new IllegalStateException("JSON Lines are read by jsonBlocks");
             case "csv" -> csvWindows(options, path, context);
             case "text" -> textWindows(options, path, context);
             default -> throw new UserError("unknown --format '" + options.format() + "', expected jsonl, csv or text");
         };
     }
 
-    private Numbered jsonLines(DataOptions options, String path, Context context, boolean requireLabels) {
+    /**
+     * JSON Lines straight into blocks: every input split of the files (about P of them, each file's share by size)
+     * is parsed in one pass into the training and held-out blocks of its partition, with no object per record and no
+     * shuffle. Lines are numbered within their file for error messages; the hold-out decides by a global position.
+     */
+    private Raw jsonBlocks(DataOptions options, String path, Context context, boolean requireLabels,
+                           boolean holdOut) {
         List<String> files = DataFiles.list(hadoop, path);
-        RecordShape shape = context.shape();
-        if (shape == null || !requireLabels) {
-            DataFiles.Line first = null;
-            String firstFile = null;
-            for (String file : files) {
-                first = DataFiles.firstRecord(hadoop, file);
-                if (first != null) {
-                    firstFile = file;
-                    break;
-                }
-            }
-            if (first == null) {
-                throw new UserError(path + ": the data set is empty (no record in " + files.size() + " file(s))");
-            }
-            RecordShape inferred = JsonLinesParser.inferShape(firstFile, first.number(), first.text(),
-                    options.classification(), options.classes(), requireLabels);
-            if (shape != null && inferred.inputSize() != shape.inputSize()) {
-                throw new DataFormatError(firstFile, first.number(), "steps have " + inferred.inputSize()
-                        + " features, the model expects " + shape.inputSize());
-            }
-            shape = shape == null ? inferred : requireLabels ? shape : inferred;
-        }
-        JavaRDD<SequenceBatch> parsed = null;
-        JavaRDD<String> rejects = null;
+        RecordShape shape = jsonShape(options, path, files, context, requireLabels);
+        long totalBytes = DataFiles.totalBytes(hadoop, files);
+        int partitions = partitions(options, totalBytes);
+        HoldOut rule = holdOut ? holdOut(options) : null;
         boolean skip = options.skipBadRecords();
-        for (String file : files) {
-            JsonLinesParser parser = new JsonLinesParser(file, shape);
-            RecordShape s = shape;
-            JavaPairRDD<String, Long> lines = sc.textFile(file).zipWithIndex()
-                    .filter(line -> !line._1().isBlank());
-            JavaRDD<SequenceBatch> records = lines.flatMap(line -> parseOne(parser, s, line._1(), line._2() + 1,
-                    skip).iterator());
-            parsed = parsed == null ? records : parsed.union(records);
+        List<JavaPairRDD<String, Long>> numberedFiles = new ArrayList<>();
+        long[] offsets = new long[files.size()];
+        long lines = 0;
+        for (int f = 0; f < files.size(); f++) {
+            String file = files.get(f);
+            long bytes = DataFiles.totalBytes(hadoop, List.of(file));
+            int splits = (int) Math.max(1, Math.round((double) partitions * bytes / Math.max(1, totalBytes)));
+            sc.setJobDescription("load: numbering the lines of " + file);
+            JavaPairRDD<String, Long> numbered = sc.textFile(file, splits).zipWithIndex();
+            numberedFiles.add(numbered);
+            offsets[f] = lines;
+            if (rule != null && rule.tail()) {
+                lines += numbered.count();
+            }
+        }
+        if (rule != null && rule.tail()) {
+            rule = new HoldOut(rule.fraction(), true, rule.seed(), lines);
+        }
+        JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> parsed = null;
+        JavaRDD<String> rejects = null;
+        for (int f = 0; f < files.size(); f++) {
+            JsonLinesParser parser = new JsonLinesParser(files.get(f), shape);
+            long offset = rule != null && rule.tail() ? offsets[f] : ((long) f) << 40;
+            HoldOut heldOut = rule;
+            JavaPairRDD<String, Long> numbered = numberedFiles.get(f);
+            JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> blocks = numbered.mapPartitions(
+                    part -> parseBlock(part, parser, shape, heldOut, offset, skip), true);
+            parsed = parsed == null ? blocks : parsed.union(blocks);
             if (skip) {
-                JavaRDD<String> bad = lines.flatMap(line -> rejectOf(parser, s, line._1(), line._2() + 1).iterator());
+                JavaRDD<String> bad = numbered.filter(line -> !line._1().isBlank())
+                        .flatMap(line -> rejectOf(parser, shape, line._1(), line._2() + 1).iterator());
                 rejects = rejects == null ? bad : rejects.union(bad);
             }
         }
-        JavaRDD<SequenceBatch> source = parsed.persist(INTERMEDIATE);
+        if (parsed.getNumPartitions() > partitions) {
+            // more splits than wanted (many small files): merge neighbouring blocks without a shuffle
+            parsed = parsed.coalesce(partitions).mapPartitions(DatasetLoader::mergeBlocks, true);
+        }
+        JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> cached = parsed.persist(StorageLevel.MEMORY_AND_DISK());
         if (rejects != null) {
             reportRejects(rejects, options.rejectsPath());
         }
-        return new Numbered(number(source), source, shape, null, holdOut(options), DataFiles.totalBytes(hadoop, files));
+        return new Raw(cached.map(Tuple2::_1), rule == null ? null : cached.map(Tuple2::_2), shape, null,
+                () -> cached.unpersist(false));
+    }
+
+    /** The shape a saved model fixes, or the one the first record shows (checked against the model's). */
+    private RecordShape jsonShape(DataOptions options, String path, List<String> files, Context context,
+                                  boolean requireLabels) {
+        RecordShape shape = context.shape();
+        if (shape != null && requireLabels) {
+            return shape;
+        }
+        DataFiles.Line first = null;
+        String firstFile = null;
+        for (String file : files) {
+            first = DataFiles.firstRecord(hadoop, file);
+            if (first != null) {
+                firstFile = file;
+                break;
+            }
+        }
+        if (first == null) {
+            throw new UserError(path + ": the data set is empty (no record in " + files.size() + " file(s))");
+        }
+        RecordShape inferred = JsonLinesParser.inferShape(firstFile, first.number(), first.text(),
+                options.classification(), options.classes(), requireLabels);
+        if (shape != null && inferred.inputSize() != shape.inputSize()) {
+            throw new DataFormatError(firstFile, first.number(), "steps have " + inferred.inputSize()
+                    + " features, the model expects " + shape.inputSize());
+        }
+        return inferred;
+    }
+
+    /** One input split parsed into its (training, held-out) blocks; bad records stop it unless skipped. */
+    private static java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> parseBlock(
+            java.util.Iterator<Tuple2<String, Long>> lines, JsonLinesParser parser, RecordShape shape,
+            HoldOut holdOut, long offset, boolean skip) {
+        SequenceBatch.Builder train = builderFor(shape);
+        SequenceBatch.Builder validation = builderFor(shape);
+        while (lines.hasNext()) {
+            Tuple2<String, Long> line = lines.next();
+            if (line._1().isBlank()) {
+                continue;
+            }
+            SequenceBatch.Builder into = holdOut != null && holdOut.isValidation(offset + line._2()) ? validation
+                    : train;
+            try {
+                parser.parseInto(line._1(), line._2() + 1, into);
+            } catch (DataFormatError e) {
+                if (!skip) {
+                    throw e;
+                }
+            }
+        }
+        return java.util.Collections.singletonList(new Tuple2<>(train.build(), validation.build())).iterator();
+    }
+
+    /** The blocks of several splits that coalesce put in one partition, as one block pair, in order. */
+    private static java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> mergeBlocks(
+            java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> blocks) {
+        List<SequenceBatch> train = new ArrayList<>();
+        List<SequenceBatch> validation = new ArrayList<>();
+        blocks.forEachRemaining(pair -> {
+            train.add(pair._1());
+            validation.add(pair._2());
+        });
+        return java.util.Collections.singletonList(new Tuple2<>(SequenceBatch.concat(train.get(0), train),
+                SequenceBatch.concat(validation.get(0), validation))).iterator();
+    }
+
+    private static SequenceBatch.Builder builderFor(RecordShape shape) {
+        return shape.oneHot()
+                ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
+                shape.labelWidth())
+                : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
+                : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
     }
 
     /** The record as a one-sequence batch; with {@code skip}, nothing for a bad record instead of the error. */
     private static List<SequenceBatch> parseOne(JsonLinesParser parser, RecordShape shape, String line, long number,
                                                 boolean skip) {
-        SequenceBatch.Builder builder = shape.labelKind() == LabelKind.NONE
-                ? SequenceBatch.unlabelledBuilder(shape.inputSize())
-                : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
+        SequenceBatch.Builder builder = builderFor(shape);
         try {
             parser.parseInto(line, number, builder);
         } catch (DataFormatError e) {
@@ -418,12 +519,7 @@ public final class DatasetLoader {
 
     /** A batch of no sequence with the record shape: what an empty partition holds. */
     private static SequenceBatch emptyOfShape(RecordShape shape) {
-        SequenceBatch.Builder builder = shape.oneHot()
-                ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
-                shape.labelWidth())
-                : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
-                : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
-        return builder.build();
+        return builderFor(shape).build();
     }
 
     private static JavaRDD<SequenceBatch> finish(JavaRDD<SequenceBatch> blocks, Standardization standardization,
