@@ -3,11 +3,23 @@ package org.sparkrnn.driver;
 /** Bad input data, located: {@code data/train.jsonl line 1832: step 7 has 3 features, expected 4 (...)}. */
 public final class DataFormatError extends UserError {
 
+    private final String file;
+    private final String problem;
+
     public DataFormatError(String file, long line, String problem) {
         super(file + " line " + line + ": " + problem);
+        this.file = file;
+        this.problem = problem;
     }
 
     public DataFormatError(String file, String problem) {
         super(file + ": " + problem);
+        this.file = file;
+        this.problem = problem;
+    }
+
+    /** The same problem located at {@code line} (for errors found before the line number was known). */
+    public DataFormatError atLine(long line) {
+        return new DataFormatError(file, line, problem);
     }
 }

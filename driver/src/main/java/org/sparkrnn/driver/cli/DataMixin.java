@@ -26,7 +26,8 @@ public final class DataMixin {
     double validationFraction;
 
     @Option(names = "--split", defaultValue = Defaults.SPLIT, paramLabel = "random|tail",
-            description = "Which sequences are held out: seeded random, or the last ones in file order."
+            description = "Which sequences are held out: seeded random, or the last ones in file order (JSON Lines:"
+                    + " the last share of the data by size)."
                     + " Default: ${DEFAULT-VALUE}.")
     String split;
 

@@ -70,7 +70,10 @@ public final class DatasetLoader {
             separate = rawBlocks(options, options.validationPath(), sameShape, true, false);
             validationRaw = separate.train;
         }
-        DataStatistics stats = sums.statistics(train.train, "load: training data statistics");
+        // Without standardisation the blocks are final as parsed: cache them in the pass that takes the statistics.
+        boolean scaled = context.standardization() != null || context.normalize();
+        JavaRDD<SequenceBatch> trainBlocks = scaled ? train.train : finish(train.train, null, "training data");
+        DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
         if (stats.sequences() == 0) {
             throw new UserError(options.path() + ": no training sequence"
                     + (validationRaw != null && separate == null ? " left after holding out the validation share"
@@ -82,7 +85,10 @@ public final class DatasetLoader {
         RecordShape shape = resolveClasses(train.shape, stats, options.path());
         Standardization standardization = context.standardization() != null ? context.standardization()
                 : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
-        JavaRDD<SequenceBatch> trainBlocks = finish(train.train, standardization, "training data");
+        if (scaled) {
+            trainBlocks = finish(train.train, standardization, "training data");
+            sums.statistics(trainBlocks, "load: caching the standardised training data");
+        }
         JavaRDD<SequenceBatch> validationBlocks = null;
         long validationCount = 0;
         if (validationRaw != null) {
@@ -95,7 +101,6 @@ public final class DatasetLoader {
                         + " --validate-from)"));
             }
         }
-        sums.statistics(trainBlocks, "load: caching training data");
         train.release.run();
         if (separate != null) {
             separate.release.run();
@@ -169,8 +174,10 @@ public final class DatasetLoader {
 
     /**
      * JSON Lines straight into blocks: every input split of the files (about P of them, each file's share by size)
-     * is parsed in one pass into the training and held-out blocks of its partition, with no object per record and no
-     * shuffle. Lines are numbered within their file for error messages; the hold-out decides by a global position.
+     * is read once, each line's UTF-8 bytes handed to the parser without decoding to a string, into the training and
+     * held-out blocks of its partition: no object per record, no shuffle. The hold-out decides by byte position
+     * (random: per line, seeded; tail: the last share of the data by size). A bad line's number is only worked out
+     * when there is one to report.
      */
     private Raw jsonBlocks(DataOptions options, String path, Context context, boolean requireLabels,
                            boolean holdOut) {
@@ -179,40 +186,33 @@ public final class DatasetLoader {
         long totalBytes = DataFiles.totalBytes(hadoop, files);
         int partitions = partitions(options, totalBytes);
         HoldOut rule = holdOut ? holdOut(options) : null;
+        if (rule != null && rule.tail()) {
+            rule = new HoldOut(rule.fraction(), true, rule.seed(), totalBytes);
+        }
         boolean skip = options.skipBadRecords();
-        List<JavaPairRDD<String, Long>> numberedFiles = new ArrayList<>();
-        long[] offsets = new long[files.size()];
-        long lines = 0;
+        JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> parsed = null;
+        JavaRDD<String> rejects = null;
+        long fileStart = 0;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
             long bytes = DataFiles.totalBytes(hadoop, List.of(file));
             int splits = (int) Math.max(1, Math.round((double) partitions * bytes / Math.max(1, totalBytes)));
-            sc.setJobDescription("load: numbering the lines of " + file);
-            JavaPairRDD<String, Long> numbered = sc.textFile(file, splits).zipWithIndex();
-            numberedFiles.add(numbered);
-            offsets[f] = lines;
-            if (rule != null && rule.tail()) {
-                lines += numbered.count();
-            }
-        }
-        if (rule != null && rule.tail()) {
-            rule = new HoldOut(rule.fraction(), true, rule.seed(), lines);
-        }
-        JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> parsed = null;
-        JavaRDD<String> rejects = null;
-        for (int f = 0; f < files.size(); f++) {
-            JsonLinesParser parser = new JsonLinesParser(files.get(f), shape);
-            long offset = rule != null && rule.tail() ? offsets[f] : ((long) f) << 40;
+            JsonLinesParser parser = new JsonLinesParser(file, shape);
+            // random hold-out: any position unique to the line; tail: its position in all the data
+            long offset = rule != null && rule.tail() ? fileStart : ((long) f) << 40;
             HoldOut heldOut = rule;
-            JavaPairRDD<String, Long> numbered = numberedFiles.get(f);
-            JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> blocks = numbered.mapPartitions(
-                    part -> parseBlock(part, parser, shape, heldOut, offset, skip), true);
+            JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> blocks = sc.hadoopFile(file,
+                            org.apache.hadoop.mapred.TextInputFormat.class, org.apache.hadoop.io.LongWritable.class,
+                            org.apache.hadoop.io.Text.class, splits)
+                    .mapPartitions(part -> parseBlock(part, file, parser, shape, heldOut, offset, skip), true);
             parsed = parsed == null ? blocks : parsed.union(blocks);
             if (skip) {
-                JavaRDD<String> bad = numbered.filter(line -> !line._1().isBlank())
+                JavaRDD<String> bad = sc.textFile(file, splits).zipWithIndex()
+                        .filter(line -> !line._1().isBlank())
                         .flatMap(line -> rejectOf(parser, shape, line._1(), line._2() + 1).iterator());
                 rejects = rejects == null ? bad : rejects.union(bad);
             }
+            fileStart += bytes;
         }
         if (parsed.getNumPartitions() > partitions) {
             // more splits than wanted (many small files): merge neighbouring blocks without a shuffle
@@ -224,6 +224,60 @@ public final class DatasetLoader {
         }
         return new Raw(cached.map(Tuple2::_1), rule == null ? null : cached.map(Tuple2::_2), shape, null,
                 () -> cached.unpersist(false));
+    }
+
+    /** One input split parsed into its (training, held-out) blocks; bad records stop it unless skipped. */
+    private static java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> parseBlock(
+            java.util.Iterator<Tuple2<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.Text>> lines,
+            String file, JsonLinesParser parser, RecordShape shape, HoldOut holdOut, long offset, boolean skip) {
+        SequenceBatch.Builder train = builderFor(shape);
+        SequenceBatch.Builder validation = builderFor(shape);
+        while (lines.hasNext()) {
+            Tuple2<org.apache.hadoop.io.LongWritable, org.apache.hadoop.io.Text> line = lines.next();
+            byte[] utf8 = line._2().getBytes(); // reused by the reader: parsed before the next line is read
+            int length = line._2().getLength();
+            if (blank(utf8, length)) {
+                continue;
+            }
+            long position = line._1().get();
+            SequenceBatch.Builder into = holdOut != null && holdOut.isValidation(offset + position) ? validation
+                    : train;
+            try {
+                parser.parseInto(utf8, length, into);
+            } catch (DataFormatError e) {
+                if (!skip) {
+                    throw e.atLine(lineNumberAt(file, position));
+                }
+            }
+        }
+        return java.util.Collections.singletonList(new Tuple2<>(train.build(), validation.build())).iterator();
+    }
+
+    private static boolean blank(byte[] utf8, int length) {
+        for (int i = 0; i < length; i++) {
+            if (utf8[i] != ' ' && utf8[i] != '\t' && utf8[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The 1-based number of the line starting at byte {@code position} of {@code file} (read only on an error). */
+    static long lineNumberAt(String file, long position) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+        try (var in = new java.io.BufferedInputStream(path.getFileSystem(new Configuration()).open(path), 1 << 16)) {
+            long line = 1;
+            for (long i = 0; i < position; i++) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                line += b == '\n' ? 1 : 0;
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** The shape a saved model fixes, or the one the first record shows (checked against the model's). */
@@ -252,30 +306,6 @@ public final class DatasetLoader {
                     + " features, the model expects " + shape.inputSize());
         }
         return inferred;
-    }
-
-    /** One input split parsed into its (training, held-out) blocks; bad records stop it unless skipped. */
-    private static java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> parseBlock(
-            java.util.Iterator<Tuple2<String, Long>> lines, JsonLinesParser parser, RecordShape shape,
-            HoldOut holdOut, long offset, boolean skip) {
-        SequenceBatch.Builder train = builderFor(shape);
-        SequenceBatch.Builder validation = builderFor(shape);
-        while (lines.hasNext()) {
-            Tuple2<String, Long> line = lines.next();
-            if (line._1().isBlank()) {
-                continue;
-            }
-            SequenceBatch.Builder into = holdOut != null && holdOut.isValidation(offset + line._2()) ? validation
-                    : train;
-            try {
-                parser.parseInto(line._1(), line._2() + 1, into);
-            } catch (DataFormatError e) {
-                if (!skip) {
-                    throw e;
-                }
-            }
-        }
-        return java.util.Collections.singletonList(new Tuple2<>(train.build(), validation.build())).iterator();
     }
 
     /** The blocks of several splits that coalesce put in one partition, as one block pair, in order. */

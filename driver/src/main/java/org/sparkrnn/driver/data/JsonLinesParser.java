@@ -89,7 +89,18 @@ public final class JsonLinesParser implements Serializable {
 
     /** Parses one line and appends the sequence to {@code builder}, or throws naming the file, line and problem. */
     public void parseInto(String json, long line, SequenceBatch.Builder builder) {
-        Raw raw = parseRaw(file, line, json);
+        parseRawInto(parseRaw(file, line, json), line, builder);
+    }
+
+    /**
+     * As {@link #parseInto(String, long, SequenceBatch.Builder)} for one line's UTF-8 bytes, read without decoding
+     * them to a string. Errors carry line 0 until the caller locates them ({@link DataFormatError#atLine}).
+     */
+    public void parseInto(byte[] utf8, int length, SequenceBatch.Builder builder) {
+        parseRawInto(parseRaw(file, 0, utf8, length), 0, builder);
+    }
+
+    private void parseRawInto(Raw raw, long line, SequenceBatch.Builder builder) {
         double[][] steps = raw.steps.toArray(new double[0][]);
         for (int t = 0; t < steps.length; t++) {
             if (steps[t].length != shape.inputSize()) {
@@ -163,8 +174,24 @@ public final class JsonLinesParser implements Serializable {
     }
 
     private static Raw parseRaw(String file, long line, String json) {
+        try {
+            return parseRaw(file, line, FACTORY.createParser(json));
+        } catch (IOException e) {
+            throw new DataFormatError(file, line, "unreadable: " + e.getMessage());
+        }
+    }
+
+    private static Raw parseRaw(String file, long line, byte[] utf8, int length) {
+        try {
+            return parseRaw(file, line, FACTORY.createParser(utf8, 0, length));
+        } catch (IOException e) {
+            throw new DataFormatError(file, line, "unreadable: " + e.getMessage());
+        }
+    }
+
+    private static Raw parseRaw(String file, long line, JsonParser parser) {
         Raw raw = new Raw();
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try (JsonParser p = parser) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new DataFormatError(file, line, "expected a JSON object {\"features\": ..., \"label\": ...}");
             }
