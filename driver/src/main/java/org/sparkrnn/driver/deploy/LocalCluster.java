@@ -143,11 +143,21 @@ public final class LocalCluster {
         return alive;
     }
 
-    /** The master's {@code /json/} status, or null when unreachable. */
+    /** The local master's {@code /json/} status, or null when unreachable. */
     public static JsonNode masterJson() {
-        try (var in = URI.create(masterUi() + "/json/").toURL().openStream()) {
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
+        return masterJson(masterUi());
+    }
+
+    /** A master's {@code /json/} status at its web UI address, or null when unreachable. */
+    public static JsonNode masterJson(String ui) {
+        try {
+            var connection = URI.create(ui + "/json/").toURL().openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(5000);
+            try (var in = connection.getInputStream()) {
+                return new ObjectMapper().readTree(in);
+            }
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }

@@ -122,19 +122,40 @@ public final class Submit {
             System.err.println("error: spark-submit (exit " + submitExit + ") reported no driver id");
             return submitExit == 0 ? 1 : submitExit;
         }
-        String state = finalState(driverId);
+        String state = finalState(driverId, masterUi(master));
         printDriverOutput(driverId);
         System.err.println("driver " + driverId + " final state: " + state);
         return state.equals("FINISHED") ? 0 : 1;
     }
 
-    /** Polls the master until the driver is no longer submitted or running (up to an hour). */
-    private static String finalState(String driverId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 3_600_000;
+    /**
+     * The master's web UI for a {@code spark://host:port} URL: the same host, port {@code SPARK_MASTER_UI_PORT}
+     * (default 8080; the local cluster's own when it runs here).
+     */
+    static String masterUi(String master) {
+        String host = master.replaceFirst("^spark://", "").replaceFirst("[:,].*$", "");
+        String port = System.getenv().getOrDefault("SPARK_MASTER_UI_PORT",
+                master.equals(LocalCluster.masterUrl()) ? String.valueOf(LocalCluster.MASTER_UI_PORT) : "8080");
+        return "http://" + host + ":" + port;
+    }
+
+    /**
+     * Polls the master until the driver is no longer submitted or running (up to a day of running; UNREACHABLE if
+     * the master's UI cannot be reached for two minutes).
+     */
+    private static String finalState(String driverId, String ui) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 86_400_000L;
+        long lastContact = System.currentTimeMillis();
         String state = "UNKNOWN";
         while (System.currentTimeMillis() < deadline) {
-            JsonNode json = LocalCluster.masterJson();
+            JsonNode json = LocalCluster.masterJson(ui);
+            if (json == null && System.currentTimeMillis() - lastContact > 120_000) {
+                System.err.println("error: cannot reach the master's web UI at " + ui + " to learn the state of "
+                        + driverId + " (set SPARK_MASTER_UI_PORT if it is not 8080)");
+                return "UNREACHABLE";
+            }
             if (json != null) {
+                lastContact = System.currentTimeMillis();
                 for (String list : List.of("activedrivers", "completeddrivers")) {
                     for (JsonNode driver : json.path(list)) {
                         if (driver.path("id").asText().equals(driverId)) {
