@@ -20,11 +20,12 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads a data set into the cached form training uses. Every format becomes sequences numbered in file order;
- * a {@link ValidationRule} holds some out; each side is cut into P contiguous blocks ({@link BlockPartitioner}),
- * sorted, and packed into one {@link SequenceBatch} per partition (flat arrays, not one object per number), then
- * standardised with training-set statistics when asked, and cached. Data are parsed and checked once, on the
- * executors; the first bad record stops the load with its file and line.
+ * Reads a data set into the cached form training uses: one {@link SequenceBatch} per partition (flat arrays, not one
+ * object per number), training and held-out sides, standardised with training-set statistics when asked, cached.
+ * JSON Lines, the large format, go straight from each input split into its partition's blocks in one pass
+ * ({@code jsonBlocks}). CSV windows and text become sequences numbered in file order, a {@link ValidationRule} holds
+ * some out, and each side is cut into P contiguous blocks ({@link BlockPartitioner}), sorted and packed. Data are
+ * parsed and checked once, on the executors; the first bad record stops the load with its file and line.
  */
 public final class DatasetLoader {
 
