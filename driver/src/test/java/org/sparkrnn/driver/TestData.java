@@ -47,4 +47,16 @@ public final class TestData {
         Files.write(file, List.of(lines));
         return file;
     }
+
+    /** Removes a directory tree (test scratch space created outside JUnit's @TempDir). */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
 }

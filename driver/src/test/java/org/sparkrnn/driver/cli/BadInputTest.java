@@ -62,6 +62,7 @@ class BadInputTest {
                 "|---|---|---|"));
         lines.addAll(TABLE);
         Files.write(out, lines);
+        org.sparkrnn.driver.TestData.deleteRecursively(tmp);
     }
 
     @Test

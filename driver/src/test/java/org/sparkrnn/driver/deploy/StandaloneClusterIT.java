@@ -43,8 +43,12 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.run(work.resolve("stop.log"), "local-cluster", "stop");
+        try {
+            if (cluster != null) {
+                cluster.run(work.resolve("stop.log"), "local-cluster", "stop");
+            }
+        } finally {
+            org.sparkrnn.driver.TestData.deleteRecursively(work);
         }
     }
 
