@@ -20,6 +20,7 @@ public final class GradientAccumulator implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private long layoutFingerprint;
+    private boolean floatWire;
     private double[] gradient;      // [P], null while empty
     private double lossSum;
     private long count;
@@ -85,7 +86,21 @@ public final class GradientAccumulator implements java.io.Serializable {
         lossSum += other.lossSum;
         count += other.count;
         sequences += other.sequences;
+        floatWire |= other.floatWire;
         return this;
+    }
+
+    /**
+     * Sends the gradient as float32 (half the bytes): for sums of float32 kernels, where a single batch's gradient is
+     * exactly a float vector and merged sums lose only float rounding, far inside float32 training's own.
+     */
+    public GradientAccumulator useFloatWire() {
+        floatWire = true;
+        return this;
+    }
+
+    public boolean floatWire() {
+        return floatWire;
     }
 
     public boolean isEmpty() {

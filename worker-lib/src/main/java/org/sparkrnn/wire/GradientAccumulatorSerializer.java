@@ -6,7 +6,10 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.sparkrnn.aggregate.GradientAccumulator;
 
-/** {@link GradientAccumulator}: sums exactly (float64); an empty one is a few bytes. */
+/**
+ * {@link GradientAccumulator}: sums exactly (float64), or the gradient as float32 when the accumulator asks for it
+ * ({@code floatWire}); an empty one is a few bytes.
+ */
 final class GradientAccumulatorSerializer extends Serializer<GradientAccumulator> {
 
     @Override
@@ -15,7 +18,12 @@ final class GradientAccumulatorSerializer extends Serializer<GradientAccumulator
         out.writeDouble(acc.lossSum());
         out.writeVarLong(acc.count(), true);
         out.writeVarLong(acc.sequences(), true);
-        WireArrays.writeDoubles(out, acc.gradient());
+        out.writeBoolean(acc.floatWire());
+        if (acc.floatWire()) {
+            WireArrays.writeDoublesAsFloats(out, acc.gradient());
+        } else {
+            WireArrays.writeDoubles(out, acc.gradient());
+        }
     }
 
     @Override
@@ -24,6 +32,9 @@ final class GradientAccumulatorSerializer extends Serializer<GradientAccumulator
         double lossSum = in.readDouble();
         long count = in.readVarLong(true);
         long sequences = in.readVarLong(true);
-        return GradientAccumulator.of(fingerprint, WireArrays.readDoubles(in), lossSum, count, sequences);
+        boolean floatWire = in.readBoolean();
+        double[] gradient = floatWire ? WireArrays.readFloatsAsDoubles(in) : WireArrays.readDoubles(in);
+        GradientAccumulator acc = GradientAccumulator.of(fingerprint, gradient, lossSum, count, sequences);
+        return floatWire ? acc.useFloatWire() : acc;
     }
 }

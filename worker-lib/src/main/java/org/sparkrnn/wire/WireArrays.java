@@ -21,6 +21,31 @@ final class WireArrays {
         return length < 0 ? null : in.readDoubles(length);
     }
 
+    /** Doubles sent as floats (length −1 = null); they come back as the doubles of those floats. */
+    static void writeDoublesAsFloats(Output out, double[] values) {
+        out.writeVarInt(values == null ? -1 : values.length, false);
+        if (values != null) {
+            float[] floats = new float[values.length];
+            for (int j = 0; j < floats.length; j++) {
+                floats[j] = (float) values[j];
+            }
+            out.writeFloats(floats);
+        }
+    }
+
+    static double[] readFloatsAsDoubles(Input in) {
+        int length = in.readVarInt(false);
+        if (length < 0) {
+            return null;
+        }
+        float[] floats = in.readFloats(length);
+        double[] values = new double[length];
+        for (int j = 0; j < length; j++) {
+            values[j] = floats[j];
+        }
+        return values;
+    }
+
     static void writeInts(Output out, int[] values) {
         out.writeVarInt(values == null ? -1 : values.length, false);
         if (values != null) {

@@ -87,6 +87,35 @@ class WireTypesTest {
     }
 
     @Test
+    void float32WireCarriesWhatAFloat32KernelComputesWithHalfTheBytes() {
+        Kryo kryo = strictKryo();
+        double[] params = Initializer.initialize(new ParameterLayout(SPEC), InitOptions.defaults());
+        ModelWeights sent = roundTrip(kryo, new ModelWeights(SPEC, params).withFloatWire());
+        assertTrue(sent.floatWire());
+        for (int j = 0; j < params.length; j++) {
+            assertEquals((float) params[j], sent.params()[j], 0.0, "weights arrive as their float values");
+        }
+        // a float32 kernel computes exactly the same from them
+        SequenceBatch batch = RandomBatches.of(SPEC, new int[] {4, 2}, LabelShape.PER_STEP, 0.3, 9);
+        GradientAccumulator a = new GradientAccumulator().useFloatWire();
+        NetworkKernel.create(SPEC, Precision.FLOAT32).accumulate(params, batch, a);
+        GradientAccumulator b = new GradientAccumulator().useFloatWire();
+        NetworkKernel.create(SPEC, Precision.FLOAT32).accumulate(sent.params(), batch, b);
+        assertArrayEquals(a.gradient(), b.gradient());
+        // and its gradient (one batch: exactly a float vector) survives the float wire exactly
+        GradientAccumulator back = roundTrip(kryo, a);
+        assertTrue(back.floatWire());
+        assertArrayEquals(a.gradient(), back.gradient());
+        assertEquals(a.lossSum(), back.lossSum(), 0.0);
+
+        Output wide = new Output(1 << 12, -1);
+        kryo.writeClassAndObject(wide, new ModelWeights(SPEC, params));
+        Output narrow = new Output(1 << 12, -1);
+        kryo.writeClassAndObject(narrow, new ModelWeights(SPEC, params).withFloatWire());
+        assertTrue(narrow.total() < 0.6 * wide.total(), narrow.total() + " vs " + wide.total() + " bytes");
+    }
+
+    @Test
     void anEmptyAccumulatorIsTinyOnTheWire() {
         Output out = new Output(256, -1);
         strictKryo().writeClassAndObject(out, new GradientAccumulator());

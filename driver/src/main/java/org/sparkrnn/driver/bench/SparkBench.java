@@ -102,16 +102,21 @@ public final class SparkBench {
         JavaSparkContext sc = context("local[2]");
         try {
             System.out.println("per-iteration overhead, local[2], one 1-step sequence per partition (ms, median of 15)");
-            System.out.printf(Locale.ROOT, "%12s %10s %6s %10s%n", "parameters", "partitions", "depth", "ms/iter");
-            int[][] grid = {{10_000, 4, 2}, {100_000, 4, 2}, {1_000_000, 2, 1}, {1_000_000, 2, 2},
-                {1_000_000, 4, 2}, {1_000_000, 8, 2}, {1_000_000, 16, 2}, {1_000_000, 16, 3}, {4_000_000, 4, 2}};
+            System.out.printf(Locale.ROOT, "%12s %10s %6s %9s %10s%n", "parameters", "partitions", "depth", "precision",
+                    "ms/iter");
+            // parameters, partitions, depth, float32 (weights and gradients travel as float)
+            int[][] grid = {{10_000, 4, 2, 0}, {100_000, 4, 2, 0}, {1_000_000, 2, 1, 0}, {1_000_000, 2, 2, 0},
+                {1_000_000, 4, 2, 0}, {1_000_000, 8, 2, 0}, {1_000_000, 16, 2, 0}, {1_000_000, 16, 3, 0},
+                {4_000_000, 4, 2, 0}, {1_000_000, 2, 2, 1}, {4_000_000, 4, 2, 1}};
             for (int[] g : grid) {
                 NetworkSpec spec = specWithParameters(g[0]);
                 int p = new ParameterLayout(spec).size();
+                Precision precision = g[3] == 1 ? Precision.FLOAT32 : Precision.FLOAT64;
                 JavaRDD<SequenceBatch> data = tinyData(sc, g[1]);
-                double ms = medianIterationMillis(sc, spec, data, g[2], 0, 15);
-                System.out.printf(Locale.ROOT, "%12d %10d %6d %10.1f%n", p, g[1], g[2], ms);
-                rows.add(String.format(Locale.ROOT, "overhead,%d,%d,%d,float64,%.2f,ms", p, g[1], g[2], ms));
+                double ms = medianIterationMillis(sc, spec, data, g[2], 0, 15, precision);
+                System.out.printf(Locale.ROOT, "%12d %10d %6d %9s %10.1f%n", p, g[1], g[2], precision.cliName(), ms);
+                rows.add(String.format(Locale.ROOT, "overhead,%d,%d,%d,%s,%.2f,ms", p, g[1], g[2],
+                        precision.cliName(), ms));
                 data.unpersist(true);
             }
         } finally {
@@ -165,11 +170,6 @@ public final class SparkBench {
                 sc.stop();
             }
         }
-    }
-
-    private static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
-                                                int depth, int warmup, int repetitions) {
-        return medianIterationMillis(sc, spec, data, depth, warmup, repetitions, Precision.FLOAT64);
     }
 
     /** Full iterations of the training loop: gradient sums over the cluster, mean, Adam step. */

@@ -9,6 +9,7 @@ import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Evaluator;
 import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.ModelWeights;
 
 import java.util.Collections;
@@ -43,7 +44,7 @@ public final class DistributedSums {
     public GradientAccumulator gradient(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
                                         BatchSchedule schedule, long iteration, String description) {
         sc.setJobDescription(description);
-        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
         try {
             JavaRDD<GradientAccumulator> perBlock = data.mapPartitionsWithIndex(
                     (partition, batches) -> partitionGradient(partition, batches, model, settings, schedule,
@@ -59,7 +60,7 @@ public final class DistributedSums {
     public EvaluationSums evaluate(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
                                    double[] targetScale, String description) {
         sc.setJobDescription(description);
-        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
         try {
             return perTask(data).treeAggregate(new EvaluationSums(),
                     (sums, batch) -> evaluateBatch(sums, batch, model, settings, targetScale),
@@ -91,6 +92,11 @@ public final class DistributedSums {
         }
     }
 
+    /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */
+    private static ModelWeights onTheWire(ModelWeights weights, KernelSettings settings) {
+        return settings.precision() == Precision.FLOAT32 ? weights.withFloatWire() : weights;
+    }
+
     /**
      * At most one task per core: with more partitions than cores, each task walks several partitions (no shuffle;
      * a partition keeps its index for the batch schedule) and sends one merged result, so the driver receives one
@@ -111,6 +117,9 @@ public final class DistributedSums {
                                                                    KernelSettings settings, BatchSchedule schedule,
                                                                    long iteration) {
         GradientAccumulator sums = new GradientAccumulator();
+        if (settings.precision() == Precision.FLOAT32) {
+            sums.useFloatWire(); // a float32 kernel's gradient: half the bytes back to the driver
+        }
         if (!batches.hasNext()) {
             return Collections.singletonList(sums).iterator();
         }

@@ -126,6 +126,29 @@ class DistributedEqualsLocalTest {
         }
     }
 
+    @Test
+    void float32TrainingOverTheFloatWireMatchesTheLoopToFloatRounding() throws Exception {
+        Path data = TestData.perStepRegression(tmp, "train.jsonl", 9, 2, 6, 3);
+        SequenceBatch all = parseAll(data, 2);
+        Trainer.Result result = train(data, "--batch-size", "all", "--partitions", "3", "--precision", "float32");
+        NetworkSpec spec = result.spec();
+        double[] params = Initializer.initialize(new ParameterLayout(spec),
+                new InitOptions(InitScheme.PYTORCH_UNIFORM, 1.0, 42));
+        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
+        OptimizerState state = optimizer.init();
+        NetworkKernel kernel = NetworkKernel.create(spec, Precision.FLOAT32);
+        for (int it = 0; it < 5; it++) {
+            GradientAccumulator sums = new GradientAccumulator();
+            kernel.accumulate(params, all, sums);
+            assertEquals(sums.objective(spec.loss()), result.history().rows().get(it).trainLoss(),
+                    1e-5 * Math.abs(sums.objective(spec.loss())), "loss " + it);
+            optimizer.stepInPlace(params, sums.objectiveGradient(spec.loss()), state, 1e-3);
+        }
+        for (int j = 0; j < params.length; j++) {
+            assertEquals(params[j], result.finalParams()[j], 1e-6, "weight " + j);
+        }
+    }
+
     private Trainer.Result train(Path data, String... extra) throws Exception {
         Path dir = Files.createTempDirectory(tmp, "model");
         Files.delete(dir);
