@@ -4,6 +4,9 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.train.Trainer;
 import org.sparkrnn.driver.train.TrainingConfig;
 import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.optim.LearningRateSchedule;
+import org.sparkrnn.optim.OptimizerKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -190,12 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--batch-size must be at least 1 (or all), got " + batch);
             }
         }
-        Precision p;
-        try {
-            p = Precision.fromCliName(precision);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        Precision p = named(() -> Precision.fromCliName(precision));
         requirePositive("--log-every", logEvery);
         requirePositive("--keep-checkpoints", keepCheckpoints);
         requirePositive("--aggregation-depth", aggregationDepth);
@@ -208,10 +206,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         requireOneOf("--cell", cell, "lstm", "rnn");
         requireOneOf("--activation", activation, "tanh", "identity");
-        requireOneOf("--loss", loss, "auto", "mse", "cross-entropy", "sum-half-squared");
+        if (!loss.equals("auto")) {
+            named(() -> Loss.fromCliName(loss));
+        }
         requireOneOf("--init-scheme", initScheme, "pytorch", "xavier-orthogonal");
-        requireOneOf("--optimizer", optimizer, "sgd", "adam", "rmsprop", "adagrad");
-        requireOneOf("--schedule", schedule, "constant", "step", "exponential", "cosine");
+        named(() -> OptimizerKind.fromCliName(optimizer));
+        named(() -> LearningRateSchedule.Kind.fromCliName(schedule));
         if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
             throw new UserError("--hidden needs one size >= 1 per layer, e.g. --hidden 64 or --hidden 64,64; got "
                     + hidden);
@@ -239,6 +239,15 @@ public final class TrainCommand implements Callable<Integer> {
                 new TrainingConfig.Loop(iterations, epochs, batch, tbptt, p, aggregationDepth, seed, validateEvery,
                         patience, logEvery, checkpointEvery, keepCheckpoints),
                 new TrainingConfig.Output(modelDir, resume, export), data.standardize(), settings(spec));
+    }
+
+    /** A user-facing enum name, parsed where its names are defined; an unknown one is a user error. */
+    private static <E> E named(java.util.function.Supplier<E> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private static void requireOneOf(String name, String value, String... allowed) {

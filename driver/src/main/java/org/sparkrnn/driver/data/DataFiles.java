@@ -91,18 +91,18 @@ public final class DataFiles {
         }
     }
 
-    /** The summed size of files, in bytes. */
-    public static long totalBytes(Configuration conf, List<String> files) {
-        long total = 0;
+    /** The size of each file, in bytes. */
+    public static long[] sizes(Configuration conf, List<String> files) {
+        long[] sizes = new long[files.size()];
         try {
-            for (String file : files) {
-                Path path = new Path(file);
-                total += path.getFileSystem(conf).getFileStatus(path).getLen();
+            for (int f = 0; f < sizes.length; f++) {
+                Path path = new Path(files.get(f));
+                sizes[f] = path.getFileSystem(conf).getFileStatus(path).getLen();
             }
         } catch (IOException e) {
             throw new UserError("cannot read the size of the data files (" + e.getMessage() + ")", e);
         }
-        return total;
+        return sizes;
     }
 
     /** A line of a file and its 1-based number. */

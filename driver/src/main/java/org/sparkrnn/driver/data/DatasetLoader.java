@@ -184,7 +184,8 @@ public final class DatasetLoader {
                            boolean holdOut) {
         List<String> files = DataFiles.list(hadoop, path);
         RecordShape shape = jsonShape(options, path, files, context, requireLabels);
-        long totalBytes = DataFiles.totalBytes(hadoop, files);
+        long[] sizes = DataFiles.sizes(hadoop, files);
+        long totalBytes = java.util.Arrays.stream(sizes).sum();
         int partitions = partitions(options, totalBytes);
         HoldOut rule = holdOut ? holdOut(options) : null;
         if (rule != null && rule.tail()) {
@@ -196,7 +197,7 @@ public final class DatasetLoader {
         long fileStart = 0;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
-            long bytes = DataFiles.totalBytes(hadoop, List.of(file));
+            long bytes = sizes[f];
             int splits = (int) Math.max(1, Math.round((double) partitions * bytes / Math.max(1, totalBytes)));
             JsonLinesParser parser = new JsonLinesParser(file, shape);
             // random hold-out: any position unique to the line; tail: its position in all the data
@@ -330,25 +331,10 @@ public final class DatasetLoader {
                 : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
     }
 
-    /** The record as a one-sequence batch; with {@code skip}, nothing for a bad record instead of the error. */
-    private static List<SequenceBatch> parseOne(JsonLinesParser parser, RecordShape shape, String line, long number,
-                                                boolean skip) {
-        SequenceBatch.Builder builder = builderFor(shape);
-        try {
-            parser.parseInto(line, number, builder);
-        } catch (DataFormatError e) {
-            if (skip) {
-                return List.of();
-            }
-            throw e;
-        }
-        return List.of(builder.build());
-    }
-
     /** "problem TAB record" for a bad record, nothing for a good one. */
     private static List<String> rejectOf(JsonLinesParser parser, RecordShape shape, String line, long number) {
         try {
-            parseOne(parser, shape, line, number, false);
+            parser.parseInto(line, number, builderFor(shape));
             return List.of();
         } catch (DataFormatError e) {
             return List.of(e.getMessage() + "\t" + line);
@@ -457,7 +443,7 @@ public final class DatasetLoader {
         RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,
                 vocab.size());
         Numbered numbered = new Numbered(number(windows), windows, shape, vocab, holdOut(options),
-                DataFiles.totalBytes(hadoop, files));
+                java.util.Arrays.stream(DataFiles.sizes(hadoop, files)).sum());
         texts.unpersist(false);
         return numbered;
     }
