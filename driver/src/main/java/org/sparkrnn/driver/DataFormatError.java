@@ -4,22 +4,30 @@ package org.sparkrnn.driver;
 public final class DataFormatError extends UserError {
 
     private final String file;
+    private final String unit;
     private final String problem;
 
     public DataFormatError(String file, long line, String problem) {
-        super(file + " line " + line + ": " + problem);
+        this(file, "line", line, problem);
+    }
+
+    /** A problem at record {@code number} of {@code file}, counted in {@code unit}s ("line", "row"). */
+    public DataFormatError(String file, String unit, long number, String problem) {
+        super(file + " " + unit + " " + number + ": " + problem);
         this.file = file;
+        this.unit = unit;
         this.problem = problem;
     }
 
     public DataFormatError(String file, String problem) {
         super(file + ": " + problem);
         this.file = file;
+        this.unit = "line";
         this.problem = problem;
     }
 
     /** The same problem located at {@code line} (for errors found before the line number was known). */
     public DataFormatError atLine(long line) {
-        return new DataFormatError(file, line, problem);
+        return new DataFormatError(file, unit, line, problem);
     }
 }

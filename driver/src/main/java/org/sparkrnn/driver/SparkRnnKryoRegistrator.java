@@ -4,14 +4,58 @@ import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkrnn.wire.WireTypes;
 
+import java.util.List;
+
 /**
  * What {@code spark.kryo.registrator} names: registers every wire type of the project (see {@link WireTypes}), so
- * Spark can run with {@code spark.kryo.registrationRequired=true}.
+ * Spark can run with {@code spark.kryo.registrationRequired=true}; and the aggregation buffers of the Spark ML
+ * stages a Pipeline around our estimators commonly uses (evaluators, summarizers), which Spark itself does not
+ * register, so that such a Pipeline runs under the same setting.
  */
 public final class SparkRnnKryoRegistrator implements KryoRegistrator {
+
+    /** Spark ML classes that travel between tasks and the driver during evaluation and cross-validation. */
+    static final List<String> SPARK_ML_CLASSES = List.of(
+            "org.apache.spark.ml.stat.SummarizerBuffer",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeL1$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2n$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMax$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMean$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMin$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeNNZ$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeWeightSum$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Count$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Max$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Mean$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Min$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL1$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL2$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NumNonZeros$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Std$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Sum$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Variance$",
+            "[Lorg.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMetric;",
+            "[Lorg.apache.spark.ml.stat.SummaryBuilderImpl$Metric;",
+            "org.apache.spark.mllib.stat.MultivariateOnlineSummarizer",
+            "org.apache.spark.ml.linalg.DenseVector",
+            "org.apache.spark.ml.linalg.SparseVector",
+            "org.apache.spark.ml.linalg.DenseMatrix",
+            "org.apache.spark.mllib.linalg.DenseVector",
+            "org.apache.spark.mllib.linalg.SparseVector",
+            "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
+            "org.apache.spark.sql.catalyst.expressions.GenericRow",
+            "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema");
 
     @Override
     public void registerClasses(Kryo kryo) {
         WireTypes.registerAll(kryo);
+        for (String name : SPARK_ML_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // not on this Spark line's classpath: nothing of it can travel either
+            }
+        }
     }
 }

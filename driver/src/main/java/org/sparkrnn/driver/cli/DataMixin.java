@@ -13,9 +13,10 @@ public final class DataMixin {
             description = "Data: a file, directory or glob; local or any Hadoop URI (hdfs://, file://).")
     String data;
 
-    @Option(names = "--format", defaultValue = Defaults.FORMAT, paramLabel = "jsonl|csv|text",
-            description = "jsonl: one sequence per line; csv: sliding windows over one column; text: characters."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = Defaults.FORMAT, paramLabel = "jsonl|csv|text|parquet|..",
+            description = "jsonl: one sequence per line; csv: sliding windows over one column; text: characters;"
+                    + " any other name is a Spark data source (parquet, orc, ...) with the columns of JSON Lines"
+                    + " (features, label or labels). Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--validation", paramLabel = "PATH", description = "A separate validation data set.")
@@ -93,8 +94,8 @@ public final class DataMixin {
         if (!onBadRecord.equals("fail") && !onBadRecord.equals("skip")) {
             throw new UserError("unknown --on-bad-record '" + onBadRecord + "', expected fail or skip");
         }
-        if (!List.of("jsonl", "csv", "text").contains(format)) {
-            throw new UserError("unknown --format '" + format + "', expected jsonl, csv or text");
+        if (format.isBlank()) {
+            throw new UserError("--format needs a name: jsonl, csv, text, or a Spark data source such as parquet");
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new UserError("--validation-fraction must be in [0, 1), got " + validationFraction);

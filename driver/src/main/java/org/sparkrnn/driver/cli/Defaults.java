@@ -24,6 +24,7 @@ public final class Defaults {
     public static final String NORMALIZE = "none";
     public static final String PARTITIONS = "0";
     public static final String ON_BAD_RECORD = "fail";
+    public static final String OUTPUT_FORMAT = "jsonl";
 
     // model
     public static final String CELL = "lstm";

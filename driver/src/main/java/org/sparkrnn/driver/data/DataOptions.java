@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Where the data are and how to turn them into sequences.
  *
- * @param format             jsonl, csv or text
+ * @param format             jsonl, csv, text, or a Spark data source with JSON Lines' columns (parquet, orc, ...)
  * @param path               a file, directory or glob; local or any Hadoop URI
  * @param validationPath     a separate validation data set in the same format, or null
  * @param validationFraction the share of sequences held out for validation when there is no separate set (0 = none)
@@ -30,6 +30,9 @@ public record DataOptions(String format, String path, String validationPath, dou
                           String missing, boolean classification, int classes, int partitions, long seed,
                           boolean skipBadRecords, String rejectsPath)
         implements Serializable {
+
+    /** The formats this project reads itself; any other name is a Spark data source (parquet, orc, ...). */
+    public static final java.util.List<String> OWN_FORMATS = java.util.List.of("jsonl", "csv", "text");
 
     public DataOptions withRejectsPath(String path) {
         return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,

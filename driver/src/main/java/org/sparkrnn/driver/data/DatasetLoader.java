@@ -4,6 +4,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.LabelKind;
@@ -64,13 +67,26 @@ public final class DatasetLoader {
                     + " --validate-from), not both");
         }
         Raw train = rawBlocks(options, options.path(), context, true, options.validationPath() == null);
-        JavaRDD<SequenceBatch> validationRaw = train.validation;
         Raw separate = null;
         if (options.validationPath() != null) {
             Context sameShape = new Context(train.shape, train.vocabulary, null, context.normalize());
             separate = rawBlocks(options, options.validationPath(), sameShape, true, false);
-            validationRaw = separate.train;
         }
+        return finishTraining(options, context, train, separate);
+    }
+
+    /**
+     * Training data from the {@code columns} of a DataFrame (the Spark ML estimators), with a held-out share when
+     * {@code options} ask for one; {@code options.path()} only names the frame in messages.
+     */
+    public LoadedData loadForTraining(Dataset<Row> frame, FrameColumns columns, DataOptions options,
+                                      Context context) {
+        return finishTraining(options, context,
+                frameBlocks(frame, columns, options.path(), options, context, true, true), null);
+    }
+
+    private LoadedData finishTraining(DataOptions options, Context context, Raw train, Raw separate) {
+        JavaRDD<SequenceBatch> validationRaw = separate != null ? separate.train : train.validation;
         // Without standardisation the blocks are final as parsed: cache them in the pass that takes the statistics.
         boolean scaled = context.standardization() != null || context.normalize();
         JavaRDD<SequenceBatch> trainBlocks = scaled ? train.train : finish(train.train, null, "training data");
@@ -120,6 +136,11 @@ public final class DatasetLoader {
         if (options.format().equals("jsonl")) {
             return jsonBlocks(options, path, context, requireLabels, holdOut);
         }
+        if (!DataOptions.OWN_FORMATS.contains(options.format())) {
+            Dataset<Row> frame = readFrame(options.format(), path);
+            return frameBlocks(frame, FrameColumns.cliDefaults(frame.schema(), requireLabels), path, options, context,
+                    requireLabels, holdOut);
+        }
         Numbered numbered = numbered(options, path, context, requireLabels);
         ValidationRule rule = holdOut ? sized(numbered.rule, numbered.pairs) : null;
         int partitions = partitions(options, numbered.inputBytes);
@@ -149,6 +170,16 @@ public final class DatasetLoader {
         if (stats.sequences() == 0) {
             throw new UserError(path + ": no sequence");
         }
+        return new LoadedData(blocks, null, all.shape, stats, 0, context.standardization(), all.vocabulary);
+    }
+
+    /** All rows of a DataFrame as one data set shaped as a saved model expects. */
+    public LoadedData loadForModel(Dataset<Row> frame, FrameColumns columns, DataOptions options, Context context,
+                                   boolean requireLabels) {
+        Raw all = frameBlocks(frame, columns, options.path(), options, context, requireLabels, false);
+        JavaRDD<SequenceBatch> blocks = finish(all.train, context.standardization(), "data");
+        DataStatistics stats = sums.statistics(blocks, "load: data statistics");
+        all.release.run();
         return new LoadedData(blocks, null, all.shape, stats, 0, context.standardization(), all.vocabulary);
     }
 
@@ -226,6 +257,118 @@ public final class DatasetLoader {
         }
         return new Raw(cached.map(Tuple2::_1), rule == null ? null : cached.map(Tuple2::_2), shape, null,
                 () -> cached.unpersist(false));
+    }
+
+    /** A Spark data source ({@code spark.read().format(format)}), e.g. parquet or orc. */
+    private Dataset<Row> readFrame(String format, String path) {
+        SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+        DataFiles.list(hadoop, path); // the same "no such file" message as the other formats
+        try {
+            return spark.read().format(format).load(path);
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("DATA_SOURCE_NOT_FOUND") || message.contains("Failed to find data source")) {
+                throw new UserError("unknown --format '" + format + "': neither jsonl, csv, text nor a Spark data"
+                        + " source (e.g. parquet, orc, json)");
+            }
+            throw new UserError(path + ": cannot read as " + format + ": " + message.split("\n")[0]);
+        }
+    }
+
+    /**
+     * DataFrame rows straight into blocks, as {@link #jsonBlocks}: one pass over each partition, no shuffle. The
+     * random hold-out decides by a hash of each record's content (so it does not depend on partitioning or Spark
+     * version), the tail hold-out by the row's position in the frame.
+     */
+    private Raw frameBlocks(Dataset<Row> frame, FrameColumns columns, String source, DataOptions options,
+                            Context context, boolean requireLabels, boolean holdOut) {
+        columns.check(frame.schema(), source);
+        Dataset<Row> selected = frame.select(columns.features(), columns.label() == null ? new String[0]
+                : new String[] {columns.label()});
+        RecordShape shape = context.shape();
+        if (shape == null || !requireLabels) {
+            sc.setJobDescription("load: the first row");
+            List<Row> first = selected.limit(1).collectAsList();
+            if (first.isEmpty()) {
+                throw new UserError(source + ": the data set is empty (no row)");
+            }
+            RecordShape inferred = RecordChecker.inferShape(source, "row", 1, columns.read(first.get(0), source, 1),
+                    options.classification(), options.classes(), requireLabels);
+            if (shape != null && inferred.inputSize() != shape.inputSize()) {
+                throw new DataFormatError(source, "row", 1, "steps have " + inferred.inputSize()
+                        + " features, the model expects " + shape.inputSize());
+            }
+            shape = inferred;
+        }
+        JavaRDD<Row> rows = selected.javaRDD();
+        int wanted = options.partitions();
+        if (wanted > 0 && wanted != rows.getNumPartitions()) {
+            rows = wanted < rows.getNumPartitions() ? rows.coalesce(wanted) : rows.repartition(wanted);
+        }
+        HoldOut rule = holdOut ? holdOut(options) : null;
+        JavaPairRDD<Row, Long> keyed;
+        if (rule != null && rule.tail()) {
+            keyed = rows.zipWithIndex();
+            rule = new HoldOut(rule.fraction(), true, rule.seed(), keyed.count());
+        } else {
+            keyed = rows.mapToPair(row -> new Tuple2<>(row, -1L));
+        }
+        RecordShape finalShape = shape;
+        HoldOut heldOut = rule;
+        boolean skip = options.skipBadRecords();
+        JavaRDD<Tuple2<SequenceBatch, SequenceBatch>> cached = keyed.mapPartitionsWithIndex(
+                (partition, part) -> rowBlock(partition, part, columns, source, finalShape, heldOut, skip), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        if (skip) {
+            reportRejects(keyed.mapPartitionsWithIndex((partition, part) ->
+                    rowRejects(partition, part, columns, source, finalShape), true), options.rejectsPath());
+        }
+        return new Raw(cached.map(Tuple2::_1), rule == null ? null : cached.map(Tuple2::_2), shape, null,
+                () -> cached.unpersist(false));
+    }
+
+    private static java.util.Iterator<Tuple2<SequenceBatch, SequenceBatch>> rowBlock(
+            int partition, java.util.Iterator<Tuple2<Row, Long>> rows, FrameColumns columns, String source,
+            RecordShape shape, HoldOut holdOut, boolean skip) {
+        String where = source + " partition " + partition;
+        RecordChecker checker = new RecordChecker(where, "row", shape);
+        SequenceBatch.Builder train = builderFor(shape);
+        SequenceBatch.Builder validation = builderFor(shape);
+        long number = 0;
+        while (rows.hasNext()) {
+            Tuple2<Row, Long> row = rows.next();
+            number++;
+            try {
+                SequenceRecord record = columns.read(row._1(), where, number);
+                boolean held = holdOut != null
+                        && holdOut.isValidation(row._2() >= 0 ? row._2() : record.contentHash());
+                checker.addInto(record, number, held ? validation : train);
+            } catch (DataFormatError e) {
+                if (!skip) {
+                    throw e;
+                }
+            }
+        }
+        return java.util.Collections.singletonList(new Tuple2<>(train.build(), validation.build())).iterator();
+    }
+
+    /** "problem TAB row" for every bad row of a partition. */
+    private static java.util.Iterator<String> rowRejects(int partition, java.util.Iterator<Tuple2<Row, Long>> rows,
+                                                         FrameColumns columns, String source, RecordShape shape) {
+        String where = source + " partition " + partition;
+        RecordChecker checker = new RecordChecker(where, "row", shape);
+        List<String> rejects = new ArrayList<>();
+        long number = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next()._1();
+            number++;
+            try {
+                checker.addInto(columns.read(row, where, number), number, builderFor(shape));
+            } catch (DataFormatError e) {
+                rejects.add(e.getMessage() + "\t" + row);
+            }
+        }
+        return rejects.iterator();
     }
 
     /** One input split parsed into its (training, held-out) blocks; bad records stop it unless skipped. */

@@ -31,20 +31,11 @@ public final class JsonLinesParser implements Serializable {
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private final String file;
-    private final RecordShape shape;
+    private final RecordChecker checker;
 
     public JsonLinesParser(String file, RecordShape shape) {
         this.file = file;
-        this.shape = shape;
-    }
-
-    /** The raw content of one record before it is checked against a shape. */
-    private static final class Raw {
-        final List<double[]> steps = new ArrayList<>();
-        Object label;            // Double, double[] or null
-        List<Object> labels;     // per step: null, Double or double[]
-        boolean hasLabel;
-        boolean hasLabels;
+        this.checker = new RecordChecker(file, "line", shape);
     }
 
     /**
@@ -56,40 +47,13 @@ public final class JsonLinesParser implements Serializable {
      */
     public static RecordShape inferShape(String file, long line, String json, boolean classification, int classes,
                                          boolean requireLabels) {
-        Raw raw = parseRaw(file, line, json);
-        int inputSize = raw.steps.get(0).length;
-        if (!requireLabels) {
-            return new RecordShape(inputSize, false, LabelShape.PER_SEQUENCE, LabelKind.NONE, 0, 0);
-        }
-        LabelShape labelShape;
-        Object first;
-        if (raw.hasLabels) {
-            labelShape = LabelShape.PER_STEP;
-            first = raw.labels.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            if (first == null) {
-                throw new DataFormatError(file, line, "every entry of \"labels\" is null; the first record must have"
-                        + " at least one labelled step");
-            }
-        } else {
-            labelShape = LabelShape.PER_SEQUENCE;
-            first = raw.label;
-        }
-        if (classification) {
-            if (!(first instanceof Double)) {
-                throw new DataFormatError(file, line, "a class label must be an integer id, got an array");
-            }
-            return new RecordShape(inputSize, false, labelShape, LabelKind.CLASSES, 1, classes);
-        }
-        int width = first instanceof double[] values ? values.length : 1;
-        if (width == 0) {
-            throw new DataFormatError(file, line, "a label array is empty, expected at least one value");
-        }
-        return new RecordShape(inputSize, false, labelShape, LabelKind.VALUES, width, 0);
+        return RecordChecker.inferShape(file, "line", line, parseRaw(file, line, json), classification, classes,
+                requireLabels);
     }
 
     /** Parses one line and appends the sequence to {@code builder}, or throws naming the file, line and problem. */
     public void parseInto(String json, long line, SequenceBatch.Builder builder) {
-        parseRawInto(parseRaw(file, line, json), line, builder);
+        checker.addInto(parseRaw(file, line, json), line, builder);
     }
 
     /**
@@ -97,83 +61,10 @@ public final class JsonLinesParser implements Serializable {
      * them to a string. Errors carry line 0 until the caller locates them ({@link DataFormatError#atLine}).
      */
     public void parseInto(byte[] utf8, int length, SequenceBatch.Builder builder) {
-        parseRawInto(parseRaw(file, 0, utf8, length), 0, builder);
+        checker.addInto(parseRaw(file, 0, utf8, length), 0, builder);
     }
 
-    private void parseRawInto(Raw raw, long line, SequenceBatch.Builder builder) {
-        double[][] steps = raw.steps.toArray(new double[0][]);
-        for (int t = 0; t < steps.length; t++) {
-            if (steps[t].length != shape.inputSize()) {
-                throw new DataFormatError(file, line, "step " + t + " has " + steps[t].length + " features, expected "
-                        + shape.inputSize() + " (the first record had " + shape.inputSize() + ")");
-            }
-        }
-        if (shape.labelKind() == LabelKind.NONE) {
-            builder.add(steps);
-            return;
-        }
-        if (shape.labelShape() == LabelShape.PER_SEQUENCE) {
-            if (!raw.hasLabel) {
-                throw new DataFormatError(file, line, "no \"label\" field; the first record had one"
-                        + (raw.hasLabels ? " (this one has per-step \"labels\")" : ""));
-            }
-            if (shape.labelKind() == LabelKind.CLASSES) {
-                builder.add(steps, classId(raw.label, line, "label"));
-            } else {
-                builder.add(steps, values(raw.label, line, "label"));
-            }
-            return;
-        }
-        if (!raw.hasLabels) {
-            throw new DataFormatError(file, line, "no \"labels\" field; the first record had per-step labels");
-        }
-        if (raw.labels.size() != steps.length) {
-            throw new DataFormatError(file, line, "\"labels\" has " + raw.labels.size() + " entries for "
-                    + steps.length + " steps, expected one per step (null for an unlabelled step)");
-        }
-        if (shape.labelKind() == LabelKind.CLASSES) {
-            int[] classes = new int[steps.length];
-            for (int t = 0; t < classes.length; t++) {
-                Object entry = raw.labels.get(t);
-                classes[t] = entry == null ? SequenceBatch.UNLABELLED : classId(entry, line, "step " + t + " label");
-            }
-            builder.addPerStep(steps, classes);
-        } else {
-            double[][] targets = new double[steps.length][];
-            for (int t = 0; t < targets.length; t++) {
-                Object entry = raw.labels.get(t);
-                targets[t] = entry == null ? null : values(entry, line, "step " + t + " label");
-            }
-            builder.addPerStep(steps, targets);
-        }
-    }
-
-    private int classId(Object label, long line, String what) {
-        if (!(label instanceof Double d)) {
-            throw new DataFormatError(file, line, what + " is an array, expected an integer class id");
-        }
-        double value = d;
-        if (value != Math.rint(value)) {
-            throw new DataFormatError(file, line, what + " " + value + " is not a class id (an integer)");
-        }
-        int k = shape.classes();
-        if (value < 0 || (k > 0 && value >= k)) {
-            throw new DataFormatError(file, line, what + " class id " + (long) value + " is outside [0, "
-                    + (k > 0 ? String.valueOf(k) : "K") + ")");
-        }
-        return (int) value;
-    }
-
-    private double[] values(Object label, long line, String what) {
-        double[] row = label instanceof Double d ? new double[] {d} : (double[]) label;
-        if (row.length != shape.labelWidth()) {
-            throw new DataFormatError(file, line, what + " has " + row.length + " value(s), expected "
-                    + shape.labelWidth() + " (" + shape.describeLabels() + ", as the first record)");
-        }
-        return row;
-    }
-
-    private static Raw parseRaw(String file, long line, String json) {
+    private static SequenceRecord parseRaw(String file, long line, String json) {
         try {
             return parseRaw(file, line, FACTORY.createParser(json));
         } catch (IOException e) {
@@ -181,7 +72,7 @@ public final class JsonLinesParser implements Serializable {
         }
     }
 
-    private static Raw parseRaw(String file, long line, byte[] utf8, int length) {
+    private static SequenceRecord parseRaw(String file, long line, byte[] utf8, int length) {
         try {
             return parseRaw(file, line, FACTORY.createParser(utf8, 0, length));
         } catch (IOException e) {
@@ -189,8 +80,8 @@ public final class JsonLinesParser implements Serializable {
         }
     }
 
-    private static Raw parseRaw(String file, long line, JsonParser parser) {
-        Raw raw = new Raw();
+    private static SequenceRecord parseRaw(String file, long line, JsonParser parser) {
+        SequenceRecord raw = new SequenceRecord();
         try (JsonParser p = parser) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new DataFormatError(file, line, "expected a JSON object {\"features\": ..., \"label\": ...}");
@@ -205,12 +96,10 @@ public final class JsonLinesParser implements Serializable {
                         hasFeatures = true;
                     }
                     case "label" -> {
-                        raw.label = readLabel(p, value, file, line, "label");
-                        raw.hasLabel = raw.label != null;
+                        raw.setLabel(readLabel(p, value, file, line, "label"));
                     }
                     case "labels" -> {
-                        raw.labels = readLabels(p, value, file, line);
-                        raw.hasLabels = true;
+                        raw.setLabels(readLabels(p, value, file, line));
                     }
                     default -> p.skipChildren();
                 }

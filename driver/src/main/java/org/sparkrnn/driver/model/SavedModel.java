@@ -10,5 +10,5 @@ import org.sparkrnn.model.NetworkSpec;
  * and the standardisation and vocabulary its training data went through (each may be null).
  */
 public record SavedModel(NetworkSpec spec, double[] params, RecordShape shape, Standardization standardization,
-                         Vocabulary vocabulary) {
+                         Vocabulary vocabulary) implements java.io.Serializable {
 }

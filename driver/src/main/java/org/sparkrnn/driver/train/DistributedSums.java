@@ -27,7 +27,7 @@ import java.util.List;
 public final class DistributedSums {
 
     /** Sequences per kernel call when a whole partition is evaluated, so memory follows this, not partition size. */
-    static final int EVALUATION_CHUNK = 256;
+    public static final int EVALUATION_CHUNK = 256;
 
     private final JavaSparkContext sc;
     private final int depth;
@@ -77,19 +77,29 @@ public final class DistributedSums {
     }
 
     /**
-     * Applies {@code perBatch} to every cached batch with the model broadcast once, and hands the resulting RDD to
+     * Applies {@code perPartition} to every partition with the model broadcast once, and hands the resulting RDD to
      * {@code action} (which must run the job, e.g. save it); the broadcast lives until the action returns.
      */
-    public <T> void withModel(JavaRDD<SequenceBatch> data, ModelWeights weights,
-                              ModelFunction<T> perBatch, java.util.function.Consumer<JavaRDD<T>> action,
-                              String description) {
+    public <S, T> void withModel(JavaRDD<S> data, ModelWeights weights, PartitionFunction<S, T> perPartition,
+                                 java.util.function.Consumer<JavaRDD<T>> action, String description) {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(weights);
         try {
-            action.accept(data.flatMap(batch -> perBatch.apply(model.value(), batch).iterator()));
+            action.accept(data.mapPartitions(part -> perPartition.apply(model.value(), part), true));
         } finally {
             model.destroy();
         }
+    }
+
+    /**
+     * {@code perPartition} applied to every partition with the model broadcast once, lazily: the result (e.g. the
+     * rows of a transformed DataFrame) may be evaluated any number of times after this returns, so the broadcast
+     * cannot be destroyed here. Spark's ContextCleaner removes it once the returned RDD is garbage.
+     */
+    public <S, T> JavaRDD<T> mapWithModel(JavaRDD<S> data, ModelWeights weights,
+                                          PartitionFunction<S, T> perPartition) {
+        Broadcast<ModelWeights> model = sc.broadcast(weights);
+        return data.mapPartitions(part -> perPartition.apply(model.value(), part), true);
     }
 
     /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */
@@ -107,9 +117,9 @@ public final class DistributedSums {
         return rdd.getNumPartitions() > cores ? rdd.coalesce(cores) : rdd;
     }
 
-    /** What {@link #withModel} runs on each batch. */
-    public interface ModelFunction<T> extends java.io.Serializable {
-        List<T> apply(ModelWeights weights, SequenceBatch batch) throws Exception;
+    /** What {@link #withModel} and {@link #mapWithModel} run on each partition. */
+    public interface PartitionFunction<S, T> extends java.io.Serializable {
+        Iterator<T> apply(ModelWeights weights, Iterator<S> partition) throws Exception;
     }
 
     private static Iterator<GradientAccumulator> partitionGradient(int partition, Iterator<SequenceBatch> batches,

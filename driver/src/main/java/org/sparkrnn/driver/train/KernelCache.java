@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * more kernels than tasks that ran at the same time, whichever threads Spark runs them on (a per-thread cache would
  * keep one workspace per pool thread ever used).
  */
-final class KernelCache {
+public final class KernelCache {
 
     private static final ConcurrentLinkedDeque<NetworkKernel> IDLE = new ConcurrentLinkedDeque<>();
 
@@ -19,7 +19,7 @@ final class KernelCache {
     }
 
     /** An idle kernel for this model and settings, or a new one. */
-    static NetworkKernel borrow(NetworkSpec spec, KernelSettings settings) {
+    public static NetworkKernel borrow(NetworkSpec spec, KernelSettings settings) {
         for (NetworkKernel kernel; (kernel = IDLE.pollFirst()) != null; ) {
             if (kernel.spec().equals(spec) && kernel.precision() == settings.precision()
                     && kernel.bpttTruncation() == settings.bpttTruncation()) {
@@ -31,7 +31,7 @@ final class KernelCache {
     }
 
     /** Gives a kernel back for the next task (most recently used first, its workspace is warm). */
-    static void release(NetworkKernel kernel) {
+    public static void release(NetworkKernel kernel) {
         IDLE.offerFirst(kernel);
     }
 }

@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.data.DataOptions;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.data.RecordShape;
@@ -63,20 +64,39 @@ public final class Trainer {
 
     /** What a finished run produced. */
     public record Result(NetworkSpec spec, double[] finalParams, double[] keptParams, long iterations,
-                         Metrics lastValidation, MetricsHistory history, LoadedData data) {
+                         Metrics lastValidation, MetricsHistory history, LoadedData data, SavedModel model) {
     }
 
+    /** Where a run's data come from: the data options' files (the CLI), or a DataFrame (the Spark ML API). */
+    @FunctionalInterface
+    public interface DataSource {
+        LoadedData load(DatasetLoader loader, DataOptions options);
+    }
+
+    /** Trains on the files the configuration names. */
     public Result run() throws IOException {
+        return run((loader, options) -> loader.loadForTraining(options,
+                DatasetLoader.Context.fresh(config.normalize())));
+    }
+
+    /**
+     * Trains on what {@code source} loads. Without a model directory ({@code config.output().modelDir()} null)
+     * nothing is written: no checkpoints, metrics or model files, only the returned result.
+     */
+    public Result run(DataSource source) throws IOException {
         TrainingConfig.Loop loop = config.loop();
-        ModelDirectory dir = new ModelDirectory(files, config.output().modelDir());
-        checkModelDirectory(dir);
+        ModelDirectory dir = config.output().modelDir() == null ? null
+                : new ModelDirectory(files, config.output().modelDir());
+        if (dir != null) {
+            checkModelDirectory(dir);
+        }
 
         DistributedSums sums = new DistributedSums(sc, loop.aggregationDepth());
         out.println("loading " + config.data().format() + " data from " + config.data().path());
         DatasetLoader loader = new DatasetLoader(sc, sums);
         long loadStart = System.nanoTime();
-        LoadedData data = loader.loadForTraining(config.data().withRejectsPath(dir.path("rejects")),
-                DatasetLoader.Context.fresh(config.normalize()));
+        LoadedData data = source.load(loader, dir == null ? config.data()
+                : config.data().withRejectsPath(dir.path("rejects")));
         NetworkSpec spec = buildSpec(data.shape());
         ParameterLayout layout = new ParameterLayout(spec);
         out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in %.1f s;"
@@ -92,17 +112,17 @@ public final class Trainer {
         long validateEvery = loop.validateEvery() > 0 ? loop.validateEvery() : schedule.iterationsPerEpoch();
         KernelSettings kernel = new KernelSettings(loop.precision(), loop.tbptt());
         double[] targetScale = data.standardization() == null ? null : data.standardization().targetStd();
-        CheckpointStore checkpoints = dir.checkpoints(loop.keepCheckpoints());
+        CheckpointStore checkpoints = dir == null ? null : dir.checkpoints(loop.keepCheckpoints());
 
         TrainingState state = startingState(dir, checkpoints, spec, layout, optimizer);
         MetricsHistory history = new MetricsHistory();
-        if (config.output().resume()) {
+        if (dir != null && config.output().resume()) {
             String csv = dir.readText(ModelDirectory.METRICS);
             if (csv != null) {
                 history = MetricsHistory.fromCsv(csv);
             }
             history.keepFirst(state.iteration());
-        } else {
+        } else if (dir != null) {
             dir.writeConfig(config.settings());
         }
         out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s%n",
@@ -185,7 +205,7 @@ public final class Trainer {
                 intervalSequences = 0;
             }
             boolean checkpointDue = loop.checkpointEvery() > 0 && iteration % loop.checkpointEvery() == 0;
-            if (checkpointDue || iteration == total || stoppedEarly) {
+            if (dir != null && (checkpointDue || iteration == total || stoppedEarly)) {
                 checkpoints.write(new TrainingState(iteration, params.clone(), optimizerState, bestObjective,
                         bestIteration, bestParams, sinceBest, loop.seed(), config.fingerprint()));
                 dir.writeText(ModelDirectory.METRICS, history.toCsv());
@@ -195,21 +215,27 @@ public final class Trainer {
 
         double[] kept = bestParams != null ? bestParams : params;
         SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary());
-        dir.writeModel(model, loop.precision());
-        dir.writeText(ModelDirectory.METRICS, history.toCsv());
-        dir.writeText(ModelDirectory.LOSS_CURVE, LossCurve.svg(history.rows(), spec.describe()));
+        if (dir != null) {
+            dir.writeModel(model, loop.precision());
+            dir.writeText(ModelDirectory.METRICS, history.toCsv());
+            dir.writeText(ModelDirectory.LOSS_CURVE, LossCurve.svg(history.rows(), spec.describe()));
+        }
         if (config.output().export() != null) {
             files.writeAtomically(config.output().export(),
                     SafeTensors.toBytes(ModelFile.tensors(spec, kept, loop.precision()), Map.of("format", "pt")));
             out.println("exported weights to " + config.output().export());
         }
-        out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%s%n", iteration,
-                dir.path(ModelDirectory.MODEL),
-                bestParams != null ? " (best validation loss " + fmt(bestObjective) + " at iteration " + bestIteration
-                        + ")" : "", dir.path(ModelDirectory.LOSS_CURVE),
-                loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped, see "
-                        + dir.path("rejects") : "");
-        return new Result(spec, params, kept, iteration, lastValidation, history, data);
+        String best = bestParams != null ? " (best validation loss " + fmt(bestObjective) + " at iteration "
+                + bestIteration + ")" : "";
+        String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped"
+                + (dir != null ? ", see " + dir.path("rejects") : "") : "";
+        if (dir != null) {
+            out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%s%n", iteration,
+                    dir.path(ModelDirectory.MODEL), best, dir.path(ModelDirectory.LOSS_CURVE), rejects);
+        } else {
+            out.printf(Locale.ROOT, "done: %d iterations%s%s%n", iteration, best, rejects);
+        }
+        return new Result(spec, params, kept, iteration, lastValidation, history, data, model);
     }
 
     private void checkModelDirectory(ModelDirectory dir) throws IOException {
@@ -230,7 +256,7 @@ public final class Trainer {
 
     private TrainingState startingState(ModelDirectory dir, CheckpointStore checkpoints, NetworkSpec spec,
                                         ParameterLayout layout, Optimizer optimizer) throws IOException {
-        if (config.output().resume()) {
+        if (dir != null && config.output().resume()) {
             TrainingState state = checkpoints.newestValid(message -> out.println("warning: " + message));
             if (state != null) {
                 if (state.configFingerprint() != config.fingerprint() || state.params().length != layout.size()) {

@@ -44,7 +44,13 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                        int checkpointEvery, int keepCheckpoints) {
     }
 
+    /** @param modelDir null: write nothing (the Spark ML estimators without a model directory) */
     public record Output(String modelDir, boolean resume, String export) {
+    }
+
+    /** This configuration with another output (e.g. none: modelDir null). */
+    public TrainingConfig withOutput(Output other) {
+        return new TrainingConfig(data, model, optim, loop, other, normalize, settings);
     }
 
     /**

@@ -75,10 +75,15 @@ class EvaluatePredictExportTest {
             assertEquals(40, predictions.size(), "one line per input sequence, in input order");
             int correct = 0;
             for (int s = 0; s < 40; s++) {
-                JsonNode p = predictions.get(s).get("prediction");
-                assertEquals(3, p.get("probabilities").size());
+                JsonNode p = predictions.get(s);
+                assertEquals(3, p.get("probability").size());
+                double total = 0;
+                for (JsonNode q : p.get("probability")) {
+                    total += q.asDouble();
+                }
+                assertEquals(1.0, total, 1e-5, "probabilities sum to one");
                 int expected = json.readTree(lines.get(s)).get("label").asInt();
-                correct += p.get("class").asInt() == expected ? 1 : 0;
+                correct += p.get("prediction").asInt() == expected ? 1 : 0;
             }
             assertTrue(correct >= 36, correct + " of 40 predicted right");
 

@@ -1,0 +1,63 @@
+package org.sparkrnn.driver.ml;
+
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.sparkrnn.driver.cli.Defaults;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recurrent classifier for Spark ML Pipelines: integer class ids 0..K-1 as labels (int, long, or integral doubles
+ * as {@code StringIndexer} writes them), one per sequence or one per step with {@code perStepLabels}; the fitted
+ * {@link LstmModel} adds {@code prediction} (the most probable class id, as a double) and {@code probability} (a
+ * vector of K probabilities), as Spark's own classifiers do.
+ */
+public final class LstmClassifier extends RecurrentEstimator<LstmClassifier> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Param<String> probabilityCol;
+    private final IntParam classes;
+
+    public LstmClassifier(String uid) {
+        super(uid);
+        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column name");
+        setDefault(probabilityCol, "probability");
+        classes = new IntParam(this, "classes", "number of classes K (0: largest class id + 1)");
+        setDefault(classes, Integer.parseInt(Defaults.CLASSES));
+    }
+
+    public LstmClassifier() {
+        this(Identifiable.randomUID("lstmClassifier"));
+    }
+
+    @Override
+    protected String task() {
+        return "classification";
+    }
+
+    @Override
+    public List<Param<?>> trainingParams() {
+        List<Param<?>> params = new ArrayList<>(super.trainingParams());
+        params.add(classes);
+        return params;
+    }
+
+    public Param<String> probabilityCol() { return probabilityCol; }
+    public IntParam classes() { return classes; }
+    public String getProbabilityCol() { return getOrDefault(probabilityCol); }
+    public LstmClassifier setProbabilityCol(String value) { set(probabilityCol, value); return this; }
+    public LstmClassifier setClasses(int value) { set(classes, value); return this; }
+
+    public static MLReader<LstmClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static LstmClassifier load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,201 @@
+package org.sparkrnn.driver.ml;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.driver.cli.Defaults;
+import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.model.FileStore;
+import org.sparkrnn.driver.model.ModelFile;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.predict.ChunkedPredictor;
+import org.sparkrnn.driver.predict.PredictionLayout;
+import org.sparkrnn.driver.train.DistributedSums;
+import org.sparkrnn.driver.train.KernelSettings;
+import org.sparkrnn.driver.train.MetricsHistory;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.ModelWeights;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A fitted recurrent network as a Spark ML {@code Transformer}: {@code transform} appends the prediction column (and,
+ * for classifiers, the probability column) to every row, reading the features column. The model is broadcast once
+ * per transform; each partition streams through the forward pass in chunks of {@code chunkSize} rows. Saved with
+ * {@code write().save(path)} as Spark ML's metadata plus {@code data/model.safetensors} (the same file as a model
+ * directory's, float64), and loaded with {@link #load}, also as a stage of a saved {@code PipelineModel}.
+ */
+public final class LstmModel extends Model<LstmModel> implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+    static final String MODEL_FILE = "data/model.safetensors";
+
+    private final String uid;
+    private final SavedModel saved;
+    private final transient MetricsHistory history;
+
+    private final Param<String> featuresCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
+    private final Param<String> precision;
+    private final IntParam chunkSize;
+
+    /** @param history the training run's metrics, or null (a loaded model) */
+    public LstmModel(String uid, SavedModel saved, MetricsHistory history) {
+        this.uid = uid;
+        this.saved = saved;
+        this.history = history;
+        featuresCol = new Param<>(this, "featuresCol", "features column: array<array<double>> or array<vector>");
+        setDefault(featuresCol, "features");
+        predictionCol = new Param<>(this, "predictionCol", "prediction column name");
+        setDefault(predictionCol, "prediction");
+        probabilityCol = new Param<>(this, "probabilityCol", "classifiers: class probabilities column name");
+        setDefault(probabilityCol, "probability");
+        precision = new Param<>(this, "precision", "compute precision of the forward pass: float32 or float64");
+        setDefault(precision, Defaults.PRECISION);
+        chunkSize = new IntParam(this, "chunkSize", "rows per forward pass on an executor (bounds memory)",
+                ParamValidators.gtEq(1));
+        setDefault(chunkSize, DistributedSums.EVALUATION_CHUNK);
+    }
+
+    /** A model from a model directory's {@code model.safetensors} (e.g. trained by {@code lstm-spark train}). */
+    public static LstmModel of(SavedModel saved) {
+        return new LstmModel(Identifiable.randomUID("lstmModel"), saved, null);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** The network, its weights (float64) and what its data went through (standardisation, vocabulary). */
+    public SavedModel savedModel() {
+        return saved;
+    }
+
+    /** The training run's metrics per iteration, or null for a model that was loaded. */
+    public MetricsHistory trainingHistory() {
+        return history;
+    }
+
+    @Override
+    public LstmModel copy(ParamMap extra) {
+        return copyValues(new LstmModel(uid, saved, history), extra).setParent(parent());
+    }
+
+    PredictionLayout layout(boolean vectors) {
+        return new PredictionLayout(saved.shape(), saved.spec().outputSize(),
+                saved.shape().labelKind() == LabelKind.CLASSES, getPredictionCol(), getProbabilityCol(), vectors);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (saved.shape().oneHot()) {
+            throw new IllegalArgumentException(uid + ": a character model reads text; use lstm-spark sample or"
+                    + " predict with --format text");
+        }
+        new FrameColumns(getFeaturesCol(), null, false).check(schema, "the input DataFrame");
+        try {
+            return layout(true).appendTo(schema);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(uid + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema());
+        Dataset<Row> frame = dataset.toDF();
+        int featuresIndex = frame.schema().fieldIndex(getFeaturesCol());
+        FrameColumns columns = new FrameColumns(getFeaturesCol(), null, false);
+        String source = "the DataFrame's column '" + getFeaturesCol() + "'";
+        ChunkedPredictor predictor = new ChunkedPredictor(layout(true), saved.standardization(),
+                new KernelSettings(Precision.fromCliName(getPrecision()), 0), getChunkSize());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
+        JavaRDD<Row> rows = new DistributedSums(sc, 1).mapWithModel(frame.javaRDD(),
+                new ModelWeights(saved.spec(), saved.params()),
+                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source));
+        return frame.sparkSession().createDataFrame(rows, out);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<LstmModel> read() {
+        return new Reader();
+    }
+
+    public static LstmModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Spark ML's metadata (class, uid, params) and the model file. */
+    private static final class Writer extends MLWriter {
+        private final LstmModel model;
+
+        Writer(LstmModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(model, path, sc(), scala.Option.empty(), scala.Option.empty());
+            try {
+                new FileStore(sc().hadoopConfiguration()).writeAtomically(FileStore.join(path, MODEL_FILE),
+                        ModelFile.encode(model.saved, Precision.FLOAT64));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final class Reader extends MLReader<LstmModel> {
+        @Override
+        public LstmModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
+                    LstmModel.class.getName());
+            String file = FileStore.join(path, MODEL_FILE);
+            try {
+                SavedModel saved = ModelFile.decode(new FileStore(sc().hadoopConfiguration()).read(file), file);
+                LstmModel model = new LstmModel(metadata.uid(), saved, null);
+                metadata.getAndSetParams(model, scala.Option.empty());
+                return model;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public Param<String> featuresCol() { return featuresCol; }
+    public Param<String> predictionCol() { return predictionCol; }
+    public Param<String> probabilityCol() { return probabilityCol; }
+    public Param<String> precision() { return precision; }
+    public IntParam chunkSize() { return chunkSize; }
+    public String getFeaturesCol() { return getOrDefault(featuresCol); }
+    public String getPredictionCol() { return getOrDefault(predictionCol); }
+    public String getProbabilityCol() { return getOrDefault(probabilityCol); }
+    public String getPrecision() { return getOrDefault(precision); }
+    public int getChunkSize() { return (Integer) getOrDefault(chunkSize); }
+    public LstmModel setFeaturesCol(String value) { set(featuresCol, value); return this; }
+    public LstmModel setPredictionCol(String value) { set(predictionCol, value); return this; }
+    public LstmModel setProbabilityCol(String value) { set(probabilityCol, value); return this; }
+    public LstmModel setPrecision(String value) { set(precision, value); return this; }
+    public LstmModel setChunkSize(int value) { set(chunkSize, value); return this; }
+}

@@ -1,0 +1,377 @@
+package org.sparkrnn.driver.ml;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.cli.Defaults;
+import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.train.Trainer;
+import org.sparkrnn.driver.train.TrainingConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@link LstmRegressor} and {@link LstmClassifier} share: the columns, and every training option of the command
+ * line as a typed param named as the option in camelCase ({@code --weight-decay} → {@code weightDecay}) with the
+ * same default, taken from {@link Defaults}. {@code fit} turns the params into the command line's arguments,
+ * validates them as the command line does, and runs the command line's training loop ({@link Trainer}) on the
+ * DataFrame. Without {@link #modelDir} nothing is written; with it the run writes its checkpoints, metrics, loss curve
+ * and model file there as {@code lstm-spark train} does.
+ */
+public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extends Estimator<LstmModel>
+        implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+
+    // columns
+    private final Param<String> featuresCol;
+    private final Param<String> labelCol;
+    private final Param<String> predictionCol;
+    private final BooleanParam perStepLabels;
+    // data
+    private final DoubleParam validationFraction;
+    private final Param<String> split;
+    private final Param<String> normalize;
+    private final IntParam partitions;
+    private final Param<String> onBadRecord;
+    // model
+    private final Param<String> cell;
+    private final IntArrayParam hidden;
+    private final Param<String> activation;
+    private final Param<String> loss;
+    private final Param<String> initScheme;
+    private final DoubleParam forgetBias;
+    private final Param<String> initFile;
+    // optimizer
+    private final Param<String> optimizer;
+    private final DoubleParam lr;
+    private final DoubleParam momentum;
+    private final BooleanParam nesterov;
+    private final DoubleParam weightDecay;
+    private final DoubleParam clipNorm;
+    private final Param<String> schedule;
+    private final IntParam stepSize;
+    private final DoubleParam gamma;
+    private final DoubleParam minLr;
+    private final IntParam warmup;
+    // loop
+    private final LongParam iterations;
+    private final DoubleParam epochs;
+    private final IntParam batchSize;
+    private final IntParam tbptt;
+    private final Param<String> precision;
+    private final IntParam aggregationDepth;
+    private final LongParam seed;
+    private final IntParam validateEvery;
+    private final IntParam patience;
+    private final IntParam logEvery;
+    // output
+    private final Param<String> modelDir;
+    private final IntParam checkpointEvery;
+    private final IntParam keepCheckpoints;
+
+    protected RecurrentEstimator(String uid) {
+        this.uid = uid;
+        featuresCol = string("featuresCol", "features column: array<array<double>> or array<vector> (steps x features)",
+                "features");
+        labelCol = string("labelCol", "label column: a number, array<double>, or with perStepLabels one entry per"
+                + " step", "label");
+        predictionCol = string("predictionCol", "prediction column name", "prediction");
+        perStepLabels = new BooleanParam(this, "perStepLabels", "the label column holds one label per step (null ="
+                + " unlabelled step): many-to-many");
+        setDefault(perStepLabels, false);
+
+        validationFraction = real("validationFraction", "share of the rows held out for validation (0 = none)",
+                Defaults.VALIDATION_FRACTION);
+        split = string("split", "held-out rows: random (seeded, by content) or tail (the last rows)", Defaults.SPLIT);
+        normalize = string("normalize", "standard: standardise features and numeric labels with training"
+                + " statistics; none", Defaults.NORMALIZE);
+        partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
+                Defaults.PARTITIONS);
+        onBadRecord = string("onBadRecord", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
+                Defaults.ON_BAD_RECORD);
+
+        cell = string("cell", "recurrent cell of every layer: lstm or rnn", Defaults.CELL);
+        hidden = new IntArrayParam(this, "hidden", "hidden size of each layer, bottom first");
+        setDefault(hidden, Arrays.stream(Defaults.HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray());
+        activation = string("activation", "rnn cells: tanh or identity", Defaults.ACTIVATION);
+        loss = string("loss", "mse, cross-entropy, sum-half-squared, or auto (by task)", Defaults.LOSS);
+        initScheme = string("initScheme", "weight initialisation: pytorch or xavier-orthogonal",
+                Defaults.INIT_SCHEME);
+        forgetBias = real("forgetBias", "LSTM forget-gate bias at start (NaN: keep the scheme's own draw)",
+                Defaults.FORGET_BIAS);
+        initFile = new Param<>(this, "initFile", "start from these safetensors weights (PyTorch names)");
+
+        optimizer = string("optimizer", "update rule, as torch.optim: sgd, adam, rmsprop, adagrad",
+                Defaults.OPTIMIZER);
+        lr = new DoubleParam(this, "lr", "learning rate (unset: torch's default for the optimizer)");
+        momentum = real("momentum", "sgd, rmsprop momentum", Defaults.MOMENTUM);
+        nesterov = new BooleanParam(this, "nesterov", "sgd: Nesterov momentum");
+        setDefault(nesterov, false);
+        weightDecay = real("weightDecay", "L2 penalty added to the gradient", Defaults.WEIGHT_DECAY);
+        clipNorm = real("clipNorm", "clip the global gradient norm (0: off)", Defaults.CLIP_NORM);
+        schedule = string("schedule", "learning-rate schedule: constant, step, exponential, cosine",
+                Defaults.SCHEDULE);
+        stepSize = integer("stepSize", "step schedule: iterations between decays", Defaults.STEP_SIZE);
+        gamma = real("gamma", "step, exponential schedules: decay factor", Defaults.GAMMA);
+        minLr = real("minLr", "cosine schedule: final rate", Defaults.MIN_LR);
+        warmup = integer("warmup", "linear warm-up iterations", Defaults.WARMUP);
+
+        iterations = new LongParam(this, "iterations", "iterations to train (0: epochs decides)");
+        setDefault(iterations, Long.parseLong(Defaults.ITERATIONS));
+        epochs = real("epochs", "passes over the training data, when iterations is 0", Defaults.EPOCHS);
+        batchSize = integer("batchSize", "sequences per iteration over the whole cluster (0: all)",
+                Defaults.BATCH_SIZE);
+        tbptt = integer("tbptt", "truncated BPTT in chunks of K steps (0: full BPTT)", Defaults.TBPTT);
+        precision = string("precision", "compute precision on the executors: float32 or float64",
+                Defaults.PRECISION);
+        aggregationDepth = integer("aggregationDepth", "treeAggregate depth", Defaults.AGGREGATION_DEPTH);
+        seed = new LongParam(this, "seed", "seed of initialisation, batch order and random splits");
+        setDefault(seed, Long.parseLong(Defaults.SEED));
+        validateEvery = integer("validateEvery", "validate every N iterations (0: once per epoch)",
+                Defaults.VALIDATE_EVERY);
+        patience = integer("patience", "stop after N validations without improvement (0: never)",
+                Defaults.PATIENCE);
+        logEvery = integer("logEvery", "print a progress line every N iterations", Defaults.LOG_EVERY);
+
+        modelDir = new Param<>(this, "modelDir", "write checkpoints, metrics, loss curve and model here (unset:"
+                + " nothing is written)");
+        checkpointEvery = integer("checkpointEvery", "with modelDir: a checkpoint every N iterations",
+                Defaults.CHECKPOINT_EVERY);
+        keepCheckpoints = integer("keepCheckpoints", "with modelDir: checkpoints kept", Defaults.KEEP_CHECKPOINTS);
+    }
+
+    private Param<String> string(String name, String doc, String defaultValue) {
+        Param<String> p = new Param<>(this, name, doc);
+        setDefault(p, defaultValue);
+        return p;
+    }
+
+    private DoubleParam real(String name, String doc, String defaultValue) {
+        DoubleParam p = new DoubleParam(this, name, doc);
+        setDefault(p, Double.parseDouble(defaultValue));
+        return p;
+    }
+
+    private IntParam integer(String name, String doc, String defaultValue) {
+        IntParam p = new IntParam(this, name, doc);
+        setDefault(p, defaultValue.equals("all") ? 0 : Integer.parseInt(defaultValue));
+        return p;
+    }
+
+    /** regression or classification. */
+    protected abstract String task();
+
+    /** This estimator, typed, for chained setters. */
+    @SuppressWarnings("unchecked")
+    protected final E self() {
+        return (E) this;
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public E copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        columns().check(schema, "the input DataFrame");
+        return schema;
+    }
+
+    @Override
+    public LstmModel fit(Dataset<?> dataset) {
+        FrameColumns columns = columns();
+        columns.check(dataset.schema(), "the input DataFrame");
+        TrainingConfig config = trainingConfig();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        Trainer.Result result;
+        try {
+            result = new Trainer(sc, config, progressStream()).run((loader, options) ->
+                    loader.loadForTraining(dataset.toDF(), columns, options,
+                            DatasetLoader.Context.fresh(config.normalize())));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        result.data().unpersist();
+        LstmModel model = new LstmModel(uid, result.model(), result.history());
+        copyValues(model, ParamMap.empty());
+        return model.setParent(this);
+    }
+
+    /** Progress lines go to standard output, as the command line's (logEvery sets how often). */
+    private static PrintStream progressStream() {
+        return System.out;
+    }
+
+    FrameColumns columns() {
+        return new FrameColumns(getFeaturesCol(), getLabelCol(), getPerStepLabels());
+    }
+
+    /**
+     * The run these params describe, parsed and checked by the command line itself: the params become
+     * {@code train} arguments (each param's option name, its value as text), so every default and every check is
+     * the command line's. Errors name the params.
+     */
+    public TrainingConfig trainingConfig() {
+        List<String> args = new ArrayList<>(List.of("--data", columns().describe(), "--format", "dataframe",
+                "--task", task()));
+        for (Param<?> p : trainingParams()) {
+            if (!isDefined(p)) {
+                continue;
+            }
+            Object value = getOrDefault(p);
+            String option = "--" + MlParams.optionName(p.name());
+            if (value instanceof Boolean flag) {
+                if (flag) {
+                    args.add(option);
+                }
+                continue;
+            }
+            args.add(option);
+            args.add(MlParams.optionValue(p.name(), value));
+        }
+        try {
+            TrainingConfig config = org.sparkrnn.driver.cli.TrainCommand.parse(args.toArray(new String[0]));
+            return isDefined(modelDir) ? config
+                    : config.withOutput(new TrainingConfig.Output(null, false, null));
+        } catch (UserError | picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(uid + ": " + MlParams.inParamNames(e.getMessage()), e);
+        }
+    }
+
+    /** The params that are command-line options (all but the columns). */
+    public List<Param<?>> trainingParams() {
+        return List.of(validationFraction, split, normalize, partitions, onBadRecord, cell, hidden, activation,
+                loss, initScheme, forgetBias, initFile, optimizer, lr, momentum, nesterov, weightDecay, clipNorm,
+                schedule, stepSize, gamma, minLr, warmup, iterations, epochs, batchSize, tbptt, precision,
+                aggregationDepth, seed, validateEvery, patience, logEvery, modelDir, checkpointEvery,
+                keepCheckpoints);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s: uid=%s, hidden=%s", getClass().getSimpleName(), uid,
+                Arrays.toString(getHidden()));
+    }
+
+    // columns
+    public Param<String> featuresCol() { return featuresCol; }
+    public Param<String> labelCol() { return labelCol; }
+    public Param<String> predictionCol() { return predictionCol; }
+    public BooleanParam perStepLabels() { return perStepLabels; }
+    public String getFeaturesCol() { return getOrDefault(featuresCol); }
+    public String getLabelCol() { return getOrDefault(labelCol); }
+    public String getPredictionCol() { return getOrDefault(predictionCol); }
+    public boolean getPerStepLabels() { return (Boolean) getOrDefault(perStepLabels); }
+    public E setFeaturesCol(String value) { set(featuresCol, value); return self(); }
+    public E setLabelCol(String value) { set(labelCol, value); return self(); }
+    public E setPredictionCol(String value) { set(predictionCol, value); return self(); }
+    public E setPerStepLabels(boolean value) { set(perStepLabels, value); return self(); }
+
+    // data
+    public DoubleParam validationFraction() { return validationFraction; }
+    public Param<String> split() { return split; }
+    public Param<String> normalize() { return normalize; }
+    public IntParam partitions() { return partitions; }
+    public Param<String> onBadRecord() { return onBadRecord; }
+    public E setValidationFraction(double value) { set(validationFraction, value); return self(); }
+    public E setSplit(String value) { set(split, value); return self(); }
+    public E setNormalize(String value) { set(normalize, value); return self(); }
+    public E setPartitions(int value) { set(partitions, value); return self(); }
+    public E setOnBadRecord(String value) { set(onBadRecord, value); return self(); }
+
+    // model
+    public Param<String> cell() { return cell; }
+    public IntArrayParam hidden() { return hidden; }
+    public Param<String> activation() { return activation; }
+    public Param<String> loss() { return loss; }
+    public Param<String> initScheme() { return initScheme; }
+    public DoubleParam forgetBias() { return forgetBias; }
+    public Param<String> initFile() { return initFile; }
+    public int[] getHidden() { return getOrDefault(hidden); }
+    public E setCell(String value) { set(cell, value); return self(); }
+    public E setHidden(int... value) { set(hidden, value); return self(); }
+    public E setActivation(String value) { set(activation, value); return self(); }
+    public E setLoss(String value) { set(loss, value); return self(); }
+    public E setInitScheme(String value) { set(initScheme, value); return self(); }
+    public E setForgetBias(double value) { set(forgetBias, value); return self(); }
+    public E setInitFile(String value) { set(initFile, value); return self(); }
+
+    // optimizer
+    public Param<String> optimizer() { return optimizer; }
+    public DoubleParam lr() { return lr; }
+    public DoubleParam momentum() { return momentum; }
+    public BooleanParam nesterov() { return nesterov; }
+    public DoubleParam weightDecay() { return weightDecay; }
+    public DoubleParam clipNorm() { return clipNorm; }
+    public Param<String> schedule() { return schedule; }
+    public IntParam stepSize() { return stepSize; }
+    public DoubleParam gamma() { return gamma; }
+    public DoubleParam minLr() { return minLr; }
+    public IntParam warmup() { return warmup; }
+    public E setOptimizer(String value) { set(optimizer, value); return self(); }
+    public E setLr(double value) { set(lr, value); return self(); }
+    public E setMomentum(double value) { set(momentum, value); return self(); }
+    public E setNesterov(boolean value) { set(nesterov, value); return self(); }
+    public E setWeightDecay(double value) { set(weightDecay, value); return self(); }
+    public E setClipNorm(double value) { set(clipNorm, value); return self(); }
+    public E setSchedule(String value) { set(schedule, value); return self(); }
+    public E setStepSize(int value) { set(stepSize, value); return self(); }
+    public E setGamma(double value) { set(gamma, value); return self(); }
+    public E setMinLr(double value) { set(minLr, value); return self(); }
+    public E setWarmup(int value) { set(warmup, value); return self(); }
+
+    // loop
+    public LongParam iterations() { return iterations; }
+    public DoubleParam epochs() { return epochs; }
+    public IntParam batchSize() { return batchSize; }
+    public IntParam tbptt() { return tbptt; }
+    public Param<String> precision() { return precision; }
+    public IntParam aggregationDepth() { return aggregationDepth; }
+    public LongParam seed() { return seed; }
+    public IntParam validateEvery() { return validateEvery; }
+    public IntParam patience() { return patience; }
+    public IntParam logEvery() { return logEvery; }
+    public E setIterations(long value) { set(iterations, value); return self(); }
+    public E setEpochs(double value) { set(epochs, value); return self(); }
+    public E setBatchSize(int value) { set(batchSize, value); return self(); }
+    public E setTbptt(int value) { set(tbptt, value); return self(); }
+    public E setPrecision(String value) { set(precision, value); return self(); }
+    public E setAggregationDepth(int value) { set(aggregationDepth, value); return self(); }
+    public E setSeed(long value) { set(seed, value); return self(); }
+    public E setValidateEvery(int value) { set(validateEvery, value); return self(); }
+    public E setPatience(int value) { set(patience, value); return self(); }
+    public E setLogEvery(int value) { set(logEvery, value); return self(); }
+
+    // output
+    public Param<String> modelDir() { return modelDir; }
+    public IntParam checkpointEvery() { return checkpointEvery; }
+    public IntParam keepCheckpoints() { return keepCheckpoints; }
+    public E setModelDir(String value) { set(modelDir, value); return self(); }
+    public E setCheckpointEvery(int value) { set(checkpointEvery, value); return self(); }
+    public E setKeepCheckpoints(int value) { set(keepCheckpoints, value); return self(); }
+}

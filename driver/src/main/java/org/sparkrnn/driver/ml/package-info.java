@@ -1,0 +1,7 @@
+/**
+ * The Spark ML API: {@link org.sparkrnn.driver.ml.LstmRegressor} and {@link org.sparkrnn.driver.ml.LstmClassifier}
+ * are {@code spark.ml} estimators over a DataFrame's sequence column, trained by the same loop as the command line
+ * (their params are the command line's options, with its defaults); {@link org.sparkrnn.driver.ml.LstmModel} is the
+ * fitted {@code Transformer}, readable and writable on its own and inside a saved {@code PipelineModel}.
+ */
+package org.sparkrnn.driver.ml;

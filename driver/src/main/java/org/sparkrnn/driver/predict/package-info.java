@@ -1,0 +1,7 @@
+/**
+ * Predictions at scale, shared by {@code lstm-spark predict} and the Spark ML model's {@code transform}: the columns a
+ * model's predictions take ({@link org.sparkrnn.driver.predict.PredictionLayout}) and the executor-side loop that
+ * reads sequences in bounded chunks, runs the forward pass and yields rows lazily
+ * ({@link org.sparkrnn.driver.predict.ChunkedPredictor}).
+ */
+package org.sparkrnn.driver.predict;
