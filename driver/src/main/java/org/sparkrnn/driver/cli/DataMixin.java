@@ -55,6 +55,11 @@ public final class DataMixin {
                     + " Default: ${DEFAULT-VALUE}.")
     String missing;
 
+    @Option(names = "--relative-to-last",
+            description = "csv: express each window relative to its last value (inputs x_t - x_T, target y - x_T;"
+                    + " predictions add x_T back), so a model of a trending series learns changes, not levels.")
+    boolean relativeToLast;
+
     @Option(names = "--task", defaultValue = Defaults.TASK, paramLabel = "regression|classification",
             description = "Labels are numbers (regression) or class ids (classification). Default: ${DEFAULT-VALUE}.")
     String task;
@@ -100,12 +105,15 @@ public final class DataMixin {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new UserError("--validation-fraction must be in [0, 1), got " + validationFraction);
         }
+        if (relativeToLast && !format.equals("csv")) {
+            throw new UserError("--relative-to-last applies to csv windows, not --format " + format);
+        }
         if (window < 1 || horizon < 1) {
             throw new UserError("--window and --horizon must be at least 1, got " + window + " and " + horizon);
         }
         return new DataOptions(format, data, validation, validationFraction, split, column, timeColumn, window,
                 horizon, validateFrom, missing, task.equals("classification") || format.equals("text"), classes,
-                partitions, seed, onBadRecord.equals("skip"), null);
+                partitions, seed, onBadRecord.equals("skip"), null, relativeToLast);
     }
 
     boolean standardize() {

@@ -60,4 +60,9 @@ public final class Defaults {
     public static final String CHECKPOINT_EVERY = "100";
     public static final String KEEP_CHECKPOINTS = "3";
     public static final String MODEL_DIR = "model";
+
+    // sample
+    public static final String SAMPLE_LENGTH = "400";
+    public static final String SAMPLE_TEMPERATURE = "0.8";
+    public static final String SAMPLE_PRIME = "The ";
 }

@@ -14,12 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * {@code lstm-spark train|evaluate|predict|export [options]}: the command-line entry point. A problem the user can
+ * {@code lstm-spark train|evaluate|predict|export|sample [options]}: the command-line entry point. A problem the user can
  * fix ends the command with one line on stderr and exit code 2 (a stack trace only with --verbose); an unexpected
  * failure exits 1.
  */
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
+            SampleCommand.class},
         description = "Train and use recurrent networks (LSTM, RNN) on Apache Spark.")
 public final class Main implements Runnable {
 
@@ -35,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict or export");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict, export or sample");
     }
 
     public static void main(String[] args) {

@@ -81,12 +81,12 @@ public final class PredictCommand implements Callable<Integer> {
                 return 0;
             }
             DistributedSums sums = new DistributedSums(sc, 2);
-            LoadedData loaded = new DatasetLoader(sc, sums).loadForModel(options, options.path(),
-                    new DatasetLoader.Context(saved.shape(), saved.vocabulary(), saved.standardization(), false),
-                    false);
+            // sequences as read: the predictor applies the model's input transforms (and undoes them on outputs)
+            LoadedData loaded = new DatasetLoader(sc, sums).loadForModel(options.absolute(), options.path(),
+                    new DatasetLoader.Context(saved.shape(), saved.vocabulary(), null, false), false);
             PredictionLayout layout = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
                     saved.spec().loss().isClassification(), "prediction", "probability", false);
-            ChunkedPredictor predictor = new ChunkedPredictor(layout, saved.standardization(),
+            ChunkedPredictor predictor = new ChunkedPredictor(layout, saved,
                     new KernelSettings(precision, 0), DistributedSums.EVALUATION_CHUNK);
             sums.withModel(loaded.train(), new ModelWeights(saved.spec(), saved.params()),
                     (weights, blocks) -> predictor.blocks(weights, blocks),

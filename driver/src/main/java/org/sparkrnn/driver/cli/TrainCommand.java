@@ -160,6 +160,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Also write the kept weights here, with PyTorch names.")
     String export;
 
+    @Option(names = "--baseline", paramLabel = "last|lag:N|unigram",
+            description = "At the end, compare the kept model on the validation data with a simple forecast: the"
+                    + " last value, the value N steps back (seasonal naive), or class frequencies.")
+    String baseline;
+
     @Mixin
     SparkMixin sparkOptions;
 
@@ -222,6 +227,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (nesterov && momentum == 0) {
             throw new UserError("--nesterov needs a --momentum > 0");
         }
+        if (baseline != null) {
+            named(() -> org.sparkrnn.evaluate.Baseline.parse(baseline));
+        }
         Double forget;
         if (forgetBias.equals("keep")) {
             forget = null;
@@ -238,7 +246,7 @@ public final class TrainCommand implements Callable<Integer> {
                         gamma, minLr, warmup),
                 new TrainingConfig.Loop(iterations, epochs, batch, tbptt, p, aggregationDepth, seed, validateEvery,
                         patience, logEvery, checkpointEvery, keepCheckpoints),
-                new TrainingConfig.Output(modelDir, resume, export), data.standardize(), settings(spec));
+                new TrainingConfig.Output(modelDir, resume, export, baseline), data.standardize(), settings(spec));
     }
 
     /** A user-facing enum name, parsed where its names are defined; an unknown one is a user error. */

@@ -9,8 +9,10 @@ import java.util.List;
 /**
  * One numeric column of a CSV file with a header row, in file order. An empty field is a gap (NaN here); how gaps
  * reach the sequences is the missing-value policy ({@link #withMissingPolicy}).
+ *
+ * @param interpolated which values were gaps filled by interpolation (null: none was)
  */
-public record CsvSeries(String file, String column, double[] values, String[] times) {
+public record CsvSeries(String file, String column, double[] values, String[] times, boolean[] interpolated) {
 
     /** Reads {@code column} (and {@code timeColumn}, may be null) from the lines of a CSV file, header first. */
     public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn) {
@@ -69,7 +71,7 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
             throw new DataFormatError(file, "has a header but no values");
         }
         return new CsvSeries(file, column, values.stream().mapToDouble(Double::doubleValue).toArray(),
-                times.toArray(new String[0]));
+                times.toArray(new String[0]), null);
     }
 
     public int gaps() {
@@ -83,7 +85,8 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
     /**
      * The series as windows will read it: with {@code skip}, gaps stay (windows touching one are dropped); with
      * {@code interpolate}, each gap is filled linearly between the nearest known values before and after it (a gap
-     * at either end takes the nearest known value).
+     * at either end takes the nearest known value). Filled values are inputs only: a window whose target was a gap
+     * is still dropped, so no model is trained or scored on a value that was never observed.
      */
     public CsvSeries withMissingPolicy(String policy) {
         if (policy.equals("skip")) {
@@ -113,14 +116,22 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
             throw new DataFormatError(file, "column '" + column + "' has no value at all");
         }
         java.util.Arrays.fill(filled, previous + 1, n, filled[previous]);
-        return new CsvSeries(file, column, filled, times);
+        boolean[] wasGap = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            wasGap[i] = Double.isNaN(values[i]);
+        }
+        return new CsvSeries(file, column, filled, times, wasGap);
     }
 
-    /** Starts of the windows of T inputs followed, h steps later, by a target, that touch no gap. */
+    /**
+     * Starts of the windows of T inputs followed, h steps later, by a target, that touch no gap (and whose target
+     * is an observed value).
+     */
     public List<Integer> windowStarts(int window, int horizon) {
         List<Integer> starts = new ArrayList<>();
         for (int i = 0; i + window + horizon - 1 < values.length; i++) {
-            boolean clean = !Double.isNaN(values[i + window + horizon - 1]);
+            int target = i + window + horizon - 1;
+            boolean clean = !Double.isNaN(values[target]) && (interpolated == null || !interpolated[target]);
             for (int t = 0; t < window && clean; t++) {
                 clean = !Double.isNaN(values[i + t]);
             }

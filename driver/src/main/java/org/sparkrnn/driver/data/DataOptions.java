@@ -24,11 +24,12 @@ import java.io.Serializable;
  * @param seed               for the random split
  * @param skipBadRecords     drop records that fail to parse (counted and reported) instead of stopping
  * @param rejectsPath        with skipBadRecords: where the rejected records are written (a directory), or null
+ * @param relativeToLast     csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
  */
 public record DataOptions(String format, String path, String validationPath, double validationFraction, String split,
                           String column, String timeColumn, int window, int horizon, String validateFrom,
                           String missing, boolean classification, int classes, int partitions, long seed,
-                          boolean skipBadRecords, String rejectsPath)
+                          boolean skipBadRecords, String rejectsPath, boolean relativeToLast)
         implements Serializable {
 
     /** The formats this project reads itself; any other name is a Spark data source (parquet, orc, ...). */
@@ -37,6 +38,13 @@ public record DataOptions(String format, String path, String validationPath, dou
     public DataOptions withRejectsPath(String path) {
         return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
                 window, horizon, validateFrom, missing, classification, classes, partitions, seed, skipBadRecords,
-                path);
+                path, relativeToLast);
+    }
+
+    /** These options reading windows as they are (prediction applies the model's own input transform). */
+    public DataOptions absolute() {
+        return new DataOptions(format, path, validationPath, validationFraction, split, column, timeColumn, window,
+                horizon, validateFrom, missing, classification, classes, partitions, seed, skipBadRecords,
+                rejectsPath, false);
     }
 }

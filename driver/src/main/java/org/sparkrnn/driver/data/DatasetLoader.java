@@ -11,6 +11,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.DataFormatError;
@@ -152,8 +153,12 @@ public final class DatasetLoader {
                     partitions);
             trainPairs = numbered.pairs.filter(pair -> !heldOut.isValidation(pair._1()));
         }
-        return new Raw(blocks(trainPairs, numbered.shape, partitions), validation, numbered.shape,
-                numbered.vocabulary, numbered::release);
+        JavaRDD<SequenceBatch> train = blocks(trainPairs, numbered.shape, partitions);
+        if (options.relativeToLast()) {
+            train = train.map(RelativeToLast::apply);
+            validation = validation == null ? null : validation.map(RelativeToLast::apply);
+        }
+        return new Raw(train, validation, numbered.shape, numbered.vocabulary, numbered::release);
     }
 
     /** Records skipped as bad so far ({@code --on-bad-record skip}). */

@@ -124,7 +124,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         int featuresIndex = frame.schema().fieldIndex(getFeaturesCol());
         FrameColumns columns = new FrameColumns(getFeaturesCol(), null, false);
         String source = "the DataFrame's column '" + getFeaturesCol() + "'";
-        ChunkedPredictor predictor = new ChunkedPredictor(layout(true), saved.standardization(),
+        ChunkedPredictor predictor = new ChunkedPredictor(layout(true), saved,
                 new KernelSettings(Precision.fromCliName(getPrecision()), 0), getChunkSize());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
         JavaRDD<Row> rows = new DistributedSums(sc, 1).mapWithModel(frame.javaRDD(),

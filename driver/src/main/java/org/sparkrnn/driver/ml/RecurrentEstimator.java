@@ -257,7 +257,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         try {
             TrainingConfig config = org.sparkrnn.driver.cli.TrainCommand.parse(args.toArray(new String[0]));
             return isDefined(modelDir) ? config
-                    : config.withOutput(new TrainingConfig.Output(null, false, null));
+                    : config.withOutput(new TrainingConfig.Output(null, false, null, null));
         } catch (UserError | picocli.CommandLine.ParameterException e) {
             throw new IllegalArgumentException(uid + ": " + MlParams.inParamNames(e.getMessage()), e);
         }

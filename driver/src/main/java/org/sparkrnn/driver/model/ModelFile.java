@@ -30,15 +30,17 @@ public final class ModelFile {
     }
 
     /** The metadata record stored as JSON. */
+    /** @param relativeToLast null in files written before it existed (= false) */
     record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.RecordShape shape,
-                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.Vocabulary vocabulary) {
+                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.Vocabulary vocabulary,
+                Boolean relativeToLast) {
     }
 
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         metadata.put(METADATA_KEY, JSON.writeValueAsString(new Info(1, model.spec(), model.shape(),
-                model.standardization(), model.vocabulary())));
+                model.standardization(), model.vocabulary(), model.relativeToLast())));
         return SafeTensors.toBytes(tensors(model.spec(), model.params(), precision), metadata);
     }
 
@@ -56,7 +58,7 @@ public final class ModelFile {
             throw new UserError(source + ": unreadable '" + METADATA_KEY + "' metadata: " + e.getOriginalMessage());
         }
         return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
-                info.standardization(), info.vocabulary());
+                info.standardization(), info.vocabulary(), Boolean.TRUE.equals(info.relativeToLast()));
     }
 
     /** PyTorch-named tensors, F64 or F32 by precision. */

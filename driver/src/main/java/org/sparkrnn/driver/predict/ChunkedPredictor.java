@@ -4,11 +4,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.data.RecordChecker;
 import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.train.KernelCache;
 import org.sparkrnn.driver.train.KernelSettings;
 import org.sparkrnn.kernel.ForwardResult;
@@ -33,17 +35,18 @@ public final class ChunkedPredictor implements Serializable {
 
     private final PredictionLayout layout;
     private final Standardization standardization;
+    private final boolean relativeToLast;
     private final KernelSettings settings;
     private final int chunk;
 
-    /** @param standardization the model's, or null */
-    public ChunkedPredictor(PredictionLayout layout, Standardization standardization, KernelSettings settings,
-                            int chunk) {
+    /** The model's input transforms (windows relative to their last value, standardisation) are applied here. */
+    public ChunkedPredictor(PredictionLayout layout, SavedModel model, KernelSettings settings, int chunk) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
         }
         this.layout = layout;
-        this.standardization = standardization;
+        this.standardization = model.standardization();
+        this.relativeToLast = model.relativeToLast();
         this.settings = settings;
         this.chunk = chunk;
     }
@@ -74,7 +77,7 @@ public final class ChunkedPredictor implements Serializable {
                     return inputs;
                 }
                 SequenceBatch batch = builder.build();
-                double[] out = outputs(weights, batch, true);
+                double[] out = outputs(weights, batch);
                 List<Row> result = new ArrayList<>(inputs.size());
                 for (int b = 0; b < inputs.size(); b++) {
                     Row in = inputs.get(b);
@@ -91,10 +94,7 @@ public final class ChunkedPredictor implements Serializable {
         };
     }
 
-    /**
-     * Rows holding only the prediction columns, one per sequence of the blocks, in order. The blocks come from the
-     * data loader, which has already standardised them with the model's statistics.
-     */
+    /** Rows holding only the prediction columns, one per sequence of the blocks (as read, untransformed), in order. */
     public Iterator<Row> blocks(ModelWeights weights, Iterator<SequenceBatch> blocks) {
         return new ChunkIterator() {
             SequenceBatch block;
@@ -114,7 +114,7 @@ public final class ChunkedPredictor implements Serializable {
                 SequenceBatch batch = from == 0 && to == block.size() ? block
                         : block.select(java.util.stream.IntStream.range(from, to).toArray());
                 from = to;
-                double[] out = outputs(weights, batch, false);
+                double[] out = outputs(weights, batch);
                 for (int b = 0; b < batch.size(); b++) {
                     result.add(RowFactory.create(layout.values(out, rowOf(batch, b), batch.length(b))));
                 }
@@ -128,9 +128,13 @@ public final class ChunkedPredictor implements Serializable {
         return layout.perStep() ? batch.stepOffset(b) : b;
     }
 
-    /** Outputs in original units (rows × V): standardise the inputs (if not yet), forward, unscale value outputs. */
-    private double[] outputs(ModelWeights weights, SequenceBatch batch, boolean standardizeInputs) {
-        SequenceBatch input = standardization == null || !standardizeInputs ? batch : standardization.apply(batch);
+    /**
+     * Outputs in original units (rows × V): the model's input transforms, forward, then back: unscale value
+     * outputs, add each window's origin.
+     */
+    private double[] outputs(ModelWeights weights, SequenceBatch batch) {
+        SequenceBatch input = relativeToLast ? RelativeToLast.apply(batch) : batch;
+        input = standardization == null ? input : standardization.apply(input);
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
         ForwardResult result;
         try {
@@ -142,6 +146,9 @@ public final class ChunkedPredictor implements Serializable {
         double[] out = result.outputs().clone(); // the kernel's workspace is reused by the next chunk
         if (standardization != null && !layout.classes()) {
             standardization.unscaleTargetsInPlace(out, layout.outputs());
+        }
+        if (relativeToLast) {
+            RelativeToLast.addOriginsInPlace(out, batch);
         }
         return out;
     }

@@ -6,6 +6,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.Standardization;
+import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Evaluator;
 import org.sparkrnn.kernel.NetworkKernel;
@@ -68,6 +70,27 @@ public final class DistributedSums {
         } finally {
             model.destroy();
         }
+    }
+
+    /** A baseline forecast's evaluation sums over every sequence (see {@link Baseline}). */
+    public EvaluationSums baseline(JavaRDD<SequenceBatch> data, Baseline baseline, Standardization standardization,
+                                   String description) {
+        sc.setJobDescription(description);
+        return perTask(data).treeAggregate(new EvaluationSums(),
+                (sums, batch) -> baseline.addInto(sums, batch, standardization), EvaluationSums::merge, depth);
+    }
+
+    /** How often each of the K class ids occurs among the labelled steps. */
+    public long[] classCounts(JavaRDD<SequenceBatch> data, int k, String description) {
+        sc.setJobDescription(description);
+        return perTask(data).treeAggregate(new long[k], Baseline::countClassesInto, DistributedSums::addInto, depth);
+    }
+
+    private static long[] addInto(long[] into, long[] other) {
+        for (int j = 0; j < into.length; j++) {
+            into[j] += other[j];
+        }
+        return into;
     }
 
     /** Counts and moments of a data set. */

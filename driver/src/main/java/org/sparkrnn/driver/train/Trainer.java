@@ -15,6 +15,7 @@ import org.sparkrnn.driver.model.ModelFile;
 import org.sparkrnn.driver.model.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.model.TrainingState;
+import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
 import org.sparkrnn.model.Activation;
@@ -64,7 +65,8 @@ public final class Trainer {
 
     /** What a finished run produced. */
     public record Result(NetworkSpec spec, double[] finalParams, double[] keptParams, long iterations,
-                         Metrics lastValidation, MetricsHistory history, LoadedData data, SavedModel model) {
+                         Metrics lastValidation, MetricsHistory history, LoadedData data, SavedModel model,
+                         Comparison baseline) {
     }
 
     /** Where a run's data come from: the data options' files (the CLI), or a DataFrame (the Spark ML API). */
@@ -214,7 +216,8 @@ public final class Trainer {
         }
 
         double[] kept = bestParams != null ? bestParams : params;
-        SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary());
+        SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
+                config.data().relativeToLast());
         if (dir != null) {
             dir.writeModel(model, loop.precision());
             dir.writeText(ModelDirectory.METRICS, history.toCsv());
@@ -225,6 +228,8 @@ public final class Trainer {
                     SafeTensors.toBytes(ModelFile.tensors(spec, kept, loop.precision()), Map.of("format", "pt")));
             out.println("exported weights to " + config.output().export());
         }
+        Comparison comparison = config.output().baseline() == null ? null
+                : compareWithBaseline(sums, data, spec, kept, kernel, targetScale);
         String best = bestParams != null ? " (best validation loss " + fmt(bestObjective) + " at iteration "
                 + bestIteration + ")" : "";
         String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped"
@@ -235,7 +240,43 @@ public final class Trainer {
         } else {
             out.printf(Locale.ROOT, "done: %d iterations%s%s%n", iteration, best, rejects);
         }
-        return new Result(spec, params, kept, iteration, lastValidation, history, data, model);
+        return new Result(spec, params, kept, iteration, lastValidation, history, data, model, comparison);
+    }
+
+    /** The kept model and a baseline forecast, on the same validation data. */
+    public record Comparison(String baseline, Metrics baselineMetrics, Metrics modelMetrics) {
+    }
+
+    /** Scores the kept model and the configured baseline on the validation data and prints both. */
+    private Comparison compareWithBaseline(DistributedSums sums, LoadedData data, NetworkSpec spec, double[] kept,
+                                           KernelSettings kernel, double[] targetScale) {
+        Baseline baseline = Baseline.parse(config.output().baseline());
+        RecordShape shape = data.shape();
+        String mismatch = baseline.mismatch(shape.labelKind(), shape.labelShape(), shape.labelWidth());
+        if (mismatch != null) {
+            throw new UserError("--baseline: " + mismatch + "; these data have " + shape.describeLabels());
+        }
+        if (data.validation() == null) {
+            throw new UserError("--baseline needs validation data (--validation, --validation-fraction or"
+                    + " --validate-from)");
+        }
+        if (baseline.needsClassCounts()) {
+            baseline = baseline.withClassCounts(sums.classCounts(data.train(), spec.outputSize(),
+                    "baseline: training class counts"));
+        }
+        Metrics base = Metrics.of(sums.baseline(data.validation(), baseline, data.standardization(),
+                "baseline: validation"), spec.loss());
+        Metrics model = Metrics.of(sums.evaluate(data.validation(), new ModelWeights(spec, kept.clone()), kernel,
+                targetScale, "kept model: validation"), spec.loss());
+        String key = spec.loss().isClassification() ? "perplexity" : "rmse";
+        double ours = model.asMap().get(key);
+        double theirs = base.asMap().get(key);
+        out.printf(Locale.ROOT, "validation, kept model: %s%n", model.describe());
+        out.printf(Locale.ROOT, "validation, baseline %s: %s%n", baseline.describe(), base.describe());
+        out.printf(Locale.ROOT, "=> %s %.4g vs baseline %.4g: the model is %s (%.0f%% %s)%n", key, ours, theirs,
+                ours < theirs ? "better" : "NOT better", 100 * Math.abs(1 - ours / theirs),
+                ours < theirs ? "lower" : "higher");
+        return new Comparison(config.output().baseline(), base, model);
     }
 
     private void checkModelDirectory(ModelDirectory dir) throws IOException {

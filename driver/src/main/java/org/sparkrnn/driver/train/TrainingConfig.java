@@ -44,8 +44,12 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                        int checkpointEvery, int keepCheckpoints) {
     }
 
-    /** @param modelDir null: write nothing (the Spark ML estimators without a model directory) */
-    public record Output(String modelDir, boolean resume, String export) {
+    /**
+     * @param modelDir null: write nothing (the Spark ML estimators without a model directory)
+     * @param baseline a forecast to compare the kept model with on the validation data at the end (see
+     *                 {@link org.sparkrnn.evaluate.Baseline}), or null
+     */
+    public record Output(String modelDir, boolean resume, String export, String baseline) {
     }
 
     /** This configuration with another output (e.g. none: modelDir null). */
@@ -58,7 +62,8 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      * The length of the run is the exception under the cosine schedule, whose rates depend on it.
      */
     public static final List<String> NOT_TRAJECTORY = List.of("iterations", "epochs", "master", "checkpoint-every",
-            "keep-checkpoints", "log-every", "resume", "export", "verbose", "conf", "validate-every", "patience");
+            "keep-checkpoints", "log-every", "resume", "export", "verbose", "conf", "validate-every", "patience",
+            "baseline");
 
     private boolean ignoredOnResume(String key) {
         boolean runLength = key.equals("iterations") || key.equals("epochs");

@@ -25,7 +25,8 @@ class CsvSeriesTest {
         assertEquals(List.of(3), series.windowStarts(2, 1));
         CsvSeries filled = series.withMissingPolicy("interpolate");
         assertArrayEquals(new double[] {10, 12, 14, 16, 17, 18}, filled.values(), 1e-12);
-        assertEquals(List.of(0, 1, 2, 3), filled.windowStarts(2, 1));
+        // filled values are inputs only: the window whose target (row 3) was a gap is still dropped
+        assertEquals(List.of(1, 2, 3), filled.windowStarts(2, 1));
         assertEquals(List.of(0, 1, 2), filled.windowStarts(2, 2));
     }
 

@@ -29,6 +29,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** Weights to and from PyTorch: exact round trips, and files written by PyTorch that reproduce PyTorch's outputs. */
@@ -44,13 +45,14 @@ class SafeTensorsTest {
                 new RecordShape(3, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 2, 0),
                 new Standardization(new double[] {1, 2, 3}, new double[] {4, 5, 6}, new double[] {7, 8},
                         new double[] {9, 10}),
-                Vocabulary.of("abc"));
+                Vocabulary.of("abc"), true);
         SavedModel back = ModelFile.decode(ModelFile.encode(model, Precision.FLOAT64), "test");
         assertArrayEquals(params, back.params());
         assertEquals(SPEC, back.spec());
         assertEquals(model.shape(), back.shape());
         assertArrayEquals(model.standardization().targetStd(), back.standardization().targetStd());
         assertEquals("abc", back.vocabulary().symbols());
+        assertTrue(back.relativeToLast());
         // float32 export rounds each weight to float, nothing else
         double[] f32 = ModelFile.decode(ModelFile.encode(model, Precision.FLOAT32), "test").params();
         for (int j = 0; j < params.length; j++) {

@@ -1,0 +1,165 @@
+package org.sparkrnn.evaluate;
+
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.Standardization;
+
+import java.io.Serializable;
+
+/**
+ * The simple forecasts a trained model should beat, scored into the same {@link EvaluationSums} as a model so the
+ * metrics compare directly:
+ * <ul>
+ *   <li>{@code last}: a sequence's label is predicted by its last input value ("next = now");</li>
+ *   <li>{@code lag:N}: by the input value N steps before the end of the window plus one, so with a horizon of 1
+ *       and N the season length it is the seasonal-naive forecast "same time last season" (lag:1 = last);</li>
+ *   <li>{@code unigram}: every class with its training frequency (for class labels, per sequence or per step).</li>
+ * </ul>
+ * Value baselines read feature 0 and need one value per label; inputs and labels are compared in original units.
+ */
+public final class Baseline implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public enum Kind { LAST, LAG, UNIGRAM }
+
+    private final Kind kind;
+    private final int lag;
+    private final double[] logProbabilities; // unigram, once the training counts are known
+
+    private Baseline(Kind kind, int lag, double[] logProbabilities) {
+        this.kind = kind;
+        this.lag = lag;
+        this.logProbabilities = logProbabilities;
+    }
+
+    /** {@code last}, {@code lag:N} (N ≥ 1) or {@code unigram}. */
+    public static Baseline parse(String text) {
+        if (text.equals("last")) {
+            return new Baseline(Kind.LAST, 1, null);
+        }
+        if (text.equals("unigram")) {
+            return new Baseline(Kind.UNIGRAM, 0, null);
+        }
+        if (text.startsWith("lag:")) {
+            try {
+                int n = Integer.parseInt(text.substring(4));
+                if (n >= 1) {
+                    return new Baseline(Kind.LAG, n, null);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("unknown baseline '" + text + "', expected last, lag:N (N >= 1) or"
+                + " unigram");
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The unigram baseline needs the training labels' class counts first. */
+    public boolean needsClassCounts() {
+        return kind == Kind.UNIGRAM && logProbabilities == null;
+    }
+
+    /** The unigram baseline for these training counts (add-one smoothed, so no validation class has p = 0). */
+    public Baseline withClassCounts(long[] counts) {
+        double total = 0;
+        for (long c : counts) {
+            total += c + 1;
+        }
+        double[] logP = new double[counts.length];
+        for (int k = 0; k < counts.length; k++) {
+            logP[k] = Math.log((counts[k] + 1) / total);
+        }
+        return new Baseline(kind, lag, logP);
+    }
+
+    public String describe() {
+        return switch (kind) {
+            case LAST -> "last value (next = now)";
+            case LAG -> "value " + lag + " steps back (seasonal naive with season " + lag + ")";
+            case UNIGRAM -> "unigram (training class frequencies)";
+        };
+    }
+
+    /** Checks that the baseline applies to labels of this kind; returns a message when it does not, else null. */
+    public String mismatch(LabelKind labels, LabelShape shape, int labelWidth) {
+        if (kind == Kind.UNIGRAM) {
+            return labels == LabelKind.CLASSES ? null : "the unigram baseline needs class labels";
+        }
+        return labels == LabelKind.VALUES && shape == LabelShape.PER_SEQUENCE && labelWidth == 1 ? null
+                : "the " + (kind == Kind.LAST ? "last" : "lag:" + lag) + " baseline needs one number per sequence";
+    }
+
+    /** Counts of each class id among the labelled steps of {@code batch}, added into {@code counts}. */
+    public static long[] countClassesInto(long[] counts, SequenceBatch batch) {
+        int[] classes = batch.classes();
+        for (int b = 0; b < batch.size(); b++) {
+            for (int t = 0; t < batch.length(b); t++) {
+                if (batch.isLabelled(b, t)) {
+                    counts[classes[batch.labelRow(b, t)]]++;
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Adds the baseline's predictions for {@code batch} (standardised with {@code standardization}, or null) to
+     * {@code sums}: the loss in the units training uses (standardised squared error, or cross-entropy), errors in
+     * original units.
+     */
+    public EvaluationSums addInto(EvaluationSums sums, SequenceBatch batch, Standardization standardization) {
+        if (kind == Kind.UNIGRAM) {
+            if (logProbabilities == null) {
+                throw new IllegalStateException("the unigram baseline needs the training class counts");
+            }
+            int best = 0;
+            for (int k = 1; k < logProbabilities.length; k++) {
+                best = logProbabilities[k] > logProbabilities[best] ? k : best;
+            }
+            int[] classes = batch.classes();
+            for (int b = 0; b < batch.size(); b++) {
+                for (int t = 0; t < batch.length(b); t++) {
+                    if (batch.isLabelled(b, t)) {
+                        int c = classes[batch.labelRow(b, t)];
+                        sums.addClassification(-logProbabilities[c], c == best);
+                    }
+                }
+            }
+            return sums;
+        }
+        double fMean = 0;
+        double fStd = 1;
+        double tMean = 0;
+        double tStd = 1;
+        if (standardization != null && standardization.featureMean() != null) {
+            fMean = standardization.featureMean()[0];
+            fStd = standardization.featureStd()[0];
+        }
+        if (standardization != null && standardization.targetMean() != null) {
+            tMean = standardization.targetMean()[0];
+            tStd = standardization.targetStd()[0];
+        }
+        double[] values = batch.values();
+        for (int b = 0; b < batch.size(); b++) {
+            int length = batch.length(b);
+            if (!batch.isLabelled(b, length - 1)) {
+                continue;
+            }
+            if (lag > length) {
+                throw new IllegalArgumentException("the lag:" + lag + " baseline reaches before the start of a "
+                        + length + "-step sequence; use a --window of at least " + lag);
+            }
+            double forecast = batch.feature(b, length - lag, 0) * fStd + fMean;
+            double actual = values[batch.labelRow(b, length - 1)] * tStd + tMean;
+            double error = forecast - actual;
+            sums.addRegression((error / tStd) * (error / tStd), 1, error * error, Math.abs(error), 1);
+        }
+        return sums;
+    }
+}
