@@ -10,7 +10,8 @@ import java.util.List;
  * What {@code spark.kryo.registrator} names: registers every wire type of the project (see {@link WireTypes}), so
  * Spark can run with {@code spark.kryo.registrationRequired=true}; and the aggregation buffers of the Spark ML
  * stages a Pipeline around our estimators commonly uses (evaluators, summarizers), which Spark itself does not
- * register, so that such a Pipeline runs under the same setting.
+ * register, so that such a Pipeline runs under the same setting; and the schema types Spark SQL sends back from tasks
+ * (e.g. JSON schema inference).
  */
 public final class SparkRnnKryoRegistrator implements KryoRegistrator {
 
@@ -44,6 +45,27 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.mllib.linalg.DenseVector",
             "org.apache.spark.mllib.linalg.SparseVector",
             "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
+            "org.apache.spark.sql.types.StructType",
+            "org.apache.spark.sql.types.StructField",
+            "[Lorg.apache.spark.sql.types.StructField;",
+            "org.apache.spark.sql.types.ArrayType",
+            "org.apache.spark.sql.types.MapType",
+            "org.apache.spark.sql.types.DecimalType",
+            "org.apache.spark.sql.types.Metadata",
+            "org.apache.spark.sql.types.DoubleType$",
+            "org.apache.spark.sql.types.FloatType$",
+            "org.apache.spark.sql.types.LongType$",
+            "org.apache.spark.sql.types.IntegerType$",
+            "org.apache.spark.sql.types.ShortType$",
+            "org.apache.spark.sql.types.ByteType$",
+            "org.apache.spark.sql.types.BooleanType$",
+            "org.apache.spark.sql.types.StringType",
+            "org.apache.spark.sql.types.StringType$",
+            "org.apache.spark.sql.types.NullType$",
+            "org.apache.spark.sql.types.BinaryType$",
+            "org.apache.spark.sql.types.DateType$",
+            "org.apache.spark.sql.types.TimestampType$",
+            "org.apache.spark.sql.types.TimestampNTZType$",
             "org.apache.spark.sql.catalyst.expressions.GenericRow",
             "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema");
 

@@ -270,7 +270,7 @@ public final class DatasetLoader {
         DataFiles.list(hadoop, path); // the same "no such file" message as the other formats
         try {
             return spark.read().format(format).load(path);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Scala throws checked ones too (SparkClassNotFoundException)
             String message = String.valueOf(e.getMessage());
             if (message.contains("DATA_SOURCE_NOT_FOUND") || message.contains("Failed to find data source")) {
                 throw new UserError("unknown --format '" + format + "': neither jsonl, csv, text nor a Spark data"
