@@ -127,6 +127,31 @@ class ExamplesTest {
         assertTrue(count > 300, "validation weeks " + count);
         assertEquals(Math.sqrt(squared / count), seasonal.get("rmse"), 1e-3, "the printed baseline, recomputed");
         assertTrue(model.get("rmse") < 0.5 * seasonal.get("rmse"), out);
+
+        // predictions of the relative-window model come back in ppm, one per window, in order
+        Path predictions = tmp.resolve("co2-predictions");
+        run("predict", "--model-dir", tmp.resolve("co2").toString(), "--data", project("data/co2.csv").toString(),
+                "--output", predictions.toString(), "--master", "local[2]");
+        List<Double> predicted = new ArrayList<>();
+        try (var parts = Files.list(predictions)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    predicted.add(Double.parseDouble(line.replaceAll(".*\"prediction\":([-0-9.eE]+).*", "$1")));
+                }
+            }
+        }
+        List<Double> targets = new ArrayList<>();
+        for (int i = 52; i < n; i++) {
+            if (!Double.isNaN(values.get(i))) {
+                targets.add(values.get(i));
+            }
+        }
+        assertEquals(targets.size(), predicted.size());
+        double absolute = 0;
+        for (int w = 0; w < targets.size(); w++) {
+            absolute += Math.abs(predicted.get(w) - targets.get(w));
+        }
+        assertTrue(absolute / targets.size() < 1.0, "mean absolute error in ppm " + absolute / targets.size());
     }
 
     @Test
