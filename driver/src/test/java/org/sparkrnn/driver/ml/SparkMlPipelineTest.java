@@ -201,6 +201,26 @@ class SparkMlPipelineTest {
         }
         assertTrue(correct >= 0.8 * N, correct + " of " + N + " right");
 
+        // features as array<vector> predict the same as array<array<double>>
+        StructType vectorSchema = new StructType().add("id", DataTypes.IntegerType)
+                .add("features", DataTypes.createArrayType(org.apache.spark.ml.linalg.SQLDataTypes.VectorType()));
+        List<Row> vectorRows = new ArrayList<>();
+        for (Row r : rawRows(11)) {
+            List<Vector> steps = new ArrayList<>();
+            for (Object v : (List<?>) r.get(1)) {
+                steps.add(org.apache.spark.ml.linalg.Vectors.dense((Double) v));
+            }
+            vectorRows.add(RowFactory.create(r.get(0), steps));
+        }
+        Map<Integer, Object> fromVectors = new HashMap<>();
+        for (Row r : model.transform(spark.createDataFrame(vectorRows, vectorSchema)).select("id", "probability")
+                .collectAsList()) {
+            fromVectors.put(r.getInt(0), r.get(1));
+        }
+        for (Row r : out.select("id", "probability").collectAsList()) {
+            assertEquals(r.get(1), fromVectors.get(r.getInt(0)), "row " + r.getInt(0));
+        }
+
         Path path = tmp.resolve("classifier");
         try {
             model.write().save(path.toString());
