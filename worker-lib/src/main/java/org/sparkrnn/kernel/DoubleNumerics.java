@@ -192,6 +192,66 @@ final class DoubleNumerics extends Numerics<double[]> {
     }
 
     @Override
+    void gruForward(int rows, int h, double[] gates, int gOffset, double[] hz, int hzOffset, double[] hPrev, int hpOffset,
+                    double[] hOut, int hOffset) {
+        for (int r = 0; r < rows; r++) {
+            int gr = gOffset + r * 3 * h;
+            int hr = hzOffset + r * 3 * h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                double reset = sigmoid(gates[gr + j] + hz[hr + j]);
+                double update = sigmoid(gates[gr + h + j] + hz[hr + h + j]);
+                double candidate = tanh(gates[gr + 2 * h + j] + reset * hz[hr + 2 * h + j]);
+                gates[gr + j] = reset;
+                gates[gr + h + j] = update;
+                gates[gr + 2 * h + j] = candidate;
+                hOut[hOffset + s + j] = (1.0 - update) * candidate + update * hPrev[hpOffset + s + j];
+            }
+        }
+    }
+
+    @Override
+    void gruBackward(int rows, int h, double[] gates, int gOffset, double[] hz, int hzOffset, double[] hPrev, int hpOffset,
+                     double[] dhExt, int dhOffset, double[] dhNext) {
+        for (int r = 0; r < rows; r++) {
+            int gr = gOffset + r * 3 * h;
+            int hr = hzOffset + r * 3 * h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                double reset = gates[gr + j];
+                double update = gates[gr + h + j];
+                double candidate = gates[gr + 2 * h + j];
+                double dh = dhExt[dhOffset + s + j] + dhNext[s + j];
+                double dCandidate = dh * (1.0 - update) * (1.0 - candidate * candidate);   // δn (pre-activation)
+                double dReset = dCandidate * hz[hr + 2 * h + j] * reset * (1.0 - reset);    // δr
+                double dUpdate = dh * (hPrev[hpOffset + s + j] - candidate) * update * (1.0 - update); // δz
+                gates[gr + j] = dReset;
+                gates[gr + h + j] = dUpdate;
+                gates[gr + 2 * h + j] = dCandidate;
+                hz[hr + j] = dReset;
+                hz[hr + h + j] = dUpdate;
+                hz[hr + 2 * h + j] = dCandidate * reset;                                   // into W_hn h + b_hn
+                dhNext[s + j] = dh * update;
+            }
+        }
+    }
+
+    @Override
+    void addScaled(double[] src, int srcOffset, double alpha, double[] dst, int dstOffset, int length) {
+        double a = alpha;
+        for (int j = 0; j < length; j++) {
+            dst[dstOffset + j] += a * src[srcOffset + j];
+        }
+    }
+
+    @Override
+    void multiply(double[] b, int bOffset, double[] m, int mOffset, double[] a, int aOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            a[aOffset + j] = b[bOffset + j] * m[mOffset + j];
+        }
+    }
+
+    @Override
     double squaredErrorInPlace(int rows, int v, double[] y, double[] targets, int[] targetRows, int from,
                                double gradScale) {
         double sum = 0;

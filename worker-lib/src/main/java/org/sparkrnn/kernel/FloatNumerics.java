@@ -202,6 +202,66 @@ final class FloatNumerics extends Numerics<float[]> {
     }
 
     @Override
+    void gruForward(int rows, int h, float[] gates, int gOffset, float[] hz, int hzOffset, float[] hPrev, int hpOffset,
+                    float[] hOut, int hOffset) {
+        for (int r = 0; r < rows; r++) {
+            int gr = gOffset + r * 3 * h;
+            int hr = hzOffset + r * 3 * h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                float reset = (float) sigmoid(gates[gr + j] + hz[hr + j]);
+                float update = (float) sigmoid(gates[gr + h + j] + hz[hr + h + j]);
+                float candidate = (float) tanh(gates[gr + 2 * h + j] + reset * hz[hr + 2 * h + j]);
+                gates[gr + j] = reset;
+                gates[gr + h + j] = update;
+                gates[gr + 2 * h + j] = candidate;
+                hOut[hOffset + s + j] = (1f - update) * candidate + update * hPrev[hpOffset + s + j];
+            }
+        }
+    }
+
+    @Override
+    void gruBackward(int rows, int h, float[] gates, int gOffset, float[] hz, int hzOffset, float[] hPrev, int hpOffset,
+                     float[] dhExt, int dhOffset, float[] dhNext) {
+        for (int r = 0; r < rows; r++) {
+            int gr = gOffset + r * 3 * h;
+            int hr = hzOffset + r * 3 * h;
+            int s = r * h;
+            for (int j = 0; j < h; j++) {
+                float reset = gates[gr + j];
+                float update = gates[gr + h + j];
+                float candidate = gates[gr + 2 * h + j];
+                float dh = dhExt[dhOffset + s + j] + dhNext[s + j];
+                float dCandidate = dh * (1f - update) * (1f - candidate * candidate);   // δn (pre-activation)
+                float dReset = dCandidate * hz[hr + 2 * h + j] * reset * (1f - reset);    // δr
+                float dUpdate = dh * (hPrev[hpOffset + s + j] - candidate) * update * (1f - update); // δz
+                gates[gr + j] = dReset;
+                gates[gr + h + j] = dUpdate;
+                gates[gr + 2 * h + j] = dCandidate;
+                hz[hr + j] = dReset;
+                hz[hr + h + j] = dUpdate;
+                hz[hr + 2 * h + j] = dCandidate * reset;                                   // into W_hn h + b_hn
+                dhNext[s + j] = dh * update;
+            }
+        }
+    }
+
+    @Override
+    void addScaled(float[] src, int srcOffset, double alpha, float[] dst, int dstOffset, int length) {
+        float a = (float) alpha;
+        for (int j = 0; j < length; j++) {
+            dst[dstOffset + j] += a * src[srcOffset + j];
+        }
+    }
+
+    @Override
+    void multiply(float[] b, int bOffset, float[] m, int mOffset, float[] a, int aOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            a[aOffset + j] = b[bOffset + j] * m[mOffset + j];
+        }
+    }
+
+    @Override
     double squaredErrorInPlace(int rows, int v, float[] y, double[] targets, int[] targetRows, int from,
                                double gradScale) {
         double sum = 0;

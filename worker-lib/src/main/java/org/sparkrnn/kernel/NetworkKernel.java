@@ -45,6 +45,14 @@ public interface NetworkKernel {
     /** As {@link #accumulate(double[], SequenceBatch, GradientAccumulator)}, starting from {@code initial}. */
     void accumulate(double[] params, SequenceBatch batch, RecurrentState initial, GradientAccumulator into);
 
+    /**
+     * As {@link #accumulate(double[], SequenceBatch, RecurrentState, GradientAccumulator)} with the dropout masks of
+     * {@code dropoutSeed} (see {@link DropoutMask}; the other forms use seed 0). Training passes a seed per
+     * iteration; a network without dropout ignores it.
+     */
+    void accumulate(double[] params, SequenceBatch batch, RecurrentState initial, GradientAccumulator into,
+                    long dropoutSeed);
+
     /** Inference: head outputs and final states; labels are ignored. {@code initial} may be null (zeros). */
     ForwardResult forward(double[] params, SequenceBatch batch, OutputMode mode, RecurrentState initial);
 }

@@ -8,7 +8,8 @@ import org.sparkrnn.model.Activation;
  * short loops exist per precision ({@link DoubleNumerics}, {@link FloatNumerics}), and a test holds the two to each
  * other. Matrices are row-major with an explicit leading dimension; every method that writes says where.
  *
- * <p>Notation: rows = packed sequence-steps, H hidden, G·H gate rows (gate order i, f, g, o), V outputs.
+ * <p>Notation: rows = packed sequence-steps, H hidden, G·H gate rows (gate order i, f, g, o; GRU r, z, n),
+ * V outputs.
  */
 abstract class Numerics<A> {
 
@@ -82,6 +83,31 @@ abstract class Numerics<A> {
     /** Simple RNN step backward: dz = (dhExt + dhNext) ⊙ act'(z), act' written in terms of h. */
     abstract void rnnBackward(Activation activation, int rows, int h, A hOut, int hOffset, A dhExt, int dhOffset,
                               A dhNext, A dz, int dzOffset);
+
+    /**
+     * GRU step (PyTorch nn.GRU) for {@code rows} sequences. {@code gates} holds the input side x·W_ihᵀ + b_ih
+     * (rows × 3H, r z n) and {@code hz} the hidden side h_{t−1}·W_hhᵀ + b_hh (rows × 3H); writes the activations
+     * r, z, n over {@code gates} (hz keeps W_hn h + b_hn for backward) and h = (1−z)⊙n + z⊙h_{t−1}:
+     * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n).
+     */
+    abstract void gruForward(int rows, int h, A gates, int gOffset, A hz, int hzOffset, A hPrev, int hpOffset,
+                             A hOut, int hOffset);
+
+    /**
+     * GRU step backward. In: activations r z n (rows × 3H), hz (its n block = W_hn h + b_hn), h_{t−1}, the gradient
+     * reaching h_t from above ({@code dhExt}) and from step t+1 ({@code dhNext}, rows × H at offset 0). Writes the
+     * input-side pre-activation gradients (δr, δz, δn) over {@code gates}, the hidden-side ones (δr, δz, δn⊙r) over
+     * {@code hz}, and the direct part of the gradient to h_{t−1}, dh⊙z, over {@code dhNext} (the recurrent GEMM
+     * adds the rest).
+     */
+    abstract void gruBackward(int rows, int h, A gates, int gOffset, A hz, int hzOffset, A hPrev, int hpOffset,
+                              A dhExt, int dhOffset, A dhNext);
+
+    /** dst[dstOffset + j] += alpha · src[srcOffset + j] for j &lt; length. */
+    abstract void addScaled(A src, int srcOffset, double alpha, A dst, int dstOffset, int length);
+
+    /** a[aOffset + j] = b[bOffset + j] ⊙ m[mOffset + j] for j &lt; length (dropout masks). */
+    abstract void multiply(A b, int bOffset, A m, int mOffset, A a, int aOffset, int length);
 
     /**
      * Squared error over {@code rows} predictions y (rows × V, offset 0) against the target rows

@@ -2,9 +2,11 @@ package org.sparkrnn.kernel;
 
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.Pooling;
 import org.sparkrnn.model.ParameterLayout;
 
 import java.util.ArrayList;
@@ -12,8 +14,10 @@ import java.util.List;
 
 /**
  * The network algorithm, written once for both precisions: pack the batch (see {@link BatchPlan}), then per chunk of
- * steps run each layer forward, the head and loss on the labelled rows, BPTT down the stack, and carry the state into
- * the next chunk. With no truncation the one chunk is the whole batch.
+ * steps run each layer forward (both directions of a bidirectional layer, side by side; dropout masks between
+ * layers while training), the head and loss on the labelled rows (pooled over each sequence when the head reads
+ * more than its last row), BPTT down the stack, and carry the state into the next chunk. With no truncation the one
+ * chunk is the whole batch.
  *
  * <p>Workspace buffers are allocated when a batch needs more room than any before and reused afterwards; the time
  * loops allocate nothing.
@@ -24,9 +28,12 @@ final class PrecisionKernel<A> implements NetworkKernel {
     private final ParameterLayout layout;
     private final Numerics<A> num;
     private final int truncation;
-    private final List<RecurrentLayer<A>> layers = new ArrayList<>();
+    private final List<RecurrentLayer<A>> layers = new ArrayList<>();   // forward direction of each layer
+    private final List<RecurrentLayer<A>> reverse = new ArrayList<>();  // reverse direction (bidirectional)
+    private final int directions;    // D
+    private final boolean pooledHead; // the head of a many-to-one model reads more than the last row
     private final int inputSize;     // I
-    private final int topHidden;     // H_L
+    private final int topHidden;     // D·H_L, what the head reads
     private final int outputs;       // V
     private final int headWeight;
     private final int headBias;
@@ -41,7 +48,13 @@ final class PrecisionKernel<A> implements NetworkKernel {
     private A scratch;               // [rows × widest]
     private A dhNext;                // [B × max H]
     private A dcNext;                // [B × max H]
-    private A headIn;                // [selected × H_L]
+    private A splitF;                // [rows × max H] forward half of a bidirectional layer's output gradient
+    private A splitR;                // [rows × max H] reverse half
+    private final List<A> concat = new ArrayList<>();  // per layer [rows × 2H]: both directions (bidirectional)
+    private final List<A> mask = new ArrayList<>();    // per layer below the top [rows × D·H]: 0 or 1/(1−p)
+    private final List<A> dropped = new ArrayList<>(); // per layer below the top: output ⊙ mask, the next input
+    private int[] maxRow;            // [selected × D·H_L] max pooling: the packed row of each maximum
+    private A headIn;                // [selected × D·H_L]
     private A headOut;               // [selected × V]
     private final A paramScratch;    // [P] parameters in compute precision (float only)
     private final A gradScratch;     // [P] gradient in compute precision (float only)
@@ -55,15 +68,25 @@ final class PrecisionKernel<A> implements NetworkKernel {
         this.layout = new ParameterLayout(spec);
         this.num = num;
         this.truncation = truncation;
+        this.directions = spec.directions();
+        this.pooledHead = spec.bidirectional() || spec.pooling() != Pooling.LAST;
+        if (truncation > 0 && pooledHead) {
+            throw new IllegalArgumentException("bidirectional layers and mean/max pooling need the whole sequence:"
+                    + " use full BPTT (truncation 0), not " + truncation);
+        }
         for (int k = 0; k < spec.layerCount(); k++) {
-            layers.add(new RecurrentLayer<>(num, spec.layer(k), spec.layerInputSize(k), layout.layer(k)));
+            layers.add(new RecurrentLayer<>(num, spec.layer(k), spec.layerInputSize(k), layout.layer(k, 0), false));
+            if (directions == 2) {
+                reverse.add(new RecurrentLayer<>(num, spec.layer(k), spec.layerInputSize(k), layout.layer(k, 1),
+                        true));
+            }
         }
         this.inputSize = spec.inputSize();
-        this.topHidden = spec.topHiddenSize();
+        this.topHidden = spec.headInputSize();
         this.outputs = spec.outputSize();
         this.headWeight = layout.headWeight().offset();
         this.headBias = layout.headBias().offset();
-        this.widest = Math.max(spec.inputSize(), spec.maxHiddenSize());
+        this.widest = Math.max(spec.inputSize(), directions * spec.maxHiddenSize());
         boolean sameType = num.precision() == Precision.FLOAT64;
         this.paramScratch = sameType ? null : num.allocate(layout.size());
         this.gradScratch = sameType ? null : num.allocate(layout.size());
@@ -96,9 +119,17 @@ final class PrecisionKernel<A> implements NetworkKernel {
 
     @Override
     public void accumulate(double[] params, SequenceBatch batch, RecurrentState initial, GradientAccumulator into) {
+        accumulate(params, batch, initial, into, 0L);
+    }
+
+    @Override
+    public void accumulate(double[] params, SequenceBatch batch, RecurrentState initial, GradientAccumulator into,
+                           long dropoutSeed) {
         layout.checkLength(params);
         checkInputs(batch);
         checkLabels(batch);
+        checkInitialState(initial);
+        boolean pooled = pooledHead && batch.labelShape() == LabelShape.PER_SEQUENCE;
         BatchPlan plan = BatchPlan.of(batch);
         RowSelection labelled = plan.labelled(batch);
         int chunk = truncation > 0 ? truncation : plan.maxLength;
@@ -108,16 +139,17 @@ final class PrecisionKernel<A> implements NetworkKernel {
         double[] gradTarget = into.gradientFor(layout);
         A w = num.viewParameters(params, paramScratch);
         A g = num.beginGradient(gradTarget, gradScratch);
+        long[] keys = spec.dropout() > 0 ? sequenceKeys(batch) : null;
         double lossSum = 0;
         for (int t0 = 0; t0 < plan.maxLength; t0 += chunk) {
             int t1 = Math.min(t0 + chunk, plan.maxLength);
             packFeatures(batch, plan, t0, t1);
-            forwardLayers(w, plan, t0, t1);
+            forwardLayers(w, plan, t0, t1, keys, dropoutSeed);
             int m = labelled.countIn(t0, t1);
             if (m > 0) {
                 // With no label in the chunk its loss is 0 and so is its gradient: backward is skipped.
-                lossSum += headLossAndBackward(w, g, batch, plan, labelled, t0, t1);
-                backwardLayers(w, g, plan, t0, t1);
+                lossSum += headLossAndBackward(w, g, batch, plan, labelled, t0, t1, pooled);
+                backwardLayers(w, g, plan, t0, t1, keys != null);
             }
             for (RecurrentLayer<A> layer : layers) {
                 layer.carryForward(plan, t0, t1);
@@ -132,8 +164,10 @@ final class PrecisionKernel<A> implements NetworkKernel {
     public ForwardResult forward(double[] params, SequenceBatch batch, OutputMode mode, RecurrentState initial) {
         layout.checkLength(params);
         checkInputs(batch);
+        checkInitialState(initial);
         BatchPlan plan = BatchPlan.of(batch);
         RowSelection selected = mode == OutputMode.EVERY_STEP ? plan.everyStep(batch) : plan.lastStep();
+        boolean pooled = pooledHead && mode == OutputMode.LAST_STEP;
         int chunk = truncation > 0 ? truncation : plan.maxLength;
         ensureCapacity(plan.maxChunkRows(chunk), plan.batchSize, selected.maxCountPerChunk(plan.maxLength, chunk));
         resetStates(plan, initial);
@@ -144,10 +178,10 @@ final class PrecisionKernel<A> implements NetworkKernel {
         for (int t0 = 0; t0 < plan.maxLength; t0 += chunk) {
             int t1 = Math.min(t0 + chunk, plan.maxLength);
             packFeatures(batch, plan, t0, t1);
-            forwardLayers(w, plan, t0, t1);
+            forwardLayers(w, plan, t0, t1, null, 0L);
             int m = selected.countIn(t0, t1);
             if (m > 0) {
-                headForward(w, plan, selected, t0, t1);
+                headForward(w, plan, selected, t0, t1, pooled);
                 if (spec.loss().isClassification()) {
                     num.softmaxInPlace(m, outputs, headOut);
                 }
@@ -164,22 +198,87 @@ final class PrecisionKernel<A> implements NetworkKernel {
         return new ForwardResult(mode, outputs, result, finalState);
     }
 
-    private void forwardLayers(A w, BatchPlan plan, int t0, int t1) {
+    /**
+     * Every layer forward over the chunk. With {@code keys} (training with dropout) the outputs of every layer but
+     * the top are multiplied by their dropout masks before the next layer reads them.
+     */
+    private void forwardLayers(A w, BatchPlan plan, int t0, int t1, long[] keys, long dropoutSeed) {
         A input = x;
-        for (RecurrentLayer<A> layer : layers) {
+        int rows = plan.rowStart[t1] - plan.rowStart[t0];
+        for (int k = 0; k < layers.size(); k++) {
+            RecurrentLayer<A> layer = layers.get(k);
             layer.forward(w, input, plan, t0, t1);
-            input = layer.out;
+            if (directions == 2) {
+                RecurrentLayer<A> back = reverse.get(k);
+                back.forward(w, input, plan, t0, t1);
+                A both = concat.get(k);
+                int h = layer.h;
+                for (int r = 0; r < rows; r++) {
+                    num.copy(layer.out, r * h, both, r * 2 * h, h);
+                    num.copy(back.out, r * h, both, r * 2 * h + h, h);
+                }
+            }
+            input = output(k);
+            if (keys != null && k < layers.size() - 1) {
+                fillMask(k, plan, t0, t1, keys, dropoutSeed);
+                int width = spec.layerOutputSize(k);
+                num.multiply(input, 0, mask.get(k), 0, dropped.get(k), 0, rows * width);
+                input = dropped.get(k);
+            }
         }
     }
 
-    /** Head on the chunk's selected rows: headIn = gathered top-layer h, headOut = headIn·Wᵀ + b. */
-    private int headForward(A w, BatchPlan plan, RowSelection selected, int t0, int t1) {
+    /** Layer k's output over the chunk (rows × D·H_k): the forward layer's, or both directions side by side. */
+    private A output(int k) {
+        return directions == 2 ? concat.get(k) : layers.get(k).out;
+    }
+
+    /** What layer k reads: the features, or the layer below's output (after dropout when training). */
+    private A layerInput(int k, boolean dropout) {
+        return k == 0 ? x : dropout ? dropped.get(k - 1) : output(k - 1);
+    }
+
+    private long[] sequenceKeys(SequenceBatch batch) {
+        long[] keys = new long[batch.size()];
+        for (int b = 0; b < keys.length; b++) {
+            keys[b] = DropoutMask.sequenceKey(batch, b);
+        }
+        return keys;
+    }
+
+    /** Layer k's dropout mask over the chunk, row by row: a pure function of seed, sequence, layer, step, unit. */
+    private void fillMask(int k, BatchPlan plan, int t0, int t1, long[] keys, long dropoutSeed) {
+        int width = spec.layerOutputSize(k);
+        double[] row = new double[width];
+        int base = plan.rowStart[t0];
+        double p = spec.dropout();
+        for (int t = t0; t < t1; t++) {
+            for (int pos = 0; pos < plan.active[t]; pos++) {
+                long key = keys[plan.order[pos]];
+                for (int u = 0; u < width; u++) {
+                    row[u] = DropoutMask.scale(dropoutSeed, key, k, t, u, p);
+                }
+                num.loadDoubles(row, 0, mask.get(k), (plan.rowStart[t] - base + pos) * width, width);
+            }
+        }
+    }
+
+    /**
+     * Head on the chunk's selected rows: headIn = what the head reads, headOut = headIn·Wᵀ + b. Without pooling
+     * that is the top layer's output row of each selected step; with {@code pooled} (one label per sequence, the
+     * chunk is the whole batch) the pooled vector of each selected sequence.
+     */
+    private int headForward(A w, BatchPlan plan, RowSelection selected, int t0, int t1, boolean pooled) {
         int base = plan.rowStart[t0];
         int from = selected.stepStart[t0];
         int m = selected.countIn(t0, t1);
-        A top = layers.get(layers.size() - 1).out;
-        for (int j = 0; j < m; j++) {
-            num.copy(top, (selected.rows[from + j] - base) * topHidden, headIn, j * topHidden, topHidden);
+        A top = output(layers.size() - 1);
+        if (pooled) {
+            poolInto(headIn, top, plan, selected, t0, t1);
+        } else {
+            for (int j = 0; j < m; j++) {
+                num.copy(top, (selected.rows[from + j] - base) * topHidden, headIn, j * topHidden, topHidden);
+            }
         }
         num.gemm(false, true, m, outputs, topHidden, 1.0, headIn, 0, topHidden, w, headWeight, topHidden,
                 0.0, headOut, 0, outputs);
@@ -188,12 +287,99 @@ final class PrecisionKernel<A> implements NetworkKernel {
     }
 
     /**
+     * The pooled vector of each selected sequence (its last step is the selected one, so its length is t + 1 and
+     * its packed position p = row − rowStart[t]): last (bidirectional: the forward half at the last step, the
+     * reverse half at step 0), mean or max over its real steps.
+     */
+    private void poolInto(A into, A top, BatchPlan plan, RowSelection selected, int t0, int t1) {
+        int base = plan.rowStart[t0];
+        int from = selected.stepStart[t0];
+        int width = topHidden;
+        int half = width / directions;
+        double[] acc = new double[width];
+        double[] row = new double[width];
+        for (int t = t0; t < t1; t++) {
+            for (int e = selected.stepStart[t]; e < selected.stepStart[t + 1]; e++) {
+                int j = e - from;
+                int p = selected.rows[e] - plan.rowStart[t];
+                int length = t + 1;
+                switch (spec.pooling()) {
+                    case LAST -> {
+                        num.copy(top, (plan.rowStart[t] - base + p) * width, into, j * width, half);
+                        num.copy(top, (plan.rowStart[0] - base + p) * width + half, into, j * width + half, half);
+                    }
+                    case MEAN -> {
+                        num.fillZero(into, j * width, width);
+                        for (int s = 0; s < length; s++) {
+                            num.addScaled(top, (plan.rowStart[s] - base + p) * width, 1.0 / length, into,
+                                    j * width, width);
+                        }
+                    }
+                    case MAX -> {
+                        java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
+                        for (int s = 0; s < length; s++) {
+                            int r = plan.rowStart[s] - base + p;
+                            num.storeDoubles(top, r * width, row, 0, width);
+                            for (int u = 0; u < width; u++) {
+                                if (row[u] > acc[u]) {
+                                    acc[u] = row[u];
+                                    maxRow[j * width + u] = r;
+                                }
+                            }
+                        }
+                        num.loadDoubles(acc, 0, into, j * width, width);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The gradient of the pooled vectors (m × D·H_L in {@code dPooled}) added to the rows they were read from. */
+    private void unpoolInto(A dTop, A dPooled, BatchPlan plan, RowSelection selected, int t0, int t1) {
+        int base = plan.rowStart[t0];
+        int from = selected.stepStart[t0];
+        int width = topHidden;
+        int half = width / directions;
+        double[] grad = new double[width];
+        double[] row = new double[width];
+        for (int t = t0; t < t1; t++) {
+            for (int e = selected.stepStart[t]; e < selected.stepStart[t + 1]; e++) {
+                int j = e - from;
+                int p = selected.rows[e] - plan.rowStart[t];
+                int length = t + 1;
+                switch (spec.pooling()) {
+                    case LAST -> {
+                        num.addScaled(dPooled, j * width, 1.0, dTop, (plan.rowStart[t] - base + p) * width, half);
+                        num.addScaled(dPooled, j * width + half, 1.0, dTop,
+                                (plan.rowStart[0] - base + p) * width + half, half);
+                    }
+                    case MEAN -> {
+                        for (int s = 0; s < length; s++) {
+                            num.addScaled(dPooled, j * width, 1.0 / length, dTop,
+                                    (plan.rowStart[s] - base + p) * width, width);
+                        }
+                    }
+                    case MAX -> {
+                        num.storeDoubles(dPooled, j * width, grad, 0, width);
+                        for (int u = 0; u < width; u++) {
+                            int r = maxRow[j * width + u];
+                            num.storeDoubles(dTop, r * width + u, row, 0, 1);
+                            row[0] += grad[u];
+                            num.loadDoubles(row, 0, dTop, r * width + u, 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Head forward, the loss sum of the chunk's labelled rows, the head's gradients, and dhA = the loss gradient
-     * reaching the top layer's outputs (zero at unlabelled rows). Returns the chunk's loss sum.
+     * reaching the top layer's outputs (zero where nothing was read). Returns the chunk's loss sum.
      */
     private double headLossAndBackward(A w, A g, SequenceBatch batch, BatchPlan plan, RowSelection labelled,
-                                       int t0, int t1) {
-        int m = headForward(w, plan, labelled, t0, t1);
+                                       int t0, int t1, boolean pooled) {
+        int m = headForward(w, plan, labelled, t0, t1, pooled);
         int from = labelled.stepStart[t0];
         Loss loss = spec.loss();
         double lossSum = switch (loss) {
@@ -212,20 +398,45 @@ final class PrecisionKernel<A> implements NetworkKernel {
         int base = plan.rowStart[t0];
         int rows = plan.rowStart[t1] - base;
         num.fillZero(dhA, 0, rows * topHidden);
-        for (int j = 0; j < m; j++) {
-            // one label per step: each row is written at most once
-            num.copy(headIn, j * topHidden, dhA, (labelled.rows[from + j] - base) * topHidden, topHidden);
+        if (pooled) {
+            unpoolInto(dhA, headIn, plan, labelled, t0, t1);
+        } else {
+            for (int j = 0; j < m; j++) {
+                // one label per step: each row is written at most once
+                num.copy(headIn, j * topHidden, dhA, (labelled.rows[from + j] - base) * topHidden, topHidden);
+            }
         }
         return lossSum;
     }
 
-    private void backwardLayers(A w, A g, BatchPlan plan, int t0, int t1) {
+    /**
+     * BPTT down the stack. A bidirectional layer's output gradient is split into its two halves, each direction
+     * runs its BPTT, and both add their gradient into the layer below's; with dropout that gradient is multiplied
+     * by the mask the forward pass used.
+     */
+    private void backwardLayers(A w, A g, BatchPlan plan, int t0, int t1, boolean dropout) {
         A dOut = dhA;
         A dBelow = dhB;
+        int rows = plan.rowStart[t1] - plan.rowStart[t0];
         for (int k = layers.size() - 1; k >= 0; k--) {
             RecurrentLayer<A> layer = layers.get(k);
-            A input = k == 0 ? x : layers.get(k - 1).out;
-            layer.backward(w, g, input, dOut, k == 0 ? null : dBelow, dhNext, dcNext, scratch, plan, t0, t1);
+            A input = layerInput(k, dropout);
+            A dInput = k == 0 ? null : dBelow;
+            if (directions == 1) {
+                layer.backward(w, g, input, dOut, dInput, false, dhNext, dcNext, scratch, plan, t0, t1);
+            } else {
+                int h = layer.h;
+                for (int r = 0; r < rows; r++) {
+                    num.copy(dOut, r * 2 * h, splitF, r * h, h);
+                    num.copy(dOut, r * 2 * h + h, splitR, r * h, h);
+                }
+                layer.backward(w, g, input, splitF, dInput, false, dhNext, dcNext, scratch, plan, t0, t1);
+                reverse.get(k).backward(w, g, input, splitR, dInput, true, dhNext, dcNext, scratch, plan, t0, t1);
+            }
+            if (k > 0 && dropout) {
+                int width = spec.layerOutputSize(k - 1);
+                num.multiply(dBelow, 0, mask.get(k - 1), 0, dBelow, 0, rows * width);
+            }
             A swap = dOut;
             dOut = dBelow;
             dBelow = swap;
@@ -260,6 +471,16 @@ final class PrecisionKernel<A> implements NetworkKernel {
         for (int k = 0; k < layers.size(); k++) {
             layers.get(k).resetState(plan, initial == null ? null : initial.h(k), initial == null ? null : initial.c(k));
         }
+        for (RecurrentLayer<A> back : reverse) {
+            back.resetState(plan, null, null);
+        }
+    }
+
+    private void checkInitialState(RecurrentState initial) {
+        if (initial != null && pooledHead) {
+            throw new IllegalArgumentException("bidirectional layers and mean/max pooling read whole sequences:"
+                    + " they cannot start from a carried state");
+        }
     }
 
     private void ensureCapacity(int rows, int batch, int selected) {
@@ -269,6 +490,23 @@ final class PrecisionKernel<A> implements NetworkKernel {
             dhA = num.allocate(rows * widest);
             dhB = num.allocate(rows * widest);
             scratch = num.allocate(rows * widest);
+            concat.clear();
+            mask.clear();
+            dropped.clear();
+            for (int k = 0; k < layers.size(); k++) {
+                int width = spec.layerOutputSize(k);
+                if (directions == 2) {
+                    concat.add(num.allocate(rows * width));
+                }
+                if (spec.dropout() > 0 && k < layers.size() - 1) {
+                    mask.add(num.allocate(rows * width));
+                    dropped.add(num.allocate(rows * width));
+                }
+            }
+            if (directions == 2) {
+                splitF = num.allocate(rows * spec.maxHiddenSize());
+                splitR = num.allocate(rows * spec.maxHiddenSize());
+            }
         }
         if (batch > batchCap) {
             batchCap = batch;
@@ -279,8 +517,12 @@ final class PrecisionKernel<A> implements NetworkKernel {
             selectedCap = Math.max(selected, 1);
             headIn = num.allocate(selectedCap * topHidden);
             headOut = num.allocate(selectedCap * outputs);
+            maxRow = spec.pooling() == Pooling.MAX ? new int[selectedCap * topHidden] : null;
         }
         for (RecurrentLayer<A> layer : layers) {
+            layer.ensureCapacity(rowsCap, batchCap);
+        }
+        for (RecurrentLayer<A> layer : reverse) {
             layer.ensureCapacity(rowsCap, batchCap);
         }
     }
@@ -296,6 +538,10 @@ final class PrecisionKernel<A> implements NetworkKernel {
     }
 
     private void checkLabels(SequenceBatch batch) {
+        if (spec.pooling() != Pooling.LAST && batch.labelShape() == LabelShape.PER_STEP) {
+            throw new IllegalArgumentException("pooling " + spec.pooling().cliName() + " reads a whole sequence for"
+                    + " its one label; these labels are per step");
+        }
         Loss loss = spec.loss();
         if (loss.isClassification()) {
             if (batch.labelKind() != LabelKind.CLASSES) {

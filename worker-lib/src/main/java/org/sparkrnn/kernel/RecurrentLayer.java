@@ -6,44 +6,56 @@ import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.ParameterLayout;
 
 /**
- * One recurrent layer (LSTM or simple RNN) run over a chunk of steps [t0, t1) of a {@link BatchPlan}: its forward
- * pass and its BPTT, with the buffers they keep. Buffers hold chunk-local rows (packed row − rowStart[t0]).
+ * One direction of one recurrent layer (LSTM, simple RNN or GRU) run over a chunk of steps [t0, t1) of a
+ * {@link BatchPlan}: its forward pass and its BPTT, with the buffers they keep. Buffers hold chunk-local rows
+ * (packed row − rowStart[t0]).
  *
- * <p>The per-step work is two small GEMMs (recurrent input forward; gradient to h_{t−1} backward) and the
- * pointwise cell; everything that does not depend on the previous step is one GEMM over the whole chunk:
- * the input projection W·x, and backward dW_ih, dW_hh, db and the gradient to the layer below.
+ * <p>The per-step work is two small GEMMs (recurrent input forward; gradient to the previous state backward) and
+ * the pointwise cell; everything that does not depend on the previous step is one GEMM over the whole chunk: the
+ * input projection W·x, and backward dW_ih, dW_hh, the biases and the gradient to the layer below.
+ *
+ * <p>A reverse direction (bidirectional layers; always one chunk, the whole batch) runs from the last step to the
+ * first. Its "previous" state at step t is its state at step t+1 for the sequences still running there (packed
+ * positions below n_{t+1}) and zeros for the sequences whose last real step is t: each sequence's reverse pass
+ * starts at its own last step, never at padding.
  */
 final class RecurrentLayer<A> {
 
     private final Numerics<A> num;
     final CellType cell;
     private final Activation activation;
+    private final boolean reverse;
     final int in;            // I_k
     final int h;             // H_k
     private final int gh;    // G·H_k
     private final int wih;   // offsets into the flat parameter/gradient arrays
     private final int whh;
     private final int bias;
+    private final int bhh;   // GRU: bias_hh; −1 otherwise
 
     // chunk rows (capacity rowsCap)
     private A z;             // [rows × G·H] pre-activations -> activations -> (backward) gate gradients
+    private A hz;            // [rows × 3H] GRU: h_{t-1}·W_hhᵀ + b_hh -> (backward) hidden-side gate gradients
     private A c;             // [rows × H] cell state (LSTM)
     private A tanhC;         // [rows × H] tanh(c) (LSTM)
     A out;                   // [rows × H] hidden output h
-    // state entering the chunk, one row per packed position (capacity batchCap)
+    // state entering the chunk (forward) or the step (reverse), one row per packed position (capacity batchCap)
     A hCarry;                // [B × H]
     A cCarry;                // [B × H] (LSTM)
 
-    RecurrentLayer(Numerics<A> num, LayerSpec spec, int inputSize, ParameterLayout.LayerBlocks blocks) {
+    RecurrentLayer(Numerics<A> num, LayerSpec spec, int inputSize, ParameterLayout.LayerBlocks blocks,
+                   boolean reverse) {
         this.num = num;
         this.cell = spec.cell();
         this.activation = spec.activation();
+        this.reverse = reverse;
         this.in = inputSize;
         this.h = spec.hiddenSize();
         this.gh = spec.gateRows();
         this.wih = blocks.inputWeights().offset();
         this.whh = blocks.recurrentWeights().offset();
         this.bias = blocks.bias().offset();
+        this.bhh = blocks.recurrentBias() == null ? -1 : blocks.recurrentBias().offset();
     }
 
     int gateRows() {
@@ -62,6 +74,9 @@ final class RecurrentLayer<A> {
             if (cell == CellType.LSTM) {
                 c = num.allocate(rows * h);
                 tanhC = num.allocate(rows * h);
+            }
+            if (cell == CellType.GRU) {
+                hz = num.allocate(rows * gh);
             }
         }
         if (hCarry == null || num.length(hCarry) < batch * h) {
@@ -98,15 +113,33 @@ final class RecurrentLayer<A> {
         // z = x·W_ihᵀ + b for the whole chunk at once
         num.gemm(false, true, rows, gh, in, 1.0, input, 0, in, w, wih, in, 0.0, z, 0, gh);
         num.addRowVector(z, 0, rows, gh, w, bias);
-        for (int t = t0; t < t1; t++) {
+        for (int s = 0; s < t1 - t0; s++) {
+            int t = reverse ? t1 - 1 - s : t0 + s;
             int n = plan.active[t];
             int r = plan.rowStart[t] - base;
-            A hPrev = t == t0 ? hCarry : out;
-            int prev = t == t0 ? 0 : (plan.rowStart[t - 1] - base) * h;
+            A hPrev;
+            A cPrev;
+            int prev;
+            if (reverse) {
+                loadReversePrevious(plan, t, base);
+                hPrev = hCarry;
+                cPrev = cCarry;
+                prev = 0;
+            } else {
+                hPrev = t == t0 ? hCarry : out;
+                cPrev = t == t0 ? cCarry : c;
+                prev = t == t0 ? 0 : (plan.rowStart[t - 1] - base) * h;
+            }
+            if (cell == CellType.GRU) {
+                // hz_t = h_{t-1}·W_hhᵀ + b_hh (kept apart: the reset gate multiplies its n block)
+                num.gemm(false, true, n, gh, h, 1.0, hPrev, prev, h, w, whh, h, 0.0, hz, r * gh, gh);
+                num.addRowVector(hz, r * gh, n, gh, w, bhh);
+                num.gruForward(n, h, z, r * gh, hz, r * gh, hPrev, prev, out, r * h);
+                continue;
+            }
             // z_t += h_{t-1}·W_hhᵀ
             num.gemm(false, true, n, gh, h, 1.0, hPrev, prev, h, w, whh, h, 1.0, z, r * gh, gh);
             if (cell == CellType.LSTM) {
-                A cPrev = t == t0 ? cCarry : c;
                 num.lstmForward(n, h, z, r * gh, cPrev, prev, c, r * h, tanhC, r * h, out, r * h);
             } else {
                 num.rnnForward(activation, n, h, z, r * gh, out, r * h);
@@ -115,23 +148,47 @@ final class RecurrentLayer<A> {
     }
 
     /**
-     * BPTT over steps [t1−1 .. t0]: {@code dOut} (chunk rows × H) is the loss gradient reaching each h_t from above
-     * (the head or the next layer); gradients are added into {@code g}. When {@code dInput} is not null it receives
-     * the gradient with respect to {@code input} (chunk rows × I). {@code dhNext}, {@code dcNext} (B × H) and
-     * {@code scratch} (rows × H) are work buffers. The gradient into the carried state at t0 is cut (truncation).
+     * The reverse direction's state before step t, in hCarry/cCarry rows [0, n_t): its state at step t+1 for the
+     * positions still running there, zeros for the sequences that end at t (their reverse pass starts here).
      */
-    void backward(A w, A g, A input, A dOut, A dInput, A dhNext, A dcNext, A scratch,
+    private void loadReversePrevious(BatchPlan plan, int t, int base) {
+        int n = plan.active[t];
+        int running = plan.activeAt(t + 1);
+        if (running > 0) {
+            int next = (plan.rowStart[t + 1] - base) * h;
+            num.copy(out, next, hCarry, 0, running * h);
+            if (cell == CellType.LSTM) {
+                num.copy(c, next, cCarry, 0, running * h);
+            }
+        }
+        num.fillZero(hCarry, running * h, (n - running) * h);
+        if (cell == CellType.LSTM) {
+            num.fillZero(cCarry, running * h, (n - running) * h);
+        }
+    }
+
+    /**
+     * BPTT over the chunk, in the opposite order of the forward pass: {@code dOut} (chunk rows × H) is the loss
+     * gradient reaching each h_t from above (the head or the next layer); gradients are added into {@code g}. When
+     * {@code dInput} is not null it receives the gradient with respect to {@code input} (chunk rows × I), added to
+     * what it holds when {@code addToInput}. {@code dhNext}, {@code dcNext} (B × H) and {@code scratch} (rows × H)
+     * are work buffers. The gradient into the carried state at t0 is cut (truncation).
+     */
+    void backward(A w, A g, A input, A dOut, A dInput, boolean addToInput, A dhNext, A dcNext, A scratch,
                   BatchPlan plan, int t0, int t1) {
         int base = plan.rowStart[t0];
         int rows = plan.rowStart[t1] - base;
-        num.fillZero(dhNext, 0, plan.active[t1 - 1] * h);
+        int first = reverse ? t0 : t1 - 1;
+        num.fillZero(dhNext, 0, plan.active[first] * h);
         if (cell == CellType.LSTM) {
-            num.fillZero(dcNext, 0, plan.active[t1 - 1] * h);
+            num.fillZero(dcNext, 0, plan.active[first] * h);
         }
-        for (int t = t1 - 1; t >= t0; t--) {
+        A recurrentGates = cell == CellType.GRU ? hz : z; // what multiplies h_{t-1} through W_hh
+        for (int s = 0; s < t1 - t0; s++) {
+            int t = reverse ? t0 + s : t1 - 1 - s;
             int n = plan.active[t];
             int r = plan.rowStart[t] - base;
-            if (t < t1 - 1) {
+            if (!reverse && t < t1 - 1) {
                 // positions [n_{t+1}, n_t) end at step t: nothing flows back into them from t+1
                 int ended = plan.active[t + 1];
                 num.fillZero(dhNext, ended * h, (n - ended) * h);
@@ -139,27 +196,49 @@ final class RecurrentLayer<A> {
                     num.fillZero(dcNext, ended * h, (n - ended) * h);
                 }
             }
-            A hPrev = t == t0 ? hCarry : out;
-            int prev = t == t0 ? 0 : (plan.rowStart[t - 1] - base) * h;
+            A hPrev;
+            A cPrev;
+            int prev;
+            int withPrevious; // positions whose previous state is a computed one (the gradient goes on to it)
+            boolean lastInOrder; // the step processed first going forward: its previous state is the carry
+            if (reverse) {
+                loadReversePrevious(plan, t, base);
+                hPrev = hCarry;
+                cPrev = cCarry;
+                prev = 0;
+                withPrevious = plan.activeAt(t + 1);
+                lastInOrder = t == t1 - 1;
+            } else {
+                hPrev = t == t0 ? hCarry : out;
+                cPrev = t == t0 ? cCarry : c;
+                prev = t == t0 ? 0 : (plan.rowStart[t - 1] - base) * h;
+                withPrevious = n;
+                lastInOrder = t == t0;
+            }
             if (cell == CellType.LSTM) {
-                A cPrev = t == t0 ? cCarry : c;
                 num.lstmBackward(n, h, z, r * gh, tanhC, r * h, cPrev, prev, dOut, r * h, dhNext, dcNext);
+            } else if (cell == CellType.GRU) {
+                num.gruBackward(n, h, z, r * gh, hz, r * gh, hPrev, prev, dOut, r * h, dhNext);
             } else {
                 num.rnnBackward(activation, n, h, out, r * h, dOut, r * h, dhNext, z, r * gh);
             }
             // h_{t-1} rows as one contiguous block, for one dW_hh GEMM after the loop
             num.copy(hPrev, prev, scratch, r * h, n * h);
-            if (t > t0) {
-                // dh_{t-1} (from step t) = dz_t·W_hh
-                num.gemm(false, false, n, h, gh, 1.0, z, r * gh, gh, w, whh, h, 0.0, dhNext, 0, h);
+            if (!lastInOrder && withPrevious > 0) {
+                // dh_{t-1} (from step t) = dz_t·W_hh (GRU: + dh_t⊙z_t, already in dhNext)
+                num.gemm(false, false, withPrevious, h, gh, 1.0, recurrentGates, r * gh, gh, w, whh, h,
+                        cell == CellType.GRU ? 1.0 : 0.0, dhNext, 0, h);
             }
         }
-        // dW_ih += dzᵀ·x, dW_hh += dzᵀ·h_{t-1}, db += Σ dz, over the whole chunk
+        // dW_ih += dzᵀ·x, dW_hh += dzᵀ·h_{t-1}, biases += Σ dz, over the whole chunk
         num.gemm(true, false, gh, in, rows, 1.0, z, 0, gh, input, 0, in, 1.0, g, wih, in);
-        num.gemm(true, false, gh, h, rows, 1.0, z, 0, gh, scratch, 0, h, 1.0, g, whh, h);
+        num.gemm(true, false, gh, h, rows, 1.0, recurrentGates, 0, gh, scratch, 0, h, 1.0, g, whh, h);
         num.addColumnSums(z, 0, rows, gh, g, bias);
+        if (cell == CellType.GRU) {
+            num.addColumnSums(hz, 0, rows, gh, g, bhh);
+        }
         if (dInput != null) {
-            num.gemm(false, false, rows, in, gh, 1.0, z, 0, gh, w, wih, in, 0.0, dInput, 0, in);
+            num.gemm(false, false, rows, in, gh, 1.0, z, 0, gh, w, wih, in, addToInput ? 1.0 : 0.0, dInput, 0, in);
         }
     }
 

@@ -12,19 +12,26 @@ public final class Initializer {
         NetworkSpec spec = layout.spec();
         SplittableRandom random = new SplittableRandom(options.seed());
         double[] params = new double[layout.size()];
-        for (int k = 0; k < spec.layerCount(); k++) {
+        for (int n = 0; n < layout.layerDirections().size(); n++) {
+            int k = n / spec.directions();
             LayerSpec layer = spec.layer(k);
-            ParameterLayout.LayerBlocks blocks = layout.layer(k);
+            ParameterLayout.LayerBlocks blocks = layout.layerDirections().get(n);
             int h = layer.hiddenSize();
             int g = layer.cell().gateCount();
             if (options.scheme() == InitScheme.PYTORCH_UNIFORM) {
                 double bound = 1.0 / Math.sqrt(h);
                 fillUniform(params, blocks.inputWeights(), bound, random);
                 fillUniform(params, blocks.recurrentWeights(), bound, random);
-                // PyTorch draws bias_ih and bias_hh separately; the sum we store has the same distribution.
                 ParameterBlock bias = blocks.bias();
-                for (int j = 0; j < bias.size(); j++) {
-                    params[bias.offset() + j] = uniform(random, bound) + uniform(random, bound);
+                if (blocks.recurrentBias() != null) {
+                    // GRU keeps PyTorch's two biases
+                    fillUniform(params, bias, bound, random);
+                    fillUniform(params, blocks.recurrentBias(), bound, random);
+                } else {
+                    // PyTorch draws bias_ih and bias_hh separately; the sum we store has the same distribution.
+                    for (int j = 0; j < bias.size(); j++) {
+                        params[bias.offset() + j] = uniform(random, bound) + uniform(random, bound);
+                    }
                 }
             } else {
                 int in = spec.layerInputSize(k);
@@ -44,7 +51,7 @@ public final class Initializer {
                 }
             }
         }
-        int topH = spec.topHiddenSize();
+        int topH = spec.headInputSize();
         if (options.scheme() == InitScheme.PYTORCH_UNIFORM) {
             double bound = 1.0 / Math.sqrt(topH);
             fillUniform(params, layout.headWeight(), bound, random);

@@ -16,13 +16,18 @@ public record LayerSpec(CellType cell, int hiddenSize, Activation activation)
         if (hiddenSize < 1) {
             throw new IllegalArgumentException("hidden size must be at least 1, got " + hiddenSize);
         }
-        if (cell == CellType.LSTM && activation != Activation.TANH) {
-            throw new IllegalArgumentException("an LSTM layer has fixed activations (sigmoid gates, tanh); got " + activation);
+        if (cell != CellType.RNN && activation != Activation.TANH) {
+            throw new IllegalArgumentException("an " + cell + " layer has fixed activations (sigmoid gates, tanh); got "
+                    + activation);
         }
     }
 
     public static LayerSpec lstm(int hiddenSize) {
         return new LayerSpec(CellType.LSTM, hiddenSize, Activation.TANH);
+    }
+
+    public static LayerSpec gru(int hiddenSize) {
+        return new LayerSpec(CellType.GRU, hiddenSize, Activation.TANH);
     }
 
     public static LayerSpec rnn(int hiddenSize, Activation activation) {

@@ -6,14 +6,30 @@ import java.util.Objects;
 /**
  * The architecture: input size I, a stack of recurrent layers (H1..HL), a dense head with V outputs, and the loss,
  * which also fixes the task (regression: identity head; classification: softmax head over V = K classes).
+ *
+ * @param bidirectional every layer runs a forward and a reverse pass whose outputs are concatenated (D = 2
+ *                      directions; PyTorch's {@code bidirectional=True})
+ * @param dropout       inverted dropout on the outputs of every layer but the top one while training (PyTorch's
+ *                      {@code dropout=}), in [0, 1)
+ * @param pooling       what a many-to-one head reads over the steps (null = {@link Pooling#LAST})
  */
-public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss)
+public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
+                          double dropout, Pooling pooling)
         implements java.io.Serializable {
+
+    /** A unidirectional network without dropout whose head reads the last state. */
+    public NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss) {
+        this(inputSize, layers, outputSize, loss, false, 0, Pooling.LAST);
+    }
 
     public NetworkSpec {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(loss, "loss");
+        pooling = pooling == null ? Pooling.LAST : pooling;
         layers = List.copyOf(layers);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
         if (inputSize < 1) {
             throw new IllegalArgumentException("input size must be at least 1, got " + inputSize);
         }
@@ -36,14 +52,29 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         return layers.get(k);
     }
 
-    /** Input size of layer k: I for the first layer, the hidden size of the layer below otherwise. */
-    public int layerInputSize(int k) {
-        return k == 0 ? inputSize : layers.get(k - 1).hiddenSize();
+    /** D: 2 for bidirectional layers, else 1. */
+    public int directions() {
+        return bidirectional ? 2 : 1;
     }
 
-    /** H_L, the size of the vector the head reads. */
+    /** Input size of layer k: I for the first layer, the output size D·H of the layer below otherwise. */
+    public int layerInputSize(int k) {
+        return k == 0 ? inputSize : layerOutputSize(k - 1);
+    }
+
+    /** D·H_k: layer k's output, both directions concatenated. */
+    public int layerOutputSize(int k) {
+        return directions() * layers.get(k).hiddenSize();
+    }
+
+    /** H_L, the top layer's hidden size (one direction). */
     public int topHiddenSize() {
         return layers.get(layers.size() - 1).hiddenSize();
+    }
+
+    /** D·H_L, the size of the vector the head reads. */
+    public int headInputSize() {
+        return layerOutputSize(layers.size() - 1);
     }
 
     public int maxHiddenSize() {
@@ -70,8 +101,16 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
             if (k > 0) {
                 sb.append('-');
             }
-            sb.append(layer.cell() == CellType.LSTM ? "lstm" : "rnn_" + layer.activation().name().toLowerCase())
+            sb.append(bidirectional ? "bi" : "")
+              .append(layer.cell() == CellType.RNN ? "rnn_" + layer.activation().name().toLowerCase()
+                      : layer.cell().moduleName())
               .append('(').append(layer.hiddenSize()).append(')');
+        }
+        if (dropout > 0) {
+            sb.append(" dropout ").append(dropout);
+        }
+        if (pooling != Pooling.LAST) {
+            sb.append(" pool ").append(pooling.cliName());
         }
         return sb.append(" -> ").append(outputSize).append(" (").append(loss.cliName()).append(')').toString();
     }

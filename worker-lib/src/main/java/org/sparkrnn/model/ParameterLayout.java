@@ -8,18 +8,26 @@ import java.util.Map;
 
 /**
  * Where every parameter lives in the one flat array that holds a model (and, with the same layout, its gradient and
- * each optimizer moment). Per layer k, in this order: {@code weight_ih_lk} (G·H × I_k), {@code weight_hh_lk}
- * (G·H × H), {@code bias_lk} (G·H, PyTorch's bias_ih + bias_hh summed); then the head {@code weight} (V × H_L) and
- * {@code bias} (V). Gate blocks inside the G·H rows are in PyTorch order i, f, g, o.
+ * each optimizer moment). Per layer k and direction (the reverse one with PyTorch's {@code _reverse} suffix), in
+ * this order: {@code weight_ih_lk} (G·H × I_k), {@code weight_hh_lk} (G·H × H), then for LSTM and RNN
+ * {@code bias_lk} (G·H, PyTorch's bias_ih + bias_hh summed) and for GRU {@code bias_ih_lk} and {@code bias_hh_lk}
+ * (kept apart: b_hn sits inside r⊙(...)); then the head {@code weight} (V × D·H_L) and {@code bias} (V). Gate
+ * blocks inside the G·H rows are in PyTorch order: i, f, g, o (LSTM); r, z, n (GRU).
  */
 public final class ParameterLayout {
 
-    /** Offsets of one recurrent layer's three blocks. */
-    public record LayerBlocks(ParameterBlock inputWeights, ParameterBlock recurrentWeights, ParameterBlock bias) {
+    /**
+     * Offsets of one recurrent layer direction's blocks.
+     *
+     * @param bias           LSTM/RNN: bias_ih + bias_hh; GRU: bias_ih
+     * @param recurrentBias  GRU: bias_hh; null otherwise
+     */
+    public record LayerBlocks(ParameterBlock inputWeights, ParameterBlock recurrentWeights, ParameterBlock bias,
+                              ParameterBlock recurrentBias) {
     }
 
     private final NetworkSpec spec;
-    private final List<LayerBlocks> layers;
+    private final List<LayerBlocks> layers; // index k·D + d
     private final ParameterBlock headWeight;
     private final ParameterBlock headBias;
     private final List<ParameterBlock> blocks;
@@ -34,18 +42,30 @@ public final class ParameterLayout {
         for (int k = 0; k < spec.layerCount(); k++) {
             LayerSpec layer = spec.layer(k);
             int gh = layer.gateRows();
-            ParameterBlock wih = new ParameterBlock("weight_ih_l" + k, offset, gh, spec.layerInputSize(k));
-            offset = wih.end();
-            ParameterBlock whh = new ParameterBlock("weight_hh_l" + k, offset, gh, layer.hiddenSize());
-            offset = whh.end();
-            ParameterBlock bias = new ParameterBlock("bias_l" + k, offset, gh, 1);
-            offset = bias.end();
-            layerBlocks.add(new LayerBlocks(wih, whh, bias));
-            all.add(wih);
-            all.add(whh);
-            all.add(bias);
+            for (int d = 0; d < spec.directions(); d++) {
+                String suffix = k + (d == 1 ? "_reverse" : "");
+                ParameterBlock wih = new ParameterBlock("weight_ih_l" + suffix, offset, gh, spec.layerInputSize(k));
+                offset = wih.end();
+                ParameterBlock whh = new ParameterBlock("weight_hh_l" + suffix, offset, gh, layer.hiddenSize());
+                offset = whh.end();
+                boolean gru = layer.cell().hasRecurrentBias();
+                ParameterBlock bias = new ParameterBlock((gru ? "bias_ih_l" : "bias_l") + suffix, offset, gh, 1);
+                offset = bias.end();
+                ParameterBlock bhh = null;
+                if (gru) {
+                    bhh = new ParameterBlock("bias_hh_l" + suffix, offset, gh, 1);
+                    offset = bhh.end();
+                }
+                layerBlocks.add(new LayerBlocks(wih, whh, bias, bhh));
+                all.add(wih);
+                all.add(whh);
+                all.add(bias);
+                if (bhh != null) {
+                    all.add(bhh);
+                }
+            }
         }
-        headWeight = new ParameterBlock("weight", offset, spec.outputSize(), spec.topHiddenSize());
+        headWeight = new ParameterBlock("weight", offset, spec.outputSize(), spec.headInputSize());
         offset = headWeight.end();
         headBias = new ParameterBlock("bias", offset, spec.outputSize(), 1);
         offset = headBias.end();
@@ -81,8 +101,19 @@ public final class ParameterLayout {
         return size;
     }
 
+    /** Layer k's forward direction. */
     public LayerBlocks layer(int k) {
-        return layers.get(k);
+        return layer(k, 0);
+    }
+
+    /** Layer k, direction d (0 forward, 1 reverse). */
+    public LayerBlocks layer(int k, int d) {
+        return layers.get(k * spec.directions() + d);
+    }
+
+    /** Every layer direction, layer by layer, forward first. */
+    public List<LayerBlocks> layerDirections() {
+        return layers;
     }
 
     public ParameterBlock headWeight() {
@@ -117,19 +148,28 @@ public final class ParameterLayout {
                 : block.name() + "[" + local / block.cols() + "," + local % block.cols() + "]";
     }
 
+    /** PyTorch's name suffix for a layer direction's tensors: {@code l0}, {@code l0_reverse}. */
+    private String suffix(int index) {
+        int k = index / spec.directions();
+        return "l" + k + (index % spec.directions() == 1 ? "_reverse" : "");
+    }
+
     /**
-     * The parameters as PyTorch names them ({@code nn.LSTM}/{@code nn.RNN} per layer plus an {@code nn.Linear} head):
-     * the summed bias goes to {@code bias_ih_lk} and zeros to {@code bias_hh_lk}. Shapes are row-major.
+     * The parameters as PyTorch names them ({@code nn.LSTM}/{@code nn.RNN}/{@code nn.GRU} per layer plus an
+     * {@code nn.Linear} head): for LSTM and RNN the summed bias goes to {@code bias_ih_lk} and zeros to
+     * {@code bias_hh_lk}; GRU's two biases go where they are. Shapes are row-major.
      */
     public Map<String, double[]> toPyTorch(double[] params) {
         checkLength(params);
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (int k = 0; k < layers.size(); k++) {
-            LayerBlocks lb = layers.get(k);
-            out.put(lb.inputWeights().name(), slice(params, lb.inputWeights()));
-            out.put(lb.recurrentWeights().name(), slice(params, lb.recurrentWeights()));
-            out.put("bias_ih_l" + k, slice(params, lb.bias()));
-            out.put("bias_hh_l" + k, new double[lb.bias().size()]);
+        for (int n = 0; n < layers.size(); n++) {
+            LayerBlocks lb = layers.get(n);
+            String sfx = suffix(n);
+            out.put("weight_ih_" + sfx, slice(params, lb.inputWeights()));
+            out.put("weight_hh_" + sfx, slice(params, lb.recurrentWeights()));
+            out.put("bias_ih_" + sfx, slice(params, lb.bias()));
+            out.put("bias_hh_" + sfx, lb.recurrentBias() != null ? slice(params, lb.recurrentBias())
+                    : new double[lb.bias().size()]);
         }
         out.put(headWeight.name(), slice(params, headWeight));
         out.put(headBias.name(), slice(params, headBias));
@@ -138,15 +178,16 @@ public final class ParameterLayout {
 
     /** PyTorch shape of a tensor named by {@link #toPyTorch}. */
     public int[] pyTorchShape(String name) {
-        for (int k = 0; k < layers.size(); k++) {
-            LayerBlocks lb = layers.get(k);
-            if (name.equals(lb.inputWeights().name())) {
+        for (int n = 0; n < layers.size(); n++) {
+            LayerBlocks lb = layers.get(n);
+            String sfx = suffix(n);
+            if (name.equals("weight_ih_" + sfx)) {
                 return new int[] {lb.inputWeights().rows(), lb.inputWeights().cols()};
             }
-            if (name.equals(lb.recurrentWeights().name())) {
+            if (name.equals("weight_hh_" + sfx)) {
                 return new int[] {lb.recurrentWeights().rows(), lb.recurrentWeights().cols()};
             }
-            if (name.equals("bias_ih_l" + k) || name.equals("bias_hh_l" + k)) {
+            if (name.equals("bias_ih_" + sfx) || name.equals("bias_hh_" + sfx)) {
                 return new int[] {lb.bias().size()};
             }
         }
@@ -159,17 +200,25 @@ public final class ParameterLayout {
         throw new IllegalArgumentException("no parameter named '" + name + "' in " + spec.describe());
     }
 
-    /** The inverse of {@link #toPyTorch}: bias_ih and bias_hh are summed. Every tensor must be present and sized. */
+    /**
+     * The inverse of {@link #toPyTorch}: for LSTM and RNN bias_ih and bias_hh are summed. Every tensor must be
+     * present and sized.
+     */
     public double[] fromPyTorch(Map<String, double[]> tensors) {
         double[] params = new double[size];
-        for (int k = 0; k < layers.size(); k++) {
-            LayerBlocks lb = layers.get(k);
-            copyIn(tensors, lb.inputWeights().name(), params, lb.inputWeights());
-            copyIn(tensors, lb.recurrentWeights().name(), params, lb.recurrentWeights());
-            copyIn(tensors, "bias_ih_l" + k, params, lb.bias());
-            double[] hh = require(tensors, "bias_hh_l" + k, lb.bias().size());
-            for (int j = 0; j < hh.length; j++) {
-                params[lb.bias().offset() + j] += hh[j];
+        for (int n = 0; n < layers.size(); n++) {
+            LayerBlocks lb = layers.get(n);
+            String sfx = suffix(n);
+            copyIn(tensors, "weight_ih_" + sfx, params, lb.inputWeights());
+            copyIn(tensors, "weight_hh_" + sfx, params, lb.recurrentWeights());
+            copyIn(tensors, "bias_ih_" + sfx, params, lb.bias());
+            if (lb.recurrentBias() != null) {
+                copyIn(tensors, "bias_hh_" + sfx, params, lb.recurrentBias());
+            } else {
+                double[] hh = require(tensors, "bias_hh_" + sfx, lb.bias().size());
+                for (int j = 0; j < hh.length; j++) {
+                    params[lb.bias().offset() + j] += hh[j];
+                }
             }
         }
         copyIn(tensors, headWeight.name(), params, headWeight);

@@ -9,6 +9,7 @@ import org.sparkrnn.model.CellType;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.Pooling;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,9 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
         }
         out.writeVarInt(spec.outputSize(), true);
         out.writeString(spec.loss().name());
+        out.writeBoolean(spec.bidirectional());
+        out.writeDouble(spec.dropout());
+        out.writeString(spec.pooling().name());
     }
 
     @Override
@@ -44,6 +48,10 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
             layers.add(new LayerSpec(cell, hidden, Activation.valueOf(in.readString())));
         }
         int outputSize = in.readVarInt(true);
-        return new NetworkSpec(inputSize, layers, outputSize, Loss.valueOf(in.readString()));
+        Loss loss = Loss.valueOf(in.readString());
+        boolean bidirectional = in.readBoolean();
+        double dropout = in.readDouble();
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout,
+                Pooling.valueOf(in.readString()));
     }
 }
