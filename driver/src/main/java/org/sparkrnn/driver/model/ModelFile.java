@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.kernel.Precision;
-import org.sparkrnn.model.CellType;
 import org.sparkrnn.model.NetworkSpec;
 import org.sparkrnn.model.ParameterLayout;
 
@@ -15,10 +14,12 @@ import java.util.Map;
 
 /**
  * Weights as PyTorch names them, in safetensors: {@code lstm.weight_ih_l0}, {@code lstm.weight_hh_l0},
- * {@code lstm.bias_ih_l0}, {@code lstm.bias_hh_l0}, ... for LSTM layers ({@code rnn.*} for RNN layers; the layer
- * number counts the whole stack), {@code head.weight}, {@code head.bias}. A stacked LSTM with equal hidden sizes
- * loads directly into {@code torch.nn.LSTM(num_layers=L)} plus {@code torch.nn.Linear}. The summed bias is exported
- * into {@code bias_ih} with zeros in {@code bias_hh}; importing sums the two. The file's metadata carries what this
+ * {@code lstm.bias_ih_l0}, {@code lstm.bias_hh_l0}, ... for LSTM layers ({@code rnn.*}, {@code gru.*} for RNN and GRU
+ * layers; the layer number counts the whole stack; a bidirectional layer's reverse direction has PyTorch's
+ * {@code _reverse} suffix), {@code head.weight}, {@code head.bias}. A stack of one cell type with equal hidden sizes
+ * loads directly into {@code torch.nn.LSTM/GRU/RNN(num_layers=L, bidirectional=...)} plus {@code torch.nn.Linear}.
+ * LSTM and RNN export their summed bias into {@code bias_ih} with zeros in {@code bias_hh} (importing sums the
+ * two); GRU keeps both. The file's metadata carries what this
  * project needs to use the model again ({@code sparkrnn.model}: spec, record shape, standardisation, vocabulary).
  */
 public final class ModelFile {
@@ -99,13 +100,16 @@ public final class ModelFile {
         return layout.fromPyTorch(byName);
     }
 
-    /** {@code weight_ih_l0} → {@code lstm.weight_ih_l0} (or rnn.), head {@code weight} → {@code head.weight}. */
+    /**
+     * {@code weight_ih_l0} → {@code lstm.weight_ih_l0} (rnn., gru.: the layer's PyTorch module), also with the
+     * {@code _reverse} suffix; head {@code weight} → {@code head.weight}.
+     */
     static String qualified(NetworkSpec spec, String name) {
         int at = name.lastIndexOf("_l");
         if (at < 0) {
             return "head." + name;
         }
-        int layer = Integer.parseInt(name.substring(at + 2));
-        return (spec.layer(layer).cell() == CellType.LSTM ? "lstm." : "rnn.") + name;
+        int layer = Integer.parseInt(name.substring(at + 2).replace("_reverse", ""));
+        return spec.layer(layer).cell().moduleName() + "." + name;
     }
 }
