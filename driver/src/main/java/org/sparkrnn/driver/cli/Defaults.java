@@ -30,6 +30,8 @@ public final class Defaults {
     public static final String CELL = "lstm";
     public static final String HIDDEN = "64";
     public static final String ACTIVATION = "tanh";
+    public static final String DROPOUT = "0";
+    public static final String POOLING = "last";
     public static final String LOSS = "auto";
     public static final String INIT_SCHEME = "pytorch";
     /** See {@link org.sparkrnn.model.InitOptions#DEFAULT_FORGET_GATE_BIAS}; "keep" keeps the scheme's draw. */

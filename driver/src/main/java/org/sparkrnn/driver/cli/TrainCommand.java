@@ -30,7 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataMixin data;
 
-    @Option(names = "--cell", defaultValue = Defaults.CELL, paramLabel = "lstm|rnn",
+    @Option(names = "--cell", defaultValue = Defaults.CELL, paramLabel = "lstm|gru|rnn",
             description = "Recurrent cell of every layer. Default: ${DEFAULT-VALUE}.")
     String cell;
 
@@ -41,6 +41,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", defaultValue = Defaults.ACTIVATION, paramLabel = "tanh|identity",
             description = "rnn cells: activation. Default: ${DEFAULT-VALUE}.")
     String activation;
+
+    @Option(names = "--bidirectional",
+            description = "Every layer also runs over the sequence backwards (from each sequence's last step); the two"
+                    + " outputs are concatenated, as PyTorch's bidirectional=True. Needs full BPTT.")
+    boolean bidirectional;
+
+    @Option(names = "--dropout", defaultValue = Defaults.DROPOUT, paramLabel = "P",
+            description = "Dropout on the outputs of every layer but the top one while training (PyTorch's dropout=)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double dropout;
+
+    @Option(names = "--pooling", defaultValue = Defaults.POOLING, paramLabel = "last|mean|max",
+            description = "Many-to-one: the head reads the last state (bidirectional: both final states), the mean or"
+                    + " the max over each sequence's steps. Default: ${DEFAULT-VALUE}.")
+    String pooling;
 
     @Option(names = "--loss", defaultValue = Defaults.LOSS, paramLabel = "mse|cross-entropy|sum-half-squared",
             description = "Loss (auto: mse for regression, cross-entropy for classification). Default: ${DEFAULT-VALUE}.")
@@ -209,7 +224,15 @@ public final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0)) {
             throw new UserError("--lr must be > 0, got " + lr);
         }
-        requireOneOf("--cell", cell, "lstm", "rnn");
+        requireOneOf("--cell", cell, "lstm", "gru", "rnn");
+        named(() -> org.sparkrnn.model.Pooling.fromCliName(pooling));
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new UserError("--dropout must be in [0, 1), got " + dropout);
+        }
+        if (tbptt > 0 && (bidirectional || !pooling.equals("last"))) {
+            throw new UserError("--tbptt cuts sequences into chunks, but " + (bidirectional ? "--bidirectional"
+                    : "--pooling " + pooling) + " reads whole sequences; use one or the other");
+        }
         requireOneOf("--activation", activation, "tanh", "identity");
         if (!loss.equals("auto")) {
             named(() -> Loss.fromCliName(loss));
@@ -241,7 +264,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return new TrainingConfig(data.toOptions(seed),
-                new TrainingConfig.Model(cell, hidden, activation, loss, initScheme, forget, init),
+                new TrainingConfig.Model(cell, hidden, activation, loss, initScheme, forget, init, bidirectional,
+                        dropout, pooling),
                 new TrainingConfig.Optim(optimizer, lr, momentum, nesterov, weightDecay, clipNorm, schedule, stepSize,
                         gamma, minLr, warmup),
                 new TrainingConfig.Loop(iterations, epochs, batch, tbptt, p, aggregationDepth, seed, validateEvery,

@@ -56,6 +56,9 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     private final Param<String> cell;
     private final IntArrayParam hidden;
     private final Param<String> activation;
+    private final BooleanParam bidirectional;
+    private final DoubleParam dropout;
+    private final Param<String> pooling;
     private final Param<String> loss;
     private final Param<String> initScheme;
     private final DoubleParam forgetBias;
@@ -109,10 +112,15 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         onBadRecord = string("onBadRecord", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
                 Defaults.ON_BAD_RECORD);
 
-        cell = string("cell", "recurrent cell of every layer: lstm or rnn", Defaults.CELL);
+        cell = string("cell", "recurrent cell of every layer: lstm, gru or rnn", Defaults.CELL);
         hidden = new IntArrayParam(this, "hidden", "hidden size of each layer, bottom first");
         setDefault(hidden, Arrays.stream(Defaults.HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray());
         activation = string("activation", "rnn cells: tanh or identity", Defaults.ACTIVATION);
+        bidirectional = new BooleanParam(this, "bidirectional", "every layer also runs backwards; outputs concatenated");
+        setDefault(bidirectional, false);
+        dropout = real("dropout", "dropout between stacked layers while training", Defaults.DROPOUT);
+        pooling = string("pooling", "many-to-one: the head reads the last state, the mean or the max: last, mean, max",
+                Defaults.POOLING);
         loss = string("loss", "mse, cross-entropy, sum-half-squared, or auto (by task)", Defaults.LOSS);
         initScheme = string("initScheme", "weight initialisation: pytorch or xavier-orthogonal",
                 Defaults.INIT_SCHEME);
@@ -266,7 +274,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     /** The params that are command-line options (all but the columns). */
     public List<Param<?>> trainingParams() {
         return List.of(validationFraction, split, normalize, partitions, onBadRecord, cell, hidden, activation,
-                loss, initScheme, forgetBias, initFile, optimizer, lr, momentum, nesterov, weightDecay, clipNorm,
+                bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum, nesterov, weightDecay, clipNorm,
                 schedule, stepSize, gamma, minLr, warmup, iterations, epochs, batchSize, tbptt, precision,
                 aggregationDepth, seed, validateEvery, patience, logEvery, modelDir, checkpointEvery,
                 keepCheckpoints);
@@ -308,6 +316,9 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     public Param<String> cell() { return cell; }
     public IntArrayParam hidden() { return hidden; }
     public Param<String> activation() { return activation; }
+    public BooleanParam bidirectional() { return bidirectional; }
+    public DoubleParam dropout() { return dropout; }
+    public Param<String> pooling() { return pooling; }
     public Param<String> loss() { return loss; }
     public Param<String> initScheme() { return initScheme; }
     public DoubleParam forgetBias() { return forgetBias; }
@@ -316,6 +327,9 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     public E setCell(String value) { set(cell, value); return self(); }
     public E setHidden(int... value) { set(hidden, value); return self(); }
     public E setActivation(String value) { set(activation, value); return self(); }
+    public E setBidirectional(boolean value) { set(bidirectional, value); return self(); }
+    public E setDropout(double value) { set(dropout, value); return self(); }
+    public E setPooling(String value) { set(pooling, value); return self(); }
     public E setLoss(String value) { set(loss, value); return self(); }
     public E setInitScheme(String value) { set(initScheme, value); return self(); }
     public E setForgetBias(double value) { set(forgetBias, value); return self(); }

@@ -32,6 +32,10 @@ public final class TextSampler {
             throw new UserError("sample needs a character model (trained with --format text); this one reads "
                     + model.shape().inputSize() + " features per step");
         }
+        if (model.spec().bidirectional() || model.spec().pooling() != org.sparkrnn.model.Pooling.LAST) {
+            throw new UserError("sample generates one character after another, which a model reading whole"
+                    + " sequences (bidirectional or pooled) cannot do");
+        }
         this.model = model;
         this.vocabulary = model.vocabulary();
         this.kernel = NetworkKernel.create(model.spec(), precision, 0);

@@ -22,6 +22,14 @@ public record BatchSchedule(long totalSequences, int batchSize, long seed) imple
         }
     }
 
+    /**
+     * The dropout seed of an iteration: every partition draws its masks from it (see
+     * {@link org.sparkrnn.kernel.DropoutMask}), so the masks do not depend on the partitioning.
+     */
+    public long dropoutSeed(long iteration) {
+        return mix(mix(seed ^ 0x5DEECE66DL) ^ iteration);
+    }
+
     public boolean fullBatch() {
         return batchSize == 0 || batchSize >= totalSequences;
     }

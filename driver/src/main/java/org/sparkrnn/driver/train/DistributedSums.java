@@ -166,7 +166,7 @@ public final class DistributedSums {
             ModelWeights weights = model.value();
             NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
             try {
-                kernel.accumulate(weights.params(), batch, sums);
+                kernel.accumulate(weights.params(), batch, null, sums, schedule.dropoutSeed(iteration));
             } finally {
                 KernelCache.release(kernel);
             }

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.train;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.data.DataOptions;
 import org.sparkrnn.driver.data.DatasetLoader;
@@ -27,6 +28,7 @@ import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.ModelWeights;
 import org.sparkrnn.model.NetworkSpec;
 import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.model.Pooling;
 import org.sparkrnn.optim.GradientClipping;
 import org.sparkrnn.optim.LearningRateSchedule;
 import org.sparkrnn.optim.Optimizer;
@@ -341,9 +343,19 @@ public final class Trainer {
         Activation activation = m.activation().equals("identity") ? Activation.IDENTITY : Activation.TANH;
         List<LayerSpec> layers = new ArrayList<>();
         for (int h : m.hidden()) {
-            layers.add(m.cell().equals("lstm") ? LayerSpec.lstm(h) : LayerSpec.rnn(h, activation));
+            layers.add(switch (m.cell()) {
+                case "lstm" -> LayerSpec.lstm(h);
+                case "gru" -> LayerSpec.gru(h);
+                default -> LayerSpec.rnn(h, activation);
+            });
         }
-        return new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss);
+        Pooling pooling = Pooling.fromCliName(m.pooling());
+        if (pooling != Pooling.LAST && shape.labelShape() == LabelShape.PER_STEP) {
+            throw new UserError("--pooling " + pooling.cliName() + " pools a sequence for its one label; these data"
+                    + " have " + shape.describeLabels() + " (use --pooling last)");
+        }
+        return new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss, m.bidirectional(), m.dropout(),
+                pooling);
     }
 
     private OptimizerSettings optimizerSettings() {

@@ -16,15 +16,16 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                              boolean normalize, Map<String, String> settings) {
 
     /**
-     * @param cell       lstm or rnn (every layer)
+     * @param cell       lstm, gru or rnn (every layer)
      * @param activation rnn layers: tanh or identity
      * @param loss       mse, cross-entropy, sum-half-squared, or auto (by task)
      * @param initScheme pytorch or xavier-orthogonal
      * @param forgetBias LSTM forget-gate bias at start, null to keep the scheme's draw
      * @param initFile   safetensors weights to start from, or null
+     * @param pooling    last, mean or max
      */
     public record Model(String cell, List<Integer> hidden, String activation, String loss, String initScheme,
-                        Double forgetBias, String initFile) {
+                        Double forgetBias, String initFile, boolean bidirectional, double dropout, String pooling) {
     }
 
     /** @param learningRate null for the optimizer's own default */

@@ -127,6 +127,68 @@ class DistributedEqualsLocalTest {
     }
 
     @Test
+    void everyModelOptionTrainsAsTheLoopOverTheSamePartitionsBatches() throws Exception {
+        Path perStep = TestData.perStepRegression(tmp, "steps.jsonl", 11, 2, 6, 4);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        List<String> lines = new java.util.ArrayList<>();
+        for (int s = 0; s < 11; s++) {
+            StringBuilder steps = new StringBuilder();
+            int length = 1 + random.nextInt(6);
+            for (int t = 0; t < length; t++) {
+                steps.append(t == 0 ? "" : ",").append('[').append(random.nextDouble() - 0.5).append(',')
+                        .append(random.nextDouble() - 0.5).append(']');
+            }
+            lines.add("{\"features\": [" + steps + "], \"label\": " + (random.nextDouble() - 0.5) + "}");
+        }
+        Path perSequence = TestData.write(tmp, "sequences.jsonl", lines.toArray(new String[0]));
+        List<Object[]> cases = List.of(
+                new Object[] {perStep, new String[] {"--cell", "gru"}},
+                new Object[] {perStep, new String[] {"--bidirectional"}},
+                new Object[] {perStep, new String[] {"--cell", "gru", "--dropout", "0.4"}},
+                new Object[] {perSequence, new String[] {"--bidirectional", "--cell", "gru"}},
+                new Object[] {perSequence, new String[] {"--pooling", "mean"}},
+                new Object[] {perSequence, new String[] {"--pooling", "max", "--cell", "rnn", "--dropout", "0.3"}});
+        for (Object[] c : cases) {
+            String[] option = (String[]) c[1];
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(option), java.util.stream.Stream.of(
+                    "--batch-size", "4", "--partitions", "3", "--optimizer", "sgd", "--momentum", "0.9", "--lr",
+                    "0.05", "--iterations", "6")).toArray(String[]::new);
+            Trainer.Result result = train((Path) c[0], args);
+            List<SequenceBatch> partitions = result.data().train().collect();
+            BatchSchedule schedule = new BatchSchedule(11, 4, 42);
+            NetworkSpec spec = result.spec();
+            double[] params = Initializer.initialize(new ParameterLayout(spec),
+                    new InitOptions(InitScheme.PYTORCH_UNIFORM, 1.0, 42));
+            Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.SGD)
+                    .withMomentum(0.9, false));
+            OptimizerState state = optimizer.init();
+            NetworkKernel kernel = NetworkKernel.create(spec, Precision.FLOAT64);
+            String name = String.join(" ", option);
+            for (int it = 0; it < 6; it++) {
+                GradientAccumulator sums = new GradientAccumulator();
+                for (int p = 0; p < partitions.size(); p++) {
+                    int[] chosen = schedule.select(p, partitions.get(p).size(), it);
+                    if (chosen.length > 0) {
+                        kernel.accumulate(params, partitions.get(p).select(chosen), null, sums,
+                                schedule.dropoutSeed(it));
+                    }
+                }
+                assertClose(sums.objective(spec.loss()), result.history().rows().get(it).trainLoss(),
+                        name + ": loss " + it);
+                optimizer.stepInPlace(params, sums.objectiveGradient(spec.loss()), state, 0.05);
+            }
+            assertAllClose(params, result.finalParams(), name + ": weights after 6 mini-batch iterations");
+        }
+        // dropout masks follow the sequences, not the partitions: a full batch trains alike on 1 and 3 partitions
+        String[] dropout = {"--cell", "gru", "--dropout", "0.5", "--batch-size", "all", "--iterations", "4"};
+        Trainer.Result one = train(perStep, java.util.stream.Stream.concat(java.util.Arrays.stream(dropout),
+                java.util.stream.Stream.of("--partitions", "1")).toArray(String[]::new));
+        Trainer.Result three = train(perStep, java.util.stream.Stream.concat(java.util.Arrays.stream(dropout),
+                java.util.stream.Stream.of("--partitions", "3")).toArray(String[]::new));
+        assertAllClose(one.finalParams(), three.finalParams(), "dropout: 1 vs 3 partitions");
+    }
+
+    @Test
     void float32TrainingOverTheFloatWireMatchesTheLoopToFloatRounding() throws Exception {
         Path data = TestData.perStepRegression(tmp, "train.jsonl", 9, 2, 6, 3);
         SequenceBatch all = parseAll(data, 2);
