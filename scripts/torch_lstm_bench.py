@@ -1,4 +1,5 @@
-# Copied from the team's shared baseline (shared/bench/torch_lstm_bench.py); scripts/bench kernel runs it when torch is installed.
+# Copied from the team's shared baseline (shared/bench/torch_lstm_bench.py), plus nn.GRU on the same shapes (the
+# gru_rate function and the GRU lines: our addition); scripts/bench kernel runs it when torch is installed.
 """Anchor: PyTorch CPU nn.LSTM forward+BPTT throughput on this machine, plus the machine's GEMM ceiling.
 Run with Debian's /usr/bin/python3 (python3-torch). Prints one line per configuration.
 Throughput unit: sequence-steps per second = B*T / (seconds per fwd+bwd of one batch)."""
@@ -14,9 +15,9 @@ def gemm_rate(n, dtype, threads):
         a @ b; reps += 1
     return 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9
 
-def lstm_rate(D, H, T, B, dtype, threads, layers=1):
+def lstm_rate(D, H, T, B, dtype, threads, layers=1, module=torch.nn.LSTM, gates=4):
     torch.set_num_threads(threads)
-    lstm = torch.nn.LSTM(D, H, num_layers=layers).to(dtype)
+    lstm = module(D, H, num_layers=layers).to(dtype)
     head = torch.nn.Linear(H, 1).to(dtype)
     x, y = torch.randn(T, B, D, dtype=dtype), torch.randn(B, 1, dtype=dtype)
     def step():
@@ -30,7 +31,7 @@ def lstm_rate(D, H, T, B, dtype, threads, layers=1):
         t0 = time.perf_counter(); step(); times.append(time.perf_counter() - t0)
     times.sort()
     med = times[len(times) // 2]
-    flops = 3 * 2 * 4 * H * (D + H) * B * T * layers  # fwd gates GEMM + 2x for bwd (dX/dH and dW)
+    flops = 3 * 2 * gates * H * (D + H) * B * T * layers  # fwd gates GEMM + 2x for bwd (dX/dH and dW)
     return B * T / med, flops / med / 1e9
 
 print(f"torch {torch.__version__}, config: {torch.__config__.parallel_info().splitlines()[0:3]}")
@@ -44,3 +45,8 @@ for dtype in (torch.float32, torch.float64):
         for D, H, T, B in shapes:
             r, g = lstm_rate(D, H, T, B, dtype, th)
             print(f"LSTM D={D:3d} H={H:3d} T={T:3d} B={B:3d} {str(dtype):14s} threads={th}: {r:10.0f} seq-steps/s  {g:6.1f} GFLOP/s")
+for dtype in (torch.float32, torch.float64):
+    for th in THREADS:
+        for D, H, T, B in shapes:
+            r, g = lstm_rate(D, H, T, B, dtype, th, module=torch.nn.GRU, gates=3)
+            print(f"GRU  D={D:3d} H={H:3d} T={T:3d} B={B:3d} {str(dtype):14s} threads={th}: {r:10.0f} seq-steps/s  {g:6.1f} GFLOP/s")

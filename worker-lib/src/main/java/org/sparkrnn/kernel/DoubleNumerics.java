@@ -198,7 +198,8 @@ final class DoubleNumerics extends Numerics<double[]> {
             int gr = gOffset + r * 3 * h;
             int hr = hzOffset + r * 3 * h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsDouble.gruForwardRow(h, gates, gr, hz, hr, hPrev, hpOffset + s, hOut, hOffset + s) : 0;
+            for (int j = first; j < h; j++) {
                 double reset = sigmoid(gates[gr + j] + hz[hr + j]);
                 double update = sigmoid(gates[gr + h + j] + hz[hr + h + j]);
                 double candidate = tanh(gates[gr + 2 * h + j] + reset * hz[hr + 2 * h + j]);
@@ -217,7 +218,9 @@ final class DoubleNumerics extends Numerics<double[]> {
             int gr = gOffset + r * 3 * h;
             int hr = hzOffset + r * 3 * h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsDouble.gruBackwardRow(h, gates, gr, hz, hr, hPrev, hpOffset + s, dhExt, dhOffset + s,
+                    dhNext, s) : 0;
+            for (int j = first; j < h; j++) {
                 double reset = gates[gr + j];
                 double update = gates[gr + h + j];
                 double candidate = gates[gr + 2 * h + j];

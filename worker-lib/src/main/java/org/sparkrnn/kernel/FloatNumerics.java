@@ -208,7 +208,8 @@ final class FloatNumerics extends Numerics<float[]> {
             int gr = gOffset + r * 3 * h;
             int hr = hzOffset + r * 3 * h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsFloat.gruForwardRow(h, gates, gr, hz, hr, hPrev, hpOffset + s, hOut, hOffset + s) : 0;
+            for (int j = first; j < h; j++) {
                 float reset = (float) sigmoid(gates[gr + j] + hz[hr + j]);
                 float update = (float) sigmoid(gates[gr + h + j] + hz[hr + h + j]);
                 float candidate = (float) tanh(gates[gr + 2 * h + j] + reset * hz[hr + 2 * h + j]);
@@ -227,7 +228,9 @@ final class FloatNumerics extends Numerics<float[]> {
             int gr = gOffset + r * 3 * h;
             int hr = hzOffset + r * 3 * h;
             int s = r * h;
-            for (int j = 0; j < h; j++) {
+            int first = vector ? VectorLoopsFloat.gruBackwardRow(h, gates, gr, hz, hr, hPrev, hpOffset + s, dhExt, dhOffset + s,
+                    dhNext, s) : 0;
+            for (int j = first; j < h; j++) {
                 float reset = gates[gr + j];
                 float update = gates[gr + h + j];
                 float candidate = gates[gr + 2 * h + j];

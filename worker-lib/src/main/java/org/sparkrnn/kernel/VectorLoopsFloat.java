@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The LSTM pointwise loops of {@link FloatNumerics} as SIMD code over the hidden dimension, same equations, same
+ * The LSTM and GRU pointwise loops of {@link FloatNumerics} as SIMD code over the hidden dimension, same equations, same
  * argument contract. Only loaded when {@link VectorSupport#AVAILABLE}; the scalar loops are the reference it is
  * tested against. Lanes past the last full vector run the scalar code.
  */
@@ -62,6 +62,50 @@ final class VectorLoopsFloat {
             dState.mul(i).mul(one.sub(g.mul(g))).intoArray(gates, gg + j);
             d.mul(t).mul(o).mul(one.sub(o)).intoArray(gates, go + j);
             dState.mul(f).intoArray(dcNext, s + j);
+        }
+        return bound;
+    }
+
+    /** GRU forward over one row (see {@code Numerics.gruForward}); returns the first column j not handled. */
+    static int gruForwardRow(int h, float[] gates, int gr, float[] hz, int hr, float[] hPrev, int hp, float[] hOut,
+                             int ho) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int bound = S.loopBound(h);
+        for (int j = 0; j < bound; j += S.length()) {
+            FloatVector reset = sigmoid(FloatVector.fromArray(S, gates, gr + j).add(FloatVector.fromArray(S, hz, hr + j)), one);
+            FloatVector update = sigmoid(FloatVector.fromArray(S, gates, gr + h + j)
+                    .add(FloatVector.fromArray(S, hz, hr + h + j)), one);
+            FloatVector candidate = FloatVector.fromArray(S, gates, gr + 2 * h + j)
+                    .add(reset.mul(FloatVector.fromArray(S, hz, hr + 2 * h + j))).lanewise(VectorOperators.TANH);
+            reset.intoArray(gates, gr + j);
+            update.intoArray(gates, gr + h + j);
+            candidate.intoArray(gates, gr + 2 * h + j);
+            one.sub(update).mul(candidate).add(update.mul(FloatVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, ho + j);
+        }
+        return bound;
+    }
+
+    /** GRU backward over one row (see {@code Numerics.gruBackward}); returns the first column j not handled. */
+    static int gruBackwardRow(int h, float[] gates, int gr, float[] hz, int hr, float[] hPrev, int hp, float[] dhExt,
+                              int dh, float[] dhNext, int s) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int bound = S.loopBound(h);
+        for (int j = 0; j < bound; j += S.length()) {
+            FloatVector reset = FloatVector.fromArray(S, gates, gr + j);
+            FloatVector update = FloatVector.fromArray(S, gates, gr + h + j);
+            FloatVector candidate = FloatVector.fromArray(S, gates, gr + 2 * h + j);
+            FloatVector d = FloatVector.fromArray(S, dhExt, dh + j).add(FloatVector.fromArray(S, dhNext, s + j));
+            FloatVector dCandidate = d.mul(one.sub(update)).mul(one.sub(candidate.mul(candidate)));
+            FloatVector dReset = dCandidate.mul(FloatVector.fromArray(S, hz, hr + 2 * h + j)).mul(reset).mul(one.sub(reset));
+            FloatVector dUpdate = d.mul(FloatVector.fromArray(S, hPrev, hp + j).sub(candidate)).mul(update)
+                    .mul(one.sub(update));
+            dReset.intoArray(gates, gr + j);
+            dUpdate.intoArray(gates, gr + h + j);
+            dCandidate.intoArray(gates, gr + 2 * h + j);
+            dReset.intoArray(hz, hr + j);
+            dUpdate.intoArray(hz, hr + h + j);
+            dCandidate.mul(reset).intoArray(hz, hr + 2 * h + j);
+            d.mul(update).intoArray(dhNext, s + j);
         }
         return bound;
     }

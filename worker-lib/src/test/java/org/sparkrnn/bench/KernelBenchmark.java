@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Forward + BPTT of one batch on one thread, the workload of ../shared/bench/torch_lstm_bench.py: one LSTM layer
- * (I, H), B sequences of T steps, a linear head with one output on the last step, MSE. One operation = one batch,
+ * Forward + BPTT of one batch on one thread, the workload of ../shared/bench/torch_lstm_bench.py: one LSTM (or GRU)
+ * layer (I, H), B sequences of T steps, a linear head with one output on the last step, MSE. One operation = one batch,
  * i.e. B·T sequence-steps; {@link KernelBenchmarkMain} turns the time into sequence-steps per second.
  */
 @State(Scope.Thread)
@@ -41,6 +41,9 @@ public class KernelBenchmark {
     @Param({"float32", "float64"})
     public String precision;
 
+    @Param({"lstm", "gru"})
+    public String cell;
+
     private NetworkKernel kernel;
     private double[] params;
     private SequenceBatch batch;
@@ -49,7 +52,8 @@ public class KernelBenchmark {
     @Setup
     public void setUp() {
         int[] s = parseShape(shape);
-        NetworkSpec spec = new NetworkSpec(s[0], List.of(LayerSpec.lstm(s[1])), 1, Loss.MSE);
+        NetworkSpec spec = new NetworkSpec(s[0], List.of(cell.equals("gru") ? LayerSpec.gru(s[1])
+                : LayerSpec.lstm(s[1])), 1, Loss.MSE);
         kernel = NetworkKernel.create(spec, Precision.fromCliName(precision));
         params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         int[] lengths = new int[s[3]];

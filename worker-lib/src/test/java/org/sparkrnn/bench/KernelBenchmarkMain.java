@@ -12,8 +12,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Runs {@link KernelBenchmark} and prints sequence-steps per second and GFLOP/s (24·H·(I+H) per sequence-step, the
- * baseline script's count) per shape and precision; then, when {@code /usr/bin/python3} has torch, runs the PyTorch
+ * Runs {@link KernelBenchmark} and prints sequence-steps per second and GFLOP/s (2·3·G·H·(I+H) per sequence-step,
+ * G = 4 gates for LSTM, 3 for GRU: the baseline script's count) per cell, shape and precision; then, when {@code /usr/bin/python3} has torch, runs the PyTorch
  * baseline ({@code scripts/torch_lstm_bench.py}, one thread) in the same run and prints the ratios. Appends every
  * number to {@code runs/bench/kernel.csv}. Arguments: optional JVM flags for the forked benchmark JVM. Set
  * {@code KERNEL_BENCH_QUICK=1} for a short smoke run.
@@ -36,38 +36,46 @@ public final class KernelBenchmarkMain {
         if (only != null) {
             options.param("shape", only.split(";"));
         }
+        String cells = System.getenv("KERNEL_BENCH_CELLS");
+        if (cells != null) {
+            options.param("cell", cells.split(","));
+        }
         Collection<RunResult> results = new Runner(options.build()).run();
         System.out.println();
         System.out.println("BLAS in this JVM: " + BLAS.getInstance().getClass().getSimpleName()
                 + " (the forked benchmark JVM chooses its own with the flags " + jvmArgs + ")");
-        System.out.printf("%-16s %-8s %12s %12s %10s%n", "I,H,T,B", "dtype", "ms/batch", "seq-steps/s", "GFLOP/s");
+        System.out.printf("%-5s %-16s %-8s %12s %12s %10s%n", "cell", "I,H,T,B", "dtype", "ms/batch", "seq-steps/s",
+                "GFLOP/s");
         java.util.Map<String, Double> ours = new java.util.LinkedHashMap<>();
         String stamp = java.time.LocalDateTime.now().withNano(0).toString();
         List<String> csv = new ArrayList<>();
         for (RunResult result : results) {
             String shape = result.getParams().getParam("shape");
             String precision = result.getParams().getParam("precision");
+            String cell = result.getParams().getParam("cell");
             int[] s = KernelBenchmark.parseShape(shape);
             double ms = result.getPrimaryResult().getScore();
             double seqSteps = (double) s[2] * s[3];
             double rate = seqSteps / (ms / 1000.0);
-            double gflops = 24.0 * s[1] * (s[0] + s[1]) * rate / 1e9;
-            System.out.printf("%-16s %-8s %12.3f %12.0f %10.1f%n", shape, precision, ms, rate, gflops);
-            ours.put(shape + " " + precision, rate);
-            csv.add(String.format(java.util.Locale.ROOT, "%s,sparkrnn,\"%s\",%s,%.0f", stamp, shape, precision, rate));
+            double gflops = 6.0 * (cell.equals("gru") ? 3 : 4) * s[1] * (s[0] + s[1]) * rate / 1e9;
+            System.out.printf("%-5s %-16s %-8s %12.3f %12.0f %10.1f%n", cell, shape, precision, ms, rate, gflops);
+            ours.put(cell + " " + shape + " " + precision, rate);
+            csv.add(String.format(java.util.Locale.ROOT, "%s,sparkrnn-%s,\"%s\",%s,%.0f", stamp, cell, shape,
+                    precision, rate));
         }
         java.util.Map<String, Double> torch = torchBaseline();
         if (!torch.isEmpty()) {
             System.out.println();
-            System.out.printf("%-16s %-8s %12s %12s %8s%n", "I,H,T,B", "dtype", "ours", "pytorch", "ratio");
+            System.out.printf("%-5s %-16s %-8s %12s %12s %8s%n", "cell", "I,H,T,B", "dtype", "ours", "pytorch",
+                    "ratio");
             for (var e : ours.entrySet()) {
                 Double theirs = torch.get(e.getKey());
                 if (theirs != null) {
                     String[] key = e.getKey().split(" ");
-                    System.out.printf("%-16s %-8s %12.0f %12.0f %8.2f%n", key[0], key[1], e.getValue(), theirs,
-                            e.getValue() / theirs);
-                    csv.add(String.format(java.util.Locale.ROOT, "%s,pytorch,\"%s\",%s,%.0f", stamp, key[0], key[1],
-                            theirs));
+                    System.out.printf("%-5s %-16s %-8s %12.0f %12.0f %8.2f%n", key[0], key[1], key[2], e.getValue(),
+                            theirs, e.getValue() / theirs);
+                    csv.add(String.format(java.util.Locale.ROOT, "%s,pytorch-%s,\"%s\",%s,%.0f", stamp, key[0],
+                            key[1], key[2], theirs));
                 }
             }
         }
@@ -97,14 +105,14 @@ public final class KernelBenchmarkMain {
         builder.environment().put("OMP_NUM_THREADS", "1");
         Process torch = builder.redirectErrorStream(true).start();
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                "LSTM D=\\s*(\\d+) H=\\s*(\\d+) T=\\s*(\\d+) B=\\s*(\\d+) torch\\.(float\\d+)\\s+threads=1:\\s+(\\d+)");
+                "(LSTM|GRU)\\s+D=\\s*(\\d+) H=\\s*(\\d+) T=\\s*(\\d+) B=\\s*(\\d+) torch\\.(float\\d+)\\s+threads=1:\\s+(\\d+)");
         try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(torch.getInputStream()))) {
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 System.out.println("  " + text);
                 var m = line.matcher(text);
                 if (m.find()) {
-                    rates.put(m.group(1) + "," + m.group(2) + "," + m.group(3) + "," + m.group(4) + " " + m.group(5),
-                            Double.parseDouble(m.group(6)));
+                    rates.put(m.group(1).toLowerCase(java.util.Locale.ROOT) + " " + m.group(2) + "," + m.group(3) + ","
+                            + m.group(4) + "," + m.group(5) + " " + m.group(6), Double.parseDouble(m.group(7)));
                 }
             }
         }

@@ -32,8 +32,8 @@ class VectorLoopsTest {
     @Test
     void simdLoopsComputeWhatTheScalarLoopsCompute() {
         for (int h : new int[] {16, 37, 64}) {
-            NetworkSpec spec = new NetworkSpec(5, List.of(LayerSpec.lstm(h), LayerSpec.rnn(h + 3, Activation.TANH)),
-                    3, Loss.CROSS_ENTROPY);
+            NetworkSpec spec = new NetworkSpec(5, List.of(LayerSpec.lstm(h), LayerSpec.rnn(h + 3, Activation.TANH),
+                    LayerSpec.gru(h + 1)), 3, Loss.CROSS_ENTROPY);
             SequenceBatch batch = RandomBatches.of(spec, new int[] {7, 3, 9, 1}, LabelShape.PER_STEP, 0.2, h);
             double[] params = RandomBatches.params(new ParameterLayout(spec).size(), 0.4, h);
             compare(new PrecisionKernel<>(spec, DoubleNumerics.SCALAR, 0),
