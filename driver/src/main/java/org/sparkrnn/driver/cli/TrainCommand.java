@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code lstm-spark train}: trains a model on a Spark cluster (or locally) and writes its model directory. */
 @Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Train a stacked LSTM/RNN with synchronous data-parallel SGD on Spark.")
+        description = "Train a stacked LSTM/GRU/RNN with synchronous data-parallel SGD on Spark.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec

@@ -50,9 +50,15 @@ public record SparkHome(Path home, Path projectRoot) {
     /** The environment Spark processes need: SPARK_HOME, the Scala line, loopback, one BLAS thread per task. */
     public void configure(Map<String, String> environment) {
         environment.put("SPARK_HOME", home.toString());
-        environment.putIfAbsent("SPARK_SCALA_VERSION", "2.13");
+        environment.putIfAbsent("SPARK_SCALA_VERSION", scalaBinaryVersion());
         environment.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         environment.putIfAbsent("OPENBLAS_NUM_THREADS", "1");
+    }
+
+    /** The Scala line of the Spark on this class path: 2.12 or 2.13. */
+    public static String scalaBinaryVersion() {
+        String full = scala.util.Properties$.MODULE$.versionNumberString(); // e.g. 2.13.16
+        return full.substring(0, full.lastIndexOf('.'));
     }
 
     public static String java() {
