@@ -286,91 +286,99 @@ final class PrecisionKernel<A> implements NetworkKernel {
         return m;
     }
 
+    /** One selected sequence of a pooled head: entry j of the chunk, packed position p, its length. */
+    @FunctionalInterface
+    private interface SelectedSequence {
+        void visit(int j, int p, int length);
+    }
+
     /**
-     * The pooled vector of each selected sequence (its last step is the selected one, so its length is t + 1 and
-     * its packed position p = row − rowStart[t]): last (bidirectional: the forward half at the last step, the
+     * Visits each selected sequence of the chunk: its last step is the selected one, so its length is t + 1 and its
+     * packed position p = row − rowStart[t].
+     */
+    private static void forEachSelectedSequence(BatchPlan plan, RowSelection selected, int t0, int t1,
+                                                SelectedSequence visitor) {
+        int from = selected.stepStart[t0];
+        for (int t = t0; t < t1; t++) {
+            for (int e = selected.stepStart[t]; e < selected.stepStart[t + 1]; e++) {
+                visitor.visit(e - from, selected.rows[e] - plan.rowStart[t], t + 1);
+            }
+        }
+    }
+
+    /**
+     * The pooled vector of each selected sequence: last (bidirectional: the forward half at the last step, the
      * reverse half at step 0), mean or max over its real steps.
      */
     private void poolInto(A into, A top, BatchPlan plan, RowSelection selected, int t0, int t1) {
         int base = plan.rowStart[t0];
-        int from = selected.stepStart[t0];
         int width = topHidden;
         int half = width / directions;
         double[] acc = new double[width];
         double[] row = new double[width];
-        for (int t = t0; t < t1; t++) {
-            for (int e = selected.stepStart[t]; e < selected.stepStart[t + 1]; e++) {
-                int j = e - from;
-                int p = selected.rows[e] - plan.rowStart[t];
-                int length = t + 1;
-                switch (spec.pooling()) {
-                    case LAST -> {
-                        num.copy(top, (plan.rowStart[t] - base + p) * width, into, j * width, half);
-                        num.copy(top, (plan.rowStart[0] - base + p) * width + half, into, j * width + half, half);
-                    }
-                    case MEAN -> {
-                        num.fillZero(into, j * width, width);
-                        for (int s = 0; s < length; s++) {
-                            num.addScaled(top, (plan.rowStart[s] - base + p) * width, 1.0 / length, into,
-                                    j * width, width);
-                        }
-                    }
-                    case MAX -> {
-                        java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
-                        for (int s = 0; s < length; s++) {
-                            int r = plan.rowStart[s] - base + p;
-                            num.storeDoubles(top, r * width, row, 0, width);
-                            for (int u = 0; u < width; u++) {
-                                if (row[u] > acc[u]) {
-                                    acc[u] = row[u];
-                                    maxRow[j * width + u] = r;
-                                }
-                            }
-                        }
-                        num.loadDoubles(acc, 0, into, j * width, width);
+        forEachSelectedSequence(plan, selected, t0, t1, (j, p, length) -> {
+            switch (spec.pooling()) {
+                case LAST -> {
+                    num.copy(top, (plan.rowStart[length - 1] - base + p) * width, into, j * width, half);
+                    num.copy(top, (plan.rowStart[0] - base + p) * width + half, into, j * width + half, half);
+                }
+                case MEAN -> {
+                    num.fillZero(into, j * width, width);
+                    for (int s = 0; s < length; s++) {
+                        num.addScaled(top, (plan.rowStart[s] - base + p) * width, 1.0 / length, into, j * width,
+                                width);
                     }
                 }
+                case MAX -> {
+                    java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
+                    for (int s = 0; s < length; s++) {
+                        int r = plan.rowStart[s] - base + p;
+                        num.storeDoubles(top, r * width, row, 0, width);
+                        for (int u = 0; u < width; u++) {
+                            if (row[u] > acc[u]) {
+                                acc[u] = row[u];
+                                maxRow[j * width + u] = r;
+                            }
+                        }
+                    }
+                    num.loadDoubles(acc, 0, into, j * width, width);
+                }
             }
-        }
+        });
     }
 
     /** The gradient of the pooled vectors (m × D·H_L in {@code dPooled}) added to the rows they were read from. */
     private void unpoolInto(A dTop, A dPooled, BatchPlan plan, RowSelection selected, int t0, int t1) {
         int base = plan.rowStart[t0];
-        int from = selected.stepStart[t0];
         int width = topHidden;
         int half = width / directions;
         double[] grad = new double[width];
-        double[] row = new double[width];
-        for (int t = t0; t < t1; t++) {
-            for (int e = selected.stepStart[t]; e < selected.stepStart[t + 1]; e++) {
-                int j = e - from;
-                int p = selected.rows[e] - plan.rowStart[t];
-                int length = t + 1;
-                switch (spec.pooling()) {
-                    case LAST -> {
-                        num.addScaled(dPooled, j * width, 1.0, dTop, (plan.rowStart[t] - base + p) * width, half);
-                        num.addScaled(dPooled, j * width + half, 1.0, dTop,
-                                (plan.rowStart[0] - base + p) * width + half, half);
+        double[] cell = new double[1];
+        forEachSelectedSequence(plan, selected, t0, t1, (j, p, length) -> {
+            switch (spec.pooling()) {
+                case LAST -> {
+                    num.addScaled(dPooled, j * width, 1.0, dTop, (plan.rowStart[length - 1] - base + p) * width,
+                            half);
+                    num.addScaled(dPooled, j * width + half, 1.0, dTop, (plan.rowStart[0] - base + p) * width + half,
+                            half);
+                }
+                case MEAN -> {
+                    for (int s = 0; s < length; s++) {
+                        num.addScaled(dPooled, j * width, 1.0 / length, dTop, (plan.rowStart[s] - base + p) * width,
+                                width);
                     }
-                    case MEAN -> {
-                        for (int s = 0; s < length; s++) {
-                            num.addScaled(dPooled, j * width, 1.0 / length, dTop,
-                                    (plan.rowStart[s] - base + p) * width, width);
-                        }
-                    }
-                    case MAX -> {
-                        num.storeDoubles(dPooled, j * width, grad, 0, width);
-                        for (int u = 0; u < width; u++) {
-                            int r = maxRow[j * width + u];
-                            num.storeDoubles(dTop, r * width + u, row, 0, 1);
-                            row[0] += grad[u];
-                            num.loadDoubles(row, 0, dTop, r * width + u, 1);
-                        }
+                }
+                case MAX -> {
+                    num.storeDoubles(dPooled, j * width, grad, 0, width);
+                    for (int u = 0; u < width; u++) {
+                        int r = maxRow[j * width + u];
+                        num.storeDoubles(dTop, r * width + u, cell, 0, 1);
+                        cell[0] += grad[u];
+                        num.loadDoubles(cell, 0, dTop, r * width + u, 1);
                     }
                 }
             }
-        }
+        });
     }
 
     /**
