@@ -5,29 +5,12 @@ pack_padded_sequence, the head's output at every real step (many-to-many), the h
 and the gradient of sum((y - target)^2) on that many-to-one output with respect to every parameter.
 SafeTensorsTest loads the files and must reproduce them. Run with Debian's python3-torch:
     /usr/bin/python3 torch_bigru.py"""
-import json, struct
 import torch
+from safetensors_writer import save
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 torch.manual_seed(11)
 torch.set_default_dtype(torch.float64)
-
-def save(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        t = tensors[name].detach().contiguous()
-        data = t.numpy().astype("<f8").tobytes()
-        header[name] = {"dtype": "F64", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    header["__metadata__"] = {"format": "pt"}
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for blob in blobs:
-            f.write(blob)
 
 def fmt(t):
     return " ".join(repr(float(v)) for v in t.flatten())

@@ -3,29 +3,11 @@ little-endian header length, JSON header sorted by dtype then name, padded with 
 data), from real torch modules, plus torch_forward.txt: each model's head output at every step for fixed inputs.
 SafeTensorsTest loads the files and must reproduce the outputs. Run with Debian's python3-torch:
     /usr/bin/python3 torch_lstm_safetensors.py"""
-import json, struct
 import torch
+from safetensors_writer import save
 
 torch.manual_seed(7)
 torch.set_default_dtype(torch.float64)
-
-def save(path, tensors):
-    # safetensors orders by (alignment desc, name); all tensors here are F64, so by name
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        t = tensors[name].detach().contiguous()
-        data = t.numpy().astype("<f8").tobytes()
-        header[name] = {"dtype": "F64", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    header["__metadata__"] = {"format": "pt"}
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for blob in blobs:
-            f.write(blob)
 
 x = torch.randn(5, 2, 3)  # T, B, I
 lines = []
