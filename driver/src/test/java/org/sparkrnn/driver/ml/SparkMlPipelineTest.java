@@ -10,6 +10,8 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -180,6 +182,24 @@ class SparkMlPipelineTest {
         int expected = rmse[0] <= rmse[1] ? 2 : 8;
         assertEquals(expected, best.savedModel().spec().layers().get(0).hiddenSize(), String.format(Locale.ROOT,
                 "rmse %s", java.util.Arrays.toString(rmse)));
+
+        // the whole tuning result saves and loads (estimator params, grid, best model) and predicts the same
+        Path saved = tmp.resolve("cv");
+        try {
+            cv.write().overwrite().save(saved.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CrossValidatorModel loaded = CrossValidatorModel.load(saved.toString());
+        assertEquals(predictions(cv.transform(raw(spark))), predictions(loaded.transform(raw(spark))));
+        LstmRegressor reloaded = (LstmRegressor) ((Pipeline) loaded.getEstimator()).getStages()[1];
+        assertEquals(15L, reloaded.getOrDefault(reloaded.iterations()));
+
+        // TrainValidationSplit over the same grid
+        TrainValidationSplitModel split = new TrainValidationSplit().setEstimator(pipeline)
+                .setEstimatorParamMaps(grid).setEvaluator(new RegressionEvaluator()).setTrainRatio(0.75).setSeed(5)
+                .fit(raw(spark));
+        assertEquals(2, split.validationMetrics().length);
     }
 
     @Test
