@@ -41,6 +41,11 @@ public final class LstmClassifier extends RecurrentEstimator<LstmClassifier> {
     }
 
     @Override
+    protected String probabilityColumn() {
+        return getProbabilityCol();
+    }
+
+    @Override
     public List<Param<?>> trainingParams() {
         List<Param<?>> params = new ArrayList<>(super.trainingParams());
         params.add(classes);

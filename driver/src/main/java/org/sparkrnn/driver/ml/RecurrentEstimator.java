@@ -11,16 +11,18 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.cli.Defaults;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.driver.train.Trainer;
 import org.sparkrnn.driver.train.TrainingConfig;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -204,21 +206,38 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         return defaultCopy(extra);
     }
 
+    /** The input schema with the columns the fitted model will add (as {@link LstmModel#transformSchema}). */
     @Override
     public StructType transformSchema(StructType schema) {
         columns().check(schema, "the input DataFrame");
-        return schema;
+        DataType label = schema.apply(getLabelCol()).dataType();
+        if (getPerStepLabels()) {
+            label = ((ArrayType) label).elementType();
+        }
+        boolean classes = task().equals("classification");
+        try {
+            return PredictionLayout.beforeFitting(classes, getPerStepLabels(), !classes && label instanceof ArrayType,
+                    getPredictionCol(), probabilityColumn()).appendTo(schema);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(uid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The class probabilities column, for classifiers; null otherwise. */
+    protected String probabilityColumn() {
+        return null;
     }
 
     @Override
     public LstmModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema()); // columns and their types, before any job runs
         FrameColumns columns = columns();
-        columns.check(dataset.schema(), "the input DataFrame");
         TrainingConfig config = trainingConfig();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         Trainer.Result result;
         try {
-            result = new Trainer(sc, config, progressStream()).run((loader, options) ->
+            // progress lines go to standard output, as the command line's (logEvery sets how often)
+            result = new Trainer(sc, config, System.out).run((loader, options) ->
                     loader.loadForTraining(dataset.toDF(), columns, options,
                             DatasetLoader.Context.fresh(config.normalize())));
         } catch (IOException e) {
@@ -228,11 +247,6 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         LstmModel model = new LstmModel(uid, result.model(), result.history());
         copyValues(model, ParamMap.empty());
         return model.setParent(this);
-    }
-
-    /** Progress lines go to standard output, as the command line's (logEvery sets how often). */
-    private static PrintStream progressStream() {
-        return System.out;
     }
 
     FrameColumns columns() {
@@ -274,10 +288,10 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     /** The params that are command-line options (all but the columns). */
     public List<Param<?>> trainingParams() {
         return List.of(validationFraction, split, normalize, partitions, onBadRecord, cell, hidden, activation,
-                bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum, nesterov, weightDecay, clipNorm,
-                schedule, stepSize, gamma, minLr, warmup, iterations, epochs, batchSize, tbptt, precision,
-                aggregationDepth, seed, validateEvery, patience, logEvery, modelDir, checkpointEvery,
-                keepCheckpoints);
+                bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum,
+                nesterov, weightDecay, clipNorm, schedule, stepSize, gamma, minLr, warmup, iterations, epochs,
+                batchSize, tbptt, precision, aggregationDepth, seed, validateEvery, patience, logEvery, modelDir,
+                checkpointEvery, keepCheckpoints);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.data.RecordShape;
 
@@ -23,6 +24,17 @@ import java.util.List;
  */
 public record PredictionLayout(RecordShape shape, int outputs, boolean classes, String predictionCol,
                                String probabilityCol, boolean vectors) implements Serializable {
+
+    /**
+     * The layout of a model not fitted yet, for its output schema: the number of outputs V is not known before
+     * fitting, but the columns only depend on whether it is one value or several ({@code severalValues}).
+     */
+    public static PredictionLayout beforeFitting(boolean classes, boolean perStep, boolean severalValues,
+                                                 String predictionCol, String probabilityCol) {
+        RecordShape shape = new RecordShape(0, false, perStep ? LabelShape.PER_STEP : LabelShape.PER_SEQUENCE,
+                classes ? LabelKind.CLASSES : LabelKind.VALUES, 1, 0);
+        return new PredictionLayout(shape, severalValues ? 2 : 1, classes, predictionCol, probabilityCol, true);
+    }
 
     public boolean perStep() {
         return shape.labelShape() == LabelShape.PER_STEP;

@@ -255,6 +255,27 @@ class SparkMlPipelineTest {
     }
 
     @Test
+    void pipelineSchemasShowThePredictionColumnsBeforeFitting() {
+        spark(); // SQLTransformer works out its schema with a session
+        StructType raw = RAW;
+        // Pipeline.fit validates every stage's schema first: a stage after ours may read its predictions
+        Pipeline regression = new Pipeline().setStages(new PipelineStage[] {sequences(), regressor(),
+            new SQLTransformer().setStatement("SELECT id, prediction FROM __THIS__")});
+        assertEquals(DataTypes.DoubleType, regression.transformSchema(raw).apply("prediction").dataType());
+        StructType classified = new LstmClassifier().setLabelCol("sign")
+                .transformSchema(sequences().transformSchema(raw));
+        assertEquals(DataTypes.DoubleType, classified.apply("prediction").dataType());
+        assertEquals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType(),
+                classified.apply("probability").dataType());
+        StructType perStep = new LstmRegressor().setFeaturesCol("features").setLabelCol("steps").setPerStepLabels(true)
+                .transformSchema(new StructType()
+                        .add("features", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)))
+                        .add("steps", DataTypes.createArrayType(DataTypes.DoubleType)));
+        assertEquals(DataTypes.createArrayType(DataTypes.DoubleType, false),
+                perStep.apply("prediction").dataType());
+    }
+
+    @Test
     void badParamsAndColumnsAreNamedBeforeAnyTraining() {
         SparkSession spark = spark();
         Dataset<Row> sequences = sequences().transform(raw(spark));
