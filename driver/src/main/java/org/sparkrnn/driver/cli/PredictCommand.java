@@ -70,9 +70,11 @@ public final class PredictCommand implements Callable<Integer> {
             }
             SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
             SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+            DistributedSums sums = new DistributedSums(sc, 2);
+            DatasetLoader loader = new DatasetLoader(sc, sums);
             if (!DataOptions.OWN_FORMATS.contains(options.format())) {
                 // a Spark data source: the Spark ML model's transform, keeping the other columns
-                Dataset<Row> input = spark.read().format(options.format()).load(options.path());
+                Dataset<Row> input = loader.readFrame(options.format(), options.path());
                 Dataset<Row> predicted = LstmModel.of(saved).setPrecision(precision.cliName()).transform(input);
                 List<String> dropped = new ArrayList<>(List.of("features", "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
@@ -80,9 +82,8 @@ public final class PredictCommand implements Callable<Integer> {
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
                 return 0;
             }
-            DistributedSums sums = new DistributedSums(sc, 2);
             // sequences as read: the predictor applies the model's input transforms (and undoes them on outputs)
-            LoadedData loaded = new DatasetLoader(sc, sums).loadForModel(options.absolute(), options.path(),
+            LoadedData loaded = loader.loadForModel(options.absolute(), options.path(),
                     new DatasetLoader.Context(saved.shape(), saved.vocabulary(), null, false), false);
             PredictionLayout layout = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
                     saved.spec().loss().isClassification(), "prediction", "probability", false);

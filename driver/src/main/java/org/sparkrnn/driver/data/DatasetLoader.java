@@ -178,16 +178,6 @@ public final class DatasetLoader {
         return new LoadedData(blocks, null, all.shape, stats, 0, context.standardization(), all.vocabulary);
     }
 
-    /** All rows of a DataFrame as one data set shaped as a saved model expects. */
-    public LoadedData loadForModel(Dataset<Row> frame, FrameColumns columns, DataOptions options, Context context,
-                                   boolean requireLabels) {
-        Raw all = frameBlocks(frame, columns, options.path(), options, context, requireLabels, false);
-        JavaRDD<SequenceBatch> blocks = finish(all.train, context.standardization(), "data");
-        DataStatistics stats = sums.statistics(blocks, "load: data statistics");
-        all.release.run();
-        return new LoadedData(blocks, null, all.shape, stats, 0, context.standardization(), all.vocabulary);
-    }
-
     /** Sequences numbered in file order, their shape, and the held-out rule their format implies. */
     private record Numbered(JavaPairRDD<Long, SequenceBatch> pairs, JavaRDD<SequenceBatch> source,
                             RecordShape shape, Vocabulary vocabulary, ValidationRule rule, long inputBytes) {
@@ -264,8 +254,11 @@ public final class DatasetLoader {
                 () -> cached.unpersist(false));
     }
 
-    /** A Spark data source ({@code spark.read().format(format)}), e.g. parquet or orc. */
-    private Dataset<Row> readFrame(String format, String path) {
+    /**
+     * A Spark data source ({@code spark.read().format(format)}), e.g. parquet or orc, with the errors of the other
+     * formats: a missing path, an unknown format, an unreadable file.
+     */
+    public Dataset<Row> readFrame(String format, String path) {
         SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
         DataFiles.list(hadoop, path); // the same "no such file" message as the other formats
         try {
@@ -288,8 +281,8 @@ public final class DatasetLoader {
     private Raw frameBlocks(Dataset<Row> frame, FrameColumns columns, String source, DataOptions options,
                             Context context, boolean requireLabels, boolean holdOut) {
         columns.check(frame.schema(), source);
-        Dataset<Row> selected = frame.select(columns.features(), columns.label() == null ? new String[0]
-                : new String[] {columns.label()});
+        String[] names = columns.selected();
+        Dataset<Row> selected = frame.select(names[0], java.util.Arrays.copyOfRange(names, 1, names.length));
         RecordShape shape = context.shape();
         if (shape == null || !requireLabels) {
             sc.setJobDescription("load: the first row");

@@ -1,11 +1,11 @@
 package org.sparkrnn.driver.data;
 
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
@@ -79,7 +79,7 @@ public record FrameColumns(String features, String label, boolean perStep) imple
     }
 
     private static boolean isVector(DataType type) {
-        return type.typeName().equals("vector") || type.getClass().getSimpleName().equals("VectorUDT");
+        return type.equals(SQLDataTypes.VectorType());
     }
 
     /** Row {@code number} (1-based, for messages) of a frame selected as {@link #selected()}. */
