@@ -69,9 +69,9 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new UserError(output + " already exists; choose a new --output directory");
             }
             SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
-            SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
             DistributedSums sums = new DistributedSums(sc, 2);
             DatasetLoader loader = new DatasetLoader(sc, sums);
+            SparkSession spark = loader.session();
             if (!DataOptions.OWN_FORMATS.contains(options.format())) {
                 // a Spark data source: the Spark ML model's transform, keeping the other columns
                 Dataset<Row> input = loader.readFrame(options.format(), options.path());

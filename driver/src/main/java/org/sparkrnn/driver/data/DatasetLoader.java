@@ -254,12 +254,17 @@ public final class DatasetLoader {
                 () -> cached.unpersist(false));
     }
 
+    /** The SparkSession over this loader's context (its settings, e.g. spark.sql.*, passed on). */
+    public SparkSession session() {
+        return SparkSession.builder().config(sc.getConf()).getOrCreate();
+    }
+
     /**
      * A Spark data source ({@code spark.read().format(format)}), e.g. parquet or orc, with the errors of the other
      * formats: a missing path, an unknown format, an unreadable file.
      */
     public Dataset<Row> readFrame(String format, String path) {
-        SparkSession spark = SparkSession.builder().config(sc.getConf()).getOrCreate();
+        SparkSession spark = session();
         DataFiles.list(hadoop, path); // the same "no such file" message as the other formats
         try {
             return spark.read().format(format).load(path);
