@@ -102,6 +102,7 @@ public final class Trainer {
         LoadedData data = source.load(loader, dir == null ? config.data()
                 : config.data().withRejectsPath(dir.path("rejects")));
         NetworkSpec spec = buildSpec(data.shape());
+        Baseline baseline = config.output().baseline() == null ? null : checkedBaseline(data);
         ParameterLayout layout = new ParameterLayout(spec);
         out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in %.1f s;"
                         + " model %s, %d parameters%n", data.trainSequences(), data.trainStatistics().steps(),
@@ -230,8 +231,8 @@ public final class Trainer {
                     SafeTensors.toBytes(ModelFile.tensors(spec, kept, loop.precision()), Map.of("format", "pt")));
             out.println("exported weights to " + config.output().export());
         }
-        Comparison comparison = config.output().baseline() == null ? null
-                : compareWithBaseline(sums, data, spec, kept, kernel, targetScale);
+        Comparison comparison = baseline == null ? null
+                : compareWithBaseline(baseline, sums, data, spec, kept, kernel, targetScale);
         String best = bestParams != null ? " (best validation loss " + fmt(bestObjective) + " at iteration "
                 + bestIteration + ")" : "";
         String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped"
@@ -249,9 +250,8 @@ public final class Trainer {
     public record Comparison(String baseline, Metrics baselineMetrics, Metrics modelMetrics) {
     }
 
-    /** Scores the kept model and the configured baseline on the validation data and prints both. */
-    private Comparison compareWithBaseline(DistributedSums sums, LoadedData data, NetworkSpec spec, double[] kept,
-                                           KernelSettings kernel, double[] targetScale) {
+    /** The configured baseline, checked against the data before training (not after a long run). */
+    private Baseline checkedBaseline(LoadedData data) {
         Baseline baseline = Baseline.parse(config.output().baseline());
         RecordShape shape = data.shape();
         String mismatch = baseline.mismatch(shape.labelKind(), shape.labelShape(), shape.labelWidth());
@@ -262,6 +262,12 @@ public final class Trainer {
             throw new UserError("--baseline needs validation data (--validation, --validation-fraction or"
                     + " --validate-from)");
         }
+        return baseline;
+    }
+
+    /** Scores the kept model and the baseline on the validation data and prints both. */
+    private Comparison compareWithBaseline(Baseline baseline, DistributedSums sums, LoadedData data, NetworkSpec spec,
+                                           double[] kept, KernelSettings kernel, double[] targetScale) {
         if (baseline.needsClassCounts()) {
             baseline = baseline.withClassCounts(sums.classCounts(data.train(), spec.outputSize(),
                     "baseline: training class counts"));

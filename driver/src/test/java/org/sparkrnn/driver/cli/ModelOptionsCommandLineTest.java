@@ -103,5 +103,14 @@ class ModelOptionsCommandLineTest {
                         tmp.resolve("m").toString()), new PrintStream(java.io.OutputStream.nullOutputStream())).run());
         assertTrue(perStep.getMessage().startsWith("--pooling mean pools a sequence for its one label"),
                 perStep.getMessage());
+        // a baseline that does not fit the data is refused before training, and nothing is written
+        Path baselineDir = tmp.resolve("b");
+        UserError baseline = assertThrows(UserError.class, () -> new Trainer(SharedSpark.get(),
+                TrainCommand.parse("--data", data.toString(), "--baseline", "unigram", "--validation-fraction",
+                        "0.3", "--model-dir", baselineDir.toString()),
+                new PrintStream(java.io.OutputStream.nullOutputStream())).run());
+        assertEquals("--baseline: the unigram baseline needs class labels; these data have per-step numbers",
+                baseline.getMessage());
+        assertTrue(!Files.exists(baselineDir.resolve("config.properties")), "nothing written");
     }
 }
