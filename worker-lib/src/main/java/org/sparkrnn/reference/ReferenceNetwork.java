@@ -15,7 +15,6 @@ import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
 import org.sparkrnn.model.ParameterLayout;
-import org.sparkrnn.model.Pooling;
 
 /**
  * The plain, obviously-correct path the fast kernel is tested against: one sequence at a time, scalar loops in

@@ -4,7 +4,6 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.data.DataOptions;
 import picocli.CommandLine.Option;
 
-import java.util.List;
 
 /** Where data come from and how they become sequences (train, evaluate, predict). */
 public final class DataMixin {

@@ -16,7 +16,6 @@ import org.sparkrnn.model.ModelWeights;
 
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * The one class that runs numeric work on the executors: it broadcasts the weights, has every partition compute

@@ -13,9 +13,7 @@ import org.sparkrnn.driver.cli.Main;
 import org.sparkrnn.driver.cli.TrainCommand;
 import org.sparkrnn.driver.train.Trainer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
