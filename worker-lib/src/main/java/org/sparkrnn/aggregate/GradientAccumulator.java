@@ -44,27 +44,32 @@ public final class GradientAccumulator implements java.io.Serializable {
         return acc;
     }
 
+    /** One batch's contribution, computed straight into the accumulator's gradient sum. */
+    @FunctionalInterface
+    public interface BatchGradient {
+        /** Adds the batch's gradient sum into {@code gradient} ({@code +=}) and returns its loss sum and count. */
+        BatchSums addGradientInto(double[] gradient);
+    }
+
+    /** A batch's loss sum and the count of labelled units it is over. */
+    public record BatchSums(double lossSum, long count) {
+    }
+
     /**
-     * The gradient sum to add into for a model of this layout, allocated (zeros) on first use. Throws when the
-     * accumulator already holds sums of another layout.
+     * Adds one batch of {@code batchSequences} sequences of a model of this layout: its gradient (allocating the sum,
+     * zeros, on first use) and then its loss sum and count, in one call so that no caller can add one without the
+     * other. Throws when the accumulator already holds sums of another layout.
      */
-    public double[] gradientFor(ParameterLayout layout) {
+    public void add(ParameterLayout layout, long batchSequences, BatchGradient batch) {
         if (gradient == null) {
             gradient = new double[layout.size()];
             layoutFingerprint = layout.fingerprint();
         } else {
             checkSameLayout(layout.fingerprint(), layout.size());
         }
-        return gradient;
-    }
-
-    /** Adds one batch's loss sum, labelled-unit count and sequence count; its gradient goes via {@link #gradientFor}. */
-    public void addSums(double batchLossSum, long batchCount, long batchSequences) {
-        if (gradient == null) {
-            throw new IllegalStateException("add a batch's gradient (gradientFor) before its sums");
-        }
-        lossSum += batchLossSum;
-        count += batchCount;
+        BatchSums sums = batch.addGradientInto(gradient);
+        lossSum += sums.lossSum();
+        count += sums.count();
         sequences += batchSequences;
     }
 

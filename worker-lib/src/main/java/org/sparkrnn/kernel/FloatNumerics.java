@@ -86,6 +86,12 @@ final class FloatNumerics extends Numerics<float[]> {
         }
     }
 
+    /** One call for all rows: sgemm cannot be tiled into invariance cheaply (see {@link Numerics#gemmRows}). */
+    @Override
+    int rowTile() {
+        return 1;
+    }
+
     @Override
     void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, float[] a, int aOffset, int lda,
               float[] b, int bOffset, int ldb, double beta, float[] c, int cOffset, int ldc) {
@@ -176,14 +182,19 @@ final class FloatNumerics extends Numerics<float[]> {
 
     @Override
     void rnnForward(Activation activation, int rows, int h, float[] z, int zOffset, float[] hOut, int hOffset) {
-        int n = rows * h;
-        if (activation == Activation.TANH) {
-            int first = vector ? VectorLoopsFloat.tanh(n, z, zOffset, hOut, hOffset) : 0;
-            for (int j = first; j < n; j++) {
-                hOut[hOffset + j] = (float) tanh(z[zOffset + j]);
+        if (activation != Activation.TANH) {
+            System.arraycopy(z, zOffset, hOut, hOffset, rows * h);
+            return;
+        }
+        // row by row, so that a unit takes the SIMD or the scalar tanh by its column alone, not by how many rows
+        // share the call (batch invariance: the two differ in the last bit)
+        for (int r = 0; r < rows; r++) {
+            int zr = zOffset + r * h;
+            int hr = hOffset + r * h;
+            int first = vector ? VectorLoopsFloat.tanh(h, z, zr, hOut, hr) : 0;
+            for (int j = first; j < h; j++) {
+                hOut[hr + j] = (float) tanh(z[zr + j]);
             }
-        } else {
-            System.arraycopy(z, zOffset, hOut, hOffset, n);
         }
     }
 

@@ -54,6 +54,59 @@ abstract class Numerics<A> {
     abstract void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, A a, int aOffset, int lda,
                        A b, int bOffset, int ldb, double beta, A c, int cOffset, int ldc);
 
+    /** Per-thread padding rows of {@link #gemmRows} (the instances are shared by all threads). */
+    private final ThreadLocal<Object[]> tileScratch = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /**
+     * Rows per BLAS call in {@link #gemmRows}, so that every row's result is bit-identical whatever the number of
+     * rows and wherever the row sits (batch invariance), or 1 where tiling cannot give that.
+     */
+    abstract int rowTile();
+
+    /**
+     * Row-major {@code C(m×n) = A(m×k)·B(n×k)ᵀ + beta·C} (lda = k, ldb = k, ldc = n): the forward pass's products,
+     * whose rows are sequence-steps. Native BLAS does not make a row's result independent of the other rows: OpenBLAS
+     * computes the columns of a partial last register tile (our rows, after the row-major swap) with narrower code
+     * that sums in another order. Measured with libopenblas 0.3.21 (Haswell kernels): dgemm gives a lone last row
+     * other last bits and every other row the same ones, so float64 hands the rows over in whole tiles of
+     * {@link #rowTile} (the largest multiple in place, the rest zero-padded to one more tile in a scratch buffer; one
+     * extra small call when m is not a multiple). sgemm's result also depends on the row's position inside blocks
+     * of 4 to 16 rows, in either operand order; only calls of exactly 8 rows made it invariant, at 1.7–2.3× the GEMM
+     * time, so float32 keeps one call and is batch-invariant to rounding (BatchInvarianceTest states the bound).
+     */
+    final void gemmRows(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c, int cOffset) {
+        int tile = rowTile();
+        int full = m - m % tile;
+        if (full > 0) {
+            gemm(false, true, full, n, k, 1.0, a, aOffset, k, b, bOffset, k, beta, c, cOffset, n);
+        }
+        int rest = m - full;
+        if (rest == 0) {
+            return;
+        }
+        Object[] scratch = tileScratch.get();
+        A tileA = tile(scratch, 0, tile * k);
+        A tileC = tile(scratch, 1, tile * n);
+        copy(a, aOffset + full * k, tileA, 0, rest * k);
+        fillZero(tileA, rest * k, (tile - rest) * k);
+        if (beta != 0) {
+            copy(c, cOffset + full * n, tileC, 0, rest * n);
+        }
+        fillZero(tileC, rest * n, (tile - rest) * n);
+        gemm(false, true, tile, n, k, 1.0, tileA, 0, k, b, bOffset, k, beta, tileC, 0, n);
+        copy(tileC, 0, c, cOffset + full * n, rest * n);
+    }
+
+    @SuppressWarnings("unchecked")
+    private A tile(Object[] scratch, int slot, int length) {
+        A held = (A) scratch[slot];
+        if (held == null || length(held) < length) {
+            held = allocate(length);
+            scratch[slot] = held;
+        }
+        return held;
+    }
+
     /** Each of {@code rows} rows of width {@code cols} at {@code offset} += vector[vOffset..vOffset+cols). */
     abstract void addRowVector(A matrix, int offset, int rows, int cols, A vector, int vOffset);
 

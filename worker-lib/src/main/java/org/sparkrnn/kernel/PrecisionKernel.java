@@ -136,7 +136,14 @@ final class PrecisionKernel<A> implements NetworkKernel {
         ensureCapacity(plan.maxChunkRows(chunk), plan.batchSize, labelled.maxCountPerChunk(plan.maxLength, chunk));
         resetStates(plan, initial);
 
-        double[] gradTarget = into.gradientFor(layout);
+        into.add(layout, batch.size(), gradTarget -> addGradientInto(gradTarget, params, batch, plan, labelled,
+                chunk, pooled, dropoutSeed));
+    }
+
+    /** The batch's gradient sum added into {@code gradTarget}; returns its loss sum and labelled-unit count. */
+    private GradientAccumulator.BatchSums addGradientInto(double[] gradTarget, double[] params, SequenceBatch batch,
+                                                         BatchPlan plan, RowSelection labelled, int chunk,
+                                                         boolean pooled, long dropoutSeed) {
         A w = num.viewParameters(params, paramScratch);
         A g = num.beginGradient(gradTarget, gradScratch);
         long[] keys = spec.dropout() > 0 ? sequenceKeys(batch) : null;
@@ -157,7 +164,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
         }
         num.finishGradient(g, gradTarget);
         long count = (long) labelled.size() * spec.loss().countPerLabelledStep(outputs);
-        into.addSums(lossSum, count, batch.size());
+        return new GradientAccumulator.BatchSums(lossSum, count);
     }
 
     @Override
@@ -280,8 +287,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
                 num.copy(top, (selected.rows[from + j] - base) * topHidden, headIn, j * topHidden, topHidden);
             }
         }
-        num.gemm(false, true, m, outputs, topHidden, 1.0, headIn, 0, topHidden, w, headWeight, topHidden,
-                0.0, headOut, 0, outputs);
+        num.gemmRows(m, outputs, topHidden, headIn, 0, w, headWeight, 0.0, headOut, 0);
         num.addRowVector(headOut, 0, m, outputs, w, headBias);
         return m;
     }

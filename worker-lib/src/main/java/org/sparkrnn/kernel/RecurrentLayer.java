@@ -111,7 +111,7 @@ final class RecurrentLayer<A> {
         int base = plan.rowStart[t0];
         int rows = plan.rowStart[t1] - base;
         // z = x·W_ihᵀ + b for the whole chunk at once
-        num.gemm(false, true, rows, gh, in, 1.0, input, 0, in, w, wih, in, 0.0, z, 0, gh);
+        num.gemmRows(rows, gh, in, input, 0, w, wih, 0.0, z, 0);
         num.addRowVector(z, 0, rows, gh, w, bias);
         for (int s = 0; s < t1 - t0; s++) {
             int t = reverse ? t1 - 1 - s : t0 + s;
@@ -132,13 +132,13 @@ final class RecurrentLayer<A> {
             }
             if (cell == CellType.GRU) {
                 // hz_t = h_{t-1}·W_hhᵀ + b_hh (kept apart: the reset gate multiplies its n block)
-                num.gemm(false, true, n, gh, h, 1.0, hPrev, prev, h, w, whh, h, 0.0, hz, r * gh, gh);
+                num.gemmRows(n, gh, h, hPrev, prev, w, whh, 0.0, hz, r * gh);
                 num.addRowVector(hz, r * gh, n, gh, w, bhh);
                 num.gruForward(n, h, z, r * gh, hz, r * gh, hPrev, prev, out, r * h);
                 continue;
             }
             // z_t += h_{t-1}·W_hhᵀ
-            num.gemm(false, true, n, gh, h, 1.0, hPrev, prev, h, w, whh, h, 1.0, z, r * gh, gh);
+            num.gemmRows(n, gh, h, hPrev, prev, w, whh, 1.0, z, r * gh);
             if (cell == CellType.LSTM) {
                 num.lstmForward(n, h, z, r * gh, cPrev, prev, c, r * h, tanhC, r * h, out, r * h);
             } else {

@@ -1,7 +1,7 @@
 package org.sparkrnn.model;
 
 /** The kind of recurrent cell in one layer, with its number of gates G (rows of weight_ih are G·H). */
-public enum CellType {
+public enum CellType implements CliNamed {
     /** PyTorch {@code nn.LSTM}: gates i, f, g, o (Gomez's a = g). */
     LSTM(4),
     /** Elman RNN, PyTorch {@code nn.RNN}: {@code h_t = act(W x_t + U h_{t-1} + b)}. */
@@ -30,5 +30,11 @@ public enum CellType {
     /** GRU keeps bias_hh apart (it is inside r⊙(...)); LSTM and RNN store bias_ih + bias_hh summed. */
     public boolean hasRecurrentBias() {
         return this == GRU;
+    }
+
+    /** The name users type: {@code lstm, gru, rnn}. */
+    @Override
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

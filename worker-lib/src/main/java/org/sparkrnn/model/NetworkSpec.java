@@ -67,11 +67,6 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         return directions() * layers.get(k).hiddenSize();
     }
 
-    /** H_L, the top layer's hidden size (one direction). */
-    public int topHiddenSize() {
-        return layers.get(layers.size() - 1).hiddenSize();
-    }
-
     /** D·H_L, the size of the vector the head reads. */
     public int headInputSize() {
         return layerOutputSize(layers.size() - 1);
@@ -81,14 +76,6 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         int max = 0;
         for (LayerSpec layer : layers) {
             max = Math.max(max, layer.hiddenSize());
-        }
-        return max;
-    }
-
-    public int maxGateRows() {
-        int max = 0;
-        for (LayerSpec layer : layers) {
-            max = Math.max(max, layer.gateRows());
         }
         return max;
     }

@@ -78,7 +78,12 @@ public final class ReferenceNetwork implements NetworkKernel {
     public void accumulate(double[] params, SequenceBatch batch, RecurrentState initial, GradientAccumulator into,
                            long dropoutSeed) {
         layout.checkLength(params);
-        double[] grad = into.gradientFor(layout);
+        into.add(layout, batch.size(), grad -> addGradientInto(grad, params, batch, initial, dropoutSeed));
+    }
+
+    /** The batch's gradient sum added into {@code grad}, sequence by sequence; returns its loss sum and count. */
+    private GradientAccumulator.BatchSums addGradientInto(double[] grad, double[] params, SequenceBatch batch,
+                                                         RecurrentState initial, long dropoutSeed) {
         double lossSum = 0;
         long labelledSteps = 0;
         boolean perSequence = batch.labelShape() == LabelShape.PER_SEQUENCE;
@@ -151,7 +156,8 @@ public final class ReferenceNetwork implements NetworkKernel {
                 }
             }
         }
-        into.addSums(lossSum, labelledSteps * spec.loss().countPerLabelledStep(spec.outputSize()), batch.size());
+        return new GradientAccumulator.BatchSums(lossSum,
+                labelledSteps * spec.loss().countPerLabelledStep(spec.outputSize()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.sparkrnn.wire;
 import com.esotericsoftware.kryo.Kryo;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
+import org.sparkrnn.data.ParsedBlock;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.model.ModelWeights;
@@ -23,7 +24,7 @@ public final class WireTypes {
     /** The project's own wire types, in registration order. */
     public static final List<Class<?>> TYPES = List.of(
             NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class,
-            EvaluationSums.class, DataStatistics.class);
+            EvaluationSums.class, DataStatistics.class, ParsedBlock.class);
 
     public static void registerAll(Kryo kryo) {
         kryo.register(NetworkSpec.class, new NetworkSpecSerializer());
@@ -32,6 +33,7 @@ public final class WireTypes {
         kryo.register(GradientAccumulator.class, new GradientAccumulatorSerializer());
         kryo.register(EvaluationSums.class, new EvaluationSumsSerializer());
         kryo.register(DataStatistics.class, new DataStatisticsSerializer());
+        kryo.register(ParsedBlock.class, new ParsedBlockSerializer());
         // primitive arrays that travel bare (broadcast parameters, cached feature blocks)
         kryo.register(double[].class);
         kryo.register(float[].class);

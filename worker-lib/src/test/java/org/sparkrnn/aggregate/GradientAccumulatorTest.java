@@ -90,6 +90,7 @@ class GradientAccumulatorTest {
         GradientAccumulator a = sumsOf(1, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
         assertTrue(e.getMessage().startsWith("cannot merge gradient sums of different models"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> a.gradientFor(new ParameterLayout(other)));
+        assertThrows(IllegalArgumentException.class, () -> a.add(new ParameterLayout(other), 1,
+                gradient -> new GradientAccumulator.BatchSums(0, 0)));
     }
 }

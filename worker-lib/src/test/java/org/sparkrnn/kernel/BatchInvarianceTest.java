@@ -1,0 +1,97 @@
+package org.sparkrnn.kernel;
+
+import org.junit.jupiter.api.Test;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.model.Pooling;
+import org.sparkrnn.testing.RandomBatches;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Scoring is batch-invariant: a sequence's outputs do not depend on which other sequences share its batch, in
+ * whatever order and however many. In float64 they are bit-identical; with a native BLAS that holds only because the
+ * kernel's forward products go through {@code Numerics.gemmRows} (this test fails with libopenblas without it). In
+ * float32, OpenBLAS's sgemm sums a row in an order that depends on its position among the others, and only calls of
+ * exactly 8 rows avoid it at about twice the GEMM time (see {@code Numerics.gemmRows}); so float32 is held to a few
+ * units in the last place of float (relative 1e-6), which is what float32 scoring promises anyway. The Java BLAS
+ * (no native library) sums every row in the same order and passes at 0 in both precisions.
+ */
+class BatchInvarianceTest {
+
+    /** float32 scoring under a native sgemm: a few float ulps (2^-23 ≈ 1.2e-7 relative). */
+    private static final double FLOAT32_RELATIVE = 1e-6;
+
+    private static final int[] LENGTHS = {7, 3, 12, 1, 9, 9, 4, 15, 2, 6, 11, 5, 8, 3, 13, 10, 1, 7, 14, 2, 6, 9, 4};
+
+    private static List<NetworkSpec> specs() {
+        return List.of(
+                new NetworkSpec(3, List.of(LayerSpec.lstm(13), LayerSpec.lstm(6)), 2, Loss.MSE),
+                new NetworkSpec(5, List.of(LayerSpec.gru(9)), 4, Loss.CROSS_ENTROPY, true, 0, Pooling.LAST),
+                new NetworkSpec(3, List.of(LayerSpec.rnn(11, Activation.TANH)), 1, Loss.MSE, false, 0,
+                        Pooling.MEAN));
+    }
+
+    @Test
+    void everySequenceScoresTheSameInAnyBatch() {
+        for (NetworkSpec spec : specs()) {
+            boolean pooled = spec.pooling() != Pooling.LAST;
+            for (OutputMode mode : pooled ? List.of(OutputMode.LAST_STEP) : List.of(OutputMode.values())) {
+                for (Precision precision : Precision.values()) {
+                    check(spec, mode, precision);
+                }
+            }
+        }
+    }
+
+    private static void check(NetworkSpec spec, OutputMode mode, Precision precision) {
+        LabelShape shape = mode == OutputMode.EVERY_STEP ? LabelShape.PER_STEP : LabelShape.PER_SEQUENCE;
+        SequenceBatch all = RandomBatches.of(spec, LENGTHS, shape, 0, 7);
+        double[] params = RandomBatches.params(new ParameterLayout(spec).size(), 0.5, 8);
+        NetworkKernel kernel = NetworkKernel.create(spec, precision);
+        double[][] alone = new double[all.size()][];
+        for (int b = 0; b < all.size(); b++) {
+            alone[b] = kernel.forward(params, all.select(b), mode, null).outputs();
+        }
+        Random random = new Random(9);
+        String name = spec.describe() + " " + mode + " " + precision;
+        for (int trial = 0; trial < 12; trial++) {
+            List<Integer> order = new ArrayList<>();
+            for (int b = 0; b < all.size(); b++) {
+                order.add(b);
+            }
+            Collections.shuffle(order, random);
+            int size = 2 + random.nextInt(all.size() - 1);
+            int[] chosen = order.subList(0, size).stream().mapToInt(Integer::intValue).toArray();
+            ForwardResult together = kernel.forward(params, all.select(chosen), mode, null);
+            int row = 0;
+            for (int j = 0; j < chosen.length; j++) {
+                int rows = mode == OutputMode.EVERY_STEP ? all.length(chosen[j]) : 1;
+                double[] mine = Arrays.copyOfRange(together.outputs(), row * spec.outputSize(),
+                        (row + rows) * spec.outputSize());
+                row += rows;
+                String what = name + ": sequence " + chosen[j] + " in a batch of " + size;
+                if (precision == Precision.FLOAT64) {
+                    assertArrayEquals(alone[chosen[j]], mine, 0.0, what);
+                } else {
+                    for (int i = 0; i < mine.length; i++) {
+                        assertEquals(alone[chosen[j]][i], mine[i], FLOAT32_RELATIVE * Math.max(1, Math.abs(mine[i])),
+                                what);
+                    }
+                }
+            }
+        }
+    }
+}
