@@ -1,10 +1,17 @@
 package org.sparkrnn.driver;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * A problem the user can fix (bad input, a wrong option, a missing file): the command line prints its message as
  * one line, without a stack trace unless {@code --verbose}, and exits non-zero.
  */
 public class UserError extends RuntimeException {
+
+    /** A user error (this class or a subclass in the driver) as a remote failure's text shows it: name, message. */
+    private static final Pattern IN_TEXT = Pattern.compile(
+            Pattern.quote(UserError.class.getPackageName() + ".") + "(?:\\w+\\.)*\\w*Error: ([^\n]*)");
 
     public UserError(String message) {
         super(message);
@@ -25,15 +32,10 @@ public class UserError extends RuntimeException {
             }
         }
         String text = failure.getMessage();
-        String marker = UserError.class.getName();
         if (text != null) {
-            for (String prefix : new String[] {marker + ": ", DataFormatError.class.getName() + ": "}) {
-                int at = text.indexOf(prefix);
-                if (at >= 0) {
-                    String rest = text.substring(at + prefix.length());
-                    int end = rest.indexOf('\n');
-                    return new UserError(end < 0 ? rest : rest.substring(0, end), failure);
-                }
+            Matcher m = IN_TEXT.matcher(text);
+            if (m.find()) {
+                return new UserError(m.group(1), failure);
             }
         }
         return null;

@@ -10,9 +10,10 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
-import org.sparkrnn.driver.train.BatchSchedule;
-import org.sparkrnn.driver.train.DistributedSums;
-import org.sparkrnn.driver.train.KernelSettings;
+import org.sparkrnn.driver.exec.BatchSchedule;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
+import org.sparkrnn.driver.train.TrainingStep;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.InitOptions;
@@ -172,20 +173,19 @@ public final class SparkBench {
         }
     }
 
-    /** Full iterations of the training loop: gradient sums over the cluster, mean, Adam step. */
+    /** Full iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam). */
     private static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
                                                 int depth, int warmup, int repetitions, Precision precision) {
-        DistributedSums sums = new DistributedSums(sc, depth);
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
         OptimizerState state = optimizer.init();
         BatchSchedule all = new BatchSchedule(Math.max(1, data.count()), 0, 1);
+        TrainingStep step = new TrainingStep(new DistributedSums(sc, depth), spec, new KernelSettings(precision, 0),
+                all, optimizer, 0);
         double[] times = new double[repetitions];
         for (int r = 0; r < repetitions + 3; r++) {
             long start = System.nanoTime();
-            GradientAccumulator g = sums.gradient(data, new ModelWeights(spec, params.clone()),
-                    new KernelSettings(precision, 0), all, r, "bench");
-            optimizer.stepInPlace(params, g.objectiveGradient(spec.loss()), state, 1e-6);
+            step.run(data, params, state, r, 1e-6, 0);
             if (r >= 3) {
                 times[r - 3] = (System.nanoTime() - start) / 1e6;
             }

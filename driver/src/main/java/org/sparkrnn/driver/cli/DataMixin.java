@@ -1,7 +1,12 @@
 package org.sparkrnn.driver.cli;
 
-import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.data.DataOptions;
+import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.Split;
+import org.sparkrnn.driver.config.Task;
 import picocli.CommandLine.Option;
 
 
@@ -83,43 +88,27 @@ public final class DataMixin {
     String onBadRecord;
 
     DataOptions toOptions(long seed) {
-        if (data == null) {
-            throw new UserError("--data is required (a file, directory or glob)");
-        }
-        if (!task.equals("regression") && !task.equals("classification")) {
-            throw new UserError("unknown --task '" + task + "', expected regression or classification");
-        }
-        if (classes < 0 || classes == 1) {
-            throw new UserError("--classes must be 0 (infer) or at least 2, got " + classes);
-        }
-        if (partitions < 0) {
-            throw new UserError("--partitions must be >= 0, got " + partitions);
-        }
-        if (!onBadRecord.equals("fail") && !onBadRecord.equals("skip")) {
-            throw new UserError("unknown --on-bad-record '" + onBadRecord + "', expected fail or skip");
-        }
-        if (format.isBlank()) {
-            throw new UserError("--format needs a name: jsonl, csv, text, or a Spark data source such as parquet");
-        }
-        if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new UserError("--validation-fraction must be in [0, 1), got " + validationFraction);
-        }
-        if (relativeToLast && !format.equals("csv")) {
-            throw new UserError("--relative-to-last applies to csv windows, not --format " + format);
-        }
-        if (window < 1 || horizon < 1) {
-            throw new UserError("--window and --horizon must be at least 1, got " + window + " and " + horizon);
-        }
-        return new DataOptions(format, data, validation, validationFraction, split, column, timeColumn, window,
-                horizon, validateFrom, missing, task.equals("classification") || format.equals("text"), classes,
-                partitions, seed, onBadRecord.equals("skip"), null, relativeToLast);
+        return new DataOptions(format, data, validation, validationFraction,
+                Choices.parse("split", split, Split.class), column, timeColumn, window, horizon, validateFrom,
+                Choices.parse("missing", missing, MissingValues.class), Choices.parse("task", task, Task.class),
+                classes, partitions, seed, onBadRecord(), null, relativeToLast);
+    }
+
+    private boolean onBadRecord() {
+        return switch (onBadRecord) {
+            case "skip" -> true;
+            case "fail" -> false;
+            default -> throw new SettingError("unknown on-bad-record '" + onBadRecord + "', expected one of fail,"
+                    + " skip");
+        };
     }
 
     boolean standardize() {
         return switch (normalize) {
             case "standard" -> true;
             case "none" -> false;
-            default -> throw new UserError("unknown --normalize '" + normalize + "', expected standard or none");
+            default -> throw new SettingError("unknown normalize '" + normalize + "', expected one of standard,"
+                    + " none");
         };
     }
 }

@@ -1,14 +1,16 @@
 package org.sparkrnn.driver.cli;
 
-import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.data.DataOptions;
+import org.sparkrnn.driver.Reporter;
+import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
-import org.sparkrnn.driver.train.DistributedSums;
-import org.sparkrnn.driver.train.KernelSettings;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
 import org.sparkrnn.kernel.Precision;
@@ -39,8 +41,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return Main.withSpark("lstm-spark evaluate", sparkOptions, sc -> {
             ModelDirectory dir = new ModelDirectory(new FileStore(sc.hadoopConfiguration()), model.modelDir);
             SavedModel saved = dir.readModel();
-            DistributedSums sums = new DistributedSums(sc, 2);
-            LoadedData loaded = new DatasetLoader(sc, sums).loadForModel(options, options.path(),
+            DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+            DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
+            LoadedData loaded = loader.loadForModel(options, options.path(),
                     new DatasetLoader.Context(saved.shape(), saved.vocabulary(), saved.standardization(), false), true);
             EvaluationSums result = sums.evaluate(loaded.train(), new ModelWeights(saved.spec(), saved.params()),
                     new KernelSettings(precision, 0),
@@ -53,10 +56,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     static Precision parsePrecision(String name) {
-        try {
-            return Precision.fromCliName(name);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        return Choices.parse("precision", name, Precision.class);
     }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Defaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import java.util.Arrays;
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
             SampleCommand.class},
-        description = "Train and use recurrent networks (LSTM, RNN) on Apache Spark.")
+        description = "Train and use recurrent networks (LSTM, GRU, RNN) on Apache Spark.")
 public final class Main implements Runnable {
 
     /** Loggers conf/log4j2.properties silences because the driver reports their failures itself. */
@@ -46,7 +47,8 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (for tests and scripts). */
     public static int run(String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        CommandLine cli = new CommandLine(new Main());
+        // An option given twice: the last one wins, for every option (--spark, a map, collects one entry per use).
+        CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);
         cli.setExecutionExceptionHandler((failure, line, parsed) -> report(failure, verbose, line.getErr()));
         cli.setParameterExceptionHandler((failure, arguments) -> {
             PrintWriter err = failure.getCommandLine().getErr();
@@ -101,16 +103,17 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The value of the last {@code option} on the command line (the one that wins), or null. */
     private static String valueOf(String[] args, String option) {
+        String value = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(option) && i + 1 < args.length) {
-                return args[i + 1];
-            }
-            if (args[i].startsWith(option + "=")) {
-                return args[i].substring(option.length() + 1);
+                value = args[i + 1];
+            } else if (args[i].startsWith(option + "=")) {
+                value = args[i].substring(option.length() + 1);
             }
         }
-        return null;
+        return value;
     }
 
     private static int report(Exception failure, boolean verbose, PrintWriter err) {
@@ -123,7 +126,10 @@ public final class Main implements Runnable {
             err.flush();
             return USER_ERROR;
         }
-        err.println("error: " + failure + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        // not the user's to fix, but still told without Java's class names
+        String message = failure.getMessage() != null ? failure.getMessage().lines().findFirst().orElse("")
+                : "an unexpected failure";
+        err.println("error: " + message + (verbose ? "" : " (run with --verbose for the stack trace)"));
         err.flush();
         return 1;
     }

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.driver.config.Defaults;
 import picocli.CommandLine.Option;
 
 /** The model directory a command reads (its config.properties supplies defaults for the data options). */

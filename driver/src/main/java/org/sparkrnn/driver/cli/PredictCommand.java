@@ -5,18 +5,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.data.DataOptions;
+import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
-import org.sparkrnn.driver.ml.LstmModel;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.ChunkedPredictor;
+import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
-import org.sparkrnn.driver.train.DistributedSums;
-import org.sparkrnn.driver.train.KernelSettings;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.ModelWeights;
 import picocli.CommandLine.Command;
@@ -69,13 +71,19 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new UserError(output + " already exists; choose a new --output directory");
             }
             SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
-            DistributedSums sums = new DistributedSums(sc, 2);
-            DatasetLoader loader = new DatasetLoader(sc, sums);
+            DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+            DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             SparkSession spark = loader.session();
             if (!DataOptions.OWN_FORMATS.contains(options.format())) {
                 // a Spark data source: the Spark ML model's transform, keeping the other columns
                 Dataset<Row> input = loader.readFrame(options.format(), options.path());
-                Dataset<Row> predicted = LstmModel.of(saved).setPrecision(precision.cliName()).transform(input);
+                if (saved.shape().oneHot()) {
+                    throw new UserError("a character model reads text: predict with --format text");
+                }
+                Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
+                                saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
+                                "probability", true), "features", new KernelSettings(precision, 0),
+                        DistributedSums.EVALUATION_CHUNK);
                 List<String> dropped = new ArrayList<>(List.of("features", "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);

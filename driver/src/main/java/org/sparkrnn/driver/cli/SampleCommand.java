@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.driver.config.Defaults;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;

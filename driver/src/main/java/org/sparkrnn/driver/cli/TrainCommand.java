@@ -1,31 +1,27 @@
 package org.sparkrnn.driver.cli;
 
-import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.train.Trainer;
-import org.sparkrnn.driver.train.TrainingConfig;
 import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.InitScheme;
 import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.Pooling;
 import org.sparkrnn.optim.LearningRateSchedule;
 import org.sparkrnn.optim.OptimizerKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code lstm-spark train}: trains a model on a Spark cluster (or locally) and writes its model directory. */
 @Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Train a stacked LSTM/GRU/RNN with synchronous data-parallel SGD on Spark.")
 public final class TrainCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     DataMixin data;
@@ -34,9 +30,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Recurrent cell of every layer. Default: ${DEFAULT-VALUE}.")
     String cell;
 
-    @Option(names = "--hidden", defaultValue = Defaults.HIDDEN, split = ",", paramLabel = "H1,H2,..",
-            description = "Hidden size of each layer, bottom first. Default: ${DEFAULT-VALUE}.")
-    List<Integer> hidden;
+    @Option(names = "--hidden", defaultValue = Defaults.HIDDEN, paramLabel = "H1,H2,..",
+            description = "Hidden size of each layer, bottom first, comma-separated. Default: ${DEFAULT-VALUE}.")
+    String hidden;
 
     @Option(names = "--activation", defaultValue = Defaults.ACTIVATION, paramLabel = "tanh|identity",
             description = "rnn cells: activation. Default: ${DEFAULT-VALUE}.")
@@ -78,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: torch's for the optimizer: sgd/adam 1e-3, rmsprop/adagrad 1e-2).")
+            description = "Learning rate (default: the optimizer's own, as torch.optim's).")
     Double lr;
 
     @Option(names = "--momentum", defaultValue = Defaults.MOMENTUM, paramLabel = "M",
@@ -199,116 +195,23 @@ public final class TrainCommand implements Callable<Integer> {
         return command.toConfig();
     }
 
+    /** The options, typed once: each text becomes its number or enum here, the records check the rest. */
     TrainingConfig toConfig() {
-        int batch;
-        if (batchSize.equals("all")) {
-            batch = 0;
-        } else {
-            try {
-                batch = Integer.parseInt(batchSize);
-            } catch (NumberFormatException e) {
-                throw new UserError("--batch-size must be a number or 'all', got '" + batchSize + "'");
-            }
-            if (batch < 1) {
-                throw new UserError("--batch-size must be at least 1 (or all), got " + batch);
-            }
-        }
-        Precision p = named(() -> Precision.fromCliName(precision));
-        requirePositive("--log-every", logEvery);
-        requirePositive("--keep-checkpoints", keepCheckpoints);
-        requirePositive("--aggregation-depth", aggregationDepth);
-        if (tbptt < 0 || iterations < 0 || epochs <= 0 || checkpointEvery < 0 || validateEvery < 0 || patience < 0) {
-            throw new UserError("--tbptt, --iterations, --checkpoint-every, --validate-every and --patience must be"
-                    + " >= 0 and --epochs > 0");
-        }
-        if (lr != null && !(lr > 0)) {
-            throw new UserError("--lr must be > 0, got " + lr);
-        }
-        requireOneOf("--cell", cell, "lstm", "gru", "rnn");
-        named(() -> org.sparkrnn.model.Pooling.fromCliName(pooling));
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new UserError("--dropout must be in [0, 1), got " + dropout);
-        }
-        if (tbptt > 0 && (bidirectional || !pooling.equals("last"))) {
-            throw new UserError("--tbptt cuts sequences into chunks, but " + (bidirectional ? "--bidirectional"
-                    : "--pooling " + pooling) + " reads whole sequences; use one or the other");
-        }
-        requireOneOf("--activation", activation, "tanh", "identity");
-        if (!loss.equals("auto")) {
-            named(() -> Loss.fromCliName(loss));
-        }
-        requireOneOf("--init-scheme", initScheme, "pytorch", "xavier-orthogonal");
-        named(() -> OptimizerKind.fromCliName(optimizer));
-        named(() -> LearningRateSchedule.Kind.fromCliName(schedule));
-        if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
-            throw new UserError("--hidden needs one size >= 1 per layer, e.g. --hidden 64 or --hidden 64,64; got "
-                    + hidden);
-        }
-        if (clipNorm < 0 || weightDecay < 0 || momentum < 0 || warmup < 0) {
-            throw new UserError("--clip-norm, --weight-decay, --momentum and --warmup must be >= 0");
-        }
-        if (nesterov && momentum == 0) {
-            throw new UserError("--nesterov needs a --momentum > 0");
-        }
-        if (baseline != null) {
-            named(() -> org.sparkrnn.evaluate.Baseline.parse(baseline));
-        }
-        Double forget;
-        if (forgetBias.equals("keep")) {
-            forget = null;
-        } else {
-            try {
-                forget = Double.parseDouble(forgetBias);
-            } catch (NumberFormatException e) {
-                throw new UserError("--forget-bias must be a number or 'keep', got '" + forgetBias + "'");
-            }
-        }
-        return new TrainingConfig(data.toOptions(seed),
-                new TrainingConfig.Model(cell, hidden, activation, loss, initScheme, forget, init, bidirectional,
-                        dropout, pooling),
-                new TrainingConfig.Optim(optimizer, lr, momentum, nesterov, weightDecay, clipNorm, schedule, stepSize,
-                        gamma, minLr, warmup),
-                new TrainingConfig.Loop(iterations, epochs, batch, tbptt, p, aggregationDepth, seed, validateEvery,
-                        patience, logEvery, checkpointEvery, keepCheckpoints),
-                new TrainingConfig.Output(modelDir, resume, export, baseline), data.standardize(), settings(spec));
-    }
-
-    /** A user-facing enum name, parsed where its names are defined; an unknown one is a user error. */
-    private static <E> E named(java.util.function.Supplier<E> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-    }
-
-    private static void requireOneOf(String name, String value, String... allowed) {
-        if (!List.of(allowed).contains(value)) {
-            throw new UserError("unknown " + name + " '" + value + "', expected " + String.join(", ", allowed));
-        }
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value < 1) {
-            throw new UserError(name + " must be at least 1, got " + value);
-        }
-    }
-
-    /** Every option's effective value, by option name without dashes. */
-    static Map<String, String> settings(CommandSpec spec) {
-        Map<String, String> settings = new TreeMap<>();
-        for (OptionSpec option : spec.options()) {
-            String name = option.longestName().replaceFirst("^-+", "");
-            if (option.usageHelp() || option.versionHelp() || name.equals("conf") || name.equals("spark")) {
-                continue;
-            }
-            Object value = option.getValue();
-            if (value == null) {
-                continue;
-            }
-            settings.put(name, value instanceof List<?> list
-                    ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value));
-        }
-        return settings;
+        TrainingConfig.Model model = new TrainingConfig.Model(Choices.parse("cell", cell, CellType.class),
+                OptionText.sizes("hidden", hidden), Choices.parse("activation", activation, Activation.class),
+                loss.equals("auto") ? null : Choices.parse("loss", loss, Loss.class),
+                Choices.parse("init-scheme", initScheme, InitScheme.class),
+                OptionText.numberOrKeep("forget-bias", forgetBias), init, bidirectional, dropout,
+                Choices.parse("pooling", pooling, Pooling.class));
+        TrainingConfig.Optim optim = new TrainingConfig.Optim(
+                Choices.parse("optimizer", optimizer, OptimizerKind.class), lr, momentum, nesterov, weightDecay,
+                clipNorm, Choices.parse("schedule", schedule, LearningRateSchedule.Kind.class), stepSize, gamma,
+                minLr, warmup);
+        TrainingConfig.Loop loop = new TrainingConfig.Loop(iterations, epochs,
+                OptionText.countOrAll("batch-size", batchSize), tbptt,
+                Choices.parse("precision", precision, Precision.class), aggregationDepth, seed, validateEvery,
+                patience, logEvery, checkpointEvery, keepCheckpoints);
+        return new TrainingConfig(data.toOptions(seed), model, optim, loop,
+                new TrainingConfig.Output(modelDir, resume, export, baseline), data.standardize());
     }
 }

@@ -1,24 +1,24 @@
-package org.sparkrnn.driver.data;
+package org.sparkrnn.driver.config;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
- * Where the data are and how to turn them into sequences.
+ * Where the data are and how to turn them into sequences; checks itself when built.
  *
  * @param format             jsonl, csv, text, or a Spark data source with JSON Lines' columns (parquet, orc, ...)
  * @param path               a file, directory or glob; local or any Hadoop URI
  * @param validationPath     a separate validation data set in the same format, or null
  * @param validationFraction the share of sequences held out for validation when there is no separate set (0 = none)
- * @param split              how the held-out share is chosen: random (seeded, per sequence) or tail (the last
- *                           sequences in file order, right for time series)
+ * @param split              how the held-out share is chosen
  * @param column             csv: the value column
  * @param timeColumn         csv: a column naming each row's time (for --validate-from), or null
  * @param window             csv and text: steps per sequence
  * @param horizon            csv: the target is the value this many steps after a window's last step
  * @param validateFrom       csv: windows whose target time is at or after this go to validation (numeric compare
  *                           when both are numbers), or null
- * @param missing            csv: skip (drop windows touching a gap) or interpolate (linear between known neighbours)
- * @param classification     labels are class ids
+ * @param missing            csv: what gaps do
+ * @param task               what the labels are (text is always classification)
  * @param classes            K, or 0 to infer it (max id + 1 over the training data)
  * @param partitions         partitions of the cached training data (0 = Spark's default parallelism)
  * @param seed               for the random split
@@ -26,25 +26,78 @@ import java.io.Serializable;
  * @param rejectsPath        with skipBadRecords: where the rejected records are written (a directory), or null
  * @param relativeToLast     csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
  */
-public record DataOptions(String format, String path, String validationPath, double validationFraction, String split,
+public record DataOptions(String format, String path, String validationPath, double validationFraction, Split split,
                           String column, String timeColumn, int window, int horizon, String validateFrom,
-                          String missing, boolean classification, int classes, int partitions, long seed,
+                          MissingValues missing, Task task, int classes, int partitions, long seed,
                           boolean skipBadRecords, String rejectsPath, boolean relativeToLast)
         implements Serializable {
 
     /** The formats this project reads itself; any other name is a Spark data source (parquet, orc, ...). */
-    public static final java.util.List<String> OWN_FORMATS = java.util.List.of("jsonl", "csv", "text");
+    public static final List<String> OWN_FORMATS = List.of("jsonl", "csv", "text");
+
+    public DataOptions {
+        if (path == null) {
+            throw new SettingError("{--data} is required (a file, directory or glob)");
+        }
+        if (format == null || format.isBlank()) {
+            throw new SettingError("{--format} needs a name: jsonl, csv, text, or a Spark data source such as"
+                    + " parquet");
+        }
+        if (classes < 0 || classes == 1) {
+            throw new SettingError("{--classes} must be 0 (infer) or at least 2, got " + classes);
+        }
+        if (partitions < 0) {
+            throw new SettingError("{--partitions} must be >= 0, got " + partitions);
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new SettingError("{--validation-fraction} must be in [0, 1), got " + validationFraction);
+        }
+        if (relativeToLast && !format.equals("csv")) {
+            throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
+        }
+        if (window < 1 || horizon < 1) {
+            throw new SettingError("{--window} and {--horizon} must be at least 1, got " + window + " and "
+                    + horizon);
+        }
+        java.util.Objects.requireNonNull(split, "split");
+        java.util.Objects.requireNonNull(missing, "missing");
+        java.util.Objects.requireNonNull(task, "task");
+    }
+
+    /** Labels are class ids: the task says so, or the data are text (each step labelled with the next character). */
+    public boolean classification() {
+        return task == Task.CLASSIFICATION || format.equals("text");
+    }
 
     public DataOptions withRejectsPath(String path) {
         return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
-                window, horizon, validateFrom, missing, classification, classes, partitions, seed, skipBadRecords,
-                path, relativeToLast);
+                window, horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, path,
+                relativeToLast);
     }
 
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, column, timeColumn, window,
-                horizon, validateFrom, missing, classification, classes, partitions, seed, skipBadRecords,
-                rejectsPath, false);
+                horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, rejectsPath, false);
+    }
+
+    /** These options as settings (option name → text), as {@link TrainingConfig#settings()} stores them. */
+    void addSettings(Settings into) {
+        into.put("data", path);
+        into.put("format", format);
+        into.put("validation", validationPath);
+        into.put("validation-fraction", validationFraction);
+        into.put("split", split.cliName());
+        into.put("column", column);
+        into.put("time-column", timeColumn);
+        into.put("window", window);
+        into.put("horizon", horizon);
+        into.put("validate-from", validateFrom);
+        into.put("missing", missing.cliName());
+        into.put("relative-to-last", relativeToLast);
+        into.put("task", task.cliName());
+        into.put("classes", classes);
+        into.put("partitions", partitions);
+        into.put("on-bad-record", skipBadRecords ? "skip" : "fail");
     }
 }

@@ -1,9 +1,11 @@
-package org.sparkrnn.driver.cli;
+package org.sparkrnn.driver.config;
+
+import org.sparkrnn.model.InitOptions;
 
 /**
- * Every default of the command line, in one place (picocli shows them in --help; config files and the Spark ML
- * params use the same constants). Optimizer hyper-parameters not listed here default as torch.optim does
- * ({@link org.sparkrnn.optim.OptimizerSettings#defaultsFor}).
+ * Every default of a setting, in one place, as the text a user would type (picocli shows them in --help; settings
+ * files, the Spark ML params and the commands that have no such option use the same constants). Optimizer
+ * hyper-parameters not listed here default as torch.optim does ({@link org.sparkrnn.optim.OptimizerSettings#defaultsFor}).
  */
 public final class Defaults {
 
@@ -34,8 +36,8 @@ public final class Defaults {
     public static final String POOLING = "last";
     public static final String LOSS = "auto";
     public static final String INIT_SCHEME = "pytorch";
-    /** See {@link org.sparkrnn.model.InitOptions#DEFAULT_FORGET_GATE_BIAS}; "keep" keeps the scheme's draw. */
-    public static final String FORGET_BIAS = "1.0";
+    /** {@link InitOptions#DEFAULT_FORGET_GATE_BIAS} as text; "keep" keeps the scheme's draw. */
+    public static final String FORGET_BIAS = "" + InitOptions.DEFAULT_FORGET_GATE_BIAS;
 
     // optimization
     public static final String OPTIMIZER = "adam";
@@ -55,7 +57,8 @@ public final class Defaults {
     public static final String TBPTT = "0";
     public static final String PRECISION = "float32";
     public static final String AGGREGATION_DEPTH = "2";
-    public static final String SEED = "42";
+    /** {@link InitOptions#DEFAULT_SEED} as text: initialisation, batch order, random splits. */
+    public static final String SEED = "" + InitOptions.DEFAULT_SEED;
     public static final String VALIDATE_EVERY = "0";
     public static final String PATIENCE = "0";
     public static final String LOG_EVERY = "1";

@@ -1,36 +1,95 @@
-package org.sparkrnn.driver.train;
+package org.sparkrnn.driver.config;
 
-import org.sparkrnn.driver.data.DataOptions;
+import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.InitScheme;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.Pooling;
+import org.sparkrnn.optim.LearningRateSchedule;
+import org.sparkrnn.optim.OptimizerKind;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * A training run, fully resolved (defaults applied). Built by the command line from options whose defaults live in
- * {@code cli.Defaults}; {@link #settings} is the same configuration as option name → value, which is what the model
- * directory stores as {@code config.properties}.
+ * A training run, typed and fully resolved: what the command line's options and the Spark ML estimators' params
+ * both translate into (each from its own surface; neither knows the other). Every part checks itself when built and
+ * fails with a {@link SettingError} naming the settings involved; defaults live in {@link Defaults}.
+ * {@link #settings()} is the same configuration as option name → text, which the model directory stores as
+ * {@code config.properties}.
  */
 public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop loop, Output output,
-                             boolean normalize, Map<String, String> settings) {
+                             boolean normalize) {
 
-    /**
-     * @param cell       lstm, gru or rnn (every layer)
-     * @param activation rnn layers: tanh or identity
-     * @param loss       mse, cross-entropy, sum-half-squared, or auto (by task)
-     * @param initScheme pytorch or xavier-orthogonal
-     * @param forgetBias LSTM forget-gate bias at start, null to keep the scheme's draw
-     * @param initFile   safetensors weights to start from, or null
-     * @param pooling    last, mean or max
-     */
-    public record Model(String cell, List<Integer> hidden, String activation, String loss, String initScheme,
-                        Double forgetBias, String initFile, boolean bidirectional, double dropout, String pooling) {
+    public TrainingConfig {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optim, "optim");
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(output, "output");
+        if (loop.tbptt() > 0 && (model.bidirectional() || model.pooling() != Pooling.LAST)) {
+            throw new SettingError("{--tbptt} cuts sequences into chunks, but " + (model.bidirectional()
+                    ? "{--bidirectional}" : "{--pooling} " + model.pooling().cliName())
+                    + " reads whole sequences; use one or the other");
+        }
     }
 
-    /** @param learningRate null for the optimizer's own default */
-    public record Optim(String optimizer, Double learningRate, double momentum, boolean nesterov, double weightDecay,
-                        double clipNorm, String schedule, int stepSize, double gamma, double minLr, int warmup) {
+    /**
+     * @param activation rnn layers' activation
+     * @param loss       null: by task (mse for regression, cross-entropy for classification)
+     * @param forgetBias LSTM forget-gate bias at start, null to keep the scheme's draw
+     * @param initFile   safetensors weights to start from, or null
+     */
+    public record Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
+                        Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling) {
+        public Model {
+            Objects.requireNonNull(cell, "cell");
+            Objects.requireNonNull(activation, "activation");
+            Objects.requireNonNull(initScheme, "initScheme");
+            Objects.requireNonNull(pooling, "pooling");
+            if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h == null || h < 1)) {
+                throw new SettingError("{--hidden} needs one size >= 1 per layer, e.g. {--hidden} 64 or {--hidden}"
+                        + " 64,64; got " + hidden);
+            }
+            hidden = List.copyOf(hidden);
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new SettingError("{--dropout} must be in [0, 1), got " + dropout);
+            }
+            if (forgetBias != null && !Double.isFinite(forgetBias)) {
+                throw new SettingError("{--forget-bias} must be a finite number or 'keep', got " + forgetBias);
+            }
+        }
+    }
+
+    /** @param learningRate null for the optimizer's own default ({@link OptimizerKind#defaultLearningRate}) */
+    public record Optim(OptimizerKind optimizer, Double learningRate, double momentum, boolean nesterov,
+                        double weightDecay, double clipNorm, LearningRateSchedule.Kind schedule, int stepSize,
+                        double gamma, double minLr, int warmup) {
+        public Optim {
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(schedule, "schedule");
+            if (learningRate != null && !(learningRate > 0)) {
+                throw new SettingError("{--lr} must be > 0, got " + learningRate);
+            }
+            if (clipNorm < 0 || weightDecay < 0 || momentum < 0 || warmup < 0) {
+                throw new SettingError("{--clip-norm}, {--weight-decay}, {--momentum} and {--warmup} must be >= 0");
+            }
+            if (nesterov && momentum == 0) {
+                throw new SettingError("{--nesterov} needs a {--momentum} > 0");
+            }
+        }
+
+        /** The rate the schedule starts from: the given one, or the optimizer's own default. */
+        public double baseRate() {
+            return learningRate != null ? learningRate : optimizer.defaultLearningRate();
+        }
     }
 
     /**
@@ -43,19 +102,98 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     public record Loop(long iterations, double epochs, int batchSize, int tbptt, Precision precision,
                        int aggregationDepth, long seed, int validateEvery, int patience, int logEvery,
                        int checkpointEvery, int keepCheckpoints) {
+        public Loop {
+            Objects.requireNonNull(precision, "precision");
+            if (batchSize < 0) {
+                throw new SettingError("{--batch-size} must be at least 1 (or all), got " + batchSize);
+            }
+            requirePositive("log-every", logEvery);
+            requirePositive("keep-checkpoints", keepCheckpoints);
+            requirePositive("aggregation-depth", aggregationDepth);
+            if (tbptt < 0 || iterations < 0 || !(epochs > 0) || checkpointEvery < 0 || validateEvery < 0
+                    || patience < 0) {
+                throw new SettingError("{--tbptt}, {--iterations}, {--checkpoint-every}, {--validate-every} and"
+                        + " {--patience} must be >= 0 and {--epochs} > 0");
+            }
+        }
+
+        private static void requirePositive(String key, int value) {
+            if (value < 1) {
+                throw new SettingError("{--" + key + "} must be at least 1, got " + value);
+            }
+        }
     }
 
     /**
      * @param modelDir null: write nothing (the Spark ML estimators without a model directory)
      * @param baseline a forecast to compare the kept model with on the validation data at the end (see
-     *                 {@link org.sparkrnn.evaluate.Baseline}), or null
+     *                 {@link Baseline}), or null
      */
     public record Output(String modelDir, boolean resume, String export, String baseline) {
+        public Output {
+            if (baseline != null) {
+                try {
+                    Baseline.parse(baseline);
+                } catch (IllegalArgumentException e) {
+                    throw new SettingError("{--baseline}: " + e.getMessage());
+                }
+            }
+        }
+
+        /** Nothing written: the Spark ML estimators without a model directory. */
+        public static Output none() {
+            return new Output(null, false, null, null);
+        }
     }
 
     /** This configuration with another output (e.g. none: modelDir null). */
     public TrainingConfig withOutput(Output other) {
-        return new TrainingConfig(data, model, optim, loop, other, normalize, settings);
+        return new TrainingConfig(data, model, optim, loop, other, normalize);
+    }
+
+    /** This configuration as option name → text: the keys and spelling of the command line's options. */
+    public Map<String, String> settings() {
+        Settings s = new Settings();
+        data.addSettings(s);
+        s.put("normalize", normalize ? "standard" : "none");
+        s.put("cell", model.cell().cliName());
+        s.put("hidden", String.join(",", model.hidden().stream().map(String::valueOf).toList()));
+        s.put("activation", model.activation().cliName());
+        s.put("bidirectional", model.bidirectional());
+        s.put("dropout", model.dropout());
+        s.put("pooling", model.pooling().cliName());
+        s.put("loss", model.loss() == null ? "auto" : model.loss().cliName());
+        s.put("init-scheme", model.initScheme().cliName());
+        s.put("forget-bias", model.forgetBias() == null ? "keep" : model.forgetBias());
+        s.put("init", model.initFile());
+        s.put("optimizer", optim.optimizer().cliName());
+        s.put("lr", optim.learningRate());
+        s.put("momentum", optim.momentum());
+        s.put("nesterov", optim.nesterov());
+        s.put("weight-decay", optim.weightDecay());
+        s.put("clip-norm", optim.clipNorm());
+        s.put("schedule", optim.schedule().cliName());
+        s.put("step-size", optim.stepSize());
+        s.put("gamma", optim.gamma());
+        s.put("min-lr", optim.minLr());
+        s.put("warmup", optim.warmup());
+        s.put("iterations", loop.iterations());
+        s.put("epochs", loop.epochs());
+        s.put("batch-size", loop.batchSize() == 0 ? "all" : loop.batchSize());
+        s.put("tbptt", loop.tbptt());
+        s.put("precision", loop.precision().cliName());
+        s.put("aggregation-depth", loop.aggregationDepth());
+        s.put("seed", loop.seed());
+        s.put("validate-every", loop.validateEvery());
+        s.put("patience", loop.patience());
+        s.put("log-every", loop.logEvery());
+        s.put("checkpoint-every", loop.checkpointEvery());
+        s.put("keep-checkpoints", loop.keepCheckpoints());
+        s.put("model-dir", output.modelDir());
+        s.put("resume", output.resume());
+        s.put("export", output.export());
+        s.put("baseline", output.baseline());
+        return s.asMap();
     }
 
     /**
@@ -68,7 +206,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
 
     private boolean ignoredOnResume(String key) {
         boolean runLength = key.equals("iterations") || key.equals("epochs");
-        return NOT_TRAJECTORY.contains(key) && !(runLength && "cosine".equals(settings.get("schedule")));
+        return NOT_TRAJECTORY.contains(key) && !(runLength && optim.schedule() == LearningRateSchedule.Kind.COSINE);
     }
 
     /**
@@ -76,9 +214,9 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      * {@link #NOT_TRAJECTORY}; empty when a resume continues the same trajectory.
      */
     public List<String> trajectoryDifferences(Map<String, String> saved) {
-        Map<String, String> mine = new TreeMap<>(settings);
-        List<String> differences = new java.util.ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>(mine.keySet());
+        Map<String, String> mine = settings();
+        List<String> differences = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(mine.keySet());
         keys.addAll(saved.keySet());
         for (String key : keys) {
             if (ignoredOnResume(key)) {
@@ -86,7 +224,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             }
             String a = saved.get(key);
             String b = mine.get(key);
-            if (!java.util.Objects.equals(a, b)) {
+            if (!Objects.equals(a, b)) {
                 differences.add("--" + key + " was " + a + ", now " + b);
             }
         }
@@ -96,7 +234,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     /** A 64-bit digest of the trajectory-relevant settings, stored in checkpoints. */
     public long fingerprint() {
         long hash = 0xcbf29ce484222325L;
-        for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(settings()).entrySet()) {
             if (ignoredOnResume(e.getKey())) {
                 continue;
             }

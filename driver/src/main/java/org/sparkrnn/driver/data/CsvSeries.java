@@ -2,6 +2,7 @@ package org.sparkrnn.driver.data;
 
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.MissingValues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,12 +89,9 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
      * at either end takes the nearest known value). Filled values are inputs only: a window whose target was a gap
      * is still dropped, so no model is trained or scored on a value that was never observed.
      */
-    public CsvSeries withMissingPolicy(String policy) {
-        if (policy.equals("skip")) {
+    public CsvSeries withMissingPolicy(MissingValues policy) {
+        if (policy == MissingValues.SKIP) {
             return this;
-        }
-        if (!policy.equals("interpolate")) {
-            throw new UserError("unknown --missing '" + policy + "', expected skip or interpolate");
         }
         double[] filled = values.clone();
         int n = filled.length;

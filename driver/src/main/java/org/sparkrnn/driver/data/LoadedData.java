@@ -16,6 +16,11 @@ public record LoadedData(JavaRDD<SequenceBatch> train, JavaRDD<SequenceBatch> va
                          DataStatistics trainStatistics, long validationSequences, Standardization standardization,
                          Vocabulary vocabulary) {
 
+    /** What standardised targets are multiplied by to report metrics in original units, or null. */
+    public double[] targetScale() {
+        return standardization == null ? null : standardization.targetStd();
+    }
+
     public long trainSequences() {
         return trainStatistics.sequences();
     }

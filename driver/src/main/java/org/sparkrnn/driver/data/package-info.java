@@ -1,9 +1,10 @@
 /**
- * Reading data sets into the cached form training uses: JSON Lines, CSV windows, text, and DataFrames (any Spark
- * data source, or the Spark ML estimators' input) with the columns of JSON Lines ({@link
- * org.sparkrnn.driver.data.FrameColumns}); every record checked by the same rules ({@link
- * org.sparkrnn.driver.data.RecordChecker}) and located (file and line, or partition and row) when bad; validation
- * hold-outs; blocks packed into one {@link org.sparkrnn.data.SequenceBatch} per partition
- * ({@link org.sparkrnn.driver.data.DatasetLoader}).
+ * Reading data sets into the cached form training uses: the pipeline every source shares
+ * ({@link org.sparkrnn.driver.data.DatasetLoader}: hold-out, partitions, statistics, standardisation, caching, one
+ * {@link org.sparkrnn.data.SequenceBatch} per partition) and one class per source (JSON Lines, CSV windows, text,
+ * Spark data sources and DataFrames with the columns of {@link org.sparkrnn.driver.data.FrameColumns}); every
+ * record checked by the same rules ({@link org.sparkrnn.driver.data.RecordChecker}) and located (file and line, or
+ * partition and row) when bad; rejected records collected in the reading pass and written by one writer. Nothing
+ * here prints: warnings go to the caller's {@link org.sparkrnn.driver.Reporter}.
  */
 package org.sparkrnn.driver.data;

@@ -1,4 +1,4 @@
-package org.sparkrnn.driver.train;
+package org.sparkrnn.driver.exec;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

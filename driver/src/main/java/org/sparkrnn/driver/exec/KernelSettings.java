@@ -1,4 +1,4 @@
-package org.sparkrnn.driver.train;
+package org.sparkrnn.driver.exec;
 
 import org.sparkrnn.kernel.Precision;
 

@@ -5,10 +5,11 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.sparkrnn.driver.cli.Defaults;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Task;
 
 /**
  * A recurrent classifier for Spark ML Pipelines: integer class ids 0..K-1 as labels (int, long, or integral doubles
@@ -36,8 +37,13 @@ public final class LstmClassifier extends RecurrentEstimator<LstmClassifier> {
     }
 
     @Override
-    protected String task() {
-        return "classification";
+    protected Task task() {
+        return Task.CLASSIFICATION;
+    }
+
+    @Override
+    protected int classCount() {
+        return (Integer) getOrDefault(classes);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.sparkrnn.driver.ml;
 
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -17,18 +15,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.LabelKind;
-import org.sparkrnn.driver.cli.Defaults;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelFile;
 import org.sparkrnn.driver.model.SavedModel;
-import org.sparkrnn.driver.predict.ChunkedPredictor;
+import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
-import org.sparkrnn.driver.train.DistributedSums;
-import org.sparkrnn.driver.train.KernelSettings;
 import org.sparkrnn.driver.train.MetricsHistory;
 import org.sparkrnn.kernel.Precision;
-import org.sparkrnn.model.ModelWeights;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,18 +116,9 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        StructType out = transformSchema(dataset.schema());
-        Dataset<Row> frame = dataset.toDF();
-        int featuresIndex = frame.schema().fieldIndex(getFeaturesCol());
-        FrameColumns columns = new FrameColumns(getFeaturesCol(), null, false);
-        String source = "the DataFrame's column '" + getFeaturesCol() + "'";
-        ChunkedPredictor predictor = new ChunkedPredictor(layout(true), saved,
+        transformSchema(dataset.schema());
+        return FramePredictor.transform(dataset.toDF(), saved, layout(true), getFeaturesCol(),
                 new KernelSettings(Precision.fromCliName(getPrecision()), 0), getChunkSize());
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
-        JavaRDD<Row> rows = new DistributedSums(sc, 1).mapWithModel(frame.javaRDD(),
-                new ModelWeights(saved.spec(), saved.params()),
-                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source));
-        return frame.sparkSession().createDataFrame(rows, out);
     }
 
     @Override

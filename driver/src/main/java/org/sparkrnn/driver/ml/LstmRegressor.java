@@ -3,6 +3,7 @@ package org.sparkrnn.driver.ml;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.sparkrnn.driver.config.Task;
 
 /**
  * A recurrent regressor for Spark ML Pipelines: numeric labels (a double per sequence, an array of V doubles, or one
@@ -23,8 +24,8 @@ public final class LstmRegressor extends RecurrentEstimator<LstmRegressor> {
     }
 
     @Override
-    protected String task() {
-        return "regression";
+    protected Task task() {
+        return Task.REGRESSION;
     }
 
     public static MLReader<LstmRegressor> read() {

@@ -14,27 +14,26 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
-import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.cli.Defaults;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Task;
+import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.driver.train.Trainer;
-import org.sparkrnn.driver.train.TrainingConfig;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What {@link LstmRegressor} and {@link LstmClassifier} share: the columns, and every training option of the command
- * line as a typed param named as the option in camelCase ({@code --weight-decay} → {@code weightDecay}) with the
- * same default, taken from {@link Defaults}. {@code fit} turns the params into the command line's arguments,
- * validates them as the command line does, and runs the command line's training loop ({@link Trainer}) on the
- * DataFrame. Without {@link #modelDir} nothing is written; with it the run writes its checkpoints, metrics, loss curve
- * and model file there as {@code lstm-spark train} does.
+ * What {@link LstmRegressor} and {@link LstmClassifier} share: the columns, and every training setting as a typed
+ * param named as the command line's option in camelCase ({@code --weight-decay} → {@code weightDecay}) with the same
+ * default, taken from {@link Defaults}. {@code fit} translates the params into the typed {@link TrainingConfig}
+ * (checked there, errors naming the params) and runs the training loop ({@link Trainer}) on the DataFrame. Without
+ * {@link #modelDir} nothing is written; with it the run writes its checkpoints, metrics, loss curve and model file
+ * there as {@code lstm-spark train} does.
  */
 public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extends Estimator<LstmModel>
         implements DefaultParamsWritable {
@@ -187,8 +186,8 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         return p;
     }
 
-    /** regression or classification. */
-    protected abstract String task();
+    /** What the labels are. */
+    protected abstract Task task();
 
     /** This estimator, typed, for chained setters. */
     @SuppressWarnings("unchecked")
@@ -214,7 +213,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         if (getPerStepLabels()) {
             label = ((ArrayType) label).elementType();
         }
-        boolean classes = task().equals("classification");
+        boolean classes = task() == Task.CLASSIFICATION;
         try {
             return PredictionLayout.beforeFitting(classes, getPerStepLabels(), !classes && label instanceof ArrayType,
                     getPredictionCol(), probabilityColumn()).appendTo(schema);
@@ -254,35 +253,17 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     }
 
     /**
-     * The run these params describe, parsed and checked by the command line itself: the params become
-     * {@code train} arguments (each param's option name, its value as text), so every default and every check is
-     * the command line's. Errors name the params.
+     * The run these params describe, typed and checked by the same configuration records as the command line's
+     * options (each front end translates its own surface; defaults come from {@link Defaults} for both). An invalid
+     * combination names the params: {@code lstmRegressor_…: lr must be > 0, got -0.1}.
      */
     public TrainingConfig trainingConfig() {
-        List<String> args = new ArrayList<>(List.of("--data", columns().describe(), "--format", "dataframe",
-                "--task", task()));
-        for (Param<?> p : trainingParams()) {
-            if (!isDefined(p)) {
-                continue;
-            }
-            Object value = getOrDefault(p);
-            String option = "--" + MlParams.optionName(p.name());
-            if (value instanceof Boolean flag) {
-                if (flag) {
-                    args.add(option);
-                }
-                continue;
-            }
-            args.add(option);
-            args.add(MlParams.optionValue(p.name(), value));
-        }
-        try {
-            TrainingConfig config = org.sparkrnn.driver.cli.TrainCommand.parse(args.toArray(new String[0]));
-            return isDefined(modelDir) ? config
-                    : config.withOutput(new TrainingConfig.Output(null, false, null, null));
-        } catch (UserError | picocli.CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(uid + ": " + MlParams.inParamNames(e.getMessage()), e);
-        }
+        return EstimatorConfig.of(this);
+    }
+
+    /** K for classifiers (0: infer), nothing for regressors. */
+    protected int classCount() {
+        return 0;
     }
 
     /** The params that are command-line options (all but the columns). */

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.data;
 
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.MissingValues;
 
 import java.util.List;
 
@@ -23,7 +24,7 @@ class CsvSeriesTest {
         assertArrayEquals(new String[] {"1", "2", "3", "4", "5", "6"}, series.times());
         // skip: no window may touch rows 2-3
         assertEquals(List.of(3), series.windowStarts(2, 1));
-        CsvSeries filled = series.withMissingPolicy("interpolate");
+        CsvSeries filled = series.withMissingPolicy(MissingValues.INTERPOLATE);
         assertArrayEquals(new double[] {10, 12, 14, 16, 17, 18}, filled.values(), 1e-12);
         // filled values are inputs only: the window whose target (row 3) was a gap is still dropped
         assertEquals(List.of(1, 2, 3), filled.windowStarts(2, 1));
@@ -33,7 +34,8 @@ class CsvSeriesTest {
     @Test
     void gapsAtTheEndsTakeTheNearestValue() {
         CsvSeries series = CsvSeries.parse("x.csv", List.of("v", "", "2", "", "4", ""), "v", null);
-        assertArrayEquals(new double[] {2, 2, 3, 4, 4}, series.withMissingPolicy("interpolate").values(), 1e-12);
+        assertArrayEquals(new double[] {2, 2, 3, 4, 4},
+                series.withMissingPolicy(MissingValues.INTERPOLATE).values(), 1e-12);
     }
 
     @Test

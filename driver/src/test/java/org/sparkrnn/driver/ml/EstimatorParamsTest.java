@@ -3,7 +3,7 @@ package org.sparkrnn.driver.ml;
 import org.apache.spark.ml.param.Param;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.cli.TrainCommand;
-import org.sparkrnn.driver.train.TrainingConfig;
+import org.sparkrnn.driver.config.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,12 +56,26 @@ class EstimatorParamsTest {
                 assertTrue(!classifier.hasDefault(param), paramName + " has a default, --" + name + " none");
             } else {
                 Object value = classifier.getOrDefault(param);
-                assertEquals(normalize(cliDefault), normalize(MlParams.optionValue(paramName, value)),
+                assertEquals(normalize(cliDefault), normalize(optionValue(paramName, value)),
                         "default of " + paramName + " vs --" + name);
             }
             checked.add(name);
         }
         assertTrue(checked.size() >= 30, "checked " + checked);
+    }
+
+    /** A param value as the command line writes it: arrays comma-separated, batchSize 0 = all, NaN = keep. */
+    private static String optionValue(String param, Object value) {
+        if (value instanceof int[] sizes) {
+            return Arrays.stream(sizes).mapToObj(String::valueOf).collect(Collectors.joining(","));
+        }
+        if (param.equals("batchSize") && ((Integer) value) == 0) {
+            return "all";
+        }
+        if (param.equals("forgetBias") && Double.isNaN((Double) value)) {
+            return "keep";
+        }
+        return String.valueOf(value);
     }
 
     private static String normalize(String value) {
@@ -87,7 +103,8 @@ class EstimatorParamsTest {
         assertEquals(null, custom.model().forgetBias(), "NaN = keep the scheme's draw");
         assertTrue(custom.optim().nesterov());
         assertEquals("/tmp/x", custom.output().modelDir());
-        assertEquals(Arrays.asList("lr must be > 0, got -1.0"), List.of(MlParams.inParamNames("--lr must be > 0,"
-                + " got -1.0")));
+        IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
+                () -> new LstmRegressor().setLr(-1).trainingConfig());
+        assertTrue(lr.getMessage().endsWith(": lr must be > 0, got -1.0"), lr.getMessage());
     }
 }

@@ -1,7 +1,9 @@
-package org.sparkrnn.driver.cli;
+package org.sparkrnn.driver.docs;
 
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkrnn.driver.cli.Main;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.ml.LstmClassifier;
 import org.sparkrnn.driver.ml.LstmModel;
 import org.sparkrnn.driver.ml.LstmRegressor;
@@ -39,7 +41,7 @@ public final class ReferenceDoc {
         StringBuilder md = new StringBuilder();
         md.append("# Command-line and configuration reference\n\n")
           .append("Generated from the code by `scripts/docs` (a test fails when this file is stale); every default\n")
-          .append("comes from `org.sparkrnn.driver.cli.Defaults`, the one place defaults are written.\n\n")
+          .append("comes from `org.sparkrnn.driver.config.Defaults`, the one place defaults are written.\n\n")
           .append("`scripts/lstm-spark COMMAND [options]`. A settings file (`--conf FILE`) holds lines\n")
           .append("`option-name = value` for any option of the command; the command line wins over it. `evaluate`,\n")
           .append("`predict`, `export` and `sample` take their defaults from the model directory's `config.properties`\n")

@@ -1,4 +1,4 @@
-package org.sparkrnn.driver.cli;
+package org.sparkrnn.driver.docs;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,88 @@
+package org.sparkrnn.driver.data;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.DataOptions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Text as characters: the vocabulary is built on the cluster (or taken from a saved model), each sequence is
+ * {@code --window T} characters labelled with the next character at every step, numbered in file order.
+ */
+final class TextSource {
+
+    private final JavaSparkContext sc;
+
+    TextSource(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    NumberedSequences read(DataOptions options, String path, DatasetLoader.Context context) {
+        List<String> files = DataFiles.list(sc.hadoopConfiguration(), path);
+        JavaPairRDD<String, String> texts = sc.wholeTextFiles(String.join(",", files))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Vocabulary vocabulary = context.vocabulary();
+        if (vocabulary == null) {
+            sc.setJobDescription("load: vocabulary");
+            String symbols = texts.values().map(TextSource::distinctChars)
+                    .reduce((a, b) -> distinctChars(a + b));
+            vocabulary = Vocabulary.of(symbols);
+            if (vocabulary.size() < 2) {
+                throw new UserError(path + ": the text has fewer than 2 distinct characters");
+            }
+        }
+        Vocabulary vocab = vocabulary;
+        int window = options.window();
+        JavaRDD<SequenceBatch> windows = texts.sortByKey().values()
+                .flatMap(text -> windows(text, vocab, window).iterator())
+                .persist(Partitioning.INTERMEDIATE);
+        RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,
+                vocab.size());
+        NumberedSequences numbered = new NumberedSequences(Partitioning.number(windows), windows, shape, vocab,
+                Partitioning.holdOut(options),
+                Arrays.stream(DataFiles.sizes(sc.hadoopConfiguration(), files)).sum());
+        texts.unpersist(false);
+        return numbered;
+    }
+
+    /** Windows of T characters, each step labelled with the next character; consecutive windows overlap by one. */
+    static List<SequenceBatch> windows(String text, Vocabulary vocabulary, int window) {
+        int[] ids = encodeKnown(text, vocabulary);
+        List<SequenceBatch> windows = new ArrayList<>();
+        for (int start = 0; start + 1 < ids.length; start += window) {
+            int length = Math.min(window, ids.length - 1 - start);
+            int[] inputs = Arrays.copyOfRange(ids, start, start + length);
+            int[] next = Arrays.copyOfRange(ids, start + 1, start + length + 1);
+            windows.add(SequenceBatch.tokenBuilder(vocabulary.size(), LabelShape.PER_STEP, LabelKind.CLASSES, 1)
+                    .addTokensPerStep(inputs, next).build());
+        }
+        return windows;
+    }
+
+    /** Text as ids, dropping characters the vocabulary lacks (text read with a saved model's vocabulary). */
+    private static int[] encodeKnown(String text, Vocabulary vocabulary) {
+        int[] ids = new int[text.length()];
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            int id = vocabulary.idOf(text.charAt(i));
+            if (id >= 0) {
+                ids[n++] = id;
+            }
+        }
+        return Arrays.copyOf(ids, n);
+    }
+
+    private static String distinctChars(String text) {
+        return text.chars().distinct().collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                StringBuilder::append).toString();
+    }
+}

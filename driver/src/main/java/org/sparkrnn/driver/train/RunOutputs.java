@@ -1,0 +1,89 @@
+package org.sparkrnn.driver.train;
+
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
+import org.sparkrnn.driver.model.FileStore;
+import org.sparkrnn.driver.model.ModelDirectory;
+import org.sparkrnn.driver.model.ModelFile;
+import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.evaluate.Baseline;
+import org.sparkrnn.evaluate.Metrics;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.NetworkSpec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run leaves behind at its end: the kept model, metrics and loss curve in the model directory, the exported
+ * weights, and the comparison of the kept model with a baseline forecast on the validation data.
+ */
+final class RunOutputs {
+
+    private RunOutputs() {
+    }
+
+    /** The kept model and a baseline forecast, on the same validation data. */
+    record Comparison(String baseline, Metrics baselineMetrics, Metrics modelMetrics) {
+    }
+
+    /** The configured baseline, checked against the data before training (not after a long run). */
+    static Baseline checkedBaseline(String text, LoadedData data) {
+        Baseline baseline = Baseline.parse(text);
+        RecordShape shape = data.shape();
+        String mismatch = baseline.mismatch(shape.labelKind(), shape.labelShape(), shape.labelWidth());
+        if (mismatch != null) {
+            throw new UserError("--baseline: " + mismatch + "; these data have " + shape.describeLabels());
+        }
+        if (data.validation() == null) {
+            throw new UserError("--baseline needs validation data (--validation, --validation-fraction or"
+                    + " --validate-from)");
+        }
+        return baseline;
+    }
+
+    /** Writes the model file, the metrics and the loss curve into {@code dir}. */
+    static void writeModel(ModelDirectory dir, SavedModel model, MetricsHistory history, Precision precision)
+            throws IOException {
+        dir.writeModel(model, precision);
+        dir.writeText(ModelDirectory.METRICS, history.toCsv());
+        dir.writeText(ModelDirectory.LOSS_CURVE, LossCurve.svg(history.rows(), model.spec().describe()));
+    }
+
+    /** Writes the weights with PyTorch names to {@code path}. */
+    static void export(FileStore files, String path, NetworkSpec spec, double[] params, Precision precision,
+                       PrintStream out) throws IOException {
+        files.writeAtomically(path, SafeTensors.toBytes(ModelFile.tensors(spec, params, precision),
+                Map.of("format", "pt")));
+        out.println("exported weights to " + path);
+    }
+
+    /** Scores the kept model and the baseline on the validation data and prints both. */
+    static Comparison compare(String name, Baseline baseline, DistributedSums sums, LoadedData data, NetworkSpec spec,
+                              double[] kept, KernelSettings kernel, PrintStream out) {
+        if (baseline.needsClassCounts()) {
+            baseline = baseline.withClassCounts(sums.classCounts(data.train(), spec.outputSize(),
+                    "baseline: training class counts"));
+        }
+        Metrics base = Metrics.of(sums.baseline(data.validation(), baseline, data.standardization(),
+                "baseline: validation"), spec.loss());
+        Metrics model = Metrics.of(sums.evaluate(data.validation(), new ModelWeights(spec, kept.clone()), kernel,
+                data.targetScale(), "kept model: validation"), spec.loss());
+        String key = spec.loss().isClassification() ? "perplexity" : "rmse";
+        double ours = model.asMap().get(key);
+        double theirs = base.asMap().get(key);
+        out.printf(Locale.ROOT, "validation, kept model: %s%n", model.describe());
+        out.printf(Locale.ROOT, "validation, baseline %s: %s%n", baseline.describe(), base.describe());
+        out.printf(Locale.ROOT, "=> %s %.4g vs baseline %.4g: the model is %s (%.0f%% %s)%n", key, ours, theirs,
+                ours < theirs ? "better" : "NOT better", 100 * Math.abs(1 - ours / theirs),
+                ours < theirs ? "lower" : "higher");
+        return new Comparison(name, base, model);
+    }
+}
