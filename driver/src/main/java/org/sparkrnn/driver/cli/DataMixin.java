@@ -64,6 +64,14 @@ public final class DataMixin {
                     + " predictions add x_T back), so a model of a trending series learns changes, not levels.")
     boolean relativeToLast;
 
+    @Option(names = "--delimiter", defaultValue = Defaults.DELIMITER, paramLabel = "C",
+            description = "csv: the field separator, one character (tab: 'tab'). Default: ${DEFAULT-VALUE}.")
+    String delimiter;
+
+    @Option(names = "--no-header",
+            description = "csv: the first row is data; columns are named by position (--column 2 is the second).")
+    boolean noHeader;
+
     @Option(names = "--task", defaultValue = Defaults.TASK, paramLabel = "regression|classification",
             description = "Labels are numbers (regression) or class ids (classification). Default: ${DEFAULT-VALUE}.")
     String task;
@@ -91,7 +99,17 @@ public final class DataMixin {
         return new DataOptions(format, data, validation, validationFraction,
                 Choices.parse("split", split, Split.class), column, timeColumn, window, horizon, validateFrom,
                 Choices.parse("missing", missing, MissingValues.class), Choices.parse("task", task, Task.class),
-                classes, partitions, seed, onBadRecord(), null, relativeToLast);
+                classes, partitions, seed, onBadRecord(), null, relativeToLast, delimiter(), !noHeader);
+    }
+
+    private char delimiter() {
+        if (delimiter.equals("tab") || delimiter.equals("\\t")) {
+            return '\t';
+        }
+        if (delimiter.length() != 1) {
+            throw new SettingError("{--delimiter} must be one character (or tab), got '" + delimiter + "'");
+        }
+        return delimiter.charAt(0);
     }
 
     private boolean onBadRecord() {

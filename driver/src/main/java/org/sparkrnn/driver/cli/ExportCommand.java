@@ -5,13 +5,11 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lstm-spark export}: a trained model's weights as a PyTorch-named safetensors file (no Spark needed). */
@@ -32,9 +30,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         FileStore files = new FileStore(new Configuration());
         SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
-        files.writeAtomically(export, SafeTensors.toBytes(
-                ModelFile.tensors(saved.spec(), saved.params(), EvaluateCommand.parsePrecision(model.precision)),
-                Map.of("format", "pt")));
+        files.writeAtomically(export, ModelFile.export(saved, EvaluateCommand.parsePrecision(model.precision)));
         System.out.println("wrote " + saved.spec().describe() + " weights to " + export);
         return 0;
     }

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.cli;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.serializer.KryoSerializer;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.UserError;
@@ -29,8 +30,17 @@ public final class Main implements Runnable {
     private static final String[] QUIET_UNLESS_VERBOSE = {"org.apache.spark.executor.Executor",
         "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager"};
 
+    /**
+     * netlib reports which BLAS it picked through java.util.logging at INFO; kept here (loggers are held weakly) at
+     * WARNING so that a command prints only what the user asked for. --verbose shows it again.
+     */
+    private static final java.util.logging.Logger NETLIB = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
     /** Exit code of a user error (bad input, bad option). */
     public static final int USER_ERROR = 2;
+
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT's number, as shells report it). */
+    public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,6 +57,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (for tests and scripts). */
     public static int run(String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        NETLIB.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         // An option given twice: the last one wins, for every option (--spark, a map, collects one entry per use).
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);
         cli.setExecutionExceptionHandler((failure, line, parsed) -> report(failure, verbose, line.getErr()));
@@ -70,7 +81,9 @@ public final class Main implements Runnable {
             ConfDefaults defaults = new ConfDefaults();
             String subcommand = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
             String modelDir = valueOf(args, "--model-dir");
-            if (!subcommand.equals("train") && modelDir != null) {
+            // evaluate, predict, ... read the run's settings; so does a resumed train, which needs nothing else
+            boolean resume = Arrays.asList(args).contains("--resume");
+            if (modelDir != null && (!subcommand.equals("train") || resume)) {
                 loadModelConfig(defaults, modelDir);
             }
             String conf = valueOf(args, "--conf");
@@ -161,7 +174,9 @@ public final class Main implements Runnable {
         // one BLAS thread per task: Spark already runs one task per core
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         options.spark.forEach(conf::set);
-        JavaSparkContext sc = new JavaSparkContext(conf);
+        // the session with the context, so that reading Spark data sources later finds it as it is (no warning)
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(
+                SparkSession.builder().config(conf).getOrCreate().sparkContext());
         try {
             if (options.verbose) {
                 sc.setLogLevel("INFO");

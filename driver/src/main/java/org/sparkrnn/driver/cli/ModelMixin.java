@@ -13,7 +13,4 @@ public final class ModelMixin {
     @Option(names = "--precision", defaultValue = Defaults.PRECISION, paramLabel = "float32|float64",
             description = "Compute precision (or export dtype). Default: the model's, else ${DEFAULT-VALUE}.")
     String precision;
-
-    @Option(names = "--seed", defaultValue = Defaults.SEED, paramLabel = "S", description = "Seed (random splits).")
-    long seed;
 }

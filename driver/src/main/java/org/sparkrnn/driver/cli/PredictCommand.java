@@ -10,6 +10,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
@@ -23,7 +24,9 @@ import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.ModelWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +36,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code lstm-spark predict}: predictions for every sequence of a data set, written as JSON Lines or Parquet, one
  * part file per partition in input order. Each partition streams through the forward pass in bounded chunks.
- * Columns: {@code prediction} (and {@code probability} for classifiers), as the Spark ML model's; from a Spark data
- * source (Parquet, ...) every input column except the features and labels is kept, so ids can be joined back.
+ * Columns: {@code prediction} (and {@code probability} for classifiers), as the Spark ML model's, after the columns
+ * that identify each input ({@link KeyedFrames}): a CSV window's {@code time} (up to the forecast past the last
+ * value), a JSON Lines record's other fields (or its {@code line}), a Spark source's columns other than the features
+ * and labels. Text models predict each window's next characters, in input order.
  */
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Write predictions for a data set as JSON Lines or Parquet (labels in the input are ignored).")
@@ -57,12 +62,15 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     SparkMixin sparkOptions;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (output == null) {
             throw new UserError("--output DIR is required (a directory that does not exist yet)");
         }
-        DataOptions options = data.toOptions(model.seed);
+        DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED));
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
         return Main.withSpark("lstm-spark predict", sparkOptions, sc -> {
@@ -71,20 +79,32 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new UserError(output + " already exists; choose a new --output directory");
             }
             SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
+            ModelFixedOptions.check(spec, data, saved);
+            for (String split : List.of("--validation", "--validation-fraction", "--split", "--validate-from")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(split)) {
+                    throw new UserError(split + " has no use in predict, which writes a prediction for every"
+                            + " sequence; leave it out");
+                }
+            }
             DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             SparkSession spark = loader.session();
-            if (!DataOptions.OWN_FORMATS.contains(options.format())) {
-                // a Spark data source: the Spark ML model's transform, keeping the other columns
-                Dataset<Row> input = loader.readFrame(options.format(), options.path());
+            KernelSettings kernel = new KernelSettings(precision, 0);
+            Dataset<Row> input = switch (options.format()) {
+                case "csv" -> KeyedFrames.csvWindows(sc, spark, options, options.path());
+                case "jsonl" -> KeyedFrames.jsonLines(sc, spark, options, options.path(), saved.shape());
+                case "text" -> null;
+                default -> loader.readFrame(options.format(), options.path());
+            };
+            if (input != null) {
                 if (saved.shape().oneHot()) {
                     throw new UserError("a character model reads text: predict with --format text");
                 }
+                // every input column but the sequences and labels is kept, so predictions join back to their rows
                 Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
                                 saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
-                                "probability", true), "features", new KernelSettings(precision, 0),
-                        DistributedSums.EVALUATION_CHUNK);
-                List<String> dropped = new ArrayList<>(List.of("features", "label", "labels"));
+                                "probability", false), KeyedFrames.FEATURES, kernel, DistributedSums.EVALUATION_CHUNK);
+                List<String> dropped = new ArrayList<>(List.of(KeyedFrames.FEATURES, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);

@@ -22,6 +22,11 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelMixin model;
 
+    @Option(names = "--seed", defaultValue = Defaults.SEED, paramLabel = "S",
+            description = "Seed of the sampling (the same seed, model and prime give the same text)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Option(names = "--length", defaultValue = Defaults.SAMPLE_LENGTH, paramLabel = "N",
             description = "Characters to generate. Default: ${DEFAULT-VALUE}.")
     int length;
@@ -40,7 +45,7 @@ public final class SampleCommand implements Callable<Integer> {
         SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
                 model.modelDir).readModel();
         TextSampler sampler = new TextSampler(saved, EvaluateCommand.parsePrecision(model.precision));
-        String text = sampler.sample(prime, length, temperature, model.seed);
+        String text = sampler.sample(prime, length, temperature, seed);
         System.out.println(prime + text);
         return 0;
     }

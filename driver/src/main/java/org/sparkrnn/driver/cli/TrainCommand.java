@@ -3,6 +3,7 @@ package org.sparkrnn.driver.cli;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.TrainingConfig;
+import org.sparkrnn.driver.train.StopRequest;
 import org.sparkrnn.driver.train.Trainer;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
@@ -183,8 +184,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfig config = toConfig();
         return Main.withSpark("lstm-spark train", sparkOptions, sc -> {
-            new Trainer(sc, config, System.out).run();
-            return 0;
+            StopRequest stop = new StopRequest();
+            try (Interrupts ignored = Interrupts.install(stop, System.out)) {
+                return new Trainer(sc, config, System.out, stop).run().interrupted() ? Main.INTERRUPTED : 0;
+            }
         });
     }
 

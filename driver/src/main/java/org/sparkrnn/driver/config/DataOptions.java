@@ -25,11 +25,14 @@ import java.util.List;
  * @param skipBadRecords     drop records that fail to parse (counted and reported) instead of stopping
  * @param rejectsPath        with skipBadRecords: where the rejected records are written (a directory), or null
  * @param relativeToLast     csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
+ * @param delimiter          csv: the field separator
+ * @param header             csv: the first row names the columns (else they are named by position, 1, 2, ...)
  */
 public record DataOptions(String format, String path, String validationPath, double validationFraction, Split split,
                           String column, String timeColumn, int window, int horizon, String validateFrom,
                           MissingValues missing, Task task, int classes, int partitions, long seed,
-                          boolean skipBadRecords, String rejectsPath, boolean relativeToLast)
+                          boolean skipBadRecords, String rejectsPath, boolean relativeToLast, char delimiter,
+                          boolean header)
         implements Serializable {
 
     /** The formats this project reads itself; any other name is a Spark data source (parquet, orc, ...). */
@@ -59,6 +62,9 @@ public record DataOptions(String format, String path, String validationPath, dou
             throw new SettingError("{--window} and {--horizon} must be at least 1, got " + window + " and "
                     + horizon);
         }
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw new SettingError("{--delimiter} cannot be a quote or a line break");
+        }
         java.util.Objects.requireNonNull(split, "split");
         java.util.Objects.requireNonNull(missing, "missing");
         java.util.Objects.requireNonNull(task, "task");
@@ -69,16 +75,20 @@ public record DataOptions(String format, String path, String validationPath, dou
         return task == Task.CLASSIFICATION || format.equals("text");
     }
 
+    /** The default CSV dialect: commas, a header row. */
+    public static final char COMMA = ',';
+
     public DataOptions withRejectsPath(String path) {
         return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
                 window, horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, path,
-                relativeToLast);
+                relativeToLast, delimiter, header);
     }
 
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, column, timeColumn, window,
-                horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, rejectsPath, false);
+                horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, rejectsPath, false,
+                delimiter, header);
     }
 
     /** These options as settings (option name → text), as {@link TrainingConfig#settings()} stores them. */
@@ -99,5 +109,7 @@ public record DataOptions(String format, String path, String validationPath, dou
         into.put("classes", classes);
         into.put("partitions", partitions);
         into.put("on-bad-record", skipBadRecords ? "skip" : "fail");
+        into.put("delimiter", delimiter == '\t' ? "tab" : String.valueOf(delimiter));
+        into.put("no-header", !header);
     }
 }

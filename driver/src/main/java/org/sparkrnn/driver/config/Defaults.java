@@ -21,6 +21,7 @@ public final class Defaults {
     public static final String WINDOW = "32";
     public static final String HORIZON = "1";
     public static final String MISSING = "skip";
+    public static final String DELIMITER = ",";
     public static final String TASK = "regression";
     public static final String CLASSES = "0";
     public static final String NORMALIZE = "none";

@@ -146,6 +146,22 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         }
     }
 
+    /**
+     * This configuration with the paths it reads (data, validation data, initial weights) passed through
+     * {@code qualify}: what a run stores, so that {@code --resume} from another directory reads the same files.
+     */
+    public TrainingConfig withInputPaths(java.util.function.UnaryOperator<String> qualify) {
+        DataOptions d = data;
+        DataOptions paths = new DataOptions(d.format(), qualify.apply(d.path()), qualify.apply(d.validationPath()),
+                d.validationFraction(), d.split(), d.column(), d.timeColumn(), d.window(), d.horizon(),
+                d.validateFrom(), d.missing(), d.task(), d.classes(), d.partitions(), d.seed(), d.skipBadRecords(),
+                d.rejectsPath(), d.relativeToLast(), d.delimiter(), d.header());
+        Model m = model;
+        Model init = new Model(m.cell(), m.hidden(), m.activation(), m.loss(), m.initScheme(), m.forgetBias(),
+                qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling());
+        return new TrainingConfig(paths, init, optim, loop, output, normalize);
+    }
+
     /** This configuration with another output (e.g. none: modelDir null). */
     public TrainingConfig withOutput(Output other) {
         return new TrainingConfig(data, model, optim, loop, other, normalize);
@@ -202,7 +218,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      */
     public static final List<String> NOT_TRAJECTORY = List.of("iterations", "epochs", "master", "checkpoint-every",
             "keep-checkpoints", "log-every", "resume", "export", "verbose", "conf", "validate-every", "patience",
-            "baseline");
+            "baseline", "model-dir");
 
     private boolean ignoredOnResume(String key) {
         boolean runLength = key.equals("iterations") || key.equals("epochs");

@@ -17,7 +17,7 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
 
     /** Reads {@code column} (and {@code timeColumn}, may be null) from the lines of a CSV file, header first. */
     public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn) {
-        return parse(file, lines, column, timeColumn, null);
+        return parse(file, lines, column, timeColumn, null, ',', true);
     }
 
     /**
@@ -26,23 +26,37 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
      */
     public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn,
                                   List<String> rejects) {
+        return parse(file, lines, column, timeColumn, rejects, ',', true);
+    }
+
+    /**
+     * As {@link #parse(String, List, String, String, List)} for any dialect: fields separated by {@code delimiter};
+     * without a {@code header} row the columns are named by position, 1, 2, ...
+     */
+    public static CsvSeries parse(String file, List<String> lines, String column, String timeColumn,
+                                  List<String> rejects, char delimiter, boolean header) {
         if (lines.isEmpty()) {
-            throw new DataFormatError(file, "the file is empty, expected a header row and values");
+            throw new DataFormatError(file, header ? "the file is empty, expected a header row and values"
+                    : "the file is empty");
         }
-        List<String> header = split(lines.get(0));
-        int valueAt = indexOf(header, column, file, "--column");
-        int timeAt = timeColumn == null ? -1 : indexOf(header, timeColumn, file, "--time-column");
+        List<String> names = header ? split(lines.get(0), delimiter) : positions(split(lines.get(0), delimiter));
+        if (header && names.size() == 1 && delimiter == ',' && lines.get(0).contains(";")) {
+            throw new DataFormatError(file, 1, "the header has one column '" + names.get(0) + "'; if fields are"
+                    + " separated by ';', give --delimiter ';'");
+        }
+        int valueAt = indexOf(names, column, file, "--column", header);
+        int timeAt = timeColumn == null ? -1 : indexOf(names, timeColumn, file, "--time-column", header);
         List<Double> values = new ArrayList<>();
         List<String> times = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
+        for (int i = header ? 1 : 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() && header.size() > 1) {
+            if (line.isBlank() && names.size() > 1) {
                 continue; // an empty line between rows; with one column it is an empty value (a gap)
             }
-            List<String> fields = split(line);
-            if (fields.size() != header.size()) {
-                throw new DataFormatError(file, i + 1, "has " + fields.size() + " fields, the header has "
-                        + header.size());
+            List<String> fields = split(line, delimiter);
+            if (fields.size() != names.size()) {
+                throw new DataFormatError(file, i + 1, "has " + fields.size() + " fields, the "
+                        + (header ? "header has " : "first row has ") + names.size());
             }
             String text = fields.get(valueAt).trim();
             double value;
@@ -140,6 +154,23 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
         return starts;
     }
 
+    /**
+     * The start of every gap-free window of {@code window} steps (interpolated values count as known, as inputs),
+     * whatever its target: what prediction reads, up to the window that ends at the last value (the forecast past
+     * the data).
+     */
+    public List<Integer> inputStarts(int window) {
+        List<Integer> starts = new ArrayList<>();
+        int known = 0; // known values ending at i
+        for (int i = 0; i < values.length; i++) {
+            known = Double.isNaN(values[i]) ? 0 : known + 1;
+            if (known >= window) {
+                starts.add(i - window + 1);
+            }
+        }
+        return starts;
+    }
+
     /** Whether the time label {@code time} is at or after {@code from}: numerically when both parse, else as text. */
     public static boolean atOrAfter(String time, String from) {
         try {
@@ -149,19 +180,36 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
         }
     }
 
-    private static int indexOf(List<String> header, String name, String file, String option) {
+    private static int indexOf(List<String> names, String name, String file, String option, boolean header) {
         if (name == null) {
-            throw new UserError("csv data needs " + option + " naming one of " + header);
+            throw new UserError("csv data needs " + option + " naming one of " + names);
         }
-        int at = header.indexOf(name);
+        int at = names.indexOf(name);
         if (at < 0) {
-            throw new DataFormatError(file, 1, "no column '" + name + "' (" + option + "); the header has " + header);
+            throw new DataFormatError(file, 1, "no column '" + name + "' (" + option + "); " + (header
+                    ? "the header has " + names : "without a header the columns are 1 to " + names.size()));
         }
         return at;
     }
 
-    /** Splits a CSV line on commas outside double quotes and unquotes the fields ("" inside quotes is a quote). */
+    /** Column names by position: 1, 2, ... */
+    private static List<String> positions(List<String> fields) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= fields.size(); i++) {
+            names.add(String.valueOf(i));
+        }
+        return names;
+    }
+
     static List<String> split(String line) {
+        return split(line, ',');
+    }
+
+    /**
+     * Splits a CSV line on {@code delimiter} outside double quotes and unquotes the fields ("" inside quotes is a
+     * quote).
+     */
+    static List<String> split(String line, char delimiter) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
@@ -178,7 +226,7 @@ public record CsvSeries(String file, String column, double[] values, String[] ti
                 }
             } else if (c == '"') {
                 quoted = true;
-            } else if (c == ',') {
+            } else if (c == delimiter) {
                 fields.add(field.toString());
                 field.setLength(0);
             } else {

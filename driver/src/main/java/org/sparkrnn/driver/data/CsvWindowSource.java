@@ -38,7 +38,8 @@ final class CsvWindowSource {
         String file = files.get(0);
         List<String> rejected = options.skipBadRecords() ? new ArrayList<>() : null;
         CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), options.column(),
-                options.timeColumn(), rejected).withMissingPolicy(options.missing());
+                options.timeColumn(), rejected, options.delimiter(), options.header())
+                .withMissingPolicy(options.missing());
         if (rejected != null && !rejected.isEmpty()) {
             rejects.write(sc.parallelize(rejected, 1), options.rejectsPath());
         }

@@ -4,10 +4,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.sparkrnn.driver.UserError;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,9 +52,8 @@ public final class DataFiles {
                 throw new UserError(location + ": no data file there");
             }
             for (String file : files) {
-                Path p = new Path(file);
-                try (var in = p.getFileSystem(conf).open(p)) {
-                    in.read(); // fail now, with the path, if it cannot be read
+                try (var in = open(conf, file)) {
+                    in.read(); // fail now, with the path, if it cannot be read (or decompressed)
                 }
             }
             String[] sorted = files.toArray(new String[0]);
@@ -62,11 +64,38 @@ public final class DataFiles {
         }
     }
 
+    /**
+     * A file's bytes as they were written: decompressed when its name says it is compressed (any codec Hadoop knows:
+     * .gz, .bz2, .zst, .deflate, ...), as Spark's and Hadoop's text readers do.
+     */
+    public static InputStream open(Configuration conf, String file) throws IOException {
+        Path path = new Path(file);
+        InputStream raw = path.getFileSystem(conf).open(path);
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+        try {
+            return codec == null ? raw : codec.createInputStream(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw new IOException("cannot decompress (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A reader of a text file's lines: decompressed, UTF-8, a byte-order mark at its start skipped. */
+    public static BufferedReader reader(Configuration conf, String file) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(open(conf, file), StandardCharsets.UTF_8));
+        reader.mark(1);
+        if (reader.read() != BOM) {
+            reader.reset();
+        }
+        return reader;
+    }
+
+    /** U+FEFF, the byte-order mark some editors put at the start of UTF-8 files; never data. */
+    public static final char BOM = '\uFEFF';
+
     /** The first non-blank line of a file with its 1-based line number, or null when the file has none. */
     public static Line firstRecord(Configuration conf, String file) {
-        Path path = new Path(file);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(path.getFileSystem(conf).open(path),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = reader(conf, file)) {
             long number = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 number++;
@@ -82,9 +111,7 @@ public final class DataFiles {
 
     /** Every line of a (small) file, in order. */
     public static List<String> readLines(Configuration conf, String file) {
-        Path path = new Path(file);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(path.getFileSystem(conf).open(path),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = reader(conf, file)) {
             return reader.lines().toList();
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);

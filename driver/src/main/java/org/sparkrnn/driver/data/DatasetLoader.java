@@ -83,6 +83,36 @@ public final class DatasetLoader {
                 frames.read(frame, columns, options.path(), options, context, true, true), null);
     }
 
+    /**
+     * Data for evaluating a saved model, split as its run split its data (the options' validation set, held-out
+     * share or {@code --validate-from}); the model fixes the shape, vocabulary and standardisation. The training
+     * side may be empty (new data wholly after the run's validation time); the validation side is null without a
+     * split.
+     */
+    public LoadedData loadForEvaluation(DataOptions options, Context context) {
+        SourceBlocks all = read(options, options.path(), context, true, options.validationPath() == null);
+        SourceBlocks separate = options.validationPath() == null ? null
+                : read(options, options.validationPath(), context, true, false);
+        JavaRDD<SequenceBatch> train = finish(all.train(), context.standardization(), "training data");
+        DataStatistics stats = sums.statistics(train, "load: training data statistics");
+        JavaRDD<SequenceBatch> validationRaw = separate != null ? separate.train() : all.validation();
+        JavaRDD<SequenceBatch> validation = null;
+        long validationCount = 0;
+        if (validationRaw != null) {
+            validation = finish(validationRaw, context.standardization(), "validation data");
+            validationCount = sums.statistics(validation, "load: validation data statistics").sequences();
+        }
+        all.release().run();
+        if (separate != null) {
+            separate.release().run();
+        }
+        if (stats.sequences() + validationCount == 0) {
+            throw new UserError(options.path() + ": no sequence");
+        }
+        return new LoadedData(train, validation, all.shape(), stats, validationCount, context.standardization(),
+                all.vocabulary());
+    }
+
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
         SourceBlocks all = read(options, path, context, requireLabels, false);

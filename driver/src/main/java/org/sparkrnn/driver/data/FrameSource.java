@@ -37,8 +37,15 @@ final class FrameSource {
         this.rejects = rejects;
     }
 
-    /** The SparkSession over this context (its settings, e.g. spark.sql.*, passed on). */
+    /**
+     * The SparkSession over this context: the one already made on it (the command line makes it with the context),
+     * else a new one with the context's settings (e.g. spark.sql.*).
+     */
     SparkSession session() {
+        scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+        if (existing.isDefined() && existing.get().sparkContext() == sc.sc()) {
+            return existing.get();
+        }
         return SparkSession.builder().config(sc.getConf()).getOrCreate();
     }
 

@@ -62,6 +62,22 @@ public final class JsonLinesParser implements Serializable {
         checker.addInto(parseRaw(file, 0, utf8, length), 0, builder);
     }
 
+    /**
+     * One line's record for prediction, checked against the shape (labels ignored), with its other scalar fields
+     * (strings, numbers as Long or Double, booleans; nested values are skipped) as keys in their order.
+     */
+    public SequenceRecord parseKeyed(byte[] utf8, int length) {
+        SequenceRecord record = new SequenceRecord();
+        record.keys = new java.util.LinkedHashMap<>();
+        try {
+            parseRaw(file, 0, FACTORY.createParser(utf8, 0, length), record);
+        } catch (IOException e) {
+            throw new DataFormatError(file, 0, "unreadable: " + e.getMessage());
+        }
+        checker.checkFeatures(record, 0);
+        return record;
+    }
+
     private static SequenceRecord parseRaw(String file, long line, String json) {
         try {
             return parseRaw(file, line, FACTORY.createParser(json));
@@ -79,7 +95,10 @@ public final class JsonLinesParser implements Serializable {
     }
 
     private static SequenceRecord parseRaw(String file, long line, JsonParser parser) {
-        SequenceRecord raw = new SequenceRecord();
+        return parseRaw(file, line, parser, new SequenceRecord());
+    }
+
+    private static SequenceRecord parseRaw(String file, long line, JsonParser parser, SequenceRecord raw) {
         try (JsonParser p = parser) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new DataFormatError(file, line, "expected a JSON object {\"features\": ..., \"label\": ...}");
@@ -99,7 +118,18 @@ public final class JsonLinesParser implements Serializable {
                     case "labels" -> {
                         raw.setLabels(readLabels(p, value, file, line));
                     }
-                    default -> p.skipChildren();
+                    default -> {
+                        if (raw.keys != null && value.isScalarValue()) {
+                            raw.keys.put(name, switch (value) {
+                                case VALUE_STRING -> p.getText();
+                                case VALUE_NUMBER_INT -> p.getLongValue();
+                                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                                case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+                                default -> null;
+                            });
+                        }
+                        p.skipChildren();
+                    }
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {

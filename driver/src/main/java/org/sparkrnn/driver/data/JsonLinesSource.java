@@ -3,6 +3,10 @@ package org.sparkrnn.driver.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,6 +20,7 @@ import scala.Tuple2;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,11 +28,13 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * JSON Lines straight into blocks: every input split of the files (about P of them, each file's share by size) is
- * read once, each line's UTF-8 bytes handed to the parser without decoding to a string, into the training and
- * held-out blocks of its partition and, with {@code --on-bad-record skip}, the rejected lines with their problem: no
- * object per record, no shuffle, no second pass. The hold-out decides by byte position (random: per line, seeded;
- * tail: the last share of the data by size). A bad line's number is only worked out when there is one to report.
+ * JSON Lines straight into blocks: every input split of the files (about P of them, each file's share by size;
+ * a compressed file is decompressed and is one split) is read once, each line's UTF-8 bytes handed to the parser
+ * without decoding to a string, into the training and held-out blocks of its partition and, with
+ * {@code --on-bad-record skip}, the rejected lines with their problem: no object per record, no shuffle, no second
+ * parse. The hold-out is decided per record (random: a seeded hash of its content; tail: the last records in file
+ * order, counted in one extra reading pass). A byte-order mark at the start of a file is skipped. A bad line's number
+ * is only worked out when there is one to report.
  */
 final class JsonLinesSource {
 
@@ -48,26 +55,30 @@ final class JsonLinesSource {
         long[] sizes = DataFiles.sizes(hadoop, files);
         long totalBytes = Arrays.stream(sizes).sum();
         int partitions = Partitioning.partitions(sc, options, totalBytes);
+        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
+        for (int f = 0; f < files.size(); f++) {
+            int splits = (int) Math.max(1, Math.round((double) partitions * sizes[f] / Math.max(1, totalBytes)));
+            lines.add(lines(files.get(f), splits));
+        }
         HoldOut rule = holdOut ? Partitioning.holdOut(options) : null;
+        long[] firstRecord = null; // tail hold-out: the global index of each input split's first record
         if (rule != null && rule.tail()) {
-            rule = new HoldOut(rule.fraction(), true, rule.seed(), totalBytes);
+            firstRecord = recordOffsets(lines);
+            rule = new HoldOut(rule.fraction(), true, rule.seed(), firstRecord[firstRecord.length - 1]);
         }
         boolean skip = options.skipBadRecords();
         JavaRDD<ParsedBlock> parsed = null;
-        long fileStart = 0;
+        int firstPartition = 0;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
-            long bytes = sizes[f];
-            int splits = (int) Math.max(1, Math.round((double) partitions * bytes / Math.max(1, totalBytes)));
             JsonLinesParser parser = new JsonLinesParser(file, shape);
-            // random hold-out: any position unique to the line; tail: its position in all the data
-            long offset = rule != null && rule.tail() ? fileStart : ((long) f) << 40;
             HoldOut heldOut = rule;
-            JavaRDD<ParsedBlock> blocks = sc.hadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class,
-                            splits)
-                    .mapPartitions(part -> parseBlock(part, file, parser, shape, heldOut, offset, skip), true);
+            long[] offsets = firstRecord;
+            int first = firstPartition;
+            JavaRDD<ParsedBlock> blocks = lines.get(f).mapPartitionsWithIndex((split, part) -> parseBlock(part,
+                    file, parser, shape, heldOut, offsets == null ? -1 : offsets[first + split], skip), true);
             parsed = parsed == null ? blocks : parsed.union(blocks);
-            fileStart += bytes;
+            firstPartition += lines.get(f).getNumPartitions();
         }
         if (parsed.getNumPartitions() > partitions) {
             // more splits than wanted (many small files): merge neighbouring blocks without a shuffle
@@ -80,16 +91,67 @@ final class JsonLinesSource {
         return SourceBlocks.of(cached, rule != null, shape);
     }
 
-    /** One input split parsed into its training and held-out blocks; bad records stop it unless skipped. */
+    /**
+     * A file's lines keyed by position, in about {@code splits} input splits. A compressed file (any codec Hadoop
+     * knows: .gz, .bz2, .zst, ...) is decompressed and read as one split, so that a line's number is its index.
+     */
+    private JavaRDD<Tuple2<LongWritable, Text>> lines(String file, int splits) {
+        return lines(sc, file, splits);
+    }
+
+    /** See {@link #lines(String, int)}. */
+    static JavaRDD<Tuple2<LongWritable, Text>> lines(JavaSparkContext sc, String file, int splits) {
+        Configuration hadoop = sc.hadoopConfiguration();
+        if (new CompressionCodecFactory(hadoop).getCodec(new Path(file)) == null) {
+            return sc.hadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, splits).rdd()
+                    .toJavaRDD();
+        }
+        JobConf whole = new JobConf(hadoop);
+        FileInputFormat.setInputPaths(whole, new Path(file));
+        whole.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, Long.MAX_VALUE);
+        return sc.hadoopRDD(whole, TextInputFormat.class, LongWritable.class, Text.class, 1).rdd().toJavaRDD();
+    }
+
+    /**
+     * For a tail hold-out: the number of records before each input split (in the order of {@code lines}, file by
+     * file), and the total at the end. One pass that reads but does not parse.
+     */
+    private long[] recordOffsets(List<JavaRDD<Tuple2<LongWritable, Text>>> lines) {
+        JavaRDD<Tuple2<LongWritable, Text>> all = lines.get(0);
+        for (int f = 1; f < lines.size(); f++) {
+            all = all.union(lines.get(f));
+        }
+        sc.setJobDescription("load: counting records for the tail hold-out");
+        List<Long> counts = all.mapPartitions(part -> {
+            long n = 0;
+            while (part.hasNext()) {
+                Text line = part.next()._2();
+                n += blank(line.getBytes(), line.getLength()) ? 0 : 1;
+            }
+            return Collections.singletonList(n).iterator();
+        }, true).collect();
+        long[] offsets = new long[counts.size() + 1];
+        for (int i = 0; i < counts.size(); i++) {
+            offsets[i + 1] = offsets[i] + counts.get(i);
+        }
+        return offsets;
+    }
+
+    /**
+     * One input split parsed into its training and held-out blocks; bad records stop it unless skipped. A record is
+     * held out by its content (random: a seeded hash of its text, so neither line endings, compression nor splits
+     * change the choice) or by its index in the data (tail: {@code firstRecord} is this split's first).
+     */
     private static Iterator<ParsedBlock> parseBlock(Iterator<Tuple2<LongWritable, Text>> lines, String file,
                                                     JsonLinesParser parser, RecordShape shape, HoldOut holdOut,
-                                                    long offset, boolean skip) {
+                                                    long firstRecord, boolean skip) {
         SequenceBatch.Builder train = Blocks.builderFor(shape);
         SequenceBatch.Builder validation = Blocks.builderFor(shape);
         List<String> rejected = new ArrayList<>();
         long firstPosition = -1;
         long firstLine = -1; // the line number of the split's first line, worked out at its first bad record
-        long index = -1;     // records (lines, blank ones too) of this split so far
+        long index = -1;     // lines (blank ones too) of this split so far
+        long records = 0;    // non-blank lines of this split so far
         while (lines.hasNext()) {
             Tuple2<LongWritable, Text> line = lines.next();
             index++;
@@ -99,11 +161,16 @@ final class JsonLinesSource {
             }
             byte[] utf8 = line._2().getBytes(); // reused by the reader: parsed before the next line is read
             int length = line._2().getLength();
+            if (position == 0 && startsWithBom(utf8, length)) {
+                utf8 = Arrays.copyOfRange(utf8, 3, length);
+                length -= 3;
+            }
             if (blank(utf8, length)) {
                 continue;
             }
-            SequenceBatch.Builder into = holdOut != null && holdOut.isValidation(offset + position) ? validation
-                    : train;
+            long record = firstRecord >= 0 ? firstRecord + records : contentKey(utf8, length);
+            records++;
+            SequenceBatch.Builder into = holdOut != null && holdOut.isValidation(record) ? validation : train;
             try {
                 parser.parseInto(utf8, length, into);
             } catch (DataFormatError e) {
@@ -114,13 +181,30 @@ final class JsonLinesSource {
                 if (!skip) {
                     throw located;
                 }
-                rejected.add(located.getMessage() + "\t" + line._2());
+                rejected.add(located.getMessage() + "\t" + new String(utf8, 0, length, StandardCharsets.UTF_8));
             }
         }
         return Collections.singletonList(new ParsedBlock(train.build(), validation.build(), rejected)).iterator();
     }
 
-    private static boolean blank(byte[] utf8, int length) {
+    /** A 64-bit hash of a record's text without trailing white space (so CRLF and LF lines hash alike). */
+    static long contentKey(byte[] utf8, int length) {
+        int end = length;
+        while (end > 0 && (utf8[end - 1] == '\r' || utf8[end - 1] == ' ' || utf8[end - 1] == '\t')) {
+            end--;
+        }
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < end; i++) {
+            hash = (hash ^ (utf8[i] & 0xff)) * 0x100000001b3L;
+        }
+        return hash;
+    }
+
+    static boolean startsWithBom(byte[] utf8, int length) {
+        return length >= 3 && (utf8[0] & 0xff) == 0xEF && (utf8[1] & 0xff) == 0xBB && (utf8[2] & 0xff) == 0xBF;
+    }
+
+    static boolean blank(byte[] utf8, int length) {
         for (int i = 0; i < length; i++) {
             if (utf8[i] != ' ' && utf8[i] != '\t' && utf8[i] != '\r') {
                 return false;

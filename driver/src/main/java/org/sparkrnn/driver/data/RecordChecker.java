@@ -68,15 +68,20 @@ public final class RecordChecker implements Serializable {
         return new RecordShape(inputSize, false, labelShape, LabelKind.VALUES, width, 0);
     }
 
-    /** Checks {@code raw} against the shape and appends it to {@code builder}, or throws naming the record. */
-    public void addInto(SequenceRecord raw, long line, SequenceBatch.Builder builder) {
-        double[][] steps = raw.steps.toArray(new double[0][]);
-        for (int t = 0; t < steps.length; t++) {
-            if (steps[t].length != shape.inputSize()) {
-                throw error(line, "step " + t + " has " + steps[t].length + " features, expected "
+    /** Checks that every step of {@code raw} has the shape's features, or throws naming the record. */
+    public void checkFeatures(SequenceRecord raw, long line) {
+        for (int t = 0; t < raw.steps.size(); t++) {
+            if (raw.steps.get(t).length != shape.inputSize()) {
+                throw error(line, "step " + t + " has " + raw.steps.get(t).length + " features, expected "
                         + shape.inputSize() + " (the first record had " + shape.inputSize() + ")");
             }
         }
+    }
+
+    /** Checks {@code raw} against the shape and appends it to {@code builder}, or throws naming the record. */
+    public void addInto(SequenceRecord raw, long line, SequenceBatch.Builder builder) {
+        checkFeatures(raw, line);
+        double[][] steps = raw.steps.toArray(new double[0][]);
         if (shape.labelKind() == LabelKind.NONE) {
             builder.add(steps);
             return;

@@ -17,6 +17,8 @@ public final class SequenceRecord {
     List<Object> labels;
     boolean hasLabel;
     boolean hasLabels;
+    /** The record's other scalar fields (JSON Lines read for prediction), in order; null unless asked for. */
+    java.util.Map<String, Object> keys;
 
     /** A 64-bit FNV-1a digest of the steps and labels: a key for hold-outs that is the same wherever it is read. */
     long contentHash() {

@@ -1,6 +1,13 @@
 package org.sparkrnn.driver.data;
 
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -12,11 +19,13 @@ import org.sparkrnn.driver.config.DataOptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * Text as characters: the vocabulary is built on the cluster (or taken from a saved model), each sequence is
- * {@code --window T} characters labelled with the next character at every step, numbered in file order.
+ * {@code --window T} characters labelled with the next character at every step, numbered in file order. Compressed
+ * files are decompressed; a byte-order mark at the start of a file is skipped.
  */
 final class TextSource {
 
@@ -28,13 +37,16 @@ final class TextSource {
 
     NumberedSequences read(DataOptions options, String path, DatasetLoader.Context context) {
         List<String> files = DataFiles.list(sc.hadoopConfiguration(), path);
-        JavaPairRDD<String, String> texts = sc.wholeTextFiles(String.join(",", files))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<String> texts = null;
+        for (String file : files) {
+            JavaRDD<String> text = text(file);
+            texts = texts == null ? text : texts.union(text);
+        }
+        texts = texts.map(TextSource::withoutBom).persist(StorageLevel.MEMORY_AND_DISK());
         Vocabulary vocabulary = context.vocabulary();
         if (vocabulary == null) {
             sc.setJobDescription("load: vocabulary");
-            String symbols = texts.values().map(TextSource::distinctChars)
-                    .reduce((a, b) -> distinctChars(a + b));
+            String symbols = texts.map(TextSource::distinctChars).reduce((a, b) -> distinctChars(a + b));
             vocabulary = Vocabulary.of(symbols);
             if (vocabulary.size() < 2) {
                 throw new UserError(path + ": the text has fewer than 2 distinct characters");
@@ -42,8 +54,7 @@ final class TextSource {
         }
         Vocabulary vocab = vocabulary;
         int window = options.window();
-        JavaRDD<SequenceBatch> windows = texts.sortByKey().values()
-                .flatMap(text -> windows(text, vocab, window).iterator())
+        JavaRDD<SequenceBatch> windows = texts.flatMap(text -> windows(text, vocab, window).iterator())
                 .persist(Partitioning.INTERMEDIATE);
         RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,
                 vocab.size());
@@ -52,6 +63,30 @@ final class TextSource {
                 Arrays.stream(DataFiles.sizes(sc.hadoopConfiguration(), files)).sum());
         texts.unpersist(false);
         return numbered;
+    }
+
+    /**
+     * One file's text as one string (one partition): as it is, or decompressed (any codec Hadoop knows: .gz, .bz2,
+     * .zst, ...) with its lines joined by newlines.
+     */
+    private JavaRDD<String> text(String file) {
+        Configuration hadoop = sc.hadoopConfiguration();
+        if (new CompressionCodecFactory(hadoop).getCodec(new Path(file)) == null) {
+            return sc.wholeTextFiles(file, 1).values();
+        }
+        JobConf whole = new JobConf(hadoop);
+        FileInputFormat.setInputPaths(whole, new Path(file));
+        whole.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, Long.MAX_VALUE);
+        return sc.hadoopRDD(whole, TextInputFormat.class, LongWritable.class, Text.class, 1)
+                .mapPartitions(lines -> {
+                    StringBuilder text = new StringBuilder();
+                    lines.forEachRemaining(line -> text.append(line._2().toString()).append('\n'));
+                    return Collections.singletonList(text.toString()).iterator();
+                });
+    }
+
+    private static String withoutBom(String text) {
+        return !text.isEmpty() && text.charAt(0) == DataFiles.BOM ? text.substring(1) : text;
     }
 
     /** Windows of T characters, each step labelled with the next character; consecutive windows overlap by one. */

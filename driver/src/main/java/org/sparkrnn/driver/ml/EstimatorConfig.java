@@ -41,7 +41,8 @@ final class EstimatorConfig {
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class), null,
                     null, Integer.parseInt(Defaults.WINDOW), Integer.parseInt(Defaults.HORIZON), null,
                     MissingValues.SKIP, e.task(), e.classCount(), integer(e, e.partitions()),
-                    whole(e, e.seed()), either(e, e.onBadRecord(), "skip", "fail"), null, false);
+                    whole(e, e.seed()), either(e, e.onBadRecord(), "skip", "fail"), null, false,
+                    DataOptions.COMMA, true);
             double forget = real(e, e.forgetBias());
             String loss = text(e, e.loss());
             TrainingConfig.Model model = new TrainingConfig.Model(

@@ -31,6 +31,27 @@ public final class FileStore {
         return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
 
+    /**
+     * {@code path} made independent of the working directory, so that a saved setting still names the same data
+     * from elsewhere: a URI stays as it is; a relative path is resolved against the default file system (a local
+     * one gives a plain absolute path, HDFS the user's home there). Globs are kept.
+     */
+    public String qualified(String path) {
+        if (path == null || path.isEmpty()) {
+            return path;
+        }
+        Path p = new Path(path);
+        if (p.toUri().getScheme() != null) {
+            return path;
+        }
+        try {
+            Path qualified = p.getFileSystem(conf).makeQualified(p);
+            return "file".equals(qualified.toUri().getScheme()) ? qualified.toUri().getPath() : qualified.toString();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
     public boolean exists(String path) throws IOException {
         Path p = new Path(path);
         return fs(p).exists(p);

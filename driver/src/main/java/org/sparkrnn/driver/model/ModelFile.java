@@ -62,6 +62,43 @@ public final class ModelFile {
                 info.standardization(), info.vocabulary(), Boolean.TRUE.equals(info.relativeToLast()));
     }
 
+    /** Names of the standardisation statistics in an export (absent when the model does not standardise). */
+    public static final String FEATURE_MEAN = "standardize.feature_mean";
+    public static final String FEATURE_STD = "standardize.feature_std";
+    public static final String TARGET_MEAN = "standardize.target_mean";
+    public static final String TARGET_STD = "standardize.target_std";
+
+    /**
+     * What {@code export} writes for PyTorch: the weights with PyTorch's names in {@code precision}, the model's
+     * standardisation as F64 tensors ({@link #FEATURE_MEAN}, {@link #FEATURE_STD} [I]; {@link #TARGET_MEAN},
+     * {@link #TARGET_STD} [V]: inputs go in as {@code (x - mean) / std}, outputs come out as {@code y * std + mean}),
+     * and metadata saying so, with {@code sparkrnn.relative_to_last} for windows made relative to their last value.
+     */
+    public static byte[] export(SavedModel model, Precision precision) throws IOException {
+        Map<String, SafeTensors.Tensor> tensors = tensors(model.spec(), model.params(), precision);
+        org.sparkrnn.data.Standardization s = model.standardization();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        if (s != null && s.featureMean() != null) {
+            tensors.put(FEATURE_MEAN, vector(s.featureMean()));
+            tensors.put(FEATURE_STD, vector(s.featureStd()));
+        }
+        if (s != null && s.targetMean() != null) {
+            tensors.put(TARGET_MEAN, vector(s.targetMean()));
+            tensors.put(TARGET_STD, vector(s.targetStd()));
+        }
+        metadata.put("sparkrnn.inputs", s != null && s.featureMean() != null
+                ? "standardised: (x - " + FEATURE_MEAN + ") / " + FEATURE_STD : "as in the data");
+        metadata.put("sparkrnn.outputs", s != null && s.targetMean() != null
+                ? "standardised: y * " + TARGET_STD + " + " + TARGET_MEAN : "as in the data");
+        metadata.put("sparkrnn.relative_to_last", String.valueOf(model.relativeToLast()));
+        return SafeTensors.toBytes(tensors, metadata);
+    }
+
+    private static SafeTensors.Tensor vector(double[] values) {
+        return new SafeTensors.Tensor("F64", new long[] {values.length}, values.clone());
+    }
+
     /** PyTorch-named tensors, F64 or F32 by precision. */
     public static Map<String, SafeTensors.Tensor> tensors(NetworkSpec spec, double[] params, Precision precision) {
         ParameterLayout layout = new ParameterLayout(spec);

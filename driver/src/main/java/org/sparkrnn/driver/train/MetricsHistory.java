@@ -13,7 +13,10 @@ import java.util.Set;
  */
 public final class MetricsHistory {
 
-    /** One row; {@code validation} is empty when not computed at this iteration. */
+    /**
+     * One row; {@code epoch} counts from 1, as the progress lines do; {@code validation} is empty when not computed
+     * at this iteration.
+     */
     public record Row(long iteration, long epoch, double trainLoss, double gradientNorm, double learningRate,
                       Map<String, Double> validation) {
     }

@@ -8,7 +8,6 @@ import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.Metrics;
@@ -19,7 +18,6 @@ import org.sparkrnn.model.NetworkSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What a run leaves behind at its end: the kept model, metrics and loss curve in the model directory, the exported
@@ -49,19 +47,25 @@ final class RunOutputs {
         return baseline;
     }
 
-    /** Writes the model file, the metrics and the loss curve into {@code dir}. */
-    static void writeModel(ModelDirectory dir, SavedModel model, MetricsHistory history, Precision precision)
-            throws IOException {
+    /**
+     * Writes the model file, the metrics and the loss curve into {@code dir}; {@code keptIteration} is the iteration
+     * whose weights the model holds (null: the last).
+     */
+    static void writeModel(ModelDirectory dir, SavedModel model, MetricsHistory history, Precision precision,
+                           Long keptIteration) throws IOException {
         dir.writeModel(model, precision);
         dir.writeText(ModelDirectory.METRICS, history.toCsv());
-        dir.writeText(ModelDirectory.LOSS_CURVE, LossCurve.svg(history.rows(), model.spec().describe()));
+        String units = model.spec().loss().cliName()
+                + (model.standardization() != null && !model.spec().loss().isClassification()
+                ? ", standardised units" : "");
+        dir.writeText(ModelDirectory.LOSS_CURVE, LossCurve.svg(history.rows(), model.spec().describe(), units,
+                keptIteration));
     }
 
-    /** Writes the weights with PyTorch names to {@code path}. */
-    static void export(FileStore files, String path, NetworkSpec spec, double[] params, Precision precision,
-                       PrintStream out) throws IOException {
-        files.writeAtomically(path, SafeTensors.toBytes(ModelFile.tensors(spec, params, precision),
-                Map.of("format", "pt")));
+    /** Writes the weights with PyTorch names and the standardisation statistics to {@code path}. */
+    static void export(FileStore files, String path, SavedModel model, Precision precision, PrintStream out)
+            throws IOException {
+        files.writeAtomically(path, ModelFile.export(model, precision));
         out.println("exported weights to " + path);
     }
 

@@ -46,18 +46,34 @@ public final class Trainer {
     private final TrainingConfig config;
     private final PrintStream out;
     private final FileStore files;
+    private final StopRequest stop;
 
     public Trainer(JavaSparkContext sc, TrainingConfig config, PrintStream out) {
-        this.sc = sc;
-        this.config = config;
-        this.out = out;
-        this.files = new FileStore(sc.hadoopConfiguration());
+        this(sc, config, out, new StopRequest());
     }
 
-    /** What a finished run produced. */
+    /**
+     * A run that ends early, with a checkpoint and the best model so far, when {@code stop} is requested. Its input
+     * paths are stored qualified (see {@link FileStore#qualified}), so the saved settings name the same files from
+     * any working directory.
+     */
+    public Trainer(JavaSparkContext sc, TrainingConfig config, PrintStream out, StopRequest stop) {
+        this.sc = sc;
+        this.files = new FileStore(sc.hadoopConfiguration());
+        this.config = config.withInputPaths(files::qualified);
+        this.out = out;
+        this.stop = stop;
+    }
+
+    /**
+     * What a finished run produced.
+     *
+     * @param interrupted the run stopped early on a {@link StopRequest}: its checkpoint and best model so far are
+     *                    written, {@code --resume} continues it
+     */
     public record Result(NetworkSpec spec, double[] finalParams, double[] keptParams, long iterations,
                          Metrics lastValidation, MetricsHistory history, LoadedData data, SavedModel model,
-                         RunOutputs.Comparison baseline) {
+                         RunOutputs.Comparison baseline, boolean interrupted) {
     }
 
     /** Where a run's data come from: the data options' files (the CLI), or a DataFrame (the Spark ML API). */
@@ -123,7 +139,8 @@ public final class Trainer {
         Progress progress = new Progress(state.iteration(), total);
         long iteration = state.iteration();
         boolean stoppedEarly = false;
-        while (iteration < total && !stoppedEarly) {
+        boolean interrupted = false;
+        while (iteration < total && !stoppedEarly && !interrupted) {
             long epoch = schedule.epochOf(iteration);
             double lr = rates.rateAt(iteration);
             TrainingStep.Outcome outcome = step.run(data.train(), params, optimizerState, iteration, lr,
@@ -132,14 +149,15 @@ public final class Trainer {
             Map<String, Double> validationRow = validation.afterIteration(params, iteration,
                     iteration % validateEvery == 0, iteration == total);
             stoppedEarly = validation.shouldStop();
-            history.add(new MetricsHistory.Row(iteration, epoch, outcome.loss(), outcome.gradientNorm(), lr,
+            history.add(new MetricsHistory.Row(iteration, epoch + 1, outcome.loss(), outcome.gradientNorm(), lr,
                     validationRow));
+            interrupted = stop.requested() && iteration < total && !stoppedEarly;
             progress.add(outcome.sequences());
-            if (iteration % loop.logEvery() == 0 || iteration == total || stoppedEarly) {
+            if (iteration % loop.logEvery() == 0 || iteration == total || stoppedEarly || interrupted) {
                 out.println(progress.line(iteration, epoch, outcome, lr));
             }
             boolean checkpointDue = loop.checkpointEvery() > 0 && iteration % loop.checkpointEvery() == 0;
-            if (dir != null && (checkpointDue || iteration == total || stoppedEarly)) {
+            if (dir != null && (checkpointDue || iteration == total || stoppedEarly || interrupted)) {
                 checkpoints.write(validation.state(iteration, params, optimizerState, loop.seed(),
                         config.fingerprint()));
                 dir.writeText(ModelDirectory.METRICS, history.toCsv());
@@ -151,10 +169,18 @@ public final class Trainer {
         SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
                 config.data().relativeToLast());
         if (dir != null) {
-            RunOutputs.writeModel(dir, model, history, loop.precision());
+            RunOutputs.writeModel(dir, model, history, loop.precision(),
+                    validation.bestParams() != null ? validation.bestIteration() : null);
+        }
+        if (interrupted) {
+            out.printf(Locale.ROOT, "interrupted at iteration %d; %s; continue with: lstm-spark train --model-dir %s"
+                            + " --resume%n", iteration, dir == null ? "nothing written (no --model-dir)"
+                            : "best model so far written to " + dir.path(ModelDirectory.MODEL),
+                    dir == null ? "DIR" : dir.root());
+            return new Result(spec, params, kept, iteration, validation.last(), history, data, model, null, true);
         }
         if (config.output().export() != null) {
-            RunOutputs.export(files, config.output().export(), spec, kept, loop.precision(), out);
+            RunOutputs.export(files, config.output().export(), model, loop.precision(), out);
         }
         RunOutputs.Comparison comparison = baseline == null ? null : RunOutputs.compare(config.output().baseline(),
                 baseline, sums, data, spec, kept, kernel, out);
@@ -168,7 +194,8 @@ public final class Trainer {
         } else {
             out.printf(Locale.ROOT, "done: %d iterations%s%s%n", iteration, best, rejects);
         }
-        return new Result(spec, params, kept, iteration, validation.last(), history, data, model, comparison);
+        return new Result(spec, params, kept, iteration, validation.last(), history, data, model, comparison,
+                false);
     }
 
     /** The progress line: iteration, epoch, loss, gradient norm, rate, throughput since the last line, time left. */

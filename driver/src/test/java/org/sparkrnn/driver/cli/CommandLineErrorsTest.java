@@ -88,9 +88,11 @@ class CommandLineErrorsTest {
         assertEquals("error: --batch-size must be a number or 'all', got 'many'", message);
 
         Path conf = tmp.resolve("bad.conf");
-        Files.writeString(conf, "hidden = 8\nhiden = 9\n");
+        Files.writeString(conf, "hidden = 8\nhiden = 9\n# a comment\n\nepocs: 3\nwindowz = 4\n");
         message = run("train", "--conf", conf.toString(), "--data", ok.toString());
-        assertEquals("error: " + conf + ": 'hiden' is not an option of 'train' (see --help)", message);
+        assertEquals("error: " + conf + ": line 2: 'hiden' is not an option of 'train' (did you mean hidden?);"
+                + " line 5: 'epocs' is not an option of 'train' (did you mean epochs?); line 6: 'windowz' is not an"
+                + " option of 'train' (did you mean window?) (see lstm-spark train --help)", message);
 
         message = train(ok, "--loss", "cross-entropy");
         assertTrue(message.contains("--loss cross-entropy does not fit the labels (numbers)"), message);

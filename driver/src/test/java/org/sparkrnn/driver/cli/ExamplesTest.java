@@ -128,25 +128,31 @@ class ExamplesTest {
         assertEquals(Math.sqrt(squared / count), seasonal.get("rmse"), 1e-3, "the printed baseline, recomputed");
         assertTrue(model.get("rmse") < 0.5 * seasonal.get("rmse"), out);
 
-        // predictions of the relative-window model come back in ppm, one per window, in order
+        // predictions of the relative-window model come back in ppm, one per window keyed by the date of its last
+        // week, up to the forecast for the week after the data
         Path predictions = tmp.resolve("co2-predictions");
         run("predict", "--model-dir", tmp.resolve("co2").toString(), "--data", project("data/co2.csv").toString(),
                 "--output", predictions.toString(), "--master", "local[2]");
-        List<Double> predicted = new ArrayList<>();
+        Map<String, Double> byTime = new LinkedHashMap<>();
         try (var parts = Files.list(predictions)) {
             for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
                 for (String line : Files.readAllLines(part)) {
-                    predicted.add(Double.parseDouble(line.replaceAll(".*\"prediction\":([-0-9.eE]+).*", "$1")));
+                    byTime.put(line.replaceAll(".*\"time\":\"([0-9]+)\".*", "$1"),
+                            Double.parseDouble(line.replaceAll(".*\"prediction\":([-0-9.eE]+).*", "$1")));
                 }
             }
         }
+        assertEquals(n - 52 + 1, byTime.size(), "every window of 52 weeks (gaps interpolated as inputs)");
+        assertEquals(dates.get(n - 1), new ArrayList<>(byTime.keySet()).get(byTime.size() - 1),
+                "the last window ends at the last week: the forecast past the data");
+        List<Double> predicted = new ArrayList<>();
         List<Double> targets = new ArrayList<>();
         for (int i = 52; i < n; i++) {
             if (!Double.isNaN(values.get(i))) {
                 targets.add(values.get(i));
+                predicted.add(byTime.get(dates.get(i - 1)));
             }
         }
-        assertEquals(targets.size(), predicted.size());
         double absolute = 0;
         for (int w = 0; w < targets.size(); w++) {
             absolute += Math.abs(predicted.get(w) - targets.get(w));

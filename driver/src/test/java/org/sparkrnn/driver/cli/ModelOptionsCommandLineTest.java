@@ -81,7 +81,7 @@ class ModelOptionsCommandLineTest {
         assertArrayEquals(saved.params(), ModelFile.importWeights(contents, saved.spec(), "export"));
         List<String> predictions = Files.readAllLines(Files.list(tmp.resolve("predictions"))
                 .filter(p -> p.getFileName().toString().startsWith("part-")).sorted().findFirst().orElseThrow());
-        assertTrue(predictions.get(0).startsWith("{\"prediction\":["), predictions.get(0));
+        assertTrue(predictions.get(0).startsWith("{\"line\":1,\"prediction\":["), predictions.get(0));
     }
 
     @Test

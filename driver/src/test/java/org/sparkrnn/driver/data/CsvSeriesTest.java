@@ -49,4 +49,21 @@ class CsvSeriesTest {
         assertTrue(CsvSeries.atOrAfter("1961", "1961.0") && !CsvSeries.atOrAfter("1960", "1961"));
         assertTrue(CsvSeries.atOrAfter("2001-03", "2001-01"));
     }
+
+    @Test
+    void otherDelimitersAndFilesWithoutAHeaderAreRead() {
+        CsvSeries semicolons = CsvSeries.parse("x.csv", List.of("year;value", "1;\"2.5\"", "2;3"), "value", "year",
+                null, ';', true);
+        assertArrayEquals(new double[] {2.5, 3}, semicolons.values(), 0);
+        CsvSeries tabs = CsvSeries.parse("x.csv", List.of("1\t4", "2\t5", "3\t6"), "2", "1", null, '\t', false);
+        assertArrayEquals(new double[] {4, 5, 6}, tabs.values(), 0);
+        assertEquals(List.of("1", "2", "3"), List.of(tabs.times()));
+        DataFormatError wrong = assertThrows(DataFormatError.class, () -> CsvSeries.parse("x.csv",
+                List.of("1,4", "2,5"), "value", null, null, ',', false));
+        assertEquals("x.csv line 1: no column 'value' (--column); without a header the columns are 1 to 2",
+                wrong.getMessage());
+        DataFormatError hint = assertThrows(DataFormatError.class, () -> CsvSeries.parse("x.csv",
+                List.of("year;value", "1;2"), "value", null));
+        assertTrue(hint.getMessage().contains("give --delimiter ';'"), hint.getMessage());
+    }
 }

@@ -28,8 +28,9 @@ class EstimatorParamsTest {
 
     /** Options about files, formats and the process, which a DataFrame estimator does not have. */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("data", "format", "validation", "column",
-            "time-column", "window", "horizon", "validate-from", "missing", "relative-to-last", "task", "resume",
-            "export", "baseline", "master", "spark", "verbose", "conf", "help", "version", "model-dir");
+            "time-column", "window", "horizon", "validate-from", "missing", "relative-to-last", "delimiter",
+            "no-header", "task", "resume", "export", "baseline", "master", "spark", "verbose", "conf", "help",
+            "version", "model-dir");
 
     @Test
     void everyTrainingOptionIsAParamWithTheSameDefault() {

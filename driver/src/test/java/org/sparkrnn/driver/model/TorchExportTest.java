@@ -1,0 +1,102 @@
+package org.sparkrnn.driver.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.cli.Main;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An export is enough for a PyTorch user: {@code export} writes the weights and the standardisation statistics, and
+ * PyTorch (the README's recipe, {@code predict_from_export.py}) predicts what {@code lstm-spark predict} predicts for
+ * the same sequences. Runs where /usr/bin/python3 has torch (CI installs Debian's python3-torch).
+ */
+class TorchExportTest {
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void pytorchReproducesPredictFromTheExport() throws Exception {
+        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            StringBuilder steps = new StringBuilder();
+            double sum = 0;
+            for (int t = 0; t < 6; t++) {
+                double a = 10 + 3 * random.nextGaussian();
+                double b = -2 + 0.5 * random.nextGaussian();
+                sum += a * 0.1 + b;
+                steps.append(t == 0 ? "" : ", ").append("[").append(a).append(", ").append(b).append("]");
+            }
+            lines.add("{\"features\": [" + steps + "], \"label\": " + (100 + sum) + "}");
+        }
+        Path data = tmp.resolve("d.jsonl");
+        Files.write(data, lines);
+        Path model = tmp.resolve("model");
+        SharedSpark.stop();
+        run("train", "--data", data.toString(), "--model-dir", model.toString(), "--hidden", "5,5",
+                "--normalize", "standard", "--iterations", "15", "--batch-size", "all", "--precision", "float64",
+                "--lr", "0.05", "--master", "local[2]", "--log-every", "100");
+        Path export = tmp.resolve("m.safetensors");
+        run("export", "--model-dir", model.toString(), "--export", export.toString(), "--precision", "float64");
+        Path predictions = tmp.resolve("predictions");
+        run("predict", "--model-dir", model.toString(), "--data", data.toString(), "--output",
+                predictions.toString(), "--precision", "float64", "--master", "local[2]");
+
+        List<Double> ours = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> parts = Files.list(predictions)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    JsonNode row = json.readTree(line);
+                    ours.add(row.get("prediction").asDouble());
+                }
+            }
+        }
+        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
+        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(), data.toString(),
+                "2", "5").redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, python.exitValue(), output);
+        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(lines.size(), torch.size(), output);
+        assertEquals(lines.size(), ours.size());
+        for (int i = 0; i < ours.size(); i++) {
+            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            assertEquals(ours.get(i), theirs, 1e-9 * Math.max(1, Math.abs(theirs)), "sequence " + i);
+        }
+        assertTrue(Math.abs(ours.get(0)) > 50, "in the labels' units (about 100), not standardised: " + ours.get(0));
+    }
+
+    private static void run(String... args) {
+        assertEquals(0, Main.run(args), String.join(" ", args));
+        SharedSpark.stop();
+    }
+
+    private static boolean torchAvailable() throws Exception {
+        if (!Files.isExecutable(PYTHON)) {
+            return false;
+        }
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true).start();
+        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+}

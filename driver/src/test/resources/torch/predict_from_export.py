@@ -1,0 +1,54 @@
+"""Predicts with an `lstm-spark export` file in PyTorch, as the README shows: standardise the inputs with the
+exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the target standardisation.
+
+usage: predict_from_export.py EXPORT.safetensors INPUT.jsonl LAYERS HIDDEN   (prints one JSON number per line)
+Reads safetensors with the standard library (the format: 8-byte little-endian header length, JSON header, data).
+"""
+import json
+import struct
+import sys
+
+import torch
+
+DTYPES = {"F64": torch.float64, "F32": torch.float32}
+
+
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    body = data[8 + length:]
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        t = torch.frombuffer(bytearray(body[begin:end]), dtype=DTYPES[entry["dtype"]])
+        tensors[name] = t.reshape(entry["shape"]).to(torch.float64)
+    return tensors, header.get("__metadata__", {})
+
+
+def main():
+    export, inputs, layers, hidden = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    w, metadata = load_safetensors(export)
+    features = [json.loads(line)["features"] for line in open(inputs) if line.strip()]
+    size = len(features[0][0])
+    lstm = torch.nn.LSTM(size, hidden, num_layers=layers, batch_first=True).double()
+    head = torch.nn.Linear(hidden, w["head.weight"].shape[0]).double()
+    lstm.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("lstm.")}, strict=True)
+    head.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("head.")}, strict=True)
+    with torch.no_grad():
+        for sequence in features:
+            x = torch.tensor([sequence], dtype=torch.float64)
+            if "standardize.feature_mean" in w:
+                x = (x - w["standardize.feature_mean"]) / w["standardize.feature_std"]
+            out, _ = lstm(x)
+            y = head(out[:, -1])
+            if "standardize.target_mean" in w:
+                y = y * w["standardize.target_std"] + w["standardize.target_mean"]
+            print(json.dumps(y[0].tolist()))
+
+
+if __name__ == "__main__":
+    main()
