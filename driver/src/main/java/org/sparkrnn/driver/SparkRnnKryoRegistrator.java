@@ -67,7 +67,9 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.sql.types.TimestampType$",
             "org.apache.spark.sql.types.TimestampNTZType$",
             "org.apache.spark.sql.catalyst.expressions.GenericRow",
-            "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema");
+            "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
+            // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
+            "[Ljava.lang.Object;", "[[D");
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -31,9 +31,8 @@ public final class DataMixin {
     double validationFraction;
 
     @Option(names = "--split", defaultValue = Defaults.SPLIT, paramLabel = "random|tail",
-            description = "Which sequences are held out: seeded random, or the last ones in file order (JSON Lines:"
-                    + " the last share of the data by size)."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Which sequences --validation-fraction holds out: random (a seeded choice per record), or"
+                    + " the last ones in input order. Default: ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--column", paramLabel = "NAME", description = "csv: the value column.")
@@ -94,6 +93,32 @@ public final class DataMixin {
             description = "A record that cannot be read stops the run (fail), or is counted, reported and written to"
                     + " the model directory's rejects/ (skip). Default: ${DEFAULT-VALUE}.")
     String onBadRecord;
+
+    /**
+     * For commands that read a run's settings as defaults (evaluate): a split given on the command line replaces
+     * the run's instead of adding to it (--validate-from, --validation-fraction with --split, and --validation each
+     * choose the validation data on their own).
+     */
+    void splitGivenReplacesTheRuns(picocli.CommandLine.ParseResult given) {
+        boolean from = given.hasMatchedOption("--validate-from");
+        boolean fraction = given.hasMatchedOption("--validation-fraction");
+        boolean separate = given.hasMatchedOption("--validation");
+        if (!from && !fraction && !separate) {
+            return;
+        }
+        if (!from) {
+            validateFrom = null;
+        }
+        if (!fraction) {
+            validationFraction = 0;
+            if (!given.hasMatchedOption("--split")) {
+                split = Defaults.SPLIT;
+            }
+        }
+        if (!separate) {
+            validation = null;
+        }
+    }
 
     DataOptions toOptions(long seed) {
         return new DataOptions(format, data, validation, validationFraction,

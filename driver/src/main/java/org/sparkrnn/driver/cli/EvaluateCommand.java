@@ -6,6 +6,7 @@ import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.exec.DistributedSums;
@@ -58,7 +59,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        data.splitGivenReplacesTheRuns(given);
         DataOptions options = data.toOptions(seed);
+        if (given.hasMatchedOption("--seed") && (options.validationFraction() == 0 || options.split() == Split.TAIL)) {
+            throw new SettingError("{--seed} chooses a random hold-out (--validation-fraction with --split random);"
+                    + " there is none here");
+        }
         Precision precision = parsePrecision(model.precision);
         if (!List.of("both", "training", "validation", "all").contains(part)) {
             throw new SettingError("unknown {part} '" + part + "', expected one of both, training, validation, all");
@@ -109,8 +116,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     saved.standardization() == null ? null : saved.standardization().targetStd(),
                     "evaluate: " + side);
             Metrics metrics = Metrics.of(result, saved.spec().loss());
-            System.out.printf("%s, %s (%d sequences, %d labelled steps): %s%n", what, side, sequences,
-                    metrics.labelledSteps(), metrics.describe());
+            System.out.printf("%s, %s (%d sequences, %d labelled steps, %d partitions, %s): %s%n", what, side,
+                    sequences, metrics.labelledSteps(), data.getNumPartitions(), kernel.precision().cliName(),
+                    metrics.describe());
         }
     }
 

@@ -60,6 +60,7 @@ public final class Main implements Runnable {
         NETLIB.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         // An option given twice: the last one wins, for every option (--spark, a map, collects one entry per use).
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);
+        RunDefaultsHelp.apply(cli);
         cli.setExecutionExceptionHandler((failure, line, parsed) -> report(failure, verbose, line.getErr()));
         cli.setParameterExceptionHandler((failure, arguments) -> {
             PrintWriter err = failure.getCommandLine().getErr();

@@ -86,6 +86,10 @@ public final class PredictCommand implements Callable<Integer> {
                             + " sequence; leave it out");
                 }
             }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--horizon")) {
+                throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
+                        + " leave it out");
+            }
             DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             SparkSession spark = loader.session();
@@ -94,7 +98,14 @@ public final class PredictCommand implements Callable<Integer> {
                 case "csv" -> KeyedFrames.csvWindows(sc, spark, options, options.path());
                 case "jsonl" -> KeyedFrames.jsonLines(sc, spark, options, options.path(), saved.shape());
                 case "text" -> null;
-                default -> loader.readFrame(options.format(), options.path());
+                default -> {
+                    Dataset<Row> frame = loader.readFrame(options.format(), options.path());
+                    int wanted = options.partitions();
+                    int have = frame.rdd().getNumPartitions();
+                    // fewer: neighbours merged, input order kept; more: a shuffle (the key columns still join back)
+                    yield wanted == 0 || wanted == have ? frame
+                            : wanted < have ? frame.coalesce(wanted) : frame.repartition(wanted);
+                }
             };
             if (input != null) {
                 if (saved.shape().oneHot()) {

@@ -65,6 +65,43 @@ public record DataOptions(String format, String path, String validationPath, dou
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
         }
+        if (!format.equals("csv")) {
+            List<String> csvOnly = new java.util.ArrayList<>();
+            if (column != null) {
+                csvOnly.add("{--column}");
+            }
+            if (timeColumn != null) {
+                csvOnly.add("{--time-column}");
+            }
+            if (validateFrom != null) {
+                csvOnly.add("{--validate-from}");
+            }
+            if (missing != MissingValues.SKIP) {
+                csvOnly.add("{--missing}");
+            }
+            if (horizon != 1) {
+                csvOnly.add("{--horizon}");
+            }
+            if (delimiter != COMMA || !header) {
+                csvOnly.add(delimiter != COMMA ? "{--delimiter}" : "{--no-header}");
+            }
+            if (window != Integer.parseInt(Defaults.WINDOW) && !format.equals("text")) {
+                csvOnly.add("{--window}");
+            }
+            if (!csvOnly.isEmpty()) {
+                throw new SettingError(String.join(", ", csvOnly) + " shape" + (csvOnly.size() == 1 ? "s" : "")
+                        + " csv windows" + (csvOnly.equals(List.of("{--window}")) ? " and text" : "")
+                        + ", not {--format} " + format);
+            }
+        }
+        if (validateFrom != null && validationFraction > 0) {
+            throw new SettingError("{--validate-from} and {--validation-fraction} both choose the validation data;"
+                    + " give one");
+        }
+        if (split == Split.TAIL && validationFraction == 0) {
+            throw new SettingError("{--split} tail says which share {--validation-fraction} holds out; give a"
+                    + " fraction too");
+        }
         java.util.Objects.requireNonNull(split, "split");
         java.util.Objects.requireNonNull(missing, "missing");
         java.util.Objects.requireNonNull(task, "task");

@@ -31,7 +31,8 @@ import java.util.Map;
  * so that predictions join back to it: a CSV window by the time of its last step ({@code time}), up to the window
  * that ends at the last value (the forecast past the data); a JSON Lines record by its other scalar fields (an
  * {@code id}, any key), or by {@code line} (and {@code file}, for several files) when it has none. The sequences
- * are in the column {@link #FEATURES}; labels in the input are not read.
+ * are in the column {@link #FEATURES}; labels in the input are not read. With {@code --on-bad-record skip} a bad
+ * record is left out (a CSV value that is not a number becomes a gap).
  */
 public final class KeyedFrames {
 
@@ -50,8 +51,10 @@ public final class KeyedFrames {
             throw new UserError(path + ": csv input must be one file, found " + files.size());
         }
         String file = files.get(0);
+        // --on-bad-record skip: a value that is not a number becomes a gap (no window reads it)
+        List<String> skipped = options.skipBadRecords() ? new ArrayList<>() : null;
         CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(sc.hadoopConfiguration(), file),
-                options.column(), options.timeColumn(), null, options.delimiter(), options.header())
+                options.column(), options.timeColumn(), skipped, options.delimiter(), options.header())
                 .withMissingPolicy(options.missing());
         int window = options.window();
         List<Integer> starts = series.inputStarts(window);
@@ -68,7 +71,8 @@ public final class KeyedFrames {
             rows.add(RowFactory.create(series.times()[start + window - 1], steps));
         }
         StructType schema = new StructType().add("time", DataTypes.StringType).add(FEATURES, STEPS);
-        return spark.createDataFrame(rows, schema);
+        int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
+        return spark.createDataFrame(sc.parallelize(rows, Math.max(1, Math.min(partitions, rows.size()))), schema);
     }
 
     /**
@@ -110,8 +114,9 @@ public final class KeyedFrames {
             String file = files.get(f);
             long[] firstLines = numbered ? lineOffsets(sc, lines.get(f)) : null;
             JsonLinesParser parser = new JsonLinesParser(file, unlabelled);
+            boolean skip = options.skipBadRecords();
             JavaRDD<Row> fileRows = lines.get(f).mapPartitionsWithIndex((split, part) -> keyedRows(part, file, parser,
-                    keyNames, types, named, firstLines == null ? -1 : firstLines[split]), true);
+                    keyNames, types, named, firstLines == null ? -1 : firstLines[split], skip), true);
             rows = rows == null ? fileRows : rows.union(fileRows);
         }
         return spark.createDataFrame(rows, schema);
@@ -167,7 +172,7 @@ public final class KeyedFrames {
 
     private static Iterator<Row> keyedRows(Iterator<Tuple2<LongWritable, Text>> lines, String file,
                                            JsonLinesParser parser, List<String> keys, DataType[] types,
-                                           boolean named, long firstLine) {
+                                           boolean named, long firstLine, boolean skip) {
         return new Iterator<>() {
             private Row next;
             private long index = -1;
@@ -195,7 +200,9 @@ public final class KeyedFrames {
                     try {
                         next = row(parser.parseKeyed(utf8, length));
                     } catch (DataFormatError e) {
-                        throw e.atLine(lineNumber());
+                        if (!skip) {
+                            throw e.atLine(lineNumber());
+                        }
                     }
                 }
                 return next != null;

@@ -85,7 +85,7 @@ public final class LossCurve {
             double px = f.px(keptIteration);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#2ca02c\""
                             + " stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%d\" fill=\"#2ca02c\">kept model @%d</text>%n",
-                    px, px, TOP, TOP + plotH, px + 4, TOP + plotH - 8, keptIteration));
+                    px, px, TOP, TOP + plotH, px + 4, TOP + 14, keptIteration));
         }
         svg.append(polyline(train, f, TRAIN_RAW, 1));
         svg.append(polyline(smoothed(train), f, TRAIN, 2));
