@@ -1,10 +1,12 @@
 package org.sparkrnn.driver.cli;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
@@ -12,6 +14,7 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.Partitioning;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
@@ -128,9 +131,15 @@ public final class PredictCommand implements Callable<Integer> {
                     saved.spec().loss().isClassification(), "prediction", "probability", false);
             ChunkedPredictor predictor = new ChunkedPredictor(layout, saved,
                     new KernelSettings(precision, 0), DistributedSums.EVALUATION_CHUNK);
+            // text windows are numbered in input order (0, 1, ...): the key of each prediction
+            long[] firstWindow = Partitioning.firstIndexes(loaded.train());
+            List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("window",
+                    DataTypes.LongType, false)));
+            fields.addAll(layout.fields());
             sums.withModel(loaded.train(), new ModelWeights(saved.spec(), saved.params()),
-                    (weights, blocks) -> predictor.blocks(weights, blocks),
-                    (JavaRDD<Row> rows) -> spark.createDataFrame(rows, DataTypes.createStructType(layout.fields()))
+                    (weights, blocks) -> ChunkedPredictor.numbered(predictor.blocks(weights, blocks),
+                            firstWindow[TaskContext.getPartitionId()]),
+                    (JavaRDD<Row> rows) -> spark.createDataFrame(rows, DataTypes.createStructType(fields))
                             .write().format(writeFormat).save(output), "predict");
             loaded.unpersist();
             System.out.printf("wrote predictions for %d sequences to %s (%s)%n", loaded.trainSequences(), output,

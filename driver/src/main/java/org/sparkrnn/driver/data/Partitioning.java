@@ -15,7 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** How many partitions a data set gets, which sequences are held out, and numbered sequences cut into blocks. */
-final class Partitioning {
+public final class Partitioning {
 
     /** Input per partition when --partitions is left at 0: packing a block needs a few times its size in memory. */
     static final long BYTES_PER_PARTITION = 32L << 20;
@@ -51,6 +51,20 @@ final class Partitioning {
             return new HoldOut(h.fraction(), true, h.seed(), pairs.count());
         }
         return rule;
+    }
+
+    /**
+     * The global index of each partition's first sequence, for blocks cut from sequences numbered in input order
+     * (one small job: the block sizes).
+     */
+    public static long[] firstIndexes(JavaRDD<SequenceBatch> blocks) {
+        blocks.context().setJobDescription("predict: numbering sequences");
+        List<Integer> sizes = blocks.map(SequenceBatch::size).collect();
+        long[] first = new long[sizes.size()];
+        for (int p = 1; p < first.length; p++) {
+            first[p] = first[p - 1] + sizes.get(p - 1);
+        }
+        return first;
     }
 
     /** Numbers (cached) sequences in input order: partition order, then order inside a partition. */

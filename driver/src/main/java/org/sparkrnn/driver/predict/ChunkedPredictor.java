@@ -123,6 +123,29 @@ public final class ChunkedPredictor implements Serializable {
         };
     }
 
+    /** {@code rows} with a leading {@code long} column: {@code first}, {@code first + 1}, ... */
+    public static Iterator<Row> numbered(Iterator<Row> rows, long first) {
+        return new Iterator<>() {
+            private long next = first;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row row = rows.next();
+                Object[] values = new Object[row.length() + 1];
+                values[0] = next++;
+                for (int j = 0; j < row.length(); j++) {
+                    values[j + 1] = row.get(j);
+                }
+                return RowFactory.create(values);
+            }
+        };
+    }
+
     /** The first output row of sequence b: the sequence itself (last step) or its first step. */
     private int rowOf(SequenceBatch batch, int b) {
         return layout.perStep() ? batch.stepOffset(b) : b;

@@ -95,4 +95,20 @@ class KeyedPredictionsTest {
         assertEquals(List.of(1L, 3L, 4L), numbered.stream().map(r -> r.get("line").asLong()).toList(),
                 "line numbers as in the file (a blank line counts)");
     }
+
+    @Test
+    void textWindowsAreNumberedInInputOrder() throws Exception {
+        Path text = tmp.resolve("t.txt");
+        Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(12));
+        Path model = train(text, "--format", "text", "--window", "16", "--partitions", "3");
+        List<JsonNode> rows = predict(model, text, "--partitions", "3");
+        List<Long> windows = rows.stream().map(r -> r.get("window").asLong()).toList();
+        List<Long> expected = new ArrayList<>();
+        for (long w = 0; w < windows.size(); w++) {
+            expected.add(w);
+        }
+        assertEquals(expected, windows);
+        assertEquals((45 * 12 - 1 + 15) / 16, windows.size(), "one per window of 16 characters");
+        assertTrue(rows.get(0).get("prediction").isArray(), "a prediction per step");
+    }
 }
