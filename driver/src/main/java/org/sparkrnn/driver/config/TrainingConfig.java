@@ -3,6 +3,7 @@ package org.sparkrnn.driver.config;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.InitOptions;
 import org.sparkrnn.model.CellType;
 import org.sparkrnn.model.InitScheme;
 import org.sparkrnn.model.Loss;
@@ -34,12 +35,19 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         Objects.requireNonNull(optim, "optim");
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(output, "output");
+        if (data.task() == Task.REGRESSION && data.classes() != 0 && !data.format().equals("text")) {
+            throw new SettingError("{--classes} counts class ids; these labels are numbers (give {--task}"
+                    + " classification)");
+        }
         if (loop.tbptt() > 0 && (model.bidirectional() || model.pooling() != Pooling.LAST)) {
             throw new SettingError("{--tbptt} cuts sequences into chunks, but " + (model.bidirectional()
                     ? "{--bidirectional}" : "{--pooling} " + model.pooling().cliName())
                     + " reads whole sequences; use one or the other");
         }
     }
+
+    /** The forget-gate bias a run starts from unless told otherwise. */
+    private static final Double DEFAULT_FORGET_BIAS = InitOptions.DEFAULT_FORGET_GATE_BIAS;
 
     /**
      * @param activation rnn layers' activation
@@ -65,6 +73,17 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             if (forgetBias != null && !Double.isFinite(forgetBias)) {
                 throw new SettingError("{--forget-bias} must be a finite number or 'keep', got " + forgetBias);
             }
+            // settings that only some networks read: given for another, they would change nothing
+            if (activation != Activation.TANH && cell != CellType.RNN) {
+                throw new SettingError("{--activation} applies to rnn cells, not {--cell} " + cell.cliName());
+            }
+            if (cell != CellType.LSTM && !java.util.Objects.equals(forgetBias, DEFAULT_FORGET_BIAS)) {
+                throw new SettingError("{--forget-bias} applies to lstm cells, not {--cell} " + cell.cliName());
+            }
+            if (dropout > 0 && hidden.size() == 1) {
+                throw new SettingError("{--dropout} acts between stacked layers; with one layer it changes nothing"
+                        + " (give {--hidden} two or more sizes)");
+            }
         }
     }
 
@@ -83,6 +102,27 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             }
             if (nesterov && momentum == 0) {
                 throw new SettingError("{--nesterov} needs a {--momentum} > 0");
+            }
+            if (momentum > 0 && optimizer != OptimizerKind.SGD && optimizer != OptimizerKind.RMSPROP) {
+                throw new SettingError("{--momentum} applies to sgd and rmsprop, not {--optimizer} "
+                        + optimizer.cliName());
+            }
+            if (nesterov && optimizer != OptimizerKind.SGD) {
+                throw new SettingError("{--nesterov} applies to sgd, not {--optimizer} " + optimizer.cliName());
+            }
+            boolean decays = schedule == LearningRateSchedule.Kind.STEP
+                    || schedule == LearningRateSchedule.Kind.EXPONENTIAL;
+            if (!decays && gamma != Double.parseDouble(Defaults.GAMMA)) {
+                throw new SettingError("{--gamma} applies to the step and exponential schedules, not {--schedule} "
+                        + schedule.cliName());
+            }
+            if (schedule != LearningRateSchedule.Kind.STEP && stepSize != Integer.parseInt(Defaults.STEP_SIZE)) {
+                throw new SettingError("{--step-size} applies to the step schedule, not {--schedule} "
+                        + schedule.cliName());
+            }
+            if (schedule != LearningRateSchedule.Kind.COSINE && minLr != Double.parseDouble(Defaults.MIN_LR)) {
+                throw new SettingError("{--min-lr} applies to the cosine schedule, not {--schedule} "
+                        + schedule.cliName());
             }
         }
 

@@ -126,9 +126,13 @@ public final class Trainer {
 
         TrainingState state = startingState(dir, checkpoints, spec, layout, optimizer);
         MetricsHistory history = startingHistory(dir, state.iteration());
-        out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s%n",
-                total, schedule.iterationsPerEpoch(), schedule.fullBatch() ? "all" : loop.batchSize(),
-                optimizer.settings().kind().cliName(), loop.precision().cliName());
+        String validating = data.validation() == null ? "" : String.format(Locale.ROOT, "; validation every %d"
+                + " iterations%s", validateEvery, loop.patience() > 0 ? ", stop after " + loop.patience()
+                + " without improvement" : "");
+        out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s;"
+                        + " %d partitions, tree depth %d%s%n", total, schedule.iterationsPerEpoch(),
+                schedule.fullBatch() ? "all" : loop.batchSize(), optimizer.settings().kind().cliName(),
+                loop.precision().cliName(), data.train().getNumPartitions(), loop.aggregationDepth(), validating);
 
         TrainingStep step = new TrainingStep(sums, spec, kernel, schedule, optimizer, config.optim().clipNorm());
         ValidationTracker validation = new ValidationTracker(sums, data.validation(), spec, kernel,

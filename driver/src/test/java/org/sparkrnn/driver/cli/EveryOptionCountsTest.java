@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every option that evaluate, predict, export and sample list either takes effect or is refused, never ignored: for
+ * Every option that train, evaluate, predict, export and sample list either takes effect or is refused, never
+ * ignored: for
  * each option its help lists, the command runs once without it and once with another value, and the two runs must
  * differ (in the metrics, the predictions written, the file exported, the text sampled, or success) or the second
  * must be refused with exit code 2. An option without a case here fails the test, so a new option needs one.
@@ -89,6 +90,93 @@ class EveryOptionCountsTest {
         all.addAll(List.of(args));
         assertEquals(0, run(all).exit(), "training " + name);
         return dir;
+    }
+
+    @Test
+    void train() throws Exception {
+        List<String> lines = new ArrayList<>();
+        List<String> broken = new ArrayList<>();
+        java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < 40; i++) {
+            StringBuilder steps = new StringBuilder();
+            for (int t = 0; t < 6; t++) {
+                steps.append(t == 0 ? "" : ", ").append("[").append(random.nextGaussian()).append(", ")
+                        .append(random.nextGaussian()).append("]");
+            }
+            String line = "{\"features\": [" + steps + "], \"label\": " + random.nextGaussian() + "}";
+            lines.add(line);
+            broken.add(i == 9 ? "{\"features\": [[1]], \"label\": 1}" : line);
+        }
+        Path data = TestData.write(tmp, "train.jsonl", lines.toArray(new String[0]));
+        Path otherData = TestData.write(tmp, "train-other.jsonl", lines.subList(5, 40).toArray(new String[0]));
+        Path bad = TestData.write(tmp, "train-bad.jsonl", broken.toArray(new String[0]));
+        List<String> base = List.of("train", "--data", data.toString(), "--hidden", "4,3", "--iterations", "6",
+                "--batch-size", "8", "--precision", "float64", "--validation-fraction", "0.25", "--validate-every",
+                "2", "--master", "local[2]", "--log-every", "1", "--checkpoint-every", "3");
+        Path init = tmp.resolve("init.safetensors");
+        assertEquals(0, run(List.of("train", "--data", data.toString(), "--hidden", "4,3", "--iterations", "2",
+                "--model-dir", tmp.resolve("init-model").toString(), "--export", init.toString(), "--seed", "9"))
+                .exit());
+        Map<String, Case> cases = new LinkedHashMap<>();
+        cases.put("--data", option("--data", otherData.toString()));
+        cases.put("--format", option("--format", "csv"));
+        cases.put("--validation", option("--validation", otherData.toString()));
+        cases.put("--validation-fraction", option("--validation-fraction", "0.5"));
+        cases.put("--split", option("--split", "tail"));
+        cases.put("--column", option("--column", "x"));
+        cases.put("--time-column", option("--time-column", "t"));
+        cases.put("--window", option("--window", "7"));
+        cases.put("--horizon", option("--horizon", "2"));
+        cases.put("--validate-from", option("--validate-from", "3"));
+        cases.put("--missing", option("--missing", "interpolate"));
+        cases.put("--relative-to-last", option("--relative-to-last"));
+        cases.put("--delimiter", option("--delimiter", ";"));
+        cases.put("--no-header", option("--no-header"));
+        cases.put("--task", option("--task", "classification"));
+        cases.put("--classes", option("--classes", "3"));
+        cases.put("--normalize", option("--normalize", "standard"));
+        cases.put("--partitions", option("--partitions", "3"));
+        cases.put("--on-bad-record", new Case(List.of("--on-bad-record", "skip"), List.of("--data", bad.toString())));
+        cases.put("--cell", option("--cell", "gru"));
+        cases.put("--hidden", option("--hidden", "5"));
+        cases.put("--activation", option("--activation", "identity"));
+        cases.put("--bidirectional", option("--bidirectional"));
+        cases.put("--dropout", option("--dropout", "0.3"));
+        cases.put("--pooling", option("--pooling", "mean"));
+        cases.put("--loss", option("--loss", "sum-half-squared"));
+        cases.put("--init-scheme", option("--init-scheme", "xavier-orthogonal"));
+        cases.put("--forget-bias", option("--forget-bias", "2"));
+        cases.put("--init", option("--init", init.toString()));
+        cases.put("--optimizer", option("--optimizer", "sgd"));
+        cases.put("--lr", option("--lr", "0.1"));
+        cases.put("--momentum", option("--momentum", "0.9"));
+        cases.put("--nesterov", option("--nesterov"));
+        cases.put("--weight-decay", option("--weight-decay", "0.5"));
+        cases.put("--clip-norm", option("--clip-norm", "0.001"));
+        cases.put("--schedule", option("--schedule", "cosine"));
+        cases.put("--step-size", option("--step-size", "2"));
+        cases.put("--gamma", option("--gamma", "0.5"));
+        cases.put("--min-lr", option("--min-lr", "0.0001"));
+        cases.put("--warmup", option("--warmup", "3"));
+        cases.put("--iterations", option("--iterations", "4"));
+        // --epochs counts when --iterations is 0 (documented: a settings file's epochs, the command line's iterations)
+        cases.put("--epochs", new Case(List.of("--epochs", "3"), List.of("--iterations", "0")));
+        cases.put("--batch-size", option("--batch-size", "all"));
+        cases.put("--tbptt", option("--tbptt", "2"));
+        cases.put("--precision", option("--precision", "float32"));
+        cases.put("--aggregation-depth", option("--aggregation-depth", "1"));
+        cases.put("--seed", option("--seed", "7"));
+        cases.put("--validate-every", option("--validate-every", "3"));
+        cases.put("--patience", option("--patience", "1"));
+        cases.put("--log-every", option("--log-every", "2"));
+        cases.put("--model-dir", option("--model-dir", "elsewhere"));
+        cases.put("--checkpoint-every", option("--checkpoint-every", "2"));
+        cases.put("--keep-checkpoints", option("--keep-checkpoints", "1"));
+        cases.put("--resume", option("--resume"));
+        cases.put("--export", option("--export", tmp.resolve("exported.safetensors").toString()));
+        cases.put("--baseline", option("--baseline", "last"));
+        processOptions(cases, List.of("--format", "csv"));
+        check("train", base, cases);
     }
 
     @Test
@@ -184,9 +272,14 @@ class EveryOptionCountsTest {
 
     /** Spark and process options: a bogus master fails, a 1-byte result limit fails, --verbose shows a stack. */
     private static void processOptions(Map<String, Case> cases) throws IOException {
+        processOptions(cases, List.of("--format", "jsonl"));
+    }
+
+    /** As above; {@code failing} makes a run fail, for --verbose to show its stack trace. */
+    private static void processOptions(Map<String, Case> cases, List<String> failing) throws IOException {
         cases.put("--master", option("--master", "nosuch://x"));
         cases.put("--spark", option("--spark", "spark.driver.maxResultSize=1"));
-        cases.put("--verbose", new Case(List.of("--verbose"), List.of("--format", "jsonl")));
+        cases.put("--verbose", new Case(List.of("--verbose"), failing));
         Path conf = tmp.resolve("window.conf");
         Files.writeString(conf, "window = 7\n");
         cases.put("--conf", option("--conf", conf.toString()));
@@ -227,7 +320,12 @@ class EveryOptionCountsTest {
         List<String> all = new ArrayList<>(args);
         Path out = Files.createTempDirectory(tmp, "out").resolve("result");
         int at = all.indexOf("elsewhere");
-        if (command.equals("predict")) {
+        if (command.equals("train")) {
+            if (at > 0) {
+                all.set(at, out.resolveSibling("other-model").toString());
+            }
+            all.addAll(List.of("--model-dir", out.toString()));
+        } else if (command.equals("predict")) {
             if (at > 0) {
                 all.set(at, out.resolveSibling("other-result").toString());
             }
@@ -256,6 +354,18 @@ class EveryOptionCountsTest {
     private static String contents(Path out) throws IOException {
         if (Files.isRegularFile(out)) {
             return Arrays.toString(Files.readAllBytes(out));
+        }
+        if (Files.exists(out.resolve("config.properties"))) { // a model directory
+            StringBuilder text = new StringBuilder();
+            try (Stream<Path> files = Files.walk(out)) {
+                // the settings file records every option given, so it would tell them all apart: left out
+                for (Path file : files.filter(Files::isRegularFile)
+                        .filter(f -> !f.getFileName().toString().equals("config.properties")).sorted().toList()) {
+                    text.append(out.relativize(file)).append(file.toString().endsWith(".bin") ? ";"
+                            : "=" + Arrays.hashCode(Files.readAllBytes(file)) + ";");
+                }
+            }
+            return text.toString();
         }
         StringBuilder text = new StringBuilder();
         try (Stream<Path> parts = Files.list(out)) {
@@ -290,6 +400,7 @@ class EveryOptionCountsTest {
                 .replace(tmp.toString(), "TMP")
                 .replaceAll("TMP/out[0-9]+/", "TMP/out/")
                 .replaceAll("[0-9.]+ s\\b", "T s")
+                .replaceAll("[0-9]+ seq/s  eta [0-9:]+", "R seq/s")
                 .replaceAll("\\d\\d:\\d\\d:\\d\\d [A-Z]+ [^\\n]*\\n", "");
         return new Outcome(exit, text);
     }
