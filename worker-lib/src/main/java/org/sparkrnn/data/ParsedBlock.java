@@ -8,7 +8,9 @@ import java.util.Objects;
  * its held-out sequences, and the records it rejected, each as {@code "problem TAB record"} (empty unless bad records
  * are skipped). A wire type: cached by Spark between parsing and packing.
  */
-public final class ParsedBlock {
+public final class ParsedBlock implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final SequenceBatch train;
     private final SequenceBatch validation;

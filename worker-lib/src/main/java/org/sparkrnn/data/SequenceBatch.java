@@ -12,7 +12,9 @@ import java.util.Objects;
  * or one row per step ({@link LabelShape#PER_STEP}, with a mask for unlabelled steps); a row is V values or one class.
  * Immutable once built; a wire type.
  */
-public final class SequenceBatch {
+public final class SequenceBatch implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The class id stored for an unlabelled step. */
     public static final int UNLABELLED = -1;
@@ -309,6 +311,28 @@ public final class SequenceBatch {
     }
 
     /** Collects sequences; checks each one as it comes, naming the sequence and step at fault. */
+    /**
+     * Java serialization (Spark's default serializer: a user's own session caching or shuffling blocks) writes the
+     * flat arrays, as the Kryo serializer does, and rebuilds through the constructor, which checks every invariant.
+     */
+    private Object writeReplace() {
+        return new SerializedForm(inputSize, lengths, features, tokens, labelShape, labelKind, labelWidth, values,
+                classes, labelled);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("SequenceBatch travels as its SerializedForm");
+    }
+
+    private record SerializedForm(int inputSize, int[] lengths, double[] features, int[] tokens,
+                                  LabelShape labelShape, LabelKind labelKind, int labelWidth, double[] values,
+                                  int[] classes, boolean[] labelled) implements java.io.Serializable {
+        private Object readResolve() {
+            return new SequenceBatch(inputSize, lengths, features, tokens, labelShape, labelKind, labelWidth, values,
+                    classes, labelled);
+        }
+    }
+
     public static final class Builder {
         private final int inputSize;
         private final LabelShape shape;

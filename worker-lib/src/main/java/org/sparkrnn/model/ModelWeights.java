@@ -9,7 +9,9 @@ import java.util.Objects;
  * The array is shared, not copied: whoever holds it must not mutate it while others read it (the driver broadcasts a
  * fresh instance per iteration).
  */
-public final class ModelWeights {
+public final class ModelWeights implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final NetworkSpec spec;
     private final double[] params;
@@ -41,5 +43,38 @@ public final class ModelWeights {
 
     public double[] params() {
         return params;
+    }
+
+    /**
+     * Java serialization (Spark's default serializer, e.g. a broadcast in a user's own session) writes the same form
+     * as the Kryo serializer: the spec and the parameters as float64, or as float32 with {@code floatWire}.
+     */
+    private Object writeReplace() {
+        if (!floatWire) {
+            return new SerializedForm(spec, null, params);
+        }
+        float[] floats = new float[params.length];
+        for (int j = 0; j < floats.length; j++) {
+            floats[j] = (float) params[j];
+        }
+        return new SerializedForm(spec, floats, null);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("ModelWeights travel as their SerializedForm");
+    }
+
+    /** The serialized form: exactly one of {@code floats} and {@code doubles}; checked again on arrival. */
+    private record SerializedForm(NetworkSpec spec, float[] floats, double[] doubles) implements java.io.Serializable {
+        private Object readResolve() {
+            if (floats == null) {
+                return new ModelWeights(spec, doubles, false);
+            }
+            double[] params = new double[floats.length];
+            for (int j = 0; j < params.length; j++) {
+                params[j] = floats[j];
+            }
+            return new ModelWeights(spec, params, true);
+        }
     }
 }

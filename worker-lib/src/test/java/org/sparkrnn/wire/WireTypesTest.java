@@ -129,4 +129,47 @@ class WireTypesTest {
                 () -> roundTrip(strictKryo(), List.of(SPEC)));
         assertTrue(e.getMessage().contains("Class is not registered"), e.getMessage());
     }
+
+    /** Spark's default serializer is Java serialization: the wire types travel there too, in the same forms. */
+    @Test
+    void theWireTypesAlsoSurviveJavaSerialization() throws Exception {
+        NetworkSpec spec = new NetworkSpec(3, List.of(LayerSpec.lstm(4), LayerSpec.rnn(2, Activation.TANH)), 2,
+                Loss.MSE);
+        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+        ModelWeights exact = javaRoundTrip(new ModelWeights(spec, params));
+        assertArrayEquals(params, exact.params(), 0.0);
+        assertEquals(spec, exact.spec());
+        ModelWeights floats = javaRoundTrip(new ModelWeights(spec, params).withFloatWire());
+        assertTrue(floats.floatWire());
+        for (int j = 0; j < params.length; j++) {
+            assertEquals((float) params[j], floats.params()[j], 0.0);
+        }
+        for (LabelShape shape : LabelShape.values()) {
+            SequenceBatch batch = RandomBatches.of(spec, new int[] {3, 1, 4}, shape, 0.3, 5);
+            SequenceBatch back = javaRoundTrip(batch);
+            assertArrayEquals(batch.features(), back.features(), 0.0);
+            assertArrayEquals(batch.values(), back.values(), 0.0);
+            assertEquals(batch.size(), back.size());
+            org.sparkrnn.data.ParsedBlock block = javaRoundTrip(new org.sparkrnn.data.ParsedBlock(batch,
+                    batch.select(1), List.of("line 3: bad\t{}")));
+            assertEquals(List.of("line 3: bad\t{}"), block.rejects());
+            assertEquals(1, block.validation().size());
+        }
+        GradientAccumulator sums = new GradientAccumulator();
+        NetworkKernel.create(spec, Precision.FLOAT64).accumulate(params, RandomBatches.of(spec, new int[] {2, 3},
+                LabelShape.PER_SEQUENCE, 0, 6), sums);
+        assertArrayEquals(sums.gradient(), javaRoundTrip(sums).gradient(), 0.0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T javaRoundTrip(T value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
 }
