@@ -35,6 +35,9 @@ public record DataOptions(String format, String path, String validationPath, dou
                           boolean header)
         implements Serializable {
 
+    /** The format of a DataFrame handed to the Spark ML estimators: its path only names its columns in messages. */
+    public static final String FRAME = "dataframe";
+
     /** The formats this project reads itself; any other name is a Spark data source (parquet, orc, ...). */
     public static final List<String> OWN_FORMATS = List.of("jsonl", "csv", "text");
 
@@ -105,6 +108,11 @@ public record DataOptions(String format, String path, String validationPath, dou
         java.util.Objects.requireNonNull(split, "split");
         java.util.Objects.requireNonNull(missing, "missing");
         java.util.Objects.requireNonNull(task, "task");
+    }
+
+    /** The data are files (or a data source's path), not a DataFrame handed over in code. */
+    public boolean readsFiles() {
+        return !format.equals(FRAME);
     }
 
     /** Labels are class ids: the task says so, or the data are text (each step labelled with the next character). */

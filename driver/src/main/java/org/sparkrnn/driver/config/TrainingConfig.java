@@ -192,7 +192,8 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      */
     public TrainingConfig withInputPaths(java.util.function.UnaryOperator<String> qualify) {
         DataOptions d = data;
-        DataOptions paths = new DataOptions(d.format(), qualify.apply(d.path()), qualify.apply(d.validationPath()),
+        java.util.function.UnaryOperator<String> files = d.readsFiles() ? qualify : path -> path;
+        DataOptions paths = new DataOptions(d.format(), files.apply(d.path()), files.apply(d.validationPath()),
                 d.validationFraction(), d.split(), d.column(), d.timeColumn(), d.window(), d.horizon(),
                 d.validateFrom(), d.missing(), d.task(), d.classes(), d.partitions(), d.seed(), d.skipBadRecords(),
                 d.rejectsPath(), d.relativeToLast(), d.delimiter(), d.header());

@@ -4,10 +4,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.hadoop.mapred.FileInputFormat;
-import org.apache.hadoop.mapred.JobConf;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -58,7 +54,7 @@ final class JsonLinesSource {
         List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
             int splits = (int) Math.max(1, Math.round((double) partitions * sizes[f] / Math.max(1, totalBytes)));
-            lines.add(lines(files.get(f), splits));
+            lines.add(TextSplits.lines(sc, files.get(f), splits));
         }
         HoldOut rule = holdOut ? Partitioning.holdOut(options) : null;
         long[] firstRecord = null; // tail hold-out: the global index of each input split's first record
@@ -91,48 +87,12 @@ final class JsonLinesSource {
         return SourceBlocks.of(cached, rule != null, shape);
     }
 
-    /**
-     * A file's lines keyed by position, in about {@code splits} input splits. A compressed file (any codec Hadoop
-     * knows: .gz, .bz2, .zst, ...) is decompressed and read as one split, so that a line's number is its index.
-     */
-    private JavaRDD<Tuple2<LongWritable, Text>> lines(String file, int splits) {
-        return lines(sc, file, splits);
-    }
-
-    /** See {@link #lines(String, int)}. */
-    static JavaRDD<Tuple2<LongWritable, Text>> lines(JavaSparkContext sc, String file, int splits) {
-        Configuration hadoop = sc.hadoopConfiguration();
-        if (new CompressionCodecFactory(hadoop).getCodec(new Path(file)) == null) {
-            return sc.hadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, splits).rdd()
-                    .toJavaRDD();
-        }
-        JobConf whole = new JobConf(hadoop);
-        FileInputFormat.setInputPaths(whole, new Path(file));
-        whole.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, Long.MAX_VALUE);
-        return sc.hadoopRDD(whole, TextInputFormat.class, LongWritable.class, Text.class, 1).rdd().toJavaRDD();
-    }
-
-    /**
-     * For a tail hold-out: the number of records before each input split (in the order of {@code lines}, file by
-     * file), and the total at the end. One pass that reads but does not parse.
-     */
+    /** For a tail hold-out: the number of records before each input split, and the total at the end. */
     private long[] recordOffsets(List<JavaRDD<Tuple2<LongWritable, Text>>> lines) {
-        JavaRDD<Tuple2<LongWritable, Text>> all = lines.get(0);
-        for (int f = 1; f < lines.size(); f++) {
-            all = all.union(lines.get(f));
-        }
-        sc.setJobDescription("load: counting records for the tail hold-out");
-        List<Long> counts = all.mapPartitions(part -> {
-            long n = 0;
-            while (part.hasNext()) {
-                Text line = part.next()._2();
-                n += blank(line.getBytes(), line.getLength()) ? 0 : 1;
-            }
-            return Collections.singletonList(n).iterator();
-        }, true).collect();
-        long[] offsets = new long[counts.size() + 1];
-        for (int i = 0; i < counts.size(); i++) {
-            offsets[i + 1] = offsets[i] + counts.get(i);
+        long[] counts = TextSplits.countsPerSplit(sc, lines, false, "load: counting records for the tail hold-out");
+        long[] offsets = new long[counts.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            offsets[i + 1] = offsets[i] + counts[i];
         }
         return offsets;
     }
@@ -161,11 +121,11 @@ final class JsonLinesSource {
             }
             byte[] utf8 = line._2().getBytes(); // reused by the reader: parsed before the next line is read
             int length = line._2().getLength();
-            if (position == 0 && startsWithBom(utf8, length)) {
+            if (position == 0 && TextSplits.startsWithBom(utf8, length)) {
                 utf8 = Arrays.copyOfRange(utf8, 3, length);
                 length -= 3;
             }
-            if (blank(utf8, length)) {
+            if (TextSplits.blank(utf8, length)) {
                 continue;
             }
             long record = firstRecord >= 0 ? firstRecord + records : contentKey(utf8, length);
@@ -198,19 +158,6 @@ final class JsonLinesSource {
             hash = (hash ^ (utf8[i] & 0xff)) * 0x100000001b3L;
         }
         return hash;
-    }
-
-    static boolean startsWithBom(byte[] utf8, int length) {
-        return length >= 3 && (utf8[0] & 0xff) == 0xEF && (utf8[1] & 0xff) == 0xBB && (utf8[2] & 0xff) == 0xBF;
-    }
-
-    static boolean blank(byte[] utf8, int length) {
-        for (int i = 0; i < length; i++) {
-            if (utf8[i] != ' ' && utf8[i] != '\t' && utf8[i] != '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The 1-based number of the line starting at byte {@code position} of {@code file} (read only on an error). */

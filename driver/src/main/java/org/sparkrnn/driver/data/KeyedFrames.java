@@ -21,7 +21,6 @@ import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -105,14 +104,19 @@ public final class KeyedFrames {
         int partitions = Partitioning.partitions(sc, options, total);
         List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
-            lines.add(JsonLinesSource.lines(sc, files.get(f),
+            lines.add(TextSplits.lines(sc, files.get(f),
                     (int) Math.max(1, Math.round((double) partitions * sizes[f] / total))));
         }
         JavaRDD<Row> rows = null;
         DataType[] types = Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
+        long[] linesPerSplit = numbered
+                ? TextSplits.countsPerSplit(sc, lines, true, "predict: numbering lines") : null;
+        int firstSplit = 0;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
-            long[] firstLines = numbered ? lineOffsets(sc, lines.get(f)) : null;
+            int splits = lines.get(f).getNumPartitions();
+            long[] firstLines = numbered ? firstLines(linesPerSplit, firstSplit, splits) : null;
+            firstSplit += splits;
             JsonLinesParser parser = new JsonLinesParser(file, unlabelled);
             boolean skip = options.skipBadRecords();
             JavaRDD<Row> fileRows = lines.get(f).mapPartitionsWithIndex((split, part) -> keyedRows(part, file, parser,
@@ -150,22 +154,13 @@ public final class KeyedFrames {
         return DataTypes.StringType;
     }
 
-    /** The 1-based number of each split's first line (blank lines count), from one counting pass. */
-    private static long[] lineOffsets(JavaSparkContext sc, JavaRDD<Tuple2<LongWritable, Text>> lines) {
-        sc.setJobDescription("predict: numbering lines");
-        List<Long> counts = lines.mapPartitions(part -> {
-            long n = 0;
-            while (part.hasNext()) {
-                part.next();
-                n++;
-            }
-            return Collections.singletonList(n).iterator();
-        }, true).collect();
-        long[] first = new long[counts.size()];
+    /** The 1-based number, within its file, of the first line of each of a file's splits. */
+    private static long[] firstLines(long[] linesPerSplit, int firstSplit, int splits) {
+        long[] first = new long[splits];
         long line = 1;
-        for (int i = 0; i < counts.size(); i++) {
+        for (int i = 0; i < splits; i++) {
             first[i] = line;
-            line += counts.get(i);
+            line += linesPerSplit[firstSplit + i];
         }
         return first;
     }
@@ -190,11 +185,11 @@ public final class KeyedFrames {
                     }
                     byte[] utf8 = line._2().getBytes();
                     int length = line._2().getLength();
-                    if (position == 0 && JsonLinesSource.startsWithBom(utf8, length)) {
+                    if (position == 0 && TextSplits.startsWithBom(utf8, length)) {
                         utf8 = Arrays.copyOfRange(utf8, 3, length);
                         length -= 3;
                     }
-                    if (JsonLinesSource.blank(utf8, length)) {
+                    if (TextSplits.blank(utf8, length)) {
                         continue;
                     }
                     try {

@@ -1,13 +1,8 @@
 package org.sparkrnn.driver.data;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.hadoop.mapred.FileInputFormat;
-import org.apache.hadoop.mapred.JobConf;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -70,14 +65,10 @@ final class TextSource {
      * .zst, ...) with its lines joined by newlines.
      */
     private JavaRDD<String> text(String file) {
-        Configuration hadoop = sc.hadoopConfiguration();
-        if (new CompressionCodecFactory(hadoop).getCodec(new Path(file)) == null) {
+        if (new CompressionCodecFactory(sc.hadoopConfiguration()).getCodec(new Path(file)) == null) {
             return sc.wholeTextFiles(file, 1).values();
         }
-        JobConf whole = new JobConf(hadoop);
-        FileInputFormat.setInputPaths(whole, new Path(file));
-        whole.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, Long.MAX_VALUE);
-        return sc.hadoopRDD(whole, TextInputFormat.class, LongWritable.class, Text.class, 1)
+        return TextSplits.lines(sc, file, 1)
                 .mapPartitions(lines -> {
                     StringBuilder text = new StringBuilder();
                     lines.forEachRemaining(line -> text.append(line._2().toString()).append('\n'));

@@ -37,7 +37,7 @@ final class EstimatorConfig {
 
     static TrainingConfig of(RecurrentEstimator<?> e) {
         try {
-            DataOptions data = new DataOptions("dataframe", e.columns().describe(), null,
+            DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class), null,
                     null, Integer.parseInt(Defaults.WINDOW), Integer.parseInt(Defaults.HORIZON), null,
                     MissingValues.SKIP, e.task(), e.classCount(), integer(e, e.partitions()),

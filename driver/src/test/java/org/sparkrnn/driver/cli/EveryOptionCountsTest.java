@@ -182,28 +182,8 @@ class EveryOptionCountsTest {
     @Test
     void evaluate() throws Exception {
         List<String> base = List.of("evaluate", "--model-dir", model.toString(), "--master", "local[2]");
-        Map<String, Case> cases = new LinkedHashMap<>();
-        cases.put("--model-dir", option("--model-dir", otherModel.toString()));
-        cases.put("--precision", option("--precision", "float32"));
-        cases.put("--data", option("--data", other.toString()));
-        cases.put("--format", option("--format", "jsonl"));
-        cases.put("--validation", option("--validation", other.toString()));
-        cases.put("--validation-fraction", option("--validation-fraction", "0.3"));
+        Map<String, Case> cases = modelDataCases();
         cases.put("--split", new Case(List.of("--split", "tail"), List.of("--validation-fraction", "0.3")));
-        cases.put("--column", option("--column", "other"));
-        cases.put("--time-column", option("--time-column", "other"));
-        cases.put("--window", option("--window", "7"));
-        cases.put("--horizon", option("--horizon", "2"));
-        cases.put("--validate-from", option("--validate-from", "1990"));
-        cases.put("--missing", option("--missing", "interpolate"));
-        cases.put("--relative-to-last", option("--relative-to-last"));
-        cases.put("--delimiter", option("--delimiter", ";"));
-        cases.put("--no-header", option("--no-header"));
-        cases.put("--task", option("--task", "classification"));
-        cases.put("--classes", option("--classes", "3"));
-        cases.put("--normalize", option("--normalize", "none"));
-        cases.put("--partitions", option("--partitions", "3"));
-        cases.put("--on-bad-record", new Case(List.of("--on-bad-record", "skip"), List.of("--data", bad.toString())));
         cases.put("--seed", new Case(List.of("--seed", "7"), List.of("--validation-fraction", "0.3")));
         cases.put("--part", option("--part", "training"));
         processOptions(cases);
@@ -213,6 +193,19 @@ class EveryOptionCountsTest {
     @Test
     void predict() throws Exception {
         List<String> base = List.of("predict", "--model-dir", model.toString(), "--master", "local[2]");
+        Map<String, Case> cases = modelDataCases();
+        cases.put("--split", option("--split", "tail"));
+        cases.put("--output-format", option("--output-format", "parquet"));
+        cases.put("--output", option("--output", "elsewhere"));
+        processOptions(cases);
+        check("predict", base, cases);
+    }
+
+    /**
+     * The cases of the options evaluate and predict share: the model, its precision, and the data options, which
+     * they read from the run's settings unless given.
+     */
+    private static Map<String, Case> modelDataCases() {
         Map<String, Case> cases = new LinkedHashMap<>();
         cases.put("--model-dir", option("--model-dir", otherModel.toString()));
         cases.put("--precision", option("--precision", "float32"));
@@ -220,7 +213,6 @@ class EveryOptionCountsTest {
         cases.put("--format", option("--format", "jsonl"));
         cases.put("--validation", option("--validation", other.toString()));
         cases.put("--validation-fraction", option("--validation-fraction", "0.3"));
-        cases.put("--split", option("--split", "tail"));
         cases.put("--column", option("--column", "other"));
         cases.put("--time-column", option("--time-column", "other"));
         cases.put("--window", option("--window", "7"));
@@ -235,10 +227,7 @@ class EveryOptionCountsTest {
         cases.put("--normalize", option("--normalize", "none"));
         cases.put("--partitions", option("--partitions", "3"));
         cases.put("--on-bad-record", new Case(List.of("--on-bad-record", "skip"), List.of("--data", bad.toString())));
-        cases.put("--output-format", option("--output-format", "parquet"));
-        cases.put("--output", option("--output", "elsewhere"));
-        processOptions(cases);
-        check("predict", base, cases);
+        return cases;
     }
 
     @Test

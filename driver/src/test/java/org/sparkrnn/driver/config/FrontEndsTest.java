@@ -194,4 +194,14 @@ class FrontEndsTest {
                 line);
         assertFalse(text.contains("java."), text);
     }
+
+    @Test
+    void onlyPathsOfFilesAreStoredQualified() {
+        TrainingConfig frame = new LstmRegressor().trainingConfig().withInputPaths(path -> "/abs/" + path);
+        assertEquals("DataFrame[features, label]", frame.data().path(), "a DataFrame's columns are not a path");
+        TrainingConfig files = TrainCommand.parse("--data", "d.jsonl", "--validation", "v.jsonl")
+                .withInputPaths(path -> "/abs/" + path);
+        assertEquals("/abs/d.jsonl", files.data().path());
+        assertEquals("/abs/v.jsonl", files.data().validationPath());
+    }
 }
