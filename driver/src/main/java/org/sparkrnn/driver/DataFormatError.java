@@ -26,6 +26,11 @@ public final class DataFormatError extends UserError {
         this.problem = problem;
     }
 
+    /** What is wrong, without where. */
+    public String problem() {
+        return problem;
+    }
+
     /** The same problem located at {@code line} (for errors found before the line number was known). */
     public DataFormatError atLine(long line) {
         return new DataFormatError(file, unit, line, problem);

@@ -68,6 +68,14 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.sql.types.TimestampNTZType$",
             "org.apache.spark.sql.catalyst.expressions.GenericRow",
             "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
+            // what a streaming query's memory sink sends back from each task (model.transform(stream) into memory)
+            "org.apache.spark.sql.execution.streaming.sources.MemoryWriterCommitMessage",
+            // ... holding rows whose arrays are Scala sequences (2.13 and 2.12 names)
+            "scala.collection.mutable.ArraySeq", "scala.collection.mutable.ArraySeq$ofRef",
+            "scala.collection.mutable.WrappedArray$ofRef", "scala.collection.mutable.ArrayBuffer",
+            "[Lscala.collection.mutable.ArraySeq;", "[Lscala.collection.mutable.WrappedArray;",
+            "[Lorg.apache.spark.sql.Row;", "[Ljava.lang.Double;", "[Ljava.lang.Long;", "[Ljava.lang.Integer;",
+            "[Ljava.lang.String;",
             // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
             "[Ljava.lang.Object;", "[[D");
 

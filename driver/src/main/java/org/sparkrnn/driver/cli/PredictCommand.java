@@ -11,6 +11,7 @@ import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.LoadedData;
@@ -117,7 +118,8 @@ public final class PredictCommand implements Callable<Integer> {
                 // every input column but the sequences and labels is kept, so predictions join back to their rows
                 Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
                                 saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
-                                "probability", false), KeyedFrames.FEATURES, kernel, DistributedSums.EVALUATION_CHUNK);
+                                "probability", false), KeyedFrames.FEATURES, options.path(), InvalidRows.ERROR, kernel,
+                        DistributedSums.EVALUATION_CHUNK);
                 List<String> dropped = new ArrayList<>(List.of(KeyedFrames.FEATURES, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);

@@ -49,22 +49,14 @@ public record DataOptions(String format, String path, String validationPath, dou
             throw new SettingError("{--format} needs a name: jsonl, csv, text, or a Spark data source such as"
                     + " parquet");
         }
-        if (classes < 0 || classes == 1) {
-            throw new SettingError("{--classes} must be 0 (infer) or at least 2, got " + classes);
-        }
-        if (partitions < 0) {
-            throw new SettingError("{--partitions} must be >= 0, got " + partitions);
-        }
-        if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new SettingError("{--validation-fraction} must be in [0, 1), got " + validationFraction);
-        }
+        Bound.check("classes", classes);
+        Bound.check("partitions", partitions);
+        Bound.check("validation-fraction", validationFraction);
         if (relativeToLast && !format.equals("csv")) {
             throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
         }
-        if (window < 1 || horizon < 1) {
-            throw new SettingError("{--window} and {--horizon} must be at least 1, got " + window + " and "
-                    + horizon);
-        }
+        Bound.check("window", window);
+        Bound.check("horizon", horizon);
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
         }

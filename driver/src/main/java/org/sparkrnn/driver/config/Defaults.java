@@ -67,6 +67,9 @@ public final class Defaults {
     public static final String KEEP_CHECKPOINTS = "3";
     public static final String MODEL_DIR = "model";
 
+    // prediction
+    public static final String HANDLE_INVALID = "error";
+
     // sample
     public static final String SAMPLE_LENGTH = "400";
     public static final String SAMPLE_TEMPERATURE = "0.8";

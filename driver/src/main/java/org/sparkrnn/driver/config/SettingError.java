@@ -23,6 +23,11 @@ public final class SettingError extends UserError {
         this.template = template;
     }
 
+    /** The message as a template, settings not yet named. */
+    public String template() {
+        return template;
+    }
+
     /** What a setting is called by a front end: whether the template asked for its option form, and its key. */
     @FunctionalInterface
     public interface Naming {

@@ -62,14 +62,9 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             Objects.requireNonNull(activation, "activation");
             Objects.requireNonNull(initScheme, "initScheme");
             Objects.requireNonNull(pooling, "pooling");
-            if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h == null || h < 1)) {
-                throw new SettingError("{--hidden} needs one size >= 1 per layer, e.g. {--hidden} 64 or {--hidden}"
-                        + " 64,64; got " + hidden);
-            }
+            checkHidden(hidden);
             hidden = List.copyOf(hidden);
-            if (!(dropout >= 0 && dropout < 1)) {
-                throw new SettingError("{--dropout} must be in [0, 1), got " + dropout);
-            }
+            Bound.check("dropout", dropout);
             if (forgetBias != null && !Double.isFinite(forgetBias)) {
                 throw new SettingError("{--forget-bias} must be a finite number or 'keep', got " + forgetBias);
             }
@@ -85,6 +80,14 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                         + " (give {--hidden} two or more sizes)");
             }
         }
+
+        /** The hidden sizes alone: one or more, each at least 1. */
+        public static void checkHidden(List<Integer> hidden) {
+            if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h == null || h < 1)) {
+                throw new SettingError("{--hidden} needs one size >= 1 per layer, e.g. {--hidden} 64 or {--hidden}"
+                        + " 64,64; got " + hidden);
+            }
+        }
     }
 
     /** @param learningRate null for the optimizer's own default ({@link OptimizerKind#defaultLearningRate}) */
@@ -94,12 +97,16 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         public Optim {
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(schedule, "schedule");
-            if (learningRate != null && !(learningRate > 0)) {
-                throw new SettingError("{--lr} must be > 0, got " + learningRate);
+            if (learningRate != null) {
+                Bound.check("lr", learningRate);
             }
-            if (clipNorm < 0 || weightDecay < 0 || momentum < 0 || warmup < 0) {
-                throw new SettingError("{--clip-norm}, {--weight-decay}, {--momentum} and {--warmup} must be >= 0");
-            }
+            Bound.check("momentum", momentum);
+            Bound.check("weight-decay", weightDecay);
+            Bound.check("clip-norm", clipNorm);
+            Bound.check("step-size", stepSize);
+            Bound.check("gamma", gamma);
+            Bound.check("min-lr", minLr);
+            Bound.check("warmup", warmup);
             if (nesterov && momentum == 0) {
                 throw new SettingError("{--nesterov} needs a {--momentum} > 0");
             }
@@ -144,23 +151,16 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                        int checkpointEvery, int keepCheckpoints) {
         public Loop {
             Objects.requireNonNull(precision, "precision");
-            if (batchSize < 0) {
-                throw new SettingError("{--batch-size} must be at least 1 (or all), got " + batchSize);
-            }
-            requirePositive("log-every", logEvery);
-            requirePositive("keep-checkpoints", keepCheckpoints);
-            requirePositive("aggregation-depth", aggregationDepth);
-            if (tbptt < 0 || iterations < 0 || !(epochs > 0) || checkpointEvery < 0 || validateEvery < 0
-                    || patience < 0) {
-                throw new SettingError("{--tbptt}, {--iterations}, {--checkpoint-every}, {--validate-every} and"
-                        + " {--patience} must be >= 0 and {--epochs} > 0");
-            }
-        }
-
-        private static void requirePositive(String key, int value) {
-            if (value < 1) {
-                throw new SettingError("{--" + key + "} must be at least 1, got " + value);
-            }
+            Bound.check("iterations", iterations);
+            Bound.check("epochs", epochs);
+            Bound.check("batch-size", batchSize);
+            Bound.check("tbptt", tbptt);
+            Bound.check("aggregation-depth", aggregationDepth);
+            Bound.check("validate-every", validateEvery);
+            Bound.check("patience", patience);
+            Bound.check("log-every", logEvery);
+            Bound.check("checkpoint-every", checkpointEvery);
+            Bound.check("keep-checkpoints", keepCheckpoints);
         }
     }
 

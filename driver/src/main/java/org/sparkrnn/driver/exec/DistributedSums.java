@@ -2,7 +2,11 @@ package org.sparkrnn.driver.exec;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Row;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
@@ -114,14 +118,16 @@ public final class DistributedSums {
     }
 
     /**
-     * {@code perPartition} applied to every partition with the model broadcast once, lazily: the result (e.g. the
-     * rows of a transformed DataFrame) may be evaluated any number of times after this returns, so the broadcast
-     * cannot be destroyed here. Spark's ContextCleaner removes it once the returned RDD is garbage.
+     * {@code perPartition} applied to every partition of a DataFrame with the model broadcast once, lazily: the
+     * result (a transformed DataFrame, batch or streaming) may be evaluated any number of times after this returns,
+     * a streaming query once per micro-batch, all with this one broadcast, so it cannot be destroyed here. Spark's
+     * ContextCleaner removes it once the returned plan is garbage.
      */
-    public <S, T> JavaRDD<T> mapWithModel(JavaRDD<S> data, ModelWeights weights,
-                                          PartitionFunction<S, T> perPartition) {
+    public <T> Dataset<T> mapWithModel(Dataset<Row> data, ModelWeights weights,
+                                       PartitionFunction<Row, T> perPartition, Encoder<T> encoder) {
         Broadcast<ModelWeights> model = sc.broadcast(weights);
-        return data.mapPartitions(part -> perPartition.apply(model.value(), part), true);
+        return data.mapPartitions((MapPartitionsFunction<Row, T>) part -> perPartition.apply(model.value(), part),
+                encoder);
     }
 
     /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */

@@ -28,7 +28,8 @@ public final class LstmClassifier extends RecurrentEstimator<LstmClassifier> {
         super(uid);
         probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column name");
         setDefault(probabilityCol, "probability");
-        classes = new IntParam(this, "classes", "number of classes K (0: largest class id + 1)");
+        classes = new IntParam(this, "classes", "number of classes K: 0 (infer: largest class id + 1) or at least"
+                + " 2", ParamChecks.bound(this, "classes"));
         setDefault(classes, Integer.parseInt(Defaults.CLASSES));
     }
 

@@ -4,7 +4,6 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
@@ -15,11 +14,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
+import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
@@ -40,7 +42,7 @@ import java.io.UncheckedIOException;
 public final class LstmModel extends Model<LstmModel> implements MLWritable {
 
     private static final long serialVersionUID = 1L;
-    static final String MODEL_FILE = "data/model.safetensors";
+    static final String MODEL_FILE = ModelDirectory.SPARK_ML_MODEL;
 
     private final String uid;
     private final SavedModel saved;
@@ -51,6 +53,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     private final Param<String> probabilityCol;
     private final Param<String> precision;
     private final IntParam chunkSize;
+    private final Param<String> handleInvalid;
 
     /** @param history the training run's metrics, or null (a loaded model) */
     public LstmModel(String uid, SavedModel saved, MetricsHistory history) {
@@ -63,11 +66,17 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         setDefault(predictionCol, "prediction");
         probabilityCol = new Param<>(this, "probabilityCol", "classifiers: class probabilities column name");
         setDefault(probabilityCol, "probability");
-        precision = new Param<>(this, "precision", "compute precision of the forward pass: float32 or float64");
+        precision = new Param<>(this, "precision", "compute precision of the forward pass: "
+                + Choices.names(Precision.class), ParamChecks.choice(this, "precision", Precision.class));
         setDefault(precision, Defaults.PRECISION);
-        chunkSize = new IntParam(this, "chunkSize", "rows per forward pass on an executor (bounds memory)",
-                ParamValidators.gtEq(1));
+        chunkSize = new IntParam(this, "chunkSize", "rows per forward pass on an executor (bounds memory); at"
+                + " least 1", ParamChecks.bound(this, "chunk-size"));
         setDefault(chunkSize, DistributedSums.EVALUATION_CHUNK);
+        handleInvalid = new Param<>(this, "handleInvalid", "rows whose features cannot be read (null or empty,"
+                + " a null step, a number that is not finite, the wrong number of features): error (stop, naming the"
+                + " row), skip (leave the row out) or keep (null prediction columns)",
+                ParamChecks.choice(this, "handle-invalid", InvalidRows.class));
+        setDefault(handleInvalid, Defaults.HANDLE_INVALID);
     }
 
     /** A model from a model directory's {@code model.safetensors} (e.g. trained by {@code lstm-spark train}). */
@@ -108,7 +117,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         }
         new FrameColumns(getFeaturesCol(), null, false).check(schema, "the input DataFrame");
         try {
-            return layout(true).appendTo(schema);
+            return layout(true).appendTo(schema, getHandleInvalid().equals(InvalidRows.KEEP.cliName()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(uid + ": " + e.getMessage(), e);
         }
@@ -118,6 +127,8 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         return FramePredictor.transform(dataset.toDF(), saved, layout(true), getFeaturesCol(),
+                uid + " column '" + getFeaturesCol() + "'",
+                Choices.parse("handle-invalid", getHandleInvalid(), InvalidRows.class),
                 new KernelSettings(Precision.fromCliName(getPrecision()), 0), getChunkSize());
     }
 
@@ -181,6 +192,9 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     public String getProbabilityCol() { return getOrDefault(probabilityCol); }
     public String getPrecision() { return getOrDefault(precision); }
     public int getChunkSize() { return (Integer) getOrDefault(chunkSize); }
+    public Param<String> handleInvalid() { return handleInvalid; }
+    public String getHandleInvalid() { return getOrDefault(handleInvalid); }
+    public LstmModel setHandleInvalid(String value) { set(handleInvalid, value); return this; }
     public LstmModel setFeaturesCol(String value) { set(featuresCol, value); return this; }
     public LstmModel setPredictionCol(String value) { set(predictionCol, value); return this; }
     public LstmModel setProbabilityCol(String value) { set(probabilityCol, value); return this; }

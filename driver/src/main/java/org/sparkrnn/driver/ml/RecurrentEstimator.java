@@ -14,13 +14,25 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.driver.config.Bound;
+import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.Task;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.driver.train.Trainer;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.Activation;
+import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.CliNamed;
+import org.sparkrnn.model.InitScheme;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.Pooling;
+import org.sparkrnn.optim.LearningRateSchedule;
+import org.sparkrnn.optim.OptimizerKind;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -103,87 +115,115 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
                 + " unlabelled step): many-to-many");
         setDefault(perStepLabels, false);
 
-        validationFraction = real("validationFraction", "share of the rows held out for validation (0 = none)",
+        validationFraction = real("validation-fraction", "share of the rows held out for validation (0 = none)",
                 Defaults.VALIDATION_FRACTION);
-        split = string("split", "held-out rows: random (seeded, by content) or tail (the last rows)", Defaults.SPLIT);
-        normalize = string("normalize", "standard: standardise features and numeric labels with training"
-                + " statistics; none", Defaults.NORMALIZE);
+        split = choice("split", "held-out rows, random (seeded, by content) or tail (the last rows)",
+                Defaults.SPLIT, Split.class);
+        normalize = oneOf("normalize", "standard: standardise features and numeric labels with training"
+                + " statistics; or none", Defaults.NORMALIZE, "standard", "none");
         partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
                 Defaults.PARTITIONS);
-        onBadRecord = string("onBadRecord", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
-                Defaults.ON_BAD_RECORD);
+        onBadRecord = oneOf("on-bad-record", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
+                Defaults.ON_BAD_RECORD, "fail", "skip");
 
-        cell = string("cell", "recurrent cell of every layer: lstm, gru or rnn", Defaults.CELL);
-        hidden = new IntArrayParam(this, "hidden", "hidden size of each layer, bottom first");
+        cell = choice("cell", "recurrent cell of every layer", Defaults.CELL, CellType.class);
+        hidden = new IntArrayParam(this, "hidden", "hidden size of each layer, bottom first; each at least 1",
+                ParamChecks.hidden(this));
         setDefault(hidden, Arrays.stream(Defaults.HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray());
-        activation = string("activation", "rnn cells: tanh or identity", Defaults.ACTIVATION);
+        activation = choice("activation", "activation of rnn cells", Defaults.ACTIVATION, Activation.class);
         bidirectional = new BooleanParam(this, "bidirectional", "every layer also runs backwards; outputs concatenated");
         setDefault(bidirectional, false);
         dropout = real("dropout", "dropout between stacked layers while training", Defaults.DROPOUT);
-        pooling = string("pooling", "many-to-one: the head reads the last state, the mean or the max: last, mean, max",
-                Defaults.POOLING);
-        loss = string("loss", "mse, cross-entropy, sum-half-squared, or auto (by task)", Defaults.LOSS);
-        initScheme = string("initScheme", "weight initialisation: pytorch or xavier-orthogonal",
-                Defaults.INIT_SCHEME);
-        forgetBias = real("forgetBias", "LSTM forget-gate bias at start (NaN: keep the scheme's own draw)",
+        pooling = choice("pooling", "what the head of a many-to-one model reads: the last state, the mean or the max",
+                Defaults.POOLING, Pooling.class);
+        loss = choice("loss", "loss function (auto: mse for regression, cross-entropy for classification)",
+                Defaults.LOSS, Loss.class, "auto");
+        initScheme = choice("init-scheme", "weight initialisation", Defaults.INIT_SCHEME, InitScheme.class);
+        forgetBias = real("forget-bias", "LSTM forget-gate bias at start (NaN: keep the scheme's own draw)",
                 Defaults.FORGET_BIAS);
         initFile = new Param<>(this, "initFile", "start from these safetensors weights (PyTorch names)");
 
-        optimizer = string("optimizer", "update rule, as torch.optim: sgd, adam, rmsprop, adagrad",
-                Defaults.OPTIMIZER);
-        lr = new DoubleParam(this, "lr", "learning rate (unset: torch's default for the optimizer)");
-        momentum = real("momentum", "sgd, rmsprop momentum", Defaults.MOMENTUM);
+        optimizer = choice("optimizer", "update rule, as torch.optim", Defaults.OPTIMIZER, OptimizerKind.class);
+        lr = new DoubleParam(this, "lr", described("learning rate (unset: torch's default for the optimizer)", "lr"),
+                ParamChecks.bound(this, "lr"));
+        momentum = real("momentum", "momentum of sgd and rmsprop", Defaults.MOMENTUM);
         nesterov = new BooleanParam(this, "nesterov", "sgd: Nesterov momentum");
         setDefault(nesterov, false);
-        weightDecay = real("weightDecay", "L2 penalty added to the gradient", Defaults.WEIGHT_DECAY);
-        clipNorm = real("clipNorm", "clip the global gradient norm (0: off)", Defaults.CLIP_NORM);
-        schedule = string("schedule", "learning-rate schedule: constant, step, exponential, cosine",
-                Defaults.SCHEDULE);
-        stepSize = integer("stepSize", "step schedule: iterations between decays", Defaults.STEP_SIZE);
-        gamma = real("gamma", "step, exponential schedules: decay factor", Defaults.GAMMA);
-        minLr = real("minLr", "cosine schedule: final rate", Defaults.MIN_LR);
+        weightDecay = real("weight-decay", "L2 penalty added to the gradient", Defaults.WEIGHT_DECAY);
+        clipNorm = real("clip-norm", "clip the global gradient norm (0: off)", Defaults.CLIP_NORM);
+        schedule = choice("schedule", "learning-rate schedule", Defaults.SCHEDULE, LearningRateSchedule.Kind.class);
+        stepSize = integer("step-size", "step schedule: iterations between decays", Defaults.STEP_SIZE);
+        gamma = real("gamma", "step and exponential schedules: decay factor", Defaults.GAMMA);
+        minLr = real("min-lr", "cosine schedule: final rate", Defaults.MIN_LR);
         warmup = integer("warmup", "linear warm-up iterations", Defaults.WARMUP);
 
-        iterations = new LongParam(this, "iterations", "iterations to train (0: epochs decides)");
+        iterations = new LongParam(this, "iterations", described("iterations to train (0: epochs decides)",
+                "iterations"), ParamChecks.bound(this, "iterations"));
         setDefault(iterations, Long.parseLong(Defaults.ITERATIONS));
         epochs = real("epochs", "passes over the training data, when iterations is 0", Defaults.EPOCHS);
-        batchSize = integer("batchSize", "sequences per iteration over the whole cluster (0: all)",
+        batchSize = integer("batch-size", "sequences per iteration over the whole cluster (0: all)",
                 Defaults.BATCH_SIZE);
         tbptt = integer("tbptt", "truncated BPTT in chunks of K steps (0: full BPTT)", Defaults.TBPTT);
-        precision = string("precision", "compute precision on the executors: float32 or float64",
-                Defaults.PRECISION);
-        aggregationDepth = integer("aggregationDepth", "treeAggregate depth", Defaults.AGGREGATION_DEPTH);
+        precision = choice("precision", "compute precision on the executors", Defaults.PRECISION, Precision.class);
+        aggregationDepth = integer("aggregation-depth", "treeAggregate depth", Defaults.AGGREGATION_DEPTH);
         seed = new LongParam(this, "seed", "seed of initialisation, batch order and random splits");
         setDefault(seed, Long.parseLong(Defaults.SEED));
-        validateEvery = integer("validateEvery", "validate every N iterations (0: once per epoch)",
+        validateEvery = integer("validate-every", "validate every N iterations (0: once per epoch)",
                 Defaults.VALIDATE_EVERY);
         patience = integer("patience", "stop after N validations without improvement (0: never)",
                 Defaults.PATIENCE);
-        logEvery = integer("logEvery", "print a progress line every N iterations", Defaults.LOG_EVERY);
+        logEvery = integer("log-every", "print a progress line every N iterations", Defaults.LOG_EVERY);
 
         modelDir = new Param<>(this, "modelDir", "write checkpoints, metrics, loss curve and model here (unset:"
                 + " nothing is written)");
-        checkpointEvery = integer("checkpointEvery", "with modelDir: a checkpoint every N iterations",
-                Defaults.CHECKPOINT_EVERY);
-        keepCheckpoints = integer("keepCheckpoints", "with modelDir: checkpoints kept", Defaults.KEEP_CHECKPOINTS);
+        checkpointEvery = integer("checkpoint-every", "with modelDir: a checkpoint every N iterations (0: only at"
+                + " the end)", Defaults.CHECKPOINT_EVERY);
+        keepCheckpoints = integer("keep-checkpoints", "with modelDir: checkpoints kept", Defaults.KEEP_CHECKPOINTS);
     }
 
+    /** A text param with a default and no rule (a column name). */
     private Param<String> string(String name, String doc, String defaultValue) {
         Param<String> p = new Param<>(this, name, doc);
         setDefault(p, defaultValue);
         return p;
     }
 
-    private DoubleParam real(String name, String doc, String defaultValue) {
-        DoubleParam p = new DoubleParam(this, name, doc);
+    /** A param naming one of {@code type}'s constants (or {@code extra}), checked when set; its doc lists them. */
+    private <C extends Enum<C> & CliNamed> Param<String> choice(String key, String doc, String defaultValue,
+                                                                Class<C> type, String... extra) {
+        String names = Choices.names(type) + (extra.length == 0 ? "" : ", " + String.join(", ", extra));
+        Param<String> p = new Param<>(this, MlParams.paramName(key), doc + ": " + names,
+                ParamChecks.choice(this, key, type, extra));
+        setDefault(p, defaultValue);
+        return p;
+    }
+
+    /** A param naming one of {@code names}, checked when set. */
+    private Param<String> oneOf(String key, String doc, String defaultValue, String... names) {
+        Param<String> p = new Param<>(this, MlParams.paramName(key), doc, ParamChecks.oneOf(this, key, names));
+        setDefault(p, defaultValue);
+        return p;
+    }
+
+    /** A real-valued param checked by its setting's {@link Bound} when set. */
+    private DoubleParam real(String key, String doc, String defaultValue) {
+        DoubleParam p = new DoubleParam(this, MlParams.paramName(key), described(doc, key),
+                ParamChecks.bound(this, key));
         setDefault(p, Double.parseDouble(defaultValue));
         return p;
     }
 
-    private IntParam integer(String name, String doc, String defaultValue) {
-        IntParam p = new IntParam(this, name, doc);
+    /** An int param checked by its setting's {@link Bound} when set. */
+    private IntParam integer(String key, String doc, String defaultValue) {
+        IntParam p = new IntParam(this, MlParams.paramName(key), described(doc, key), ParamChecks.bound(this, key));
         setDefault(p, defaultValue.equals("all") ? 0 : Integer.parseInt(defaultValue));
         return p;
+    }
+
+    /** The doc with the values its setting admits: {@code dropout between stacked layers; in [0, 1)}. */
+    private static String described(String doc, String key) {
+        Bound bound = Bound.of(key);
+        return bound == null ? doc : doc + "; " + bound.description();
     }
 
     /** What the labels are. */
@@ -203,6 +243,22 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     @Override
     public E copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    /** As Spark's, with the hidden sizes written as numbers ({@code [32, 16]}) rather than an array's identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        if (param != hidden) {
+            return super.explainParam(param);
+        }
+        List<String> values = new java.util.ArrayList<>();
+        if (hasDefault(hidden)) {
+            values.add("default: " + Arrays.toString(getDefault(hidden).get()));
+        }
+        if (isSet(hidden)) {
+            values.add("current: " + Arrays.toString(getHidden()));
+        }
+        return hidden.name() + ": " + hidden.doc() + " (" + String.join(", ", values) + ")";
     }
 
     /** The input schema with the columns the fitted model will add (as {@link LstmModel#transformSchema}). */

@@ -103,6 +103,22 @@ public final class FileStore {
         return names;
     }
 
+    /** Names of the directories directly inside {@code directory}, sorted (none when it does not exist). */
+    public List<String> listDirectories(String directory) throws IOException {
+        Path dir = new Path(directory);
+        FileSystem fs = fs(dir);
+        List<String> names = new ArrayList<>();
+        if (fs.exists(dir)) {
+            for (FileStatus status : fs.listStatus(dir)) {
+                if (status.isDirectory()) {
+                    names.add(status.getPath().getName());
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     public static String join(String directory, String name) {
         return new Path(new Path(directory), name).toString();
     }

@@ -19,6 +19,9 @@ import java.util.TreeMap;
  *   loss.svg             training and validation loss against iteration
  *   checkpoints/         ckpt-&lt;iteration&gt;.bin, the newest K
  * </pre>
+ * A model saved by Spark ML ({@code LstmModel.write().save(dir)}: metadata plus {@code data/model.safetensors}),
+ * or a saved {@code PipelineModel} with one such stage, is read as a model directory too, so that the command line
+ * predicts with what a Spark program fitted.
  */
 public final class ModelDirectory {
 
@@ -26,6 +29,8 @@ public final class ModelDirectory {
     public static final String MODEL = "model.safetensors";
     public static final String METRICS = "metrics.csv";
     public static final String LOSS_CURVE = "loss.svg";
+    /** Where a Spark ML {@code LstmModel} keeps its model file inside the directory it is saved to. */
+    public static final String SPARK_ML_MODEL = "data/model.safetensors";
 
     private final FileStore files;
     private final String root;
@@ -79,10 +84,37 @@ public final class ModelDirectory {
         files.writeAtomically(path(MODEL), ModelFile.encode(model, precision));
     }
 
+    /**
+     * The model: this directory's {@code model.safetensors}, or that of a Spark ML {@code LstmModel} saved here, or
+     * of the one {@code LstmModel} stage of a {@code PipelineModel} saved here.
+     */
     public SavedModel readModel() throws IOException {
-        if (!files.exists(path(MODEL))) {
-            throw new UserError(root + ": no " + MODEL + " (has a training run finished here?)");
+        String file = modelFile();
+        return ModelFile.decode(files.read(file), file);
+    }
+
+    private String modelFile() throws IOException {
+        if (files.exists(path(MODEL))) {
+            return path(MODEL);
         }
-        return ModelFile.decode(files.read(path(MODEL)), path(MODEL));
+        if (files.exists(path(SPARK_ML_MODEL))) {
+            return path(SPARK_ML_MODEL);
+        }
+        java.util.List<String> stages = new java.util.ArrayList<>();
+        for (String stage : files.listDirectories(path("stages"))) {
+            String candidate = FileStore.join(path("stages/" + stage), SPARK_ML_MODEL);
+            if (files.exists(candidate)) {
+                stages.add(candidate);
+            }
+        }
+        if (stages.size() == 1) {
+            return stages.get(0);
+        }
+        if (stages.size() > 1) {
+            throw new UserError(root + ": a saved pipeline with " + stages.size() + " recurrent models (" + stages
+                    + "); give the stage's directory");
+        }
+        throw new UserError(root + ": no " + MODEL + " (has a training run finished here?), nor a Spark ML model"
+                + " saved here (" + SPARK_ML_MODEL + ")");
     }
 }

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.predict;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.sparkrnn.data.LabelKind;
@@ -7,6 +8,8 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.data.RecordChecker;
 import org.sparkrnn.driver.data.RecordShape;
@@ -53,35 +56,61 @@ public final class ChunkedPredictor implements Serializable {
 
     /**
      * The rows of a DataFrame partition with the prediction columns appended, the features read from column
-     * {@code featuresIndex} and checked against the model's input size.
+     * {@code featuresIndex} and checked against the model's input size. A row whose sequence cannot be read stops
+     * the job with an error naming it ({@link InvalidRows#ERROR}: its position in the partition and its other
+     * columns' values, which usually hold its key), is left out ({@code SKIP}) or gets null predictions
+     * ({@code KEEP}).
      */
     public Iterator<Row> rows(ModelWeights weights, Iterator<Row> rows, FrameColumns columns, int featuresIndex,
-                              String source) {
+                              String source, InvalidRows invalid) {
         RecordShape unlabelled = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.NONE, 0, 0);
         RecordChecker checker = new RecordChecker(source, "row", unlabelled);
+        int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
+        int appendedCount = layout.fields().size();
         return new ChunkIterator() {
             long number;
 
             @Override
             List<Row> nextChunk() {
                 List<Row> inputs = new ArrayList<>(chunk);
+                List<Boolean> valid = new ArrayList<>(chunk);
+                int validCount = 0;
                 SequenceBatch.Builder builder = SequenceBatch.unlabelledBuilder(unlabelled.inputSize());
-                while (inputs.size() < chunk && rows.hasNext()) {
+                while (validCount < chunk && rows.hasNext()) {
                     Row row = rows.next();
                     number++;
-                    checker.addInto(columns.readFeatures(row, featuresIndex, source, number), number, builder);
+                    try {
+                        checker.addInto(columns.readFeatures(row, featuresIndex, source, number), number, builder);
+                    } catch (DataFormatError e) {
+                        if (invalid == InvalidRows.ERROR) {
+                            throw new DataFormatError(source, describe(row, featuresIndex, partition, number)
+                                    + ": " + e.problem());
+                        }
+                        if (invalid == InvalidRows.KEEP) {
+                            inputs.add(row);
+                            valid.add(false);
+                        }
+                        continue;
+                    }
                     inputs.add(row);
+                    valid.add(true);
+                    validCount++;
                 }
                 if (inputs.isEmpty()) {
                     return inputs;
                 }
-                SequenceBatch batch = builder.build();
-                double[] out = outputs(weights, batch);
+                SequenceBatch batch = validCount == 0 ? null : builder.build();
+                double[] out = batch == null ? null : outputs(weights, batch);
                 List<Row> result = new ArrayList<>(inputs.size());
-                for (int b = 0; b < inputs.size(); b++) {
-                    Row in = inputs.get(b);
-                    Object[] appended = layout.values(out, rowOf(batch, b), batch.length(b));
+                int b = 0; // the sequence of the batch that row i is, if valid
+                for (int i = 0; i < inputs.size(); i++) {
+                    Row in = inputs.get(i);
+                    Object[] appended = new Object[appendedCount];
+                    if (valid.get(i)) {
+                        appended = layout.values(out, rowOf(batch, b), batch.length(b));
+                        b++;
+                    }
                     Object[] values = new Object[in.length() + appended.length];
                     for (int j = 0; j < in.length(); j++) {
                         values[j] = in.get(j);
@@ -92,6 +121,30 @@ public final class ChunkedPredictor implements Serializable {
                 return result;
             }
         };
+    }
+
+    /**
+     * Where a DataFrame row is, for an error: {@code row 12 of partition 3 {id=17, city=Oslo}}, the other columns'
+     * values shortened (a streaming micro-batch or a shuffled DataFrame has no stable row number; its key does).
+     */
+    static String describe(Row row, int featuresIndex, int partition, long number) {
+        StringBuilder text = new StringBuilder("row " + number + " of partition " + partition);
+        List<String> values = new ArrayList<>();
+        String[] names = row.schema() == null ? null : row.schema().fieldNames();
+        for (int j = 0; j < row.length() && values.size() < 4; j++) {
+            if (j == featuresIndex) {
+                continue;
+            }
+            String value = String.valueOf(row.get(j));
+            if (value.length() > 40) {
+                value = value.substring(0, 37) + "...";
+            }
+            values.add((names == null ? "column " + j : names[j]) + "=" + value);
+        }
+        if (!values.isEmpty()) {
+            text.append(" {").append(String.join(", ", values)).append('}');
+        }
+        return text.toString();
     }
 
     /** Rows holding only the prediction columns, one per sequence of the blocks (as read, untransformed), in order. */

@@ -1,11 +1,12 @@
 package org.sparkrnn.driver.predict;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
@@ -14,8 +15,10 @@ import org.sparkrnn.model.ModelWeights;
 
 /**
  * Predictions for a DataFrame of sequences, lazily: every input row with the prediction columns appended, each
- * partition streamed through the forward pass in chunks ({@link ChunkedPredictor}), the model broadcast once. What the
- * Spark ML model's {@code transform} and {@code lstm-spark predict} on a Spark data source both run.
+ * partition streamed through the forward pass in chunks ({@link ChunkedPredictor}), the model broadcast once. A
+ * typed {@code mapPartitions} on the Dataset (not its RDD), so the same plan runs on a batch DataFrame and on a
+ * streaming one, once per micro-batch with that one broadcast. What the Spark ML model's {@code transform} and
+ * {@code lstm-spark predict} on a Spark data source both run.
  */
 public final class FramePredictor {
 
@@ -23,21 +26,22 @@ public final class FramePredictor {
     }
 
     /**
-     * {@code frame} with {@code layout}'s columns appended, its sequences read from {@code featuresCol}. The broadcast
-     * model lives as long as the returned DataFrame may be evaluated (Spark's ContextCleaner removes it).
+     * {@code frame} with {@code layout}'s columns appended (nullable with {@link InvalidRows#KEEP}), its sequences
+     * read from {@code featuresCol}; errors name {@code source} and the row. The broadcast model lives as long as the
+     * returned DataFrame may be evaluated (Spark's ContextCleaner removes it).
      */
     public static Dataset<Row> transform(Dataset<Row> frame, SavedModel saved, PredictionLayout layout,
-                                         String featuresCol, KernelSettings kernel, int chunkSize) {
-        StructType out = layout.appendTo(frame.schema());
+                                         String featuresCol, String source, InvalidRows invalid,
+                                         KernelSettings kernel, int chunkSize) {
+        StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
         FrameColumns columns = new FrameColumns(featuresCol, null, false);
-        columns.check(frame.schema(), "the input DataFrame");
-        String source = "the DataFrame's column '" + featuresCol + "'";
+        columns.check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
-        JavaRDD<Row> rows = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH)).mapWithModel(
-                frame.javaRDD(), new ModelWeights(saved.spec(), saved.params()),
-                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source));
-        return frame.sparkSession().createDataFrame(rows, out);
+        return new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH)).mapWithModel(frame,
+                new ModelWeights(saved.spec(), saved.params()),
+                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source, invalid),
+                Encoders.row(out));
     }
 }

@@ -40,26 +40,36 @@ public record PredictionLayout(RecordShape shape, int outputs, boolean classes, 
         return shape.labelShape() == LabelShape.PER_STEP;
     }
 
-    /** The appended columns. */
+    /** The appended columns, never null. */
     public List<StructField> fields() {
+        return fields(false);
+    }
+
+    /** The appended columns; {@code nullable}: a row may have no prediction (an invalid row kept). */
+    public List<StructField> fields(boolean nullable) {
         List<StructField> fields = new ArrayList<>();
         DataType prediction = classes || outputs == 1 ? DataTypes.DoubleType
                 : DataTypes.createArrayType(DataTypes.DoubleType, false);
         fields.add(DataTypes.createStructField(predictionCol, perStep()
-                ? DataTypes.createArrayType(prediction, false) : prediction, false));
+                ? DataTypes.createArrayType(prediction, false) : prediction, nullable));
         if (classes) {
             DataType probability = vectors ? SQLDataTypes.VectorType()
                     : DataTypes.createArrayType(DataTypes.DoubleType, false);
             fields.add(DataTypes.createStructField(probabilityCol, perStep()
-                    ? DataTypes.createArrayType(probability, false) : probability, false));
+                    ? DataTypes.createArrayType(probability, false) : probability, nullable));
         }
         return fields;
     }
 
     /** {@code schema} with the prediction columns appended. */
     public StructType appendTo(StructType schema) {
+        return appendTo(schema, false);
+    }
+
+    /** {@code schema} with the prediction columns appended, {@code nullable} or not. */
+    public StructType appendTo(StructType schema, boolean nullable) {
         StructType out = schema;
-        for (StructField field : fields()) {
+        for (StructField field : fields(nullable)) {
             if (java.util.Arrays.asList(schema.fieldNames()).contains(field.name())) {
                 throw new IllegalArgumentException("the output column '" + field.name() + "' already exists in "
                         + java.util.Arrays.toString(schema.fieldNames()) + "; choose another name");

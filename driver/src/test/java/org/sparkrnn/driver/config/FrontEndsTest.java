@@ -89,8 +89,9 @@ class FrontEndsTest {
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             Function<LstmRegressor, LstmRegressor> set = (Function<LstmRegressor, LstmRegressor>) c[0];
-            LstmRegressor regressor = set.apply(new LstmRegressor());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, regressor::trainingConfig);
+            LstmRegressor regressor = new LstmRegressor();
+            // refused when set, before any fit
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> set.apply(regressor));
             assertEquals(regressor.uid() + ": " + c[1], e.getMessage());
             assertFalse(e.getMessage().contains("--"), "params, not options: " + e.getMessage());
         }
@@ -98,19 +99,41 @@ class FrontEndsTest {
 
     @Test
     void theEstimatorsNameTheirParamsInEveryCheck() {
-        assertMessage(new LstmRegressor().setDropout(1.0), "dropout must be in [0, 1), got 1.0");
+        // one value alone: refused when set
+        assertRefusedWhenSet(r -> r.setDropout(1.0), "dropout must be in [0, 1), got 1.0");
+        assertRefusedWhenSet(r -> r.setBatchSize(-3), "batchSize must be at least 1 (or all), got -3");
+        assertRefusedWhenSet(r -> r.setValidationFraction(1.5), "validationFraction must be in [0, 1), got 1.5");
+        assertRefusedWhenSet(r -> r.setHidden(), "hidden needs one size >= 1 per layer");
+        assertRefusedWhenSet(r -> r.setHidden(8, 0), "hidden needs one size >= 1 per layer");
+        assertRefusedWhenSet(r -> r.setKeepCheckpoints(0), "keepCheckpoints must be at least 1, got 0");
+        assertRefusedWhenSet(r -> r.setNormalize("minmax"), "unknown normalize 'minmax'");
+        assertRefusedWhenSet(r -> r.setLr(-0.1), "lr must be > 0, got -0.1");
+        assertRefusedWhenSet(r -> r.setEpochs(0), "epochs must be > 0, got 0.0");
+        assertRefusedWhenSet(r -> r.setIterations(-1), "iterations must be >= 0, got -1");
+        assertRefusedWhenSet(r -> r.setStepSize(0), "stepSize must be at least 1, got 0");
+        assertRefusedWhenSet(r -> r.setLoss("mae"), "unknown loss 'mae', expected one of mse, cross-entropy,"
+                + " sum-half-squared, auto");
+        LstmClassifier classifier = new LstmClassifier();
+        IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
+                () -> classifier.setClasses(1));
+        assertEquals(classifier.uid() + ": classes must be 0 (infer) or at least 2, got 1", classes.getMessage());
+        // combinations: refused when the whole configuration is built (fit), whatever the order they were set in
         assertMessage(new LstmRegressor().setTbptt(5).setBidirectional(true),
                 "tbptt cuts sequences into chunks, but bidirectional reads whole sequences; use one or the other");
         assertMessage(new LstmRegressor().setTbptt(5).setPooling("mean"),
                 "tbptt cuts sequences into chunks, but pooling mean reads whole sequences; use one or the other");
         assertMessage(new LstmRegressor().setNesterov(true), "nesterov needs a momentum > 0");
-        assertMessage(new LstmRegressor().setBatchSize(-3), "batchSize must be at least 1 (or all), got -3");
-        assertMessage(new LstmRegressor().setValidationFraction(1.5),
-                "validationFraction must be in [0, 1), got 1.5");
-        assertMessage(new LstmRegressor().setHidden(), "hidden needs one size >= 1 per layer");
-        assertMessage(new LstmRegressor().setKeepCheckpoints(0), "keepCheckpoints must be at least 1, got 0");
-        assertMessage(new LstmClassifier().setClasses(1), "classes must be 0 (infer) or at least 2, got 1");
-        assertMessage(new LstmRegressor().setNormalize("minmax"), "unknown normalize 'minmax'");
+        assertMessage(new LstmRegressor().setDropout(0.5), "dropout acts between stacked layers");
+        assertMessage(new LstmRegressor().setMomentum(0.9), "momentum applies to sgd and rmsprop, not optimizer adam");
+    }
+
+    private static void assertRefusedWhenSet(Function<LstmRegressor, LstmRegressor> set, String expected) {
+        LstmRegressor regressor = new LstmRegressor();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> set.apply(regressor));
+        assertTrue(e.getMessage().startsWith(regressor.uid() + ": " + expected), e.getMessage());
+        assertFalse(e.getMessage().contains("--"), "params, not options: " + e.getMessage());
+        assertEquals(new LstmRegressor().trainingConfig().loop(), regressor.trainingConfig().loop(),
+                "a refused value is not kept");
     }
 
     private static void assertMessage(LstmRegressor estimator, String expected) {
@@ -118,10 +141,6 @@ class FrontEndsTest {
         assertTrue(e.getMessage().startsWith(estimator.uid() + ": " + expected), e.getMessage());
     }
 
-    private static void assertMessage(LstmClassifier estimator, String expected) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, estimator::trainingConfig);
-        assertTrue(e.getMessage().startsWith(estimator.uid() + ": " + expected), e.getMessage());
-    }
 
     @Test
     void theSameChecksSpeakInOptionsOnTheCommandLine() {

@@ -105,7 +105,7 @@ class EstimatorParamsTest {
         assertTrue(custom.optim().nesterov());
         assertEquals("/tmp/x", custom.output().modelDir());
         IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
-                () -> new LstmRegressor().setLr(-1).trainingConfig());
+                () -> new LstmRegressor().setLr(-1));
         assertTrue(lr.getMessage().endsWith(": lr must be > 0, got -1.0"), lr.getMessage());
     }
 }

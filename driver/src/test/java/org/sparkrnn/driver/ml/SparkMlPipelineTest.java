@@ -280,11 +280,9 @@ class SparkMlPipelineTest {
         SparkSession spark = spark();
         Dataset<Row> sequences = sequences().transform(raw(spark));
         IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
-                () -> regressor().setLr(-0.1).fit(sequences));
-        assertTrue(lr.getMessage().endsWith("lr must be > 0, got -0.1"), lr.getMessage());
-        IllegalArgumentException hidden = assertThrows(IllegalArgumentException.class,
-                () -> regressor().setHidden(8, 0).fit(sequences));
-        assertTrue(hidden.getMessage().contains("hidden needs one size >= 1 per layer"), hidden.getMessage());
+                () -> regressor().setOptimizer("adam").setMomentum(0.9).fit(sequences));
+        assertTrue(lr.getMessage().endsWith("momentum applies to sgd and rmsprop, not optimizer adam"),
+                lr.getMessage());
         RuntimeException column = assertThrows(RuntimeException.class,
                 () -> regressor().setFeaturesCol("x").setLabelCol("y").fit(raw(spark)));
         assertTrue(column.getMessage().contains("column 'x' is array<double>, expected array<array<double>> or"
