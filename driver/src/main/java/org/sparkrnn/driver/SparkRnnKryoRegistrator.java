@@ -76,6 +76,18 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "[Lscala.collection.mutable.ArraySeq;", "[Lscala.collection.mutable.WrappedArray;",
             "[Lorg.apache.spark.sql.Row;", "[Ljava.lang.Double;", "[Ljava.lang.Long;", "[Ljava.lang.Integer;",
             "[Ljava.lang.String;",
+            // Spark's parallel listing of many files (over spark.sql.sources.parallelPartitionDiscovery.threshold
+            // paths, e.g. a streaming file source's batch of files) sends Hadoop's file statuses back
+            "org.apache.hadoop.fs.Path", "[Lorg.apache.hadoop.fs.Path;", "org.apache.hadoop.fs.FileStatus",
+            "[Lorg.apache.hadoop.fs.FileStatus;", "org.apache.hadoop.fs.LocatedFileStatus",
+            "[Lorg.apache.hadoop.fs.LocatedFileStatus;", "org.apache.hadoop.fs.BlockLocation",
+            "[Lorg.apache.hadoop.fs.BlockLocation;", "org.apache.hadoop.fs.permission.FsPermission",
+            "org.apache.hadoop.fs.permission.FsAction", "java.net.URI",
+            "scala.collection.immutable.$colon$colon", "scala.collection.immutable.Nil$",
+            "scala.collection.immutable.ArraySeq$ofRef", "[Lscala.Tuple2;",
+            "org.apache.hadoop.fs.StorageType",
+            "[Lorg.apache.hadoop.fs.StorageType;",
+            "java.util.Collections$EmptySet",
             // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
             "[Ljava.lang.Object;", "[[D");
 

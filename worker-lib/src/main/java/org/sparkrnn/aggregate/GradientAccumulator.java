@@ -160,6 +160,43 @@ public final class GradientAccumulator implements java.io.Serializable {
         }
     }
 
+    /**
+     * Java serialization (Spark's default serializer: task results in a user's own session) writes the same form as
+     * the Kryo serializer: the sums, and the gradient as float64, or as float32 with {@link #floatWire}.
+     */
+    private Object writeReplace() {
+        float[] floats = null;
+        if (floatWire && gradient != null) {
+            floats = new float[gradient.length];
+            for (int j = 0; j < floats.length; j++) {
+                floats[j] = (float) gradient[j];
+            }
+        }
+        return new SerializedForm(layoutFingerprint, lossSum, count, sequences, floatWire,
+                floats == null ? gradient : null, floats);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("GradientAccumulator travels as its SerializedForm");
+    }
+
+    /** The serialized form: the gradient in {@code doubles} or, on the float wire, {@code floats}; null if empty. */
+    private record SerializedForm(long layoutFingerprint, double lossSum, long count, long sequences,
+                                  boolean floatWire, double[] doubles, float[] floats)
+            implements java.io.Serializable {
+        private Object readResolve() {
+            double[] gradient = doubles;
+            if (floats != null) {
+                gradient = new double[floats.length];
+                for (int j = 0; j < gradient.length; j++) {
+                    gradient[j] = floats[j];
+                }
+            }
+            GradientAccumulator acc = GradientAccumulator.of(layoutFingerprint, gradient, lossSum, count, sequences);
+            return floatWire ? acc.useFloatWire() : acc;
+        }
+    }
+
     @Override
     public String toString() {
         return isEmpty() ? "GradientAccumulator[empty]"

@@ -159,6 +159,39 @@ class WireTypesTest {
         NetworkKernel.create(spec, Precision.FLOAT64).accumulate(params, RandomBatches.of(spec, new int[] {2, 3},
                 LabelShape.PER_SEQUENCE, 0, 6), sums);
         assertArrayEquals(sums.gradient(), javaRoundTrip(sums).gradient(), 0.0);
+        GradientAccumulator floatSums = javaRoundTrip(GradientAccumulator.of(sums.layoutFingerprint(),
+                sums.gradient().clone(), sums.lossSum(), sums.count(), sums.sequences()).useFloatWire());
+        assertTrue(floatSums.floatWire());
+        assertEquals(sums.lossSum(), floatSums.lossSum());
+        assertEquals(sums.count(), floatSums.count());
+        for (int j = 0; j < params.length; j++) {
+            assertEquals((float) sums.gradient()[j], floatSums.gradient()[j], 0.0);
+        }
+        assertTrue(javaRoundTrip(new GradientAccumulator()).isEmpty());
+    }
+
+    /** On the float wire the Java form, as the Kryo form, is half the bytes of the exact one (plus a header). */
+    @Test
+    void theFloatWireHalvesTheJavaFormToo() throws Exception {
+        double[] gradient = new double[100_000];
+        java.util.Arrays.fill(gradient, 0.25);
+        int exact = javaBytes(GradientAccumulator.of(7, gradient.clone(), 1, 1, 1));
+        int floats = javaBytes(GradientAccumulator.of(7, gradient.clone(), 1, 1, 1).useFloatWire());
+        assertTrue(exact > 800_000 && floats < 400_000 + 1_000, exact + " vs " + floats);
+        NetworkSpec spec = new NetworkSpec(1, List.of(LayerSpec.lstm(150)), 1, Loss.MSE);
+        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+        int weights = javaBytes(new ModelWeights(spec, params));
+        int floatWeights = javaBytes(new ModelWeights(spec, params).withFloatWire());
+        assertTrue(weights > 8 * params.length && floatWeights < 4 * params.length + 2_000,
+                weights + " vs " + floatWeights + " for " + params.length + " parameters");
+    }
+
+    private static int javaBytes(Object value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.size();
     }
 
     @SuppressWarnings("unchecked")

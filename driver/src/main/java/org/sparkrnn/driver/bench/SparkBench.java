@@ -44,7 +44,8 @@ import java.util.SplittableRandom;
  *   <li>{@code overhead}: milliseconds per iteration with (almost) no work, by parameter count, partitions and tree
  *       depth: broadcast + scheduling + treeAggregate + update;</li>
  *   <li>{@code train}: sequence-steps per second of training in local[2] on a workload of B·T ≥ 200k sequence-steps
- *       per iteration, against the single-thread kernel on the same per-task batch, measured in the same run.</li>
+ *       per iteration, against the single-thread kernel on the same per-task batch, measured in the same run;</li>
+ *   <li>{@code serializers}: what Spark's default Java serialization costs against Kryo ({@link SerializerBench}).</li>
  * </ul>
  * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
  */
@@ -55,8 +56,8 @@ public final class SparkBench {
 
     public static void main(String[] args) throws IOException {
         String what = args.length > 0 ? args[0] : "all";
-        if (!java.util.List.of("overhead", "train", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|all [csv]");
+        if (!java.util.List.of("overhead", "train", "serializers", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|all [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
@@ -70,6 +71,9 @@ public final class SparkBench {
         }
         if (what.equals("train") || what.equals("all")) {
             train(rows);
+        }
+        if (what.equals("serializers") || what.equals("all")) {
+            SerializerBench.run(rows);
         }
         Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended " + rows.size() + " rows to " + csv);
@@ -174,7 +178,7 @@ public final class SparkBench {
     }
 
     /** Full iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam). */
-    private static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
+    static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
                                                 int depth, int warmup, int repetitions, Precision precision) {
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
@@ -193,7 +197,7 @@ public final class SparkBench {
         return median(times);
     }
 
-    private static JavaRDD<SequenceBatch> tinyData(JavaSparkContext sc, int partitions) {
+    static JavaRDD<SequenceBatch> tinyData(JavaSparkContext sc, int partitions) {
         List<SequenceBatch> parts = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             parts.add(SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)

@@ -137,7 +137,9 @@ class UserSessionTest {
             // a stream of sequence files, scored by the fitted model, in both output modes
             Dataset<Row> seqs = sequences().transform(table).select("id", "features");
             Path incoming = tmp.resolve("incoming");
-            seqs.filter("id % 2 = 0").write().parquet(incoming.resolve("part-a").toString());
+            // as many files as a shuffled table writes: more than Spark lists on the driver (32), so it lists them
+            // with a job, which sends Hadoop's file statuses through the serializer
+            seqs.filter("id % 2 = 0").repartition(40).write().parquet(incoming.resolve("part-a").toString());
             LstmModel lstm = (LstmModel) PipelineModel.load(pipelinePath.toString()).stages()[1];
             StructType sequenceSchema = seqs.schema();
             for (String mode : List.of("append", "update")) {
