@@ -5,6 +5,7 @@ import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.ParsedBlock;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.model.ModelWeights;
 import org.sparkrnn.model.NetworkSpec;
@@ -24,7 +25,7 @@ public final class WireTypes {
     /** The project's own wire types, in registration order. */
     public static final List<Class<?>> TYPES = List.of(
             NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class,
-            EvaluationSums.class, DataStatistics.class, ParsedBlock.class);
+            EvaluationSums.class, DataStatistics.class, ParsedBlock.class, SeriesWindows.class);
 
     public static void registerAll(Kryo kryo) {
         kryo.register(NetworkSpec.class, new NetworkSpecSerializer());
@@ -34,6 +35,7 @@ public final class WireTypes {
         kryo.register(EvaluationSums.class, new EvaluationSumsSerializer());
         kryo.register(DataStatistics.class, new DataStatisticsSerializer());
         kryo.register(ParsedBlock.class, new ParsedBlockSerializer());
+        kryo.register(SeriesWindows.class, new SeriesWindowsSerializer());
         // primitive arrays that travel bare (broadcast parameters, cached feature blocks)
         kryo.register(double[].class);
         kryo.register(float[].class);

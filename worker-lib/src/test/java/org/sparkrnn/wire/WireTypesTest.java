@@ -84,6 +84,9 @@ class WireTypesTest {
         back.merge(acc); // still mergeable: same layout after the trip
 
         assertArrayEquals(new double[] {1, 2}, roundTrip(kryo, new double[] {1, 2}));
+        org.sparkrnn.data.SeriesWindows windows = new org.sparkrnn.data.SeriesWindows(2, 1, 2, new int[] {1, 2},
+                new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5}, new int[] {0, 1});
+        assertEquals(windows, roundTrip(kryo, windows));
     }
 
     @Test
@@ -168,6 +171,9 @@ class WireTypesTest {
             assertEquals((float) sums.gradient()[j], floatSums.gradient()[j], 0.0);
         }
         assertTrue(javaRoundTrip(new GradientAccumulator()).isEmpty());
+        org.sparkrnn.data.SeriesWindows windows = new org.sparkrnn.data.SeriesWindows(2, 1, 2, new int[] {1, 2},
+                new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5}, new int[] {0, 1});
+        assertEquals(windows, javaRoundTrip(windows));
     }
 
     /** On the float wire the Java form, as the Kryo form, is half the bytes of the exact one (plus a header). */

@@ -1,0 +1,254 @@
+package org.sparkrnn.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Windows over stored series, made on demand: the rows of one or more time series are stored once, contiguously,
+ * N rows × I input features and N rows × V target values, and a window is the T consecutive rows from one of
+ * {@link #starts()}, labelled with the targets of the rows {@code h} steps after its last row, for each {@code h} of
+ * the horizons. Materialised windows with stride 1 hold T copies of every value; this holds each value once, and
+ * {@link #select} builds only the windows a batch asks for (as a {@link SequenceBatch}, which the kernels read).
+ *
+ * <p>Label layout, for H horizons and V targets: one row of H × V values per window, horizon-major: the V targets at
+ * the first horizon, then the V targets at the second, and so on ({@link #labelIndex}).
+ *
+ * <p>Which windows exist (gaps skipped, a series' end, a split by time) is the source's decision, expressed by the
+ * starts; every window's rows and label values are checked finite here. Immutable; a wire type.
+ */
+public final class SeriesWindows implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int inputSize;      // I
+    private final int targetWidth;    // V
+    private final int window;         // T
+    private final int[] horizons;     // H values, ascending, each >= 1
+    private final double[] features;  // [N × I]
+    private final double[] targets;   // [N × V]
+    private final int[] starts;       // [W] first row of each window
+
+    /**
+     * Takes ownership of the arrays; checks every invariant: shapes, each window and its label rows inside the
+     * stored rows, and finite values wherever a window reads.
+     */
+    public SeriesWindows(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
+                         double[] targets, int[] starts) {
+        this.inputSize = inputSize;
+        this.targetWidth = targetWidth;
+        this.window = window;
+        this.horizons = Objects.requireNonNull(horizons, "horizons");
+        this.features = Objects.requireNonNull(features, "features");
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.starts = Objects.requireNonNull(starts, "starts");
+        if (inputSize < 1 || targetWidth < 1 || window < 1) {
+            throw new IllegalArgumentException("input size, target width and window must be at least 1, got "
+                    + inputSize + ", " + targetWidth + ", " + window);
+        }
+        if (horizons.length == 0) {
+            throw new IllegalArgumentException("at least one horizon is needed");
+        }
+        for (int k = 0; k < horizons.length; k++) {
+            if (horizons[k] < 1 || (k > 0 && horizons[k] <= horizons[k - 1])) {
+                throw new IllegalArgumentException("horizons must be ascending and at least 1, got "
+                        + Arrays.toString(horizons));
+            }
+        }
+        if (features.length % inputSize != 0) {
+            throw new IllegalArgumentException(features.length + " feature values are not rows of " + inputSize);
+        }
+        int rows = features.length / inputSize;
+        if (targets.length != (long) rows * targetWidth) {
+            throw new IllegalArgumentException("targets hold " + targets.length + " values, expected " + rows
+                    + " rows × " + targetWidth);
+        }
+        // rows with a value that is not finite, counted before each row: a window reads [start, start + T)
+        int[] badBefore = new int[rows + 1];
+        for (int r = 0; r < rows; r++) {
+            boolean bad = false;
+            for (int i = 0; i < inputSize && !bad; i++) {
+                bad = !Double.isFinite(features[r * inputSize + i]);
+            }
+            badBefore[r + 1] = badBefore[r] + (bad ? 1 : 0);
+        }
+        int last = horizons[horizons.length - 1];
+        for (int w = 0; w < starts.length; w++) {
+            int start = starts[w];
+            if (start < 0 || (long) start + window - 1 + last >= rows) {
+                throw new IllegalArgumentException("window " + w + " starts at row " + start + ": its " + window
+                        + " steps and horizon " + last + " need rows up to " + ((long) start + window - 1 + last)
+                        + ", but there are " + rows);
+            }
+            if (badBefore[start + window] != badBefore[start]) {
+                throw new IllegalArgumentException("window " + w + " (rows " + start + ".." + (start + window - 1)
+                        + ") reads a feature that is not finite");
+            }
+            for (int h : horizons) {
+                int row = start + window - 1 + h;
+                for (int v = 0; v < targetWidth; v++) {
+                    if (!Double.isFinite(targets[row * targetWidth + v])) {
+                        throw new IllegalArgumentException("window " + w + ": target " + v + " at row " + row
+                                + " (horizon " + h + ") is " + targets[row * targetWidth + v]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** W: the number of windows. */
+    public int size() {
+        return starts.length;
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** V: targets per step. */
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    /** T: steps per window. */
+    public int window() {
+        return window;
+    }
+
+    /** The horizons, ascending (a copy). */
+    public int[] horizons() {
+        return horizons.clone();
+    }
+
+    /** H × V: the values of one window's label. */
+    public int labelWidth() {
+        return horizons.length * targetWidth;
+    }
+
+    /** Where target {@code v} at the {@code k}-th horizon is in a label row: {@code k × V + v}. */
+    public int labelIndex(int k, int v) {
+        return k * targetWidth + v;
+    }
+
+    /** N: the stored rows. */
+    public int rows() {
+        return features.length / inputSize;
+    }
+
+    /** The first row of each window (a copy). */
+    public int[] starts() {
+        return starts.clone();
+    }
+
+    /** Values held: N × (I + V), what caching this costs in doubles (windows would cost W × T × I + W × H × V). */
+    public long storedValues() {
+        return (long) features.length + targets.length;
+    }
+
+    /** The windows {@code which} (indexes into {@link #starts()}), in that order, as sequences with their labels. */
+    public SequenceBatch select(int... which) {
+        int count = which.length;
+        int[] lengths = new int[count];
+        Arrays.fill(lengths, window);
+        double[] x = new double[Math.multiplyExact(Math.multiplyExact(count, window), inputSize)];
+        int width = labelWidth();
+        double[] y = new double[count * width];
+        int stepValues = window * inputSize;
+        for (int b = 0; b < count; b++) {
+            int start = starts[which[b]];
+            System.arraycopy(features, start * inputSize, x, b * stepValues, stepValues);
+            int end = start + window - 1;
+            for (int k = 0; k < horizons.length; k++) {
+                System.arraycopy(targets, (end + horizons[k]) * targetWidth, y, b * width + k * targetWidth,
+                        targetWidth);
+            }
+        }
+        return new SequenceBatch(inputSize, lengths, x, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y, null,
+                null);
+    }
+
+    /** Every window, in order. */
+    public SequenceBatch all() {
+        int[] every = new int[starts.length];
+        for (int w = 0; w < every.length; w++) {
+            every[w] = w;
+        }
+        return select(every);
+    }
+
+    /**
+     * The windows {@code which} only, over just the rows they read (the rows from the first window's start to the
+     * last label): a held-out side keeps its own rows, not the whole series'.
+     */
+    public SeriesWindows subset(int... which) {
+        if (which.length == 0) {
+            return new SeriesWindows(inputSize, targetWidth, window, horizons, new double[0], new double[0],
+                    new int[0]);
+        }
+        int first = Integer.MAX_VALUE;
+        int end = 0;
+        for (int w : which) {
+            first = Math.min(first, starts[w]);
+            end = Math.max(end, starts[w] + window + horizons[horizons.length - 1]);
+        }
+        int[] shifted = new int[which.length];
+        for (int k = 0; k < which.length; k++) {
+            shifted[k] = starts[which[k]] - first;
+        }
+        return new SeriesWindows(inputSize, targetWidth, window, horizons,
+                Arrays.copyOfRange(features, first * inputSize, end * inputSize),
+                Arrays.copyOfRange(targets, first * targetWidth, end * targetWidth), shifted);
+    }
+
+    // the stored arrays themselves, not copies, for the wire serializers (which must not modify them)
+
+    public double[] featureRows() {
+        return features;
+    }
+
+    public double[] targetRows() {
+        return targets;
+    }
+
+    public int[] windowStarts() {
+        return starts;
+    }
+
+    public int[] horizonSteps() {
+        return horizons;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeriesWindows s && inputSize == s.inputSize && targetWidth == s.targetWidth
+                && window == s.window && Arrays.equals(horizons, s.horizons) && Arrays.equals(features, s.features)
+                && Arrays.equals(targets, s.targets) && Arrays.equals(starts, s.starts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(inputSize, targetWidth, window, Arrays.hashCode(horizons), Arrays.hashCode(starts),
+                rows());
+    }
+
+    @Override
+    public String toString() {
+        return "SeriesWindows[" + starts.length + " windows of " + window + " steps over " + rows() + " rows, I="
+                + inputSize + ", V=" + targetWidth + ", horizons=" + Arrays.toString(horizons) + "]";
+    }
+
+    /** Java serialization writes the same fields as the Kryo serializer and checks them again on arrival. */
+    private Object writeReplace() {
+        return new SerializedForm(inputSize, targetWidth, window, horizons, features, targets, starts);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("SeriesWindows travel as their SerializedForm");
+    }
+
+    private record SerializedForm(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
+                                  double[] targets, int[] starts) implements java.io.Serializable {
+        private Object readResolve() {
+            return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+        }
+    }
+}

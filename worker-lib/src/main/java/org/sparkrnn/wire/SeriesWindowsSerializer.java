@@ -1,0 +1,38 @@
+package org.sparkrnn.wire;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.sparkrnn.data.SeriesWindows;
+
+/** {@link SeriesWindows}: the shape, the stored rows and the window starts; checked again when read. */
+final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
+
+    SeriesWindowsSerializer() {
+        setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, SeriesWindows windows) {
+        out.writeVarInt(windows.inputSize(), true);
+        out.writeVarInt(windows.targetWidth(), true);
+        out.writeVarInt(windows.window(), true);
+        WireArrays.writeInts(out, windows.horizonSteps());
+        WireArrays.writeDoubles(out, windows.featureRows());
+        WireArrays.writeDoubles(out, windows.targetRows());
+        WireArrays.writeInts(out, windows.windowStarts());
+    }
+
+    @Override
+    public SeriesWindows read(Kryo kryo, Input in, Class<SeriesWindows> type) {
+        int inputSize = in.readVarInt(true);
+        int targetWidth = in.readVarInt(true);
+        int window = in.readVarInt(true);
+        int[] horizons = WireArrays.readInts(in);
+        double[] features = WireArrays.readDoubles(in);
+        double[] targets = WireArrays.readDoubles(in);
+        int[] starts = WireArrays.readInts(in);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+    }
+}
