@@ -12,7 +12,7 @@ import java.util.Objects;
  * or one row per step ({@link LabelShape#PER_STEP}, with a mask for unlabelled steps); a row is V values or one class.
  * Immutable once built; a wire type.
  */
-public final class SequenceBatch implements java.io.Serializable {
+public final class SequenceBatch implements SequenceBlock {
 
     private static final long serialVersionUID = 1L;
 
@@ -273,12 +273,19 @@ public final class SequenceBatch implements java.io.Serializable {
                 like.labelWidth, values, classes, labelled);
     }
 
+    /** This batch standardised (a new batch: sequences stored as they are are transformed once, when cached). */
+    @Override
+    public SequenceBlock standardized(Standardization standardization) {
+        return standardization.apply(this);
+    }
+
     /** A batch of no sequence with the shape of this one. */
     public SequenceBatch emptyLike() {
         return concat(this, java.util.List.of());
     }
 
     /** A new batch of the chosen sequences, in the given order (indices may repeat). */
+    @Override
     public SequenceBatch select(int... which) {
         Builder builder = new Builder(inputSize, labelShape, labelKind, labelWidth, isOneHot());
         for (int b : which) {

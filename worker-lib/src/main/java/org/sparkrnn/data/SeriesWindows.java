@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>Which windows exist (gaps skipped, a series' end, a split by time) is the source's decision, expressed by the
  * starts; every window's rows and label values are checked finite here. Immutable; a wire type.
  */
-public final class SeriesWindows implements java.io.Serializable {
+public final class SeriesWindows implements SequenceBlock {
 
     private static final long serialVersionUID = 1L;
 
@@ -96,6 +96,7 @@ public final class SeriesWindows implements java.io.Serializable {
     }
 
     /** W: the number of windows. */
+    @Override
     public int size() {
         return starts.length;
     }
@@ -145,6 +146,7 @@ public final class SeriesWindows implements java.io.Serializable {
     }
 
     /** The windows {@code which} (indexes into {@link #starts()}), in that order, as sequences with their labels. */
+    @Override
     public SequenceBatch select(int... which) {
         int count = which.length;
         int[] lengths = new int[count];
@@ -164,6 +166,17 @@ public final class SeriesWindows implements java.io.Serializable {
         }
         return new SequenceBatch(inputSize, lengths, x, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y, null,
                 null);
+    }
+
+    /** The windows, standardised as they are made. */
+    @Override
+    public SequenceBlock standardized(Standardization standardization) {
+        return new TransformedWindows(this, false, standardization);
+    }
+
+    /** The windows, each made relative to its last value as it is made. */
+    public TransformedWindows relativeToLast() {
+        return new TransformedWindows(this, true, null);
     }
 
     /** Every window, in order. */

@@ -6,6 +6,7 @@ import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.ParsedBlock;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.model.ModelWeights;
 import org.sparkrnn.model.NetworkSpec;
@@ -25,7 +26,8 @@ public final class WireTypes {
     /** The project's own wire types, in registration order. */
     public static final List<Class<?>> TYPES = List.of(
             NetworkSpec.class, ModelWeights.class, SequenceBatch.class, GradientAccumulator.class,
-            EvaluationSums.class, DataStatistics.class, ParsedBlock.class, SeriesWindows.class);
+            EvaluationSums.class, DataStatistics.class, ParsedBlock.class, SeriesWindows.class,
+            TransformedWindows.class);
 
     public static void registerAll(Kryo kryo) {
         kryo.register(NetworkSpec.class, new NetworkSpecSerializer());
@@ -36,6 +38,7 @@ public final class WireTypes {
         kryo.register(DataStatistics.class, new DataStatisticsSerializer());
         kryo.register(ParsedBlock.class, new ParsedBlockSerializer());
         kryo.register(SeriesWindows.class, new SeriesWindowsSerializer());
+        kryo.register(TransformedWindows.class, new TransformedWindowsSerializer());
         // primitive arrays that travel bare (broadcast parameters, cached feature blocks)
         kryo.register(double[].class);
         kryo.register(float[].class);

@@ -15,6 +15,7 @@ import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.data.RecordShape;
@@ -127,7 +128,7 @@ final class SerializerBench {
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
         try {
-            JavaRDD<SequenceBatch> tiny = SparkBench.tinyData(sc, 2);
+            JavaRDD<SequenceBlock> tiny = SparkBench.tinyData(sc, 2);
             double f64 = SparkBench.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT64);
             double f32 = SparkBench.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT32);
             tiny.unpersist(true);

@@ -9,6 +9,7 @@ import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
@@ -117,7 +118,7 @@ public final class SparkBench {
                 NetworkSpec spec = specWithParameters(g[0]);
                 int p = new ParameterLayout(spec).size();
                 Precision precision = g[3] == 1 ? Precision.FLOAT32 : Precision.FLOAT64;
-                JavaRDD<SequenceBatch> data = tinyData(sc, g[1]);
+                JavaRDD<SequenceBlock> data = tinyData(sc, g[1]);
                 double ms = medianIterationMillis(sc, spec, data, g[2], 0, 15, precision);
                 System.out.printf(Locale.ROOT, "%12d %10d %6d %9s %10.1f%n", p, g[1], g[2], precision.cliName(), ms);
                 rows.add(String.format(Locale.ROOT, "overhead,%d,%d,%d,%s,%.2f,ms", p, g[1], g[2],
@@ -156,8 +157,8 @@ public final class SparkBench {
             try {
                 // generated on the executors: a parallelized collection would ship its data inside every task
                 NetworkSpec s = spec;
-                JavaRDD<SequenceBatch> data = sc.parallelize(List.of(1L, 2L), 2)
-                        .map(seed -> randomBatch(s, b / 2, t, seed)).persist(StorageLevel.MEMORY_ONLY());
+                JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
+                        .map(seed -> (SequenceBlock) randomBatch(s, b / 2, t, seed)).persist(StorageLevel.MEMORY_ONLY());
                 data.count();
                 double ms = medianIterationMillis(sc, spec, data, 2, 0, 7, precision);
                 double rate = b * t / (ms / 1000);
@@ -178,7 +179,7 @@ public final class SparkBench {
     }
 
     /** Full iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam). */
-    static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBatch> data,
+    static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBlock> data,
                                                 int depth, int warmup, int repetitions, Precision precision) {
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
@@ -197,13 +198,13 @@ public final class SparkBench {
         return median(times);
     }
 
-    static JavaRDD<SequenceBatch> tinyData(JavaSparkContext sc, int partitions) {
-        List<SequenceBatch> parts = new ArrayList<>();
+    static JavaRDD<SequenceBlock> tinyData(JavaSparkContext sc, int partitions) {
+        List<SequenceBlock> parts = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             parts.add(SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)
                     .add(new double[][] {{0.5}}, new double[] {0.1}).build());
         }
-        JavaRDD<SequenceBatch> data = sc.parallelize(parts, partitions).persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<SequenceBlock> data = sc.parallelize(parts, partitions).persist(StorageLevel.MEMORY_ONLY());
         // (tiny: one 1-step sequence per partition, so shipping them inside the tasks costs nothing)
         data.count();
         return data;

@@ -106,7 +106,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Scores a side of the data and prints its line. */
     private record Scorer(DistributedSums sums, SavedModel saved, KernelSettings kernel, String what) {
-        void report(String side, org.apache.spark.api.java.JavaRDD<org.sparkrnn.data.SequenceBatch> data,
+        void report(String side, org.apache.spark.api.java.JavaRDD<org.sparkrnn.data.SequenceBlock> data,
                     long sequences) {
             if (sequences == 0) {
                 System.out.printf("%s, %s: no sequence%n", what, side);

@@ -2,7 +2,9 @@ package org.sparkrnn.driver.data;
 
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.ParsedBlock;
+import org.apache.spark.api.java.JavaRDD;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,15 @@ final class Blocks {
                 shape.labelWidth())
                 : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
                 : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
+    }
+
+    /**
+     * The same RDD seen as blocks: every {@link SequenceBatch} is a {@link SequenceBlock}, and an RDD is only ever
+     * read, so the view is safe.
+     */
+    @SuppressWarnings("unchecked")
+    static JavaRDD<SequenceBlock> widen(JavaRDD<? extends SequenceBlock> blocks) {
+        return (JavaRDD<SequenceBlock>) blocks;
     }
 
     /** A batch of no sequence with the record shape: what an empty partition holds. */

@@ -1,14 +1,14 @@
 package org.sparkrnn.driver.data;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
-import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
-import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,10 @@ import java.util.List;
 /**
  * Sliding windows over one column of a CSV file: {@code --window T} steps, the target {@code --horizon h} steps
  * after the window, gaps by {@code --missing}, validation by {@code --validate-from} on the time column (or the
- * options' hold-out). Windows are numbered in file order for the loading pipeline.
+ * options' hold-out). Windows are numbered in file order and cut into P contiguous blocks (window i of N in block
+ * ⌊i·P/N⌋, as {@link BlockPartitioner}); each block stores the series' rows its windows read once
+ * ({@link SeriesWindows}) and makes the windows a batch selects, relative to their last value with
+ * {@code --relative-to-last}.
  */
 final class CsvWindowSource {
 
@@ -30,7 +33,7 @@ final class CsvWindowSource {
         this.rejects = rejects;
     }
 
-    NumberedSequences read(DataOptions options, String path, DatasetLoader.Context context) {
+    SourceBlocks read(DataOptions options, String path, DatasetLoader.Context context, boolean holdOut) {
         List<String> files = DataFiles.list(hadoop, path);
         if (files.size() != 1) {
             throw new UserError(path + ": csv input must be one file, found " + files.size());
@@ -43,42 +46,64 @@ final class CsvWindowSource {
         if (rejected != null && !rejected.isEmpty()) {
             rejects.write(sc.parallelize(rejected, 1), options.rejectsPath());
         }
-        List<Integer> starts = series.windowStarts(options.window(), options.horizon());
+        int window = options.window();
+        int horizon = options.horizon();
+        List<Integer> starts = series.windowStarts(window, horizon);
         if (starts.isEmpty()) {
             throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
-                    + options.window() + " steps plus a horizon of " + options.horizon());
+                    + window + " steps plus a horizon of " + horizon);
         }
-        ValidationRule rule = Partitioning.holdOut(options);
-        if (options.validateFrom() != null) {
-            boolean[] flags = new boolean[starts.size()];
-            for (int w = 0; w < flags.length; w++) {
-                String time = series.times()[starts.get(w) + options.window() + options.horizon() - 1];
-                flags[w] = CsvSeries.atOrAfter(time, options.validateFrom());
+        ValidationRule rule = null;
+        if (holdOut) {
+            rule = Partitioning.holdOut(options);
+            if (rule instanceof HoldOut h && h.tail()) {
+                rule = new HoldOut(h.fraction(), true, h.seed(), starts.size());
             }
-            rule = new ValidationRule.Flags(flags);
+            if (options.validateFrom() != null) {
+                boolean[] flags = new boolean[starts.size()];
+                for (int w = 0; w < flags.length; w++) {
+                    String time = series.times()[starts.get(w) + window + horizon - 1];
+                    flags[w] = CsvSeries.atOrAfter(time, options.validateFrom());
+                }
+                rule = new ValidationRule.Flags(flags);
+            }
         }
         RecordShape shape = context.shape() != null ? context.shape()
                 : new RecordShape(1, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0);
         double[] values = series.values();
-        int window = options.window();
-        int horizon = options.horizon();
-        List<Tuple2<Long, Integer>> numberedStarts = new ArrayList<>();
-        for (int w = 0; w < starts.size(); w++) {
-            numberedStarts.add(new Tuple2<>((long) w, starts.get(w)));
+        SeriesWindows all = new SeriesWindows(1, 1, window, new int[] {horizon}, values.clone(), values.clone(),
+                starts.stream().mapToInt(Integer::intValue).toArray());
+        List<Long> trainIndexes = new ArrayList<>();
+        List<Long> validationIndexes = new ArrayList<>();
+        for (long w = 0; w < starts.size(); w++) {
+            (rule != null && rule.isValidation(w) ? validationIndexes : trainIndexes).add(w);
         }
-        JavaPairRDD<Long, SequenceBatch> pairs = sc.parallelizePairs(numberedStarts,
-                        Math.max(1, sc.defaultParallelism()))
-                .mapValues(start -> window(values, start, window, horizon));
-        return new NumberedSequences(pairs.persist(Partitioning.INTERMEDIATE), null, shape, null, rule,
-                8L * starts.size() * window);
+        int partitions = Partitioning.partitions(sc, options, 8L * starts.size() * window);
+        JavaRDD<SequenceBlock> train = blocks(all, trainIndexes, partitions, options.relativeToLast());
+        JavaRDD<SequenceBlock> validation = rule == null ? null
+                : blocks(all, validationIndexes, partitions, options.relativeToLast());
+        return new SourceBlocks(train, validation, shape, null, () -> { });
     }
 
-    private static SequenceBatch window(double[] values, int start, int window, int horizon) {
-        double[][] steps = new double[window][1];
-        for (int t = 0; t < window; t++) {
-            steps[t][0] = values[start + t];
+    /**
+     * The windows {@code indexes} (global, in file order) cut into {@code partitions} contiguous blocks as
+     * {@link BlockPartitioner} cuts numbered sequences, each block over only the rows its windows read.
+     */
+    private JavaRDD<SequenceBlock> blocks(SeriesWindows all, List<Long> indexes, int partitions,
+                                          boolean relativeToLast) {
+        BlockPartitioner partitioner = new BlockPartitioner(partitions, indexes.size());
+        List<List<Integer>> chosen = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            chosen.add(new ArrayList<>());
         }
-        return SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)
-                .add(steps, new double[] {values[start + window + horizon - 1]}).build();
+        for (long index : indexes) {
+            chosen.get(partitioner.getPartition(index)).add((int) index);
+        }
+        List<SequenceBlock> blocks = new ArrayList<>(partitions);
+        for (List<Integer> which : chosen) {
+            SeriesWindows part = all.subset(which.stream().mapToInt(Integer::intValue).toArray());
+            blocks.add(relativeToLast ? part.relativeToLast() : part);
+        }
+        return sc.parallelize(blocks, partitions);
     }
 }

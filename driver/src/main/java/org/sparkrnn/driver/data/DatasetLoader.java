@@ -9,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.LabelKind;
-import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
@@ -19,9 +19,9 @@ import org.sparkrnn.driver.exec.DistributedSums;
 
 /**
  * The loading pipeline every source shares: a source ({@link JsonLinesSource}, {@link FrameSource},
- * {@link CsvWindowSource}, {@link TextSource}) reads a data set into packed blocks, one {@link SequenceBatch} per
- * partition, with the held-out share split off; sources that number their sequences (CSV and text windows) are cut
- * into P contiguous blocks here. Then the pipeline takes the training statistics, resolves K, standardises with
+ * {@link CsvWindowSource}, {@link TextSource}) reads a data set into blocks, one {@link SequenceBlock} per
+ * partition (packed sequences, or series with their windows made on demand), with the held-out share split off;
+ * sources that number their sequences (text windows) are cut into P contiguous blocks here. Then the pipeline takes the training statistics, resolves K, standardises with
  * training-set statistics when asked, caches, and checks that neither side is empty. Data are parsed and checked
  * once, on the executors; the first bad record stops the load with its file and line (or, when skipped, is written
  * by the {@link RejectsWriter}). A new source plugs into {@link #read}.
@@ -93,10 +93,10 @@ public final class DatasetLoader {
         SourceBlocks all = read(options, options.path(), context, true, options.validationPath() == null);
         SourceBlocks separate = options.validationPath() == null ? null
                 : read(options, options.validationPath(), context, true, false);
-        JavaRDD<SequenceBatch> train = finish(all.train(), context.standardization(), "training data");
+        JavaRDD<SequenceBlock> train = finish(all.train(), context.standardization(), "training data");
         DataStatistics stats = sums.statistics(train, "load: training data statistics");
-        JavaRDD<SequenceBatch> validationRaw = separate != null ? separate.train() : all.validation();
-        JavaRDD<SequenceBatch> validation = null;
+        JavaRDD<SequenceBlock> validationRaw = separate != null ? separate.train() : all.validation();
+        JavaRDD<SequenceBlock> validation = null;
         long validationCount = 0;
         if (validationRaw != null) {
             validation = finish(validationRaw, context.standardization(), "validation data");
@@ -116,7 +116,7 @@ public final class DatasetLoader {
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
         SourceBlocks all = read(options, path, context, requireLabels, false);
-        JavaRDD<SequenceBatch> blocks = finish(all.train(), context.standardization(), "data");
+        JavaRDD<SequenceBlock> blocks = finish(all.train(), context.standardization(), "data");
         DataStatistics stats = sums.statistics(blocks, "load: data statistics");
         all.release().run();
         if (stats.sequences() == 0) {
@@ -145,7 +145,7 @@ public final class DatasetLoader {
                               boolean holdOut) {
         return switch (options.format()) {
             case "jsonl" -> jsonLines.read(options, path, context, requireLabels, holdOut);
-            case "csv" -> blocks(options, csvWindows.read(options, path, context), holdOut);
+            case "csv" -> csvWindows.read(options, path, context, holdOut);
             case "text" -> blocks(options, text.read(options, path, context), holdOut);
             default -> {
                 Dataset<Row> frame = frames.readFrame(options.format(), path);
@@ -155,7 +155,7 @@ public final class DatasetLoader {
         };
     }
 
-    /** Numbered sequences cut into contiguous blocks, the held-out ones apart, relative to their last value. */
+    /** Numbered sequences (text windows) cut into contiguous blocks, the held-out ones apart. */
     private SourceBlocks blocks(DataOptions options, NumberedSequences numbered, boolean holdOut) {
         ValidationRule rule = holdOut ? Partitioning.sized(numbered.rule(), numbered.pairs()) : null;
         int partitions = Partitioning.partitions(sc, options, numbered.inputBytes());
@@ -168,19 +168,16 @@ public final class DatasetLoader {
             trainPairs = numbered.pairs().filter(pair -> !heldOut.isValidation(pair._1()));
         }
         JavaRDD<SequenceBatch> train = Partitioning.blocks(trainPairs, numbered.shape(), partitions);
-        if (options.relativeToLast()) {
-            train = train.map(RelativeToLast::apply);
-            validation = validation == null ? null : validation.map(RelativeToLast::apply);
-        }
-        return new SourceBlocks(train, validation, numbered.shape(), numbered.vocabulary(), numbered::release);
+        return new SourceBlocks(Blocks.widen(train), validation == null ? null : Blocks.widen(validation),
+                numbered.shape(), numbered.vocabulary(), numbered::release);
     }
 
     private LoadedData finishTraining(DataOptions options, Context context, SourceBlocks train,
                                       SourceBlocks separate) {
-        JavaRDD<SequenceBatch> validationRaw = separate != null ? separate.train() : train.validation();
+        JavaRDD<SequenceBlock> validationRaw = separate != null ? separate.train() : train.validation();
         // Without standardisation the blocks are final as parsed: cache them in the pass that takes the statistics.
         boolean scaled = context.standardization() != null || context.normalize();
-        JavaRDD<SequenceBatch> trainBlocks = scaled ? train.train() : finish(train.train(), null, "training data");
+        JavaRDD<SequenceBlock> trainBlocks = scaled ? train.train() : finish(train.train(), null, "training data");
         DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
         if (stats.sequences() == 0) {
             throw new UserError(options.path() + ": no training sequence"
@@ -197,7 +194,7 @@ public final class DatasetLoader {
             trainBlocks = finish(train.train(), standardization, "training data");
             sums.statistics(trainBlocks, "load: caching the standardised training data");
         }
-        JavaRDD<SequenceBatch> validationBlocks = null;
+        JavaRDD<SequenceBlock> validationBlocks = null;
         long validationCount = 0;
         if (validationRaw != null) {
             validationBlocks = finish(validationRaw, standardization, "validation data");
@@ -217,9 +214,10 @@ public final class DatasetLoader {
                 train.vocabulary());
     }
 
-    private static JavaRDD<SequenceBatch> finish(JavaRDD<SequenceBatch> blocks, Standardization standardization,
+    private static JavaRDD<SequenceBlock> finish(JavaRDD<SequenceBlock> blocks, Standardization standardization,
                                                  String name) {
-        JavaRDD<SequenceBatch> ready = standardization == null ? blocks : blocks.map(standardization::apply);
+        JavaRDD<SequenceBlock> ready = standardization == null ? blocks
+                : blocks.map(block -> block.standardized(standardization));
         return ready.setName(name).persist(StorageLevel.MEMORY_AND_DISK());
     }
 

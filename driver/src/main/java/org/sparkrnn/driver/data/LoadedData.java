@@ -3,6 +3,7 @@ package org.sparkrnn.driver.data;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
 
 /**
@@ -12,7 +13,7 @@ import org.sparkrnn.data.Standardization;
  *
  * @param validation null when there is no validation data
  */
-public record LoadedData(JavaRDD<SequenceBatch> train, JavaRDD<SequenceBatch> validation, RecordShape shape,
+public record LoadedData(JavaRDD<SequenceBlock> train, JavaRDD<SequenceBlock> validation, RecordShape shape,
                          DataStatistics trainStatistics, long validationSequences, Standardization standardization,
                          Vocabulary vocabulary) {
 

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Split;
 import scala.Tuple2;
@@ -57,9 +58,9 @@ public final class Partitioning {
      * The global index of each partition's first sequence, for blocks cut from sequences numbered in input order
      * (one small job: the block sizes).
      */
-    public static long[] firstIndexes(JavaRDD<SequenceBatch> blocks) {
+    public static long[] firstIndexes(JavaRDD<SequenceBlock> blocks) {
         blocks.context().setJobDescription("predict: numbering sequences");
-        List<Integer> sizes = blocks.map(SequenceBatch::size).collect();
+        List<Integer> sizes = blocks.map(SequenceBlock::size).collect();
         long[] first = new long[sizes.size()];
         for (int p = 1; p < first.length; p++) {
             first[p] = first[p - 1] + sizes.get(p - 1);

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Row;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
@@ -46,7 +47,7 @@ public final class DistributedSums {
     }
 
     /** Loss and gradient sums of the sequences {@code schedule} picks at {@code iteration}, over all partitions. */
-    public GradientAccumulator gradient(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
+    public GradientAccumulator gradient(JavaRDD<SequenceBlock> data, ModelWeights weights, KernelSettings settings,
                                         BatchSchedule schedule, long iteration, String description) {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
@@ -62,13 +63,13 @@ public final class DistributedSums {
     }
 
     /** Evaluation sums of every sequence (forward only). {@code targetScale}: see {@link Evaluator}. */
-    public EvaluationSums evaluate(JavaRDD<SequenceBatch> data, ModelWeights weights, KernelSettings settings,
+    public EvaluationSums evaluate(JavaRDD<SequenceBlock> data, ModelWeights weights, KernelSettings settings,
                                    double[] targetScale, String description) {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
         try {
             return perTask(data).treeAggregate(new EvaluationSums(),
-                    (sums, batch) -> evaluateBatch(sums, batch, model, settings, targetScale),
+                    (sums, block) -> evaluateBatch(sums, block, model, settings, targetScale),
                     EvaluationSums::merge, depth);
         } finally {
             model.destroy();
@@ -76,17 +77,23 @@ public final class DistributedSums {
     }
 
     /** A baseline forecast's evaluation sums over every sequence (see {@link Baseline}). */
-    public EvaluationSums baseline(JavaRDD<SequenceBatch> data, Baseline baseline, Standardization standardization,
+    public EvaluationSums baseline(JavaRDD<SequenceBlock> data, Baseline baseline, Standardization standardization,
                                    String description) {
         sc.setJobDescription(description);
         return perTask(data).treeAggregate(new EvaluationSums(),
-                (sums, batch) -> baseline.addInto(sums, batch, standardization), EvaluationSums::merge, depth);
+                (sums, block) -> {
+                    block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
+                    return sums;
+                }, EvaluationSums::merge, depth);
     }
 
     /** How often each of the K class ids occurs among the labelled steps. */
-    public long[] classCounts(JavaRDD<SequenceBatch> data, int k, String description) {
+    public long[] classCounts(JavaRDD<SequenceBlock> data, int k, String description) {
         sc.setJobDescription(description);
-        return perTask(data).treeAggregate(new long[k], Baseline::countClassesInto, DistributedSums::addInto, depth);
+        return perTask(data).treeAggregate(new long[k], (counts, block) -> {
+            block.forEachChunk(EVALUATION_CHUNK, batch -> Baseline.countClassesInto(counts, batch));
+            return counts;
+        }, DistributedSums::addInto, depth);
     }
 
     private static long[] addInto(long[] into, long[] other) {
@@ -97,9 +104,13 @@ public final class DistributedSums {
     }
 
     /** Counts and moments of a data set. */
-    public DataStatistics statistics(JavaRDD<SequenceBatch> data, String description) {
+    public DataStatistics statistics(JavaRDD<SequenceBlock> data, String description) {
         sc.setJobDescription(description);
-        return perTask(data).treeAggregate(new DataStatistics(), DataStatistics::add, DataStatistics::merge, depth);
+        // chunk by chunk, in order: the same sums, bit for bit, as the whole block at once (moments add row by row)
+        return perTask(data).treeAggregate(new DataStatistics(), (stats, block) -> {
+            block.forEachChunk(EVALUATION_CHUNK, stats::add);
+            return stats;
+        }, DataStatistics::merge, depth);
     }
 
     /**
@@ -150,7 +161,7 @@ public final class DistributedSums {
         Iterator<T> apply(ModelWeights weights, Iterator<S> partition) throws Exception;
     }
 
-    private static Iterator<GradientAccumulator> partitionGradient(int partition, Iterator<SequenceBatch> batches,
+    private static Iterator<GradientAccumulator> partitionGradient(int partition, Iterator<SequenceBlock> batches,
                                                                    Broadcast<ModelWeights> model,
                                                                    KernelSettings settings, BatchSchedule schedule,
                                                                    long iteration) {
@@ -161,12 +172,13 @@ public final class DistributedSums {
         if (!batches.hasNext()) {
             return Collections.singletonList(sums).iterator();
         }
-        SequenceBatch stored = batches.next();
+        SequenceBlock stored = batches.next();
         if (batches.hasNext()) {
             throw new IllegalStateException("partition " + partition + " holds more than one sequence block");
         }
         int[] chosen = schedule.select(partition, stored.size(), iteration);
-        SequenceBatch batch = chosen == null ? stored : stored.select(chosen);
+        SequenceBatch batch = chosen == null && stored instanceof SequenceBatch all ? all
+                : stored.select(chosen != null ? chosen : java.util.stream.IntStream.range(0, stored.size()).toArray());
         if (batch.size() > 0) {
             ModelWeights weights = model.value();
             NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
@@ -179,25 +191,17 @@ public final class DistributedSums {
         return Collections.singletonList(sums).iterator();
     }
 
-    private static EvaluationSums evaluateBatch(EvaluationSums sums, SequenceBatch batch,
+    private static EvaluationSums evaluateBatch(EvaluationSums sums, SequenceBlock block,
                                                 Broadcast<ModelWeights> model, KernelSettings settings,
                                                 double[] targetScale) {
         ModelWeights weights = model.value();
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
         try {
-            forEachChunk(batch, chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
+            block.forEachChunk(EVALUATION_CHUNK,
+                    chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
         } finally {
             KernelCache.release(kernel);
         }
         return sums;
-    }
-
-    /** Calls {@code action} on consecutive chunks of at most {@link #EVALUATION_CHUNK} sequences. */
-    public static void forEachChunk(SequenceBatch batch, java.util.function.Consumer<SequenceBatch> action) {
-        for (int from = 0; from < batch.size(); from += EVALUATION_CHUNK) {
-            int to = Math.min(batch.size(), from + EVALUATION_CHUNK);
-            action.accept(from == 0 && to == batch.size() ? batch
-                    : batch.select(java.util.stream.IntStream.range(from, to).toArray()));
-        }
     }
 }

@@ -7,6 +7,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.config.InvalidRows;
@@ -148,9 +149,9 @@ public final class ChunkedPredictor implements Serializable {
     }
 
     /** Rows holding only the prediction columns, one per sequence of the blocks (as read, untransformed), in order. */
-    public Iterator<Row> blocks(ModelWeights weights, Iterator<SequenceBatch> blocks) {
+    public Iterator<Row> blocks(ModelWeights weights, Iterator<SequenceBlock> blocks) {
         return new ChunkIterator() {
-            SequenceBatch block;
+            SequenceBlock block;
             int from;
 
             @Override
@@ -164,7 +165,7 @@ public final class ChunkedPredictor implements Serializable {
                     return result;
                 }
                 int to = Math.min(block.size(), from + chunk);
-                SequenceBatch batch = from == 0 && to == block.size() ? block
+                SequenceBatch batch = from == 0 && to == block.size() && block instanceof SequenceBatch whole ? whole
                         : block.select(java.util.stream.IntStream.range(from, to).toArray());
                 from = to;
                 double[] out = outputs(weights, batch);

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.train;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
@@ -49,7 +50,7 @@ public final class TrainingStep {
      * Runs iteration {@code iteration} (0-based) with learning rate {@code lr}: updates {@code params} and
      * {@code state} in place. {@code lastCheckpoint} is named when the step diverges.
      */
-    public Outcome run(JavaRDD<SequenceBatch> data, double[] params, OptimizerState state, long iteration, double lr,
+    public Outcome run(JavaRDD<SequenceBlock> data, double[] params, OptimizerState state, long iteration, double lr,
                        long lastCheckpoint) {
         long epoch = schedule.epochOf(iteration);
         GradientAccumulator batch = sums.gradient(data, new ModelWeights(spec, params.clone()), kernel, schedule,

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.TrainingState;
@@ -22,7 +23,7 @@ import java.util.Map;
 final class ValidationTracker {
 
     private final DistributedSums sums;
-    private final JavaRDD<SequenceBatch> validation;
+    private final JavaRDD<SequenceBlock> validation;
     private final NetworkSpec spec;
     private final KernelSettings kernel;
     private final double[] targetScale;
@@ -37,7 +38,7 @@ final class ValidationTracker {
     private boolean stop;
 
     /** @param validation null: nothing to validate on (every call is a no-op) */
-    ValidationTracker(DistributedSums sums, JavaRDD<SequenceBatch> validation, NetworkSpec spec, KernelSettings kernel,
+    ValidationTracker(DistributedSums sums, JavaRDD<SequenceBlock> validation, NetworkSpec spec, KernelSettings kernel,
                       double[] targetScale, int patience, TrainingState resumed, PrintStream out) {
         this.sums = sums;
         this.validation = validation;

@@ -94,7 +94,7 @@ class DistributedEqualsLocalTest {
         Path data = TestData.perStepRegression(tmp, "train.jsonl", 11, 2, 6, 2);
         Trainer.Result result = train(data, "--batch-size", "4", "--partitions", "3", "--optimizer", "sgd",
                 "--momentum", "0.9", "--lr", "0.05", "--iterations", "7");
-        List<SequenceBatch> partitions = result.data().train().collect();
+        List<SequenceBatch> partitions = result.data().train().map(block -> (SequenceBatch) block).collect();
         BatchSchedule schedule = new BatchSchedule(11, 4, 42);
         assertEquals(3, schedule.iterationsPerEpoch());
         NetworkSpec spec = result.spec();
@@ -157,7 +157,7 @@ class DistributedEqualsLocalTest {
                     "--batch-size", "4", "--partitions", "3", "--optimizer", "sgd", "--momentum", "0.9", "--lr",
                     "0.05", "--iterations", "6")).toArray(String[]::new);
             Trainer.Result result = train((Path) c[0], args);
-            List<SequenceBatch> partitions = result.data().train().collect();
+            List<SequenceBatch> partitions = result.data().train().map(block -> (SequenceBatch) block).collect();
             BatchSchedule schedule = new BatchSchedule(11, 4, 42);
             NetworkSpec spec = result.spec();
             double[] params = Initializer.initialize(new ParameterLayout(spec),

@@ -1,0 +1,33 @@
+package org.sparkrnn.data;
+
+import java.util.function.Consumer;
+
+/**
+ * What a partition caches for training and evaluation: sequences it hands out in any selection, as the
+ * {@link SequenceBatch} the kernels read. A {@link SequenceBatch} is its own block (sequences stored as they are); a
+ * {@link SeriesWindows} stores series once and makes the windows a selection asks for. Everything that walks a
+ * block does so through {@link #select} in chunks, so that no more than a chunk of windows is ever materialised.
+ */
+public interface SequenceBlock extends java.io.Serializable {
+
+    /** The number of sequences. */
+    int size();
+
+    /** A new batch of the chosen sequences, in the given order (indices may repeat). */
+    SequenceBatch select(int... which);
+
+    /** The same sequences standardised as {@code standardization} says. */
+    SequenceBlock standardized(Standardization standardization);
+
+    /** Calls {@code action} on consecutive batches of at most {@code chunk} sequences, in order. */
+    default void forEachChunk(int chunk, Consumer<SequenceBatch> action) {
+        for (int from = 0; from < size(); from += chunk) {
+            int to = Math.min(size(), from + chunk);
+            int[] which = new int[to - from];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = from + k;
+            }
+            action.accept(select(which));
+        }
+    }
+}
