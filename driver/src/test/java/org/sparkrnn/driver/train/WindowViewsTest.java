@@ -18,13 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * CSV windows are cached as series with their windows made on demand ({@link SeriesWindows}); training on them gives
- * exactly the weights of training on the same windows materialised, for several partitionings, with a random and a
+ * the weights of training on the same windows materialised (to 1e-12), for several partitionings, with a random and a
  * time split, standardisation and windows relative to their last value; and the cache holds each value once per
  * block instead of once per window step.
  */
@@ -68,8 +67,14 @@ class WindowViewsTest {
             });
             String what = String.join(" ", extra);
             assertEquals(copies.iterations(), views.iterations(), what);
-            assertArrayEquals(copies.finalParams(), views.finalParams(), 0.0, what);
-            assertEquals(copies.lastValidation(), views.lastValidation(), what);
+            // the same batches in the same order: equal but for the last bit the JIT may change in exp and tanh
+            // between two runs in one JVM (see BatchInvarianceTest)
+            for (int j = 0; j < views.finalParams().length; j++) {
+                assertEquals(copies.finalParams()[j], views.finalParams()[j],
+                        1e-12 * Math.max(1, Math.abs(copies.finalParams()[j])), what + ", weight " + j);
+            }
+            assertEquals(copies.lastValidation().rmse(), views.lastValidation().rmse(),
+                    1e-12 * copies.lastValidation().rmse(), what);
             views.data().unpersist();
             copies.data().unpersist();
         }
