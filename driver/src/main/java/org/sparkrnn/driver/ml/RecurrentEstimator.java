@@ -285,6 +285,11 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
 
     @Override
     public LstmModel fit(Dataset<?> dataset) {
+        if (dataset.isStreaming()) {
+            throw new IllegalArgumentException(uid + ": fit trains on a batch DataFrame, and this one is streaming;"
+                    + " train on what the stream has written (spark.read on its sink), then apply the model to the"
+                    + " stream with transform");
+        }
         transformSchema(dataset.schema()); // columns and their types, before any job runs
         FrameColumns columns = columns();
         TrainingConfig config = trainingConfig();

@@ -131,6 +131,17 @@ class WellBehavedEstimatorTest {
     }
 
     @Test
+    void fitOnAStreamIsRefusedClearly() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stream");
+        spark().createDataFrame(rows(10, 3), SCHEMA).write().mode("overwrite").parquet(dir.toString());
+        Dataset<Row> stream = spark().readStream().schema(SCHEMA).parquet(dir.toString());
+        LstmRegressor regressor = regressor();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> regressor.fit(stream));
+        assertTrue(e.getMessage().startsWith(regressor.uid() + ": fit trains on a batch DataFrame, and this one is"
+                + " streaming"), e.getMessage());
+    }
+
+    @Test
     void rowsThatCannotBePredictedAreNamedKeptAsNullOrLeftOut() {
         SparkSession spark = spark();
         LstmModel model = quiet(() -> regressor().fit(spark.createDataFrame(rows(40, 4), SCHEMA)));
