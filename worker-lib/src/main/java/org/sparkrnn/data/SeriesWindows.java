@@ -13,6 +13,9 @@ import java.util.Objects;
  * <p>Label layout, for H horizons and V targets: one row of H × V values per window, horizon-major: the V targets at
  * the first horizon, then the V targets at the second, and so on ({@link #labelIndex}).
  *
+ * <p>{@code features} and {@code targets} may be the same array (a single column that is its own target); it is
+ * then stored, sent and cached once.
+ *
  * <p>Which windows exist (gaps skipped, a series' end, a split by time) is the source's decision, expressed by the
  * starts; every window's rows and label values are checked finite here. Immutable; a wire type.
  */
@@ -140,9 +143,12 @@ public final class SeriesWindows implements SequenceBlock {
         return starts.clone();
     }
 
-    /** Values held: N × (I + V), what caching this costs in doubles (windows would cost W × T × I + W × H × V). */
+    /**
+     * Values held: N × (I + V), or N × I when the targets are the features (one column, its own target: both are
+     * the same array); what caching this costs in doubles (windows would cost W × T × I + W × H × V).
+     */
     public long storedValues() {
-        return (long) features.length + targets.length;
+        return (long) features.length + (targets == features ? 0 : targets.length);
     }
 
     /** The windows {@code which} (indexes into {@link #starts()}), in that order, as sequences with their labels. */
@@ -207,9 +213,10 @@ public final class SeriesWindows implements SequenceBlock {
         for (int k = 0; k < which.length; k++) {
             shifted[k] = starts[which[k]] - first;
         }
-        return new SeriesWindows(inputSize, targetWidth, window, horizons,
-                Arrays.copyOfRange(features, first * inputSize, end * inputSize),
-                Arrays.copyOfRange(targets, first * targetWidth, end * targetWidth), shifted);
+        double[] rowFeatures = Arrays.copyOfRange(features, first * inputSize, end * inputSize);
+        double[] rowTargets = targets == features ? rowFeatures
+                : Arrays.copyOfRange(targets, first * targetWidth, end * targetWidth);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, rowFeatures, rowTargets, shifted);
     }
 
     // the stored arrays themselves, not copies, for the wire serializers (which must not modify them)

@@ -20,7 +20,11 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
         out.writeVarInt(windows.window(), true);
         WireArrays.writeInts(out, windows.horizonSteps());
         WireArrays.writeDoubles(out, windows.featureRows());
-        WireArrays.writeDoubles(out, windows.targetRows());
+        boolean shared = windows.targetRows() == windows.featureRows(); // one column, its own target: sent once
+        out.writeBoolean(shared);
+        if (!shared) {
+            WireArrays.writeDoubles(out, windows.targetRows());
+        }
         WireArrays.writeInts(out, windows.windowStarts());
     }
 
@@ -31,7 +35,7 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
         int window = in.readVarInt(true);
         int[] horizons = WireArrays.readInts(in);
         double[] features = WireArrays.readDoubles(in);
-        double[] targets = WireArrays.readDoubles(in);
+        double[] targets = in.readBoolean() ? features : WireArrays.readDoubles(in);
         int[] starts = WireArrays.readInts(in);
         return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
     }

@@ -100,6 +100,17 @@ class SeriesWindowsTest {
     }
 
     @Test
+    void oneColumnThatIsItsOwnTargetIsStoredOnce() {
+        double[] values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        SeriesWindows shared = new SeriesWindows(1, 1, 3, new int[] {1}, values, values, new int[] {0, 2, 4, 6});
+        assertEquals(10, shared.storedValues());
+        SeriesWindows subset = shared.subset(1, 2);
+        assertTrue(subset.featureRows() == subset.targetRows(), "a subset shares too");
+        assertEquals(6, subset.storedValues());
+        assertEquals(shared.select(1, 2), subset.all());
+    }
+
+    @Test
     void badShapesAndUnreadableWindowsAreRefused() {
         double[] five = {1, 2, 3, 4, 5};
         assertThrows(IllegalArgumentException.class,

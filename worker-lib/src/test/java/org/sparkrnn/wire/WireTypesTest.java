@@ -87,6 +87,10 @@ class WireTypesTest {
         org.sparkrnn.data.SeriesWindows windows = new org.sparkrnn.data.SeriesWindows(2, 1, 2, new int[] {1, 2},
                 new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5}, new int[] {0, 1});
         assertEquals(windows, roundTrip(kryo, windows));
+        double[] column = {1, 2, 3, 4, 5};
+        org.sparkrnn.data.SeriesWindows oneColumn = roundTrip(kryo, new org.sparkrnn.data.SeriesWindows(1, 1, 2,
+                new int[] {1}, column, column, new int[] {0, 1, 2}));
+        assertTrue(oneColumn.featureRows() == oneColumn.targetRows(), "one column sent once, shared again");
     }
 
     @Test

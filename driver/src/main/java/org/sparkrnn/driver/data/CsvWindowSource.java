@@ -71,7 +71,8 @@ final class CsvWindowSource {
         RecordShape shape = context.shape() != null ? context.shape()
                 : new RecordShape(1, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0);
         double[] values = series.values();
-        SeriesWindows all = new SeriesWindows(1, 1, window, new int[] {horizon}, values.clone(), values.clone(),
+        // one column, its own target: inputs and targets are one array, stored once
+        SeriesWindows all = new SeriesWindows(1, 1, window, new int[] {horizon}, values, values,
                 starts.stream().mapToInt(Integer::intValue).toArray());
         List<Long> trainIndexes = new ArrayList<>();
         List<Long> validationIndexes = new ArrayList<>();
