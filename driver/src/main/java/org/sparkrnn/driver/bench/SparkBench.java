@@ -46,7 +46,9 @@ import java.util.SplittableRandom;
  *       depth: broadcast + scheduling + treeAggregate + update;</li>
  *   <li>{@code train}: sequence-steps per second of training in local[2] on a workload of B·T ≥ 200k sequence-steps
  *       per iteration, against the single-thread kernel on the same per-task batch, measured in the same run;</li>
- *   <li>{@code serializers}: what Spark's default Java serialization costs against Kryo ({@link SerializerBench}).</li>
+ *   <li>{@code serializers}: what Spark's default Java serialization costs against Kryo ({@link SerializerBench});</li>
+ *   <li>{@code windows}: training on windows made on demand from stored series against the same windows
+ *       materialised ({@link WindowsBench}).</li>
  * </ul>
  * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
  */
@@ -57,8 +59,8 @@ public final class SparkBench {
 
     public static void main(String[] args) throws IOException {
         String what = args.length > 0 ? args[0] : "all";
-        if (!java.util.List.of("overhead", "train", "serializers", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|all [csv]");
+        if (!java.util.List.of("overhead", "train", "serializers", "windows", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|all [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
@@ -76,11 +78,14 @@ public final class SparkBench {
         if (what.equals("serializers") || what.equals("all")) {
             SerializerBench.run(rows);
         }
+        if (what.equals("windows") || what.equals("all")) {
+            WindowsBench.run(rows);
+        }
         Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended " + rows.size() + " rows to " + csv);
     }
 
-    private static JavaSparkContext context(String master) {
+    static JavaSparkContext context(String master) {
         SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkrnn-bench")
                 .set("spark.serializer", KryoSerializer.class.getName())
                 .set("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName())
@@ -178,13 +183,17 @@ public final class SparkBench {
         }
     }
 
-    /** Full iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam). */
+    /**
+     * Iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam), with
+     * batches of {@code batchSize} sequences (0: all).
+     */
     static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBlock> data,
-                                                int depth, int warmup, int repetitions, Precision precision) {
+                                        int depth, int batchSize, int repetitions, Precision precision) {
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
         OptimizerState state = optimizer.init();
-        BatchSchedule all = new BatchSchedule(Math.max(1, data.count()), 0, 1);
+        long sequences = data.map(SequenceBlock::size).reduce(Integer::sum);
+        BatchSchedule all = new BatchSchedule(Math.max(1, sequences), batchSize, 1);
         TrainingStep step = new TrainingStep(new DistributedSums(sc, depth), spec, new KernelSettings(precision, 0),
                 all, optimizer, 0);
         double[] times = new double[repetitions];
