@@ -3,22 +3,30 @@ package org.sparkrnn.data;
 import java.util.Arrays;
 
 /** An append-only primitive double list, so building a batch does not box every number. */
-final class GrowableDoubles {
+public final class GrowableDoubles {
     private double[] data = new double[64];
     private int size;
 
-    void add(double value) {
+    public void add(double value) {
         ensure(1);
         data[size++] = value;
     }
 
-    void addAll(double[] source, int from, int count) {
+    public void addAll(double[] source, int from, int count) {
         ensure(count);
         System.arraycopy(source, from, data, size, count);
         size += count;
     }
 
-    double[] toArray() {
+    public double get(int index) {
+        return data[index];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public double[] toArray() {
         return Arrays.copyOf(data, size);
     }
 

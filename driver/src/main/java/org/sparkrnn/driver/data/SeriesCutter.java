@@ -1,0 +1,272 @@
+package org.sparkrnn.driver.data;
+
+import org.sparkrnn.data.GrowableDoubles;
+import org.sparkrnn.data.GrowableInts;
+import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.MissingValues;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Cuts the rows of a long table into windows, on an executor: rows come in (series, time) order, one partition's
+ * share of the sorted table, with the rows of the same series just before it ({@code before}, from the previous
+ * partition) and just after it ({@code after}, from the next one) so that a window that starts in this share can read
+ * on past its end, and a gap at its edge can be filled from both sides. A window belongs to the share its first row
+ * is in, so every window is cut exactly once whatever the partitioning.
+ *
+ * <p>Per series: two rows with the same time are an error naming both; a value that is missing (NaN) is a gap:
+ * {@code skip} drops every window that reads one, {@code interpolate} fills input gaps linearly between the nearest
+ * known values of the series (a gap at the series' start or end takes the nearest known value); a target is never
+ * filled, so no window is trained or scored on a value that was never observed. Windows start every
+ * {@code stride} rows of their series, counted from its first row (the global row number of a series that began in
+ * an earlier share is given). A window is held out for validation when the time of its first predicted step is at
+ * or after {@code validateFrom}, or, with a hold-out fraction, by a seeded hash of its series and start time (so it
+ * does not depend on the partitioning).
+ *
+ * <p>Spark-free: the source fills {@link Rows} from Spark rows.
+ */
+final class SeriesCutter implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * How windows are cut.
+     *
+     * @param validateFrom   a time key, or null
+     * @param holdOut        share held out at random (0: none); ignored with validateFrom
+     * @param source         what errors name (a file or a table)
+     */
+    record Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
+                Double validateFrom, double holdOut, long seed, String source) implements Serializable {
+        Spec {
+            Objects.requireNonNull(horizons, "horizons");
+            Objects.requireNonNull(missing, "missing");
+            if (window < 1 || stride < 1 || horizons.length == 0) {
+                throw new IllegalArgumentException("window, stride and horizons must be positive");
+            }
+        }
+
+        int lastHorizon() {
+            return horizons[horizons.length - 1];
+        }
+
+        /** Rows a window reads from its first: its steps and up to its last target. */
+        int reach() {
+            return window + lastHorizon();
+        }
+    }
+
+    /** Rows of a long table in (series, time) order, columnar: no object per number. */
+    static final class Rows {
+        final int inputSize;
+        final int targetWidth;
+        final List<Object> ids = new ArrayList<>();
+        final GrowableDoubles times = new GrowableDoubles();
+        final List<String> timeTexts = new ArrayList<>();
+        final GrowableDoubles features = new GrowableDoubles();
+        final GrowableDoubles targets = new GrowableDoubles();
+
+        Rows(int inputSize, int targetWidth) {
+            this.inputSize = inputSize;
+            this.targetWidth = targetWidth;
+        }
+
+        /** A row: its series, its time (a number that orders, and its text for messages), inputs, targets. */
+        void add(Object id, double time, String timeText, double[] x, double[] y) {
+            ids.add(id);
+            times.add(time);
+            timeTexts.add(timeText);
+            for (double v : x) {
+                features.add(v);
+            }
+            for (double v : y) {
+                targets.add(v);
+            }
+        }
+
+        int size() {
+            return ids.size();
+        }
+    }
+
+    /** What one share gives: its training and validation windows, and the series too short for one window. */
+    record Cut(SeriesWindows train, SeriesWindows validation, long series, long shortSeries) implements Serializable {
+    }
+
+    private final Spec spec;
+
+    SeriesCutter(Spec spec) {
+        this.spec = spec;
+    }
+
+    /**
+     * The windows that start in {@code own}.
+     *
+     * @param before      rows of {@code own}'s first series from earlier shares (at least its last {@code reach}, in
+     *                    order); empty when that series starts in {@code own}
+     * @param own         this share's rows
+     * @param after       rows of {@code own}'s last series from later shares (at least {@code reach} of them when
+     *                    there are), in order
+     * @param firstOffset the row number, within its series, of {@code own}'s first row (0 when the series starts here)
+     * @param lastEnds    whether {@code own}'s last series ends within {@code after} (else it goes on beyond)
+     */
+    Cut cut(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
+        int n = own.size();
+        int i = spec.inputSize();
+        int v = spec.targetWidth();
+        // the extended rows: before + own + after, one contiguous stretch in (series, time) order
+        int b = before.size();
+        int total = b + n + after.size();
+        double[] x = new double[total * i];
+        double[] y = new double[total * v];
+        Object[] ids = new Object[total];
+        double[] times = new double[total];
+        String[] texts = new String[total];
+        int row = 0;
+        for (Rows part : List.of(before, own, after)) {
+            System.arraycopy(part.features.toArray(), 0, x, row * i, part.size() * i);
+            System.arraycopy(part.targets.toArray(), 0, y, row * v, part.size() * v);
+            for (int k = 0; k < part.size(); k++) {
+                ids[row + k] = part.ids.get(k);
+                times[row + k] = part.times.get(k);
+                texts[row + k] = part.timeTexts.get(k);
+            }
+            row += part.size();
+        }
+        GrowableInts train = new GrowableInts();
+        GrowableInts validation = new GrowableInts();
+        long seriesCount = 0;
+        long shortSeries = 0;
+        for (int from = 0, to; from < total; from = to) {
+            to = from + 1;
+            while (to < total && Objects.equals(ids[to], ids[from])) {
+                to++;
+            }
+            // one series' rows [from, to); its row number at `from`, and whether it goes on beyond either end
+            long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
+            boolean openStart = seriesRowAtFrom > 0;
+            boolean openEnd = to == total && !lastEnds;
+            checkTimes(ids, times, texts, from, to);
+            if (spec.missing() == MissingValues.INTERPOLATE) {
+                fillInputs(x, from, to, openStart, openEnd);
+            }
+            boolean startsInOwn = from >= b && from < b + n && seriesRowAtFrom == 0;
+            int windows = 0;
+            for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
+                if ((seriesRowAtFrom + s - from) % spec.stride() != 0 || s + spec.reach() - 1 >= to
+                        || !readable(x, y, s)) {
+                    continue;
+                }
+                windows++;
+                double firstPredicted = times[s + spec.window() - 1 + spec.horizons()[0]];
+                (isValidation(ids[s], times[s], firstPredicted) ? validation : train).add(s);
+            }
+            if (startsInOwn) {
+                seriesCount++;
+                if (windows == 0 && !openEnd && to - from < spec.reach()) {
+                    shortSeries++;
+                }
+            }
+        }
+        return new Cut(windowsAt(x, y, train.toArray()), windowsAt(x, y, validation.toArray()), seriesCount,
+                shortSeries);
+    }
+
+    private SeriesWindows windowsAt(double[] x, double[] y, int[] starts) {
+        return new SeriesWindows(spec.inputSize(), spec.targetWidth(), spec.window(), spec.horizons(), x, y, starts)
+                .subset(range(starts.length));
+    }
+
+    private static int[] range(int n) {
+        int[] all = new int[n];
+        for (int k = 0; k < n; k++) {
+            all[k] = k;
+        }
+        return all;
+    }
+
+    /** Times strictly increase within a series: a repeated time names the series and the time. */
+    private void checkTimes(Object[] ids, double[] times, String[] texts, int from, int to) {
+        for (int r = from + 1; r < to; r++) {
+            if (times[r] == times[r - 1]) {
+                throw new DataFormatError(spec.source(), "two rows of series " + ids[r] + " have the time "
+                        + texts[r] + "; a series has one row per time");
+            }
+            if (times[r] < times[r - 1]) {
+                throw new IllegalStateException("rows of series " + ids[r] + " are not in time order at "
+                        + texts[r]);
+            }
+        }
+    }
+
+    /** Whether the window from row {@code s} reads no gap: its inputs, and its targets at every horizon. */
+    private boolean readable(double[] x, double[] y, int s) {
+        int i = spec.inputSize();
+        for (int k = s * i; k < (s + spec.window()) * i; k++) {
+            if (Double.isNaN(x[k])) {
+                return false;
+            }
+        }
+        int v = spec.targetWidth();
+        for (int h : spec.horizons()) {
+            int r = s + spec.window() - 1 + h;
+            for (int k = r * v; k < (r + 1) * v; k++) {
+                if (Double.isNaN(y[k])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Fills input gaps of rows [from, to) linearly between known values, feature by feature. At an edge of the
+     * series (no row before {@code from}, or after {@code to}) a gap takes the nearest known value; at an edge that is
+     * only the end of the rows at hand ({@code openStart}, {@code openEnd}: the series goes on in another share beyond
+     * reach) it stays a gap, and windows that read it are dropped.
+     */
+    private void fillInputs(double[] x, int from, int to, boolean openStart, boolean openEnd) {
+        int i = spec.inputSize();
+        for (int f = 0; f < i; f++) {
+            int previous = -1;
+            for (int r = from; r < to; r++) {
+                double value = x[r * i + f];
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                if (previous < 0 && r > from && !openStart) {
+                    for (int g = from; g < r; g++) {
+                        x[g * i + f] = value;
+                    }
+                } else if (previous >= 0 && r - previous > 1) {
+                    for (int g = previous + 1; g < r; g++) {
+                        double w = (double) (g - previous) / (r - previous);
+                        x[g * i + f] = x[previous * i + f] * (1 - w) + value * w;
+                    }
+                }
+                previous = r;
+            }
+            if (previous >= 0 && !openEnd) {
+                for (int g = previous + 1; g < to; g++) {
+                    x[g * i + f] = x[previous * i + f];
+                }
+            }
+        }
+    }
+
+    private boolean isValidation(Object id, double startTime, double firstPredictedTime) {
+        if (spec.validateFrom() != null) {
+            return firstPredictedTime >= spec.validateFrom();
+        }
+        if (spec.holdOut() <= 0) {
+            return false;
+        }
+        long key = Objects.hashCode(id) * 0x9E3779B97F4A7C15L + Double.hashCode(startTime);
+        return new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + key).nextDouble() < spec.holdOut();
+    }
+}
