@@ -219,6 +219,43 @@ public final class SeriesWindows implements SequenceBlock {
         return new SeriesWindows(inputSize, targetWidth, window, horizons, rowFeatures, rowTargets, shifted);
     }
 
+    /**
+     * Several pieces as one, in order: their rows one after the other, their windows shifted to match (the windows
+     * of piece k come after those of piece k - 1). With no piece, no window of this shape.
+     */
+    public static SeriesWindows concat(int inputSize, int targetWidth, int window, int[] horizons,
+                                       java.util.List<SeriesWindows> pieces) {
+        int rows = 0;
+        int windows = 0;
+        boolean shared = !pieces.isEmpty();
+        for (SeriesWindows piece : pieces) {
+            if (piece.inputSize != inputSize || piece.targetWidth != targetWidth || piece.window != window
+                    || !Arrays.equals(piece.horizons, horizons)) {
+                throw new IllegalArgumentException("cannot join " + piece + " to windows of " + window + " steps, I="
+                        + inputSize + ", V=" + targetWidth + ", horizons " + Arrays.toString(horizons));
+            }
+            rows += piece.rows();
+            windows += piece.size();
+            shared &= piece.features == piece.targets;
+        }
+        double[] features = new double[rows * inputSize];
+        double[] targets = shared ? features : new double[rows * targetWidth];
+        int[] starts = new int[windows];
+        int row = 0;
+        int w = 0;
+        for (SeriesWindows piece : pieces) {
+            System.arraycopy(piece.features, 0, features, row * inputSize, piece.features.length);
+            if (!shared) {
+                System.arraycopy(piece.targets, 0, targets, row * targetWidth, piece.targets.length);
+            }
+            for (int start : piece.starts) {
+                starts[w++] = row + start;
+            }
+            row += piece.rows();
+        }
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+    }
+
     // the stored arrays themselves, not copies, for the wire serializers (which must not modify them)
 
     public double[] featureRows() {

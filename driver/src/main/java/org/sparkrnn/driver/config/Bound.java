@@ -29,6 +29,7 @@ public record Bound(DoublePredicate admits, String description) {
             entry("classes", new Bound(v -> v == 0 || v >= 2, "0 (infer) or at least 2")),
             entry("window", AT_LEAST_ONE),
             entry("horizon", AT_LEAST_ONE),
+            entry("stride", AT_LEAST_ONE),
             // model
             entry("dropout", FRACTION),
             // NaN is the estimators' "keep" (the command line's --forget-bias keep is no number at all)

@@ -15,6 +15,8 @@ import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Split;
+import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.exec.DistributedSums;
 
 /**
@@ -35,6 +37,7 @@ public final class DatasetLoader {
     private final FrameSource frames;
     private final CsvWindowSource csvWindows;
     private final TextSource text;
+    private final LongTableSource tables;
 
     /** @param reporter where warnings (skipped records) go */
     public DatasetLoader(JavaSparkContext sc, DistributedSums sums, Reporter reporter) {
@@ -45,6 +48,7 @@ public final class DatasetLoader {
         this.frames = new FrameSource(sc, rejects);
         this.csvWindows = new CsvWindowSource(sc, rejects);
         this.text = new TextSource(sc);
+        this.tables = new LongTableSource(sc);
     }
 
     /**
@@ -81,6 +85,19 @@ public final class DatasetLoader {
                                       Context context) {
         return finishTraining(options, context,
                 frames.read(frame, columns, options.path(), options, context, true, true), null);
+    }
+
+    /**
+     * Training data from a long table, one row per series and time, cut into windows as {@code layout} says; the
+     * options' hold-out ({@code --validation-fraction} random or tail) or the layout's {@code validateFrom} holds
+     * windows out; {@code source} names the table in messages.
+     */
+    public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
+                                      Context context) {
+        LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
+                options.split() == Split.TAIL, options.seed());
+        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions), null);
     }
 
     /**

@@ -1,0 +1,123 @@
+package org.sparkrnn.driver.config;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a long table (one row per series and time) becomes windows: which column keys the series, which orders it,
+ * which are each step's inputs and which are predicted, and the windows' length, stride and horizons. Checks itself
+ * when built; errors name the settings.
+ *
+ * @param idColumn       the series key, or null (the whole table is one series)
+ * @param timeColumn     the order within a series (numbers, dates or timestamps), or null (input order: files only)
+ * @param featureColumns each step's inputs, in order
+ * @param targetColumns  the values predicted at every horizon, in order (may also be features)
+ * @param window         steps per window (T)
+ * @param stride         windows start every {@code stride} rows of their series
+ * @param horizons       steps after a window's last step whose targets it predicts, ascending
+ * @param missing        what gaps (missing values) do
+ * @param validateFrom   windows whose first predicted step is at or after this time are validation data, or null
+ * @param relativeToLast windows relative to their last value (one feature that is also the only target)
+ */
+public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                          int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                          boolean relativeToLast) implements Serializable {
+
+    public TableLayout {
+        Objects.requireNonNull(missing, "missing");
+        if (featureColumns == null || featureColumns.isEmpty()) {
+            throw new SettingError("{--feature-columns} needs at least one column");
+        }
+        if (targetColumns == null || targetColumns.isEmpty()) {
+            throw new SettingError("{--target-column} needs at least one column");
+        }
+        featureColumns = List.copyOf(featureColumns);
+        targetColumns = List.copyOf(targetColumns);
+        Bound.check("window", window);
+        Bound.check("stride", stride);
+        horizons = horizons.clone();
+        if (horizons.length == 0) {
+            throw new SettingError("{--horizon} needs a step, e.g. 1, or a range, e.g. 1..6");
+        }
+        for (int k = 0; k < horizons.length; k++) {
+            if (horizons[k] < 1 || (k > 0 && horizons[k] <= horizons[k - 1])) {
+                throw new SettingError("{--horizon} steps must be at least 1 and ascending, got "
+                        + java.util.Arrays.toString(horizons));
+            }
+        }
+        if (idColumn != null && (idColumn.equals(timeColumn) || featureColumns.contains(idColumn)
+                || targetColumns.contains(idColumn))) {
+            throw new SettingError("{--id-column} " + idColumn + " keys the series; it cannot also be a time,"
+                    + " feature or target column");
+        }
+        if (timeColumn != null && (featureColumns.contains(timeColumn) || targetColumns.contains(timeColumn))) {
+            throw new SettingError("{--time-column} " + timeColumn + " orders the rows; it cannot also be a feature"
+                    + " or target column");
+        }
+        if (relativeToLast && !(featureColumns.size() == 1 && targetColumns.equals(featureColumns))) {
+            throw new SettingError("{--relative-to-last} needs one column that is both the feature and the target");
+        }
+    }
+
+    /**
+     * {@code --horizon} as typed: {@code H} (the step H after the window) or {@code A..B} (every step from A to B,
+     * predicted together).
+     */
+    public static int[] parseHorizon(String text) {
+        String trimmed = text.trim();
+        int dots = trimmed.indexOf("..");
+        try {
+            if (dots < 0) {
+                return new int[] {Integer.parseInt(trimmed)};
+            }
+            int first = Integer.parseInt(trimmed.substring(0, dots).trim());
+            int last = Integer.parseInt(trimmed.substring(dots + 2).trim());
+            if (first < 1 || last < first) {
+                throw new SettingError("{--horizon} " + text + ": a range goes from a step >= 1 up to a later"
+                        + " one, e.g. 1..6");
+            }
+            int[] steps = new int[last - first + 1];
+            for (int k = 0; k < steps.length; k++) {
+                steps[k] = first + k;
+            }
+            return steps;
+        } catch (NumberFormatException e) {
+            throw new SettingError("{--horizon} " + text + ": expected a step (e.g. 1) or a range (e.g. 1..6)");
+        }
+    }
+
+    /** Rows a window reads from its first: its steps and up to its last target. */
+    public int reach() {
+        return window + horizons[horizons.length - 1];
+    }
+
+    /** The columns read, in order: the key and time (when given), the features, then targets not already read. */
+    public List<String> columnsRead() {
+        java.util.LinkedHashSet<String> columns = new java.util.LinkedHashSet<>();
+        if (idColumn != null) {
+            columns.add(idColumn);
+        }
+        if (timeColumn != null) {
+            columns.add(timeColumn);
+        }
+        columns.addAll(featureColumns);
+        columns.addAll(targetColumns);
+        return List.copyOf(columns);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableLayout t && Objects.equals(idColumn, t.idColumn)
+                && Objects.equals(timeColumn, t.timeColumn) && featureColumns.equals(t.featureColumns)
+                && targetColumns.equals(t.targetColumns) && window == t.window && stride == t.stride
+                && java.util.Arrays.equals(horizons, t.horizons) && missing == t.missing
+                && Objects.equals(validateFrom, t.validateFrom) && relativeToLast == t.relativeToLast;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
+                java.util.Arrays.hashCode(horizons), missing, validateFrom, relativeToLast);
+    }
+}

@@ -1,0 +1,556 @@
+package org.sparkrnn.driver.data;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.TableLayout;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.to_timestamp;
+
+/**
+ * A long table, one row per series and time (any Spark data source, a CSV file with a header, a DataFrame), cut
+ * into windows on the executors, never gathered on the driver:
+ * <ol>
+ *   <li>the table is sorted by (series, time) into P ranges ({@code repartitionByRange}), so a long series may span
+ *       several partitions; with {@code --missing interpolate} each series stays whole in one partition instead
+ *       (filling a gap needs the known values on both sides of it);</li>
+ *   <li>one small job collects each partition's first and last rows (window + horizon of them) and its row counts:
+ *       what the partition next to it needs to finish the windows that start near its edge;</li>
+ *   <li>each partition cuts the windows that start in it ({@link SeriesCutter}): its rows stored once
+ *       ({@link SeriesWindows}), training and validation apart;</li>
+ *   <li>the windows are re-cut into P contiguous blocks in (series, time) order, window i of N into block
+ *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P; a tail
+ *       hold-out takes the last windows in that order.</li>
+ * </ol>
+ * Values may be numbers or numeric text; a missing value is a gap. Times may be numbers, dates, timestamps or text
+ * that parses as one of them; without a time column (files only) the input order is the time.
+ */
+final class LongTableSource {
+
+    private static final String ID = "__sparkrnn_id";
+    private static final String TIME = "__sparkrnn_time";
+    private static final String TIME_TEXT = "__sparkrnn_time_text";
+
+    private final JavaSparkContext sc;
+
+    LongTableSource(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    /** How the hold-out is chosen: by time (the layout's validateFrom), a random share, or the last share. */
+    record HoldOutSpec(double fraction, boolean tail, long seed) implements Serializable {
+        static final HoldOutSpec NONE = new HoldOutSpec(0, false, 0);
+    }
+
+    /**
+     * The table's windows as blocks, training and held-out apart ({@code validation} null unless the layout or
+     * {@code holdOut} asks for one).
+     */
+    SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
+        StructType schema = table.schema();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        for (String column : layout.columnsRead()) {
+            if (!names.contains(column)) {
+                throw new UserError(source + ": no column '" + column + "' (" + optionOf(layout, column)
+                        + "); the columns are " + names);
+            }
+        }
+        if (layout.timeColumn() != null) {
+            DataType type = schema.apply(layout.timeColumn()).dataType();
+            if (!(type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
+                    || type instanceof StringType || type.typeName().equals("timestamp_ntz"))) {
+                throw new UserError(source + ": column '" + layout.timeColumn() + "' (--time-column) is "
+                        + type.simpleString() + ", expected numbers, dates or timestamps");
+            }
+        }
+        for (String column : layout.featureColumns()) {
+            checkValueType(schema, column, source, "--feature-columns");
+        }
+        for (String column : layout.targetColumns()) {
+            checkValueType(schema, column, source, "--target-column");
+        }
+        List<Column> selected = new ArrayList<>();
+        selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
+        selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
+        selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
+                : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
+        for (String column : layout.featureColumns()) {
+            selected.add(col(column));
+        }
+        for (String column : layout.targetColumns()) {
+            selected.add(col(column));
+        }
+        Dataset<Row> projected = table.select(selected.toArray(new Column[0]));
+        Double validateFrom = layout.validateFrom() == null ? null
+                : timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source);
+        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
+        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
+                : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
+
+        RowReader reader = new RowReader(source, layout);
+        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
+                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
+                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
+        Edges edges = wholeSeries ? Edges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
+
+        sc.setJobDescription("load: cutting " + source + " into windows");
+        JavaRDD<SequenceBlock> cut = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
+            SeriesCutter.Cut result = cutter.cut(edges.before(p, reader), reader.read(rows), edges.after(p, reader),
+                    edges.firstOffset(p), edges.lastEnds(p));
+            return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
+        }, true).persist(Partitioning.INTERMEDIATE);
+        List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
+        long cutTrain = 0;
+        long cutValidation = 0;
+        long[] firstTrain = new long[partitions + 1];
+        long[] firstValidation = new long[partitions + 1];
+        for (int p = 0; p < partitions; p++) {
+            firstTrain[p + 1] = firstTrain[p] + sizes.get(2 * p);
+            firstValidation[p + 1] = firstValidation[p] + sizes.get(2 * p + 1);
+        }
+        cutTrain = firstTrain[partitions];
+        cutValidation = firstValidation[partitions];
+        if (cutTrain + cutValidation == 0) {
+            cut.unpersist(false);
+            throw new UserError(source + ": no series makes a window of " + layout.window() + " steps and a"
+                    + " horizon of " + layout.horizons()[layout.horizons().length - 1] + " without a gap");
+        }
+        // a tail hold-out: the last windows in (series, time) order, after the cut
+        long tailFrom = holdOut.tail() && validateFrom == null
+                ? cutTrain - Math.round(holdOut.fraction() * cutTrain) : cutTrain;
+        long trainTotal = tailFrom;
+        long validationTotal = cutValidation + (cutTrain - tailFrom);
+        boolean heldOut = validateFrom != null || holdOut.fraction() > 0;
+        boolean tail = tailFrom < cutTrain;
+        int count = partitions;
+        JavaPairRDD<Long, SequenceBlock> pieces = cut.mapPartitionsWithIndex((p, blocks) -> {
+            SeriesWindows train = (SeriesWindows) blocks.next();
+            SeriesWindows validation = (SeriesWindows) blocks.next();
+            List<Tuple2<Long, SequenceBlock>> out = new ArrayList<>();
+            BlockPartitioner trainBlocks = new BlockPartitioner(count, trainTotal);
+            BlockPartitioner validationBlocks = new BlockPartitioner(count, validationTotal);
+            // every window's side (0 training, 1 held out) and block, by its global index on that side
+            int[] side = new int[train.size()];
+            int[] block = new int[train.size()];
+            for (int w = 0; w < train.size(); w++) {
+                long g = firstTrain[p] + w;
+                side[w] = g < tailFrom ? 0 : 1;
+                block[w] = side[w] == 0 ? trainBlocks.getPartition(g) : validationBlocks.getPartition(g - tailFrom);
+            }
+            runs(train, side, block, count, p, out);
+            if (!tail) {
+                side = new int[validation.size()];
+                block = new int[validation.size()];
+                for (int w = 0; w < validation.size(); w++) {
+                    side[w] = 1;
+                    block[w] = validationBlocks.getPartition(firstValidation[p] + w);
+                }
+                runs(validation, side, block, count, p, out);
+            }
+            return out.iterator();
+        }, true).mapPartitionsToPair(part -> part, true);
+        JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, partitions, layout);
+        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
+        RecordShape shape = new RecordShape(layout.featureColumns().size(), false, LabelShape.PER_SEQUENCE,
+                LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
+        return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
+    }
+
+    /**
+     * Consecutive windows bound for the same side and block, as one piece each, keyed (side, block, partition):
+     * windows in global order fill blocks in order, so a partition's windows make one run per block they reach.
+     */
+    private static void runs(SeriesWindows windows, int[] side, int[] block, int partitions, int partition,
+                             List<Tuple2<Long, SequenceBlock>> out) {
+        int from = 0;
+        while (from < side.length) {
+            int to = from + 1;
+            while (to < side.length && side[to] == side[from] && block[to] == block[from]) {
+                to++;
+            }
+            int[] which = new int[to - from];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = from + k;
+            }
+            long key = ((long) side[from] * partitions + block[from]) * partitions + partition;
+            out.add(new Tuple2<>(key, windows.subset(which)));
+            from = to;
+        }
+    }
+
+    /** The pieces of one side gathered into their blocks, each block's pieces in partition order. */
+    private static JavaRDD<SequenceBlock> assemble(JavaPairRDD<Long, SequenceBlock> pieces, int side,
+                                                   int partitions, TableLayout layout) {
+        int inputs = layout.featureColumns().size();
+        int targets = layout.targetColumns().size();
+        int window = layout.window();
+        int[] horizons = layout.horizons();
+        boolean relative = layout.relativeToLast();
+        return pieces.filter(piece -> piece._1() / ((long) partitions * partitions) == side)
+                .repartitionAndSortWithinPartitions(new PieceBlocks(partitions))
+                .mapPartitions(part -> {
+                    List<SeriesWindows> ordered = new ArrayList<>();
+                    part.forEachRemaining(piece -> ordered.add((SeriesWindows) piece._2()));
+                    SeriesWindows block = SeriesWindows.concat(inputs, targets, window, horizons, ordered);
+                    return Collections.<SequenceBlock>singletonList(relative ? block.relativeToLast() : block)
+                            .iterator();
+                }, true);
+    }
+
+    /** Key (side, block, partition) → its block. */
+    private static final class PieceBlocks extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int partitions;
+
+        PieceBlocks(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) (((Long) key / partitions) % partitions);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PieceBlocks other && other.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return partitions;
+        }
+    }
+
+    /**
+     * One small job: each partition's row count, its first and last {@code k} rows, and how many rows its first and
+     * last series have in it; from these, what each partition needs from its neighbours.
+     */
+    private Edges edges(Dataset<Row> sorted, RowReader reader, int k) {
+        sc.setJobDescription("load: the rows at each partition's edges");
+        List<Object[]> summaries = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
+            List<Row> head = new ArrayList<>();
+            java.util.ArrayDeque<Row> tail = new java.util.ArrayDeque<>();
+            long count = 0;
+            long firstSeriesRows = 0;
+            long lastSeriesRows = 0;
+            Object firstId = null;
+            Object lastId = null;
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                Object id = reader.id(row);
+                if (count == 0) {
+                    firstId = id;
+                }
+                if (Objects.equals(id, firstId) && firstSeriesRows == count) {
+                    firstSeriesRows++;
+                }
+                lastSeriesRows = Objects.equals(id, lastId) ? lastSeriesRows + 1 : 1;
+                lastId = id;
+                count++;
+                if (head.size() < k) {
+                    head.add(row);
+                }
+                tail.addLast(row);
+                if (tail.size() > k) {
+                    tail.removeFirst();
+                }
+            }
+            return Collections.singletonList(new Object[] {p, count, firstSeriesRows, lastSeriesRows,
+                    head.toArray(new Row[0]), tail.toArray(new Row[0])}).iterator();
+        }, true).collect();
+        return Edges.of(summaries, k - 1);
+    }
+
+    /** What each partition needs from the others: its edge series' rows on either side, and where they stand. */
+    static final class Edges implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final Row[][] before;
+        private final Row[][] after;
+        private final long[] firstOffset;
+        private final boolean[] lastEnds;
+
+        private Edges(Row[][] before, Row[][] after, long[] firstOffset, boolean[] lastEnds) {
+            this.before = before;
+            this.after = after;
+            this.firstOffset = firstOffset;
+            this.lastEnds = lastEnds;
+        }
+
+        /** Every series whole in its partition: nothing from the neighbours. */
+        static Edges none(int partitions) {
+            boolean[] ends = new boolean[partitions];
+            Arrays.fill(ends, true);
+            return new Edges(new Row[partitions][0], new Row[partitions][0], new long[partitions], ends);
+        }
+
+        /** From the partitions' summaries: [partition, rows, first series' rows, last series' rows, head, tail]. */
+        static Edges of(List<Object[]> summaries, int reach) {
+            int partitions = summaries.size();
+            long[] rows = new long[partitions];
+            long[] firstRows = new long[partitions];
+            long[] lastRows = new long[partitions];
+            Row[][] heads = new Row[partitions][];
+            Row[][] tails = new Row[partitions][];
+            for (Object[] s : summaries) {
+                int p = (Integer) s[0];
+                rows[p] = (Long) s[1];
+                firstRows[p] = (Long) s[2];
+                lastRows[p] = (Long) s[3];
+                heads[p] = (Row[]) s[4];
+                tails[p] = (Row[]) s[5];
+            }
+            Row[][] before = new Row[partitions][];
+            Row[][] after = new Row[partitions][];
+            long[] offsets = new long[partitions];
+            boolean[] ends = new boolean[partitions];
+            for (int p = 0; p < partitions; p++) {
+                before[p] = new Row[0];
+                after[p] = new Row[0];
+                ends[p] = true;
+                if (rows[p] == 0) {
+                    continue;
+                }
+                Object first = heads[p][0].get(0);
+                java.util.LinkedList<Row> earlier = new java.util.LinkedList<>();
+                for (int q = p - 1; q >= 0; q--) {
+                    if (rows[q] == 0) {
+                        continue;
+                    }
+                    if (!Objects.equals(tails[q][tails[q].length - 1].get(0), first)) {
+                        break;
+                    }
+                    offsets[p] += lastRows[q];
+                    int take = (int) Math.min(lastRows[q], tails[q].length);
+                    for (int r = tails[q].length - 1; r >= tails[q].length - take && earlier.size() < reach; r--) {
+                        earlier.addFirst(tails[q][r]);
+                    }
+                    if (lastRows[q] < rows[q]) {
+                        break; // the series starts in q
+                    }
+                }
+                before[p] = earlier.toArray(new Row[0]);
+                Object last = tails[p][tails[p].length - 1].get(0);
+                List<Row> later = new ArrayList<>();
+                for (int q = p + 1; q < partitions && later.size() <= reach; q++) {
+                    if (rows[q] == 0) {
+                        continue;
+                    }
+                    if (!Objects.equals(heads[q][0].get(0), last)) {
+                        break;
+                    }
+                    int take = (int) Math.min(firstRows[q], heads[q].length);
+                    for (int r = 0; r < take && later.size() <= reach; r++) {
+                        later.add(heads[q][r]);
+                    }
+                    if (firstRows[q] < rows[q]) {
+                        break; // the series ends in q
+                    }
+                }
+                ends[p] = later.size() <= reach;
+                after[p] = later.subList(0, Math.min(later.size(), reach)).toArray(new Row[0]);
+            }
+            return new Edges(before, after, offsets, ends);
+        }
+
+        SeriesCutter.Rows before(int p, RowReader reader) {
+            return reader.read(Arrays.asList(before[p]).iterator());
+        }
+
+        SeriesCutter.Rows after(int p, RowReader reader) {
+            return reader.read(Arrays.asList(after[p]).iterator());
+        }
+
+        long firstOffset(int p) {
+            return firstOffset[p];
+        }
+
+        boolean lastEnds(int p) {
+            return lastEnds[p];
+        }
+    }
+
+    /** The option that names {@code column}, for messages. */
+    private static String optionOf(TableLayout layout, String column) {
+        if (column.equals(layout.idColumn())) {
+            return "--id-column";
+        }
+        if (column.equals(layout.timeColumn())) {
+            return "--time-column";
+        }
+        return layout.featureColumns().contains(column) ? "--feature-columns" : "--target-column";
+    }
+
+    private static void checkValueType(StructType schema, String column, String source, String option) {
+        DataType type = schema.apply(column).dataType();
+        if (!(type instanceof NumericType || type instanceof StringType)) {
+            throw new UserError(source + ": column '" + column + "' (" + option + ") is " + type.simpleString()
+                    + ", expected numbers");
+        }
+    }
+
+    /**
+     * The time as a number that orders as the time does: numbers as they are, dates as days, timestamps as seconds
+     * since 1970, text as a number if it is one, else as a date or timestamp; without a time column, input order.
+     */
+    private static Column timeKey(StructType schema, String timeColumn) {
+        if (timeColumn == null) {
+            return monotonically_increasing_id().cast(DataTypes.DoubleType);
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        Column t = col(timeColumn);
+        if (type instanceof NumericType) {
+            return t.cast(DataTypes.DoubleType);
+        }
+        if (type instanceof DateType) {
+            return datediff(t, lit("1970-01-01")).cast(DataTypes.DoubleType);
+        }
+        if (type instanceof StringType) {
+            return coalesce(t.cast(DataTypes.DoubleType), to_timestamp(t).cast(DataTypes.DoubleType));
+        }
+        return t.cast(DataTypes.DoubleType); // timestamps: seconds since 1970
+    }
+
+    /** {@code --validate-from} as a time key of the time column's kind. */
+    private Double timeKeyOf(String text, StructType schema, String timeColumn, String source) {
+        if (timeColumn == null) {
+            throw new UserError(source + ": --validate-from compares times; give --time-column");
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        Column value = lit(text);
+        Column key = type instanceof NumericType ? value.cast(DataTypes.DoubleType)
+                : type instanceof DateType ? datediff(value.cast(DataTypes.DateType), lit("1970-01-01"))
+                .cast(DataTypes.DoubleType)
+                : type instanceof StringType ? coalesce(value.cast(DataTypes.DoubleType),
+                to_timestamp(value).cast(DataTypes.DoubleType))
+                : value.cast(DataTypes.TimestampType).cast(DataTypes.DoubleType);
+        Row row = new FrameSource(sc, null).session().range(1).select(key).first();
+        if (row.isNullAt(0)) {
+            throw new UserError("--validate-from '" + text + "' is not a time of column '" + timeColumn + "' ("
+                    + type.simpleString() + ")");
+        }
+        return row.getDouble(0);
+    }
+
+    /** Spark rows of the projected table (id, time, time text, features, targets) as values. */
+    static final class RowReader implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String source;
+        private final List<String> features;
+        private final List<String> targets;
+        private final String idColumn;
+
+        RowReader(String source, TableLayout layout) {
+            this.source = source;
+            this.features = layout.featureColumns();
+            this.targets = layout.targetColumns();
+            this.idColumn = layout.idColumn();
+        }
+
+        int width() {
+            return features.size() + targets.size();
+        }
+
+        SeriesCutter.Rows read(Iterator<Row> rows) {
+            SeriesCutter.Rows out = new SeriesCutter.Rows(features.size(), targets.size());
+            double[] x = new double[features.size()];
+            double[] y = new double[targets.size()];
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                values(row, x, y);
+                out.add(id(row), time(row), timeText(row), x, y);
+            }
+            return out;
+        }
+
+        Object id(Row row) {
+            if (row.isNullAt(0)) {
+                throw new DataFormatError(source, "a row has no series key (column '" + idColumn + "' is null)");
+            }
+            return row.get(0);
+        }
+
+        double time(Row row) {
+            if (row.isNullAt(1)) {
+                throw new DataFormatError(source, "series " + row.get(0) + ": time '" + row.get(2)
+                        + "' is not a number, date or timestamp");
+            }
+            return row.getDouble(1);
+        }
+
+        String timeText(Row row) {
+            return row.isNullAt(2) ? "row " + (long) row.getDouble(1) : row.getString(2);
+        }
+
+        /** Features into x, targets into y; a missing value is NaN (a gap), text that is no number an error. */
+        void values(Row row, double[] x, double[] y) {
+            for (int k = 0; k < x.length; k++) {
+                x[k] = value(row, 3 + k, features.get(k));
+            }
+            for (int k = 0; k < y.length; k++) {
+                y[k] = value(row, 3 + x.length + k, targets.get(k));
+            }
+        }
+
+        private double value(Row row, int index, String column) {
+            if (row.isNullAt(index)) {
+                return Double.NaN;
+            }
+            Object value = row.get(index);
+            if (value instanceof Number number) {
+                return number.doubleValue();
+            }
+            String text = value.toString().trim();
+            if (text.isEmpty()) {
+                return Double.NaN;
+            }
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new DataFormatError(source, "series " + row.get(0) + " at time " + timeText(row) + ": column '"
+                        + column + "' value '" + text + "' is not a number");
+            }
+        }
+    }
+}
