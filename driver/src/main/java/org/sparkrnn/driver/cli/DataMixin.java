@@ -6,8 +6,11 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
+import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.config.Task;
 import picocli.CommandLine.Option;
+
+import java.util.List;
 
 
 /** Where data come from and how they become sequences (train, evaluate, predict). */
@@ -35,19 +38,40 @@ public final class DataMixin {
                     + " the last ones in input order. Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--column", paramLabel = "NAME", description = "csv: the value column.")
+    @Option(names = "--column", paramLabel = "NAME",
+            description = "csv: the value column (the input of every step and the value predicted).")
     String column;
 
-    @Option(names = "--time-column", paramLabel = "NAME", description = "csv: the column giving each row's time.")
+    @Option(names = "--time-column", paramLabel = "NAME",
+            description = "csv, long tables: the column giving each row's time (numbers, dates or timestamps).")
     String timeColumn;
+
+    @Option(names = "--id-column", paramLabel = "NAME",
+            description = "Long tables: the column naming each row's series (absent: the whole table is one"
+                    + " series).")
+    String idColumn;
+
+    @Option(names = "--feature-columns", paramLabel = "A,B,..", split = ",",
+            description = "Long tables: the inputs of every step, in order (default: the target columns).")
+    List<String> featureColumns;
+
+    @Option(names = "--target-column", paramLabel = "NAME[,NAME..]", split = ",",
+            description = "Long tables: what to predict (one row per series and time, csv or a Spark data source;"
+                    + " windows are cut per series, on the executors).")
+    List<String> targetColumns;
+
+    @Option(names = "--stride", defaultValue = Defaults.STRIDE, paramLabel = "S",
+            description = "Long tables: a window starts every S rows of its series. Default: ${DEFAULT-VALUE}.")
+    int stride;
 
     @Option(names = "--window", defaultValue = Defaults.WINDOW, paramLabel = "T",
             description = "csv, text: steps per sequence. Default: ${DEFAULT-VALUE}.")
     int window;
 
-    @Option(names = "--horizon", defaultValue = Defaults.HORIZON, paramLabel = "H",
-            description = "csv: predict the value H steps after a window. Default: ${DEFAULT-VALUE}.")
-    int horizon;
+    @Option(names = "--horizon", defaultValue = Defaults.HORIZON, paramLabel = "H|A..B",
+            description = "csv, long tables: predict the value H steps after a window, or (long tables) every step"
+                    + " from A to B, together. Default: ${DEFAULT-VALUE}.")
+    String horizon;
 
     @Option(names = "--validate-from", paramLabel = "TIME",
             description = "csv: windows whose target time is at or after TIME are validation data.")
@@ -121,10 +145,26 @@ public final class DataMixin {
     }
 
     DataOptions toOptions(long seed) {
+        int[] horizons = TableLayout.parseHorizon(horizon);
+        MissingValues gaps = Choices.parse("missing", missing, MissingValues.class);
+        TableLayout table = null;
+        if (targetColumns != null || featureColumns != null || idColumn != null || stride != 1
+                || horizons.length > 1) {
+            if (column != null && (targetColumns != null || featureColumns != null)) {
+                throw new SettingError("{--column} names one column that is both input and target; with"
+                        + " {--target-column} or {--feature-columns}, leave it out");
+            }
+            List<String> targets = targetColumns != null ? targetColumns : column != null ? List.of(column) : null;
+            if (targets == null) {
+                throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
+            }
+            table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
+                    window, stride, horizons, gaps, validateFrom, relativeToLast);
+        }
         return new DataOptions(format, data, validation, validationFraction,
-                Choices.parse("split", split, Split.class), column, timeColumn, window, horizon, validateFrom,
-                Choices.parse("missing", missing, MissingValues.class), Choices.parse("task", task, Task.class),
-                classes, partitions, seed, onBadRecord(), null, relativeToLast, delimiter(), !noHeader);
+                Choices.parse("split", split, Split.class), column, timeColumn, window,
+                horizons[horizons.length - 1], validateFrom, gaps, Choices.parse("task", task, Task.class),
+                classes, partitions, seed, onBadRecord(), null, relativeToLast, delimiter(), !noHeader, table);
     }
 
     private char delimiter() {

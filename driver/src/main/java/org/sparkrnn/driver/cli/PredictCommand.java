@@ -98,7 +98,8 @@ public final class PredictCommand implements Callable<Integer> {
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);
-            Dataset<Row> input = switch (options.format()) {
+            Dataset<Row> input = options.table() != null ? loader.tableWindows(options.absolute(), options.path())
+                    : switch (options.format()) {
                 case "csv" -> KeyedFrames.csvWindows(sc, spark, options, options.path());
                 case "jsonl" -> KeyedFrames.jsonLines(sc, spark, options, options.path(), saved.shape());
                 case "text" -> null;

@@ -27,12 +27,14 @@ import java.util.List;
  * @param relativeToLast     csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
  * @param delimiter          csv: the field separator
  * @param header             csv: the first row names the columns (else they are named by position, 1, 2, ...)
+ * @param table              a long table's layout (one row per series and time: csv or a Spark data source), or
+ *                           null: the other formats, and csv windows over one {@code column}
  */
 public record DataOptions(String format, String path, String validationPath, double validationFraction, Split split,
                           String column, String timeColumn, int window, int horizon, String validateFrom,
                           MissingValues missing, Task task, int classes, int partitions, long seed,
                           boolean skipBadRecords, String rejectsPath, boolean relativeToLast, char delimiter,
-                          boolean header)
+                          boolean header, TableLayout table)
         implements Serializable {
 
     /** The format of a DataFrame handed to the Spark ML estimators: its path only names its columns in messages. */
@@ -60,7 +62,17 @@ public record DataOptions(String format, String path, String validationPath, dou
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
         }
-        if (!format.equals("csv")) {
+        if (table != null) {
+            if (OWN_FORMATS.contains(format) && !format.equals("csv") || format.equals(FRAME)) {
+                throw new SettingError("{--target-column} reads a long table: csv or a Spark data source (parquet,"
+                        + " orc, ...), not {--format} " + format);
+            }
+            if (skipBadRecords) {
+                throw new SettingError("{--on-bad-record} skip applies to files of records; a long table's bad"
+                        + " value stops the load, naming its series and time");
+            }
+        }
+        if (!format.equals("csv") && table == null) {
             List<String> csvOnly = new java.util.ArrayList<>();
             if (column != null) {
                 csvOnly.add("{--column}");
@@ -97,6 +109,10 @@ public record DataOptions(String format, String path, String validationPath, dou
             throw new SettingError("{--split} tail says which share {--validation-fraction} holds out; give a"
                     + " fraction too");
         }
+        if (table != null && !format.equals("csv") && (delimiter != COMMA || !header)) {
+            throw new SettingError((delimiter != COMMA ? "{--delimiter}" : "{--no-header}") + " shapes csv, not"
+                    + " {--format} " + format);
+        }
         java.util.Objects.requireNonNull(split, "split");
         java.util.Objects.requireNonNull(missing, "missing");
         java.util.Objects.requireNonNull(task, "task");
@@ -118,14 +134,14 @@ public record DataOptions(String format, String path, String validationPath, dou
     public DataOptions withRejectsPath(String path) {
         return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
                 window, horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, path,
-                relativeToLast, delimiter, header);
+                relativeToLast, delimiter, header, table);
     }
 
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, column, timeColumn, window,
                 horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, rejectsPath, false,
-                delimiter, header);
+                delimiter, header, table == null ? null : table.absolute());
     }
 
     /** These options as settings (option name → text), as {@link TrainingConfig#settings()} stores them. */
@@ -138,7 +154,11 @@ public record DataOptions(String format, String path, String validationPath, dou
         into.put("column", column);
         into.put("time-column", timeColumn);
         into.put("window", window);
-        into.put("horizon", horizon);
+        into.put("horizon", table == null ? String.valueOf(horizon) : table.horizonText());
+        into.put("id-column", table == null ? null : table.idColumn());
+        into.put("feature-columns", table == null ? null : String.join(",", table.featureColumns()));
+        into.put("target-column", table == null ? null : String.join(",", table.targetColumns()));
+        into.put("stride", table == null ? 1 : table.stride());
         into.put("validate-from", validateFrom);
         into.put("missing", missing.cliName());
         into.put("relative-to-last", relativeToLast);

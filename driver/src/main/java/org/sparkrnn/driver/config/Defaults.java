@@ -20,6 +20,7 @@ public final class Defaults {
     public static final String SPLIT = "random";
     public static final String WINDOW = "32";
     public static final String HORIZON = "1";
+    public static final String STRIDE = "1";
     public static final String MISSING = "skip";
     public static final String DELIMITER = ",";
     public static final String TASK = "regression";

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param horizons       steps after a window's last step whose targets it predicts, ascending
  * @param missing        what gaps (missing values) do
  * @param validateFrom   windows whose first predicted step is at or after this time are validation data, or null
- * @param relativeToLast windows relative to their last value (one feature that is also the only target)
+ * @param relativeToLast windows relative to the last value of their first feature, which is the one target
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
@@ -55,8 +55,9 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
             throw new SettingError("{--time-column} " + timeColumn + " orders the rows; it cannot also be a feature"
                     + " or target column");
         }
-        if (relativeToLast && !(featureColumns.size() == 1 && targetColumns.equals(featureColumns))) {
-            throw new SettingError("{--relative-to-last} needs one column that is both the feature and the target");
+        if (relativeToLast && !(targetColumns.size() == 1 && featureColumns.get(0).equals(targetColumns.get(0)))) {
+            throw new SettingError("{--relative-to-last} measures windows from the last value of what they predict:"
+                    + " give one {--target-column}, also first of {--feature-columns}");
         }
     }
 
@@ -85,6 +86,25 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         } catch (NumberFormatException e) {
             throw new SettingError("{--horizon} " + text + ": expected a step (e.g. 1) or a range (e.g. 1..6)");
         }
+    }
+
+    /** {@code --horizon} as written: {@code 3}, or {@code 1..6}. */
+    public String horizonText() {
+        int first = horizons[0];
+        int last = horizons[horizons.length - 1];
+        return first == last ? String.valueOf(first) : first + ".." + last;
+    }
+
+    /** This layout without its time split: a separate validation set, or data a model is applied to. */
+    public TableLayout withoutTimeSplit() {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                null, relativeToLast);
+    }
+
+    /** This layout reading windows as they are (prediction applies the model's own input transform). */
+    public TableLayout absolute() {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                validateFrom, false);
     }
 
     /** Rows a window reads from its first: its steps and up to its last target. */

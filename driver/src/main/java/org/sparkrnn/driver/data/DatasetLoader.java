@@ -160,6 +160,9 @@ public final class DatasetLoader {
     /** A data set as packed blocks from the source its format names, with its held-out share when allowed. */
     private SourceBlocks read(DataOptions options, String path, Context context, boolean requireLabels,
                               boolean holdOut) {
+        if (options.table() != null) {
+            return table(options, path, context, holdOut);
+        }
         return switch (options.format()) {
             case "jsonl" -> jsonLines.read(options, path, context, requireLabels, holdOut);
             case "csv" -> csvWindows.read(options, path, context, holdOut);
@@ -170,6 +173,37 @@ public final class DatasetLoader {
                         context, requireLabels, holdOut);
             }
         };
+    }
+
+    /**
+     * A long table's windows for prediction: series key (when there is one), {@code time} of each window's last
+     * step and {@code features}, one row per window whose inputs are whole, the forecast windows included.
+     */
+    public Dataset<Row> tableWindows(DataOptions options, String path) {
+        Dataset<Row> table = options.format().equals("csv") ? frames.readCsv(path, options.delimiter(),
+                options.header()) : frames.readFrame(options.format(), path);
+        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        return tables.windowsForPrediction(table, path, options.table(), partitions);
+    }
+
+    /** A long table's windows (csv read by Spark's reader, or any Spark data source), held out as asked. */
+    private SourceBlocks table(DataOptions options, String path, Context context, boolean holdOut) {
+        TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();
+        Dataset<Row> table = options.format().equals("csv") ? frames.readCsv(path, options.delimiter(),
+                options.header()) : frames.readFrame(options.format(), path);
+        LongTableSource.HoldOutSpec spec = holdOut ? new LongTableSource.HoldOutSpec(options.validationFraction(),
+                options.split() == Split.TAIL, options.seed()) : LongTableSource.HoldOutSpec.NONE;
+        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        SourceBlocks blocks = tables.read(table, path, layout, spec, partitions);
+        RecordShape expected = context.shape();
+        if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
+                || expected.outputs() != blocks.shape().outputs())) {
+            blocks.release().run();
+            throw new UserError(path + ": the model reads " + expected.inputSize() + " feature(s) per step and"
+                    + " predicts " + expected.outputs() + " value(s); this table gives " + blocks.shape().inputSize()
+                    + " and " + blocks.shape().outputs() + " (--feature-columns, --target-column, --horizon)");
+        }
+        return blocks;
     }
 
     /** Numbered sequences (text windows) cut into contiguous blocks, the held-out ones apart. */

@@ -68,6 +68,24 @@ final class FrameSource {
         }
     }
 
+    /**
+     * A CSV file or directory as a table by Spark's reader: every column as text (numbers are parsed where they are
+     * used, so a bad value is named), the header's names, or 1, 2, ... without one.
+     */
+    Dataset<Row> readCsv(String path, char delimiter, boolean header) {
+        DataFiles.list(sc.hadoopConfiguration(), path); // the same "no such file" message as the other formats
+        Dataset<Row> table = session().read().option("header", header).option("sep", String.valueOf(delimiter))
+                .csv(path);
+        if (!header) {
+            String[] names = new String[table.columns().length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = String.valueOf(i + 1);
+            }
+            table = table.toDF(names);
+        }
+        return table;
+    }
+
     SourceBlocks read(Dataset<Row> frame, FrameColumns columns, String source, DataOptions options,
                       DatasetLoader.Context context, boolean requireLabels, boolean holdOut) {
         columns.check(frame.schema(), source);

@@ -81,52 +81,12 @@ final class LongTableSource {
      * {@code holdOut} asks for one).
      */
     SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
-        StructType schema = table.schema();
-        List<String> names = Arrays.asList(schema.fieldNames());
-        for (String column : layout.columnsRead()) {
-            if (!names.contains(column)) {
-                throw new UserError(source + ": no column '" + column + "' (" + optionOf(layout, column)
-                        + "); the columns are " + names);
-            }
-        }
-        if (layout.timeColumn() != null) {
-            DataType type = schema.apply(layout.timeColumn()).dataType();
-            if (!(type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
-                    || type instanceof StringType || type.typeName().equals("timestamp_ntz"))) {
-                throw new UserError(source + ": column '" + layout.timeColumn() + "' (--time-column) is "
-                        + type.simpleString() + ", expected numbers, dates or timestamps");
-            }
-        }
-        for (String column : layout.featureColumns()) {
-            checkValueType(schema, column, source, "--feature-columns");
-        }
-        for (String column : layout.targetColumns()) {
-            checkValueType(schema, column, source, "--target-column");
-        }
-        List<Column> selected = new ArrayList<>();
-        selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
-        selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
-        selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
-                : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
-        for (String column : layout.featureColumns()) {
-            selected.add(col(column));
-        }
-        for (String column : layout.targetColumns()) {
-            selected.add(col(column));
-        }
-        Dataset<Row> projected = table.select(selected.toArray(new Column[0]));
-        Double validateFrom = layout.validateFrom() == null ? null
-                : timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source);
-        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
-        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
-                : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
-
-        RowReader reader = new RowReader(source, layout);
-        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
-                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
-                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
-        Edges edges = wholeSeries ? Edges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
-
+        Prepared prepared = prepare(table, source, layout, holdOut, partitions);
+        Double validateFrom = prepared.validateFrom();
+        RowReader reader = prepared.reader();
+        SeriesCutter cutter = prepared.cutter();
+        Edges edges = prepared.edges();
+        Dataset<Row> sorted = prepared.sorted();
         sc.setJobDescription("load: cutting " + source + " into windows");
         JavaRDD<SequenceBlock> cut = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
             SeriesCutter.Cut result = cutter.cut(edges.before(p, reader), reader.read(rows), edges.after(p, reader),
@@ -188,6 +148,92 @@ final class LongTableSource {
         RecordShape shape = new RecordShape(layout.featureColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
         return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
+    }
+
+    /** The table checked, projected and sorted, with what each partition needs to cut its windows. */
+    private record Prepared(Dataset<Row> sorted, RowReader reader, SeriesCutter cutter, Edges edges,
+                            Double validateFrom) {
+    }
+
+    private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
+                             int partitions) {
+        StructType schema = table.schema();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        for (String column : layout.columnsRead()) {
+            if (!names.contains(column)) {
+                throw new UserError(source + ": no column '" + column + "' (" + optionOf(layout, column)
+                        + "); the columns are " + names);
+            }
+        }
+        if (layout.timeColumn() != null) {
+            DataType type = schema.apply(layout.timeColumn()).dataType();
+            if (!(type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
+                    || type instanceof StringType || type.typeName().equals("timestamp_ntz"))) {
+                throw new UserError(source + ": column '" + layout.timeColumn() + "' (--time-column) is "
+                        + type.simpleString() + ", expected numbers, dates or timestamps");
+            }
+        }
+        for (String column : layout.featureColumns()) {
+            checkValueType(schema, column, source, "--feature-columns");
+        }
+        for (String column : layout.targetColumns()) {
+            checkValueType(schema, column, source, "--target-column");
+        }
+        List<Column> selected = new ArrayList<>();
+        selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
+        selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
+        selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
+                : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
+        for (String column : layout.featureColumns()) {
+            selected.add(col(column));
+        }
+        for (String column : layout.targetColumns()) {
+            selected.add(col(column));
+        }
+        Dataset<Row> projected = table.select(selected.toArray(new Column[0]));
+        Double validateFrom = layout.validateFrom() == null ? null
+                : timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source);
+        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
+        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
+                : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
+
+        RowReader reader = new RowReader(source, layout);
+        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
+                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
+                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
+        Edges edges = wholeSeries ? Edges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
+
+        return new Prepared(sorted, reader, cutter, edges, validateFrom);
+    }
+
+    /**
+     * Every window whose inputs are whole, as rows (series key when there is one, {@code time} of the window's last
+     * step as text, {@code features}): what prediction reads, the last window of each series (the forecast past its
+     * data) included.
+     */
+    Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions) {
+        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions);
+        RowReader reader = prepared.reader();
+        SeriesCutter cutter = prepared.cutter();
+        Edges edges = prepared.edges();
+        boolean keyed = layout.idColumn() != null;
+        StructType schema = new StructType();
+        if (keyed) {
+            schema = schema.add(layout.idColumn(), table.schema().apply(layout.idColumn()).dataType());
+        }
+        schema = schema.add("time", DataTypes.StringType).add(KeyedFrames.FEATURES,
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+        JavaRDD<Row> rows = prepared.sorted().javaRDD().mapPartitionsWithIndex((p, part) -> {
+            SeriesCutter.Inputs inputs = cutter.inputWindows(edges.before(p, reader), reader.read(part),
+                    edges.after(p, reader), edges.firstOffset(p), edges.lastEnds(p));
+            List<Row> out = new ArrayList<>(inputs.starts().length);
+            for (int k = 0; k < inputs.starts().length; k++) {
+                out.add(keyed ? RowFactory.create(inputs.id(k), inputs.time(k), inputs.steps(k))
+                        : RowFactory.create(inputs.time(k), inputs.steps(k)));
+            }
+            return out.iterator();
+        }, true);
+        return new FrameSource(sc, null).session().createDataFrame(rows, schema);
     }
 
     /**
@@ -418,7 +464,7 @@ final class LongTableSource {
         if (column.equals(layout.timeColumn())) {
             return "--time-column";
         }
-        return layout.featureColumns().contains(column) ? "--feature-columns" : "--target-column";
+        return layout.targetColumns().contains(column) ? "--target-column" : "--feature-columns";
     }
 
     private static void checkValueType(StructType schema, String column, String source, String option) {

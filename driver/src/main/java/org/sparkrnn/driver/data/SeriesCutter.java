@@ -117,27 +117,14 @@ final class SeriesCutter implements Serializable {
      */
     Cut cut(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
         int n = own.size();
-        int i = spec.inputSize();
-        int v = spec.targetWidth();
-        // the extended rows: before + own + after, one contiguous stretch in (series, time) order
         int b = before.size();
-        int total = b + n + after.size();
-        double[] x = new double[total * i];
-        double[] y = new double[total * v];
-        Object[] ids = new Object[total];
-        double[] times = new double[total];
-        String[] texts = new String[total];
-        int row = 0;
-        for (Rows part : List.of(before, own, after)) {
-            System.arraycopy(part.features.toArray(), 0, x, row * i, part.size() * i);
-            System.arraycopy(part.targets.toArray(), 0, y, row * v, part.size() * v);
-            for (int k = 0; k < part.size(); k++) {
-                ids[row + k] = part.ids.get(k);
-                times[row + k] = part.times.get(k);
-                texts[row + k] = part.timeTexts.get(k);
-            }
-            row += part.size();
-        }
+        Extended rows = extend(before, own, after);
+        int total = rows.total;
+        double[] x = rows.x;
+        double[] y = rows.y;
+        Object[] ids = rows.ids;
+        double[] times = rows.times;
+        String[] texts = rows.texts;
         GrowableInts train = new GrowableInts();
         GrowableInts validation = new GrowableInts();
         long seriesCount = 0;
@@ -175,6 +162,91 @@ final class SeriesCutter implements Serializable {
         }
         return new Cut(windowsAt(x, y, train.toArray()), windowsAt(x, y, validation.toArray()), seriesCount,
                 shortSeries);
+    }
+
+    /**
+     * What prediction reads: every window that starts in {@code own} and whose inputs are whole, targets or not,
+     * so the last window of each series, whose targets lie in the future, is there too (the forecast).
+     */
+    Inputs inputWindows(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
+        Extended rows = extend(before, own, after);
+        GrowableInts starts = new GrowableInts();
+        int b = before.size();
+        int n = own.size();
+        for (int from = 0, to; from < rows.total; from = to) {
+            to = from + 1;
+            while (to < rows.total && Objects.equals(rows.ids[to], rows.ids[from])) {
+                to++;
+            }
+            long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
+            checkTimes(rows.ids, rows.times, rows.texts, from, to);
+            if (spec.missing() == MissingValues.INTERPOLATE) {
+                fillInputs(rows.x, from, to, seriesRowAtFrom > 0, to == rows.total && !lastEnds);
+            }
+            for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
+                if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= to
+                        && inputsWhole(rows.x, s)) {
+                    starts.add(s);
+                }
+            }
+        }
+        return new Inputs(rows.x, rows.ids, rows.texts, starts.toArray(), spec.inputSize(), spec.window());
+    }
+
+    /** Windows' inputs over extended rows, with each window's series and the time of its last step. */
+    record Inputs(double[] x, Object[] ids, String[] texts, int[] starts, int inputSize, int window) {
+        /** Window k's steps, T × I. */
+        double[][] steps(int k) {
+            double[][] steps = new double[window][];
+            for (int t = 0; t < window; t++) {
+                int row = starts[k] + t;
+                steps[t] = java.util.Arrays.copyOfRange(x, row * inputSize, (row + 1) * inputSize);
+            }
+            return steps;
+        }
+
+        Object id(int k) {
+            return ids[starts[k]];
+        }
+
+        /** The time of window k's last step. */
+        String time(int k) {
+            return texts[starts[k] + window - 1];
+        }
+    }
+
+    /** The rows at hand, before + own + after, as arrays. */
+    private Extended extend(Rows before, Rows own, Rows after) {
+        int total = before.size() + own.size() + after.size();
+        Extended rows = new Extended(total, new double[total * spec.inputSize()],
+                new double[total * spec.targetWidth()], new Object[total], new double[total], new String[total]);
+        int row = 0;
+        for (Rows part : List.of(before, own, after)) {
+            System.arraycopy(part.features.toArray(), 0, rows.x, row * spec.inputSize(),
+                    part.size() * spec.inputSize());
+            System.arraycopy(part.targets.toArray(), 0, rows.y, row * spec.targetWidth(),
+                    part.size() * spec.targetWidth());
+            for (int k = 0; k < part.size(); k++) {
+                rows.ids[row + k] = part.ids.get(k);
+                rows.times[row + k] = part.times.get(k);
+                rows.texts[row + k] = part.timeTexts.get(k);
+            }
+            row += part.size();
+        }
+        return rows;
+    }
+
+    private record Extended(int total, double[] x, double[] y, Object[] ids, double[] times, String[] texts) {
+    }
+
+    private boolean inputsWhole(double[] x, int s) {
+        int i = spec.inputSize();
+        for (int k = s * i; k < (s + spec.window()) * i; k++) {
+            if (Double.isNaN(x[k])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private SeriesWindows windowsAt(double[] x, double[] y, int[] starts) {

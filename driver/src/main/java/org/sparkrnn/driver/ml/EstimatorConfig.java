@@ -42,7 +42,7 @@ final class EstimatorConfig {
                     null, Integer.parseInt(Defaults.WINDOW), Integer.parseInt(Defaults.HORIZON), null,
                     MissingValues.SKIP, e.task(), e.classCount(), integer(e, e.partitions()),
                     whole(e, e.seed()), either(e, e.onBadRecord(), "skip", "fail"), null, false,
-                    DataOptions.COMMA, true);
+                    DataOptions.COMMA, true, null);
             double forget = real(e, e.forgetBias());
             String loss = text(e, e.loss());
             TrainingConfig.Model model = new TrainingConfig.Model(

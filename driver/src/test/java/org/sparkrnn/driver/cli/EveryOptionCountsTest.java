@@ -125,6 +125,10 @@ class EveryOptionCountsTest {
         cases.put("--split", option("--split", "tail"));
         cases.put("--column", option("--column", "x"));
         cases.put("--time-column", option("--time-column", "t"));
+        cases.put("--id-column", option("--id-column", "t"));
+        cases.put("--feature-columns", option("--feature-columns", "a,b"));
+        cases.put("--target-column", option("--target-column", "b"));
+        cases.put("--stride", option("--stride", "2"));
         cases.put("--window", option("--window", "7"));
         cases.put("--horizon", option("--horizon", "2"));
         cases.put("--validate-from", option("--validate-from", "3"));
@@ -215,6 +219,10 @@ class EveryOptionCountsTest {
         cases.put("--validation-fraction", option("--validation-fraction", "0.3"));
         cases.put("--column", option("--column", "other"));
         cases.put("--time-column", option("--time-column", "other"));
+        cases.put("--id-column", option("--id-column", "other"));
+        cases.put("--feature-columns", option("--feature-columns", "value,other"));
+        cases.put("--target-column", option("--target-column", "other"));
+        cases.put("--stride", option("--stride", "2"));
         cases.put("--window", option("--window", "7"));
         cases.put("--horizon", option("--horizon", "2"));
         cases.put("--validate-from", option("--validate-from", "1990"));

@@ -1,0 +1,101 @@
+package org.sparkrnn.driver.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.SharedSpark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command line on a long table made from real data: the bundled weekly CO2 record (Mauna Loa, 1958-2001, with
+ * its 59 missing weeks) as one series per year, with the reading and a seasonal covariate (the sine of the week of
+ * the year) as each step's inputs. Windows are cut per year, on the executors, relative to their last reading; the
+ * last seven years are held out by time; the model beats the per-series naive forecast ("next week = this week"), and evaluate reads the run's table
+ * settings back from its model directory.
+ */
+class LongTableCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String run(String... args) {
+        SharedSpark.stop(); // the command line starts its own context
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args), String.join(" ", args));
+        } finally {
+            System.setOut(out);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** data/co2.csv as year, date, co2, season: one series per year. */
+    private Path co2ByYear() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("../data/co2.csv"));
+        List<String> table = new ArrayList<>(List.of("year,date,co2,season"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",", -1);
+            String date = fields[0];
+            int dayOfYear = java.time.LocalDate.parse(date, java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                    .getDayOfYear();
+            table.add(date.substring(0, 4) + "," + date + "," + fields[1] + ","
+                    + Math.sin(2 * Math.PI * dayOfYear / 365.25));
+        }
+        return Files.write(tmp.resolve("co2-by-year.csv"), table);
+    }
+
+    private static double number(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        assertTrue(m.find(), pattern + " in\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void trainsOnSeriesPerYearAndBeatsTheNaiveForecast() throws Exception {
+        Path data = co2ByYear();
+        Path model = tmp.resolve("model");
+        String training = run("train", "--data", data.toString(), "--format", "csv", "--id-column", "year",
+                "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2", "--window", "8",
+                "--validate-from", "19950101", "--relative-to-last", "--normalize", "standard", "--hidden", "16", "--iterations", "300",
+                "--batch-size", "64", "--lr", "0.01", "--precision", "float64", "--baseline", "last",
+                "--log-every", "100", "--master", "local[2]", "--model-dir", model.toString());
+        double rmse = number(training, "=> rmse ([0-9.]+) vs baseline");
+        double naive = number(training, "vs baseline ([0-9.]+)");
+        assertTrue(rmse < naive, training);
+        String settings = Files.readString(model.resolve("config.properties"));
+        assertTrue(settings.contains("id-column = year") && settings.contains("feature-columns = co2,season")
+                && settings.contains("target-column = co2"), settings);
+
+        String evaluated = run("evaluate", "--model-dir", model.toString(), "--master", "local[2]");
+        double validation = number(evaluated, "validation \\([^)]*\\): loss [0-9.]+ rmse ([0-9.]+)");
+        assertEquals(rmse, validation, 0.005 + 1e-3 * rmse, evaluated);
+
+        // predictions keyed by series and time, the forecast past each year's last week included
+        Path out = tmp.resolve("predictions");
+        run("predict", "--model-dir", model.toString(), "--output", out.toString(), "--master", "local[2]");
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.list(out)) {
+            for (Path part : files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                lines.addAll(Files.readAllLines(part));
+            }
+        }
+        assertTrue(lines.size() > 1442 + 309, lines.size() + " windows: every whole window, with or without target");
+        assertTrue(lines.stream().allMatch(l -> l.matches("\\{\"year\":\"\\d{4}\",\"time\":\"\\d{8}\","
+                + "\"prediction\":[0-9.]+}")), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"time\":\"20011229\"")),
+                "the forecast from the data's last week (2001-12-29)");
+    }
+}
