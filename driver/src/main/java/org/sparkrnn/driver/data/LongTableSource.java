@@ -5,7 +5,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -15,12 +14,10 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
-import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
-import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
@@ -30,7 +27,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -83,9 +79,9 @@ final class LongTableSource {
     SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
         Prepared prepared = prepare(table, source, layout, holdOut, partitions);
         Double validateFrom = prepared.validateFrom();
-        RowReader reader = prepared.reader();
+        TableRowReader reader = prepared.reader();
         SeriesCutter cutter = prepared.cutter();
-        Edges edges = prepared.edges();
+        TableEdges edges = prepared.edges();
         Dataset<Row> sorted = prepared.sorted();
         sc.setJobDescription("load: cutting " + source + " into windows");
         JavaRDD<SequenceBlock> cut = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
@@ -151,7 +147,7 @@ final class LongTableSource {
     }
 
     /** The table checked, projected and sorted, with what each partition needs to cut its windows. */
-    private record Prepared(Dataset<Row> sorted, RowReader reader, SeriesCutter cutter, Edges edges,
+    private record Prepared(Dataset<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
                             Double validateFrom) {
     }
 
@@ -197,11 +193,11 @@ final class LongTableSource {
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
                 : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
 
-        RowReader reader = new RowReader(source, layout);
+        TableRowReader reader = new TableRowReader(source, layout);
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
-        Edges edges = wholeSeries ? Edges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
+        TableEdges edges = wholeSeries ? TableEdges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
 
         return new Prepared(sorted, reader, cutter, edges, validateFrom);
     }
@@ -213,9 +209,9 @@ final class LongTableSource {
      */
     Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions) {
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions);
-        RowReader reader = prepared.reader();
+        TableRowReader reader = prepared.reader();
         SeriesCutter cutter = prepared.cutter();
-        Edges edges = prepared.edges();
+        TableEdges edges = prepared.edges();
         boolean keyed = layout.idColumn() != null;
         StructType schema = new StructType();
         if (keyed) {
@@ -311,7 +307,7 @@ final class LongTableSource {
      * One small job: each partition's row count, its first and last {@code k} rows, and how many rows its first and
      * last series have in it; from these, what each partition needs from its neighbours.
      */
-    private Edges edges(Dataset<Row> sorted, RowReader reader, int k) {
+    private TableEdges edges(Dataset<Row> sorted, TableRowReader reader, int k) {
         sc.setJobDescription("load: the rows at each partition's edges");
         List<Object[]> summaries = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
             List<Row> head = new ArrayList<>();
@@ -344,116 +340,7 @@ final class LongTableSource {
             return Collections.singletonList(new Object[] {p, count, firstSeriesRows, lastSeriesRows,
                     head.toArray(new Row[0]), tail.toArray(new Row[0])}).iterator();
         }, true).collect();
-        return Edges.of(summaries, k - 1);
-    }
-
-    /** What each partition needs from the others: its edge series' rows on either side, and where they stand. */
-    static final class Edges implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        private final Row[][] before;
-        private final Row[][] after;
-        private final long[] firstOffset;
-        private final boolean[] lastEnds;
-
-        private Edges(Row[][] before, Row[][] after, long[] firstOffset, boolean[] lastEnds) {
-            this.before = before;
-            this.after = after;
-            this.firstOffset = firstOffset;
-            this.lastEnds = lastEnds;
-        }
-
-        /** Every series whole in its partition: nothing from the neighbours. */
-        static Edges none(int partitions) {
-            boolean[] ends = new boolean[partitions];
-            Arrays.fill(ends, true);
-            return new Edges(new Row[partitions][0], new Row[partitions][0], new long[partitions], ends);
-        }
-
-        /** From the partitions' summaries: [partition, rows, first series' rows, last series' rows, head, tail]. */
-        static Edges of(List<Object[]> summaries, int reach) {
-            int partitions = summaries.size();
-            long[] rows = new long[partitions];
-            long[] firstRows = new long[partitions];
-            long[] lastRows = new long[partitions];
-            Row[][] heads = new Row[partitions][];
-            Row[][] tails = new Row[partitions][];
-            for (Object[] s : summaries) {
-                int p = (Integer) s[0];
-                rows[p] = (Long) s[1];
-                firstRows[p] = (Long) s[2];
-                lastRows[p] = (Long) s[3];
-                heads[p] = (Row[]) s[4];
-                tails[p] = (Row[]) s[5];
-            }
-            Row[][] before = new Row[partitions][];
-            Row[][] after = new Row[partitions][];
-            long[] offsets = new long[partitions];
-            boolean[] ends = new boolean[partitions];
-            for (int p = 0; p < partitions; p++) {
-                before[p] = new Row[0];
-                after[p] = new Row[0];
-                ends[p] = true;
-                if (rows[p] == 0) {
-                    continue;
-                }
-                Object first = heads[p][0].get(0);
-                java.util.LinkedList<Row> earlier = new java.util.LinkedList<>();
-                for (int q = p - 1; q >= 0; q--) {
-                    if (rows[q] == 0) {
-                        continue;
-                    }
-                    if (!Objects.equals(tails[q][tails[q].length - 1].get(0), first)) {
-                        break;
-                    }
-                    offsets[p] += lastRows[q];
-                    int take = (int) Math.min(lastRows[q], tails[q].length);
-                    for (int r = tails[q].length - 1; r >= tails[q].length - take && earlier.size() < reach; r--) {
-                        earlier.addFirst(tails[q][r]);
-                    }
-                    if (lastRows[q] < rows[q]) {
-                        break; // the series starts in q
-                    }
-                }
-                before[p] = earlier.toArray(new Row[0]);
-                Object last = tails[p][tails[p].length - 1].get(0);
-                List<Row> later = new ArrayList<>();
-                for (int q = p + 1; q < partitions && later.size() <= reach; q++) {
-                    if (rows[q] == 0) {
-                        continue;
-                    }
-                    if (!Objects.equals(heads[q][0].get(0), last)) {
-                        break;
-                    }
-                    int take = (int) Math.min(firstRows[q], heads[q].length);
-                    for (int r = 0; r < take && later.size() <= reach; r++) {
-                        later.add(heads[q][r]);
-                    }
-                    if (firstRows[q] < rows[q]) {
-                        break; // the series ends in q
-                    }
-                }
-                ends[p] = later.size() <= reach;
-                after[p] = later.subList(0, Math.min(later.size(), reach)).toArray(new Row[0]);
-            }
-            return new Edges(before, after, offsets, ends);
-        }
-
-        SeriesCutter.Rows before(int p, RowReader reader) {
-            return reader.read(Arrays.asList(before[p]).iterator());
-        }
-
-        SeriesCutter.Rows after(int p, RowReader reader) {
-            return reader.read(Arrays.asList(after[p]).iterator());
-        }
-
-        long firstOffset(int p) {
-            return firstOffset[p];
-        }
-
-        boolean lastEnds(int p) {
-            return lastEnds[p];
-        }
+        return TableEdges.of(summaries, k - 1);
     }
 
     /** The option that names {@code column}, for messages. */
@@ -516,87 +403,5 @@ final class LongTableSource {
                     + type.simpleString() + ")");
         }
         return row.getDouble(0);
-    }
-
-    /** Spark rows of the projected table (id, time, time text, features, targets) as values. */
-    static final class RowReader implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        private final String source;
-        private final List<String> features;
-        private final List<String> targets;
-        private final String idColumn;
-
-        RowReader(String source, TableLayout layout) {
-            this.source = source;
-            this.features = layout.featureColumns();
-            this.targets = layout.targetColumns();
-            this.idColumn = layout.idColumn();
-        }
-
-        int width() {
-            return features.size() + targets.size();
-        }
-
-        SeriesCutter.Rows read(Iterator<Row> rows) {
-            SeriesCutter.Rows out = new SeriesCutter.Rows(features.size(), targets.size());
-            double[] x = new double[features.size()];
-            double[] y = new double[targets.size()];
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                values(row, x, y);
-                out.add(id(row), time(row), timeText(row), x, y);
-            }
-            return out;
-        }
-
-        Object id(Row row) {
-            if (row.isNullAt(0)) {
-                throw new DataFormatError(source, "a row has no series key (column '" + idColumn + "' is null)");
-            }
-            return row.get(0);
-        }
-
-        double time(Row row) {
-            if (row.isNullAt(1)) {
-                throw new DataFormatError(source, "series " + row.get(0) + ": time '" + row.get(2)
-                        + "' is not a number, date or timestamp");
-            }
-            return row.getDouble(1);
-        }
-
-        String timeText(Row row) {
-            return row.isNullAt(2) ? "row " + (long) row.getDouble(1) : row.getString(2);
-        }
-
-        /** Features into x, targets into y; a missing value is NaN (a gap), text that is no number an error. */
-        void values(Row row, double[] x, double[] y) {
-            for (int k = 0; k < x.length; k++) {
-                x[k] = value(row, 3 + k, features.get(k));
-            }
-            for (int k = 0; k < y.length; k++) {
-                y[k] = value(row, 3 + x.length + k, targets.get(k));
-            }
-        }
-
-        private double value(Row row, int index, String column) {
-            if (row.isNullAt(index)) {
-                return Double.NaN;
-            }
-            Object value = row.get(index);
-            if (value instanceof Number number) {
-                return number.doubleValue();
-            }
-            String text = value.toString().trim();
-            if (text.isEmpty()) {
-                return Double.NaN;
-            }
-            try {
-                return Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                throw new DataFormatError(source, "series " + row.get(0) + " at time " + timeText(row) + ": column '"
-                        + column + "' value '" + text + "' is not a number");
-            }
-        }
     }
 }
