@@ -48,7 +48,7 @@ public final class DatasetLoader {
         this.frames = new FrameSource(sc, rejects);
         this.csvWindows = new CsvWindowSource(sc, rejects);
         this.text = new TextSource(sc);
-        this.tables = new LongTableSource(sc);
+        this.tables = new LongTableSource(sc, reporter);
     }
 
     /**

@@ -18,9 +18,11 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 import java.io.Serializable;
@@ -62,9 +64,12 @@ final class LongTableSource {
     private static final String TIME_TEXT = "__sparkrnn_time_text";
 
     private final JavaSparkContext sc;
+    private final Reporter reporter;
 
-    LongTableSource(JavaSparkContext sc) {
+    /** @param reporter where the count of series too short for a window is reported */
+    LongTableSource(JavaSparkContext sc, Reporter reporter) {
         this.sc = sc;
+        this.reporter = reporter;
     }
 
     /** How the hold-out is chosen: by time (the layout's validateFrom), a random share, or the last share. */
@@ -84,12 +89,22 @@ final class LongTableSource {
         TableEdges edges = prepared.edges();
         Dataset<Row> sorted = prepared.sorted();
         sc.setJobDescription("load: cutting " + source + " into windows");
+        // counted in the job that first cuts each partition (an action: every task's count is applied once)
+        LongAccumulator seriesCount = sc.sc().longAccumulator("series");
+        LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
         JavaRDD<SequenceBlock> cut = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
             SeriesCutter.Cut result = cutter.cut(edges.before(p, reader), reader.read(rows), edges.after(p, reader),
                     edges.firstOffset(p), edges.lastEnds(p));
+            seriesCount.add(result.series());
+            shortSeries.add(result.shortSeries());
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
         }, true).persist(Partitioning.INTERMEDIATE);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
+        if (shortSeries.value() > 0) {
+            reporter.warning(source + ": " + shortSeries.value() + " of " + seriesCount.value() + " series have"
+                    + " fewer than " + layout.reach() + " rows (window " + layout.window() + " + horizon "
+                    + layout.horizons()[layout.horizons().length - 1] + ") and make no window");
+        }
         long cutTrain = 0;
         long cutValidation = 0;
         long[] firstTrain = new long[partitions + 1];

@@ -10,7 +10,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
-import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.cli.TrainCommand;
@@ -41,9 +40,11 @@ class LongTableSourceTest {
         return SparkSession.builder().config(SharedSpark.get().getConf()).getOrCreate();
     }
 
+    private static final List<String> WARNINGS = new ArrayList<>();
+
     private static DatasetLoader loader() {
-        return new DatasetLoader(SharedSpark.get(), new DistributedSums(SharedSpark.get(), 2),
-                Reporter.to(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+        WARNINGS.clear();
+        return new DatasetLoader(SharedSpark.get(), new DistributedSums(SharedSpark.get(), 2), WARNINGS::add);
     }
 
     private static List<SequenceBatch> batches(JavaRDD<SequenceBlock> blocks) {
@@ -155,6 +156,8 @@ class LongTableSourceTest {
             assertEquals(series, Math.floor(windows.values()[w * 2] / 100), "no window crosses two series");
         }
         assertEquals(expectedWindows(stores(), 5, 2, 2), windows.size());
+        assertEquals(List.of("warning: stores: 1 of 7 series have fewer than 7 rows (window 5 + horizon 2) and make"
+                + " no window"), WARNINGS);
     }
 
     /** Brute force: per series in day order, windows every stride rows with no missing sales in reach. */
