@@ -98,4 +98,60 @@ class LongTableCommandTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"time\":\"20011229\"")),
                 "the forecast from the data's last week (2001-12-29)");
     }
+
+    /**
+     * {@code --horizon 1..6}: one prediction per window holds the next six weeks, in order; scored here against the
+     * weeks that followed (where all six were measured), the error grows with the step (printed).
+     */
+    @Test
+    void sixWeeksAheadInOrderWithErrorsGrowingByStep() throws Exception {
+        Path data = co2ByYear();
+        Path model = tmp.resolve("six");
+        run("train", "--data", data.toString(), "--format", "csv", "--id-column", "year", "--time-column", "date",
+                "--target-column", "co2", "--window", "8", "--horizon", "1..6", "--relative-to-last", "--normalize",
+                "standard", "--hidden", "16", "--iterations", "300", "--batch-size", "64", "--lr", "0.01",
+                "--precision", "float64", "--log-every", "1000", "--master", "local[2]", "--model-dir",
+                model.toString());
+        Path out = tmp.resolve("six-predictions");
+        run("predict", "--model-dir", model.toString(), "--output", out.toString(), "--master", "local[2]");
+        // the series as measured: year -> date -> co2
+        java.util.Map<String, java.util.TreeMap<String, Double>> measured = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(data).subList(1, 2285)) {
+            String[] f = line.split(",", -1);
+            measured.computeIfAbsent(f[0], k -> new java.util.TreeMap<>()).put(f[1],
+                    f[2].isEmpty() ? null : Double.parseDouble(f[2]));
+        }
+        double[] squared = new double[6];
+        int scored = 0;
+        int rows = 0;
+        Pattern row = Pattern.compile("\\{\"year\":\"(\\d{4})\",\"time\":\"(\\d{8})\",\"prediction\":\\[([^]]*)]}");
+        try (var files = Files.list(out)) {
+            for (Path part : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    Matcher m = row.matcher(line);
+                    assertTrue(m.matches(), line);
+                    rows++;
+                    String[] values = m.group(3).split(",");
+                    assertEquals(6, values.length, "six steps ahead: " + line);
+                    List<Double> next = new ArrayList<>(measured.get(m.group(1)).tailMap(m.group(2), false)
+                            .values());
+                    if (next.size() < 6 || next.subList(0, 6).contains(null)) {
+                        continue;
+                    }
+                    for (int h = 0; h < 6; h++) {
+                        squared[h] += Math.pow(Double.parseDouble(values[h]) - next.get(h), 2);
+                    }
+                    scored++;
+                }
+            }
+        }
+        double[] rmse = new double[6];
+        for (int h = 0; h < 6; h++) {
+            rmse[h] = Math.sqrt(squared[h] / scored);
+        }
+        System.out.printf("horizon 1..6 on co2-by-year: %d windows predicted, %d scored; rmse by step %s%n", rows,
+                scored, java.util.Arrays.toString(rmse));
+        assertTrue(scored > 1000, "scored " + scored);
+        assertTrue(rmse[5] > rmse[0] && rmse[2] > rmse[0], java.util.Arrays.toString(rmse));
+    }
 }
