@@ -26,9 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EstimatorParamsTest {
 
-    /** Options about files, formats and the process, which a DataFrame estimator does not have. */
+    /**
+     * Options about files, formats and the process, which a DataFrame estimator does not have (a long table becomes
+     * the estimators' sequences by a transformer, not by their params).
+     */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("data", "format", "validation", "column",
             "time-column", "window", "horizon", "validate-from", "missing", "relative-to-last", "delimiter",
+            "id-column", "feature-columns", "target-column", "stride",
             "no-header", "task", "resume", "export", "baseline", "master", "spark", "verbose", "conf", "help",
             "version", "model-dir");
 
