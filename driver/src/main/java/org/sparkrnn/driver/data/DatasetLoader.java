@@ -186,6 +186,24 @@ public final class DatasetLoader {
         return tables.windowsForPrediction(table, path, options.table(), partitions);
     }
 
+    /**
+     * A long table's windows as rows for a Spark ML pipeline: series key, {@code time} of the last step,
+     * {@code featuresCol} and {@code labelCol}; {@code unlabelled} keeps windows without all their targets (label
+     * null), each series' forecast window among them.
+     */
+    public Dataset<Row> tableWindows(Dataset<Row> table, String source, TableLayout layout, String featuresCol,
+                                     String labelCol, boolean unlabelled) {
+        return tables.windowRows(table, source, layout, Math.max(1, sc.defaultParallelism()), featuresCol, labelCol,
+                unlabelled);
+    }
+
+    /** The columns {@link #tableWindows(Dataset, String, TableLayout, String, String, boolean)} gives. */
+    public static org.apache.spark.sql.types.StructType tableWindowsSchema(
+            org.apache.spark.sql.types.StructType table, TableLayout layout, String featuresCol, String labelCol,
+            boolean unlabelled) {
+        return LongTableSource.windowSchema(table, layout, featuresCol, labelCol, unlabelled);
+    }
+
     /** A long table's windows (csv read by Spark's reader, or any Spark data source), held out as asked. */
     private SourceBlocks table(DataOptions options, String path, Context context, boolean holdOut) {
         TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();

@@ -223,28 +223,65 @@ final class LongTableSource {
      * data) included.
      */
     Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions) {
+        return windowRows(table, source, layout, partitions, KeyedFrames.FEATURES, null, true);
+    }
+
+    /**
+     * The table's windows as rows: series key (when there is one), {@code time} (of each window's last step, as
+     * text), {@code featuresCol}, and with {@code labelCol} the label (a number, or an array of H × V values,
+     * horizon-major). {@code unlabelled}: also the windows whose targets are not all there (label null), the last
+     * of each series among them; else only labelled windows.
+     */
+    Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
+                            String featuresCol, String labelCol, boolean unlabelled) {
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions);
         TableRowReader reader = prepared.reader();
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
+        StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
         boolean keyed = layout.idColumn() != null;
-        StructType schema = new StructType();
-        if (keyed) {
-            schema = schema.add(layout.idColumn(), table.schema().apply(layout.idColumn()).dataType());
-        }
-        schema = schema.add("time", DataTypes.StringType).add(KeyedFrames.FEATURES,
-                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+        boolean labelled = labelCol != null;
+        boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
         JavaRDD<Row> rows = prepared.sorted().javaRDD().mapPartitionsWithIndex((p, part) -> {
             SeriesCutter.Inputs inputs = cutter.inputWindows(edges.before(p, reader), reader.read(part),
                     edges.after(p, reader), edges.firstOffset(p), edges.lastEnds(p));
             List<Row> out = new ArrayList<>(inputs.starts().length);
             for (int k = 0; k < inputs.starts().length; k++) {
-                out.add(keyed ? RowFactory.create(inputs.id(k), inputs.time(k), inputs.steps(k))
-                        : RowFactory.create(inputs.time(k), inputs.steps(k)));
+                double[] label = labelled ? inputs.label(k) : null;
+                if (labelled && label == null && !unlabelled) {
+                    continue;
+                }
+                List<Object> values = new ArrayList<>(4);
+                if (keyed) {
+                    values.add(inputs.id(k));
+                }
+                values.add(inputs.time(k));
+                values.add(inputs.steps(k));
+                if (labelled) {
+                    values.add(label == null ? null : oneValue ? (Object) label[0] : label);
+                }
+                out.add(RowFactory.create(values.toArray()));
             }
             return out.iterator();
         }, true);
         return new FrameSource(sc, null).session().createDataFrame(rows, schema);
+    }
+
+    /** The columns of {@link #windowRows}. */
+    static StructType windowSchema(StructType table, TableLayout layout, String featuresCol, String labelCol,
+                                   boolean unlabelled) {
+        StructType schema = new StructType();
+        if (layout.idColumn() != null) {
+            schema = schema.add(layout.idColumn(), table.apply(layout.idColumn()).dataType());
+        }
+        schema = schema.add("time", DataTypes.StringType).add(featuresCol,
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+        if (labelCol != null) {
+            boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
+            schema = schema.add(labelCol, oneValue ? DataTypes.DoubleType
+                    : DataTypes.createArrayType(DataTypes.DoubleType, false), unlabelled);
+        }
+        return schema;
     }
 
     /**

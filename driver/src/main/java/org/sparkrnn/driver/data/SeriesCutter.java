@@ -171,6 +171,7 @@ final class SeriesCutter implements Serializable {
     Inputs inputWindows(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
         Extended rows = extend(before, own, after);
         GrowableInts starts = new GrowableInts();
+        GrowableInts ends = new GrowableInts();
         int b = before.size();
         int n = own.size();
         for (int from = 0, to; from < rows.total; from = to) {
@@ -187,18 +188,25 @@ final class SeriesCutter implements Serializable {
                 if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= to
                         && inputsWhole(rows.x, s)) {
                     starts.add(s);
+                    ends.add(to);
                 }
             }
         }
-        return new Inputs(rows.x, rows.ids, rows.texts, starts.toArray(), spec.inputSize(), spec.window());
+        return new Inputs(rows.x, rows.y, rows.ids, rows.texts, starts.toArray(), ends.toArray(), spec);
     }
 
-    /** Windows' inputs over extended rows, with each window's series and the time of its last step. */
-    record Inputs(double[] x, Object[] ids, String[] texts, int[] starts, int inputSize, int window) {
+    /**
+     * Windows' inputs over extended rows, with each window's series, the time of its last step, and its label where
+     * the series has every target it predicts.
+     *
+     * @param ends the end (exclusive) of each window's series in the extended rows
+     */
+    record Inputs(double[] x, double[] y, Object[] ids, String[] texts, int[] starts, int[] ends, Spec spec) {
         /** Window k's steps, T × I. */
         double[][] steps(int k) {
-            double[][] steps = new double[window][];
-            for (int t = 0; t < window; t++) {
+            int inputSize = spec.inputSize();
+            double[][] steps = new double[spec.window()][];
+            for (int t = 0; t < spec.window(); t++) {
                 int row = starts[k] + t;
                 steps[t] = java.util.Arrays.copyOfRange(x, row * inputSize, (row + 1) * inputSize);
             }
@@ -211,7 +219,30 @@ final class SeriesCutter implements Serializable {
 
         /** The time of window k's last step. */
         String time(int k) {
-            return texts[starts[k] + window - 1];
+            return texts[starts[k] + spec.window() - 1];
+        }
+
+        /**
+         * Window k's label (H × V values, horizon-major), or null when its series ends before its last target or
+         * a target is missing: a window to forecast from, not to learn from.
+         */
+        double[] label(int k) {
+            int v = spec.targetWidth();
+            int[] horizons = spec.horizons();
+            int last = starts[k] + spec.window() - 1;
+            if (last + horizons[horizons.length - 1] >= ends[k]) {
+                return null;
+            }
+            double[] label = new double[horizons.length * v];
+            for (int h = 0; h < horizons.length; h++) {
+                for (int j = 0; j < v; j++) {
+                    label[h * v + j] = y[(last + horizons[h]) * v + j];
+                    if (Double.isNaN(label[h * v + j])) {
+                        return null;
+                    }
+                }
+            }
+            return label;
         }
     }
 

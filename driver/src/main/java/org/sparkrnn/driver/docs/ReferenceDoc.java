@@ -7,6 +7,7 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.ml.LstmClassifier;
 import org.sparkrnn.driver.ml.LstmModel;
 import org.sparkrnn.driver.ml.LstmRegressor;
+import org.sparkrnn.driver.ml.SequenceWindows;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -59,6 +60,8 @@ public final class ReferenceDoc {
                 .collect(Collectors.toCollection(TreeSet::new));
         params(md, "LstmClassifier (in addition)", new LstmClassifier(), shared);
         params(md, "LstmModel (the fitted Transformer)", LstmModel.of(null), Set.of());
+        params(md, "SequenceWindows (a long table to windows, a Pipeline stage before the estimators)",
+                new SequenceWindows(), Set.of());
         return md.toString();
     }
 
@@ -93,7 +96,8 @@ public final class ReferenceDoc {
             scala.Option<?> defaultValue = instance.getDefault(param);
             if (defaultValue.isDefined()) {
                 Object v = defaultValue.get();
-                value = "`" + (v instanceof int[] sizes ? Arrays.toString(sizes) : String.valueOf(v)) + "`";
+                value = "`" + (v instanceof int[] sizes ? Arrays.toString(sizes)
+                        : v instanceof Object[] values ? Arrays.toString(values) : String.valueOf(v)) + "`";
             }
             md.append("| `").append(param.name()).append("` | ").append(value).append(" | ")
               .append(cell(param.doc())).append(" |\n");

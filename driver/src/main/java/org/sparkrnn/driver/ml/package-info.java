@@ -4,6 +4,8 @@
  * their params are the training settings (named as the options in camelCase, with the same defaults) and are typed
  * into the configuration by {@code EstimatorConfig}, errors naming the params.
  * {@link org.sparkrnn.driver.ml.LstmModel} is the fitted {@code Transformer}, readable and writable on its own and
- * inside a saved {@code PipelineModel}.
+ * inside a saved {@code PipelineModel}. {@link org.sparkrnn.driver.ml.SequenceWindows} is the Pipeline stage before
+ * them that turns a long table (one row per series and time) into windows, with the command line's table options as
+ * params.
  */
 package org.sparkrnn.driver.ml;

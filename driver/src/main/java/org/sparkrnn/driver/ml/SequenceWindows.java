@@ -1,0 +1,206 @@
+package org.sparkrnn.driver.ml;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.driver.Reporter;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.exec.DistributedSums;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A long table (one row per series and time) turned into the windows the estimators read, as a Pipeline stage:
+ * one row per window with the series key ({@code idColumn}, when given), {@code time} (of the window's last step, as
+ * text), {@code featuresCol} (steps × features) and {@code labelCol} (a number, or H × targets values,
+ * horizon-major). The params are the command line's table options in camelCase: {@code idColumn},
+ * {@code timeColumn}, {@code featureColumns} (default: the targets), {@code targetColumn}, {@code window},
+ * {@code stride}, {@code horizon} ({@code "3"} or {@code "1..6"}), {@code missing}. The windows are cut on the
+ * executors as the command line cuts them (sorted by series and time; a series may span partitions). With
+ * {@code keepUnlabelled} windows whose targets are not all there are kept with a null label: each series' last
+ * window, to forecast from. Batch DataFrames only (windowing sorts the whole table).
+ */
+public final class SequenceWindows extends Transformer implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> idColumn;
+    private final Param<String> timeColumn;
+    private final StringArrayParam featureColumns;
+    private final StringArrayParam targetColumn;
+    private final IntParam window;
+    private final IntParam stride;
+    private final Param<String> horizon;
+    private final Param<String> missing;
+    private final Param<String> featuresCol;
+    private final Param<String> labelCol;
+    private final BooleanParam keepUnlabelled;
+
+    public SequenceWindows(String uid) {
+        this.uid = uid;
+        idColumn = new Param<>(this, "idColumn", "the series key column (unset: the whole table is one series)");
+        timeColumn = new Param<>(this, "timeColumn", "the column ordering each series: numbers, dates or timestamps"
+                + " (unset: the DataFrame's order)");
+        featureColumns = new StringArrayParam(this, "featureColumns", "each step's inputs, in order (empty: the"
+                + " target columns)");
+        setDefault(featureColumns, new String[0]);
+        targetColumn = new StringArrayParam(this, "targetColumn", "what is predicted, one or more columns");
+        window = new IntParam(this, "window", "steps per window; at least 1", ParamChecks.bound(this, "window"));
+        setDefault(window, Integer.parseInt(Defaults.WINDOW));
+        stride = new IntParam(this, "stride", "a window starts every stride rows of its series; at least 1",
+                ParamChecks.bound(this, "stride"));
+        setDefault(stride, Integer.parseInt(Defaults.STRIDE));
+        horizon = new Param<>(this, "horizon", "the step after the window predicted (\"3\"), or every step of a range"
+                + " (\"1..6\"), together", (ParamChecks.Check<String>) value -> {
+                    try {
+                        TableLayout.parseHorizon(value);
+                        return true;
+                    } catch (SettingError e) {
+                        throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
+                    }
+                });
+        setDefault(horizon, Defaults.HORIZON);
+        missing = new Param<>(this, "missing", "missing values: skip (drop the windows that read one) or"
+                + " interpolate (fill inputs linearly)", ParamChecks.choice(this, "missing", MissingValues.class));
+        setDefault(missing, Defaults.MISSING);
+        featuresCol = new Param<>(this, "featuresCol", "output: the windows' steps");
+        setDefault(featuresCol, "features");
+        labelCol = new Param<>(this, "labelCol", "output: the windows' labels");
+        setDefault(labelCol, "label");
+        keepUnlabelled = new BooleanParam(this, "keepUnlabelled", "also the windows whose targets are not all there,"
+                + " with a null label (each series' last window: to forecast from)");
+        setDefault(keepUnlabelled, false);
+    }
+
+    public SequenceWindows() {
+        this(Identifiable.randomUID("sequenceWindows"));
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** The params as the typed layout the command line builds; errors name the params. */
+    TableLayout layout() {
+        try {
+            String[] targets = isDefined(targetColumn) ? getOrDefault(targetColumn) : new String[0];
+            if (targets.length == 0) {
+                throw new SettingError("{target-column} names what the windows predict; set it");
+            }
+            String[] features = getOrDefault(featureColumns);
+            return new TableLayout(isDefined(idColumn) ? getOrDefault(idColumn) : null,
+                    isDefined(timeColumn) ? getOrDefault(timeColumn) : null,
+                    features.length == 0 ? Arrays.asList(targets) : Arrays.asList(features), Arrays.asList(targets),
+                    (Integer) getOrDefault(window), (Integer) getOrDefault(stride),
+                    TableLayout.parseHorizon(getOrDefault(horizon)),
+                    Choices.parse("missing", getOrDefault(missing), MissingValues.class), null, false);
+        } catch (SettingError e) {
+            throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
+        }
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        TableLayout layout = layout();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        for (String column : layout.columnsRead()) {
+            if (!names.contains(column)) {
+                throw new IllegalArgumentException(uid + ": no column '" + column + "'; the columns are " + names);
+            }
+        }
+        return DatasetLoader.tableWindowsSchema(schema, layout, getOrDefault(featuresCol), getOrDefault(labelCol),
+                (Boolean) getOrDefault(keepUnlabelled));
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        if (dataset.isStreaming()) {
+            throw new IllegalArgumentException(uid + ": windows are cut from a whole table, sorted by series and"
+                    + " time; a streaming DataFrame has no whole (window it per series with a stateful query)");
+        }
+        transformSchema(dataset.schema());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        DatasetLoader loader = new DatasetLoader(sc, new DistributedSums(sc, Integer.parseInt(
+                Defaults.AGGREGATION_DEPTH)), Reporter.to(System.out));
+        try {
+            return loader.tableWindows(dataset.toDF(), uid, layout(), getOrDefault(featuresCol),
+                    getOrDefault(labelCol), (Boolean) getOrDefault(keepUnlabelled));
+        } catch (UserError e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** As Spark's, with the column lists written as names rather than an array's identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        if (param != featureColumns && param != targetColumn) {
+            return super.explainParam(param);
+        }
+        StringArrayParam list = (StringArrayParam) param;
+        List<String> values = new java.util.ArrayList<>();
+        if (hasDefault(list)) {
+            values.add("default: " + Arrays.toString(getDefault(list).get()));
+        }
+        if (isSet(list)) {
+            values.add("current: " + Arrays.toString(getOrDefault(list)));
+        }
+        return list.name() + ": " + list.doc() + (values.isEmpty() ? " (undefined)" : " (" + String.join(", ", values)
+                + ")");
+    }
+
+    @Override
+    public SequenceWindows copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<SequenceWindows> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static SequenceWindows load(String path) {
+        return read().load(path);
+    }
+
+    public Param<String> idColumn() { return idColumn; }
+    public Param<String> timeColumn() { return timeColumn; }
+    public StringArrayParam featureColumns() { return featureColumns; }
+    public StringArrayParam targetColumn() { return targetColumn; }
+    public IntParam window() { return window; }
+    public IntParam stride() { return stride; }
+    public Param<String> horizon() { return horizon; }
+    public Param<String> missing() { return missing; }
+    public Param<String> featuresCol() { return featuresCol; }
+    public Param<String> labelCol() { return labelCol; }
+    public BooleanParam keepUnlabelled() { return keepUnlabelled; }
+    public SequenceWindows setIdColumn(String value) { set(idColumn, value); return this; }
+    public SequenceWindows setTimeColumn(String value) { set(timeColumn, value); return this; }
+    public SequenceWindows setFeatureColumns(String... value) { set(featureColumns, value); return this; }
+    public SequenceWindows setTargetColumn(String... value) { set(targetColumn, value); return this; }
+    public SequenceWindows setWindow(int value) { set(window, value); return this; }
+    public SequenceWindows setStride(int value) { set(stride, value); return this; }
+    public SequenceWindows setHorizon(String value) { set(horizon, value); return this; }
+    public SequenceWindows setMissing(String value) { set(missing, value); return this; }
+    public SequenceWindows setFeaturesCol(String value) { set(featuresCol, value); return this; }
+    public SequenceWindows setLabelCol(String value) { set(labelCol, value); return this; }
+    public SequenceWindows setKeepUnlabelled(boolean value) { set(keepUnlabelled, value); return this; }
+}
