@@ -96,7 +96,7 @@ public final class DatasetLoader {
                                       Context context) {
         LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
                 options.split() == Split.TAIL, options.seed());
-        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        int partitions = tablePartitions(options);
         return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions), null);
     }
 
@@ -180,9 +180,8 @@ public final class DatasetLoader {
      * step and {@code features}, one row per window whose inputs are whole, the forecast windows included.
      */
     public Dataset<Row> tableWindows(DataOptions options, String path) {
-        Dataset<Row> table = options.format().equals("csv") ? frames.readCsv(path, options.delimiter(),
-                options.header()) : frames.readFrame(options.format(), path);
-        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        Dataset<Row> table = readTable(options, path);
+        int partitions = tablePartitions(options);
         return tables.windowsForPrediction(table, path, options.table(), partitions);
     }
 
@@ -207,11 +206,10 @@ public final class DatasetLoader {
     /** A long table's windows (csv read by Spark's reader, or any Spark data source), held out as asked. */
     private SourceBlocks table(DataOptions options, String path, Context context, boolean holdOut) {
         TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();
-        Dataset<Row> table = options.format().equals("csv") ? frames.readCsv(path, options.delimiter(),
-                options.header()) : frames.readFrame(options.format(), path);
+        Dataset<Row> table = readTable(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? new LongTableSource.HoldOutSpec(options.validationFraction(),
                 options.split() == Split.TAIL, options.seed()) : LongTableSource.HoldOutSpec.NONE;
-        int partitions = options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+        int partitions = tablePartitions(options);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions);
         RecordShape expected = context.shape();
         if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
@@ -222,6 +220,17 @@ public final class DatasetLoader {
                     + " and " + blocks.shape().outputs() + " (--feature-columns, --target-column, --horizon)");
         }
         return blocks;
+    }
+
+    /** A long table: csv by Spark's reader, or any Spark data source by name. */
+    private Dataset<Row> readTable(DataOptions options, String path) {
+        return options.format().equals("csv") ? frames.readCsv(path, options.delimiter(), options.header())
+                : frames.readFrame(options.format(), path);
+    }
+
+    /** The partitions a long table is sorted into: --partitions, else Spark's default parallelism. */
+    private int tablePartitions(DataOptions options) {
+        return options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
     }
 
     /** Numbered sequences (text windows) cut into contiguous blocks, the held-out ones apart. */

@@ -309,11 +309,8 @@ final class SeriesCutter implements Serializable {
 
     /** Whether the window from row {@code s} reads no gap: its inputs, and its targets at every horizon. */
     private boolean readable(double[] x, double[] y, int s) {
-        int i = spec.inputSize();
-        for (int k = s * i; k < (s + spec.window()) * i; k++) {
-            if (Double.isNaN(x[k])) {
-                return false;
-            }
+        if (!inputsWhole(x, s)) {
+            return false;
         }
         int v = spec.targetWidth();
         for (int h : spec.horizons()) {
