@@ -89,7 +89,12 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "[Lorg.apache.hadoop.fs.StorageType;",
             "java.util.Collections$EmptySet",
             // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
-            "[Ljava.lang.Object;", "[[D");
+            "[Ljava.lang.Object;", "[[D",
+            // a long table's rows between the pass that reads them and the pass that cuts them (data.LongTableSource)
+            "org.sparkrnn.driver.data.TableRows", "org.sparkrnn.driver.data.TimeFormat",
+            "org.sparkrnn.driver.data.TableEdges$Summary",
+            // per-series evaluation (exec.DistributedSums#evaluateByKey): the model's and the baseline's sums
+            "[Lorg.sparkrnn.evaluate.EvaluationSums;");
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -14,6 +14,7 @@ import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
 import org.sparkrnn.kernel.Precision;
@@ -54,6 +55,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " --validate-from or --validation), unless given here. Default: ${DEFAULT-VALUE}.")
     String part;
 
+    @Option(names = "--baseline", paramLabel = "last|lag:N",
+            description = "Also score a simple forecast on the same sequences: the last value, or the value N"
+                    + " steps back (seasonal naive), and say whether the model beats it.")
+    String baseline;
+
+    @Option(names = "--per-series", arity = "0..1", fallbackValue = "", paramLabel = "FILE.csv",
+            description = "Long tables: also the metrics of each series (beside the --baseline's), worst first;"
+                    + " with FILE.csv, every series' line is also written there.")
+    String perSeries;
+
     @Spec
     CommandSpec spec;
 
@@ -70,19 +81,36 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!List.of("both", "training", "validation", "all").contains(part)) {
             throw new SettingError("unknown {part} '" + part + "', expected one of both, training, validation, all");
         }
+        Baseline compareWith = parseBaseline(baseline);
+        PerSeriesReport.Request perSeriesReport = PerSeriesReport.Request.of(perSeries);
+        if (perSeriesReport != null && options.table() == null) {
+            throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column (the"
+                    + " model's run gives them when it was trained on one)");
+        }
         return Main.withSpark("lstm-spark evaluate", sparkOptions, sc -> {
             ModelDirectory dir = new ModelDirectory(new FileStore(sc.hadoopConfiguration()), model.modelDir);
             SavedModel saved = dir.readModel();
             ModelFixedOptions.check(spec, data, saved);
+            checkBaseline(compareWith, saved);
             DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             DatasetLoader.Context context = new DatasetLoader.Context(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);
-            Scorer scorer = new Scorer(sums, saved, new KernelSettings(precision, 0),
-                    dir.path(ModelDirectory.MODEL) + " on " + options.path());
+            KernelSettings kernel = new KernelSettings(precision, 0);
+            Scorer scorer = new Scorer(sums, saved, kernel, dir.path(ModelDirectory.MODEL) + " on " + options.path(),
+                    compareWith);
+            java.util.function.Consumer<DatasetLoader.Side> perSeriesOf = side -> {
+                if (perSeriesReport != null) {
+                    PerSeriesReport.run(perSeriesReport, loader, sums, options, saved, kernel, compareWith, side,
+                            System.out);
+                }
+            };
+            FileStore files = new FileStore(sc.hadoopConfiguration());
             if (part.equals("all")) {
                 LoadedData loaded = loader.loadForModel(options, options.path(), context, true);
                 scorer.report("all", loaded.train(), loaded.trainSequences());
+                perSeriesOf.accept(DatasetLoader.Side.ALL);
+                writeReport(perSeriesReport, files);
                 return 0;
             }
             LoadedData loaded = loader.loadForEvaluation(options, context);
@@ -92,20 +120,83 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " (--validation, --validation-fraction or --validate-from)");
                 }
                 scorer.report("all (the run held nothing out)", loaded.train(), loaded.trainSequences());
+                perSeriesOf.accept(DatasetLoader.Side.ALL);
+                writeReport(perSeriesReport, files);
                 return 0;
             }
             if (!part.equals("validation")) {
                 scorer.report("training", loaded.train(), loaded.trainSequences());
+                perSeriesOf.accept(DatasetLoader.Side.TRAINING);
             }
             if (!part.equals("training")) {
                 scorer.report("validation", loaded.validation(), loaded.validationSequences());
+                perSeriesOf.accept(DatasetLoader.Side.VALIDATION);
             }
+            writeReport(perSeriesReport, files);
             return 0;
         });
     }
 
-    /** Scores a side of the data and prints its line. */
-    private record Scorer(DistributedSums sums, SavedModel saved, KernelSettings kernel, String what) {
+    /**
+     * The per-series report of {@code train --per-series}: the model the run wrote to {@code modelDir}, on the
+     * {@code side} windows of the table the run read.
+     */
+    static void perSeries(org.apache.spark.api.java.JavaSparkContext sc, PerSeriesReport.Request request,
+                          DataOptions options, String modelDir, Precision precision, String baselineText,
+                          DatasetLoader.Side side) throws java.io.IOException {
+        FileStore files = new FileStore(sc.hadoopConfiguration());
+        SavedModel saved = new ModelDirectory(files, modelDir).readModel();
+        DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+        DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
+        Baseline compareWith = parseBaseline(baselineText);
+        if (compareWith != null && compareWith.needsClassCounts()) {
+            compareWith = null; // class frequencies: not a forecast of a series' values
+        }
+        PerSeriesReport.run(request, loader, sums, options, saved, new KernelSettings(precision, 0), compareWith,
+                side, System.out);
+        writeReport(request, files);
+    }
+
+    private static void writeReport(PerSeriesReport.Request request, FileStore files) {
+        if (request == null) {
+            return;
+        }
+        try {
+            request.write(files, System.out);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write " + request.csvPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Baseline parseBaseline(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Baseline.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SettingError("{--baseline}: " + e.getMessage());
+        }
+    }
+
+    private static void checkBaseline(Baseline baseline, SavedModel saved) {
+        if (baseline == null) {
+            return;
+        }
+        if (baseline.needsClassCounts()) {
+            throw new UserError("--baseline " + baseline.describe() + " needs the training class counts; evaluate"
+                    + " compares with last or lag:N");
+        }
+        String mismatch = baseline.mismatch(saved.shape().labelKind(), saved.shape().labelShape(),
+                saved.shape().labelWidth());
+        if (mismatch != null) {
+            throw new UserError("--baseline: " + mismatch + "; these data have " + saved.shape().describeLabels());
+        }
+    }
+
+    /** Scores a side of the data and prints its line (and the baseline's, when there is one). */
+    private record Scorer(DistributedSums sums, SavedModel saved, KernelSettings kernel, String what,
+                          Baseline baseline) {
         void report(String side, org.apache.spark.api.java.JavaRDD<org.sparkrnn.data.SequenceBlock> data,
                     long sequences) {
             if (sequences == 0) {
@@ -119,6 +210,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("%s, %s (%d sequences, %d labelled steps, %d partitions, %s): %s%n", what, side,
                     sequences, metrics.labelledSteps(), data.getNumPartitions(), kernel.precision().cliName(),
                     metrics.describe());
+            if (baseline != null) {
+                Metrics theirs = Metrics.of(sums.baseline(data, baseline, saved.standardization(),
+                        "evaluate: baseline, " + side), saved.spec().loss());
+                String key = saved.spec().loss().isClassification() ? "perplexity" : "rmse";
+                double ours = metrics.asMap().get(key);
+                double base = theirs.asMap().get(key);
+                System.out.printf(java.util.Locale.ROOT, "%s, %s, baseline %s: %s%n", what, side,
+                        baseline.describe(), theirs.describe());
+                System.out.printf(java.util.Locale.ROOT, "=> %s, %s %.4g vs baseline %.4g: the model is %s (%.0f%%"
+                        + " %s)%n", side, key, ours, base, ours < base ? "better" : "NOT better",
+                        100 * Math.abs(1 - ours / base), ours < base ? "lower" : "higher");
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.train.StopRequest;
+import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.train.Trainer;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
@@ -177,16 +179,36 @@ public final class TrainCommand implements Callable<Integer> {
                     + " last value, the value N steps back (seasonal naive), or class frequencies.")
     String baseline;
 
+    @Option(names = "--per-series", arity = "0..1", fallbackValue = "", paramLabel = "FILE.csv",
+            description = "Long tables: at the end, the kept model's metrics on each series' validation windows"
+                    + " (all windows without a hold-out), beside the --baseline's, worst first; with FILE.csv,"
+                    + " every series' line is also written there.")
+    String perSeries;
+
     @Mixin
     SparkMixin sparkOptions;
 
     @Override
     public Integer call() throws Exception {
         TrainingConfig config = toConfig();
+        PerSeriesReport.Request perSeriesReport = PerSeriesReport.Request.of(perSeries);
+        if (perSeriesReport != null && config.data().table() == null) {
+            throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column");
+        }
         return Main.withSpark("lstm-spark train", sparkOptions, sc -> {
             StopRequest stop = new StopRequest();
             try (Interrupts ignored = Interrupts.install(stop, System.out)) {
-                return new Trainer(sc, config, System.out, stop).run().interrupted() ? Main.INTERRUPTED : 0;
+                Trainer.Result result = new Trainer(sc, config, System.out, stop).run();
+                if (result.interrupted()) {
+                    return Main.INTERRUPTED;
+                }
+                if (perSeriesReport != null) {
+                    EvaluateCommand.perSeries(sc, perSeriesReport, config.data(), config.output().modelDir(),
+                            config.loop().precision(), config.output().baseline(),
+                            config.data().validationFraction() > 0 || config.data().validateFrom() != null
+                                    ? DatasetLoader.Side.VALIDATION : DatasetLoader.Side.ALL);
+                }
+                return 0;
             }
         });
     }

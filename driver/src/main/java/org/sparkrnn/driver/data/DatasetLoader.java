@@ -96,7 +96,7 @@ public final class DatasetLoader {
                                       Context context) {
         LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
                 options.split() == Split.TAIL, options.seed());
-        int partitions = tablePartitions(options);
+        int partitions = tablePartitions(options, table);
         return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions), null);
     }
 
@@ -181,7 +181,7 @@ public final class DatasetLoader {
      */
     public Dataset<Row> tableWindows(DataOptions options, String path) {
         Dataset<Row> table = readTable(options, path);
-        int partitions = tablePartitions(options);
+        int partitions = tablePartitions(options, table);
         return tables.windowsForPrediction(table, path, options.table(), partitions);
     }
 
@@ -209,7 +209,7 @@ public final class DatasetLoader {
         Dataset<Row> table = readTable(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? new LongTableSource.HoldOutSpec(options.validationFraction(),
                 options.split() == Split.TAIL, options.seed()) : LongTableSource.HoldOutSpec.NONE;
-        int partitions = tablePartitions(options);
+        int partitions = tablePartitions(options, table);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions);
         RecordShape expected = context.shape();
         if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
@@ -222,15 +222,45 @@ public final class DatasetLoader {
         return blocks;
     }
 
+    /** Which windows of a split data set: the training side, the held-out side, or all of them. */
+    public enum Side { TRAINING, VALIDATION, ALL }
+
+    /**
+     * A long table's windows of one side, per series (key: the series id), split as the options say and standardised
+     * as a saved model reads them ({@code standardization} null: raw): what {@code --per-series} scores. Lazy.
+     */
+    public JavaPairRDD<Object, SequenceBlock> tableWindowsBySeries(DataOptions options, Standardization standardization,
+                                                                   Side side) {
+        if (options.table() == null) {
+            throw new UserError("--per-series reads a long table: give --id-column, --time-column and"
+                    + " --target-column (or train on one)");
+        }
+        Dataset<Row> table = readTable(options, options.path());
+        LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
+                options.split() == Split.TAIL, options.seed());
+        JavaPairRDD<Object, SequenceBlock> series = tables.windowsBySeries(table, options.path(), options.table(),
+                holdOut, tablePartitions(options, table), side);
+        return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));
+    }
+
     /** A long table: csv by Spark's reader, or any Spark data source by name. */
     private Dataset<Row> readTable(DataOptions options, String path) {
         return options.format().equals("csv") ? frames.readCsv(path, options.delimiter(), options.header())
                 : frames.readFrame(options.format(), path);
     }
 
-    /** The partitions a long table is sorted into: --partitions, else Spark's default parallelism. */
-    private int tablePartitions(DataOptions options) {
-        return options.partitions() > 0 ? options.partitions() : Math.max(1, sc.defaultParallelism());
+    /**
+     * The partitions a long table is sorted into: --partitions, else Spark's default parallelism raised so that no
+     * partition reads more than its share of the table's files ({@link Partitioning#partitions}): each partition's
+     * rows are held in memory while its windows are cut.
+     */
+    private int tablePartitions(DataOptions options, Dataset<Row> table) {
+        String[] files = table.inputFiles();
+        long bytes = 0;
+        for (long size : DataFiles.sizes(sc.hadoopConfiguration(), java.util.Arrays.asList(files))) {
+            bytes += size;
+        }
+        return Partitioning.partitions(sc, options, bytes);
     }
 
     /** Numbered sequences (text windows) cut into contiguous blocks, the held-out ones apart. */

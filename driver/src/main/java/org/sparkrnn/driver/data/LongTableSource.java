@@ -46,10 +46,12 @@ import static org.apache.spark.sql.functions.to_timestamp;
  *   <li>the table is sorted by (series, time) into P ranges ({@code repartitionByRange}), so a long series may span
  *       several partitions; with {@code --missing interpolate} each series stays whole in one partition instead
  *       (filling a gap needs the known values on both sides of it);</li>
- *   <li>one small job collects each partition's first and last rows (window + horizon of them) and its row counts:
- *       what the partition next to it needs to finish the windows that start near its edge;</li>
- *   <li>each partition cuts the windows that start in it ({@link SeriesCutter}): its rows stored once
- *       ({@link SeriesWindows}), training and validation apart;</li>
+ *   <li>a first pass sends the driver each partition's first and last rows (window + horizon of them) and its row
+ *       counts, holding only those rows: what the partition next to it needs to finish the windows that start near
+ *       its edge;</li>
+ *   <li>each partition reads its rows, with those around it, into one columnar piece allocated once
+ *       ({@link TableRows}: no text or object per row, each value column once) and cuts the windows that start in it
+ *       ({@link SeriesCutter}): its rows stored once ({@link SeriesWindows}), training and validation apart;</li>
  *   <li>the windows are re-cut into P contiguous blocks in (series, time) order, window i of N into block
  *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P; a tail
  *       hold-out takes the last windows in that order.</li>
@@ -82,23 +84,24 @@ final class LongTableSource {
      * {@code holdOut} asks for one).
      */
     SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
-        Prepared prepared = prepare(table, source, layout, holdOut, partitions);
+        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false);
         Double validateFrom = prepared.validateFrom();
-        TableRowReader reader = prepared.reader();
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
-        Dataset<Row> sorted = prepared.sorted();
         sc.setJobDescription("load: cutting " + source + " into windows");
         // counted in the job that first cuts each partition (an action: every task's count is applied once)
         LongAccumulator seriesCount = sc.sc().longAccumulator("series");
         LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
-        JavaRDD<SequenceBlock> cut = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
-            SeriesCutter.Cut result = cutter.cut(edges.before(p, reader), reader.read(rows), edges.after(p, reader),
-                    edges.firstOffset(p), edges.lastEnds(p));
+        TableRowReader reader = prepared.reader();
+        JavaRDD<SequenceBlock> cut = prepared.sorted().mapPartitionsWithIndex((p, own) -> {
+            TableRows rows = read(reader, edges, p, own);
+            SeriesCutter.Cut result = cutter.cut(rows, edges.before(p).size(),
+                    rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
+                    edges.lastEnds(p));
             seriesCount.add(result.series());
             shortSeries.add(result.shortSeries());
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
-        }, true).persist(Partitioning.INTERMEDIATE);
+        }, true).persist(Partitioning.CUT_WINDOWS);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
         if (shortSeries.value() > 0) {
             reporter.warning(source + ": " + shortSeries.value() + " of " + seriesCount.value() + " series have"
@@ -161,13 +164,65 @@ final class LongTableSource {
         return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
     }
 
-    /** The table checked, projected and sorted, with what each partition needs to cut its windows. */
-    private record Prepared(Dataset<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
+    /**
+     * The table's windows of one side, per series: for each partition, each series' windows that start in it (a
+     * series that spans partitions gives one entry per partition), relative to their last step when the layout says.
+     * Lazy: each use cuts the table again. A tail hold-out ({@code --split tail}) is a share of all windows, not of
+     * each series: it has no per-series side.
+     */
+    JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout layout,
+                                                       HoldOutSpec holdOut, int partitions, DatasetLoader.Side side) {
+        boolean all = side == DatasetLoader.Side.ALL;
+        if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
+            throw new UserError("--per-series: the run held out the last windows of the whole table (--split tail),"
+                    + " not of each series; choose --part all, or hold out by --validate-from or --split random");
+        }
+        Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
+                all ? HoldOutSpec.NONE : holdOut, partitions, false);
+        SeriesCutter cutter = prepared.cutter();
+        TableEdges edges = prepared.edges();
+        TableRowReader reader = prepared.reader();
+        boolean validation = side == DatasetLoader.Side.VALIDATION;
+        boolean relative = layout.relativeToLast();
+        sc.setJobDescription("per series: cutting " + source + " into windows");
+        JavaRDD<Tuple2<Object, SequenceBlock>> pieces = prepared.sorted().mapPartitionsWithIndex((p, own) -> {
+            TableRows rows = read(reader, edges, p, own);
+            SeriesCutter.Cut cut = cutter.cut(rows, edges.before(p).size(),
+                    rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
+                    edges.lastEnds(p));
+            List<Tuple2<Object, SequenceBlock>> out = new ArrayList<>();
+            for (java.util.Map.Entry<Object, SeriesWindows> series : cut.bySeries(validation)) {
+                SeriesWindows windows = series.getValue();
+                out.add(new Tuple2<>(series.getKey(), relative ? windows.relativeToLast() : windows));
+            }
+            return out.iterator();
+        }, true);
+        return JavaPairRDD.fromJavaRDD(pieces);
+    }
+
+    /**
+     * The table checked, projected and sorted, with how its rows are read and what each partition needs from its
+     * neighbours to cut its windows.
+     */
+    private record Prepared(JavaRDD<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
                             Double validateFrom) {
     }
 
+    /** Partition p's rows with the rows around it from its neighbours, in one piece. */
+    private static TableRows read(TableRowReader reader, TableEdges edges, int p, java.util.Iterator<Row> own) {
+        long count = edges.rows(p);
+        if (count < 0) {
+            TableRows rows = reader.read(own);
+            return edges.before(p).size() + edges.after(p).size() == 0 ? rows
+                    : TableRows.concat(rows.inputSize(), rows.targetWidth(), rows.format(),
+                    List.of(edges.before(p), rows, edges.after(p)));
+        }
+        return reader.read(edges.before(p), own, count, edges.after(p));
+    }
+
+    /** @param texts whether every row keeps its time's text (prediction writes it out); else a text column's do */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
-                             int partitions) {
+                             int partitions, boolean texts) {
         StructType schema = table.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String column : layout.columnsRead()) {
@@ -190,15 +245,15 @@ final class LongTableSource {
         for (String column : layout.targetColumns()) {
             checkValueType(schema, column, source, "--target-column");
         }
+        TimeFormat format = texts ? TimeFormat.TEXT : timeFormat(schema, layout.timeColumn());
         List<Column> selected = new ArrayList<>();
         selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
         selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
-        selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
-                : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
-        for (String column : layout.featureColumns()) {
-            selected.add(col(column));
+        if (format == TimeFormat.TEXT) {
+            selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
+                    : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
         }
-        for (String column : layout.targetColumns()) {
+        for (String column : TableRowReader.valueColumns(layout)) {
             selected.add(col(column));
         }
         Dataset<Row> projected = table.select(selected.toArray(new Column[0]));
@@ -208,13 +263,32 @@ final class LongTableSource {
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
                 : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
 
-        TableRowReader reader = new TableRowReader(source, layout);
+        TableRowReader reader = new TableRowReader(source, layout, format);
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
-        TableEdges edges = wholeSeries ? TableEdges.none(partitions) : edges(sorted, reader, layout.reach() + 1);
+        JavaRDD<Row> rows = sorted.javaRDD();
+        TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
+        TableEdges edges = TableEdges.none(partitions, empty);
+        if (!wholeSeries) {
+            // a first pass over the sorted table, holding k rows at a time: each partition's edges and row count
+            sc.setJobDescription("load: the rows at each partition's edges of " + source);
+            int k = layout.reach() + 1;
+            List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
+                    reader.summarize(p, part, k)).iterator(), true).collect();
+            edges = TableEdges.of(summaries, layout.reach(), empty);
+        }
+        return new Prepared(rows, reader, cutter, edges, validateFrom);
+    }
 
-        return new Prepared(sorted, reader, cutter, edges, validateFrom);
+    /** How the time column's values are written back from their keys; text columns keep their text. */
+    private static TimeFormat timeFormat(StructType schema, String timeColumn) {
+        if (timeColumn == null) {
+            return TimeFormat.ROW;
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        return type instanceof NumericType ? TimeFormat.NUMBER : type instanceof DateType ? TimeFormat.DATE
+                : type instanceof StringType ? TimeFormat.TEXT : TimeFormat.TIMESTAMP;
     }
 
     /**
@@ -234,17 +308,19 @@ final class LongTableSource {
      */
     Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
                             String featuresCol, String labelCol, boolean unlabelled) {
-        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions);
-        TableRowReader reader = prepared.reader();
+        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
         boolean keyed = layout.idColumn() != null;
         boolean labelled = labelCol != null;
         boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
-        JavaRDD<Row> rows = prepared.sorted().javaRDD().mapPartitionsWithIndex((p, part) -> {
-            SeriesCutter.Inputs inputs = cutter.inputWindows(edges.before(p, reader), reader.read(part),
-                    edges.after(p, reader), edges.firstOffset(p), edges.lastEnds(p));
+        TableRowReader reader = prepared.reader();
+        JavaRDD<Row> rows = prepared.sorted().mapPartitionsWithIndex((p, part) -> {
+            TableRows own = read(reader, edges, p, part);
+            SeriesCutter.Inputs inputs = cutter.inputWindows(own, edges.before(p).size(),
+                    own.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
+                    edges.lastEnds(p));
             List<Row> out = new ArrayList<>(inputs.starts().length);
             for (int k = 0; k < inputs.starts().length; k++) {
                 double[] label = labelled ? inputs.label(k) : null;
@@ -353,46 +429,6 @@ final class LongTableSource {
         public int hashCode() {
             return partitions;
         }
-    }
-
-    /**
-     * One small job: each partition's row count, its first and last {@code k} rows, and how many rows its first and
-     * last series have in it; from these, what each partition needs from its neighbours.
-     */
-    private TableEdges edges(Dataset<Row> sorted, TableRowReader reader, int k) {
-        sc.setJobDescription("load: the rows at each partition's edges");
-        List<Object[]> summaries = sorted.javaRDD().mapPartitionsWithIndex((p, rows) -> {
-            List<Row> head = new ArrayList<>();
-            java.util.ArrayDeque<Row> tail = new java.util.ArrayDeque<>();
-            long count = 0;
-            long firstSeriesRows = 0;
-            long lastSeriesRows = 0;
-            Object firstId = null;
-            Object lastId = null;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                Object id = reader.id(row);
-                if (count == 0) {
-                    firstId = id;
-                }
-                if (Objects.equals(id, firstId) && firstSeriesRows == count) {
-                    firstSeriesRows++;
-                }
-                lastSeriesRows = Objects.equals(id, lastId) ? lastSeriesRows + 1 : 1;
-                lastId = id;
-                count++;
-                if (head.size() < k) {
-                    head.add(row);
-                }
-                tail.addLast(row);
-                if (tail.size() > k) {
-                    tail.removeFirst();
-                }
-            }
-            return Collections.singletonList(new Object[] {p, count, firstSeriesRows, lastSeriesRows,
-                    head.toArray(new Row[0]), tail.toArray(new Row[0])}).iterator();
-        }, true).collect();
-        return TableEdges.of(summaries, k - 1);
     }
 
     /** The option that names {@code column}, for messages. */

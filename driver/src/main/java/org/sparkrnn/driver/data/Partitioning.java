@@ -27,6 +27,12 @@ public final class Partitioning {
      */
     static final StorageLevel INTERMEDIATE = StorageLevel.MEMORY_AND_DISK_SER();
 
+    /**
+     * A long table's windows between cutting and re-blocking go to local disk: they are as large as the blocks
+     * being built from them, and an executor that holds both in memory (a 10M-row table in 1 GiB) runs out of it.
+     */
+    static final StorageLevel CUT_WINDOWS = StorageLevel.DISK_ONLY();
+
     private Partitioning() {
     }
 

@@ -9,6 +9,7 @@ import org.sparkrnn.driver.config.MissingValues;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -28,7 +29,7 @@ import java.util.SplittableRandom;
  * or after {@code validateFrom}, or, with a hold-out fraction, by a seeded hash of its series and start time (so it
  * does not depend on the partitioning).
  *
- * <p>Spark-free: the source fills {@link Rows} from Spark rows.
+ * <p>Spark-free: the source reads Spark rows into {@link TableRows}.
  */
 final class SeriesCutter implements Serializable {
 
@@ -61,41 +62,30 @@ final class SeriesCutter implements Serializable {
         }
     }
 
-    /** Rows of a long table in (series, time) order, columnar: no object per number. */
-    static final class Rows {
-        final int inputSize;
-        final int targetWidth;
-        final List<Object> ids = new ArrayList<>();
-        final GrowableDoubles times = new GrowableDoubles();
-        final List<String> timeTexts = new ArrayList<>();
-        final GrowableDoubles features = new GrowableDoubles();
-        final GrowableDoubles targets = new GrowableDoubles();
+    /**
+     * What one share gives: its training and validation windows, the series that start in it and those too short
+     * for one window; and whose the windows are: {@code keys[k]}'s windows end before {@code trainEnds[k]} and
+     * {@code validationEnds[k]} on each side (series in order, each once per share).
+     */
+    record Cut(SeriesWindows train, SeriesWindows validation, long series, long shortSeries, Object[] keys,
+               int[] trainEnds, int[] validationEnds) implements Serializable {
 
-        Rows(int inputSize, int targetWidth) {
-            this.inputSize = inputSize;
-            this.targetWidth = targetWidth;
-        }
-
-        /** A row: its series, its time (a number that orders, and its text for messages), inputs, targets. */
-        void add(Object id, double time, String timeText, double[] x, double[] y) {
-            ids.add(id);
-            times.add(time);
-            timeTexts.add(timeText);
-            for (double v : x) {
-                features.add(v);
+        /** Each series' windows of one side in this share, keyed by the series. */
+        List<Map.Entry<Object, SeriesWindows>> bySeries(boolean validationSide) {
+            SeriesWindows windows = validationSide ? validation : train;
+            int[] ends = validationSide ? validationEnds : trainEnds;
+            List<Map.Entry<Object, SeriesWindows>> out = new ArrayList<>();
+            for (int k = 0, from = 0; k < keys.length; from = ends[k], k++) {
+                if (ends[k] > from) {
+                    int[] which = new int[ends[k] - from];
+                    for (int w = 0; w < which.length; w++) {
+                        which[w] = from + w;
+                    }
+                    out.add(Map.entry(keys[k], windows.subset(which)));
+                }
             }
-            for (double v : y) {
-                targets.add(v);
-            }
+            return out;
         }
-
-        int size() {
-            return ids.size();
-        }
-    }
-
-    /** What one share gives: its training and validation windows, and the series too short for one window. */
-    record Cut(SeriesWindows train, SeriesWindows validation, long series, long shortSeries) implements Serializable {
     }
 
     private final Spec spec;
@@ -115,30 +105,36 @@ final class SeriesCutter implements Serializable {
      * @param firstOffset the row number, within its series, of {@code own}'s first row (0 when the series starts here)
      * @param lastEnds    whether {@code own}'s last series ends within {@code after} (else it goes on beyond)
      */
-    Cut cut(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
-        int n = own.size();
-        int b = before.size();
-        Extended rows = extend(before, own, after);
-        int total = rows.total;
-        double[] x = rows.x;
-        double[] y = rows.y;
-        Object[] ids = rows.ids;
-        double[] times = rows.times;
-        String[] texts = rows.texts;
+    Cut cut(TableRows before, TableRows own, TableRows after, long firstOffset, boolean lastEnds) {
+        return cut(extend(before, own, after), before.size(), own.size(), firstOffset, lastEnds);
+    }
+
+    /**
+     * The windows that start in rows [b, b + n) of {@code rows}: the share's own rows, after {@code b} rows of its
+     * first series from earlier shares and before the rows of its last series from later ones (as
+     * {@link #cut(TableRows, TableRows, TableRows, long, boolean)} takes them apart).
+     */
+    Cut cut(TableRows rows, int b, int n, long firstOffset, boolean lastEnds) {
+        int total = rows.size();
+        double[] x = rows.inputs();
+        double[] y = rows.targets();
         GrowableInts train = new GrowableInts();
         GrowableInts validation = new GrowableInts();
+        List<Object> keys = new ArrayList<>();
+        GrowableInts trainEnds = new GrowableInts();
+        GrowableInts validationEnds = new GrowableInts();
         long seriesCount = 0;
         long shortSeries = 0;
         for (int from = 0, to; from < total; from = to) {
             to = from + 1;
-            while (to < total && Objects.equals(ids[to], ids[from])) {
+            while (to < total && Objects.equals(rows.id(to), rows.id(from))) {
                 to++;
             }
             // one series' rows [from, to); its row number at `from`, and whether it goes on beyond either end
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             boolean openStart = seriesRowAtFrom > 0;
             boolean openEnd = to == total && !lastEnds;
-            checkTimes(ids, times, texts, from, to);
+            checkTimes(rows, from, to);
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(x, from, to, openStart, openEnd);
             }
@@ -150,8 +146,13 @@ final class SeriesCutter implements Serializable {
                     continue;
                 }
                 windows++;
-                double firstPredicted = times[s + spec.window() - 1 + spec.horizons()[0]];
-                (isValidation(ids[s], times[s], firstPredicted) ? validation : train).add(s);
+                double firstPredicted = rows.time(s + spec.window() - 1 + spec.horizons()[0]);
+                (isValidation(rows.id(s), rows.time(s), firstPredicted) ? validation : train).add(s);
+            }
+            if (windows > 0) {
+                keys.add(rows.id(from));
+                trainEnds.add(train.size());
+                validationEnds.add(validation.size());
             }
             if (startsInOwn) {
                 seriesCount++;
@@ -161,38 +162,40 @@ final class SeriesCutter implements Serializable {
             }
         }
         return new Cut(windowsAt(x, y, train.toArray()), windowsAt(x, y, validation.toArray()), seriesCount,
-                shortSeries);
+                shortSeries, keys.toArray(), trainEnds.toArray(), validationEnds.toArray());
     }
 
     /**
      * What prediction reads: every window that starts in {@code own} and whose inputs are whole, targets or not,
      * so the last window of each series, whose targets lie in the future, is there too (the forecast).
      */
-    Inputs inputWindows(Rows before, Rows own, Rows after, long firstOffset, boolean lastEnds) {
-        Extended rows = extend(before, own, after);
+    Inputs inputWindows(TableRows before, TableRows own, TableRows after, long firstOffset, boolean lastEnds) {
+        return inputWindows(extend(before, own, after), before.size(), own.size(), firstOffset, lastEnds);
+    }
+
+    /** {@link #inputWindows(TableRows, TableRows, TableRows, long, boolean)} over rows read in one piece. */
+    Inputs inputWindows(TableRows rows, int b, int n, long firstOffset, boolean lastEnds) {
         GrowableInts starts = new GrowableInts();
         GrowableInts ends = new GrowableInts();
-        int b = before.size();
-        int n = own.size();
-        for (int from = 0, to; from < rows.total; from = to) {
+        for (int from = 0, to; from < rows.size(); from = to) {
             to = from + 1;
-            while (to < rows.total && Objects.equals(rows.ids[to], rows.ids[from])) {
+            while (to < rows.size() && Objects.equals(rows.id(to), rows.id(from))) {
                 to++;
             }
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
-            checkTimes(rows.ids, rows.times, rows.texts, from, to);
+            checkTimes(rows, from, to);
             if (spec.missing() == MissingValues.INTERPOLATE) {
-                fillInputs(rows.x, from, to, seriesRowAtFrom > 0, to == rows.total && !lastEnds);
+                fillInputs(rows.inputs(), from, to, seriesRowAtFrom > 0, to == rows.size() && !lastEnds);
             }
             for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
                 if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= to
-                        && inputsWhole(rows.x, s)) {
+                        && inputsWhole(rows.inputs(), s)) {
                     starts.add(s);
                     ends.add(to);
                 }
             }
         }
-        return new Inputs(rows.x, rows.y, rows.ids, rows.texts, starts.toArray(), ends.toArray(), spec);
+        return new Inputs(rows, starts.toArray(), ends.toArray(), spec);
     }
 
     /**
@@ -201,25 +204,25 @@ final class SeriesCutter implements Serializable {
      *
      * @param ends the end (exclusive) of each window's series in the extended rows
      */
-    record Inputs(double[] x, double[] y, Object[] ids, String[] texts, int[] starts, int[] ends, Spec spec) {
+    record Inputs(TableRows rows, int[] starts, int[] ends, Spec spec) {
         /** Window k's steps, T × I. */
         double[][] steps(int k) {
             int inputSize = spec.inputSize();
             double[][] steps = new double[spec.window()][];
             for (int t = 0; t < spec.window(); t++) {
                 int row = starts[k] + t;
-                steps[t] = java.util.Arrays.copyOfRange(x, row * inputSize, (row + 1) * inputSize);
+                steps[t] = java.util.Arrays.copyOfRange(rows.inputs(), row * inputSize, (row + 1) * inputSize);
             }
             return steps;
         }
 
         Object id(int k) {
-            return ids[starts[k]];
+            return rows.id(starts[k]);
         }
 
         /** The time of window k's last step. */
         String time(int k) {
-            return texts[starts[k] + spec.window() - 1];
+            return rows.text(starts[k] + spec.window() - 1);
         }
 
         /**
@@ -233,6 +236,7 @@ final class SeriesCutter implements Serializable {
             if (last + horizons[horizons.length - 1] >= ends[k]) {
                 return null;
             }
+            double[] y = rows.targets();
             double[] label = new double[horizons.length * v];
             for (int h = 0; h < horizons.length; h++) {
                 for (int j = 0; j < v; j++) {
@@ -246,28 +250,9 @@ final class SeriesCutter implements Serializable {
         }
     }
 
-    /** The rows at hand, before + own + after, as arrays. */
-    private Extended extend(Rows before, Rows own, Rows after) {
-        int total = before.size() + own.size() + after.size();
-        Extended rows = new Extended(total, new double[total * spec.inputSize()],
-                new double[total * spec.targetWidth()], new Object[total], new double[total], new String[total]);
-        int row = 0;
-        for (Rows part : List.of(before, own, after)) {
-            System.arraycopy(part.features.toArray(), 0, rows.x, row * spec.inputSize(),
-                    part.size() * spec.inputSize());
-            System.arraycopy(part.targets.toArray(), 0, rows.y, row * spec.targetWidth(),
-                    part.size() * spec.targetWidth());
-            for (int k = 0; k < part.size(); k++) {
-                rows.ids[row + k] = part.ids.get(k);
-                rows.times[row + k] = part.times.get(k);
-                rows.texts[row + k] = part.timeTexts.get(k);
-            }
-            row += part.size();
-        }
-        return rows;
-    }
-
-    private record Extended(int total, double[] x, double[] y, Object[] ids, double[] times, String[] texts) {
+    /** The rows at hand, before + own + after, in one piece. */
+    private TableRows extend(TableRows before, TableRows own, TableRows after) {
+        return TableRows.concat(own.inputSize(), own.targetWidth(), own.format(), List.of(before, own, after));
     }
 
     private boolean inputsWhole(double[] x, int s) {
@@ -294,15 +279,15 @@ final class SeriesCutter implements Serializable {
     }
 
     /** Times strictly increase within a series: a repeated time names the series and the time. */
-    private void checkTimes(Object[] ids, double[] times, String[] texts, int from, int to) {
+    private void checkTimes(TableRows rows, int from, int to) {
         for (int r = from + 1; r < to; r++) {
-            if (times[r] == times[r - 1]) {
-                throw new DataFormatError(spec.source(), "two rows of series " + ids[r] + " have the time "
-                        + texts[r] + "; a series has one row per time");
+            if (rows.time(r) == rows.time(r - 1)) {
+                throw new DataFormatError(spec.source(), "two rows of series " + rows.id(r) + " have the time "
+                        + rows.text(r) + "; a series has one row per time");
             }
-            if (times[r] < times[r - 1]) {
-                throw new IllegalStateException("rows of series " + ids[r] + " are not in time order at "
-                        + texts[r]);
+            if (rows.time(r) < rows.time(r - 1)) {
+                throw new IllegalStateException("rows of series " + rows.id(r) + " are not in time order at "
+                        + rows.text(r));
             }
         }
     }

@@ -1,10 +1,8 @@
 package org.sparkrnn.driver.data;
 
-import org.apache.spark.sql.Row;
-
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,17 +10,70 @@ import java.util.Objects;
  * What each partition of a table sorted by (series, time) needs from the others to cut the windows that start in it
  * ({@link LongTableSource}): its first series' rows just before it, its last series' rows just after it, the row
  * number its first row has within its series, and whether its last series ends within reach. Computed on the driver
- * from each partition's first and last rows and counts (one small job); travels with the cutting tasks.
+ * from each partition's {@link Summary} (its first and last rows and counts, taken in the pass that reads it);
+ * travels with the cutting tasks.
  */
 final class TableEdges implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Row[][] before;
-    private final Row[][] after;
+    /**
+     * One partition's edges: its row count, how many of its first rows belong to its first series and of its last
+     * rows to its last series, and its first and last {@code k} rows. A task result (a class, not a record: Kryo 4
+     * cannot write records).
+     */
+    static final class Summary implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int partition;
+        private final long rows;
+        private final long firstSeriesRows;
+        private final long lastSeriesRows;
+        private final TableRows head;
+        private final TableRows tail;
+
+        Summary(int partition, long rows, long firstSeriesRows, long lastSeriesRows, TableRows head,
+                TableRows tail) {
+            this.partition = partition;
+            this.rows = rows;
+            this.firstSeriesRows = firstSeriesRows;
+            this.lastSeriesRows = lastSeriesRows;
+            this.head = head;
+            this.tail = tail;
+        }
+
+        int partition() {
+            return partition;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        long firstSeriesRows() {
+            return firstSeriesRows;
+        }
+
+        long lastSeriesRows() {
+            return lastSeriesRows;
+        }
+
+        TableRows head() {
+            return head;
+        }
+
+        TableRows tail() {
+            return tail;
+        }
+    }
+
+    private final TableRows[] before;
+    private final TableRows[] after;
     private final long[] firstOffset;
     private final boolean[] lastEnds;
+    private final long[] rows; // each partition's own rows (-1: not counted)
 
-    private TableEdges(Row[][] before, Row[][] after, long[] firstOffset, boolean[] lastEnds) {
+    private TableEdges(TableRows[] before, TableRows[] after, long[] firstOffset, boolean[] lastEnds,
+                       long[] rows) {
+        this.rows = rows;
         this.before = before;
         this.after = after;
         this.firstOffset = firstOffset;
@@ -30,87 +81,101 @@ final class TableEdges implements Serializable {
     }
 
     /** Every series whole in its partition: nothing from the neighbours. */
-    static TableEdges none(int partitions) {
+    static TableEdges none(int partitions, TableRows empty) {
+        TableRows[] nothing = new TableRows[partitions];
+        java.util.Arrays.fill(nothing, empty);
         boolean[] ends = new boolean[partitions];
-        Arrays.fill(ends, true);
-        return new TableEdges(new Row[partitions][0], new Row[partitions][0], new long[partitions], ends);
+        java.util.Arrays.fill(ends, true);
+        long[] uncounted = new long[partitions];
+        java.util.Arrays.fill(uncounted, -1);
+        return new TableEdges(nothing, nothing, new long[partitions], ends, uncounted);
     }
 
-    /** From the partitions' summaries: [partition, rows, first series' rows, last series' rows, head, tail]. */
-    static TableEdges of(List<Object[]> summaries, int reach) {
+    /** From the partitions' summaries (in any order), for windows that read {@code reach} rows from their first. */
+    static TableEdges of(List<Summary> summaries, int reach, TableRows empty) {
         int partitions = summaries.size();
-        long[] rows = new long[partitions];
-        long[] firstRows = new long[partitions];
-        long[] lastRows = new long[partitions];
-        Row[][] heads = new Row[partitions][];
-        Row[][] tails = new Row[partitions][];
-        for (Object[] s : summaries) {
-            int p = (Integer) s[0];
-            rows[p] = (Long) s[1];
-            firstRows[p] = (Long) s[2];
-            lastRows[p] = (Long) s[3];
-            heads[p] = (Row[]) s[4];
-            tails[p] = (Row[]) s[5];
+        Summary[] s = new Summary[partitions];
+        for (Summary summary : summaries) {
+            s[summary.partition()] = summary;
         }
-        Row[][] before = new Row[partitions][];
-        Row[][] after = new Row[partitions][];
+        TableRows[] before = new TableRows[partitions];
+        TableRows[] after = new TableRows[partitions];
         long[] offsets = new long[partitions];
         boolean[] ends = new boolean[partitions];
         for (int p = 0; p < partitions; p++) {
-            before[p] = new Row[0];
-            after[p] = new Row[0];
+            before[p] = empty;
+            after[p] = empty;
             ends[p] = true;
-            if (rows[p] == 0) {
+            if (s[p].rows() == 0) {
                 continue;
             }
-            Object first = heads[p][0].get(0);
-            java.util.LinkedList<Row> earlier = new java.util.LinkedList<>();
+            Object first = s[p].head().id(0);
+            LinkedList<TableRows> earlier = new LinkedList<>();
+            int earlierRows = 0;
             for (int q = p - 1; q >= 0; q--) {
-                if (rows[q] == 0) {
+                if (s[q].rows() == 0) {
                     continue;
                 }
-                if (!Objects.equals(tails[q][tails[q].length - 1].get(0), first)) {
+                TableRows tail = s[q].tail();
+                if (!Objects.equals(tail.id(tail.size() - 1), first)) {
                     break;
                 }
-                offsets[p] += lastRows[q];
-                int take = (int) Math.min(lastRows[q], tails[q].length);
-                for (int r = tails[q].length - 1; r >= tails[q].length - take && earlier.size() < reach; r--) {
-                    earlier.addFirst(tails[q][r]);
+                offsets[p] += s[q].lastSeriesRows();
+                int take = (int) Math.min(Math.min(s[q].lastSeriesRows(), tail.size()), reach - earlierRows);
+                if (take > 0) {
+                    earlier.addFirst(tail.slice(tail.size() - take, tail.size()));
+                    earlierRows += take;
                 }
-                if (lastRows[q] < rows[q]) {
+                if (s[q].lastSeriesRows() < s[q].rows()) {
                     break; // the series starts in q
                 }
             }
-            before[p] = earlier.toArray(new Row[0]);
-            Object last = tails[p][tails[p].length - 1].get(0);
-            List<Row> later = new ArrayList<>();
-            for (int q = p + 1; q < partitions && later.size() <= reach; q++) {
-                if (rows[q] == 0) {
+            before[p] = earlier.isEmpty() ? empty : concat(empty, earlier);
+            TableRows ownTail = s[p].tail();
+            Object last = ownTail.id(ownTail.size() - 1);
+            List<TableRows> later = new ArrayList<>();
+            int laterRows = 0;
+            for (int q = p + 1; q < partitions && laterRows <= reach; q++) {
+                if (s[q].rows() == 0) {
                     continue;
                 }
-                if (!Objects.equals(heads[q][0].get(0), last)) {
+                TableRows head = s[q].head();
+                if (!Objects.equals(head.id(0), last)) {
                     break;
                 }
-                int take = (int) Math.min(firstRows[q], heads[q].length);
-                for (int r = 0; r < take && later.size() <= reach; r++) {
-                    later.add(heads[q][r]);
-                }
-                if (firstRows[q] < rows[q]) {
+                int take = (int) Math.min(Math.min(s[q].firstSeriesRows(), head.size()), reach + 1 - laterRows);
+                later.add(head.slice(0, take));
+                laterRows += take;
+                if (s[q].firstSeriesRows() < s[q].rows()) {
                     break; // the series ends in q
                 }
             }
-            ends[p] = later.size() <= reach;
-            after[p] = later.subList(0, Math.min(later.size(), reach)).toArray(new Row[0]);
+            ends[p] = laterRows <= reach;
+            TableRows joined = later.isEmpty() ? empty : concat(empty, later);
+            after[p] = joined.size() > reach ? joined.slice(0, reach) : joined;
         }
-        return new TableEdges(before, after, offsets, ends);
+        long[] counts = new long[partitions];
+        for (int p = 0; p < partitions; p++) {
+            counts[p] = s[p].rows();
+        }
+        return new TableEdges(before, after, offsets, ends, counts);
     }
 
-    SeriesCutter.Rows before(int p, TableRowReader reader) {
-        return reader.read(Arrays.asList(before[p]).iterator());
+    private static TableRows concat(TableRows like, List<TableRows> parts) {
+        return TableRows.concat(like.inputSize(), like.targetWidth(), like.format(), parts);
     }
 
-    SeriesCutter.Rows after(int p, TableRowReader reader) {
-        return reader.read(Arrays.asList(after[p]).iterator());
+    TableRows before(int p) {
+        return before[p];
+    }
+
+    TableRows after(int p) {
+        return after[p];
+    }
+
+    /** Partition p's own rows, or -1 when they were not counted (every series whole in its partition). */
+    long rows(int p) {
+        return rows[p];
     }
 
     long firstOffset(int p) {

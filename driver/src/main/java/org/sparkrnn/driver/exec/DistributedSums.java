@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.exec;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -21,6 +22,7 @@ import org.sparkrnn.model.ModelWeights;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * The one class that runs numeric work on the executors: it broadcasts the weights, has every partition compute
@@ -71,6 +73,34 @@ public final class DistributedSums {
             return perTask(data).treeAggregate(new EvaluationSums(),
                     (sums, block) -> evaluateBatch(sums, block, model, settings, targetScale),
                     EvaluationSums::merge, depth);
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /**
+     * Evaluation sums per key (a series): the model's, and the baseline's when one is given (else null), each key's
+     * blocks summed on the executors ({@code reduceByKey}); only one pair of sums per key reaches the driver.
+     * {@code standardization}: what the baseline reads the blocks with (null: raw).
+     */
+    public <K> Map<K, EvaluationSums[]> evaluateByKey(JavaPairRDD<K, SequenceBlock> data, ModelWeights weights,
+                                                      KernelSettings settings, double[] targetScale,
+                                                      Baseline baseline, Standardization standardization,
+                                                      String description) {
+        sc.setJobDescription(description);
+        Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
+        try {
+            return new java.util.HashMap<>(data.mapValues(block -> {
+                EvaluationSums ours = evaluateBatch(new EvaluationSums(), block, model, settings, targetScale);
+                EvaluationSums theirs = null;
+                if (baseline != null) {
+                    EvaluationSums sums = new EvaluationSums();
+                    block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
+                    theirs = sums;
+                }
+                return new EvaluationSums[] {ours, theirs};
+            }).reduceByKey((a, b) -> new EvaluationSums[] {a[0].merge(b[0]), a[1] == null ? null : a[1].merge(b[1])})
+                    .collectAsMap());
         } finally {
             model.destroy();
         }

@@ -22,11 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SeriesCutterTest {
 
-    private static final SeriesCutter.Rows NONE = new SeriesCutter.Rows(1, 1);
+    private static final TableRows NONE = new TableRows(1, 1, TimeFormat.NUMBER);
 
     /** A table of (series, time, value) rows with value as feature and target; NaN = a gap. */
-    private static SeriesCutter.Rows rows(Object[] ids, double[] times, double[] values) {
-        SeriesCutter.Rows rows = new SeriesCutter.Rows(1, 1);
+    private static TableRows rows(Object[] ids, double[] times, double[] values) {
+        TableRows rows = new TableRows(1, 1, TimeFormat.NUMBER);
         for (int r = 0; r < ids.length; r++) {
             rows.add(ids[r], times[r], String.valueOf((long) times[r]), new double[] {values[r]},
                     new double[] {values[r]});
@@ -167,7 +167,7 @@ class SeriesCutterTest {
         }
     }
 
-    private static SeriesCutter.Rows slice(Object[] ids, double[] times, double[] values, int from, int to) {
+    private static TableRows slice(Object[] ids, double[] times, double[] values, int from, int to) {
         return rows(java.util.Arrays.copyOfRange(ids, from, to), java.util.Arrays.copyOfRange(times, from, to),
                 java.util.Arrays.copyOfRange(values, from, to));
     }
