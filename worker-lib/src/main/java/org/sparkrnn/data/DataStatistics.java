@@ -65,19 +65,47 @@ public final class DataStatistics implements java.io.Serializable {
         return this;
     }
 
+    /**
+     * Adds {@code batch}'s counts (sequences, steps, labelled steps, longest, largest class) without the moments:
+     * what a pass that only counts (no standardisation to compute) needs.
+     */
+    public DataStatistics addCounts(SequenceBatch batch) {
+        addCounts(batch.size(), batch.totalSteps(), 0, batch.maxLength());
+        for (int b = 0; b < batch.size(); b++) {
+            for (int t = 0; t < batch.length(b); t++) {
+                if (batch.isLabelled(b, t)) {
+                    labelledSteps++;
+                    if (batch.labelKind() == LabelKind.CLASSES) {
+                        maxClass = Math.max(maxClass, batch.classes()[batch.labelRow(b, t)]);
+                    }
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Adds counts known without looking at the values (value labels: no class to track). */
+    public DataStatistics addCounts(long sequences, long steps, long labelledSteps, int maxLength) {
+        this.sequences += sequences;
+        this.steps += steps;
+        this.labelledSteps += labelledSteps;
+        this.maxLength = Math.max(this.maxLength, maxLength);
+        return this;
+    }
+
     public DataStatistics merge(DataStatistics other) {
-        if (other.features == null) {
-            return this;
-        }
-        if (features == null) {
-            features = new RunningMoments(other.features.dimensions());
-            targets = other.targets == null ? null : new RunningMoments(other.targets.dimensions());
-        }
         sequences += other.sequences;
         steps += other.steps;
         labelledSteps += other.labelledSteps;
         maxLength = Math.max(maxLength, other.maxLength);
         maxClass = Math.max(maxClass, other.maxClass);
+        if (other.features == null) {
+            return this; // counts only (or nothing yet): no moments to merge
+        }
+        if (features == null) {
+            features = new RunningMoments(other.features.dimensions());
+            targets = other.targets == null ? null : new RunningMoments(other.targets.dimensions());
+        }
         features.merge(other.features);
         if (targets != null && other.targets != null) {
             targets.merge(other.targets);

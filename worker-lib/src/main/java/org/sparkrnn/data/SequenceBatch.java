@@ -273,6 +273,12 @@ public final class SequenceBatch implements SequenceBlock {
                 like.labelWidth, values, classes, labelled);
     }
 
+    /** Counted in place: no copy of the sequences. */
+    @Override
+    public DataStatistics countInto(DataStatistics stats, int chunk) {
+        return stats.addCounts(this);
+    }
+
     /** This batch standardised (a new batch: sequences stored as they are are transformed once, when cached). */
     @Override
     public SequenceBlock standardized(Standardization standardization) {

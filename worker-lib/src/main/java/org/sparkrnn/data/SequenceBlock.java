@@ -19,6 +19,15 @@ public interface SequenceBlock extends java.io.Serializable {
     /** The same sequences standardised as {@code standardization} says. */
     SequenceBlock standardized(Standardization standardization);
 
+    /**
+     * Adds this block's counts (not its moments) to {@code stats}: by default chunk by chunk; blocks that know their
+     * counts without materialising a window say so directly.
+     */
+    default DataStatistics countInto(DataStatistics stats, int chunk) {
+        forEachChunk(chunk, stats::addCounts);
+        return stats;
+    }
+
     /** Calls {@code action} on consecutive batches of at most {@code chunk} sequences, in order. */
     default void forEachChunk(int chunk, Consumer<SequenceBatch> action) {
         for (int from = 0; from < size(); from += chunk) {

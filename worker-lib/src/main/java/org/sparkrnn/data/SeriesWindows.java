@@ -174,6 +174,13 @@ public final class SeriesWindows implements SequenceBlock {
                 null);
     }
 
+    /** Counts known from the shape: no window is made. */
+    @Override
+    public DataStatistics countInto(DataStatistics stats, int chunk) {
+        // every window: T steps, one label row (of H × V values)
+        return size() == 0 ? stats : stats.addCounts(size(), (long) size() * window, size(), window);
+    }
+
     /** The windows, standardised as they are made. */
     @Override
     public SequenceBlock standardized(Standardization standardization) {

@@ -32,6 +32,11 @@ public record TransformedWindows(SeriesWindows windows, boolean relativeToLast, 
     }
 
     @Override
+    public DataStatistics countInto(DataStatistics stats, int chunk) {
+        return windows.countInto(stats, chunk);
+    }
+
+    @Override
     public SequenceBlock standardized(Standardization standardization) {
         if (this.standardization != null) {
             throw new IllegalStateException("these windows are standardised already");

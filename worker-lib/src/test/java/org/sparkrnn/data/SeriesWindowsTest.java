@@ -88,6 +88,36 @@ class SeriesWindowsTest {
         }
     }
 
+    /**
+     * Counting a block without making its windows (what a load does when no standardisation is computed) gives the
+     * counts of the full statistics, for stored windows, their transformed views and packed batches; counts merge
+     * with full statistics (moments kept) in either order.
+     */
+    @Test
+    void countsWithoutMakingWindowsAreTheStatisticsCounts() {
+        double[][] x = rows(65, 3, 1);
+        double[][] y = rows(65, 2, 2);
+        SeriesWindows windows = new SeriesWindows(3, 2, 7, new int[] {1, 4}, flat(x), flat(y),
+                starts(new int[] {40, 25}, 7, 4));
+        for (SequenceBlock block : List.of(windows, windows.relativeToLast(), windows.all(),
+                windows.subset(0, 3, 9))) {
+            DataStatistics full = new DataStatistics();
+            block.forEachChunk(4, full::add);
+            DataStatistics counted = block.countInto(new DataStatistics(), 4);
+            assertEquals(full.sequences(), counted.sequences());
+            assertEquals(full.steps(), counted.steps());
+            assertEquals(full.labelledSteps(), counted.labelledSteps());
+            assertEquals(full.maxLength(), counted.maxLength());
+            assertEquals(full.maxClass(), counted.maxClass());
+            assertEquals(null, counted.features(), "no moments");
+            DataStatistics merged = new DataStatistics().merge(counted).merge(full);
+            assertEquals(2 * full.sequences(), merged.sequences());
+            assertArrayEquals(full.features().mean(), merged.features().mean(), 1e-12, "the full side's moments");
+        }
+        assertEquals(0, new SeriesWindows(3, 2, 7, new int[] {1}, flat(x), flat(y), new int[0])
+                .countInto(new DataStatistics(), 4).maxLength(), "no window, no length");
+    }
+
     @Test
     void theOneSeriesOneColumnCaseIsTheCsvWindow() {
         double[] values = {1, 2, 3, 4, 5, 6, 7, 8};

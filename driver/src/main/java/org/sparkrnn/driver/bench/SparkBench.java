@@ -48,7 +48,9 @@ import java.util.SplittableRandom;
  *       per iteration, against the single-thread kernel on the same per-task batch, measured in the same run;</li>
  *   <li>{@code serializers}: what Spark's default Java serialization costs against Kryo ({@link SerializerBench});</li>
  *   <li>{@code windows}: training on windows made on demand from stored series against the same windows
- *       materialised ({@link WindowsBench}).</li>
+ *       materialised ({@link WindowsBench});</li>
+ *   <li>{@code table}: loading a 10M-row long table from Parquet, against Spark's own ordering of its rows
+ *       ({@link TableBench}).</li>
  * </ul>
  * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
  */
@@ -57,10 +59,10 @@ public final class SparkBench {
     private SparkBench() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
-        if (!java.util.List.of("overhead", "train", "serializers", "windows", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|windows|all [csv]");
+        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|all [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
@@ -80,6 +82,9 @@ public final class SparkBench {
         }
         if (what.equals("windows") || what.equals("all")) {
             WindowsBench.run(rows);
+        }
+        if (what.equals("table") || what.equals("all")) {
+            TableBench.run(rows);
         }
         Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended " + rows.size() + " rows to " + csv);

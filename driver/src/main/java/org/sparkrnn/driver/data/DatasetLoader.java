@@ -111,13 +111,13 @@ public final class DatasetLoader {
         SourceBlocks separate = options.validationPath() == null ? null
                 : read(options, options.validationPath(), context, true, false);
         JavaRDD<SequenceBlock> train = finish(all.train(), context.standardization(), "training data");
-        DataStatistics stats = sums.statistics(train, "load: training data statistics");
+        DataStatistics stats = sums.counts(train, "load: training data statistics");
         JavaRDD<SequenceBlock> validationRaw = separate != null ? separate.train() : all.validation();
         JavaRDD<SequenceBlock> validation = null;
         long validationCount = 0;
         if (validationRaw != null) {
             validation = finish(validationRaw, context.standardization(), "validation data");
-            validationCount = sums.statistics(validation, "load: validation data statistics").sequences();
+            validationCount = sums.counts(validation, "load: validation data statistics").sequences();
         }
         all.release().run();
         if (separate != null) {
@@ -134,7 +134,7 @@ public final class DatasetLoader {
     public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
         SourceBlocks all = read(options, path, context, requireLabels, false);
         JavaRDD<SequenceBlock> blocks = finish(all.train(), context.standardization(), "data");
-        DataStatistics stats = sums.statistics(blocks, "load: data statistics");
+        DataStatistics stats = sums.counts(blocks, "load: data statistics");
         all.release().run();
         if (stats.sequences() == 0) {
             throw new UserError(path + ": no sequence");
@@ -286,7 +286,9 @@ public final class DatasetLoader {
         // Without standardisation the blocks are final as parsed: cache them in the pass that takes the statistics.
         boolean scaled = context.standardization() != null || context.normalize();
         JavaRDD<SequenceBlock> trainBlocks = scaled ? train.train() : finish(train.train(), null, "training data");
-        DataStatistics stats = sums.statistics(trainBlocks, "load: training data statistics");
+        boolean moments = context.standardization() == null && context.normalize(); // a standardisation to compute
+        DataStatistics stats = moments ? sums.statistics(trainBlocks, "load: training data statistics")
+                : sums.counts(trainBlocks, "load: training data statistics");
         if (stats.sequences() == 0) {
             throw new UserError(options.path() + ": no training sequence"
                     + (validationRaw != null && separate == null ? " left after holding out the validation share"
@@ -300,13 +302,13 @@ public final class DatasetLoader {
                 : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
         if (scaled) {
             trainBlocks = finish(train.train(), standardization, "training data");
-            sums.statistics(trainBlocks, "load: caching the standardised training data");
+            sums.counts(trainBlocks, "load: caching the standardised training data");
         }
         JavaRDD<SequenceBlock> validationBlocks = null;
         long validationCount = 0;
         if (validationRaw != null) {
             validationBlocks = finish(validationRaw, standardization, "validation data");
-            validationCount = sums.statistics(validationBlocks, "load: validation data statistics").sequences();
+            validationCount = sums.counts(validationBlocks, "load: validation data statistics").sequences();
             if (validationCount == 0) {
                 throw new UserError("the validation split is empty: "
                         + (options.validationPath() != null ? options.validationPath() + " holds no sequence"

@@ -92,9 +92,8 @@ final class LongTableSource {
         // counted in the job that first cuts each partition (an action: every task's count is applied once)
         LongAccumulator seriesCount = sc.sc().longAccumulator("series");
         LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
-        TableRowReader reader = prepared.reader();
-        JavaRDD<SequenceBlock> cut = prepared.sorted().mapPartitionsWithIndex((p, own) -> {
-            TableRows rows = read(reader, edges, p, own);
+        JavaRDD<SequenceBlock> cut = extended(prepared).mapPartitionsWithIndex((p, own) -> {
+            TableRows rows = own.next();
             SeriesCutter.Cut result = cutter.cut(rows, edges.before(p).size(),
                     rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
                     edges.lastEnds(p));
@@ -181,12 +180,11 @@ final class LongTableSource {
                 all ? HoldOutSpec.NONE : holdOut, partitions, false);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
-        TableRowReader reader = prepared.reader();
         boolean validation = side == DatasetLoader.Side.VALIDATION;
         boolean relative = layout.relativeToLast();
         sc.setJobDescription("per series: cutting " + source + " into windows");
-        JavaRDD<Tuple2<Object, SequenceBlock>> pieces = prepared.sorted().mapPartitionsWithIndex((p, own) -> {
-            TableRows rows = read(reader, edges, p, own);
+        JavaRDD<Tuple2<Object, SequenceBlock>> pieces = extended(prepared).mapPartitionsWithIndex((p, own) -> {
+            TableRows rows = own.next();
             SeriesCutter.Cut cut = cutter.cut(rows, edges.before(p).size(),
                     rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
                     edges.lastEnds(p));
@@ -208,16 +206,27 @@ final class LongTableSource {
                             Double validateFrom) {
     }
 
-    /** Partition p's rows with the rows around it from its neighbours, in one piece. */
-    private static TableRows read(TableRowReader reader, TableEdges edges, int p, java.util.Iterator<Row> own) {
-        long count = edges.rows(p);
-        if (count < 0) {
-            TableRows rows = reader.read(own);
-            return edges.before(p).size() + edges.after(p).size() == 0 ? rows
-                    : TableRows.concat(rows.inputSize(), rows.targetWidth(), rows.format(),
-                    List.of(edges.before(p), rows, edges.after(p)));
-        }
-        return reader.read(edges.before(p), own, count, edges.after(p));
+    /**
+     * Each partition's rows with the rows around it from its neighbours, in one piece: rows [before, size − after)
+     * are its own ({@code edges.before(p).size()}, {@code edges.after(p).size()}). Reading the ordered table again
+     * is cheaper than keeping its rows from the first pass (measured: writing them to local disk and back costs
+     * twice what ordering them again does).
+     */
+    private static JavaRDD<TableRows> extended(Prepared prepared) {
+        TableEdges edges = prepared.edges();
+        TableRowReader reader = prepared.reader();
+        return prepared.sorted().mapPartitionsWithIndex((p, own) -> {
+            long count = edges.rows(p);
+            TableRows rows = count < 0 ? withEdges(edges, p, reader.read(own))
+                    : reader.read(edges.before(p), own, count, edges.after(p));
+            return Collections.singletonList(rows).iterator();
+        }, true);
+    }
+
+    private static TableRows withEdges(TableEdges edges, int p, TableRows own) {
+        return edges.before(p).size() + edges.after(p).size() == 0 ? own
+                : TableRows.concat(own.inputSize(), own.targetWidth(), own.format(),
+                List.of(edges.before(p), own, edges.after(p)));
     }
 
     /** @param texts whether every row keeps its time's text (prediction writes it out); else a text column's do */
@@ -271,7 +280,7 @@ final class LongTableSource {
         TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
         if (!wholeSeries) {
-            // a first pass over the sorted table, holding k rows at a time: each partition's edges and row count
+            // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
             sc.setJobDescription("load: the rows at each partition's edges of " + source);
             int k = layout.reach() + 1;
             List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
@@ -315,9 +324,8 @@ final class LongTableSource {
         boolean keyed = layout.idColumn() != null;
         boolean labelled = labelCol != null;
         boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
-        TableRowReader reader = prepared.reader();
-        JavaRDD<Row> rows = prepared.sorted().mapPartitionsWithIndex((p, part) -> {
-            TableRows own = read(reader, edges, p, part);
+        JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
+            TableRows own = part.next();
             SeriesCutter.Inputs inputs = cutter.inputWindows(own, edges.before(p).size(),
                     own.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
                     edges.lastEnds(p));

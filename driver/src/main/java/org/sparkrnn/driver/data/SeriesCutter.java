@@ -126,10 +126,8 @@ final class SeriesCutter implements Serializable {
         long seriesCount = 0;
         long shortSeries = 0;
         for (int from = 0, to; from < total; from = to) {
-            to = from + 1;
-            while (to < total && Objects.equals(rows.id(to), rows.id(from))) {
-                to++;
-            }
+            to = rows.seriesEnd(from);
+            Object id = rows.id(from);
             // one series' rows [from, to); its row number at `from`, and whether it goes on beyond either end
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             boolean openStart = seriesRowAtFrom > 0;
@@ -147,10 +145,10 @@ final class SeriesCutter implements Serializable {
                 }
                 windows++;
                 double firstPredicted = rows.time(s + spec.window() - 1 + spec.horizons()[0]);
-                (isValidation(rows.id(s), rows.time(s), firstPredicted) ? validation : train).add(s);
+                (isValidation(id, rows.time(s), firstPredicted) ? validation : train).add(s);
             }
             if (windows > 0) {
-                keys.add(rows.id(from));
+                keys.add(id);
                 trainEnds.add(train.size());
                 validationEnds.add(validation.size());
             }
@@ -178,10 +176,7 @@ final class SeriesCutter implements Serializable {
         GrowableInts starts = new GrowableInts();
         GrowableInts ends = new GrowableInts();
         for (int from = 0, to; from < rows.size(); from = to) {
-            to = from + 1;
-            while (to < rows.size() && Objects.equals(rows.id(to), rows.id(from))) {
-                to++;
-            }
+            to = rows.seriesEnd(from);
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             checkTimes(rows, from, to);
             if (spec.missing() == MissingValues.INTERPOLATE) {

@@ -7,10 +7,10 @@ import java.util.Objects;
 
 /**
  * Rows of a long table in (series, time) order, columnar: inputs and targets as primitive rows, the time as a number
- * that orders, the series key as one object per run of rows (not one per row), and the time's text only when it
- * cannot be rebuilt from the number ({@link TimeFormat#TEXT}) or is asked for. One partition's rows, cached between
- * the pass that reads them and the pass that cuts them; the rows at a partition's edges travel to its neighbours as
- * slices. Spark-free; built by appending, then {@link #trimmed} before it is kept.
+ * that orders, the series key once per run of rows (a series' rows are consecutive), and the time's text only when it
+ * cannot be rebuilt from the number ({@link TimeFormat#TEXT}) or is asked for. One partition's rows (with those
+ * around it), read by the pass that cuts them; the rows at a partition's edges travel to its neighbours as small
+ * pieces. Spark-free; built by appending, then {@link #trimmed} before it is kept.
  */
 final class TableRows implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,7 +18,9 @@ final class TableRows implements Serializable {
     private final int inputSize;
     private final int targetWidth;
     private final TimeFormat format;
-    private Object[] ids;
+    private Object[] runKeys; // the series of each run of rows
+    private int[] runEnds;    // where each run ends (exclusive), ascending
+    private int runs;
     private double[] times;
     private String[] texts; // null unless the format is TEXT
     private double[] x;
@@ -44,7 +46,8 @@ final class TableRows implements Serializable {
         this.targetWidth = targetWidth;
         this.format = Objects.requireNonNull(format, "format");
         this.size = size;
-        this.ids = new Object[capacity];
+        this.runKeys = new Object[8];
+        this.runEnds = new int[8];
         this.times = new double[capacity];
         this.texts = format == TimeFormat.TEXT ? new String[capacity] : null;
         this.x = new double[capacity * inputSize];
@@ -52,14 +55,14 @@ final class TableRows implements Serializable {
     }
 
     /**
-     * A row: its series (kept as the previous row's key object when equal, so a run shares one), its time (a number
-     * that orders, and its text when the format keeps texts), inputs and targets.
+     * A row: its series (a new run when it differs from the last row's), its time (a number that orders, and its
+     * text when the format keeps texts), inputs and targets.
      */
     void add(Object id, double time, String text, double[] inputs, double[] targets) {
         if (size == times.length) {
             grow(Math.max(64, size * 2));
         }
-        ids[size] = size > 0 && Objects.equals(ids[size - 1], id) ? ids[size - 1] : id;
+        extendRuns(id, 1);
         times[size] = time;
         if (texts != null) {
             texts[size] = text;
@@ -72,7 +75,7 @@ final class TableRows implements Serializable {
     /** Appends all of {@code other}'s rows. */
     void addAll(TableRows other) {
         for (int r = 0; r < other.size; r++) {
-            add(other.ids[r], other.times[r], other.texts == null ? null : other.texts[r],
+            add(other.id(r), other.times[r], other.texts == null ? null : other.texts[r],
                     java.util.Arrays.copyOfRange(other.x, r * inputSize, (r + 1) * inputSize),
                     java.util.Arrays.copyOfRange(other.y, r * targetWidth, (r + 1) * targetWidth));
         }
@@ -86,8 +89,22 @@ final class TableRows implements Serializable {
         return this;
     }
 
+    /** {@code rows} more rows of series {@code id} at the end: the last run grows, or a new one starts. */
+    private void extendRuns(Object id, int rows) {
+        if (runs > 0 && Objects.equals(runKeys[runs - 1], id)) {
+            runEnds[runs - 1] += rows;
+            return;
+        }
+        if (runs == runKeys.length) {
+            runKeys = Arrays.copyOf(runKeys, runs * 2);
+            runEnds = Arrays.copyOf(runEnds, runs * 2);
+        }
+        runKeys[runs] = id;
+        runEnds[runs] = (runs == 0 ? 0 : runEnds[runs - 1]) + rows;
+        runs++;
+    }
+
     private void grow(int capacity) {
-        ids = Arrays.copyOf(ids, capacity);
         times = Arrays.copyOf(times, capacity);
         texts = texts == null ? null : Arrays.copyOf(texts, capacity);
         x = Arrays.copyOf(x, capacity * inputSize);
@@ -110,8 +127,29 @@ final class TableRows implements Serializable {
         return format;
     }
 
+    /** The series of {@code row}. */
     Object id(int row) {
-        return ids[row];
+        return runKeys[run(row)];
+    }
+
+    /** Where the series of {@code row} ends among these rows (exclusive). */
+    int seriesEnd(int row) {
+        return runEnds[run(row)];
+    }
+
+    /** The run that holds {@code row}: the first whose end is past it. */
+    private int run(int row) {
+        int lo = 0;
+        int hi = runs - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (runEnds[mid] > row) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     double time(int row) {
@@ -154,7 +192,12 @@ final class TableRows implements Serializable {
         for (TableRows part : parts) {
             int start = from < 0 ? 0 : from;
             int n = from < 0 ? part.size : to - from;
-            System.arraycopy(part.ids, start, out.ids, row, n);
+            for (int r = start; r < start + n; ) {
+                int k = part.run(r);
+                int end = Math.min(part.runEnds[k], start + n);
+                out.extendRuns(part.runKeys[k], end - r);
+                r = end;
+            }
             System.arraycopy(part.times, start, out.times, row, n);
             if (out.texts != null) {
                 System.arraycopy(part.texts, start, out.texts, row, n);
@@ -164,23 +207,5 @@ final class TableRows implements Serializable {
             row += n;
         }
         return out;
-    }
-
-    /** How many rows from the first belong to the first row's series. */
-    long firstSeriesRows() {
-        int n = 0;
-        while (n < size && Objects.equals(ids[n], ids[0])) {
-            n++;
-        }
-        return n;
-    }
-
-    /** How many rows up to the last belong to the last row's series. */
-    long lastSeriesRows() {
-        int n = 0;
-        while (n < size && Objects.equals(ids[size - 1 - n], ids[size - 1])) {
-            n++;
-        }
-        return n;
     }
 }

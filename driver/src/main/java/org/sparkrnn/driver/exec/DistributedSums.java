@@ -144,6 +144,16 @@ public final class DistributedSums {
     }
 
     /**
+     * The counts of a data set without its moments (no standardisation to compute): windows made on demand are
+     * counted from their shape, without making one.
+     */
+    public DataStatistics counts(JavaRDD<SequenceBlock> data, String description) {
+        sc.setJobDescription(description);
+        return perTask(data).treeAggregate(new DataStatistics(),
+                (stats, block) -> block.countInto(stats, EVALUATION_CHUNK), DataStatistics::merge, depth);
+    }
+
+    /**
      * Applies {@code perPartition} to every partition with the model broadcast once, and hands the resulting RDD to
      * {@code action} (which must run the job, e.g. save it); the broadcast lives until the action returns.
      */

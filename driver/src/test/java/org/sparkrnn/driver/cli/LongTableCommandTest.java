@@ -71,17 +71,42 @@ class LongTableCommandTest {
                 "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2", "--window", "8",
                 "--validate-from", "19950101", "--relative-to-last", "--normalize", "standard", "--hidden", "16", "--iterations", "300",
                 "--batch-size", "64", "--lr", "0.01", "--precision", "float64", "--baseline", "last",
-                "--log-every", "100", "--master", "local[2]", "--model-dir", model.toString());
+                "--log-every", "100", "--master", "local[2]", "--model-dir", model.toString(), "--per-series",
+                tmp.resolve("per-series.csv").toString());
         double rmse = number(training, "=> rmse ([0-9.]+) vs baseline");
         double naive = number(training, "vs baseline ([0-9.]+)");
         assertTrue(rmse < naive, training);
+        // per series: each held-out year's windows scored once; together they are the overall metrics
+        assertTrue(training.contains("per series, validation (7 series, worst rmse first, against the baseline"),
+                training);
+        List<String> perSeries = Files.readAllLines(tmp.resolve("per-series.csv"));
+        assertEquals("side,series,windows,rmse,mae,baseline_rmse,baseline_mae", perSeries.get(0));
+        assertEquals(7, perSeries.size() - 1, "1995 to 2001");
+        double windows = 0;
+        double squared = 0;
+        double baselineSquared = 0;
+        for (String line : perSeries.subList(1, perSeries.size())) {
+            String[] f = line.split(",");
+            assertTrue(f[0].equals("validation") && f[1].matches("199[5-9]|200[01]"), line);
+            windows += Double.parseDouble(f[2]);
+            squared += Double.parseDouble(f[2]) * Math.pow(Double.parseDouble(f[3]), 2);
+            baselineSquared += Double.parseDouble(f[2]) * Math.pow(Double.parseDouble(f[5]), 2);
+        }
+        assertEquals(number(training, "training sequences \\([^)]*\\), (\\d+) validation"), windows, training);
+        assertEquals(rmse, Math.sqrt(squared / windows), 1e-4, "the printed overall rmse has 4 digits");
+        assertEquals(naive, Math.sqrt(baselineSquared / windows), 1e-4);
+        assertTrue(training.contains("=> per series: the model is better than the baseline on"), training);
         String settings = Files.readString(model.resolve("config.properties"));
         assertTrue(settings.contains("id-column = year") && settings.contains("feature-columns = co2,season")
                 && settings.contains("target-column = co2"), settings);
 
-        String evaluated = run("evaluate", "--model-dir", model.toString(), "--master", "local[2]");
+        String evaluated = run("evaluate", "--model-dir", model.toString(), "--master", "local[2]", "--baseline",
+                "last", "--per-series");
         double validation = number(evaluated, "validation \\([^)]*\\): loss [0-9.]+ rmse ([0-9.]+)");
         assertEquals(rmse, validation, 0.005 + 1e-3 * rmse, evaluated);
+        assertEquals(naive, number(evaluated, "=> validation, rmse [0-9.]+ vs baseline ([0-9.]+)"), 1e-9, evaluated);
+        assertTrue(evaluated.contains("per series, training (36 series") // the years before 1995 with a window
+                && evaluated.contains("per series, validation (7 series"), evaluated);
 
         // predictions keyed by series and time, the forecast past each year's last week included
         Path out = tmp.resolve("predictions");

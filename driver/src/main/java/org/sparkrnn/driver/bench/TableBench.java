@@ -1,0 +1,123 @@
+package org.sparkrnn.driver.bench;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkrnn.driver.Reporter;
+import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.Split;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.config.Task;
+import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.exec.DistributedSums;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.cos;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.randn;
+import static org.apache.spark.sql.functions.sin;
+
+/**
+ * Loading a long table from Parquet: {@code SERIES} sensors × {@code STEPS} readings × 4 values (10M rows by
+ * default), written in time order as a lake appends it (a series' rows spread over every file), cut into windows of
+ * 50 with stride 1. Measured in local[2], in the same run: Spark's own floor for putting the rows in (series, time)
+ * order in P partitions ({@code repartitionByRange} + {@code sortWithinPartitions}, rows handed to Java and counted),
+ * and the whole load pass of a training run ({@link DatasetLoader}: order, edges, windows, blocks, cache,
+ * statistics). Rows per second per core = rows / seconds / 2. The table is generated once under runs/bench/.
+ */
+final class TableBench {
+
+    static final int WINDOW = 50;
+
+    private TableBench() {
+    }
+
+    static void run(List<String> rows) throws Exception {
+        long series = Long.getLong("bench.table.series", 10_000);
+        long steps = Long.getLong("bench.table.steps", 1_000);
+        Path path = Path.of("runs/bench/table-" + series + "x" + steps + ".parquet").toAbsolutePath();
+        JavaSparkContext sc = SparkBench.context("local[2]");
+        try {
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            if (!Files.exists(path.resolve("_SUCCESS"))) {
+                System.out.println("writing " + path + " (" + series * steps + " rows)...");
+                table(spark, series, steps).write().mode("overwrite").parquet(path.toString());
+            }
+            long rowCount = series * steps;
+            DataOptions options = options(path.toString());
+            int partitions = 0;
+            double[] floor = new double[2];
+            double[] load = new double[2];
+            long windows = 0;
+            for (int r = 0; r < 2; r++) { // interleaved: a slow spell of the machine hits both
+                DatasetLoader loader = new DatasetLoader(sc, new DistributedSums(sc, 2), Reporter.to(System.out));
+                long start = System.nanoTime();
+                LoadedData loaded = loader.loadForTraining(options, DatasetLoader.Context.fresh(false));
+                load[r] = (System.nanoTime() - start) / 1e9;
+                windows = loaded.trainSequences();
+                partitions = loaded.train().getNumPartitions();
+                loaded.train().unpersist(true);
+                Dataset<Row> read = spark.read().parquet(path.toString());
+                start = System.nanoTime();
+                long counted = read.repartitionByRange(partitions, col("sensor"), col("t"))
+                        .sortWithinPartitions("sensor", "t").javaRDD().count();
+                floor[r] = (System.nanoTime() - start) / 1e9;
+                if (counted != rowCount) {
+                    throw new IllegalStateException(counted + " rows, expected " + rowCount);
+                }
+            }
+            double ours = Math.min(load[0], load[1]);
+            double spark0 = Math.min(floor[0], floor[1]);
+            System.out.printf(Locale.ROOT, "long table: %d series x %d steps x 4 values (%,d rows, %.0f MB of"
+                    + " Parquet), window %d, stride 1: %,d windows in %d partitions, local[2], best of 2%n", series,
+                    steps, rowCount, size(path) / 1e6, WINDOW, windows, partitions);
+            System.out.printf(Locale.ROOT, "  Spark, rows into (series, time) order: %6.1f s  %,10.0f rows/s/core%n",
+                    spark0, rowCount / spark0 / 2);
+            System.out.printf(Locale.ROOT, "  load for training (all of it):         %6.1f s  %,10.0f rows/s/core"
+                    + "  (%.2fx Spark's ordering alone)%n", ours, rowCount / ours / 2, ours / spark0);
+            rows.add(String.format(Locale.ROOT, "table-order-spark,%d,%d,0,-,%.0f,rows/s/core", rowCount, partitions,
+                    rowCount / spark0 / 2));
+            rows.add(String.format(Locale.ROOT, "table-load,%d,%d,0,-,%.0f,rows/s/core", rowCount, partitions,
+                    rowCount / ours / 2));
+        } finally {
+            sc.stop();
+        }
+    }
+
+    /** The CLI's options for this table: sensor, t, four values, the first the target; no hold-out. */
+    static DataOptions options(String path) {
+        TableLayout layout = new TableLayout("sensor", "t", List.of("load", "temp", "noise", "weekday"),
+                List.of("load"), WINDOW, 1, new int[] {1}, MissingValues.SKIP, null, false);
+        return new DataOptions("parquet", path, null, 0, Split.RANDOM, null, "t", WINDOW, 1, null,
+                MissingValues.SKIP, Task.REGRESSION, 0, 0, 1, false, null, false, ',', true, layout);
+    }
+
+    /** Rows in time order (all sensors at t = 0, then t = 1, ...), so every file holds a part of every series. */
+    static Dataset<Row> table(SparkSession spark, long series, long steps) {
+        Column r = col("id");
+        Column t = r.divide(series).cast("long");
+        Column sensor = pmod(r, lit(series));
+        return spark.range(0, series * steps, 1, 16).select(sensor.as("sensor"), t.as("t"),
+                sin(t.multiply(0.07).plus(sensor)).plus(rand(1).multiply(0.1)).as("load"),
+                cos(t.multiply(0.013).plus(sensor.multiply(0.5))).as("temp"),
+                randn(2).as("noise"),
+                pmod(t, lit(7)).cast("double").as("weekday"));
+    }
+
+    private static long size(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}
