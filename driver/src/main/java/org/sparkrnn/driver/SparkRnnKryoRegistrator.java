@@ -70,6 +70,12 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
             // what a streaming query's memory sink sends back from each task (model.transform(stream) into memory)
             "org.apache.spark.sql.execution.streaming.sources.MemoryWriterCommitMessage",
+            // what a streaming query's file sink sends back from each task (lstm-spark stream, forecasts to files):
+            // the files it wrote (the class moved package in Spark 4)
+            "org.apache.spark.sql.execution.streaming.SinkFileStatus",
+            "[Lorg.apache.spark.sql.execution.streaming.SinkFileStatus;",
+            "org.apache.spark.sql.execution.streaming.sinks.SinkFileStatus",
+            "[Lorg.apache.spark.sql.execution.streaming.sinks.SinkFileStatus;",
             // ... holding rows whose arrays are Scala sequences (2.13 and 2.12 names)
             "scala.collection.mutable.ArraySeq", "scala.collection.mutable.ArraySeq$ofRef",
             "scala.collection.mutable.WrappedArray$ofRef", "scala.collection.mutable.ArrayBuffer",

@@ -21,8 +21,8 @@ import java.util.Arrays;
  * failure exits 1.
  */
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
-            SampleCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, StreamCommand.class,
+            ExportCommand.class, SampleCommand.class},
         description = "Train and use recurrent networks (LSTM, GRU, RNN) on Apache Spark.")
 public final class Main implements Runnable {
 

@@ -53,4 +53,21 @@ final class OptionText {
             throw new SettingError("{--" + key + "} must be a number or 'keep', got '" + text + "'");
         }
     }
+
+    /** A duration: a number and a unit, ms, s, min, h or d (e.g. 500ms, 10s, 1min, 12h, 7d). */
+    static java.time.Duration duration(String key, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|min|h|d)").matcher(text.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new SettingError("{--" + key + "} '" + text + "': expected a duration such as 500ms, 10s, 1min,"
+                    + " 12h or 7d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "min" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
+    }
 }

@@ -23,7 +23,7 @@ final class RunDefaultsHelp {
     }
 
     static void apply(CommandLine root) {
-        for (String name : List.of("evaluate", "predict")) {
+        for (String name : List.of("evaluate", "predict", "stream")) {
             CommandSpec command = root.getSubcommands().get(name).getCommandSpec();
             CommandSpec data = command.mixins().get("data");
             List<OptionSpec> options = new ArrayList<>(command.options());
@@ -40,7 +40,7 @@ final class RunDefaultsHelp {
                     }
                     builder.description(description);
                 }
-                if (name.equals("predict") && SPLIT_OPTIONS.contains(option.longestName())) {
+                if ((name.equals("predict") || name.equals("stream")) && SPLIT_OPTIONS.contains(option.longestName())) {
                     builder.hidden(true);
                 }
                 command.addOption(builder.build());

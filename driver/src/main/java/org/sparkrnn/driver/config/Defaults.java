@@ -29,6 +29,8 @@ public final class Defaults {
     public static final String PARTITIONS = "0";
     public static final String ON_BAD_RECORD = "fail";
     public static final String OUTPUT_FORMAT = "jsonl";
+    /** lstm-spark stream: a micro-batch every 10 seconds, until stopped. */
+    public static final String STREAM_TRIGGER = "processing-time=10s";
 
     // model
     public static final String CELL = "lstm";

@@ -232,6 +232,44 @@ final class LongTableSource {
     /** @param texts whether every row keeps its time's text (prediction writes it out); else a text column's do */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
                              int partitions, boolean texts) {
+        Projection projection = project(table, source, layout, texts);
+        Dataset<Row> projected = projection.rows();
+        TimeFormat format = projection.reader().format();
+        StructType schema = table.schema();
+        Double validateFrom = layout.validateFrom() == null ? null
+                : timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source);
+        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
+        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
+                : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
+
+        TableRowReader reader = projection.reader();
+        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
+                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
+                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
+        JavaRDD<Row> rows = sorted.javaRDD();
+        TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
+        TableEdges edges = TableEdges.none(partitions, empty);
+        if (!wholeSeries) {
+            // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
+            sc.setJobDescription("load: the rows at each partition's edges of " + source);
+            int k = layout.reach() + 1;
+            List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
+                    reader.summarize(p, part, k)).iterator(), true).collect();
+            edges = TableEdges.of(summaries, layout.reach(), empty);
+        }
+        return new Prepared(rows, reader, cutter, edges, validateFrom);
+    }
+
+    /** A table checked and projected to what its rows are read from, with the reader of those rows. */
+    record Projection(Dataset<Row> rows, TableRowReader reader) {
+    }
+
+    /**
+     * The table's columns checked (each named column there, with a type it can be read as) and projected: series
+     * key, time key, the time's text (when {@code texts}, or for a text time column), each value column once. The one
+     * place a table's rows are shaped for reading, in batch and in a stream.
+     */
+    static Projection project(Dataset<Row> table, String source, TableLayout layout, boolean texts) {
         StructType schema = table.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String column : layout.columnsRead()) {
@@ -265,29 +303,8 @@ final class LongTableSource {
         for (String column : TableRowReader.valueColumns(layout)) {
             selected.add(col(column));
         }
-        Dataset<Row> projected = table.select(selected.toArray(new Column[0]));
-        Double validateFrom = layout.validateFrom() == null ? null
-                : timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source);
-        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
-        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(ID))
-                : projected.repartitionByRange(partitions, col(ID), col(TIME))).sortWithinPartitions(ID, TIME);
-
-        TableRowReader reader = new TableRowReader(source, layout, format);
-        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
-                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
-                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
-        JavaRDD<Row> rows = sorted.javaRDD();
-        TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
-        TableEdges edges = TableEdges.none(partitions, empty);
-        if (!wholeSeries) {
-            // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
-            sc.setJobDescription("load: the rows at each partition's edges of " + source);
-            int k = layout.reach() + 1;
-            List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
-                    reader.summarize(p, part, k)).iterator(), true).collect();
-            edges = TableEdges.of(summaries, layout.reach(), empty);
-        }
-        return new Prepared(rows, reader, cutter, edges, validateFrom);
+        return new Projection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
+                format));
     }
 
     /** How the time column's values are written back from their keys; text columns keep their text. */

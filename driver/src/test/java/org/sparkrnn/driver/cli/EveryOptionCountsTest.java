@@ -179,6 +179,8 @@ class EveryOptionCountsTest {
         cases.put("--resume", option("--resume"));
         cases.put("--export", option("--export", tmp.resolve("exported.safetensors").toString()));
         cases.put("--baseline", option("--baseline", "last"));
+        // a one-column CSV is not a long table: refused (LongTableCommandTest runs it on one)
+        cases.put("--per-series", option("--per-series"));
         processOptions(cases, List.of("--format", "csv"));
         check("train", base, cases);
     }
@@ -190,6 +192,8 @@ class EveryOptionCountsTest {
         cases.put("--split", new Case(List.of("--split", "tail"), List.of("--validation-fraction", "0.3")));
         cases.put("--seed", new Case(List.of("--seed", "7"), List.of("--validation-fraction", "0.3")));
         cases.put("--part", option("--part", "training"));
+        cases.put("--baseline", option("--baseline", "lag:2"));
+        cases.put("--per-series", option("--per-series")); // not a long table: refused
         processOptions(cases);
         check("evaluate", base, cases);
     }

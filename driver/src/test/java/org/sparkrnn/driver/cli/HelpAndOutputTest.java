@@ -68,8 +68,10 @@ class HelpAndOutputTest {
         Matcher validated = Pattern.compile("validation @16: loss \\S+ rmse (\\S+)").matcher(training);
         assertTrue(validated.find(), training);
         String evaluation = run("evaluate", "--model-dir", model.toString(), "--master", "local[2]");
-        List<String> lines = evaluation.lines().filter(l -> l.contains(" rmse ")).toList();
+        // each side's line (the run's --baseline is compared too: its lines say "baseline")
+        List<String> lines = evaluation.lines().filter(l -> l.contains(" sequences, ")).toList();
         assertEquals(2, lines.size(), evaluation);
+        assertTrue(evaluation.contains("=> validation, rmse "), "the run's baseline, compared: " + evaluation);
         assertTrue(lines.get(0).contains(", training (241 sequences"), lines.get(0));
         assertTrue(lines.get(1).contains(", validation (48 sequences"), lines.get(1));
         assertTrue(lines.get(1).contains(" rmse " + validated.group(1) + " "), "the validation rmse training"

@@ -1,0 +1,181 @@
+package org.sparkrnn.driver.predict;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.cli.Main;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.exec.KernelSettings;
+import org.sparkrnn.driver.model.FileStore;
+import org.sparkrnn.driver.model.ModelDirectory;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.kernel.Precision;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Forecasts on a stream of long rows equal batch {@code predict} on the whole table, window for window: the bundled
+ * CO2 table (one series per year, two features) arrives as twelve files, one per month of the year, so every micro-batch
+ * holds a piece of every series and every series is split over twelve micro-batches; stopped after six files and
+ * started again from its checkpoint, the query gives the same forecasts, none lost or repeated. Rows that arrive after
+ * their series has moved past them are left out and counted.
+ */
+class StreamForecasterTest {
+
+    private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
+            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, true);
+
+    @TempDir
+    Path tmp;
+
+    /** Trains a small float64 model on data/co2-by-year.csv and predicts the whole table with the command line. */
+    private Path trainAndPredict() throws Exception {
+        Path model = tmp.resolve("model");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", "../data/co2-by-year.csv", "--format", "csv", "--id-column",
+                "year", "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2",
+                "--window", "8", "--relative-to-last", "--normalize", "standard", "--hidden", "8", "--iterations",
+                "20", "--precision", "float64", "--log-every", "100", "--master", "local[2]", "--model-dir",
+                model.toString()));
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
+                tmp.resolve("batch").toString(), "--precision", "float64", "--master", "local[2]"));
+        return model;
+    }
+
+    /** (year, time) -> prediction, from JSON Lines files. */
+    private static Map<String, Double> predictions(SparkSession spark, Path dir) {
+        Map<String, Double> out = new HashMap<>();
+        for (Row row : spark.read().json(dir.toString()).collectAsList()) {
+            String key = row.getAs("year") + "@" + row.getAs("time");
+            Double previous = out.put(key, ((Number) row.getAs("prediction")).doubleValue());
+            assertEquals(null, previous, "one forecast per window: " + key);
+        }
+        return out;
+    }
+
+    /** The table as twelve CSV files, file m holding every year's rows of month m, written in month order. */
+    private List<Path> monthFiles() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("../data/co2-by-year.csv"));
+        List<Path> files = new ArrayList<>();
+        for (int month = 1; month <= 12; month++) {
+            List<String> part = new ArrayList<>(List.of(lines.get(0)));
+            for (String line : lines.subList(1, lines.size())) {
+                if (Integer.parseInt(line.split(",")[1].substring(4, 6)) == month) {
+                    part.add(line);
+                }
+            }
+            files.add(Files.write(tmp.resolve(String.format("month-%02d.csv", month)), part));
+        }
+        return files;
+    }
+
+    /** Copies {@code file} into {@code dir}, its modification time {@code second}s after 2026: the stream's order. */
+    private static void arrive(Path file, Path dir, String name, int second) throws Exception {
+        Path copy = Files.copy(file, dir.resolve(name));
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_767_225_600_000L
+                + second * 1000L));
+    }
+
+
+    /** Runs the stream over what is in {@code input} now (one file per micro-batch), writing JSON Lines. */
+    private static void runOnce(SparkSession spark, SavedModel saved, Path input, Path output, Path checkpoint,
+                                StructType schema, LongAccumulator late) throws Exception {
+        Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).option("maxFilesPerTrigger", 1)
+                .csv(input.toString());
+        StreamingQuery query = StreamForecaster.forecasts(rows, saved, LAYOUT, input.toString(),
+                        new KernelSettings(Precision.FLOAT64, 0), null, late)
+                .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
+                .trigger(Trigger.AvailableNow()).start(output.toString());
+        query.awaitTermination();
+    }
+
+    @Test
+    void streamedForecastsAreBatchPredictionsAcrossARestart() throws Exception {
+        Path model = trainAndPredict();
+        // a session of its own: the state store's partitions, a few here (Spark's default is 200)
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        Map<String, Double> batch = predictions(spark, tmp.resolve("batch"));
+        StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
+        List<Path> months = monthFiles();
+
+        // uninterrupted: all twelve months
+        Path all = Files.createDirectories(tmp.resolve("in-all"));
+        for (int m = 0; m < 12; m++) {
+            arrive(months.get(m), all, months.get(m).getFileName().toString(), m);
+        }
+        LongAccumulator late = spark.sparkContext().longAccumulator("late");
+        runOnce(spark, saved, all, tmp.resolve("out-all"), tmp.resolve("ck-all"), schema, late);
+        Map<String, Double> streamed = predictions(spark, tmp.resolve("out-all"));
+        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
+        double worst = 0;
+        for (Map.Entry<String, Double> entry : batch.entrySet()) {
+            worst = Math.max(worst, Math.abs(entry.getValue() - streamed.get(entry.getKey())));
+        }
+        assertTrue(worst <= 1e-12, "largest difference " + worst);
+        assertEquals(0, late.value());
+
+        // stopped after six months, started again from the checkpoint with the other six
+        Path half = Files.createDirectories(tmp.resolve("in-half"));
+        for (int m = 0; m < 6; m++) {
+            arrive(months.get(m), half, months.get(m).getFileName().toString(), m);
+        }
+        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, null);
+        int before = predictions(spark, tmp.resolve("out-half")).size();
+        for (int m = 6; m < 12; m++) {
+            arrive(months.get(m), half, months.get(m).getFileName().toString(), m);
+        }
+        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, null);
+        Map<String, Double> resumed = predictions(spark, tmp.resolve("out-half"));
+        assertTrue(before > 0 && before < resumed.size(), before + " then " + resumed.size());
+        assertEquals(streamed, resumed, "the same forecasts, none lost or repeated");
+
+        // a month sent again after the year has moved on: every row late, none forecast
+        arrive(months.get(0), half, "month-01-again.csv", 12);
+        LongAccumulator lateAgain = spark.sparkContext().longAccumulator("late again");
+        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, lateAgain);
+        assertEquals(Files.readAllLines(months.get(0)).size() - 1, lateAgain.value(), "January's rows, all late");
+        assertEquals(resumed, predictions(spark, tmp.resolve("out-half")));
+
+        // the command line: the table options are the run's; one file per micro-batch, then it stops
+        SharedSpark.stop();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(),
+                    "--output", tmp.resolve("out-cli").toString(), "--checkpoint-location",
+                    tmp.resolve("ck-cli").toString(), "--trigger", "available-now", "--max-files-per-trigger", "1",
+                    "--precision", "float64", "--master", "local[2]"));
+        } finally {
+            System.setOut(stdout);
+        }
+        String shown = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(shown.contains("batch 11: "), "twelve micro-batches:\n" + shown);
+        spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
+        assertEquals(streamed, predictions(spark, tmp.resolve("out-cli")));
+        assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
+                tmp.resolve("out-bad").toString(), "--checkpoint-location", tmp.resolve("ck-bad").toString(),
+                "--trigger", "every-now-and-then"), "a trigger that is not one is refused");
+        assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
+                tmp.resolve("out-bad").toString()), "no checkpoint: refused (state would not survive a restart)");
+    }
+}
