@@ -122,15 +122,16 @@ public final class StreamCommand implements Callable<Integer> {
             Dataset<Row> rows = reader.format(options.format().equals("jsonl") ? "json" : options.format())
                     .load(source);
             LongAccumulator late = sc.sc().longAccumulator("late rows");
+            LongAccumulator made = sc.sc().longAccumulator("forecasts");
             Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), source,
-                    new KernelSettings(precision, 0), timeout, late);
+                    new KernelSettings(precision, 0), timeout, late, made);
             DataStreamWriter<Row> writer = forecasts.writeStream().trigger(when).outputMode("append");
             if (checkpointLocation != null) {
                 writer = writer.option("checkpointLocation", checkpointLocation);
             }
             writer = output.equals("console") ? writer.format("console").option("truncate", false)
                     : writer.format(writeFormat).option("path", output);
-            spark.streams().addListener(new Progress(late));
+            spark.streams().addListener(new Progress(late, made));
             StreamingQuery query = writer.start();
             System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", source, output, trigger,
                     checkpointLocation);
@@ -153,8 +154,8 @@ public final class StreamCommand implements Callable<Integer> {
                 if (sample.schema().fields().length > 0) {
                     return sample.schema();
                 }
-            } catch (RuntimeException e) {
-                // nothing there (yet): try the next
+            } catch (Exception e) { // Spark's AnalysisException: nothing there (yet), try the next
+                continue;
             }
         }
         throw new UserError(source + ": no file to take the rows' columns from, and the run's data ("
@@ -183,12 +184,14 @@ public final class StreamCommand implements Callable<Integer> {
                 + " or available-now");
     }
 
-    /** One line per micro-batch: rows read, forecasts written, late rows so far, time taken. */
+    /** One line per micro-batch: rows read, forecasts and late rows so far (this run), time taken. */
     private static final class Progress extends StreamingQueryListener {
         private final LongAccumulator late;
+        private final LongAccumulator made;
 
-        Progress(LongAccumulator late) {
+        Progress(LongAccumulator late, LongAccumulator made) {
             this.late = late;
+            this.made = made;
         }
 
         @Override
@@ -201,9 +204,9 @@ public final class StreamCommand implements Callable<Integer> {
             if (progress.numInputRows() == 0) {
                 return;
             }
-            System.out.printf(Locale.ROOT, "batch %d: %d rows in, %d forecasts out, %d late rows so far, %.2f s%n",
-                    progress.batchId(), progress.numInputRows(), progress.sink().numOutputRows(), late.value(),
-                    progress.batchDuration() / 1000.0);
+            System.out.printf(Locale.ROOT, "batch %d: %d rows in, %.2f s; so far %d forecasts, %d late rows%n",
+                    progress.batchId(), progress.numInputRows(), progress.batchDuration() / 1000.0, made.value(),
+                    late.value());
         }
 
         @Override

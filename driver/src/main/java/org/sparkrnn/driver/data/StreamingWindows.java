@@ -43,9 +43,10 @@ public final class StreamingWindows {
      *
      * @param layout  the table options the model was trained with (its window, stride, columns)
      * @param late    counts late rows (null: not counted)
+     * @param made    counts the windows made (null: not counted)
      */
     public static Dataset<Row> windows(Dataset<Row> rows, String source, TableLayout layout, Duration timeout,
-                                       LongAccumulator late) {
+                                       LongAccumulator late, LongAccumulator made) {
         if (layout.missing() == MissingValues.INTERPOLATE) {
             throw new UserError("a stream cannot fill a gap from values that have not arrived yet: --missing"
                     + " interpolate works on a whole table (predict); stream a model trained with --missing skip");
@@ -93,6 +94,9 @@ public final class StreamingWindows {
                     out.add(keyed ? RowFactory.create(batch.id(r), batch.text(r), steps)
                             : RowFactory.create(batch.text(r), steps));
                 }
+            }
+            if (made != null) {
+                made.add(out.size());
             }
             state.update(series);
             if (timeoutMs > 0) {

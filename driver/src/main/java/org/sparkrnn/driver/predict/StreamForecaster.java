@@ -28,11 +28,12 @@ public final class StreamForecaster {
 
     /**
      * The forecasts of {@code rows} (streaming or batch) by a model trained on windows of a long table with
-     * {@code layout}; late rows are counted in {@code late} (may be null), series quiet for {@code timeout} are
-     * forgotten (null: never).
+     * {@code layout}; late rows are counted in {@code late} and forecasts in {@code made} (either may be null),
+     * series quiet for {@code timeout} are forgotten (null: never).
      */
     public static Dataset<Row> forecasts(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
-                                         KernelSettings kernel, Duration timeout, LongAccumulator late) {
+                                         KernelSettings kernel, Duration timeout, LongAccumulator late,
+                                         LongAccumulator made) {
         if (saved.shape().oneHot() || saved.shape().labelShape() != org.sparkrnn.data.LabelShape.PER_SEQUENCE) {
             throw new UserError("stream forecasts with a model trained on windows of a long table (--target-column);"
                     + " this model reads " + saved.shape().describeLabels());
@@ -41,7 +42,8 @@ public final class StreamForecaster {
             throw new UserError(source + ": the model reads " + saved.shape().inputSize() + " feature(s) per step;"
                     + " --feature-columns names " + layout.featureColumns().size());
         }
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, late);
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, late,
+                made);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
                 saved.spec().loss().isClassification(), "prediction", "probability", false);
         return FramePredictor.transform(windows, saved, out, KeyedFrames.FEATURES, source, InvalidRows.ERROR, kernel,

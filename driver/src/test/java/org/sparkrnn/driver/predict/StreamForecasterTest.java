@@ -99,7 +99,7 @@ class StreamForecasterTest {
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).option("maxFilesPerTrigger", 1)
                 .csv(input.toString());
         StreamingQuery query = StreamForecaster.forecasts(rows, saved, LAYOUT, input.toString(),
-                        new KernelSettings(Precision.FLOAT64, 0), null, late)
+                        new KernelSettings(Precision.FLOAT64, 0), null, late, null)
                 .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow()).start(output.toString());
         query.awaitTermination();
