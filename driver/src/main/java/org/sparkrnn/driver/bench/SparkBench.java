@@ -50,7 +50,8 @@ import java.util.SplittableRandom;
  *   <li>{@code windows}: training on windows made on demand from stored series against the same windows
  *       materialised ({@link WindowsBench});</li>
  *   <li>{@code table}: loading a 10M-row long table from Parquet, against Spark's own ordering of its rows
- *       ({@link TableBench}).</li>
+ *       ({@link TableBench});</li>
+ *   <li>{@code stream}: forecasting on a stream of files, throughput and latency ({@link StreamBench}).</li>
  * </ul>
  * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
  */
@@ -61,8 +62,8 @@ public final class SparkBench {
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
-        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|all [csv]");
+        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "stream", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|all [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
@@ -85,6 +86,9 @@ public final class SparkBench {
         }
         if (what.equals("table") || what.equals("all")) {
             TableBench.run(rows);
+        }
+        if (what.equals("stream") || what.equals("all")) {
+            StreamBench.run(rows);
         }
         Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended " + rows.size() + " rows to " + csv);

@@ -9,7 +9,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.sparkrnn.driver.data.StreamingWindows;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
@@ -123,15 +125,17 @@ public final class StreamCommand implements Callable<Integer> {
                     .load(source);
             LongAccumulator late = sc.sc().longAccumulator("late rows");
             LongAccumulator made = sc.sc().longAccumulator("forecasts");
+            CollectionAccumulator<String> rejected = options.skipBadRecords()
+                    ? sc.sc().collectionAccumulator("rejected rows") : null;
             Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), source,
-                    new KernelSettings(precision, 0), timeout, late, made);
+                    new KernelSettings(precision, 0), timeout, new StreamingWindows.Counters(late, made, rejected));
             DataStreamWriter<Row> writer = forecasts.writeStream().trigger(when).outputMode("append");
             if (checkpointLocation != null) {
                 writer = writer.option("checkpointLocation", checkpointLocation);
             }
             writer = output.equals("console") ? writer.format("console").option("truncate", false)
                     : writer.format(writeFormat).option("path", output);
-            spark.streams().addListener(new Progress(late, made));
+            spark.streams().addListener(new Progress(late, made, rejected));
             StreamingQuery query = writer.start();
             System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", source, output, trigger,
                     checkpointLocation);
@@ -188,10 +192,13 @@ public final class StreamCommand implements Callable<Integer> {
     private static final class Progress extends StreamingQueryListener {
         private final LongAccumulator late;
         private final LongAccumulator made;
+        private final CollectionAccumulator<String> rejected;
+        private long rejectedSoFar;
 
-        Progress(LongAccumulator late, LongAccumulator made) {
+        Progress(LongAccumulator late, LongAccumulator made, CollectionAccumulator<String> rejected) {
             this.late = late;
             this.made = made;
+            this.rejected = rejected;
         }
 
         @Override
@@ -207,6 +214,17 @@ public final class StreamCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "batch %d: %d rows in, %.2f s; so far %d forecasts, %d late rows%n",
                     progress.batchId(), progress.numInputRows(), progress.batchDuration() / 1000.0, made.value(),
                     late.value());
+            if (rejected != null) {
+                java.util.List<String> problems = rejected.value();
+                rejected.reset(); // each rejected row is said once (on the driver, between micro-batches)
+                rejectedSoFar += problems.size();
+                for (String problem : problems) {
+                    System.out.println("rejected: " + problem);
+                }
+                if (!problems.isEmpty()) {
+                    System.out.printf("%d rows rejected so far%n", rejectedSoFar);
+                }
+            }
         }
 
         @Override

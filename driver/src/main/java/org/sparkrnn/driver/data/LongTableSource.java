@@ -269,7 +269,8 @@ final class LongTableSource {
      * key, time key, the time's text (when {@code texts}, or for a text time column), each value column once. The one
      * place a table's rows are shaped for reading, in batch and in a stream.
      */
-    static Projection project(Dataset<Row> table, String source, TableLayout layout, boolean texts) {
+    static Projection project(Dataset<Row> table, String source, TableLayout layout, boolean texts,
+                              Column... trailing) {
         StructType schema = table.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String column : layout.columnsRead()) {
@@ -303,6 +304,7 @@ final class LongTableSource {
         for (String column : TableRowReader.valueColumns(layout)) {
             selected.add(col(column));
         }
+        selected.addAll(Arrays.asList(trailing)); // after what the reader reads: it never looks at them
         return new Projection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
                 format));
     }

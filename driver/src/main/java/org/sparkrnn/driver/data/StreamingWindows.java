@@ -38,20 +38,33 @@ public final class StreamingWindows {
     /** What a series key is grouped by: its text (a column holds one type, so equal texts are equal keys). */
     private static final String NO_KEY = "";
 
+    /** Where a row came from, for messages: the file a file source read it from. */
+    private static final String ORIGIN = "__sparkrnn_origin";
+
+    /**
+     * What a stream counts, on the executors (each may be null): late rows, windows made, and rows rejected as bad
+     * with their problem; without {@code rejected}, a bad row stops the query (--on-bad-record fail).
+     */
+    public record Counters(LongAccumulator late, LongAccumulator made,
+                           org.apache.spark.util.CollectionAccumulator<String> rejected)
+            implements java.io.Serializable {
+        public static final Counters NONE = new Counters(null, null, null);
+    }
+
     /**
      * The windows completed by {@code rows} (a streaming or batch DataFrame of the table's columns), in append mode.
      *
      * @param layout  the table options the model was trained with (its window, stride, columns)
-     * @param late    counts late rows (null: not counted)
-     * @param made    counts the windows made (null: not counted)
+     * @param counters what is counted, and whether a bad row is rejected (counted with its problem) or stops the query
      */
     public static Dataset<Row> windows(Dataset<Row> rows, String source, TableLayout layout, Duration timeout,
-                                       LongAccumulator late, LongAccumulator made) {
+                                       Counters counters) {
         if (layout.missing() == MissingValues.INTERPOLATE) {
             throw new UserError("a stream cannot fill a gap from values that have not arrived yet: --missing"
                     + " interpolate works on a whole table (predict); stream a model trained with --missing skip");
         }
-        LongTableSource.Projection projection = LongTableSource.project(rows, source, layout, true);
+        LongTableSource.Projection projection = LongTableSource.project(rows, source, layout, true,
+                org.apache.spark.sql.functions.input_file_name().as(ORIGIN));
         TableRowReader reader = projection.reader();
         StructType schema = LongTableSource.windowSchema(rows.schema(), layout, KeyedFrames.FEATURES, null, false);
         boolean keyed = layout.idColumn() != null;
@@ -66,7 +79,20 @@ public final class StreamingWindows {
             }
             SeriesStreamState series = state.exists() ? state.get()
                     : new SeriesStreamState(inputs, window, stride);
-            TableRows batch = reader.read(part);
+            TableRows batch = new TableRows(inputs, layout.targetColumns().size(), TimeFormat.TEXT);
+            while (part.hasNext()) {
+                Row row = part.next();
+                try {
+                    reader.addTo(batch, row);
+                } catch (org.sparkrnn.driver.DataFormatError e) {
+                    String origin = row.isNullAt(row.length() - 1) || row.getString(row.length() - 1).isEmpty()
+                            ? "" : " (" + row.getString(row.length() - 1) + ")";
+                    if (counters.rejected() == null) {
+                        throw new UserError(e.getMessage() + origin, e);
+                    }
+                    counters.rejected().add(e.getMessage() + origin);
+                }
+            }
             Integer[] order = new Integer[batch.size()];
             for (int r = 0; r < order.length; r++) {
                 order[r] = r;
@@ -77,8 +103,8 @@ public final class StreamingWindows {
             for (int r : order) {
                 if (series.isLate(batch.time(r))) {
                     series.countLate();
-                    if (late != null) {
-                        late.add(1);
+                    if (counters.late() != null) {
+                        counters.late().add(1);
                     }
                     continue;
                 }
@@ -95,8 +121,8 @@ public final class StreamingWindows {
                             : RowFactory.create(batch.text(r), steps));
                 }
             }
-            if (made != null) {
-                made.add(out.size());
+            if (counters.made() != null) {
+                counters.made().add(out.size());
             }
             state.update(series);
             if (timeoutMs > 0) {

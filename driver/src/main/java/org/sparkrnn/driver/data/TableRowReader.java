@@ -112,21 +112,30 @@ final class TableRowReader implements Serializable {
         double[] v = new double[values.size()];
         double[] x = new double[featureAt.length];
         double[] y = new double[targetAt.length];
-        boolean texts = format == TimeFormat.TEXT;
         while (rows.hasNext()) {
-            Row row = rows.next();
-            for (int k = 0; k < v.length; k++) {
-                v[k] = value(row, firstValue() + k, values.get(k));
-            }
-            for (int k = 0; k < x.length; k++) {
-                x[k] = v[featureAt[k]];
-            }
-            for (int k = 0; k < y.length; k++) {
-                y[k] = v[targetAt[k]];
-            }
-            out.add(id(row), time(row), texts ? text(row) : null, x, y);
+            add(out, rows.next(), v, x, y);
         }
         return out;
+    }
+
+    /** One row into {@code out}; a bad value throws before anything of the row is added. */
+    void addTo(TableRows out, Row row) {
+        add(out, row, new double[values.size()], new double[featureAt.length], new double[targetAt.length]);
+    }
+
+    private void add(TableRows out, Row row, double[] v, double[] x, double[] y) {
+        for (int k = 0; k < v.length; k++) {
+            v[k] = value(row, firstValue() + k, values.get(k));
+        }
+        for (int k = 0; k < x.length; k++) {
+            x[k] = v[featureAt[k]];
+        }
+        for (int k = 0; k < y.length; k++) {
+            y[k] = v[targetAt[k]];
+        }
+        Object id = id(row);
+        double time = time(row);
+        out.add(id, time, format == TimeFormat.TEXT ? text(row) : null, x, y);
     }
 
     private Object id(Row row) {

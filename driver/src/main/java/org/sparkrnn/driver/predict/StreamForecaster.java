@@ -2,7 +2,6 @@ package org.sparkrnn.driver.predict;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.LongAccumulator;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.TableLayout;
@@ -28,12 +27,12 @@ public final class StreamForecaster {
 
     /**
      * The forecasts of {@code rows} (streaming or batch) by a model trained on windows of a long table with
-     * {@code layout}; late rows are counted in {@code late} and forecasts in {@code made} (either may be null),
-     * series quiet for {@code timeout} are forgotten (null: never).
+     * {@code layout}; {@code counters} count late rows, forecasts and rejected rows (a bad row stops the query
+     * unless they reject it), series quiet for {@code timeout} are forgotten (null: never).
      */
     public static Dataset<Row> forecasts(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
-                                         KernelSettings kernel, Duration timeout, LongAccumulator late,
-                                         LongAccumulator made) {
+                                         KernelSettings kernel, Duration timeout,
+                                         StreamingWindows.Counters counters) {
         if (saved.shape().oneHot() || saved.shape().labelShape() != org.sparkrnn.data.LabelShape.PER_SEQUENCE) {
             throw new UserError("stream forecasts with a model trained on windows of a long table (--target-column);"
                     + " this model reads " + saved.shape().describeLabels());
@@ -42,8 +41,8 @@ public final class StreamForecaster {
             throw new UserError(source + ": the model reads " + saved.shape().inputSize() + " feature(s) per step;"
                     + " --feature-columns names " + layout.featureColumns().size());
         }
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, late,
-                made);
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout,
+                counters);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
                 saved.spec().loss().isClassification(), "prediction", "probability", false);
         return FramePredictor.transform(windows, saved, out, KeyedFrames.FEATURES, source, InvalidRows.ERROR, kernel,

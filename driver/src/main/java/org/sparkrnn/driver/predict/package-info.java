@@ -3,6 +3,8 @@
  * model's predictions take ({@link org.sparkrnn.driver.predict.PredictionLayout}), the executor-side loop that reads
  * sequences in bounded chunks, runs the forward pass and yields rows lazily
  * ({@link org.sparkrnn.driver.predict.ChunkedPredictor}), the same over a DataFrame's rows
- * ({@link org.sparkrnn.driver.predict.FramePredictor}), and text sampling on the driver.
+ * ({@link org.sparkrnn.driver.predict.FramePredictor}), forecasts on a stream of long-table rows with per-series
+ * state ({@link org.sparkrnn.driver.predict.StreamForecaster}, {@code lstm-spark stream}), and text sampling on the
+ * driver.
  */
 package org.sparkrnn.driver.predict;

@@ -99,7 +99,8 @@ class StreamForecasterTest {
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).option("maxFilesPerTrigger", 1)
                 .csv(input.toString());
         StreamingQuery query = StreamForecaster.forecasts(rows, saved, LAYOUT, input.toString(),
-                        new KernelSettings(Precision.FLOAT64, 0), null, late, null)
+                        new KernelSettings(Precision.FLOAT64, 0), null,
+                        new org.sparkrnn.driver.data.StreamingWindows.Counters(late, null, null))
                 .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow()).start(output.toString());
         query.awaitTermination();
@@ -154,6 +155,29 @@ class StreamForecasterTest {
         runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, lateAgain);
         assertEquals(Files.readAllLines(months.get(0)).size() - 1, lateAgain.value(), "January's rows, all late");
         assertEquals(resumed, predictions(spark, tmp.resolve("out-half")));
+
+        // a bad value: by default the query stops, naming the source, series, time, column and file; rejected (the
+        // --on-bad-record skip policy), the row is counted with its problem and the rest goes on
+        Path bad = Files.createDirectories(tmp.resolve("in-bad"));
+        List<String> quarter = new ArrayList<>(Files.readAllLines(months.get(0))); // January to March: windows
+        quarter.addAll(Files.readAllLines(months.get(1)).subList(1, Files.readAllLines(months.get(1)).size()));
+        quarter.addAll(Files.readAllLines(months.get(2)).subList(1, Files.readAllLines(months.get(2)).size()));
+        quarter.set(5, quarter.get(5).replaceFirst("^(\\d{4},\\d{8}),[^,]*,", "$1,n/a,"));
+        Files.write(bad.resolve("month-01.csv"), quarter);
+        SparkSession session = spark;
+        Exception stopped = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> runOnce(session,
+                saved, bad, tmp.resolve("out-bad"), tmp.resolve("ck-bad"), schema, null));
+        String message = org.sparkrnn.driver.UserError.findIn(stopped).getMessage();
+        assertTrue(message.matches(".*in-bad: series \\d{4} at time \\d{8}: column 'co2' value 'n/a' is not a number"
+                + " \\(file:.*month-01.csv\\)"), message);
+        org.apache.spark.util.CollectionAccumulator<String> rejected = spark.sparkContext().collectionAccumulator();
+        Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).csv(bad.toString());
+        StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(), new KernelSettings(Precision.FLOAT64, 0),
+                        null, new org.sparkrnn.driver.data.StreamingWindows.Counters(null, null, rejected))
+                .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-skip").toString())
+                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()).awaitTermination();
+        assertEquals(1, rejected.value().size(), rejected.value().toString());
+        assertTrue(predictions(spark, tmp.resolve("out-skip")).size() > 0, "the other rows forecast");
 
         // the command line: the table options are the run's; one file per micro-batch, then it stops
         SharedSpark.stop();

@@ -1,0 +1,158 @@
+package org.sparkrnn.driver.bench;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.StreamingWindows;
+import org.sparkrnn.driver.exec.KernelSettings;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.predict.StreamForecaster;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.InitOptions;
+import org.sparkrnn.model.Initializer;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Forecasting on a stream of files ({@link StreamForecaster}, the state store per series): 1,000 series, two values
+ * per row, windows of 24, LSTM 32, float32, local[2], JSON rows in, JSON Lines out.
+ * <ul>
+ *   <li>throughput: {@code FILES} files of 10 steps of every series (10,000 rows each), one file per micro-batch,
+ *       {@code AvailableNow}; rows per second per core over the whole run after a first warm-up run;</li>
+ *   <li>latency: a query on a 200 ms trigger; a file of one step of every series is dropped into its directory and
+ *       the time until the forecasts of that file are committed to the sink is measured (median of 5).</li>
+ * </ul>
+ */
+final class StreamBench {
+
+    private static final int SERIES = 1_000;
+    private static final int STEPS_PER_FILE = 10;
+    private static final int FILES = 20;
+    private static final int WINDOW = 24;
+
+    private StreamBench() {
+    }
+
+    static void run(List<String> rows) throws Exception {
+        Path root = Files.createTempDirectory("sparkrnn-stream-bench");
+        JavaSparkContext sc = SparkBench.context("local[2]");
+        try {
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            spark.conf().set("spark.sql.shuffle.partitions", "2");
+            NetworkSpec spec = new NetworkSpec(2, List.of(LayerSpec.lstm(32)), 1, Loss.MSE);
+            SavedModel model = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
+                    InitOptions.defaults()), new RecordShape(2, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0),
+                    null, null, false);
+            TableLayout layout = new TableLayout("sensor", "t", List.of("value", "other"), List.of("value"), WINDOW,
+                    1, new int[] {1}, MissingValues.SKIP, null, false);
+            Path data = Files.createDirectories(root.resolve("files"));
+            for (int f = 0; f < FILES; f++) {
+                write(data.resolve(String.format("part-%03d.json", f)), f * STEPS_PER_FILE, STEPS_PER_FILE, f);
+            }
+            StructType schema = spark.read().json(data.resolve("part-000.json").toString()).schema();
+            double[] seconds = new double[2];
+            long forecasts = 0;
+            for (int r = 0; r < 2; r++) { // the first run warms the JVM up
+                long start = System.nanoTime();
+                Dataset<Row> in = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1)
+                        .json(data.toString());
+                StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
+                                new KernelSettings(Precision.FLOAT32, 0), null, StreamingWindows.Counters.NONE)
+                        .writeStream().format("json").option("checkpointLocation", root.resolve("ck" + r).toString())
+                        .trigger(Trigger.AvailableNow()).start(root.resolve("out" + r).toString());
+                query.awaitTermination();
+                seconds[r] = (System.nanoTime() - start) / 1e9;
+                forecasts = spark.read().json(root.resolve("out" + r).toString()).count();
+            }
+            long total = (long) SERIES * STEPS_PER_FILE * FILES;
+            double rate = total / seconds[1] / 2;
+            System.out.printf(Locale.ROOT, "stream: %d series, %d files of %d steps each (%,d rows), window %d, LSTM 32,"
+                    + " float32, local[2], one file per micro-batch%n", SERIES, FILES, STEPS_PER_FILE, total, WINDOW);
+            System.out.printf(Locale.ROOT, "  throughput: %.1f s, %,.0f rows/s per core, %,d forecasts%n", seconds[1],
+                    rate, forecasts);
+            rows.add(String.format(Locale.ROOT, "stream-throughput,%d,2,0,float32,%.0f,rows/s/core", SERIES, rate));
+
+            // latency: a live query, one file of one step of every series at a time
+            Path live = Files.createDirectories(root.resolve("live"));
+            write(live.resolve("start.json"), 0, WINDOW, 0);
+            Path out = root.resolve("live-out");
+            Dataset<Row> in = spark.readStream().schema(schema).json(live.toString());
+            StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
+                            new KernelSettings(Precision.FLOAT32, 0), null, StreamingWindows.Counters.NONE)
+                    .writeStream().format("json").option("checkpointLocation", root.resolve("ck-live").toString())
+                    .trigger(Trigger.ProcessingTime(200)).start(out.toString());
+            try {
+                waitForBatches(query, 1);
+                double[] latency = new double[5];
+                for (int k = 0; k < latency.length; k++) {
+                    long batches = dataBatches(query);
+                    Path file = live.resolve("step-" + k + ".json");
+                    Path staged = root.resolve("staged.json");
+                    write(staged, WINDOW + k, 1, 100 + k);
+                    long start = System.nanoTime();
+                    Files.move(staged, file); // arrives whole
+                    waitForBatches(query, batches + 1);
+                    latency[k] = (System.nanoTime() - start) / 1e6;
+                }
+                double median = SparkBench.median(latency);
+                System.out.printf(Locale.ROOT, "  latency, file arrival to its %d forecasts committed (200 ms trigger):"
+                        + " median %.0f ms of %s%n", SERIES, median, Arrays.toString(Arrays.stream(latency)
+                        .mapToLong(Math::round).toArray()));
+                rows.add(String.format(Locale.ROOT, "stream-latency,%d,2,0,float32,%.0f,ms", SERIES, median));
+            } finally {
+                query.stop();
+            }
+        } finally {
+            sc.stop();
+        }
+    }
+
+    /** Micro-batches with rows the query has committed (its recent progress holds the last 100). */
+    private static long dataBatches(StreamingQuery query) {
+        return Arrays.stream(query.recentProgress()).filter(p -> p.numInputRows() > 0).count();
+    }
+
+    /** Waits until the query has committed at least {@code batches} micro-batches with rows. */
+    private static void waitForBatches(StreamingQuery query, long batches) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (dataBatches(query) >= batches) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("no micro-batch in 2 minutes");
+    }
+
+    /** {@code steps} steps (from {@code first}) of every series as JSON rows. */
+    private static void write(Path file, int first, int steps, long seed) throws java.io.IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> lines = new ArrayList<>(SERIES * steps);
+        for (int t = first; t < first + steps; t++) {
+            for (int s = 0; s < SERIES; s++) {
+                lines.add(String.format(Locale.ROOT, "{\"sensor\":%d,\"t\":%d,\"value\":%.6f,\"other\":%.6f}", s, t,
+                        Math.sin(0.1 * t + s) + 0.1 * random.nextDouble(), random.nextDouble()));
+            }
+        }
+        Files.write(file, lines);
+    }
+}
