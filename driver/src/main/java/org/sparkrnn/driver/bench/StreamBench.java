@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
 final class StreamBench {
 
     private static final int SERIES = 1_000;
-    private static final int STEPS_PER_FILE = 10;
+    private static final int STEPS_PER_FILE = Integer.getInteger("bench.stream.steps", 10);
     private static final int FILES = 20;
     private static final int WINDOW = 24;
 
@@ -71,6 +71,7 @@ final class StreamBench {
             StructType schema = spark.read().json(data.resolve("part-000.json").toString()).schema();
             double[] seconds = new double[2];
             long forecasts = 0;
+            java.util.Map<String, Double> phases = new java.util.TreeMap<>();
             for (int r = 0; r < 2; r++) { // the first run warms the JVM up
                 long start = System.nanoTime();
                 Dataset<Row> in = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1)
@@ -81,6 +82,12 @@ final class StreamBench {
                         .trigger(Trigger.AvailableNow()).start(root.resolve("out" + r).toString());
                 query.awaitTermination();
                 seconds[r] = (System.nanoTime() - start) / 1e9;
+                phases.clear();
+                for (String phase : query.lastProgress().durationMs().keySet()) { // median per micro-batch
+                    phases.put(phase, SparkBench.median(Arrays.stream(query.recentProgress())
+                            .filter(p -> p.numInputRows() > 0)
+                            .mapToDouble(p -> p.durationMs().getOrDefault(phase, 0L)).toArray()));
+                }
                 forecasts = spark.read().json(root.resolve("out" + r).toString()).count();
             }
             long total = (long) SERIES * STEPS_PER_FILE * FILES;
@@ -89,6 +96,7 @@ final class StreamBench {
                     + " float32, local[2], one file per micro-batch%n", SERIES, FILES, STEPS_PER_FILE, total, WINDOW);
             System.out.printf(Locale.ROOT, "  throughput: %.1f s, %,.0f rows/s per core, %,d forecasts%n", seconds[1],
                     rate, forecasts);
+            System.out.println("  per micro-batch, median ms: " + phases);
             rows.add(String.format(Locale.ROOT, "stream-throughput,%d,2,0,float32,%.0f,rows/s/core", SERIES, rate));
 
             // latency: a live query, one file of one step of every series at a time
