@@ -202,4 +202,62 @@ class StreamForecasterTest {
         assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
                 tmp.resolve("out-bad").toString()), "no checkpoint: refused (state would not survive a restart)");
     }
+
+    /**
+     * {@code timeout}: a series that sends nothing for longer is forgotten (its state removed by Spark's
+     * processing-time timeout, checked in micro-batches without data too), so its next rows start it afresh and
+     * complete no window until it has T rows again; kept, the same rows complete windows at once.
+     */
+    @Test
+    void aQuietSeriesIsForgottenAfterTheTimeout() throws Exception {
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "2");
+        org.sparkrnn.model.NetworkSpec spec = new org.sparkrnn.model.NetworkSpec(1,
+                List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
+        SavedModel saved = new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
+                new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
+                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
+                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
+        TableLayout layout = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1, new int[] {1},
+                MissingValues.SKIP, null, false);
+        StructType schema = new StructType().add("id", "string").add("t", "long").add("v", "double");
+        Map<String, Long> forecasts = new HashMap<>();
+        for (String timeout : List.of("kept", "forgotten")) {
+            Path in = Files.createDirectories(tmp.resolve("quiet-in-" + timeout));
+            Dataset<Row> rows = spark.readStream().schema(schema).json(in.toString());
+            StreamingQuery query = StreamForecaster.forecasts(rows, saved, layout, in.toString(),
+                            new KernelSettings(Precision.FLOAT64, 0),
+                            timeout.equals("kept") ? null : java.time.Duration.ofMillis(500),
+                            org.sparkrnn.driver.data.StreamingWindows.Counters.NONE)
+                    .writeStream().format("memory").queryName("quiet_" + timeout)
+                    .option("checkpointLocation", tmp.resolve("quiet-ck-" + timeout).toString())
+                    .trigger(Trigger.ProcessingTime(100)).start();
+            try {
+                Files.write(in.resolve("first.json"), List.of("{\"id\":\"a\",\"t\":1,\"v\":1.0}",
+                        "{\"id\":\"a\",\"t\":2,\"v\":2.0}", "{\"id\":\"a\",\"t\":3,\"v\":3.0}"));
+                awaitRows(query, 3);
+                Thread.sleep(2_000); // quiet for four timeouts; empty micro-batches run meanwhile
+                Files.write(in.resolve("second.json"), List.of("{\"id\":\"a\",\"t\":4,\"v\":4.0}",
+                        "{\"id\":\"a\",\"t\":5,\"v\":5.0}"));
+                awaitRows(query, 5);
+                forecasts.put(timeout, spark.sql("SELECT count(*) FROM quiet_" + timeout).first().getLong(0));
+            } finally {
+                query.stop();
+            }
+        }
+        assertEquals(3L, forecasts.get("kept"), "windows ending at 3, 4 and 5");
+        assertEquals(1L, forecasts.get("forgotten"), "only the window ending at 3: 4 and 5 start the series afresh");
+    }
+
+    /**
+     * Waits until the query has read {@code rows} rows in all (with a processing-time timeout Spark runs empty
+     * micro-batches on every trigger, and {@code processAllAvailable} does not return).
+     */
+    private static void awaitRows(StreamingQuery query, long rows) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (java.util.Arrays.stream(query.recentProgress()).mapToLong(p -> p.numInputRows()).sum() < rows) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + rows + " rows read in a minute");
+            Thread.sleep(20);
+        }
+    }
 }
