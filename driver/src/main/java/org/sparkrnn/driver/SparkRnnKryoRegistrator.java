@@ -76,6 +76,11 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "[Lorg.apache.spark.sql.execution.streaming.SinkFileStatus;",
             "org.apache.spark.sql.execution.streaming.sinks.SinkFileStatus",
             "[Lorg.apache.spark.sql.execution.streaming.sinks.SinkFileStatus;",
+            // ... and the console sink's (lstm-spark stream --output console): the rows to print
+            "org.apache.spark.sql.execution.streaming.sources.PackedRowCommitMessage",
+            "[Lorg.apache.spark.sql.catalyst.InternalRow;",
+            "org.apache.spark.sql.catalyst.expressions.UnsafeRow",
+            "org.apache.spark.sql.catalyst.expressions.GenericInternalRow",
             // ... holding rows whose arrays are Scala sequences (2.13 and 2.12 names)
             "scala.collection.mutable.ArraySeq", "scala.collection.mutable.ArraySeq$ofRef",
             "scala.collection.mutable.WrappedArray$ofRef", "scala.collection.mutable.ArrayBuffer",

@@ -194,6 +194,18 @@ class StreamForecasterTest {
         }
         String shown = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(shown.contains("batch 11: "), "twelve micro-batches:\n" + shown);
+        // to the console (Spark's console sink sends its rows back as task results: Kryo-registered)
+        captured.reset();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(),
+                    "--output", "console", "--checkpoint-location", tmp.resolve("ck-console").toString(),
+                    "--trigger", "available-now", "--master", "local[2]"));
+        } finally {
+            System.setOut(stdout);
+        }
+        String console = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(console.contains("|year|time    |prediction"), console);
         spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
         assertEquals(streamed, predictions(spark, tmp.resolve("out-cli")));
         assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
