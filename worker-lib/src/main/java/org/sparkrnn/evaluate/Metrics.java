@@ -43,6 +43,18 @@ public record Metrics(double loss, double rmse, double mae, double accuracy, dou
         return map;
     }
 
+    /** The metric a model and a baseline are compared by: perplexity for classes, rmse for values. */
+    public static String comparedBy(Loss loss) {
+        return loss.isClassification() ? "perplexity" : "rmse";
+    }
+
+    /** The verdict line's text: "rmse 0.3953 vs baseline 0.5291: the model is better (25% lower)". */
+    public static String versus(String key, double ours, double theirs) {
+        return String.format(java.util.Locale.ROOT, "%s %.4g vs baseline %.4g: the model is %s (%.0f%% %s)", key,
+                ours, theirs, ours < theirs ? "better" : "NOT better", 100 * Math.abs(1 - ours / theirs),
+                ours < theirs ? "lower" : "higher");
+    }
+
     public String describe() {
         StringBuilder sb = new StringBuilder();
         asMap().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append(' ')

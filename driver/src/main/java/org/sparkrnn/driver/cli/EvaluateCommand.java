@@ -213,14 +213,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (baseline != null) {
                 Metrics theirs = Metrics.of(sums.baseline(data, baseline, saved.standardization(),
                         "evaluate: baseline, " + side), saved.spec().loss());
-                String key = saved.spec().loss().isClassification() ? "perplexity" : "rmse";
-                double ours = metrics.asMap().get(key);
-                double base = theirs.asMap().get(key);
+                String key = Metrics.comparedBy(saved.spec().loss());
                 System.out.printf(java.util.Locale.ROOT, "%s, %s, baseline %s: %s%n", what, side,
                         baseline.describe(), theirs.describe());
-                System.out.printf(java.util.Locale.ROOT, "=> %s, %s %.4g vs baseline %.4g: the model is %s (%.0f%%"
-                        + " %s)%n", side, key, ours, base, ours < base ? "better" : "NOT better",
-                        100 * Math.abs(1 - ours / base), ours < base ? "lower" : "higher");
+                System.out.println("=> " + side + ", " + Metrics.versus(key, metrics.asMap().get(key),
+                        theirs.asMap().get(key)));
             }
         }
     }

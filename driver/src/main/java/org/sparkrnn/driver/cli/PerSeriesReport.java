@@ -91,7 +91,7 @@ final class PerSeriesReport {
         List<Line> lines = new ArrayList<>();
         perSeries.forEach((key, pair) -> lines.add(new Line(key, Metrics.of(pair[0], model.spec().loss()),
                 pair[1] == null ? null : Metrics.of(pair[1], model.spec().loss()))));
-        String metric = model.spec().loss().isClassification() ? "perplexity" : "rmse";
+        String metric = Metrics.comparedBy(model.spec().loss());
         // worst first; ties (and equal metrics) by the series key's text, so the order does not depend on the run
         lines.sort(Comparator.<Line>comparingDouble(line -> -line.model().asMap().get(metric))
                 .thenComparing(line -> String.valueOf(line.series())));

@@ -93,10 +93,7 @@ final class LongTableSource {
         LongAccumulator seriesCount = sc.sc().longAccumulator("series");
         LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
         JavaRDD<SequenceBlock> cut = extended(prepared).mapPartitionsWithIndex((p, own) -> {
-            TableRows rows = own.next();
-            SeriesCutter.Cut result = cutter.cut(rows, edges.before(p).size(),
-                    rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
-                    edges.lastEnds(p));
+            SeriesCutter.Cut result = edges.cut(cutter, p, own.next());
             seriesCount.add(result.series());
             shortSeries.add(result.shortSeries());
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
@@ -184,10 +181,7 @@ final class LongTableSource {
         boolean relative = layout.relativeToLast();
         sc.setJobDescription("per series: cutting " + source + " into windows");
         JavaRDD<Tuple2<Object, SequenceBlock>> pieces = extended(prepared).mapPartitionsWithIndex((p, own) -> {
-            TableRows rows = own.next();
-            SeriesCutter.Cut cut = cutter.cut(rows, edges.before(p).size(),
-                    rows.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
-                    edges.lastEnds(p));
+            SeriesCutter.Cut cut = edges.cut(cutter, p, own.next());
             List<Tuple2<Object, SequenceBlock>> out = new ArrayList<>();
             for (java.util.Map.Entry<Object, SeriesWindows> series : cut.bySeries(validation)) {
                 SeriesWindows windows = series.getValue();
@@ -344,10 +338,7 @@ final class LongTableSource {
         boolean labelled = labelCol != null;
         boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
         JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
-            TableRows own = part.next();
-            SeriesCutter.Inputs inputs = cutter.inputWindows(own, edges.before(p).size(),
-                    own.size() - edges.before(p).size() - edges.after(p).size(), edges.firstOffset(p),
-                    edges.lastEnds(p));
+            SeriesCutter.Inputs inputs = edges.inputWindows(cutter, p, part.next());
             List<Row> out = new ArrayList<>(inputs.starts().length);
             for (int k = 0; k < inputs.starts().length; k++) {
                 double[] label = labelled ? inputs.label(k) : null;

@@ -173,6 +173,18 @@ final class TableEdges implements Serializable {
         return after[p];
     }
 
+    /** The windows that start in partition p's own rows, from its rows read with those around it. */
+    SeriesCutter.Cut cut(SeriesCutter cutter, int p, TableRows extended) {
+        return cutter.cut(extended, before[p].size(), extended.size() - before[p].size() - after[p].size(),
+                firstOffset[p], lastEnds[p]);
+    }
+
+    /** The prediction windows that start in partition p's own rows (see {@link #cut}). */
+    SeriesCutter.Inputs inputWindows(SeriesCutter cutter, int p, TableRows extended) {
+        return cutter.inputWindows(extended, before[p].size(),
+                extended.size() - before[p].size() - after[p].size(), firstOffset[p], lastEnds[p]);
+    }
+
     /** Partition p's own rows, or -1 when they were not counted (every series whole in its partition). */
     long rows(int p) {
         return rows[p];

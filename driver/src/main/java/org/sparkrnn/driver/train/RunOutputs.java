@@ -80,14 +80,12 @@ final class RunOutputs {
                 "baseline: validation"), spec.loss());
         Metrics model = Metrics.of(sums.evaluate(data.validation(), new ModelWeights(spec, kept.clone()), kernel,
                 data.targetScale(), "kept model: validation"), spec.loss());
-        String key = spec.loss().isClassification() ? "perplexity" : "rmse";
+        String key = Metrics.comparedBy(spec.loss());
         double ours = model.asMap().get(key);
         double theirs = base.asMap().get(key);
         out.printf(Locale.ROOT, "validation, kept model: %s%n", model.describe());
         out.printf(Locale.ROOT, "validation, baseline %s: %s%n", baseline.describe(), base.describe());
-        out.printf(Locale.ROOT, "=> %s %.4g vs baseline %.4g: the model is %s (%.0f%% %s)%n", key, ours, theirs,
-                ours < theirs ? "better" : "NOT better", 100 * Math.abs(1 - ours / theirs),
-                ours < theirs ? "lower" : "higher");
+        out.println("=> " + Metrics.versus(key, ours, theirs));
         return new Comparison(name, base, model);
     }
 }
