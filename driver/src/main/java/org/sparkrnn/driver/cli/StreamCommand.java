@@ -107,8 +107,12 @@ public final class StreamCommand implements Callable<Integer> {
         Duration timeout = stateTimeout == null ? null : OptionText.duration("state-timeout", stateTimeout);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
         return Main.withSpark("lstm-spark stream", sparkOptions, sc -> {
-            SavedModel saved = new ModelDirectory(new FileStore(sc.hadoopConfiguration()), model.modelDir)
-                    .readModel();
+            FileStore files = new FileStore(sc.hadoopConfiguration());
+            if (!files.exists(source)) {
+                throw new UserError("--source " + source + ": no such directory (create it; new files dropped into it"
+                        + " are read as they arrive)");
+            }
+            SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
             ModelFixedOptions.check(spec, data, saved);
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!sparkOptions.spark.containsKey("spark.sql.shuffle.partitions")) {
