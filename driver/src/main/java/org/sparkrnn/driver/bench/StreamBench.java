@@ -12,7 +12,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.data.StreamingWindows;
+import org.sparkrnn.driver.data.SeriesStream;
 import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.StreamForecaster;
@@ -77,7 +77,7 @@ final class StreamBench {
                 Dataset<Row> in = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1)
                         .json(data.toString());
                 StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
-                                new KernelSettings(Precision.FLOAT32, 0), null, StreamingWindows.Counters.NONE)
+                                new KernelSettings(Precision.FLOAT32, 0), null, SeriesStream.Counters.NONE)
                         .writeStream().format("json").option("checkpointLocation", root.resolve("ck" + r).toString())
                         .trigger(Trigger.AvailableNow()).start(root.resolve("out" + r).toString());
                 query.awaitTermination();
@@ -105,7 +105,7 @@ final class StreamBench {
             Path out = root.resolve("live-out");
             Dataset<Row> in = spark.readStream().schema(schema).json(live.toString());
             StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
-                            new KernelSettings(Precision.FLOAT32, 0), null, StreamingWindows.Counters.NONE)
+                            new KernelSettings(Precision.FLOAT32, 0), null, SeriesStream.Counters.NONE)
                     .writeStream().format("json").option("checkpointLocation", root.resolve("ck-live").toString())
                     .trigger(Trigger.ProcessingTime(200)).start(out.toString());
             try {

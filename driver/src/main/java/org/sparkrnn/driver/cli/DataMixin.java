@@ -145,6 +145,14 @@ public final class DataMixin {
     }
 
     DataOptions toOptions(long seed) {
+        return toOptions(seed, false);
+    }
+
+    /**
+     * The data options; {@code inputsOnly}: the command only reads each step's inputs (stream), so a long table's
+     * {@code --feature-columns} suffice and stand for its targets too.
+     */
+    DataOptions toOptions(long seed, boolean inputsOnly) {
         int[] horizons = TableLayout.parseHorizon(horizon);
         MissingValues gaps = Choices.parse("missing", missing, MissingValues.class);
         TableLayout table = null;
@@ -154,7 +162,8 @@ public final class DataMixin {
                 throw new SettingError("{--column} names one column that is both input and target; with"
                         + " {--target-column} or {--feature-columns}, leave it out");
             }
-            List<String> targets = targetColumns != null ? targetColumns : column != null ? List.of(column) : null;
+            List<String> targets = targetColumns != null ? targetColumns : column != null ? List.of(column)
+                    : inputsOnly ? featureColumns : null;
             if (targets == null) {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }

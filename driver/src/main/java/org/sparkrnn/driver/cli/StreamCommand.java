@@ -11,7 +11,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.sparkrnn.driver.data.StreamingWindows;
+import org.sparkrnn.driver.data.SeriesStream;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
@@ -97,10 +97,11 @@ public final class StreamCommand implements Callable<Integer> {
             throw new SettingError("{--checkpoint-location} DIR is required: it is where the query's progress and"
                     + " every series' state survive a restart");
         }
-        DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED));
+        DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED), true);
         if (options.table() == null) {
-            throw new SettingError("stream forecasts a long table: the model's run gives --time-column and"
-                    + " --target-column, or give them here");
+            throw new SettingError("stream forecasts the rows of a long table: a model trained on one takes"
+                    + " its columns from its run; for another, give {--id-column}, {--time-column} and"
+                    + " {--feature-columns}");
         }
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         Trigger when = parseTrigger(trigger);
@@ -132,7 +133,7 @@ public final class StreamCommand implements Callable<Integer> {
             CollectionAccumulator<String> rejected = options.skipBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
             Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), source,
-                    new KernelSettings(precision, 0), timeout, new StreamingWindows.Counters(late, made, rejected));
+                    new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected));
             DataStreamWriter<Row> writer = forecasts.writeStream().trigger(when).outputMode("append");
             if (checkpointLocation != null) {
                 writer = writer.option("checkpointLocation", checkpointLocation);

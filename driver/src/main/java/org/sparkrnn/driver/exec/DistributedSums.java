@@ -3,11 +3,16 @@ package org.sparkrnn.driver.exec;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.KeyValueGroupedDataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
@@ -179,6 +184,25 @@ public final class DistributedSums {
         Broadcast<ModelWeights> model = sc.broadcast(weights);
         return data.mapPartitions((MapPartitionsFunction<Row, T>) part -> perPartition.apply(model.value(), part),
                 encoder);
+    }
+
+    /**
+     * {@code perGroup} applied to each group of a (streaming) Dataset with a state kept per group by Spark
+     * ({@code flatMapGroupsWithState}, append mode), the model broadcast once for every micro-batch of the query
+     * (lazily, as {@link #mapWithModel}); {@code weights} null: no model, the function gets null.
+     */
+    public <K, V, S, U> Dataset<U> groupsWithModel(KeyValueGroupedDataset<K, V> groups, ModelWeights weights,
+                                                   GroupFunction<K, V, S, U> perGroup, Encoder<S> state,
+                                                   Encoder<U> out, GroupStateTimeout timeout) {
+        Broadcast<ModelWeights> model = weights == null ? null : sc.broadcast(weights);
+        return groups.flatMapGroupsWithState((FlatMapGroupsWithStateFunction<K, V, S, U>) (key, rows, group) ->
+                        perGroup.apply(model == null ? null : model.value(), key, rows, group),
+                OutputMode.Append(), state, out, timeout);
+    }
+
+    /** What {@link #groupsWithModel} runs on each group of a micro-batch. */
+    public interface GroupFunction<K, V, S, U> extends java.io.Serializable {
+        Iterator<U> apply(ModelWeights weights, K key, Iterator<V> rows, GroupState<S> state) throws Exception;
     }
 
     /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */

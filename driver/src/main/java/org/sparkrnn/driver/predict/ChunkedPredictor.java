@@ -20,6 +20,7 @@ import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.kernel.ForwardResult;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.OutputMode;
+import org.sparkrnn.kernel.RecurrentState;
 import org.sparkrnn.model.ModelWeights;
 
 import java.io.Serializable;
@@ -210,13 +211,28 @@ public final class ChunkedPredictor implements Serializable {
      * outputs, add each window's origin.
      */
     private double[] outputs(ModelWeights weights, SequenceBatch batch) {
+        return forward(weights, batch, layout.perStep() ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null)
+                .outputs();
+    }
+
+    /**
+     * Every step's outputs in original units (steps × V, sequence after sequence) for a per-step model, each sequence
+     * starting from {@code initial} (null: zeros), and the state after each sequence's last step: a stream carries it
+     * to the series' next rows.
+     */
+    public ForwardResult everyStep(ModelWeights weights, SequenceBatch batch, RecurrentState initial) {
+        return forward(weights, batch, OutputMode.EVERY_STEP, initial);
+    }
+
+    /** The model's input transforms, the forward pass, then back: unscale value outputs, add each window's origin. */
+    private ForwardResult forward(ModelWeights weights, SequenceBatch batch, OutputMode mode,
+                                  RecurrentState initial) {
         SequenceBatch input = relativeToLast ? RelativeToLast.apply(batch) : batch;
         input = standardization == null ? input : standardization.apply(input);
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
         ForwardResult result;
         try {
-            result = kernel.forward(weights.params(), input,
-                    layout.perStep() ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null);
+            result = kernel.forward(weights.params(), input, mode, initial);
         } finally {
             KernelCache.release(kernel);
         }
@@ -227,7 +243,7 @@ public final class ChunkedPredictor implements Serializable {
         if (relativeToLast) {
             RelativeToLast.addOriginsInPlace(out, batch);
         }
-        return out;
+        return new ForwardResult(result.mode(), result.outputSize(), out, result.finalState());
     }
 
     /** Flattens chunks computed on demand into one iterator. */

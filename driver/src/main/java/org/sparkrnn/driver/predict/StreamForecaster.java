@@ -2,23 +2,34 @@ package org.sparkrnn.driver.predict;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.KeyedFrames;
+import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.SeriesStream;
 import org.sparkrnn.driver.data.StreamingWindows;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.model.ModelWeights;
 
 import java.time.Duration;
 
 /**
- * Forecasts on a stream of long-table rows: each row that completes a window of its series
- * ({@link StreamingWindows}, per-series state in Spark's state store) gives one row of the series key, {@code time}
- * (of the window's last step) and {@code prediction}, as {@code predict} writes them for the same window of the
- * whole table; the model is applied by {@link FramePredictor} (broadcast once per query). What
- * {@code lstm-spark stream} runs, and the API for a user's own streaming query.
+ * Forecasts on a stream of long-table rows, per series, with the series' state in Spark's state store, in one of two
+ * modes chosen by how the model was trained:
+ * <ul>
+ *   <li><b>window models</b> (one label per window): each row that completes a window of its series
+ *   ({@link StreamingWindows}) gives one row of the series key, {@code time} (of the window's last step) and
+ *   {@code prediction}, as {@code predict} writes them for the same window of the whole table; the model is applied
+ *   by {@link FramePredictor} (broadcast once per query);</li>
+ *   <li><b>per-step models</b> (a label per step, trained on whole series): each row advances its series' recurrent
+ *   state by one step ({@link RecurrentSteps}) and gives the model's output at that step, as per-step prediction over
+ *   the series' whole prefix gives it.</li>
+ * </ul>
+ * What {@code lstm-spark stream} runs, and the API for a user's own streaming query.
  */
 public final class StreamForecaster {
 
@@ -26,25 +37,38 @@ public final class StreamForecaster {
     }
 
     /**
-     * The forecasts of {@code rows} (streaming or batch) by a model trained on windows of a long table with
-     * {@code layout}; {@code counters} count late rows, forecasts and rejected rows (a bad row stops the query
-     * unless they reject it), series quiet for {@code timeout} are forgotten (null: never).
+     * The forecasts of {@code rows} (streaming or batch) with the table's columns in {@code layout} (a window
+     * model's own; for a per-step model its id, time and feature columns are read); {@code counters} count late rows,
+     * forecasts and rejected rows (a bad row stops the query unless they reject it), series quiet for
+     * {@code timeout} are forgotten (null: never).
      */
     public static Dataset<Row> forecasts(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
-                                         KernelSettings kernel, Duration timeout,
-                                         StreamingWindows.Counters counters) {
-        if (saved.shape().oneHot() || saved.shape().labelShape() != org.sparkrnn.data.LabelShape.PER_SEQUENCE) {
-            throw new UserError("stream forecasts with a model trained on windows of a long table (--target-column);"
-                    + " this model reads " + saved.shape().describeLabels());
+                                         KernelSettings kernel, Duration timeout, SeriesStream.Counters counters) {
+        if (saved.shape().oneHot()) {
+            throw new UserError("stream forecasts the rows of a long table; this is a character model (sample)");
         }
         if (saved.shape().inputSize() != layout.featureColumns().size()) {
             throw new UserError(source + ": the model reads " + saved.shape().inputSize() + " feature(s) per step;"
                     + " --feature-columns names " + layout.featureColumns().size());
         }
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout,
-                counters);
-        PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
-                saved.spec().loss().isClassification(), "prediction", "probability", false);
+        boolean classes = saved.spec().loss().isClassification();
+        if (saved.shape().labelShape() == LabelShape.PER_STEP) {
+            if (saved.spec().bidirectional()) {
+                throw new UserError("a bidirectional model reads each series backwards from its end too: it cannot"
+                        + " forecast rows as they arrive (train a unidirectional model to stream it)");
+            }
+            RecordShape step = new RecordShape(saved.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
+                    saved.shape().labelKind(), saved.shape().labelWidth(), saved.shape().classes());
+            PredictionLayout out = new PredictionLayout(step, saved.spec().outputSize(), classes, "prediction",
+                    "probability", false);
+            ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, 1);
+            return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
+                    new RecurrentSteps(predictor, out, layout.featureColumns().size()), out.fields(),
+                    new ModelWeights(saved.spec(), saved.params()));
+        }
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters);
+        PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
+                "probability", false);
         return FramePredictor.transform(windows, saved, out, KeyedFrames.FEATURES, source, InvalidRows.ERROR, kernel,
                 DistributedSums.EVALUATION_CHUNK).drop(KeyedFrames.FEATURES);
     }

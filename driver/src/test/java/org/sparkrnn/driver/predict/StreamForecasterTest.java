@@ -71,7 +71,12 @@ class StreamForecasterTest {
 
     /** The table as twelve CSV files, file m holding every year's rows of month m, written in month order. */
     private List<Path> monthFiles() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("../data/co2-by-year.csv"));
+        return monthFiles(Path.of("../data/co2-by-year.csv"), "month");
+    }
+
+    /** {@code table} (the CO2 table's columns) as twelve files {@code name-MM.csv}, one per month. */
+    private List<Path> monthFiles(Path table, String name) throws Exception {
+        List<String> lines = Files.readAllLines(table);
         List<Path> files = new ArrayList<>();
         for (int month = 1; month <= 12; month++) {
             List<String> part = new ArrayList<>(List.of(lines.get(0)));
@@ -80,7 +85,7 @@ class StreamForecasterTest {
                     part.add(line);
                 }
             }
-            files.add(Files.write(tmp.resolve(String.format("month-%02d.csv", month)), part));
+            files.add(Files.write(tmp.resolve(String.format(name + "-%02d.csv", month)), part));
         }
         return files;
     }
@@ -100,7 +105,7 @@ class StreamForecasterTest {
                 .csv(input.toString());
         StreamingQuery query = StreamForecaster.forecasts(rows, saved, LAYOUT, input.toString(),
                         new KernelSettings(Precision.FLOAT64, 0), null,
-                        new org.sparkrnn.driver.data.StreamingWindows.Counters(late, null, null))
+                        new org.sparkrnn.driver.data.SeriesStream.Counters(late, null, null))
                 .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow()).start(output.toString());
         query.awaitTermination();
@@ -173,7 +178,7 @@ class StreamForecasterTest {
         org.apache.spark.util.CollectionAccumulator<String> rejected = spark.sparkContext().collectionAccumulator();
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).csv(bad.toString());
         StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(), new KernelSettings(Precision.FLOAT64, 0),
-                        null, new org.sparkrnn.driver.data.StreamingWindows.Counters(null, null, rejected))
+                        null, new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
                 .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-skip").toString())
                 .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()).awaitTermination();
         assertEquals(1, rejected.value().size(), rejected.value().toString());
@@ -216,6 +221,113 @@ class StreamForecasterTest {
     }
 
     /**
+     * A per-step model (trained on whole series, a label per step) carries each series' recurrent state (h and c of
+     * both layers) from micro-batch to micro-batch: every streamed row's forecast equals per-step batch prediction
+     * over the series' whole prefix, to 1e-12 in float64, also across a restart from the checkpoint; the command
+     * line streams it with the table's columns given.
+     */
+    @Test
+    void perStepModelsCarryTheirStateAcrossMicroBatchesAndRestarts() throws Exception {
+        // every year of the CO2 table as one sequence, each week labelled with the next week's value; a per-step
+        // model's state cannot step over a missing value, so the weeks without one are left out
+        List<String> lines = Files.readAllLines(Path.of("../data/co2-by-year.csv"));
+        List<String> whole = new ArrayList<>(List.of(lines.get(0)));
+        lines.stream().skip(1).filter(line -> !line.contains(",,")).forEach(whole::add);
+        Path table = Files.write(tmp.resolve("co2-whole.csv"), whole);
+        Map<String, List<String[]>> years = new java.util.TreeMap<>();
+        for (String line : whole.subList(1, whole.size())) {
+            String[] f = line.split(",");
+            years.computeIfAbsent(f[0], y -> new ArrayList<>()).add(f);
+        }
+        List<String> records = new ArrayList<>();
+        for (Map.Entry<String, List<String[]>> year : years.entrySet()) {
+            List<String[]> weeks = year.getValue();
+            weeks.sort(java.util.Comparator.comparing(f -> f[1]));
+            StringBuilder features = new StringBuilder();
+            StringBuilder labels = new StringBuilder();
+            for (int t = 0; t < weeks.size(); t++) {
+                features.append(t == 0 ? "" : ",").append("[").append(weeks.get(t)[2]).append(",")
+                        .append(weeks.get(t)[3]).append("]");
+                labels.append(t == 0 ? "" : ",").append(t + 1 < weeks.size() ? weeks.get(t + 1)[2] : "null");
+            }
+            records.add("{\"year\":" + year.getKey() + ",\"features\":[" + features + "],\"labels\":[" + labels
+                    + "]}");
+        }
+        Path series = Files.write(tmp.resolve("years.jsonl"), records);
+        Path model = tmp.resolve("per-step");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", series.toString(), "--format", "jsonl", "--hidden", "6,5",
+                "--normalize", "standard", "--iterations", "10", "--precision", "float64", "--log-every", "100",
+                "--master", "local[2]", "--model-dir", model.toString()));
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
+                tmp.resolve("batch").toString(), "--precision", "float64", "--master", "local[2]"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "3");
+        Map<String, Double> batch = new HashMap<>(); // (year, date) -> the prediction at that week
+        for (Row row : spark.read().json(tmp.resolve("batch").toString()).collectAsList()) {
+            String year = String.valueOf(row.<Object>getAs("year"));
+            List<Double> steps = row.getList(row.fieldIndex("prediction"));
+            List<String[]> weeks = years.get(year);
+            assertEquals(weeks.size(), steps.size());
+            for (int t = 0; t < steps.size(); t++) {
+                batch.put(year + "@" + weeks.get(t)[1], steps.get(t));
+            }
+        }
+
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        TableLayout columns = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 1, 1,
+                new int[] {1}, MissingValues.SKIP, null, false);
+        StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
+        List<Path> months = monthFiles(table, "whole");
+        Path in = Files.createDirectories(tmp.resolve("in-steps"));
+        for (int part = 0; part < 2; part++) { // six months, stopped, started again from the checkpoint, six more
+            for (int m = 6 * part; m < 6 * part + 6; m++) {
+                arrive(months.get(m), in, months.get(m).getFileName().toString(), m);
+            }
+            Dataset<Row> rows = spark.readStream().schema(schema).option("header", true)
+                    .option("maxFilesPerTrigger", 2).csv(in.toString());
+            StreamForecaster.forecasts(rows, saved, columns, in.toString(), new KernelSettings(Precision.FLOAT64, 0),
+                            null, org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+                    .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-steps").toString())
+                    .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-steps").toString()).awaitTermination();
+        }
+        Map<String, Double> streamed = predictions(spark, tmp.resolve("out-steps"));
+        assertEquals(batch.keySet(), streamed.keySet(), "every week of every year, once");
+        double worst = 0;
+        for (Map.Entry<String, Double> entry : batch.entrySet()) {
+            worst = Math.max(worst, Math.abs(entry.getValue() - streamed.get(entry.getKey())));
+        }
+        assertTrue(worst <= 1e-12, "largest difference " + worst);
+
+        // a row with a missing input is a bad row (rejected here, counted with its problem)
+        org.apache.spark.util.CollectionAccumulator<String> rejected = spark.sparkContext().collectionAccumulator();
+        Path gaps = Files.createDirectories(tmp.resolve("in-gaps"));
+        arrive(monthFiles().get(4), gaps, "may.csv", 0);
+        long empty = Files.readAllLines(gaps.resolve("may.csv")).stream().filter(line -> line.contains(",,")).count();
+        StreamForecaster.forecasts(spark.readStream().schema(schema).option("header", true).csv(gaps.toString()),
+                        saved, columns, gaps.toString(), new KernelSettings(Precision.FLOAT64, 0), null,
+                        new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
+                .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-gaps").toString())
+                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-gaps").toString()).awaitTermination();
+        assertTrue(empty > 0);
+        assertEquals(empty, rejected.value().size(), rejected.value().toString());
+        assertTrue(rejected.value().get(0).matches(".*in-gaps: series \\d{4} at time \\d{8}: column 'co2' is empty;"
+                + " a per-step model's state cannot step over a missing input \\(file:.*may.csv\\)"),
+                rejected.value().get(0));
+
+        // the command line: the model was trained on sequences, so the table's columns are given
+        SharedSpark.stop();
+        assertEquals(0, Main.run("stream", "--model-dir", model.toString(), "--source", in.toString(), "--format",
+                "csv", "--id-column", "year", "--time-column", "date", "--feature-columns", "co2,season",
+                "--output", tmp.resolve("out-steps-cli").toString(), "--checkpoint-location",
+                tmp.resolve("ck-steps-cli").toString(), "--trigger", "available-now", "--precision", "float64",
+                "--master", "local[2]"));
+        spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
+        assertEquals(streamed, predictions(spark, tmp.resolve("out-steps-cli")));
+    }
+
+    /**
      * {@code timeout}: a series that sends nothing for longer is forgotten (its state removed by Spark's
      * processing-time timeout, checked in micro-batches without data too), so its next rows start it afresh and
      * complete no window until it has T rows again; kept, the same rows complete windows at once.
@@ -240,7 +352,7 @@ class StreamForecasterTest {
             StreamingQuery query = StreamForecaster.forecasts(rows, saved, layout, in.toString(),
                             new KernelSettings(Precision.FLOAT64, 0),
                             timeout.equals("kept") ? null : java.time.Duration.ofMillis(500),
-                            org.sparkrnn.driver.data.StreamingWindows.Counters.NONE)
+                            org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
                     .writeStream().format("memory").queryName("quiet_" + timeout)
                     .option("checkpointLocation", tmp.resolve("quiet-ck-" + timeout).toString())
                     .trigger(Trigger.ProcessingTime(100)).start();
