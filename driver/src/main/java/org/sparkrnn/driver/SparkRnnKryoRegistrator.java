@@ -81,6 +81,8 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "[Lorg.apache.spark.sql.catalyst.InternalRow;",
             "org.apache.spark.sql.catalyst.expressions.UnsafeRow",
             "org.apache.spark.sql.catalyst.expressions.GenericInternalRow",
+            // ... and the Kafka sink's (lstm-spark stream --output kafka; an object with nothing in it)
+            "org.apache.spark.sql.kafka010.KafkaDataWriterCommitMessage$",
             // ... holding rows whose arrays are Scala sequences (2.13 and 2.12 names)
             "scala.collection.mutable.ArraySeq", "scala.collection.mutable.ArraySeq$ofRef",
             "scala.collection.mutable.WrappedArray$ofRef", "scala.collection.mutable.ArrayBuffer",

@@ -149,10 +149,12 @@ public final class DataMixin {
     }
 
     /**
-     * The data options; {@code inputsOnly}: the command only reads each step's inputs (stream), so a long table's
-     * {@code --feature-columns} suffice and stand for its targets too.
+     * The data options; {@code stream}: the command reads rows as they arrive and only each step's inputs, so a long
+     * table's {@code --feature-columns} suffice (and stand for its targets), JSON rows are Spark's {@code json}
+     * (a run trained on JSON Lines sequences gives {@code jsonl}), and {@code --on-bad-record} is the stream's own
+     * policy ({@link #skipsBadRecords}), not the loader's.
      */
-    DataOptions toOptions(long seed, boolean inputsOnly) {
+    DataOptions toOptions(long seed, boolean stream) {
         int[] horizons = TableLayout.parseHorizon(horizon);
         MissingValues gaps = Choices.parse("missing", missing, MissingValues.class);
         TableLayout table = null;
@@ -163,17 +165,19 @@ public final class DataMixin {
                         + " {--target-column} or {--feature-columns}, leave it out");
             }
             List<String> targets = targetColumns != null ? targetColumns : column != null ? List.of(column)
-                    : inputsOnly ? featureColumns : null;
+                    : stream ? featureColumns : null;
             if (targets == null) {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
                     window, stride, horizons, gaps, validateFrom, relativeToLast);
         }
-        return new DataOptions(format, data, validation, validationFraction,
+        return new DataOptions(stream && format.equals("jsonl") ? "json" : format, data, validation,
+                validationFraction,
                 Choices.parse("split", split, Split.class), column, timeColumn, window,
                 horizons[horizons.length - 1], validateFrom, gaps, Choices.parse("task", task, Task.class),
-                classes, partitions, seed, onBadRecord(), null, relativeToLast, delimiter(), !noHeader, table);
+                classes, partitions, seed, !stream && skipsBadRecords(), null, relativeToLast, delimiter(), !noHeader,
+                table);
     }
 
     private char delimiter() {
@@ -186,7 +190,8 @@ public final class DataMixin {
         return delimiter.charAt(0);
     }
 
-    private boolean onBadRecord() {
+    /** --on-bad-record: skip (true) or fail. */
+    boolean skipsBadRecords() {
         return switch (onBadRecord) {
             case "skip" -> true;
             case "fail" -> false;

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -7,7 +8,9 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -49,14 +52,15 @@ public final class StreamCommand implements Callable<Integer> {
     @Mixin
     DataMixin data;
 
-    @Option(names = "--source", paramLabel = "DIR",
+    @Option(names = "--source", paramLabel = "DIR|kafka",
             description = "Where new rows arrive: a directory of files (--format: csv with a header, json rows,"
-                    + " parquet, ...), each new file read once.")
+                    + " parquet, ...), each new file read once; or kafka: JSON values, one row each, from"
+                    + " --kafka-topic at --kafka-bootstrap.")
     String source;
 
-    @Option(names = "--output", paramLabel = "DIR|console",
-            description = "Where forecasts go: a directory (files of --output-format, appended per micro-batch) or"
-                    + " the console.")
+    @Option(names = "--output", paramLabel = "DIR|console|kafka",
+            description = "Where forecasts go: a directory (files of --output-format, appended per micro-batch),"
+                    + " the console, or kafka: one JSON value per forecast to --kafka-output-topic, keyed by series.")
     String output;
 
     @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet|csv",
@@ -82,6 +86,31 @@ public final class StreamCommand implements Callable<Integer> {
                     + " starts it afresh. Default: series are kept.")
     String stateTimeout;
 
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka: the brokers to connect to (source and output).")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", paramLabel = "TOPIC[,...]",
+            description = "Kafka: the topic(s) rows are read from, each value a JSON object with the table's"
+                    + " columns.")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-output-topic", paramLabel = "TOPIC",
+            description = "Kafka: the topic forecasts are written to (--output kafka).")
+    String kafkaOutputTopic;
+
+    @Option(names = "--kafka-starting-offsets", defaultValue = Defaults.KAFKA_STARTING_OFFSETS,
+            paramLabel = "earliest|latest",
+            description = "Kafka: where a new query starts reading (earliest: what the topic holds fills the series'"
+                    + " state first); a query started again goes on from its checkpoint. Default: ${DEFAULT-VALUE}.")
+    String kafkaStartingOffsets;
+
+    @Option(names = "--kafka-option", paramLabel = "KEY=VALUE",
+            description = "Kafka: an option of Spark's Kafka source and output, as Spark names it (repeatable):"
+                    + " client settings prefixed kafka., e.g. kafka.security.protocol=SASL_SSL, or"
+                    + " maxOffsetsPerTrigger=N.")
+    java.util.Map<String, String> kafkaOptions = new java.util.LinkedHashMap<>();
+
     @Mixin
     SparkMixin sparkOptions;
 
@@ -91,11 +120,28 @@ public final class StreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (source == null || output == null) {
-            throw new SettingError("{--source} DIR and {--output} DIR|console are required");
+            throw new SettingError("{--source} DIR|kafka and {--output} DIR|console|kafka are required");
         }
         if (checkpointLocation == null && !output.equals("console")) {
             throw new SettingError("{--checkpoint-location} DIR is required: it is where the query's progress and"
                     + " every series' state survive a restart");
+        }
+        boolean kafkaIn = source.equals(KAFKA);
+        boolean kafkaOut = output.equals(KAFKA);
+        if ((kafkaIn || kafkaOut) && kafkaBootstrap == null) {
+            throw new SettingError("kafka needs {--kafka-bootstrap} HOST:PORT, the brokers to connect to");
+        }
+        if (kafkaIn != (kafkaTopic != null)) {
+            throw new SettingError(kafkaIn ? "{--source} kafka needs {--kafka-topic}, the topic rows arrive on"
+                    : "{--kafka-topic} reads rows with {--source} kafka");
+        }
+        if (kafkaOut != (kafkaOutputTopic != null)) {
+            throw new SettingError(kafkaOut ? "{--output} kafka needs {--kafka-output-topic}, the topic forecasts go"
+                    + " to" : "{--kafka-output-topic} writes forecasts with {--output} kafka");
+        }
+        if (!kafkaStartingOffsets.equals("earliest") && !kafkaStartingOffsets.equals("latest")) {
+            throw new SettingError("{--kafka-starting-offsets} '" + kafkaStartingOffsets + "': expected earliest or"
+                    + " latest");
         }
         DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED), true);
         if (options.table() == null) {
@@ -109,7 +155,7 @@ public final class StreamCommand implements Callable<Integer> {
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
         return Main.withSpark("lstm-spark stream", sparkOptions, sc -> {
             FileStore files = new FileStore(sc.hadoopConfiguration());
-            if (!files.exists(source)) {
+            if (!kafkaIn && !files.exists(source)) {
                 throw new UserError("--source " + source + ": no such directory (create it; new files dropped into it"
                         + " are read as they arrive)");
             }
@@ -121,29 +167,40 @@ public final class StreamCommand implements Callable<Integer> {
                 spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(options.partitions() > 0
                         ? options.partitions() : Math.max(1, sc.defaultParallelism())));
             }
-            DataStreamReader reader = spark.readStream().schema(schemaOf(spark, options))
-                    .option("header", options.header()).option("sep", String.valueOf(options.delimiter()));
-            if (maxFilesPerTrigger > 0) {
-                reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
-            }
-            Dataset<Row> rows = reader.format(options.format().equals("jsonl") ? "json" : options.format())
-                    .load(source);
+            Dataset<Row> rows = kafkaIn ? kafkaRows(spark, options) : fileRows(spark, options);
+            String where = kafkaIn ? "kafka topic " + kafkaTopic : source;
             LongAccumulator late = sc.sc().longAccumulator("late rows");
             LongAccumulator made = sc.sc().longAccumulator("forecasts");
-            CollectionAccumulator<String> rejected = options.skipBadRecords()
+            CollectionAccumulator<String> rejected = data.skipsBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
-            Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), source,
+            Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), where,
                     new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected));
-            DataStreamWriter<Row> writer = forecasts.writeStream().trigger(when).outputMode("append");
+            DataStreamWriter<Row> writer;
+            if (kafkaOut) {
+                // one JSON object per forecast, keyed by its series (Kafka keeps a key's records in order)
+                String id = options.table().idColumn();
+                Column value = functions.to_json(functions.struct(java.util.Arrays.stream(forecasts.columns())
+                        .map(functions::col).toArray(Column[]::new)));
+                Dataset<Row> records = id == null ? forecasts.select(value.as("value"))
+                        : forecasts.select(functions.col(id).cast("string").as("key"), value.as("value"));
+                writer = records.writeStream().format(KAFKA).option("topic", kafkaOutputTopic)
+                        .option("kafka.bootstrap.servers", kafkaBootstrap);
+                for (java.util.Map.Entry<String, String> option : kafkaOptions.entrySet()) {
+                    writer = writer.option(option.getKey(), option.getValue());
+                }
+            } else {
+                writer = forecasts.writeStream();
+                writer = output.equals("console") ? writer.format("console").option("truncate", false)
+                        : writer.format(writeFormat).option("path", output);
+            }
+            writer = writer.trigger(when).outputMode("append");
             if (checkpointLocation != null) {
                 writer = writer.option("checkpointLocation", checkpointLocation);
             }
-            writer = output.equals("console") ? writer.format("console").option("truncate", false)
-                    : writer.format(writeFormat).option("path", output);
             spark.streams().addListener(new Progress(late, made, rejected));
             StreamingQuery query = writer.start();
-            System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", source, output, trigger,
-                    checkpointLocation);
+            System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", where,
+                    kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(query)));
             query.awaitTermination();
             return 0;
@@ -151,16 +208,74 @@ public final class StreamCommand implements Callable<Integer> {
     }
 
     /**
-     * The schema of the arriving rows: the files already in the source, else the table the model was trained on
-     * (file streams need one before the first file arrives).
+     * New files in the source directory, their rows with the columns of {@link #schemaOf}; a CSV or JSON row that
+     * cannot be read as that schema keeps its text in {@link SeriesStream#MALFORMED} (a bad row).
      */
-    private StructType schemaOf(SparkSession spark, DataOptions options) {
-        String format = options.format().equals("jsonl") ? "json" : options.format();
-        for (String where : new String[] {source, options.path()}) {
+    private Dataset<Row> fileRows(SparkSession spark, DataOptions options) {
+        String format = options.format();
+        StructType schema = schemaOf(spark, options, format);
+        boolean text = format.equals("csv") || format.equals("json");
+        DataStreamReader reader = spark.readStream().schema(text ? schema.add(SeriesStream.MALFORMED,
+                        DataTypes.StringType) : schema)
+                .option("header", options.header()).option("sep", String.valueOf(options.delimiter()));
+        if (text) {
+            reader = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", SeriesStream.MALFORMED);
+        }
+        if (maxFilesPerTrigger > 0) {
+            reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
+        }
+        return reader.format(format).load(source);
+    }
+
+    /**
+     * The records of the Kafka topic(s), each value a JSON object with the table's columns (those of the run's
+     * table when it can be read, else the columns the model reads, as text), where each came from (topic, partition,
+     * offset), and the text of a value that is not such an object in {@link SeriesStream#MALFORMED}.
+     */
+    private Dataset<Row> kafkaRows(SparkSession spark, DataOptions options) {
+        StructType schema;
+        try {
+            schema = schemaOf(spark, options, options.format());
+        } catch (UserError e) {
+            schema = new StructType();
+            for (String column : options.table().columnsRead()) {
+                schema = schema.add(column, DataTypes.StringType);
+            }
+        }
+        DataStreamReader reader = spark.readStream().format(KAFKA).option("kafka.bootstrap.servers", kafkaBootstrap)
+                .option("subscribe", kafkaTopic).option("startingOffsets", kafkaStartingOffsets);
+        for (java.util.Map.Entry<String, String> option : kafkaOptions.entrySet()) {
+            reader = reader.option(option.getKey(), option.getValue());
+        }
+        if (maxFilesPerTrigger > 0) {
+            throw new SettingError("{--max-files-per-trigger} is for a directory source; for Kafka give"
+                    + " {--kafka-option} maxOffsetsPerTrigger=N");
+        }
+        java.util.Map<String, String> json = java.util.Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord",
+                SeriesStream.MALFORMED);
+        Column origin = functions.concat(functions.lit("kafka topic "), functions.col("topic"),
+                functions.lit(", partition "), functions.col("partition").cast("string"), functions.lit(", offset "),
+                functions.col("offset").cast("string"));
+        return reader.load().select(functions.from_json(functions.col("value").cast("string"),
+                        schema.add(SeriesStream.MALFORMED, DataTypes.StringType), json).as("row"),
+                origin.as(SeriesStream.ORIGIN)).select("row.*", SeriesStream.ORIGIN);
+    }
+
+    /**
+     * The schema of the arriving rows: the files already in the source, else the table the model was trained on
+     * (file streams need one before the first file arrives), whichever has the columns the model reads.
+     */
+    private StructType schemaOf(SparkSession spark, DataOptions options, String format) {
+        for (String where : source.equals(KAFKA) ? new String[] {options.path()}
+                : new String[] {source, options.path()}) {
+            if (where == null) {
+                continue;
+            }
             try {
                 Dataset<Row> sample = spark.read().format(format).option("header", options.header())
                         .option("sep", String.valueOf(options.delimiter())).load(where);
-                if (sample.schema().fields().length > 0) {
+                if (java.util.Arrays.asList(sample.schema().fieldNames())
+                        .containsAll(options.table().columnsRead())) {
                     return sample.schema();
                 }
             } catch (Exception e) { // Spark's AnalysisException: nothing there (yet), try the next
@@ -180,6 +295,9 @@ public final class StreamCommand implements Callable<Integer> {
             // stopping anyway
         }
     }
+
+    /** The name of Spark's Kafka source and sink, and what --source and --output say for them. */
+    private static final String KAFKA = "kafka";
 
     static Trigger parseTrigger(String text) {
         if (text.equals("available-now")) {

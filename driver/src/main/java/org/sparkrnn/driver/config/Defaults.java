@@ -31,6 +31,8 @@ public final class Defaults {
     public static final String OUTPUT_FORMAT = "jsonl";
     /** lstm-spark stream: a micro-batch every 10 seconds, until stopped. */
     public static final String STREAM_TRIGGER = "processing-time=10s";
+    /** stream --source kafka: a new query reads what the topic holds (the series' state fills from it). */
+    public static final String KAFKA_STARTING_OFFSETS = "earliest";
 
     // model
     public static final String CELL = "lstm";

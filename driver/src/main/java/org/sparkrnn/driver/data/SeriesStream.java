@@ -7,6 +7,7 @@ import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.types.StructField;
@@ -45,8 +46,18 @@ public final class SeriesStream {
     /** What a series key is grouped by: its text (a column holds one type, so equal texts are equal keys). */
     private static final String NO_KEY = "";
 
-    /** Where a row came from, for messages: the file a file source read it from. */
-    private static final String ORIGIN = "__sparkrnn_origin";
+    /**
+     * A column a source may add to say where each row came from, for messages (e.g. a Kafka topic, partition and
+     * offset); without it, the file a file source read the row from.
+     */
+    public static final String ORIGIN = "__sparkrnn_origin";
+
+    /**
+     * The column Spark's CSV and JSON readers (and {@code from_json}) put a row's raw text in when it cannot be read
+     * as the schema says ({@code columnNameOfCorruptRecord}: a wrong number of columns, not JSON); a row with it set
+     * is a bad row.
+     */
+    public static final String MALFORMED = "_corrupt_record";
 
     /**
      * What a stream counts, on the executors (each may be null): late rows, outputs made, and rows rejected as bad
@@ -67,8 +78,11 @@ public final class SeriesStream {
                                                                  TableLayout layout, Duration timeout,
                                                                  Counters counters, SeriesSteps<S> steps,
                                                                  List<StructField> outputs, ModelWeights model) {
+        List<String> names = Arrays.asList(rows.schema().fieldNames());
         LongTableSource.Projection projection = LongTableSource.project(rows, source, layout, true,
-                org.apache.spark.sql.functions.input_file_name().as(ORIGIN));
+                (names.contains(ORIGIN) ? functions.col(ORIGIN) : functions.input_file_name()).as(ORIGIN),
+                (names.contains(MALFORMED) ? functions.col(MALFORMED) : functions.lit(null)
+                        .cast(org.apache.spark.sql.types.DataTypes.StringType)).as(MALFORMED));
         TableRowReader reader = projection.reader();
         StructType schema = new StructType();
         if (layout.idColumn() != null) {
@@ -105,8 +119,14 @@ public final class SeriesStream {
             List<String> origins = new ArrayList<>();
             while (part.hasNext()) {
                 Row row = part.next();
-                String origin = row.isNullAt(row.length() - 1) || row.getString(row.length() - 1).isEmpty()
-                        ? "" : " (" + row.getString(row.length() - 1) + ")";
+                int at = row.length() - 2;
+                String origin = row.isNullAt(at) || row.getString(at).isEmpty() ? "" : " (" + row.getString(at) + ")";
+                if (!row.isNullAt(at + 1)) {
+                    String text = row.getString(at + 1).strip();
+                    reject(source + ": a row that cannot be read (a wrong number of columns, or not JSON): '"
+                            + (text.length() > 80 ? text.substring(0, 77) + "..." : text) + "'" + origin, null);
+                    continue;
+                }
                 try {
                     reader.addTo(batch, row);
                     origins.add(origin);
