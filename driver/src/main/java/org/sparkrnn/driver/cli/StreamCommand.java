@@ -139,6 +139,19 @@ public final class StreamCommand implements Callable<Integer> {
             throw new SettingError(kafkaOut ? "{--output} kafka needs {--kafka-output-topic}, the topic forecasts go"
                     + " to" : "{--kafka-output-topic} writes forecasts with {--output} kafka");
         }
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (String option : new String[] {"--kafka-bootstrap", "--kafka-option"}) {
+            if (given.hasMatchedOption(option) && !kafkaIn && !kafkaOut) {
+                throw new SettingError("{" + option + "} is for {--source} kafka or {--output} kafka");
+            }
+        }
+        if (given.hasMatchedOption("--kafka-starting-offsets") && !kafkaIn) {
+            throw new SettingError("{--kafka-starting-offsets} is where {--source} kafka starts reading");
+        }
+        if (given.hasMatchedOption("--horizon")) {
+            throw new SettingError("{--horizon}: the model forecasts the steps it was trained for (its run's"
+                    + " --horizon); leave it out");
+        }
         if (!kafkaStartingOffsets.equals("earliest") && !kafkaStartingOffsets.equals("latest")) {
             throw new SettingError("{--kafka-starting-offsets} '" + kafkaStartingOffsets + "': expected earliest or"
                     + " latest");

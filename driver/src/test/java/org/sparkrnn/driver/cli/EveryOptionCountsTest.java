@@ -26,10 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every option that train, evaluate, predict, export and sample list either takes effect or is refused, never
- * ignored: for
- * each option its help lists, the command runs once without it and once with another value, and the two runs must
- * differ (in the metrics, the predictions written, the file exported, the text sampled, or success) or the second
+ * Every option that train, evaluate, predict, export, sample and stream list either takes effect or is refused,
+ * never ignored: for each option its help lists, the command runs once without it and once with another value, and
+ * the two runs must differ (in the metrics, the predictions written, the file exported, the text sampled, or success) or the second
  * must be refused with exit code 2. An option without a case here fails the test, so a new option needs one.
  */
 class EveryOptionCountsTest {
@@ -42,6 +41,9 @@ class EveryOptionCountsTest {
     private static Path otherModel;
     private static Path textModel;
     private static Path otherTextModel;
+    private static Path tableModel;
+    private static Path otherTableModel;
+    private static Path table;
 
     /** What a run did: its exit code and what it showed (metrics lines, files written) without paths. */
     private record Outcome(int exit, String shown) {
@@ -71,6 +73,18 @@ class EveryOptionCountsTest {
                 "--window", "5", "--validate-from", "1995", "--normalize", "standard", "--seed", "1");
         otherModel = train("m2", "--data", csv.toString(), "--format", "csv", "--column", "value", "--time-column",
                 "year", "--window", "5", "--validate-from", "1995", "--normalize", "standard", "--seed", "2");
+        // a long table of two series, for stream: the model trained on it, and the table as two files to stream
+        List<String> longRows = new ArrayList<>(List.of("id,year,value,other"));
+        for (String id : List.of("a", "b")) {
+            for (String row : rows.subList(1, rows.size())) {
+                longRows.add(id + "," + row);
+            }
+        }
+        table = TestData.write(tmp, "table.csv", longRows.toArray(new String[0]));
+        tableModel = train("tm", "--data", table.toString(), "--format", "csv", "--id-column", "id", "--time-column",
+                "year", "--target-column", "value", "--window", "5", "--seed", "1");
+        otherTableModel = train("tm2", "--data", table.toString(), "--format", "csv", "--id-column", "id",
+                "--time-column", "year", "--target-column", "value", "--window", "5", "--seed", "2");
         Path text = tmp.resolve("t.txt");
         Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(20));
         textModel = train("text", "--data", text.toString(), "--format", "text", "--window", "8", "--seed", "1");
@@ -271,6 +285,78 @@ class EveryOptionCountsTest {
         check("sample", base, cases);
     }
 
+    @Test
+    void stream() throws Exception {
+        // the table arrives as two files (a micro-batch each with --max-files-per-trigger 1); "another" holds the
+        // shifted values, "broken" a value that is not a number, "empty" nothing yet
+        List<String> lines = Files.readAllLines(table);
+        Path source = Files.createDirectories(tmp.resolve("stream-in"));
+        Files.write(source.resolve("1.csv"), lines.subList(0, 40));
+        List<String> rest = new ArrayList<>(List.of(lines.get(0)));
+        rest.addAll(lines.subList(40, lines.size()));
+        Files.write(source.resolve("2.csv"), rest);
+        Path another = Files.createDirectories(tmp.resolve("stream-other"));
+        List<String> shifted = new ArrayList<>(List.of(lines.get(0)));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            shifted.add(f[0] + "," + f[1] + "," + (f[2].isEmpty() ? "" : Double.parseDouble(f[2]) + 0.3) + ","
+                    + f[3]);
+        }
+        Files.write(another.resolve("1.csv"), shifted);
+        Path broken = Files.createDirectories(tmp.resolve("stream-broken"));
+        List<String> bad = new ArrayList<>(lines);
+        bad.set(30, bad.get(30).replaceFirst("^([ab],\\d+),[^,]*,", "$1,x,"));
+        Files.write(broken.resolve("1.csv"), bad);
+        Path empty = Files.createDirectories(tmp.resolve("stream-empty"));
+        // a checkpoint that has read the source already: a query started from it finds nothing new
+        Path used = tmp.resolve("stream-used-checkpoint");
+        assertEquals(0, run(List.of("stream", "--model-dir", tableModel.toString(), "--source", source.toString(),
+                "--output", tmp.resolve("stream-used-output").toString(), "--checkpoint-location", used.toString(),
+                "--trigger", "available-now", "--master", "local[2]")).exit());
+
+        List<String> base = List.of("stream", "--model-dir", tableModel.toString(), "--source", source.toString(),
+                "--trigger", "available-now", "--master", "local[2]");
+        Map<String, Case> cases = new LinkedHashMap<>();
+        cases.put("--model-dir", option("--model-dir", otherTableModel.toString()));
+        cases.put("--precision", option("--precision", "float32"));
+        // the run's data gives the rows' columns when the source has no file yet
+        cases.put("--data", new Case(List.of("--data", tmp.resolve("nosuch.csv").toString()),
+                List.of("--source", empty.toString())));
+        cases.put("--format", option("--format", "parquet"));
+        cases.put("--column", option("--column", "other"));
+        cases.put("--time-column", option("--time-column", "other"));
+        cases.put("--id-column", option("--id-column", "other"));
+        cases.put("--feature-columns", option("--feature-columns", "value,other"));
+        cases.put("--target-column", option("--target-column", "other"));
+        cases.put("--stride", option("--stride", "2"));
+        cases.put("--window", option("--window", "7"));
+        cases.put("--horizon", option("--horizon", "2"));
+        cases.put("--missing", option("--missing", "interpolate"));
+        cases.put("--relative-to-last", option("--relative-to-last"));
+        cases.put("--delimiter", option("--delimiter", ";"));
+        cases.put("--no-header", option("--no-header"));
+        cases.put("--task", option("--task", "classification"));
+        cases.put("--classes", option("--classes", "3"));
+        cases.put("--normalize", option("--normalize", "standard"));
+        cases.put("--partitions", option("--partitions", "1"));
+        cases.put("--on-bad-record", new Case(List.of("--on-bad-record", "skip"),
+                List.of("--source", broken.toString())));
+        cases.put("--source", option("--source", another.toString()));
+        cases.put("--output", option("--output", "elsewhere"));
+        cases.put("--output-format", option("--output-format", "parquet"));
+        cases.put("--checkpoint-location", option("--checkpoint-location", used.toString()));
+        cases.put("--trigger", option("--trigger", "now-and-then")); // a stream until stopped is no test
+        cases.put("--max-files-per-trigger", option("--max-files-per-trigger", "1"));
+        cases.put("--state-timeout", option("--state-timeout", "soon")); // no series goes quiet within one run
+        cases.put("--kafka-bootstrap", option("--kafka-bootstrap", "127.0.0.1:9"));
+        cases.put("--kafka-topic", option("--kafka-topic", "rows"));
+        cases.put("--kafka-output-topic", option("--kafka-output-topic", "forecasts"));
+        cases.put("--kafka-starting-offsets", option("--kafka-starting-offsets", "latest"));
+        cases.put("--kafka-option", option("--kafka-option", "maxOffsetsPerTrigger=10"));
+        processOptions(cases);
+        check("stream", base, cases);
+    }
+
     /** Spark and process options: a bogus master fails, a 1-byte result limit fails, --verbose shows a stack. */
     private static void processOptions(Map<String, Case> cases) throws IOException {
         processOptions(cases, List.of("--format", "jsonl"));
@@ -301,12 +387,17 @@ class EveryOptionCountsTest {
         }
         assertEquals(listed, new TreeSet<>(cases.keySet()), command + ": a case for every option it accepts");
         List<String> ignored = new ArrayList<>();
+        Map<List<String>, Outcome> baselines = new java.util.HashMap<>(); // the same run gives the same outcome
         for (Map.Entry<String, Case> e : cases.entrySet()) {
             List<String> without = new ArrayList<>(base);
             without.addAll(e.getValue().shared());
             List<String> with = new ArrayList<>(without);
             with.addAll(e.getValue().option());
-            Outcome before = runWithOutput(command, without);
+            Outcome before = baselines.get(without);
+            if (before == null) {
+                before = runWithOutput(command, without);
+                baselines.put(without, before);
+            }
             Outcome after = runWithOutput(command, with);
             boolean refused = after.exit() == Main.USER_ERROR && before.exit() != Main.USER_ERROR;
             if (!refused && before.equals(after)) {
@@ -331,6 +422,14 @@ class EveryOptionCountsTest {
                 all.set(at, out.resolveSibling("other-result").toString());
             }
             all.addAll(List.of("--output", out.toString()));
+        } else if (command.equals("stream")) {
+            if (at > 0) {
+                all.set(at, out.resolveSibling("other-result").toString());
+            }
+            all.addAll(List.of("--output", out.toString()));
+            if (!all.contains("--checkpoint-location")) {
+                all.addAll(List.of("--checkpoint-location", out.resolveSibling("checkpoint").toString()));
+            }
         } else if (command.equals("export")) {
             if (at > 0) {
                 all.set(at, out.resolveSibling("other.safetensors").toString());
