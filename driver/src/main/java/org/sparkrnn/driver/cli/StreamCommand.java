@@ -148,9 +148,17 @@ public final class StreamCommand implements Callable<Integer> {
         if (given.hasMatchedOption("--kafka-starting-offsets") && !kafkaIn) {
             throw new SettingError("{--kafka-starting-offsets} is where {--source} kafka starts reading");
         }
-        if (given.hasMatchedOption("--horizon")) {
-            throw new SettingError("{--horizon}: the model forecasts the steps it was trained for (its run's"
-                    + " --horizon); leave it out");
+        for (String option : new String[] {"--validation", "--validation-fraction", "--split", "--validate-from"}) {
+            if (given.hasMatchedOption(option)) {
+                throw new SettingError("{" + option + "}: a stream forecasts every row as it arrives; it has no"
+                        + " validation data");
+            }
+        }
+        for (String option : new String[] {"--horizon", "--target-column"}) {
+            if (given.hasMatchedOption(option)) {
+                throw new SettingError("{" + option + "}: the model forecasts what it was trained for; a stream reads"
+                        + " each row's --feature-columns only");
+            }
         }
         if (!kafkaStartingOffsets.equals("earliest") && !kafkaStartingOffsets.equals("latest")) {
             throw new SettingError("{--kafka-starting-offsets} '" + kafkaStartingOffsets + "': expected earliest or"

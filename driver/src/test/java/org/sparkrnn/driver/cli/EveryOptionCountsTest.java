@@ -341,6 +341,10 @@ class EveryOptionCountsTest {
         cases.put("--partitions", option("--partitions", "1"));
         cases.put("--on-bad-record", new Case(List.of("--on-bad-record", "skip"),
                 List.of("--source", broken.toString())));
+        cases.put("--validation", option("--validation", table.toString()));
+        cases.put("--validation-fraction", option("--validation-fraction", "0.3"));
+        cases.put("--split", option("--split", "tail"));
+        cases.put("--validate-from", option("--validate-from", "1990"));
         cases.put("--source", option("--source", another.toString()));
         cases.put("--output", option("--output", "elsewhere"));
         cases.put("--output-format", option("--output-format", "parquet"));
