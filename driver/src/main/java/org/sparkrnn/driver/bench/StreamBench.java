@@ -34,12 +34,14 @@ import java.util.SplittableRandom;
 
 /**
  * Forecasting on a stream of files ({@link StreamForecaster}, the state store per series): 1,000 series, two values
- * per row, windows of 24, LSTM 32, float32, local[2], JSON rows in, JSON Lines out.
+ * per row, LSTM 32, float32, local[2], JSON rows in, JSON Lines out.
  * <ul>
  *   <li>throughput: {@code FILES} files of 10 steps of every series (10,000 rows each), one file per micro-batch,
- *       {@code AvailableNow}; rows per second per core over the whole run after a first warm-up run;</li>
- *   <li>latency: a query on a 200 ms trigger; a file of one step of every series is dropped into its directory and
- *       the time until the forecasts of that file are committed to the sink is measured (median of 5).</li>
+ *       {@code AvailableNow}; rows per second per core over the whole run after a first warm-up run; for a window
+ *       model (windows of 24: every row runs a 24-step window) and a per-step model (every row one step from the
+ *       series' carried state);</li>
+ *   <li>latency (window model): a query on a 200 ms trigger; a file of one step of every series is dropped into its
+ *       directory and the time until the forecasts of that file are committed to the sink is measured (median of 5).</li>
  * </ul>
  */
 final class StreamBench {
@@ -69,35 +71,18 @@ final class StreamBench {
                 write(data.resolve(String.format("part-%03d.json", f)), f * STEPS_PER_FILE, STEPS_PER_FILE, f);
             }
             StructType schema = spark.read().json(data.resolve("part-000.json").toString()).schema();
-            double[] seconds = new double[2];
-            long forecasts = 0;
-            java.util.Map<String, Double> phases = new java.util.TreeMap<>();
-            for (int r = 0; r < 2; r++) { // the first run warms the JVM up
-                long start = System.nanoTime();
-                Dataset<Row> in = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1)
-                        .json(data.toString());
-                StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
-                                new KernelSettings(Precision.FLOAT32, 0), null, SeriesStream.Counters.NONE)
-                        .writeStream().format("json").option("checkpointLocation", root.resolve("ck" + r).toString())
-                        .trigger(Trigger.AvailableNow()).start(root.resolve("out" + r).toString());
-                query.awaitTermination();
-                seconds[r] = (System.nanoTime() - start) / 1e9;
-                phases.clear();
-                for (String phase : query.lastProgress().durationMs().keySet()) { // median per micro-batch
-                    phases.put(phase, SparkBench.median(Arrays.stream(query.recentProgress())
-                            .filter(p -> p.numInputRows() > 0)
-                            .mapToDouble(p -> p.durationMs().getOrDefault(phase, 0L)).toArray()));
-                }
-                forecasts = spark.read().json(root.resolve("out" + r).toString()).count();
-            }
             long total = (long) SERIES * STEPS_PER_FILE * FILES;
-            double rate = total / seconds[1] / 2;
-            System.out.printf(Locale.ROOT, "stream: %d series, %d files of %d steps each (%,d rows), window %d, LSTM 32,"
-                    + " float32, local[2], one file per micro-batch%n", SERIES, FILES, STEPS_PER_FILE, total, WINDOW);
-            System.out.printf(Locale.ROOT, "  throughput: %.1f s, %,.0f rows/s per core, %,d forecasts%n", seconds[1],
-                    rate, forecasts);
-            System.out.println("  per micro-batch, median ms: " + phases);
-            rows.add(String.format(Locale.ROOT, "stream-throughput,%d,2,0,float32,%.0f,rows/s/core", SERIES, rate));
+            System.out.printf(Locale.ROOT, "stream: %d series, %d files of %d steps each (%,d rows), LSTM 32, float32,"
+                    + " local[2], one file per micro-batch%n", SERIES, FILES, STEPS_PER_FILE, total);
+            SavedModel perStep = new SavedModel(spec, model.params(), new RecordShape(2, false, LabelShape.PER_STEP,
+                    LabelKind.VALUES, 1, 0), null, null, false);
+            for (SavedModel which : List.of(model, perStep)) {
+                boolean windows = which == model;
+                double rate = throughput(spark, which, layout, schema, data, root.resolve(windows ? "w" : "s"),
+                        windows ? "window model (window " + WINDOW + ")" : "per-step model (state carried)");
+                rows.add(String.format(Locale.ROOT, "stream-throughput%s,%d,2,0,float32,%.0f,rows/s/core",
+                        windows ? "" : "-per-step", SERIES, rate));
+            }
 
             // latency: a live query, one file of one step of every series at a time
             Path live = Files.createDirectories(root.resolve("live"));
@@ -132,6 +117,40 @@ final class StreamBench {
         } finally {
             sc.stop();
         }
+    }
+
+    /**
+     * Streams the files in {@code data} through {@code model} twice (the first run warms the JVM up), one file per
+     * micro-batch; prints and returns the second run's rows per second per core.
+     */
+    private static double throughput(SparkSession spark, SavedModel model, TableLayout layout, StructType schema,
+                                     Path data, Path root, String name) throws Exception {
+        double[] seconds = new double[2];
+        long forecasts = 0;
+        java.util.Map<String, Double> phases = new java.util.TreeMap<>();
+        for (int r = 0; r < 2; r++) {
+            long start = System.nanoTime();
+            Dataset<Row> in = spark.readStream().schema(schema).option("maxFilesPerTrigger", 1)
+                    .json(data.toString());
+            StreamingQuery query = StreamForecaster.forecasts(in, model, layout, "bench",
+                            new KernelSettings(Precision.FLOAT32, 0), null, SeriesStream.Counters.NONE)
+                    .writeStream().format("json").option("checkpointLocation", root.resolve("ck" + r).toString())
+                    .trigger(Trigger.AvailableNow()).start(root.resolve("out" + r).toString());
+            query.awaitTermination();
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+            phases.clear();
+            for (String phase : query.lastProgress().durationMs().keySet()) { // median per micro-batch
+                phases.put(phase, SparkBench.median(Arrays.stream(query.recentProgress())
+                        .filter(p -> p.numInputRows() > 0)
+                        .mapToDouble(p -> p.durationMs().getOrDefault(phase, 0L)).toArray()));
+            }
+            forecasts = spark.read().json(root.resolve("out" + r).toString()).count();
+        }
+        double rate = (double) SERIES * STEPS_PER_FILE * FILES / seconds[1] / 2;
+        System.out.printf(Locale.ROOT, "  %s: %.1f s, %,.0f rows/s per core, %,d forecasts%n", name, seconds[1], rate,
+                forecasts);
+        System.out.println("    per micro-batch, median ms: " + phases);
+        return rate;
     }
 
     /** Micro-batches with rows the query has committed (its recent progress holds the last 100). */
