@@ -51,7 +51,23 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int exit = run(args);
+        if (insideYarnApplicationMaster()) {
+            // YARN's application master runs this main in a thread and reports the application's final status when
+            // it returns or throws; System.exit would end it before it can (a failure, and a second attempt)
+            if (exit != 0) {
+                throw new IllegalStateException("lstm-spark " + (args.length > 0 ? args[0] : "") + " exited "
+                        + exit + " (its error is in the driver's output above)");
+            }
+            return;
+        }
+        System.exit(exit);
+    }
+
+    /** Whether this is the driver of a YARN cluster-mode application (it runs inside the application master). */
+    private static boolean insideYarnApplicationMaster() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+                && String.valueOf(System.getProperty("spark.master")).startsWith("yarn");
     }
 
     /** Runs a command line and returns its exit code (for tests and scripts). */
@@ -187,6 +203,10 @@ public final class Main implements Runnable {
                 }
             } else {
                 sc.setLogLevel("WARN");
+            }
+            if (sc.master().startsWith("yarn")) {
+                // the id a YARN user looks the application up by (its logs, its UI): Spark's own line is hidden
+                System.out.println("YARN application " + sc.sc().applicationId());
             }
             return work.run(sc);
         } catch (Exception e) {

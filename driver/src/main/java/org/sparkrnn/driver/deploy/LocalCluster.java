@@ -36,16 +36,23 @@ public final class LocalCluster {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("sparkrnn.root", ".")).toAbsolutePath().normalize();
-        Path state = Path.of(env("LOCAL_CLUSTER_DIR", root.resolve("runs/local-cluster").toString()));
+        Path state = stateDir(root);
         String command = args.length > 0 ? args[0] : "status";
         try {
             LocalCluster cluster = new LocalCluster(command.equals("start") ? SparkHome.locate(root)
                     : new SparkHome(root, root), state);
             switch (command) {
-                case "start" -> cluster.start(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+                case "start" -> {
+                    if (args.length > 1 && args[1].equals("--yarn")) {
+                        cluster.startYarn(root, args.length > 2 ? Integer.parseInt(args[2]) : 1);
+                    } else {
+                        cluster.start(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+                    }
+                }
                 case "stop" -> cluster.stop();
                 case "status" -> System.exit(cluster.status() ? 0 : 3);
-                default -> throw new UserError("usage: local-cluster start|stop|status [workers]");
+                default -> throw new UserError("usage: local-cluster start [workers] | start --yarn [nodemanagers]"
+                        + " | stop | status");
             }
         } catch (UserError e) {
             System.err.println("error: " + e.getMessage());
@@ -85,6 +92,32 @@ public final class LocalCluster {
                 + " workers; state in " + state);
     }
 
+    /**
+     * Starts HDFS and YARN ({@link LocalHadoop}) with {@code nodeManagers} NodeManagers, recorded like the
+     * standalone daemons (stopped by {@link #stop}); {@code scripts/submit --master yarn} finds their client
+     * configuration in the state directory.
+     */
+    public void startYarn(Path root, int nodeManagers) throws IOException, InterruptedException {
+        if (ProcessHandle.of(pid("hadoop").orElse(-1L)).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new UserError("HDFS and YARN already run (" + state + "); stop them first");
+        }
+        Files.createDirectories(state);
+        LocalHadoop hadoop = LocalHadoop.start(root, hadoopState(state), nodeManagers, state.resolve("hadoop.pid"));
+        System.out.println("HDFS " + hadoop.hdfs() + ", YARN " + hadoop.yarnWeb() + " (" + nodeManagers
+                + " NodeManager(s)); client configuration (HADOOP_CONF_DIR) " + hadoop.confDir() + "; state in "
+                + state);
+    }
+
+    /** Where the local HDFS and YARN keep their state, under a local cluster's state directory. */
+    public static Path hadoopState(Path state) {
+        return state.resolve("hadoop");
+    }
+
+    /** The local cluster's state directory ({@code runs/local-cluster}, or {@code $LOCAL_CLUSTER_DIR}). */
+    public static Path stateDir(Path root) {
+        return Path.of(env("LOCAL_CLUSTER_DIR", root.resolve("runs/local-cluster").toString()));
+    }
+
     /** Stops every recorded process (TERM, then KILL after 10 s) and forgets it. */
     public void stop() throws IOException {
         List<ProcessHandle> handles = new ArrayList<>();
@@ -114,11 +147,13 @@ public final class LocalCluster {
             long pid = readPid(pidFile);
             boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
             String name = pidFile.getFileName().toString().replace(".pid", "");
-            master |= alive && name.equals("master");
+            master |= alive && (name.equals("master") || name.equals("hadoop"));
             System.out.println(name + " pid " + pid + (alive ? " running" : " not running"));
         }
-        if (master) {
+        if (master && pid("master").isPresent()) {
             System.out.println("master " + masterUrl() + ", " + aliveWorkers() + " alive worker(s)");
+        } else if (master) {
+            System.out.println("HDFS and YARN: client configuration in " + hadoopState(state).resolve("conf"));
         } else {
             System.out.println("no local cluster running");
         }
@@ -188,6 +223,9 @@ public final class LocalCluster {
     private List<Long> runningPids() throws IOException {
         List<Long> running = new ArrayList<>();
         for (Path file : pidFiles()) {
+            if (file.getFileName().toString().equals("hadoop.pid")) {
+                continue; // HDFS and YARN run beside a standalone cluster
+            }
             long pid = readPid(file);
             if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 running.add(pid);

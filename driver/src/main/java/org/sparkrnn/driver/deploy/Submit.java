@@ -71,6 +71,9 @@ public final class Submit {
         SparkHome spark = SparkHome.locate(root);
         Path appJar = appJar(root);
         String logConfig = "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties");
+        boolean yarn = master.equals("yarn");
+        Path hadoopConf = yarn ? hadoopConf(root) : null;
+        String flags = String.join(" ", spark.javaOptions());
 
         List<String> command = new ArrayList<>();
         command.add(SparkHome.java());
@@ -79,15 +82,27 @@ public final class Submit {
             command.add(logConfig); // in cluster mode spark-submit's own INFO lines name the driver: keep them
         }
         command.add("-cp");
-        command.add(spark.classPath());
+        // YARN: the cluster's client configuration first, as Spark's own launcher puts HADOOP_CONF_DIR
+        command.add(yarn ? hadoopConf + java.io.File.pathSeparator + spark.classPath() : spark.classPath());
         command.add("org.apache.spark.deploy.SparkSubmit");
         command.addAll(List.of("--master", master, "--deploy-mode", deployMode,
                 "--class", "org.sparkrnn.driver.cli.Main",
                 "--properties-file", root.resolve("conf/spark-defaults.conf").toString()));
-        if (deployMode.equals("cluster")) {
+        if (yarn) {
+            // YARN starts every container with its own command: the module flags (the Vector API among them) and one
+            // BLAS thread per task go to the executors, to the application master (client mode) and to the driver
+            // (cluster mode: it runs in the application master), its log configuration shipped with it
+            command.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + flags,
+                    "--conf", "spark.yarn.am.extraJavaOptions=" + flags,
+                    "--conf", "spark.yarn.appMasterEnv.OPENBLAS_NUM_THREADS=1"));
+            if (deployMode.equals("cluster")) {
+                command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + flags
+                        + " -Dlog4j2.configurationFile=log4j2.properties",
+                        "--files", root.resolve("conf/log4j2.properties").toString()));
+            }
+        } else if (deployMode.equals("cluster")) {
             // a cluster-mode driver is started by a worker, which does not add Spark's module flags for it
-            command.addAll(List.of("--conf", "spark.driver.extraJavaOptions="
-                    + String.join(" ", spark.javaOptions()) + " " + logConfig,
+            command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + flags + " " + logConfig,
                     "--conf", "spark.standalone.submit.waitAppCompletion=true"));
         }
         for (String setting : sparkConf) {
@@ -98,6 +113,9 @@ public final class Submit {
 
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(deployMode.equals("cluster"));
         spark.configure(builder.environment());
+        if (yarn) {
+            builder.environment().put("HADOOP_CONF_DIR", hadoopConf.toString());
+        }
         if (deployMode.equals("client")) {
             builder.inheritIO();
             Process driver = builder.start();
@@ -106,6 +124,9 @@ public final class Submit {
         }
         Process submit = builder.start();
         recordPid(submit.pid());
+        if (yarn) {
+            return yarnCluster(submit, hadoopConf);
+        }
         String driverId = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(submit.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -126,6 +147,59 @@ public final class Submit {
         printDriverOutput(driverId);
         System.err.println("driver " + driverId + " final state: " + state);
         return state.equals("FINISHED") ? 0 : 1;
+    }
+
+    /**
+     * Waits for a YARN cluster-mode spark-submit (it follows the application until it ends), then prints the
+     * driver's output (the application master container's stdout, and the {@code error:} lines of its stderr) and
+     * where its logs are; exit 0 only when the application SUCCEEDED.
+     */
+    private static int yarnCluster(Process submit, Path hadoopConf) throws IOException, InterruptedException {
+        String id = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(submit.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                System.err.println(line);
+                if (id == null) {
+                    id = YarnApplication.idIn(line).orElse(null);
+                }
+            }
+        }
+        int submitExit = submit.waitFor();
+        if (id == null) {
+            System.err.println("error: spark-submit (exit " + submitExit + ") reported no YARN application");
+            return submitExit == 0 ? 1 : submitExit;
+        }
+        YarnApplication app = new YarnApplication(YarnApplication.resourceManagerWeb(hadoopConf), id);
+        app.amLog("stdout").ifPresent(System.out::print);
+        app.amLog("stderr").ifPresent(text -> text.lines().filter(l -> l.startsWith("error: "))
+                .forEach(System.err::println));
+        var report = app.report();
+        String status = report == null ? "UNKNOWN (the ResourceManager cannot be reached)"
+                : report.path("finalStatus").asText("UNKNOWN");
+        app.logsPage().ifPresent(page -> System.err.println("driver logs: " + page));
+        System.err.println("application " + id + " final status: " + status);
+        return status.equals("SUCCEEDED") ? 0 : 1;
+    }
+
+    /**
+     * The Hadoop client configuration for {@code --master yarn}: {@code HADOOP_CONF_DIR} (or {@code YARN_CONF_DIR}),
+     * else the local HDFS and YARN's ({@code scripts/local-cluster start --yarn}) when they run.
+     */
+    static Path hadoopConf(Path root) {
+        for (String name : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {
+            String dir = System.getenv(name);
+            if (dir != null && !dir.isBlank()) {
+                if (!Files.exists(Path.of(dir, "yarn-site.xml"))) {
+                    throw new UserError(name + "=" + dir + " has no yarn-site.xml: it must be the cluster's Hadoop"
+                            + " client configuration");
+                }
+                return Path.of(dir).toAbsolutePath();
+            }
+        }
+        return LocalHadoop.confDir(LocalCluster.hadoopState(LocalCluster.stateDir(root))).orElseThrow(() ->
+                new UserError("--master yarn needs the cluster's Hadoop client configuration: set HADOOP_CONF_DIR,"
+                        + " or start HDFS and YARN here with: scripts/local-cluster start --yarn"));
     }
 
     /**
@@ -176,8 +250,7 @@ public final class Submit {
     /** The driver's stdout and stderr, when its worker directory is a local cluster's on this machine. */
     private static void printDriverOutput(String driverId) throws IOException {
         Path root = Path.of(System.getProperty("sparkrnn.root", ".")).toAbsolutePath().normalize();
-        Path state = Path.of(System.getenv().getOrDefault("LOCAL_CLUSTER_DIR",
-                root.resolve("runs/local-cluster").toString()));
+        Path state = LocalCluster.stateDir(root);
         if (!Files.isDirectory(state)) {
             return;
         }
