@@ -100,6 +100,11 @@ public final class Submit {
                         + " -Dlog4j2.configurationFile=log4j2.properties",
                         "--files", root.resolve("conf/log4j2.properties").toString()));
             }
+            if (sparkConf.stream().noneMatch(setting -> setting.startsWith("spark.yarn.maxAppAttempts="))) {
+                // one attempt: a second would run the same command again, and train refuses a model directory
+                // that already holds a run (a failed driver is continued with --resume, deliberately)
+                command.addAll(List.of("--conf", "spark.yarn.maxAppAttempts=1"));
+            }
         } else if (deployMode.equals("cluster")) {
             // a cluster-mode driver is started by a worker, which does not add Spark's module flags for it
             command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + flags + " " + logConfig,
