@@ -82,10 +82,18 @@ final class YarnApplication {
             return Optional.empty();
         }
         try (InputStream in = get(m.group(1) + "/ws/v1/node/containers/" + m.group(2) + "/logs/" + file)) {
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return Optional.of(contents(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** A log as the NodeManager serves it, without its frame (container, type, length ... End of LogType). */
+    static String contents(String served) {
+        int from = served.indexOf("LogContents:\n");
+        String text = from < 0 ? served : served.substring(from + "LogContents:\n".length());
+        int end = text.lastIndexOf("End of LogType:");
+        return end < 0 ? text : text.substring(0, end);
     }
 
     private static InputStream get(String url) throws IOException {

@@ -1,6 +1,8 @@
 /**
  * Running on a real cluster: a Spark installation ({@link org.sparkrnn.driver.deploy.SparkHome}), a local standalone
- * master and workers tracked by PID ({@link org.sparkrnn.driver.deploy.LocalCluster}), and spark-submit with the
- * driver's real final state in cluster mode ({@link org.sparkrnn.driver.deploy.Submit}).
+ * master and workers tracked by PID ({@link org.sparkrnn.driver.deploy.LocalCluster}), real HDFS and YARN from Maven
+ * jars beside them ({@link org.sparkrnn.driver.deploy.LocalHadoop}), and spark-submit with the driver's real final
+ * state in cluster mode, from a standalone master or from YARN's ResourceManager and the NodeManager that ran the
+ * driver ({@link org.sparkrnn.driver.deploy.Submit}, {@link org.sparkrnn.driver.deploy.YarnApplication}).
  */
 package org.sparkrnn.driver.deploy;
