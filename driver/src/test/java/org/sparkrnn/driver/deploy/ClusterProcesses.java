@@ -70,10 +70,13 @@ final class ClusterProcesses {
         if (expected.length != actual.length) {
             throw new AssertionError(what + ": " + expected.length + " vs " + actual.length + " weights");
         }
+        double largest = 0;
         for (int j = 0; j < expected.length; j++) {
+            largest = Math.max(largest, Math.abs(expected[j] - actual[j]));
             if (Math.abs(expected[j] - actual[j]) > tolerance * Math.max(1, Math.abs(expected[j]))) {
                 throw new AssertionError(what + "[" + j + "]: expected " + expected[j] + ", got " + actual[j]);
             }
         }
+        System.out.println(what + ": " + expected.length + " weights, largest difference " + largest);
     }
 }
