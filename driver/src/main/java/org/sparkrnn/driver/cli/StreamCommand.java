@@ -128,42 +128,7 @@ public final class StreamCommand implements Callable<Integer> {
         }
         boolean kafkaIn = source.equals(KAFKA);
         boolean kafkaOut = output.equals(KAFKA);
-        if ((kafkaIn || kafkaOut) && kafkaBootstrap == null) {
-            throw new SettingError("kafka needs {--kafka-bootstrap} HOST:PORT, the brokers to connect to");
-        }
-        if (kafkaIn != (kafkaTopic != null)) {
-            throw new SettingError(kafkaIn ? "{--source} kafka needs {--kafka-topic}, the topic rows arrive on"
-                    : "{--kafka-topic} reads rows with {--source} kafka");
-        }
-        if (kafkaOut != (kafkaOutputTopic != null)) {
-            throw new SettingError(kafkaOut ? "{--output} kafka needs {--kafka-output-topic}, the topic forecasts go"
-                    + " to" : "{--kafka-output-topic} writes forecasts with {--output} kafka");
-        }
-        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        for (String option : new String[] {"--kafka-bootstrap", "--kafka-option"}) {
-            if (given.hasMatchedOption(option) && !kafkaIn && !kafkaOut) {
-                throw new SettingError("{" + option + "} is for {--source} kafka or {--output} kafka");
-            }
-        }
-        if (given.hasMatchedOption("--kafka-starting-offsets") && !kafkaIn) {
-            throw new SettingError("{--kafka-starting-offsets} is where {--source} kafka starts reading");
-        }
-        for (String option : new String[] {"--validation", "--validation-fraction", "--split", "--validate-from"}) {
-            if (given.hasMatchedOption(option)) {
-                throw new SettingError("{" + option + "}: a stream forecasts every row as it arrives; it has no"
-                        + " validation data");
-            }
-        }
-        for (String option : new String[] {"--horizon", "--target-column"}) {
-            if (given.hasMatchedOption(option)) {
-                throw new SettingError("{" + option + "}: the model forecasts what it was trained for; a stream reads"
-                        + " each row's --feature-columns only");
-            }
-        }
-        if (!kafkaStartingOffsets.equals("earliest") && !kafkaStartingOffsets.equals("latest")) {
-            throw new SettingError("{--kafka-starting-offsets} '" + kafkaStartingOffsets + "': expected earliest or"
-                    + " latest");
-        }
+        checkUnusedAndKafkaOptions(kafkaIn, kafkaOut);
         DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED), true);
         if (options.table() == null) {
             throw new SettingError("stream forecasts the rows of a long table: a model trained on one takes"
@@ -226,6 +191,49 @@ public final class StreamCommand implements Callable<Integer> {
             query.awaitTermination();
             return 0;
         });
+    }
+
+    /**
+     * Refuses what this stream would ignore: Kafka options without Kafka (and Kafka without its settings), and the
+     * options of training a stream has no use for (validation, horizon, targets).
+     */
+    private void checkUnusedAndKafkaOptions(boolean kafkaIn, boolean kafkaOut) {
+        if ((kafkaIn || kafkaOut) && kafkaBootstrap == null) {
+            throw new SettingError("kafka needs {--kafka-bootstrap} HOST:PORT, the brokers to connect to");
+        }
+        if (kafkaIn != (kafkaTopic != null)) {
+            throw new SettingError(kafkaIn ? "{--source} kafka needs {--kafka-topic}, the topic rows arrive on"
+                    : "{--kafka-topic} reads rows with {--source} kafka");
+        }
+        if (kafkaOut != (kafkaOutputTopic != null)) {
+            throw new SettingError(kafkaOut ? "{--output} kafka needs {--kafka-output-topic}, the topic forecasts go"
+                    + " to" : "{--kafka-output-topic} writes forecasts with {--output} kafka");
+        }
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (String option : new String[] {"--kafka-bootstrap", "--kafka-option"}) {
+            if (given.hasMatchedOption(option) && !kafkaIn && !kafkaOut) {
+                throw new SettingError("{" + option + "} is for {--source} kafka or {--output} kafka");
+            }
+        }
+        if (given.hasMatchedOption("--kafka-starting-offsets") && !kafkaIn) {
+            throw new SettingError("{--kafka-starting-offsets} is where {--source} kafka starts reading");
+        }
+        for (String option : new String[] {"--validation", "--validation-fraction", "--split", "--validate-from"}) {
+            if (given.hasMatchedOption(option)) {
+                throw new SettingError("{" + option + "}: a stream forecasts every row as it arrives; it has no"
+                        + " validation data");
+            }
+        }
+        for (String option : new String[] {"--horizon", "--target-column"}) {
+            if (given.hasMatchedOption(option)) {
+                throw new SettingError("{" + option + "}: the model forecasts what it was trained for; a stream reads"
+                        + " each row's --feature-columns only");
+            }
+        }
+        if (!kafkaStartingOffsets.equals("earliest") && !kafkaStartingOffsets.equals("latest")) {
+            throw new SettingError("{--kafka-starting-offsets} '" + kafkaStartingOffsets + "': expected earliest or"
+                    + " latest");
+        }
     }
 
     /**
