@@ -105,10 +105,14 @@ public final class Submit {
                 // that already holds a run (a failed driver is continued with --resume, deliberately)
                 command.addAll(List.of("--conf", "spark.yarn.maxAppAttempts=1"));
             }
-        } else if (deployMode.equals("cluster")) {
-            // a cluster-mode driver is started by a worker, which does not add Spark's module flags for it
-            command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + flags + " " + logConfig,
-                    "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+        } else {
+            // a worker starts each executor with Spark's own flags only: ours add the Vector API module
+            command.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + flags));
+            if (deployMode.equals("cluster")) {
+                // a cluster-mode driver is started by a worker, which does not add Spark's module flags for it
+                command.addAll(List.of("--conf", "spark.driver.extraJavaOptions=" + flags + " " + logConfig,
+                        "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+            }
         }
         for (String setting : sparkConf) {
             command.addAll(List.of("--conf", setting));

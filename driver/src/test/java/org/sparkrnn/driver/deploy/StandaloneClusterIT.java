@@ -80,6 +80,19 @@ class StandaloneClusterIT {
             ClusterProcesses.assertClose(localWeights, ClusterProcesses.weights(model), TOLERANCE,
                     mode + " deploy mode vs local mode");
         }
+        // the executors were started with the Vector API module (a worker adds only Spark's own flags)
+        try (Stream<Path> files = Files.walk(work.resolve("cluster"))) {
+            List<String> commands = files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .flatMap(f -> {
+                        try {
+                            return Files.readAllLines(f).stream();
+                        } catch (java.io.IOException e) {
+                            return Stream.empty();
+                        }
+                    }).filter(line -> line.contains("Spark Executor Command:")).toList();
+            assertTrue(!commands.isEmpty() && commands.stream().allMatch(c -> c.contains(
+                    "--add-modules=jdk.incubator.vector")), commands.toString());
+        }
     }
 
     @Test
