@@ -39,20 +39,9 @@ class KafkaStreamTest {
 
     @Test
     void forecastsFromKafkaToKafkaEqualBatchPredictionAcrossARestart() throws Exception {
-        Path model = tmp.resolve("model");
-        SharedSpark.stop();
-        assertEquals(0, Main.run("train", "--data", "../data/co2-by-year.csv", "--format", "csv", "--id-column",
-                "year", "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2",
-                "--window", "8", "--relative-to-last", "--normalize", "standard", "--hidden", "8", "--iterations",
-                "20", "--precision", "float64", "--log-every", "100", "--master", "local[2]", "--model-dir",
-                model.toString()));
-        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
-                tmp.resolve("batch").toString(), "--precision", "float64", "--master", "local[2]"));
+        Path model = StreamForecasterTest.trainAndPredict(tmp);
         SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
-        Map<String, Double> batch = new HashMap<>();
-        for (Row row : spark.read().json(tmp.resolve("batch").toString()).collectAsList()) {
-            batch.put(row.getAs("year") + "@" + row.getAs("time"), ((Number) row.getAs("prediction")).doubleValue());
-        }
+        Map<String, Double> batch = StreamForecasterTest.predictions(spark, tmp.resolve("batch"));
 
         // the table as JSON values keyed by year, a month of every year after the other
         List<String> lines = Files.readAllLines(Path.of("../data/co2-by-year.csv"));

@@ -46,6 +46,11 @@ class StreamForecasterTest {
 
     /** Trains a small float64 model on data/co2-by-year.csv and predicts the whole table with the command line. */
     private Path trainAndPredict() throws Exception {
+        return trainAndPredict(tmp);
+    }
+
+    /** As above, the model in {@code tmp/model} and the batch predictions in {@code tmp/batch}. */
+    static Path trainAndPredict(Path tmp) throws Exception {
         Path model = tmp.resolve("model");
         SharedSpark.stop();
         assertEquals(0, Main.run("train", "--data", "../data/co2-by-year.csv", "--format", "csv", "--id-column",
@@ -59,7 +64,7 @@ class StreamForecasterTest {
     }
 
     /** (year, time) -> prediction, from JSON Lines files. */
-    private static Map<String, Double> predictions(SparkSession spark, Path dir) {
+    static Map<String, Double> predictions(SparkSession spark, Path dir) {
         Map<String, Double> out = new HashMap<>();
         for (Row row : spark.read().json(dir.toString()).collectAsList()) {
             String key = row.getAs("year") + "@" + row.getAs("time");
