@@ -96,6 +96,83 @@ public final class GradientAccumulator implements java.io.Serializable {
     }
 
     /**
+     * Slice {@code s} of {@code slices}: the gradient's elements {@link #sliceFrom}(s) to {@link #sliceFrom}(s + 1)
+     * (copied), under a fingerprint of its own so that only the same slice of the same layout merges with it; the
+     * loss sum and the counts travel in slice 0 only, so that summing each slice over many accumulators and
+     * {@link #assemble assembling} the slices gives the merged accumulator. An empty accumulator's slices are empty.
+     */
+    public GradientAccumulator slice(int s, int slices) {
+        GradientAccumulator piece = new GradientAccumulator();
+        piece.floatWire = floatWire;
+        if (gradient == null) {
+            return piece;
+        }
+        int from = sliceFrom(gradient.length, s, slices);
+        int to = sliceFrom(gradient.length, s + 1, slices);
+        piece.gradient = java.util.Arrays.copyOfRange(gradient, from, to);
+        piece.layoutFingerprint = sliceFingerprint(layoutFingerprint, s, slices);
+        if (s == 0) {
+            piece.lossSum = lossSum;
+            piece.count = count;
+            piece.sequences = sequences;
+        }
+        return piece;
+    }
+
+    /** The first element of slice {@code s} of a gradient of {@code size} elements cut into {@code slices}. */
+    public static int sliceFrom(int size, int s, int slices) {
+        if (slices < 1 || s < 0 || s > slices) {
+            throw new IllegalArgumentException("slice " + s + " of " + slices);
+        }
+        return (int) ((long) size * s / slices);
+    }
+
+    /**
+     * The accumulator whose {@link #slice slices} these are, for a layout of {@code size} parameters and
+     * {@code layoutFingerprint}: empty when every slice is; a slice of another layout, or a missing one, throws.
+     */
+    public static GradientAccumulator assemble(GradientAccumulator[] slices, long layoutFingerprint, int size) {
+        int empty = 0;
+        for (GradientAccumulator piece : slices) {
+            empty += piece.gradient == null ? 1 : 0;
+        }
+        GradientAccumulator whole = new GradientAccumulator();
+        for (GradientAccumulator piece : slices) {
+            whole.floatWire |= piece.floatWire;
+        }
+        if (empty == slices.length) {
+            return whole;
+        }
+        if (empty > 0) {
+            throw new IllegalArgumentException(empty + " of " + slices.length + " gradient slices are missing");
+        }
+        whole.gradient = new double[size];
+        whole.layoutFingerprint = layoutFingerprint;
+        for (int s = 0; s < slices.length; s++) {
+            GradientAccumulator piece = slices[s];
+            int from = sliceFrom(size, s, slices.length);
+            int length = sliceFrom(size, s + 1, slices.length) - from;
+            if (piece.layoutFingerprint != sliceFingerprint(layoutFingerprint, s, slices.length)
+                    || piece.gradient.length != length) {
+                throw new IllegalArgumentException("gradient slice " + s + " of " + slices.length
+                        + " is not a slice of this layout");
+            }
+            System.arraycopy(piece.gradient, 0, whole.gradient, from, length);
+            whole.lossSum += piece.lossSum;
+            whole.count += piece.count;
+            whole.sequences += piece.sequences;
+        }
+        return whole;
+    }
+
+    private static long sliceFingerprint(long layoutFingerprint, int s, int slices) {
+        long z = layoutFingerprint ^ (((long) s << 32) | slices) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
      * Sends the gradient as float32 (half the bytes): for sums of float32 kernels, where a single batch's gradient is
      * exactly a float vector and merged sums lose only float rounding, far inside float32 training's own.
      */

@@ -93,4 +93,36 @@ class GradientAccumulatorTest {
         assertThrows(IllegalArgumentException.class, () -> a.add(new ParameterLayout(other), 1,
                 gradient -> new GradientAccumulator.BatchSums(0, 0)));
     }
+
+    @Test
+    void slicesSummedOneByOneAssembleToTheMergedSums() {
+        GradientAccumulator[] tasks = {sumsOf(1, 3, 4), sumsOf(2, 5), sumsOf(3, 1, 1, 2)};
+        GradientAccumulator merged = new GradientAccumulator();
+        for (GradientAccumulator task : tasks) {
+            merged.merge(task);
+        }
+        for (int slices : new int[] {1, 2, 3, 7, LAYOUT.size() + 3}) {
+            GradientAccumulator[] summed = new GradientAccumulator[slices];
+            for (int s = 0; s < slices; s++) {
+                summed[s] = new GradientAccumulator();
+                for (GradientAccumulator task : tasks) {
+                    summed[s].merge(task.slice(s, slices));
+                }
+            }
+            GradientAccumulator whole = GradientAccumulator.assemble(summed, LAYOUT.fingerprint(), LAYOUT.size());
+            assertArrayEquals(merged.gradient(), whole.gradient(), "S=" + slices + ": same additions, same bits");
+            assertEquals(merged.lossSum(), whole.lossSum());
+            assertEquals(merged.count(), whole.count());
+            assertEquals(merged.sequences(), whole.sequences());
+        }
+        GradientAccumulator a = tasks[0];
+        assertThrows(IllegalArgumentException.class, () -> a.slice(0, 3).merge(a.slice(1, 3)),
+                "different slices never merge");
+        assertThrows(IllegalArgumentException.class, () -> GradientAccumulator.assemble(
+                new GradientAccumulator[] {a.slice(0, 2), new GradientAccumulator()}, LAYOUT.fingerprint(),
+                LAYOUT.size()), "a missing slice");
+        assertTrue(GradientAccumulator.assemble(new GradientAccumulator[] {new GradientAccumulator().slice(0, 2),
+                new GradientAccumulator().slice(1, 2)}, LAYOUT.fingerprint(), LAYOUT.size()).isEmpty());
+        assertTrue(a.useFloatWire().slice(1, 2).floatWire(), "a float32 sum's slices travel as float too");
+    }
 }

@@ -135,7 +135,7 @@ public final class PredictCommand implements Callable<Integer> {
             ChunkedPredictor predictor = new ChunkedPredictor(layout, saved,
                     new KernelSettings(precision, 0), DistributedSums.EVALUATION_CHUNK);
             // text windows are numbered in input order (0, 1, ...): the key of each prediction
-            long[] firstWindow = Partitioning.firstIndexes(loaded.train());
+            long[] firstWindow = Partitioning.firstIndexes(loaded.train(), "predict: numbering sequences");
             List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("window",
                     DataTypes.LongType, false)));
             fields.addAll(layout.fields());

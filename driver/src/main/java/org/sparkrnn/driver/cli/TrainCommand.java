@@ -7,6 +7,7 @@ import org.sparkrnn.driver.train.StopRequest;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.train.Trainer;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.CellType;
@@ -135,8 +136,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Compute precision on the executors. Default: ${DEFAULT-VALUE}.")
     String precision;
 
+    @Option(names = "--aggregation", defaultValue = Defaults.AGGREGATION, paramLabel = "tree|sliced",
+            description = "How gradients reach the driver: tree (merged in a tree of --aggregation-depth) or sliced"
+                    + " (reduce-scatter through a shuffle: the driver receives one gradient whatever the number of"
+                    + " executors). Default: ${DEFAULT-VALUE}.")
+    String aggregation;
+
     @Option(names = "--aggregation-depth", defaultValue = Defaults.AGGREGATION_DEPTH, paramLabel = "D",
-            description = "treeAggregate depth. Default: ${DEFAULT-VALUE}.")
+            description = "Depth of the tree that merges sums (gradients with --aggregation tree, and every"
+                    + " evaluation). Default: ${DEFAULT-VALUE}.")
     int aggregationDepth;
 
     @Option(names = "--seed", defaultValue = Defaults.SEED, paramLabel = "S",
@@ -234,7 +242,8 @@ public final class TrainCommand implements Callable<Integer> {
                 minLr, warmup);
         TrainingConfig.Loop loop = new TrainingConfig.Loop(iterations, epochs,
                 OptionText.countOrAll("batch-size", batchSize), tbptt,
-                Choices.parse("precision", precision, Precision.class), aggregationDepth, seed, validateEvery,
+                Choices.parse("precision", precision, Precision.class),
+                Choices.parse("aggregation", aggregation, Aggregation.class), aggregationDepth, seed, validateEvery,
                 patience, logEvery, checkpointEvery, keepCheckpoints);
         return new TrainingConfig(data.toOptions(seed), model, optim, loop,
                 new TrainingConfig.Output(modelDir, resume, export, baseline), data.standardize());

@@ -62,6 +62,7 @@ public final class Defaults {
     public static final String BATCH_SIZE = "32";
     public static final String TBPTT = "0";
     public static final String PRECISION = "float32";
+    public static final String AGGREGATION = "tree";
     public static final String AGGREGATION_DEPTH = "2";
     /** {@link InitOptions#DEFAULT_SEED} as text: initialisation, batch order, random splits. */
     public static final String SEED = "" + InitOptions.DEFAULT_SEED;

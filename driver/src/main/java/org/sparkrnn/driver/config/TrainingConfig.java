@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.config;
 
 import org.sparkrnn.evaluate.Baseline;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.InitOptions;
@@ -147,10 +148,11 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      * @param checkpointEvery iterations between checkpoints, 0 = only at the end
      */
     public record Loop(long iterations, double epochs, int batchSize, int tbptt, Precision precision,
-                       int aggregationDepth, long seed, int validateEvery, int patience, int logEvery,
+                       Aggregation aggregation, int aggregationDepth, long seed, int validateEvery, int patience, int logEvery,
                        int checkpointEvery, int keepCheckpoints) {
         public Loop {
             Objects.requireNonNull(precision, "precision");
+            Objects.requireNonNull(aggregation, "aggregation");
             Bound.check("iterations", iterations);
             Bound.check("epochs", epochs);
             Bound.check("batch-size", batchSize);
@@ -239,6 +241,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         s.put("batch-size", loop.batchSize() == 0 ? "all" : loop.batchSize());
         s.put("tbptt", loop.tbptt());
         s.put("precision", loop.precision().cliName());
+        s.put("aggregation", loop.aggregation().cliName());
         s.put("aggregation-depth", loop.aggregationDepth());
         s.put("seed", loop.seed());
         s.put("validate-every", loop.validateEvery());

@@ -64,8 +64,8 @@ public final class Partitioning {
      * The global index of each partition's first sequence, for blocks cut from sequences numbered in input order
      * (one small job: the block sizes).
      */
-    public static long[] firstIndexes(JavaRDD<SequenceBlock> blocks) {
-        blocks.context().setJobDescription("predict: numbering sequences");
+    public static long[] firstIndexes(JavaRDD<SequenceBlock> blocks, String description) {
+        blocks.context().setJobDescription(description);
         List<Integer> sizes = blocks.map(SequenceBlock::size).collect();
         long[] first = new long[sizes.size()];
         for (int p = 1; p < first.length; p++) {

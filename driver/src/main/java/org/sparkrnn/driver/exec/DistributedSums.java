@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.exec;
 
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,16 +25,25 @@ import org.sparkrnn.evaluate.Evaluator;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.model.ParameterLayout;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
  * The one class that runs numeric work on the executors: it broadcasts the weights, has every partition compute
- * sums over its own sequences, merges them with {@code treeAggregate} and destroys the broadcast. Nothing else in
- * the project touches broadcast or aggregation. The executor-side functions are static and capture only the values
- * they are given, never {@code this}.
+ * sums over its own sequences, merges them and destroys the broadcast. Nothing else in the project touches
+ * broadcast or aggregation. The executor-side functions are static and capture only the values they are given,
+ * never {@code this}.
+ *
+ * <p>Sums are merged in an order fixed by indexes, never by which task finished first, so the same data on the same
+ * partitioning give the same bits every run: a task (at most one per core, see {@link #perTask}) folds its
+ * partitions in the order they are grouped, the levels of the tree merge their inputs by ascending task index, and
+ * the driver merges the last level's results by index ({@link OrderedMerge}). Gradients travel as
+ * {@link Aggregation} says: a tree of the configured depth, or sliced (reduce-scatter through a shuffle).
  *
  * <p>The cached training data hold exactly one {@link SequenceBatch} per partition.
  */
@@ -43,13 +53,21 @@ public final class DistributedSums {
     public static final int EVALUATION_CHUNK = 256;
 
     private final JavaSparkContext sc;
+    private final Aggregation aggregation;
     private final int depth;
 
+    /** Gradients merged in a tree of {@code depth}. */
     public DistributedSums(JavaSparkContext sc, int depth) {
+        this(sc, Aggregation.TREE, depth);
+    }
+
+    /** Gradients merged as {@code aggregation} says; {@code depth}: the tree's (evaluation sums always use it). */
+    public DistributedSums(JavaSparkContext sc, Aggregation aggregation, int depth) {
         if (depth < 1) {
             throw new IllegalArgumentException("aggregation depth must be at least 1, got " + depth);
         }
         this.sc = sc;
+        this.aggregation = aggregation;
         this.depth = depth;
     }
 
@@ -59,11 +77,14 @@ public final class DistributedSums {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
         try {
-            JavaRDD<GradientAccumulator> perBlock = data.mapPartitionsWithIndex(
-                    (partition, batches) -> partitionGradient(partition, batches, model, settings, schedule,
-                            iteration), true);
-            return perTask(perBlock).treeAggregate(new GradientAccumulator(), GradientAccumulator::merge,
-                    GradientAccumulator::merge, depth);
+            JavaRDD<GradientAccumulator> perTask = foldTasks(data, new GradientAccumulator(),
+                    (sums, partition, block) -> addPartitionGradient(sums, partition, block, model, settings,
+                            schedule, iteration));
+            if (aggregation == Aggregation.SLICED) {
+                ParameterLayout layout = new ParameterLayout(weights.spec());
+                return sliced(perTask, layout.fingerprint(), layout.size());
+            }
+            return tree(perTask, GradientAccumulator::merge, new GradientAccumulator());
         } finally {
             model.destroy();
         }
@@ -75,9 +96,8 @@ public final class DistributedSums {
         sc.setJobDescription(description);
         Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
         try {
-            return perTask(data).treeAggregate(new EvaluationSums(),
-                    (sums, block) -> evaluateBatch(sums, block, model, settings, targetScale),
-                    EvaluationSums::merge, depth);
+            return aggregate(data, new EvaluationSums(),
+                    (sums, block) -> evaluateBatch(sums, block, model, settings, targetScale), EvaluationSums::merge);
         } finally {
             model.destroy();
         }
@@ -115,20 +135,19 @@ public final class DistributedSums {
     public EvaluationSums baseline(JavaRDD<SequenceBlock> data, Baseline baseline, Standardization standardization,
                                    String description) {
         sc.setJobDescription(description);
-        return perTask(data).treeAggregate(new EvaluationSums(),
-                (sums, block) -> {
-                    block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
-                    return sums;
-                }, EvaluationSums::merge, depth);
+        return aggregate(data, new EvaluationSums(), (sums, block) -> {
+            block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
+            return sums;
+        }, EvaluationSums::merge);
     }
 
     /** How often each of the K class ids occurs among the labelled steps. */
     public long[] classCounts(JavaRDD<SequenceBlock> data, int k, String description) {
         sc.setJobDescription(description);
-        return perTask(data).treeAggregate(new long[k], (counts, block) -> {
+        return aggregate(data, new long[k], (counts, block) -> {
             block.forEachChunk(EVALUATION_CHUNK, batch -> Baseline.countClassesInto(counts, batch));
             return counts;
-        }, DistributedSums::addInto, depth);
+        }, DistributedSums::addInto);
     }
 
     private static long[] addInto(long[] into, long[] other) {
@@ -142,10 +161,10 @@ public final class DistributedSums {
     public DataStatistics statistics(JavaRDD<SequenceBlock> data, String description) {
         sc.setJobDescription(description);
         // chunk by chunk, in order: the same sums, bit for bit, as the whole block at once (moments add row by row)
-        return perTask(data).treeAggregate(new DataStatistics(), (stats, block) -> {
+        return aggregate(data, new DataStatistics(), (stats, block) -> {
             block.forEachChunk(EVALUATION_CHUNK, stats::add);
             return stats;
-        }, DataStatistics::merge, depth);
+        }, DataStatistics::merge);
     }
 
     /**
@@ -154,8 +173,8 @@ public final class DistributedSums {
      */
     public DataStatistics counts(JavaRDD<SequenceBlock> data, String description) {
         sc.setJobDescription(description);
-        return perTask(data).treeAggregate(new DataStatistics(),
-                (stats, block) -> block.countInto(stats, EVALUATION_CHUNK), DataStatistics::merge, depth);
+        return aggregate(data, new DataStatistics(), (stats, block) -> block.countInto(stats, EVALUATION_CHUNK),
+                DataStatistics::merge);
     }
 
     /**
@@ -220,25 +239,160 @@ public final class DistributedSums {
         return rdd.getNumPartitions() > cores ? rdd.coalesce(cores) : rdd;
     }
 
+    /** Folds one block into a task's sums. */
+    private interface Fold<S, B> extends java.io.Serializable {
+        S apply(S sums, B block) throws Exception;
+    }
+
+    /** Folds one partition's block, knowing the partition's index, into a task's sums. */
+    private interface IndexedFold<S, B> extends java.io.Serializable {
+        S apply(S sums, int partition, B block) throws Exception;
+    }
+
+    /** Every block folded into its task's copy of {@code zero}, then the tasks' sums merged (see {@link #tree}). */
+    private <S, B> S aggregate(JavaRDD<B> data, S zero, Fold<S, B> fold,
+                               org.apache.spark.api.java.function.Function2<S, S, S> merge) {
+        return tree(foldTasks(data, zero, (sums, partition, block) -> fold.apply(sums, block)), merge, zero);
+    }
+
+    /**
+     * One value per task: its copy of {@code zero} (Spark deserialises the task, so each task has its own) with the
+     * blocks of its partitions folded in, in the order the task walks them.
+     */
+    private <S, B> JavaRDD<S> foldTasks(JavaRDD<B> data, S zero, IndexedFold<S, B> fold) {
+        JavaRDD<scala.Tuple2<Integer, B>> indexed = data.mapPartitionsWithIndex((partition, blocks) -> {
+            List<scala.Tuple2<Integer, B>> out = new ArrayList<>(1);
+            blocks.forEachRemaining(block -> out.add(new scala.Tuple2<>(partition, block)));
+            return out.iterator();
+        }, true);
+        return perTask(indexed).mapPartitions(blocks -> {
+            S sums = zero;
+            while (blocks.hasNext()) {
+                scala.Tuple2<Integer, B> next = blocks.next();
+                sums = fold.apply(sums, next._1(), next._2());
+            }
+            return Collections.singletonList(sums).iterator();
+        }, true);
+    }
+
+    /**
+     * The tasks' values merged as Spark's {@code treeAggregate} would, but in index order: while there are more than
+     * {@code k + ⌈n/k⌉} values (k = max(2, ⌈n^(1/depth)⌉)), a level groups ⌈n/k⌉ contiguous runs of them by index
+     * (a shuffle) and each group is merged in ascending index; the driver merges what remains by index.
+     * {@code empty}: the result when there is no task.
+     */
+    private <T> T tree(JavaRDD<T> perTask, org.apache.spark.api.java.function.Function2<T, T, T> merge, T empty) {
+        JavaPairRDD<Integer, T> level = perTask.mapPartitionsWithIndex((task, values) -> {
+            List<scala.Tuple2<Integer, T>> out = new ArrayList<>(1);
+            values.forEachRemaining(value -> out.add(new scala.Tuple2<>(task, value)));
+            return out.iterator();
+        }, true).mapToPair(pair -> pair);
+        int n = perTask.getNumPartitions();
+        int k = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
+        while (n > k + (n + k - 1) / k) {
+            int groups = n / k;
+            int inputs = n;
+            level = level.mapToPair(pair -> new scala.Tuple2<>((int) ((long) pair._1() * groups / inputs), pair))
+                    .partitionBy(new HashPartitioner(groups))
+                    .mapPartitionsWithIndex((group, values) -> {
+                        List<scala.Tuple2<Integer, T>> inGroup = new ArrayList<>();
+                        values.forEachRemaining(value -> inGroup.add(value._2()));
+                        inGroup.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
+                        T sums = null;
+                        for (scala.Tuple2<Integer, T> value : inGroup) {
+                            sums = sums == null ? value._2() : merge.call(sums, value._2());
+                        }
+                        return sums == null ? Collections.emptyIterator()
+                                : Collections.singletonList(new scala.Tuple2<>(group, sums)).iterator();
+                    }, true).mapToPair(pair -> pair);
+            n = groups;
+        }
+        OrderedMerge<T> result = new OrderedMerge<>(merge);
+        collectInOrder(level.values(), result::add);
+        return result.total(empty);
+    }
+
+    /**
+     * Reduce-scatter: each task's sums cut into S slices (S = the number of tasks), slice s of every task shuffled
+     * to reducer s, which sums them in ascending task index; the driver gathers the S summed slices.
+     */
+    private GradientAccumulator sliced(JavaRDD<GradientAccumulator> perTask, long fingerprint, int size) {
+        int slices = perTask.getNumPartitions();
+        JavaPairRDD<Integer, scala.Tuple2<Integer, GradientAccumulator>> pieces = perTask.mapPartitionsWithIndex(
+                (task, values) -> {
+                    List<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> out = new ArrayList<>();
+                    values.forEachRemaining(sums -> {
+                        if (!sums.isEmpty()) {
+                            for (int s = 0; s < slices; s++) {
+                                out.add(new scala.Tuple2<>(s, new scala.Tuple2<>(task, sums.slice(s, slices))));
+                            }
+                        }
+                    });
+                    return out.iterator();
+                }, true).mapToPair(pair -> pair);
+        JavaRDD<GradientAccumulator> summed = pieces.partitionBy(new HashPartitioner(slices))
+                .mapPartitions(values -> {
+                    List<scala.Tuple2<Integer, GradientAccumulator>> inSlice = new ArrayList<>();
+                    values.forEachRemaining(value -> inSlice.add(value._2()));
+                    inSlice.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
+                    GradientAccumulator sums = new GradientAccumulator();
+                    for (scala.Tuple2<Integer, GradientAccumulator> value : inSlice) {
+                        sums.merge(value._2());
+                    }
+                    return Collections.singletonList(sums).iterator();
+                }, true);
+        GradientAccumulator[] gathered = new GradientAccumulator[slices];
+        collectInOrder(summed, (index, slice) -> gathered[index] = slice);
+        return GradientAccumulator.assemble(gathered, fingerprint, size);
+    }
+
+    /** Runs the job and hands each partition's single value to {@code handler} with the partition's index. */
+    private static <T> void collectInOrder(JavaRDD<T> rdd, java.util.function.BiConsumer<Integer, T> handler) {
+        rdd.context().runJob(rdd.rdd(), new FirstValue<T>(), new ResultHandler<>(handler),
+                scala.reflect.ClassTag$.MODULE$.apply(Object.class));
+    }
+
+    /** What a task of {@link #collectInOrder} sends back: its partition's one value (or null). */
+    private static final class FirstValue<T> extends scala.runtime.AbstractFunction1<scala.collection.Iterator<T>, T>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public T apply(scala.collection.Iterator<T> values) {
+            return values.hasNext() ? values.next() : null;
+        }
+    }
+
+    /** Spark's result handler (called once per finished task, one at a time) as a Java callback. */
+    private static final class ResultHandler<T>
+            extends scala.runtime.AbstractFunction2<Object, T, scala.runtime.BoxedUnit> {
+        private final java.util.function.BiConsumer<Integer, T> handler;
+
+        ResultHandler(java.util.function.BiConsumer<Integer, T> handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public scala.runtime.BoxedUnit apply(Object index, T value) {
+            synchronized (this) {
+                handler.accept((Integer) index, value);
+            }
+            return scala.runtime.BoxedUnit.UNIT;
+        }
+    }
+
     /** What {@link #withModel} and {@link #mapWithModel} run on each partition. */
     public interface PartitionFunction<S, T> extends java.io.Serializable {
         Iterator<T> apply(ModelWeights weights, Iterator<S> partition) throws Exception;
     }
 
-    private static Iterator<GradientAccumulator> partitionGradient(int partition, Iterator<SequenceBlock> batches,
-                                                                   Broadcast<ModelWeights> model,
-                                                                   KernelSettings settings, BatchSchedule schedule,
-                                                                   long iteration) {
-        GradientAccumulator sums = new GradientAccumulator();
+    /** Adds partition {@code partition}'s share of the iteration's batch into {@code sums}. */
+    private static GradientAccumulator addPartitionGradient(GradientAccumulator sums, int partition,
+                                                            SequenceBlock stored, Broadcast<ModelWeights> model,
+                                                            KernelSettings settings, BatchSchedule schedule,
+                                                            long iteration) {
         if (settings.precision() == Precision.FLOAT32) {
             sums.useFloatWire(); // a float32 kernel's gradient: half the bytes back to the driver
-        }
-        if (!batches.hasNext()) {
-            return Collections.singletonList(sums).iterator();
-        }
-        SequenceBlock stored = batches.next();
-        if (batches.hasNext()) {
-            throw new IllegalStateException("partition " + partition + " holds more than one sequence block");
         }
         int[] chosen = schedule.select(partition, stored.size(), iteration);
         SequenceBatch batch = chosen == null && stored instanceof SequenceBatch all ? all
@@ -252,7 +406,7 @@ public final class DistributedSums {
                 KernelCache.release(kernel);
             }
         }
-        return Collections.singletonList(sums).iterator();
+        return sums;
     }
 
     private static EvaluationSums evaluateBatch(EvaluationSums sums, SequenceBlock block,

@@ -12,6 +12,7 @@ import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TrainingConfig;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.CellType;
@@ -63,6 +64,7 @@ final class EstimatorConfig {
             TrainingConfig.Loop loop = new TrainingConfig.Loop(whole(e, e.iterations()), real(e, e.epochs()),
                     integer(e, e.batchSize()), integer(e, e.tbptt()),
                     Choices.parse("precision", text(e, e.precision()), Precision.class),
+                    Choices.parse("aggregation", text(e, e.aggregation()), Aggregation.class),
                     integer(e, e.aggregationDepth()), whole(e, e.seed()), integer(e, e.validateEvery()),
                     integer(e, e.patience()), integer(e, e.logEvery()), integer(e, e.checkpointEvery()),
                     integer(e, e.keepCheckpoints()));

@@ -24,6 +24,7 @@ import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.FrameColumns;
 import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.driver.train.Trainer;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.CellType;
@@ -94,6 +95,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     private final IntParam batchSize;
     private final IntParam tbptt;
     private final Param<String> precision;
+    private final Param<String> aggregation;
     private final IntParam aggregationDepth;
     private final LongParam seed;
     private final IntParam validateEvery;
@@ -165,7 +167,10 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
                 Defaults.BATCH_SIZE);
         tbptt = integer("tbptt", "truncated BPTT in chunks of K steps (0: full BPTT)", Defaults.TBPTT);
         precision = choice("precision", "compute precision on the executors", Defaults.PRECISION, Precision.class);
-        aggregationDepth = integer("aggregation-depth", "treeAggregate depth", Defaults.AGGREGATION_DEPTH);
+        aggregation = choice("aggregation", "how gradients reach the driver: tree or sliced (reduce-scatter)",
+                Defaults.AGGREGATION, Aggregation.class);
+        aggregationDepth = integer("aggregation-depth", "depth of the tree that merges sums",
+                Defaults.AGGREGATION_DEPTH);
         seed = new LongParam(this, "seed", "seed of initialisation, batch order and random splits");
         setDefault(seed, Long.parseLong(Defaults.SEED));
         validateEvery = integer("validate-every", "validate every N iterations (0: once per epoch)",
@@ -332,7 +337,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         return List.of(validationFraction, split, normalize, partitions, onBadRecord, cell, hidden, activation,
                 bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum,
                 nesterov, weightDecay, clipNorm, schedule, stepSize, gamma, minLr, warmup, iterations, epochs,
-                batchSize, tbptt, precision, aggregationDepth, seed, validateEvery, patience, logEvery, modelDir,
+                batchSize, tbptt, precision, aggregation, aggregationDepth, seed, validateEvery, patience, logEvery, modelDir,
                 checkpointEvery, keepCheckpoints);
     }
 
@@ -421,6 +426,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     public IntParam batchSize() { return batchSize; }
     public IntParam tbptt() { return tbptt; }
     public Param<String> precision() { return precision; }
+    public Param<String> aggregation() { return aggregation; }
     public IntParam aggregationDepth() { return aggregationDepth; }
     public LongParam seed() { return seed; }
     public IntParam validateEvery() { return validateEvery; }
@@ -431,6 +437,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
     public E setBatchSize(int value) { set(batchSize, value); return self(); }
     public E setTbptt(int value) { set(tbptt, value); return self(); }
     public E setPrecision(String value) { set(precision, value); return self(); }
+    public E setAggregation(String value) { set(aggregation, value); return self(); }
     public E setAggregationDepth(int value) { set(aggregationDepth, value); return self(); }
     public E setSeed(long value) { set(seed, value); return self(); }
     public E setValidateEvery(int value) { set(validateEvery, value); return self(); }

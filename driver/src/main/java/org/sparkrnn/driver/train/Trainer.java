@@ -7,6 +7,8 @@ import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.Partitioning;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
@@ -100,7 +102,7 @@ public final class Trainer {
             checkModelDirectory(dir);
         }
 
-        DistributedSums sums = new DistributedSums(sc, loop.aggregationDepth());
+        DistributedSums sums = new DistributedSums(sc, loop.aggregation(), loop.aggregationDepth());
         out.println("loading " + config.data().format() + " data from " + config.data().path());
         DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(out));
         long loadStart = System.nanoTime();
@@ -116,7 +118,8 @@ public final class Trainer {
                 (System.nanoTime() - loadStart) / 1e9, spec.describe(), layout.size());
 
         Optimizer optimizer = new Optimizer(NetworkPlan.optimizer(config.optim()));
-        BatchSchedule schedule = new BatchSchedule(data.trainSequences(), loop.batchSize(), loop.seed());
+        BatchSchedule schedule = new BatchSchedule(data.trainSequences(), loop.batchSize(), loop.seed(),
+                Partitioning.firstIndexes(data.train(), "load: numbering the training sequences"));
         long total = loop.iterations() > 0 ? loop.iterations()
                 : Math.max(1, (long) Math.ceil(loop.epochs() * schedule.iterationsPerEpoch()));
         LearningRateSchedule rates = NetworkPlan.rates(config.optim(), total);
@@ -130,9 +133,11 @@ public final class Trainer {
                 + " iterations%s", validateEvery, loop.patience() > 0 ? ", stop after " + loop.patience()
                 + " without improvement" : "");
         out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s;"
-                        + " %d partitions, tree depth %d%s%n", total, schedule.iterationsPerEpoch(),
+                        + " %d partitions, %s%s%n", total, schedule.iterationsPerEpoch(),
                 schedule.fullBatch() ? "all" : loop.batchSize(), optimizer.settings().kind().cliName(),
-                loop.precision().cliName(), data.train().getNumPartitions(), loop.aggregationDepth(), validating);
+                loop.precision().cliName(), data.train().getNumPartitions(),
+                loop.aggregation() == Aggregation.SLICED ? "sliced aggregation" : "tree depth "
+                        + loop.aggregationDepth(), validating);
 
         TrainingStep step = new TrainingStep(sums, spec, kernel, schedule, optimizer, config.optim().clipNorm());
         ValidationTracker validation = new ValidationTracker(sums, data.validation(), spec, kernel,

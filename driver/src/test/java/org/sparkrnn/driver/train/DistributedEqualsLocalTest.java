@@ -81,7 +81,7 @@ class DistributedEqualsLocalTest {
                 1.0, 42));
         GradientAccumulator distributed = new DistributedSums(SharedSpark.get(), 2).gradient(again.data().train(),
                 new ModelWeights(spec, params), new KernelSettings(Precision.FLOAT64, 0),
-                new BatchSchedule(6, 0, 42), 0, "test gradient");
+                BatchSchedule.fullBatch(6, 42), 0, "test gradient");
         GradientAccumulator local = new GradientAccumulator();
         NetworkKernel.create(spec, Precision.FLOAT64).accumulate(params, all, local);
         assertClose(local.lossSum(), distributed.lossSum(), "loss sum");
@@ -95,7 +95,7 @@ class DistributedEqualsLocalTest {
         Trainer.Result result = train(data, "--batch-size", "4", "--partitions", "3", "--optimizer", "sgd",
                 "--momentum", "0.9", "--lr", "0.05", "--iterations", "7");
         List<SequenceBatch> partitions = result.data().train().map(block -> (SequenceBatch) block).collect();
-        BatchSchedule schedule = new BatchSchedule(11, 4, 42);
+        BatchSchedule schedule = new BatchSchedule(11, 4, 42, starts(partitions));
         assertEquals(3, schedule.iterationsPerEpoch());
         NetworkSpec spec = result.spec();
         double[] params = Initializer.initialize(new ParameterLayout(spec),
@@ -158,7 +158,7 @@ class DistributedEqualsLocalTest {
                     "0.05", "--iterations", "6")).toArray(String[]::new);
             Trainer.Result result = train((Path) c[0], args);
             List<SequenceBatch> partitions = result.data().train().map(block -> (SequenceBatch) block).collect();
-            BatchSchedule schedule = new BatchSchedule(11, 4, 42);
+            BatchSchedule schedule = new BatchSchedule(11, 4, 42, starts(partitions));
             NetworkSpec spec = result.spec();
             double[] params = Initializer.initialize(new ParameterLayout(spec),
                     new InitOptions(InitScheme.PYTORCH_UNIFORM, 1.0, 42));
@@ -265,5 +265,14 @@ class DistributedEqualsLocalTest {
         for (int j = 0; j < expected.length; j++) {
             assertClose(expected[j], actual[j], what + "[" + j + "]");
         }
+    }
+
+    /** The global index of each partition's first sequence. */
+    private static long[] starts(List<SequenceBatch> partitions) {
+        long[] starts = new long[partitions.size()];
+        for (int p = 1; p < starts.length; p++) {
+            starts[p] = starts[p - 1] + partitions.get(p - 1).size();
+        }
+        return starts;
     }
 }

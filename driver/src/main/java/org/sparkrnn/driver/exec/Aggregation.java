@@ -1,0 +1,30 @@
+package org.sparkrnn.driver.exec;
+
+import org.sparkrnn.model.CliNamed;
+
+/**
+ * How the gradient sums of the tasks reach the driver (see {@link DistributedSums}).
+ * <ul>
+ *   <li>{@code tree}: task sums merged in a tree of the configured depth; the driver receives k = T^(1/depth)
+ *       whole gradients (T tasks), every inner node as many;</li>
+ *   <li>{@code sliced}: reduce-scatter through a shuffle: every task cuts its sum into S slices (S = T), one reducer
+ *       per slice sums that slice of every task, and the driver gathers the S summed slices: one gradient's worth
+ *       of bytes whatever the number of executors, for one more stage per iteration.</li>
+ * </ul>
+ * Both merge in an order fixed by partition and task indexes, never by which task finished first.
+ */
+public enum Aggregation implements CliNamed {
+    TREE("tree"),
+    SLICED("sliced");
+
+    private final String cliName;
+
+    Aggregation(String cliName) {
+        this.cliName = cliName;
+    }
+
+    @Override
+    public String cliName() {
+        return cliName;
+    }
+}
