@@ -27,14 +27,14 @@ final class VectorLoopsDouble {
         for (int j = 0; j < bound; j += S.length()) {
             DoubleVector i = sigmoid(DoubleVector.fromArray(S, gates, gi + j), one);
             DoubleVector f = sigmoid(DoubleVector.fromArray(S, gates, gf + j), one);
-            DoubleVector g = DoubleVector.fromArray(S, gates, gg + j).lanewise(VectorOperators.TANH);
+            DoubleVector g = tanh(DoubleVector.fromArray(S, gates, gg + j), one);
             DoubleVector o = sigmoid(DoubleVector.fromArray(S, gates, go + j), one);
             i.intoArray(gates, gi + j);
             f.intoArray(gates, gf + j);
             g.intoArray(gates, gg + j);
             o.intoArray(gates, go + j);
             DoubleVector state = f.mul(DoubleVector.fromArray(S, cPrev, cp + j)).add(i.mul(g));
-            DoubleVector tanhState = state.lanewise(VectorOperators.TANH);
+            DoubleVector tanhState = tanh(state, one);
             state.intoArray(c, co + j);
             tanhState.intoArray(tanhC, tco + j);
             o.mul(tanhState).intoArray(hOut, ho + j);
@@ -75,8 +75,8 @@ final class VectorLoopsDouble {
             DoubleVector reset = sigmoid(DoubleVector.fromArray(S, gates, gr + j).add(DoubleVector.fromArray(S, hz, hr + j)), one);
             DoubleVector update = sigmoid(DoubleVector.fromArray(S, gates, gr + h + j)
                     .add(DoubleVector.fromArray(S, hz, hr + h + j)), one);
-            DoubleVector candidate = DoubleVector.fromArray(S, gates, gr + 2 * h + j)
-                    .add(reset.mul(DoubleVector.fromArray(S, hz, hr + 2 * h + j))).lanewise(VectorOperators.TANH);
+            DoubleVector candidate = tanh(DoubleVector.fromArray(S, gates, gr + 2 * h + j)
+                    .add(reset.mul(DoubleVector.fromArray(S, hz, hr + 2 * h + j))), one);
             reset.intoArray(gates, gr + j);
             update.intoArray(gates, gr + h + j);
             candidate.intoArray(gates, gr + 2 * h + j);
@@ -113,13 +113,57 @@ final class VectorLoopsDouble {
     /** h = tanh(z) over n values; returns the first index not handled. */
     static int tanh(int n, double[] z, int zo, double[] out, int oo) {
         int bound = S.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
         for (int j = 0; j < bound; j += S.length()) {
-            DoubleVector.fromArray(S, z, zo + j).lanewise(VectorOperators.TANH).intoArray(out, oo + j);
+            tanh(DoubleVector.fromArray(S, z, zo + j), one).intoArray(out, oo + j);
         }
         return bound;
     }
 
     private static DoubleVector sigmoid(DoubleVector x, DoubleVector one) {
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(exp(x.neg()).add(one));
+    }
+
+    /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
+    private static DoubleVector tanh(DoubleVector x, DoubleVector one) {
+        return one.sub(DoubleVector.broadcast(S, 2.0).div(exp(x.add(x)).add(one)));
+    }
+
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    private static final double SHIFTER = 0x1.8p52;
+    private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+    private static final double[] TAYLOR = new double[14]; // 1/n!, n = 0..13
+
+    static {
+        double term = 1;
+        for (int n = 0; n < TAYLOR.length; n++) {
+            TAYLOR[n] = term;
+            term /= n + 1;
+        }
+    }
+
+    /**
+     * e^x from the Vector API's basic operations only (add, multiply, fused multiply-add, shifts), whose results
+     * IEEE 754 fixes to the bit, so the compiled SIMD code and the Vector API's Java fallback (what runs before the
+     * JIT compiles a loop) agree exactly. The JDK's {@code VectorOperators.EXP} does not: its intrinsic and its
+     * fallback differ in the last bits, which made a run's weights depend on when the JIT got to the cell loops.
+     * x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, k by the 1.5·2^52 rounding trick), e^r by its Taylor series to
+     * r^13 (truncation below 1e-17), times 2^k built in the exponent bits; x clamped to [−708, 709] (e^x then spans
+     * 3e−308 to 8e307, enough for sigmoid and tanh to saturate exactly); NaN stays NaN. Within 2 ulp of e^x.
+     */
+    static DoubleVector exp(DoubleVector x) {
+        DoubleVector clamped = x.max(-708.0).min(709.0);
+        DoubleVector shifted = clamped.mul(LOG2E).add(SHIFTER);
+        DoubleVector k = shifted.sub(SHIFTER);
+        DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), clamped).add(k.mul(-LN2_LO));
+        DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
+        for (int n = 12; n >= 0; n--) {
+            p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[n]));
+        }
+        DoubleVector scale = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1023)
+                .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return p.mul(scale);
     }
 }

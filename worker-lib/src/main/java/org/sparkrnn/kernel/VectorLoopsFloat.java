@@ -27,14 +27,14 @@ final class VectorLoopsFloat {
         for (int j = 0; j < bound; j += S.length()) {
             FloatVector i = sigmoid(FloatVector.fromArray(S, gates, gi + j), one);
             FloatVector f = sigmoid(FloatVector.fromArray(S, gates, gf + j), one);
-            FloatVector g = FloatVector.fromArray(S, gates, gg + j).lanewise(VectorOperators.TANH);
+            FloatVector g = tanh(FloatVector.fromArray(S, gates, gg + j), one);
             FloatVector o = sigmoid(FloatVector.fromArray(S, gates, go + j), one);
             i.intoArray(gates, gi + j);
             f.intoArray(gates, gf + j);
             g.intoArray(gates, gg + j);
             o.intoArray(gates, go + j);
             FloatVector state = f.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(i.mul(g));
-            FloatVector tanhState = state.lanewise(VectorOperators.TANH);
+            FloatVector tanhState = tanh(state, one);
             state.intoArray(c, co + j);
             tanhState.intoArray(tanhC, tco + j);
             o.mul(tanhState).intoArray(hOut, ho + j);
@@ -75,8 +75,8 @@ final class VectorLoopsFloat {
             FloatVector reset = sigmoid(FloatVector.fromArray(S, gates, gr + j).add(FloatVector.fromArray(S, hz, hr + j)), one);
             FloatVector update = sigmoid(FloatVector.fromArray(S, gates, gr + h + j)
                     .add(FloatVector.fromArray(S, hz, hr + h + j)), one);
-            FloatVector candidate = FloatVector.fromArray(S, gates, gr + 2 * h + j)
-                    .add(reset.mul(FloatVector.fromArray(S, hz, hr + 2 * h + j))).lanewise(VectorOperators.TANH);
+            FloatVector candidate = tanh(FloatVector.fromArray(S, gates, gr + 2 * h + j)
+                    .add(reset.mul(FloatVector.fromArray(S, hz, hr + 2 * h + j))), one);
             reset.intoArray(gates, gr + j);
             update.intoArray(gates, gr + h + j);
             candidate.intoArray(gates, gr + 2 * h + j);
@@ -113,13 +113,53 @@ final class VectorLoopsFloat {
     /** h = tanh(z) over n values; returns the first index not handled. */
     static int tanh(int n, float[] z, int zo, float[] out, int oo) {
         int bound = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1);
         for (int j = 0; j < bound; j += S.length()) {
-            FloatVector.fromArray(S, z, zo + j).lanewise(VectorOperators.TANH).intoArray(out, oo + j);
+            tanh(FloatVector.fromArray(S, z, zo + j), one).intoArray(out, oo + j);
         }
         return bound;
     }
 
     private static FloatVector sigmoid(FloatVector x, FloatVector one) {
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(exp(x.neg()).add(one));
+    }
+
+    /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
+    private static FloatVector tanh(FloatVector x, FloatVector one) {
+        return one.sub(FloatVector.broadcast(S, 2f).div(exp(x.add(x)).add(one)));
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693145752f;  // ln 2 with its last 11 bits zero (k·LN2_HI exact)
+    private static final float LN2_LO = 1.42860677e-06f;
+    private static final float SHIFTER = 0x1.8p23f;
+    private static final int SHIFTER_BITS = Float.floatToRawIntBits(SHIFTER);
+    private static final float[] TAYLOR = new float[8]; // 1/n!, n = 0..7
+
+    static {
+        double term = 1;
+        for (int n = 0; n < TAYLOR.length; n++) {
+            TAYLOR[n] = (float) term;
+            term /= n + 1;
+        }
+    }
+
+    /**
+     * e^x from the Vector API's basic operations only, as {@code VectorLoopsDouble.exp} (see there why): Cody–Waite
+     * reduction to |r| ≤ ln2/2, Taylor to r^7 (truncation below 6e−9), 2^k in the exponent bits; x clamped to
+     * [−87, 88]; NaN stays NaN. Within 2 ulp of e^x in float.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(-87f).min(88f);
+        FloatVector shifted = clamped.mul(LOG2E).add(SHIFTER);
+        FloatVector k = shifted.sub(SHIFTER);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), clamped).add(k.mul(-LN2_LO));
+        FloatVector p = FloatVector.broadcast(S, TAYLOR[7]);
+        for (int n = 6; n >= 0; n--) {
+            p = p.fma(r, FloatVector.broadcast(S, TAYLOR[n]));
+        }
+        FloatVector scale = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
     }
 }

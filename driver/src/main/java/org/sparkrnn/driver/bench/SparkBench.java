@@ -51,7 +51,9 @@ import java.util.SplittableRandom;
  *       materialised ({@link WindowsBench});</li>
  *   <li>{@code table}: loading a 10M-row long table from Parquet, against Spark's own ordering of its rows
  *       ({@link TableBench});</li>
- *   <li>{@code stream}: forecasting on a stream of files, throughput and latency ({@link StreamBench}).</li>
+ *   <li>{@code stream}: forecasting on a stream of files, throughput and latency ({@link StreamBench});</li>
+ *   <li>{@code scale}: bytes and time per iteration with 1 to 8 executor JVMs, both aggregations
+ *       ({@link ScaleBench}; not part of {@code all}).</li>
  * </ul>
  * Medians over repetitions; the machine is noisy, so compare ratios from the same run.
  */
@@ -62,8 +64,14 @@ public final class SparkBench {
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
+        if (what.equals("scale")) { // local-cluster JVMs, bytes per process: a table of its own
+            Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/scale.csv");
+            Files.createDirectories(csv.toAbsolutePath().getParent());
+            ScaleBench.run(csv);
+            return;
+        }
         if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "stream", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|all [csv]");
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|all|scale [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");

@@ -182,6 +182,7 @@ class EveryOptionCountsTest {
         cases.put("--batch-size", option("--batch-size", "all"));
         cases.put("--tbptt", option("--tbptt", "2"));
         cases.put("--precision", option("--precision", "float32"));
+        cases.put("--aggregation", option("--aggregation", "sliced"));
         cases.put("--aggregation-depth", option("--aggregation-depth", "1"));
         cases.put("--seed", option("--seed", "7"));
         cases.put("--validate-every", option("--validate-every", "3"));
