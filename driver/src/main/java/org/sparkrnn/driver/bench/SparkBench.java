@@ -52,6 +52,8 @@ import java.util.SplittableRandom;
  *   <li>{@code table}: loading a 10M-row long table from Parquet, against Spark's own ordering of its rows
  *       ({@link TableBench});</li>
  *   <li>{@code stream}: forecasting on a stream of files, throughput and latency ({@link StreamBench});</li>
+ *   <li>{@code predict}: batch scoring against PyTorch inference, one thread and end to end ({@link PredictBench});
+ *       </li>
  *   <li>{@code scale}: bytes and time per iteration with 1 to 8 executor JVMs, both aggregations
  *       ({@link ScaleBench}; not part of {@code all}).</li>
  * </ul>
@@ -70,8 +72,10 @@ public final class SparkBench {
             ScaleBench.run(csv);
             return;
         }
-        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "stream", "all").contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|all|scale [csv]");
+        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "stream", "predict", "all")
+                .contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|predict|all|scale"
+                    + " [csv]");
             System.exit(2);
         }
         Path csv = Path.of(args.length > 1 ? args[1] : "runs/bench/spark.csv");
@@ -97,6 +101,9 @@ public final class SparkBench {
         }
         if (what.equals("stream") || what.equals("all")) {
             StreamBench.run(rows);
+        }
+        if (what.equals("predict") || what.equals("all")) {
+            PredictBench.run(rows);
         }
         Files.write(csv, rows, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended " + rows.size() + " rows to " + csv);
@@ -130,6 +137,14 @@ public final class SparkBench {
         JavaSparkContext sc = context("local[2]");
         try {
             System.out.println("per-iteration overhead, local[2], one 1-step sequence per partition (ms, median of 15)");
+            for (int partitions : new int[] {2, 4}) {
+                JavaRDD<SequenceBlock> data = tinyData(sc, partitions);
+                double floor = emptyJobMillis(sc, data, 15);
+                System.out.printf(Locale.ROOT, "empty Spark job over the same %d cached partitions (the floor): %.1f"
+                        + " ms%n", partitions, floor);
+                rows.add(String.format(Locale.ROOT, "overhead-empty-job,0,%d,0,none,%.2f,ms", partitions, floor));
+                data.unpersist(true);
+            }
             System.out.printf(Locale.ROOT, "%12s %10s %6s %9s %10s%n", "parameters", "partitions", "depth", "precision",
                     "ms/iter");
             // parameters, partitions, depth, float32 (weights and gradients travel as float)
@@ -218,6 +233,20 @@ public final class SparkBench {
         for (int r = 0; r < repetitions + 3; r++) {
             long start = System.nanoTime();
             step.run(data, params, state, r, 1e-6, 0);
+            if (r >= 3) {
+                times[r - 3] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        return median(times);
+    }
+
+    /** A job over the cached partitions that does nothing and returns nothing: what any iteration costs at least. */
+    static double emptyJobMillis(JavaSparkContext sc, JavaRDD<SequenceBlock> data, int repetitions) {
+        double[] times = new double[repetitions];
+        for (int r = 0; r < repetitions + 3; r++) {
+            long start = System.nanoTime();
+            data.foreachPartition(blocks -> {
+            });
             if (r >= 3) {
                 times[r - 3] = (System.nanoTime() - start) / 1e6;
             }

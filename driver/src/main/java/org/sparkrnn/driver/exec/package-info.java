@@ -1,9 +1,11 @@
 /**
  * What runs on the executors, below every other driver package: {@link org.sparkrnn.driver.exec.DistributedSums},
- * the one class that broadcasts weights and tree-aggregates sums computed by the partitions; the kernels each executor
- * keeps and borrows ({@link org.sparkrnn.driver.exec.KernelCache}, {@link org.sparkrnn.driver.exec.KernelSettings});
- * and the batch schedule, a pure function of (seed, iteration, partition)
- * ({@link org.sparkrnn.driver.exec.BatchSchedule}). {@code data}, {@code predict} and {@code train} depend on it
+ * the one class that broadcasts weights and merges sums computed by the partitions, in an order fixed by indexes
+ * ({@link org.sparkrnn.driver.exec.OrderedMerge}), as a tree or sliced ({@link org.sparkrnn.driver.exec.Aggregation});
+ * the kernels each executor keeps and borrows ({@link org.sparkrnn.driver.exec.KernelCache},
+ * {@link org.sparkrnn.driver.exec.KernelSettings}); and the batch schedule, a pure function of (seed, epoch, global
+ * sequence index) ({@link org.sparkrnn.driver.exec.BatchSchedule} over an
+ * {@link org.sparkrnn.driver.exec.IndexPermutation}). {@code data}, {@code predict} and {@code train} depend on it
  * rather than on each other.
  */
 package org.sparkrnn.driver.exec;

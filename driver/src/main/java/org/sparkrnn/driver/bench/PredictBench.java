@@ -1,0 +1,214 @@
+package org.sparkrnn.driver.bench;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.ml.LstmModel;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.kernel.NetworkKernel;
+import org.sparkrnn.kernel.OutputMode;
+import org.sparkrnn.kernel.Precision;
+import org.sparkrnn.model.InitOptions;
+import org.sparkrnn.model.Initializer;
+import org.sparkrnn.model.LayerSpec;
+import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterLayout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Batch scoring against PyTorch inference, on the four benchmark shapes (one LSTM layer, a linear head on the last
+ * step): sequence-steps per second of our forward pass on one thread, of PyTorch's {@code nn.LSTM} under
+ * {@code torch.no_grad()} on one thread ({@code scripts/torch_lstm_infer.py}, same run, when {@code /usr/bin/python3}
+ * has torch), and of {@link LstmModel#transform} end to end in Spark local[2] (a cached DataFrame of
+ * {@code array<array<double>>} sequences, every prediction written to Spark's no-op sink), per core and against our
+ * one-thread rate.
+ */
+final class PredictBench {
+
+    private static final int[][] SHAPES = {{64, 128, 50, 64}, {32, 256, 100, 32}, {128, 512, 50, 64},
+        {8, 64, 200, 128}};
+
+    private PredictBench() {
+    }
+
+    static void run(List<String> rows) throws IOException {
+        Map<String, Double> torch = torchRates();
+        double[][] ours = new double[SHAPES.length][2];
+        System.out.println("batch scoring, one thread: forward pass + head on the last step, seq-steps/s (median of 9)");
+        System.out.printf(Locale.ROOT, "%-20s %9s %12s %12s %7s%n", "I, H, T, B", "precision", "ours", "PyTorch",
+                "ratio");
+        for (int s = 0; s < SHAPES.length; s++) {
+            int[] shape = SHAPES[s];
+            for (Precision precision : Precision.values()) {
+                double rate = kernelRate(shape, precision);
+                ours[s][precision.ordinal()] = rate;
+                Double theirs = torch.get(key(shape, precision));
+                System.out.printf(Locale.ROOT, "%-20s %9s %12.0f %12s %7s%n", describe(shape), precision.cliName(),
+                        rate, theirs == null ? "-" : String.format(Locale.ROOT, "%.0f", theirs),
+                        theirs == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / theirs));
+                rows.add(String.format(Locale.ROOT, "predict-1thread %s,%d,1,0,%s,%.0f,seq-steps/s", describe(shape)
+                        .replace(", ", "x"), parameters(shape), precision.cliName(), rate));
+                if (theirs != null) {
+                    rows.add(String.format(Locale.ROOT, "predict-torch-1thread %s,%d,1,0,%s,%.0f,seq-steps/s",
+                            describe(shape).replace(", ", "x"), parameters(shape), precision.cliName(), theirs));
+                }
+            }
+        }
+        System.out.println("LstmModel.transform end to end, Spark local[2] (cached DataFrame -> predictions -> noop"
+                + " sink, median of 5), float32");
+        System.out.printf(Locale.ROOT, "%-20s %10s %12s %12s %12s %9s%n", "I, H, T, B", "sequences", "local[2]",
+                "per core", "one thread", "vs 1 thread");
+        SparkSession spark = SparkSession.builder().sparkContext(SparkBench.context("local[2]").sc()).getOrCreate();
+        try {
+            for (int s = 0; s < SHAPES.length; s++) {
+                int[] shape = SHAPES[s];
+                double single = ours[s][Precision.FLOAT32.ordinal()];
+                // about 4 s of one thread's work, in whole chunks of 256 sequences per task
+                int sequences = Math.max(512, (int) (single * 4 / shape[2]) / 512 * 512);
+                double rate = transformRate(spark, shape, sequences);
+                System.out.printf(Locale.ROOT, "%-20s %10d %12.0f %12.0f %12.0f %9.2f%n", describe(shape), sequences,
+                        rate, rate / 2, single, rate / single);
+                rows.add(String.format(Locale.ROOT, "predict-transform-local2 %s,%d,2,0,float32,%.0f,seq-steps/s",
+                        describe(shape).replace(", ", "x"), parameters(shape), rate));
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static double kernelRate(int[] shape, Precision precision) {
+        NetworkSpec spec = spec(shape);
+        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+        SequenceBatch batch = SparkBench.randomBatch(spec, shape[3], shape[2], 5);
+        NetworkKernel kernel = NetworkKernel.create(spec, precision);
+        double[] times = new double[9];
+        for (int r = 0; r < times.length + 5; r++) {
+            long start = System.nanoTime();
+            kernel.forward(params, batch, OutputMode.LAST_STEP, null);
+            if (r >= 5) {
+                times[r - 5] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return (double) shape[3] * shape[2] / SparkBench.median(times);
+    }
+
+    private static double transformRate(SparkSession spark, int[] shape, int sequences) {
+        NetworkSpec spec = spec(shape);
+        SavedModel saved = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
+                InitOptions.defaults()), new RecordShape(shape[0], false, LabelShape.PER_SEQUENCE, LabelKind.VALUES,
+                1, 0), null, null, false);
+        LstmModel model = LstmModel.of(saved).setPrecision("float32");
+        StructType schema = new StructType().add("id", DataTypes.LongType).add("features",
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+        int in = shape[0];
+        int steps = shape[2];
+        int half = sequences / 2;
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // generated on the executors (a parallelized collection would travel inside every task)
+        JavaRDD<Row> generated = sc.parallelize(List.of(0L, 1L), 2).flatMap(part -> {
+            SplittableRandom random = new SplittableRandom(part);
+            List<Row> out = new ArrayList<>(half);
+            for (int n = 0; n < half; n++) {
+                double[][] x = new double[steps][in];
+                for (double[] row : x) {
+                    for (int i = 0; i < in; i++) {
+                        row[i] = random.nextDouble() * 2 - 1;
+                    }
+                }
+                out.add(RowFactory.create(part * half + n, x));
+            }
+            return out.iterator();
+        });
+        Dataset<Row> frame = spark.createDataFrame(generated, schema).persist(StorageLevel.MEMORY_ONLY());
+        frame.count();
+        try {
+            double[] times = new double[5];
+            for (int r = 0; r < times.length + 1; r++) {
+                long start = System.nanoTime();
+                model.transform(frame).write().format("noop").mode("overwrite").save();
+                if (r >= 1) {
+                    times[r - 1] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+            return (double) sequences * steps / SparkBench.median(times);
+        } finally {
+            frame.unpersist(true);
+        }
+    }
+
+    /** PyTorch's one-thread inference rates by shape and dtype, or none when torch is not installed. */
+    private static Map<String, Double> torchRates() {
+        Map<String, Double> rates = new HashMap<>();
+        Path script = Path.of("scripts/torch_lstm_infer.py");
+        if (!Files.exists(Path.of("/usr/bin/python3")) || !Files.exists(script)) {
+            return rates;
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString(), "1")
+                    .redirectErrorStream(true);
+            builder.environment().put("OMP_NUM_THREADS", "1");
+            Process process = builder.start();
+            String output;
+            try (InputStream out = process.getInputStream()) {
+                output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            process.waitFor();
+            for (String line : output.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 7 && f[0].equals("INFER")) {
+                    int[] shape = {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                        Integer.parseInt(f[4])};
+                    rates.put(key(shape, f[5].equals("float32") ? Precision.FLOAT32 : Precision.FLOAT64),
+                            Double.parseDouble(f[6]));
+                }
+            }
+            if (rates.isEmpty()) {
+                System.out.println("PyTorch baseline not run: " + output.strip().lines().reduce((a, b) -> b)
+                        .orElse("no output") + " (apt-get install python3-torch)");
+            }
+        } catch (IOException e) {
+            System.out.println("PyTorch baseline not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rates;
+    }
+
+    private static NetworkSpec spec(int[] shape) {
+        return new NetworkSpec(shape[0], List.of(LayerSpec.lstm(shape[1])), 1, Loss.MSE);
+    }
+
+    private static int parameters(int[] shape) {
+        return new ParameterLayout(spec(shape)).size();
+    }
+
+    private static String key(int[] shape, Precision precision) {
+        return describe(shape) + " " + precision.cliName();
+    }
+
+    private static String describe(int[] shape) {
+        return shape[0] + ", " + shape[1] + ", " + shape[2] + ", " + shape[3];
+    }
+}
