@@ -46,8 +46,8 @@ final class ScaleBench {
 
     static final String HEADER = "aggregation,executors,parameters,precision,driver_in_bytes,driver_out_bytes,"
             + "max_executor_in_bytes,max_executor_out_bytes,ms_per_iteration";
-    private static final int WARM_UP = 2;
-    private static final int MEASURED = 6;
+    private static final int WARM_UP = Integer.getInteger("bench.scale.warmup", 5);
+    private static final int MEASURED = Integer.getInteger("bench.scale.measured", 6);
 
     private ScaleBench() {
     }
@@ -64,7 +64,9 @@ final class ScaleBench {
                 + " gradient's bytes)");
         System.out.printf(Locale.ROOT, "%-7s %3s %10s %8s %12s %12s %12s %12s %8s %12s %9s%n", "agg", "E", "params",
                 "precision", "driver in", "driver out", "max exec in", "max exec out", "ms/iter", "results", "in/grad");
-        for (int executors : new int[] {1, 2, 4, 8}) {
+        int[] counts = java.util.Arrays.stream(System.getProperty("bench.scale.executors", "1,2,4,8").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        for (int executors : counts) {
             JavaSparkContext sc = cluster(executors);
             List<Long> pids = executorPids(executors);
             try {
