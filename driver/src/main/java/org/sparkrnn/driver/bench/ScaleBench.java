@@ -61,9 +61,11 @@ final class ScaleBench {
         }
         System.out.println("bytes per iteration, local-cluster[E,1,1536], gradient tasks = E, tree depth 2, nil work"
                 + " (TCP bytes per process; 'results' = Spark's task result bytes to the driver, 'gradient' = one"
-                + " gradient's bytes)");
-        System.out.printf(Locale.ROOT, "%-7s %3s %10s %8s %12s %12s %12s %12s %8s %12s %9s%n", "agg", "E", "params",
-                "precision", "driver in", "driver out", "max exec in", "max exec out", "ms/iter", "results", "in/grad");
+                + " gradient's bytes; task, run, deser: mean ms per task from the launch to the result, running,"
+                + " deserialising it)");
+        System.out.printf(Locale.ROOT, "%-7s %3s %10s %8s %12s %12s %12s %12s %8s %12s %9s %6s %6s %6s%n", "agg",
+                "E", "params", "precision", "driver in", "driver out", "max exec in", "max exec out", "ms/iter",
+                "results", "in/grad", "task", "run", "deser");
         int[] counts = java.util.Arrays.stream(System.getProperty("bench.scale.executors", "1,2,4,8").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         for (int executors : counts) {
@@ -123,9 +125,11 @@ final class ScaleBench {
         long out = driver.sent() / MEASURED;
         long gradient = (long) p * (precision == Precision.FLOAT32 ? 4 : 8);
         double ms = SparkBench.median(times);
-        System.out.printf(Locale.ROOT, "%-7s %3d %10d %8s %12d %12d %12d %12d %8.1f %12d %9.2f%n",
+        long tasks = Math.max(1, spark.tasks.get());
+        System.out.printf(Locale.ROOT, "%-7s %3d %10d %8s %12d %12d %12d %12d %8.1f %12d %9.2f %6d %6d %6d%n",
                 aggregation.cliName(), executors, p, precision.cliName(), in, out, maxIn / MEASURED,
-                maxOut / MEASURED, ms, spark.results.get() / MEASURED, (double) in / gradient);
+                maxOut / MEASURED, ms, spark.results.get() / MEASURED, (double) in / gradient,
+                spark.taskMillis.get() / tasks, spark.runMillis.get() / tasks, spark.deserializeMillis.get() / tasks);
         return String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%d,%d,%.1f", aggregation.cliName(), executors, p,
                 precision.cliName(), in, out, maxIn / MEASURED, maxOut / MEASURED, ms);
     }
@@ -135,12 +139,20 @@ final class ScaleBench {
         final AtomicLong results = new AtomicLong();
         final AtomicLong shuffleWritten = new AtomicLong();
         final AtomicLong broadcastPieces = new AtomicLong();
+        final AtomicLong taskMillis = new AtomicLong();
+        final AtomicLong runMillis = new AtomicLong();
+        final AtomicLong deserializeMillis = new AtomicLong();
+        final AtomicLong tasks = new AtomicLong();
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd end) {
             if (end.taskMetrics() != null) {
                 results.addAndGet(end.taskMetrics().resultSize());
                 shuffleWritten.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
+                taskMillis.addAndGet(end.taskInfo().duration());
+                runMillis.addAndGet(end.taskMetrics().executorRunTime());
+                deserializeMillis.addAndGet(end.taskMetrics().executorDeserializeTime());
+                tasks.incrementAndGet();
             }
         }
 
