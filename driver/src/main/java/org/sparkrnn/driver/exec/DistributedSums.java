@@ -40,7 +40,7 @@ import java.util.Map;
  * never {@code this}.
  *
  * <p>Sums are merged in an order fixed by indexes, never by which task finished first, so the same data on the same
- * partitioning give the same bits every run: a task (at most one per core, see {@link #perTask}) folds its
+ * partitioning give the same bits every run: a task (at most one per core, see {@link #foldTasks}) folds its
  * partitions in the order they are grouped, the levels of the tree merge their inputs by ascending task index, and
  * the driver merges the last level's results by index ({@link OrderedMerge}). Gradients travel as
  * {@link Aggregation} says: a tree of the configured depth, or sliced (reduce-scatter through a shuffle).
@@ -229,16 +229,6 @@ public final class DistributedSums {
         return settings.precision() == Precision.FLOAT32 ? weights.withFloatWire() : weights;
     }
 
-    /**
-     * At most one task per core: with more partitions than cores, each task walks several partitions (no shuffle;
-     * a partition keeps its index for the batch schedule) and sends one merged result, so the driver receives one
-     * gradient per core instead of one per partition.
-     */
-    private <T> JavaRDD<T> perTask(JavaRDD<T> rdd) {
-        int cores = Math.max(1, sc.defaultParallelism());
-        return rdd.getNumPartitions() > cores ? rdd.coalesce(cores) : rdd;
-    }
-
     /** Folds one block into a task's sums. */
     private interface Fold<S, B> extends java.io.Serializable {
         S apply(S sums, B block) throws Exception;
@@ -257,15 +247,30 @@ public final class DistributedSums {
 
     /**
      * One value per task: its copy of {@code zero} (Spark deserialises the task, so each task has its own) with the
-     * blocks of its partitions folded in, in the order the task walks them.
+     * blocks of its partitions folded in, in the order the task walks them. At most one task per core: with more
+     * partitions than cores, each task walks several (coalesce, no shuffle; a partition keeps its index for the
+     * batch schedule) and sends one result, so the driver receives one per core, not one per partition. With no
+     * more partitions than cores
+     * (one task each) that is a single transformation: every Java-API transformation costs a pass of Spark's
+     * closure cleaner on the driver (it reads class files), which a per-iteration job feels.
      */
     private <S, B> JavaRDD<S> foldTasks(JavaRDD<B> data, S zero, IndexedFold<S, B> fold) {
+        int cores = Math.max(1, sc.defaultParallelism());
+        if (data.getNumPartitions() <= cores) {
+            return data.mapPartitionsWithIndex((partition, blocks) -> {
+                S sums = zero;
+                while (blocks.hasNext()) {
+                    sums = fold.apply(sums, partition, blocks.next());
+                }
+                return Collections.singletonList(sums).iterator();
+            }, true);
+        }
         JavaRDD<scala.Tuple2<Integer, B>> indexed = data.mapPartitionsWithIndex((partition, blocks) -> {
             List<scala.Tuple2<Integer, B>> out = new ArrayList<>(1);
             blocks.forEachRemaining(block -> out.add(new scala.Tuple2<>(partition, block)));
             return out.iterator();
         }, true);
-        return perTask(indexed).mapPartitions(blocks -> {
+        return indexed.coalesce(cores).mapPartitions(blocks -> {
             S sums = zero;
             while (blocks.hasNext()) {
                 scala.Tuple2<Integer, B> next = blocks.next();
@@ -277,24 +282,27 @@ public final class DistributedSums {
 
     /**
      * The tasks' values merged as Spark's {@code treeAggregate} would, but in index order: while there are more than
-     * {@code k + ⌈n/k⌉} values (k = max(2, ⌈n^(1/depth)⌉)), a level groups ⌈n/k⌉ contiguous runs of them by index
+     * {@code k + ⌈n/k⌉} values (k = max(2, ⌈n^(1/depth)⌉)), a level groups ⌊n/k⌋ contiguous runs of them by index
      * (a shuffle) and each group is merged in ascending index; the driver merges what remains by index.
      * {@code empty}: the result when there is no task.
      */
     private <T> T tree(JavaRDD<T> perTask, org.apache.spark.api.java.function.Function2<T, T, T> merge, T empty) {
-        JavaPairRDD<Integer, T> level = perTask.mapPartitionsWithIndex((task, values) -> {
-            List<scala.Tuple2<Integer, T>> out = new ArrayList<>(1);
-            values.forEachRemaining(value -> out.add(new scala.Tuple2<>(task, value)));
-            return out.iterator();
-        }, true).mapToPair(pair -> pair);
+        JavaRDD<T> level = perTask;
         int n = perTask.getNumPartitions();
         int k = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
         while (n > k + (n + k - 1) / k) {
             int groups = n / k;
             int inputs = n;
-            level = level.mapToPair(pair -> new scala.Tuple2<>((int) ((long) pair._1() * groups / inputs), pair))
-                    .partitionBy(new HashPartitioner(groups))
-                    .mapPartitionsWithIndex((group, values) -> {
+            JavaRDD<scala.Tuple2<Integer, scala.Tuple2<Integer, T>>> keyed = level.mapPartitionsWithIndex(
+                    (index, values) -> {
+                        List<scala.Tuple2<Integer, scala.Tuple2<Integer, T>>> out = new ArrayList<>(1);
+                        int group = (int) ((long) index * groups / inputs);
+                        values.forEachRemaining(value -> out.add(new scala.Tuple2<>(group,
+                                new scala.Tuple2<>(index, value))));
+                        return out.iterator();
+                    }, true);
+            level = JavaPairRDD.fromJavaRDD(keyed).partitionBy(new HashPartitioner(groups))
+                    .mapPartitions(values -> {
                         List<scala.Tuple2<Integer, T>> inGroup = new ArrayList<>();
                         values.forEachRemaining(value -> inGroup.add(value._2()));
                         inGroup.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
@@ -302,13 +310,13 @@ public final class DistributedSums {
                         for (scala.Tuple2<Integer, T> value : inGroup) {
                             sums = sums == null ? value._2() : merge.call(sums, value._2());
                         }
-                        return sums == null ? Collections.emptyIterator()
-                                : Collections.singletonList(new scala.Tuple2<>(group, sums)).iterator();
-                    }, true).mapToPair(pair -> pair);
+                        return sums == null ? Collections.<T>emptyIterator()
+                                : Collections.singletonList(sums).iterator();
+                    }, true);
             n = groups;
         }
         OrderedMerge<T> result = new OrderedMerge<>(merge);
-        collectInOrder(level.values(), result::add);
+        collectInOrder(level, result::add);
         return result.total(empty);
     }
 
@@ -318,7 +326,7 @@ public final class DistributedSums {
      */
     private GradientAccumulator sliced(JavaRDD<GradientAccumulator> perTask, long fingerprint, int size) {
         int slices = perTask.getNumPartitions();
-        JavaPairRDD<Integer, scala.Tuple2<Integer, GradientAccumulator>> pieces = perTask.mapPartitionsWithIndex(
+        JavaRDD<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> pieces = perTask.mapPartitionsWithIndex(
                 (task, values) -> {
                     List<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> out = new ArrayList<>();
                     values.forEachRemaining(sums -> {
@@ -329,8 +337,8 @@ public final class DistributedSums {
                         }
                     });
                     return out.iterator();
-                }, true).mapToPair(pair -> pair);
-        JavaRDD<GradientAccumulator> summed = pieces.partitionBy(new HashPartitioner(slices))
+                }, true);
+        JavaRDD<GradientAccumulator> summed = JavaPairRDD.fromJavaRDD(pieces).partitionBy(new HashPartitioner(slices))
                 .mapPartitions(values -> {
                     List<scala.Tuple2<Integer, GradientAccumulator>> inSlice = new ArrayList<>();
                     values.forEachRemaining(value -> inSlice.add(value._2()));
