@@ -126,44 +126,94 @@ final class VectorLoopsDouble {
 
     /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
     private static DoubleVector tanh(DoubleVector x, DoubleVector one) {
-        return one.sub(DoubleVector.broadcast(S, 2.0).div(exp(x.add(x)).add(one)));
+        return one.sub(TWO.div(exp(x.add(x)).add(one)));
     }
 
     private static final double LOG2E = 1.4426950408889634;
     private static final double LN2_HI = 6.93147180369123816490e-01;
     private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double SHIFTER = 0x1.8p52;
-    private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
-    private static final double[] TAYLOR = new double[14]; // 1/n!, n = 0..13
-
-    static {
-        double term = 1;
-        for (int n = 0; n < TAYLOR.length; n++) {
-            TAYLOR[n] = term;
-            term /= n + 1;
-        }
-    }
+    private static final long EXPONENT_BIAS = Double.doubleToRawLongBits(SHIFTER) - 1023;
+    private static final int EXPONENT_SHIFT = 52;
+    private static final double LOW = -708.0;
+    private static final double HIGH = 709.0;
+    private static final DoubleVector C0 = DoubleVector.broadcast(S, 1.0); // 1/0!
+    private static final DoubleVector C1 = DoubleVector.broadcast(S, 1.0); // 1/1!
+    private static final DoubleVector C2 = DoubleVector.broadcast(S, 0.5); // 1/2!
+    private static final DoubleVector C3 = DoubleVector.broadcast(S, 0.16666666666666666); // 1/3!
+    private static final DoubleVector C4 = DoubleVector.broadcast(S, 0.041666666666666664); // 1/4!
+    private static final DoubleVector C5 = DoubleVector.broadcast(S, 0.008333333333333333); // 1/5!
+    private static final DoubleVector C6 = DoubleVector.broadcast(S, 0.001388888888888889); // 1/6!
+    private static final DoubleVector C7 = DoubleVector.broadcast(S, 0.0001984126984126984); // 1/7!
+    private static final DoubleVector C8 = DoubleVector.broadcast(S, 2.48015873015873e-05); // 1/8!
+    private static final DoubleVector C9 = DoubleVector.broadcast(S, 2.7557319223985893e-06); // 1/9!
+    private static final DoubleVector C10 = DoubleVector.broadcast(S, 2.755731922398589e-07); // 1/10!
+    private static final DoubleVector C11 = DoubleVector.broadcast(S, 2.505210838544172e-08); // 1/11!
+    private static final DoubleVector C12 = DoubleVector.broadcast(S, 2.08767569878681e-09); // 1/12!
+    private static final DoubleVector C13 = DoubleVector.broadcast(S, 1.6059043836821613e-10); // 1/13!
+    private static final DoubleVector MINUS_LN2_HI = DoubleVector.broadcast(S, -LN2_HI);
+    private static final DoubleVector TWO = DoubleVector.broadcast(S, 2);
 
     /**
      * e^x from the Vector API's basic operations only (add, multiply, fused multiply-add, shifts), whose results
      * IEEE 754 fixes to the bit, so the compiled SIMD code and the Vector API's Java fallback (what runs before the
-     * JIT compiles a loop) agree exactly. The JDK's {@code VectorOperators.EXP} does not: its intrinsic and its
-     * fallback differ in the last bits, which made a run's weights depend on when the JIT got to the cell loops.
-     * x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, k by the 1.5·2^52 rounding trick), e^r by its Taylor series to
-     * r^13 (truncation below 1e-17), times 2^k built in the exponent bits; x clamped to [−708, 709] (e^x then spans
-     * 3e−308 to 8e307, enough for sigmoid and tanh to saturate exactly); NaN stays NaN. Within 2 ulp of e^x.
+     * JIT compiles a loop) agree exactly. The JDK's {@code VectorOperators.EXP} and {@code TANH} do not: their
+     * intrinsics and their fallbacks differ in the last bits, which made a run's weights depend on when the JIT got
+     * to the cell loops. x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, k by the 1.5·2^p rounding trick), e^r by its
+     * Taylor series to r^13, times 2^k built in the exponent bits; x clamped to [−708, 709] (sigmoid and tanh
+     * saturate exactly); NaN stays NaN. Within 2 ulp of e^x. Every method here is a few bytecodes long, so the JIT
+     * always inlines them into the loops, where the vectors' classes are known: a helper compiled on its own
+     * (a large exp was, "callee is too large") runs the Vector API's slow generic path.
      */
     static DoubleVector exp(DoubleVector x) {
-        DoubleVector clamped = x.max(-708.0).min(709.0);
-        DoubleVector shifted = clamped.mul(LOG2E).add(SHIFTER);
-        DoubleVector k = shifted.sub(SHIFTER);
-        DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), clamped).add(k.mul(-LN2_LO));
-        DoubleVector p = DoubleVector.broadcast(S, TAYLOR[13]);
-        for (int n = 12; n >= 0; n--) {
-            p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[n]));
-        }
-        DoubleVector scale = shifted.reinterpretAsLongs().sub(SHIFTER_BITS - 1023)
-                .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(scale);
+        return expOfClamped(x.max(LOW).min(HIGH));
+    }
+
+    private static DoubleVector expOfClamped(DoubleVector x) {
+        return expFinish(x, x.mul(LOG2E).add(SHIFTER));
+    }
+
+    /** {@code shifted} = x·log2(e) + 1.5·2^p: k = shifted − 1.5·2^p is x·log2(e) rounded, its bits hold k. */
+    private static DoubleVector expFinish(DoubleVector x, DoubleVector shifted) {
+        return taylor(reduced(x, shifted.sub(SHIFTER))).mul(twoToThe(shifted));
+    }
+
+    /** r = x − k·ln2, in two parts (Cody–Waite). */
+    private static DoubleVector reduced(DoubleVector x, DoubleVector k) {
+        return k.fma(MINUS_LN2_HI, x).add(k.mul(-LN2_LO));
+    }
+
+    /** 2^k from k's bits in {@code shifted}, put in the exponent field. */
+    private static DoubleVector twoToThe(DoubleVector shifted) {
+        return shifted.reinterpretAsLongs().sub(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, EXPONENT_SHIFT)
+                .reinterpretAsDoubles();
+    }
+
+    /** e^r by Horner's rule over 1/n!, n = 13..0 (written out: no loop-carried vector for the JIT to box). */
+    private static DoubleVector taylor(DoubleVector r) {
+        return horner3(r, horner2(r, horner1(r, horner0(r, r.fma(C13, C12)))));
+    }
+
+    private static DoubleVector horner0(DoubleVector r, DoubleVector p) {
+        return p.fma(r, C11).fma(r, C10).fma(r, C9);
+    }
+
+    private static DoubleVector horner1(DoubleVector r, DoubleVector p) {
+        return p.fma(r, C8).fma(r, C7).fma(r, C6);
+    }
+
+    private static DoubleVector horner2(DoubleVector r, DoubleVector p) {
+        return p.fma(r, C5).fma(r, C4).fma(r, C3);
+    }
+
+    private static DoubleVector horner3(DoubleVector r, DoubleVector p) {
+        return p.fma(r, C2).fma(r, C1).fma(r, C0);
+    }
+
+    static {
+        // Load and initialise every Vector API class exp touches (the integer vectors of its exponent bits among
+        // them) before the JIT compiles a caller: a caller compiled while one was not yet initialised kept the Vector
+        // API's slow generic path for good (the first float32 training in a JVM ran 3x slower).
+        exp(DoubleVector.broadcast(S, 0.5));
     }
 }

@@ -126,40 +126,80 @@ final class VectorLoopsFloat {
 
     /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
     private static FloatVector tanh(FloatVector x, FloatVector one) {
-        return one.sub(FloatVector.broadcast(S, 2f).div(exp(x.add(x)).add(one)));
+        return one.sub(TWO.div(exp(x.add(x)).add(one)));
     }
 
     private static final float LOG2E = 1.44269504f;
     private static final float LN2_HI = 0.693145752f;  // ln 2 with its last 11 bits zero (k·LN2_HI exact)
     private static final float LN2_LO = 1.42860677e-06f;
     private static final float SHIFTER = 0x1.8p23f;
-    private static final int SHIFTER_BITS = Float.floatToRawIntBits(SHIFTER);
-    private static final float[] TAYLOR = new float[8]; // 1/n!, n = 0..7
-
-    static {
-        double term = 1;
-        for (int n = 0; n < TAYLOR.length; n++) {
-            TAYLOR[n] = (float) term;
-            term /= n + 1;
-        }
-    }
+    private static final int EXPONENT_BIAS = Float.floatToRawIntBits(SHIFTER) - 127;
+    private static final int EXPONENT_SHIFT = 23;
+    private static final float LOW = -87f;
+    private static final float HIGH = 88f;
+    private static final FloatVector C0 = FloatVector.broadcast(S, 1.0f); // 1/0!
+    private static final FloatVector C1 = FloatVector.broadcast(S, 1.0f); // 1/1!
+    private static final FloatVector C2 = FloatVector.broadcast(S, 0.5f); // 1/2!
+    private static final FloatVector C3 = FloatVector.broadcast(S, 0.16666666666666666f); // 1/3!
+    private static final FloatVector C4 = FloatVector.broadcast(S, 0.041666666666666664f); // 1/4!
+    private static final FloatVector C5 = FloatVector.broadcast(S, 0.008333333333333333f); // 1/5!
+    private static final FloatVector C6 = FloatVector.broadcast(S, 0.001388888888888889f); // 1/6!
+    private static final FloatVector C7 = FloatVector.broadcast(S, 0.0001984126984126984f); // 1/7!
+    private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2);
 
     /**
-     * e^x from the Vector API's basic operations only, as {@code VectorLoopsDouble.exp} (see there why): Cody–Waite
-     * reduction to |r| ≤ ln2/2, Taylor to r^7 (truncation below 6e−9), 2^k in the exponent bits; x clamped to
-     * [−87, 88]; NaN stays NaN. Within 2 ulp of e^x in float.
+     * e^x from the Vector API's basic operations only (add, multiply, fused multiply-add, shifts), whose results
+     * IEEE 754 fixes to the bit, so the compiled SIMD code and the Vector API's Java fallback (what runs before the
+     * JIT compiles a loop) agree exactly. The JDK's {@code VectorOperators.EXP} and {@code TANH} do not: their
+     * intrinsics and their fallbacks differ in the last bits, which made a run's weights depend on when the JIT got
+     * to the cell loops. x = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, k by the 1.5·2^p rounding trick), e^r by its
+     * Taylor series to r^7, times 2^k built in the exponent bits; x clamped to [−87, 88] (sigmoid and tanh
+     * saturate exactly); NaN stays NaN. Within 2 ulp of e^x. Every method here is a few bytecodes long, so the JIT
+     * always inlines them into the loops, where the vectors' classes are known: a helper compiled on its own
+     * (a large exp was, "callee is too large") runs the Vector API's slow generic path.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(-87f).min(88f);
-        FloatVector shifted = clamped.mul(LOG2E).add(SHIFTER);
-        FloatVector k = shifted.sub(SHIFTER);
-        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), clamped).add(k.mul(-LN2_LO));
-        FloatVector p = FloatVector.broadcast(S, TAYLOR[7]);
-        for (int n = 6; n >= 0; n--) {
-            p = p.fma(r, FloatVector.broadcast(S, TAYLOR[n]));
-        }
-        FloatVector scale = shifted.reinterpretAsInts().sub(SHIFTER_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale);
+        return expOfClamped(x.max(LOW).min(HIGH));
+    }
+
+    private static FloatVector expOfClamped(FloatVector x) {
+        return expFinish(x, x.mul(LOG2E).add(SHIFTER));
+    }
+
+    /** {@code shifted} = x·log2(e) + 1.5·2^p: k = shifted − 1.5·2^p is x·log2(e) rounded, its bits hold k. */
+    private static FloatVector expFinish(FloatVector x, FloatVector shifted) {
+        return taylor(reduced(x, shifted.sub(SHIFTER))).mul(twoToThe(shifted));
+    }
+
+    /** r = x − k·ln2, in two parts (Cody–Waite). */
+    private static FloatVector reduced(FloatVector x, FloatVector k) {
+        return k.fma(MINUS_LN2_HI, x).add(k.mul(-LN2_LO));
+    }
+
+    /** 2^k from k's bits in {@code shifted}, put in the exponent field. */
+    private static FloatVector twoToThe(FloatVector shifted) {
+        return shifted.reinterpretAsInts().sub(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, EXPONENT_SHIFT)
+                .reinterpretAsFloats();
+    }
+
+    /** e^r by Horner's rule over 1/n!, n = 7..0 (written out: no loop-carried vector for the JIT to box). */
+    private static FloatVector taylor(FloatVector r) {
+        return horner1(r, horner0(r, r.fma(C7, C6)));
+    }
+
+    private static FloatVector horner0(FloatVector r, FloatVector p) {
+        return p.fma(r, C5).fma(r, C4).fma(r, C3);
+    }
+
+    private static FloatVector horner1(FloatVector r, FloatVector p) {
+        return p.fma(r, C2).fma(r, C1).fma(r, C0);
+    }
+
+    static {
+        // Load and initialise every Vector API class exp touches (the integer vectors of its exponent bits among
+        // them) before the JIT compiles a caller: a caller compiled while one was not yet initialised kept the Vector
+        // API's slow generic path for good (the first float32 training in a JVM ran 3x slower).
+        exp(FloatVector.broadcast(S, 0.5f));
     }
 }

@@ -111,10 +111,10 @@ class VectorLoopsTest {
         double k = shifted - 0x1.8p52;
         double r = Math.fma(k, -6.93147180369123816490e-01, clamped) + k * -1.90821492927058770002e-10;
         double[] taylor = new double[14];
-        double term = 1;
+        double factorial = 1;
         for (int n = 0; n < 14; n++) {
-            taylor[n] = term;
-            term /= n + 1;
+            factorial *= Math.max(n, 1);
+            taylor[n] = 1.0 / factorial;
         }
         double p = taylor[13];
         for (int n = 12; n >= 0; n--) {

@@ -11,6 +11,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
+import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
@@ -137,11 +138,12 @@ public final class SparkBench {
         JavaSparkContext sc = context("local[2]");
         try {
             System.out.println("per-iteration overhead, local[2], one 1-step sequence per partition (ms, median of 15)");
-            for (int partitions : new int[] {2, 4}) {
+            headline(sc, rows);
+            for (int partitions : new int[] {2, 4, 32}) {
                 JavaRDD<SequenceBlock> data = tinyData(sc, partitions);
                 double floor = emptyJobMillis(sc, data, 15);
-                System.out.printf(Locale.ROOT, "empty Spark job over the same %d cached partitions (the floor): %.1f"
-                        + " ms%n", partitions, floor);
+                System.out.printf(Locale.ROOT, "empty Spark job over %d cached partitions: %.1f ms%n", partitions,
+                        floor);
                 rows.add(String.format(Locale.ROOT, "overhead-empty-job,0,%d,0,none,%.2f,ms", partitions, floor));
                 data.unpersist(true);
             }
@@ -238,6 +240,52 @@ public final class SparkBench {
             }
         }
         return median(times);
+    }
+
+    /**
+     * The target's case, 1M parameters in local[2] on 2 partitions (float64, both aggregations), against the empty
+     * Spark job over the same partitions, interleaved: 60 rounds of one empty job then one iteration of each, so
+     * that the machine's noise falls on all alike; medians over the rounds.
+     */
+    private static void headline(JavaSparkContext sc, List<String> rows) {
+        JavaRDD<SequenceBlock> data = tinyData(sc, 2);
+        NetworkSpec spec = specWithParameters(1_000_000);
+        int p = new ParameterLayout(spec).size();
+        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
+        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
+        OptimizerState state = optimizer.init();
+        TrainingStep tree = new TrainingStep(new DistributedSums(sc, Aggregation.TREE, 2), spec,
+                new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(2, 1), optimizer, 0);
+        TrainingStep sliced = new TrainingStep(new DistributedSums(sc, Aggregation.SLICED, 2), spec,
+                new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(2, 1), optimizer, 0);
+        int rounds = 60;
+        int warm = 10;
+        double[] empty = new double[rounds - warm];
+        double[] treeMs = new double[rounds - warm];
+        double[] slicedMs = new double[rounds - warm];
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            data.foreachPartition(blocks -> {
+            });
+            long t1 = System.nanoTime();
+            tree.run(data, params, state, r, 1e-6, 0);
+            long t2 = System.nanoTime();
+            sliced.run(data, params, state, r, 1e-6, 0);
+            long t3 = System.nanoTime();
+            if (r >= warm) {
+                empty[r - warm] = (t1 - t0) / 1e6;
+                treeMs[r - warm] = (t2 - t1) / 1e6;
+                slicedMs[r - warm] = (t3 - t2) / 1e6;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d parameters, 2 partitions, float64, %d interleaved rounds: empty job %.1f ms,"
+                        + " iteration with tree (depth 2) %.1f ms, with sliced %.1f ms%n", p, rounds - warm,
+                median(empty), median(treeMs), median(slicedMs));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", median(empty)));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, median(treeMs)));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-sliced,%d,2,0,float64,%.2f,ms", p,
+                median(slicedMs)));
+        data.unpersist(true);
     }
 
     /** A job over the cached partitions that does nothing and returns nothing: what any iteration costs at least. */
