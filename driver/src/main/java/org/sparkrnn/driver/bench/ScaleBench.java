@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Communication per training iteration as executors are added: {@code local-cluster[E,1,…]} (E executor JVMs of one
  * core, the driver in this JVM) for E = 1, 2, 4, 8, models of ~100k, 1M and 4M parameters, both aggregations. Bytes
- * are the kernel's TCP counters per process ({@link SocketBytes}): into and out of the driver, and of the busiest
- * executor. Spark's own metrics ({@link SparkBytes}: task results, shuffle writes, broadcast pieces stored on
+ * are the kernel's TCP counters per process ({@link SocketBytes}), read around every iteration: into and out of the
+ * driver, and of the busiest executor of that iteration (the inner nodes and reducers move between executors),
+ * averaged over the iterations. Spark's own metrics ({@link SparkBytes}: task results, shuffle writes, broadcast pieces stored on
  * executors) are printed beside them. The work per iteration is nil (one 1-step sequence per executor), so what is
  * left is communication and Spark's scheduling. Rows go to {@code runs/bench/scale.csv}.
  */
@@ -105,24 +106,32 @@ final class ScaleBench {
         sc.sc().addSparkListener(spark);
         long driverPid = ProcessHandle.current().pid();
         double[] times = new double[MEASURED];
-        SocketBytes before = SocketBytes.snapshot();
+        long in = 0;
+        long out = 0;
+        long maxIn = 0;
+        long maxOut = 0;
         for (int r = 0; r < MEASURED; r++) {
+            SocketBytes before = SocketBytes.snapshot();
             long start = System.nanoTime();
             step.run(data, params, state, WARM_UP + r, 1e-6, 0);
             times[r] = (System.nanoTime() - start) / 1e6;
+            Map<Long, SocketBytes.Traffic> traffic = SocketBytes.snapshot().since(before);
+            SocketBytes.Traffic driver = traffic.getOrDefault(driverPid, new SocketBytes.Traffic(0, 0));
+            in += driver.received();
+            out += driver.sent();
+            long busiestIn = 0;
+            long busiestOut = 0;
+            for (long pid : executorPids) {
+                SocketBytes.Traffic t = traffic.getOrDefault(pid, new SocketBytes.Traffic(0, 0));
+                busiestIn = Math.max(busiestIn, t.received());
+                busiestOut = Math.max(busiestOut, t.sent());
+            }
+            maxIn += busiestIn;   // the busiest executor of each iteration (the role moves between executors)
+            maxOut += busiestOut;
         }
-        Map<Long, SocketBytes.Traffic> traffic = SocketBytes.snapshot().since(before);
         sc.sc().removeSparkListener(spark);
-        SocketBytes.Traffic driver = traffic.getOrDefault(driverPid, new SocketBytes.Traffic(0, 0));
-        long maxIn = 0;
-        long maxOut = 0;
-        for (long pid : executorPids) {
-            SocketBytes.Traffic t = traffic.getOrDefault(pid, new SocketBytes.Traffic(0, 0));
-            maxIn = Math.max(maxIn, t.received());
-            maxOut = Math.max(maxOut, t.sent());
-        }
-        long in = driver.received() / MEASURED;
-        long out = driver.sent() / MEASURED;
+        in /= MEASURED;
+        out /= MEASURED;
         long gradient = (long) p * (precision == Precision.FLOAT32 ? 4 : 8);
         double ms = SparkBench.median(times);
         long tasks = Math.max(1, spark.tasks.get());
