@@ -13,8 +13,12 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.ml.LstmModel;
+import org.sparkrnn.driver.config.InvalidRows;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.predict.FramePredictor;
+import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.OutputMode;
 import org.sparkrnn.kernel.Precision;
@@ -41,9 +45,9 @@ import java.util.SplittableRandom;
  * Batch scoring against PyTorch inference, on the four benchmark shapes (one LSTM layer, a linear head on the last
  * step): sequence-steps per second of our forward pass on one thread, of PyTorch's {@code nn.LSTM} under
  * {@code torch.no_grad()} on one thread ({@code scripts/torch_lstm_infer.py}, same run, when {@code /usr/bin/python3}
- * has torch), and of {@link LstmModel#transform} end to end in Spark local[2] (a cached DataFrame of
- * {@code array<array<double>>} sequences, every prediction written to Spark's no-op sink), per core and against our
- * one-thread rate.
+ * has torch), and of {@code LstmModel.transform}'s path ({@link FramePredictor} with its defaults) end to end in
+ * Spark local[2] (a cached DataFrame of {@code array<array<double>>} sequences, every prediction written to Spark's
+ * no-op sink), per core and against our one-thread rate.
  */
 final class PredictBench {
 
@@ -76,8 +80,8 @@ final class PredictBench {
                 }
             }
         }
-        System.out.println("LstmModel.transform end to end, Spark local[2] (cached DataFrame -> predictions -> noop"
-                + " sink, median of 5), float32");
+        System.out.println("LstmModel.transform's path end to end, Spark local[2] (cached DataFrame -> predictions"
+                + " -> noop sink, median of 5), float32");
         System.out.printf(Locale.ROOT, "%-20s %10s %12s %12s %12s %9s%n", "I, H, T, B", "sequences", "local[2]",
                 "per core", "one thread", "vs 1 thread");
         SparkSession spark = SparkSession.builder().sparkContext(SparkBench.context("local[2]").sc()).getOrCreate();
@@ -121,7 +125,7 @@ final class PredictBench {
         SavedModel saved = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
                 InitOptions.defaults()), new RecordShape(shape[0], false, LabelShape.PER_SEQUENCE, LabelKind.VALUES,
                 1, 0), null, null, false);
-        LstmModel model = LstmModel.of(saved).setPrecision("float32");
+        PredictionLayout layout = new PredictionLayout(saved.shape(), 1, false, "prediction", "probability", true);
         StructType schema = new StructType().add("id", DataTypes.LongType).add("features",
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
         int in = shape[0];
@@ -149,7 +153,9 @@ final class PredictBench {
             double[] times = new double[5];
             for (int r = 0; r < times.length + 1; r++) {
                 long start = System.nanoTime();
-                model.transform(frame).write().format("noop").mode("overwrite").save();
+                FramePredictor.transform(frame, saved, layout, "features", "bench frame", InvalidRows.ERROR,
+                        new KernelSettings(Precision.FLOAT32, 0), DistributedSums.EVALUATION_CHUNK)
+                        .write().format("noop").mode("overwrite").save();
                 if (r >= 1) {
                     times[r - 1] = (System.nanoTime() - start) / 1e9;
                 }

@@ -326,8 +326,8 @@ public final class DistributedSums {
      */
     private GradientAccumulator sliced(JavaRDD<GradientAccumulator> perTask, long fingerprint, int size) {
         int slices = perTask.getNumPartitions();
-        JavaRDD<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> pieces = perTask.mapPartitionsWithIndex(
-                (task, values) -> {
+        JavaRDD<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> pieces =
+                perTask.mapPartitionsWithIndex((task, values) -> {
                     List<scala.Tuple2<Integer, scala.Tuple2<Integer, GradientAccumulator>>> out = new ArrayList<>();
                     values.forEachRemaining(sums -> {
                         if (!sums.isEmpty()) {
