@@ -16,28 +16,30 @@ final class VectorLoopsDouble {
     private VectorLoopsDouble() {
     }
 
-    /** Returns the first column j not handled (the caller finishes [j, h) with scalar code). */
+    /**
+     * Returns the first column j not handled (the caller finishes [j, h) with scalar code). The gate activations run
+     * as array passes ({@link #sigmoidInto}, {@link #tanhInto}), each compiled on its own: five exp's inlined into
+     * one method were past what the JIT inlines, and the Vector API's slow generic path ran instead.
+     */
     static int lstmForwardRow(int h, double[] gates, int gi, double[] cPrev, int cp, double[] c, int co, double[] tanhC,
                               int tco, double[] hOut, int ho) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
         int bound = S.loopBound(h);
         int gf = gi + h;
         int gg = gf + h;
         int go = gg + h;
+        sigmoidInto(bound, gates, gi, gates, gi);
+        sigmoidInto(bound, gates, gf, gates, gf);
+        tanhInto(bound, gates, gg, gates, gg);
+        sigmoidInto(bound, gates, go, gates, go);
         for (int j = 0; j < bound; j += S.length()) {
-            DoubleVector i = sigmoid(DoubleVector.fromArray(S, gates, gi + j), one);
-            DoubleVector f = sigmoid(DoubleVector.fromArray(S, gates, gf + j), one);
-            DoubleVector g = tanh(DoubleVector.fromArray(S, gates, gg + j), one);
-            DoubleVector o = sigmoid(DoubleVector.fromArray(S, gates, go + j), one);
-            i.intoArray(gates, gi + j);
-            f.intoArray(gates, gf + j);
-            g.intoArray(gates, gg + j);
-            o.intoArray(gates, go + j);
-            DoubleVector state = f.mul(DoubleVector.fromArray(S, cPrev, cp + j)).add(i.mul(g));
-            DoubleVector tanhState = tanh(state, one);
-            state.intoArray(c, co + j);
-            tanhState.intoArray(tanhC, tco + j);
-            o.mul(tanhState).intoArray(hOut, ho + j);
+            DoubleVector i = DoubleVector.fromArray(S, gates, gi + j);
+            DoubleVector f = DoubleVector.fromArray(S, gates, gf + j);
+            DoubleVector g = DoubleVector.fromArray(S, gates, gg + j);
+            f.mul(DoubleVector.fromArray(S, cPrev, cp + j)).add(i.mul(g)).intoArray(c, co + j);
+        }
+        tanhInto(bound, c, co, tanhC, tco);
+        for (int j = 0; j < bound; j += S.length()) {
+            DoubleVector.fromArray(S, gates, go + j).mul(DoubleVector.fromArray(S, tanhC, tco + j)).intoArray(hOut, ho + j);
         }
         return bound;
     }
@@ -66,21 +68,31 @@ final class VectorLoopsDouble {
         return bound;
     }
 
-    /** GRU forward over one row (see {@code Numerics.gruForward}); returns the first column j not handled. */
+    /**
+     * GRU forward over one row (see {@code Numerics.gruForward}); returns the first column j not handled. As
+     * {@link #lstmForwardRow}, the activations are array passes.
+     */
     static int gruForwardRow(int h, double[] gates, int gr, double[] hz, int hr, double[] hPrev, int hp, double[] hOut,
                              int ho) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
         int bound = S.loopBound(h);
+        int gz = gr + h;
+        int gn = gz + h;
         for (int j = 0; j < bound; j += S.length()) {
-            DoubleVector reset = sigmoid(DoubleVector.fromArray(S, gates, gr + j).add(DoubleVector.fromArray(S, hz, hr + j)), one);
-            DoubleVector update = sigmoid(DoubleVector.fromArray(S, gates, gr + h + j)
-                    .add(DoubleVector.fromArray(S, hz, hr + h + j)), one);
-            DoubleVector candidate = tanh(DoubleVector.fromArray(S, gates, gr + 2 * h + j)
-                    .add(reset.mul(DoubleVector.fromArray(S, hz, hr + 2 * h + j))), one);
-            reset.intoArray(gates, gr + j);
-            update.intoArray(gates, gr + h + j);
-            candidate.intoArray(gates, gr + 2 * h + j);
-            one.sub(update).mul(candidate).add(update.mul(DoubleVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, ho + j);
+            DoubleVector.fromArray(S, gates, gr + j).add(DoubleVector.fromArray(S, hz, hr + j)).intoArray(gates, gr + j);
+            DoubleVector.fromArray(S, gates, gz + j).add(DoubleVector.fromArray(S, hz, hr + h + j)).intoArray(gates, gz + j);
+        }
+        sigmoidInto(bound, gates, gr, gates, gr);
+        sigmoidInto(bound, gates, gz, gates, gz);
+        for (int j = 0; j < bound; j += S.length()) {
+            DoubleVector.fromArray(S, gates, gn + j).add(DoubleVector.fromArray(S, gates, gr + j)
+                    .mul(DoubleVector.fromArray(S, hz, hr + 2 * h + j))).intoArray(gates, gn + j);
+        }
+        tanhInto(bound, gates, gn, gates, gn);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
+        for (int j = 0; j < bound; j += S.length()) {
+            DoubleVector update = DoubleVector.fromArray(S, gates, gz + j);
+            one.sub(update).mul(DoubleVector.fromArray(S, gates, gn + j))
+                    .add(update.mul(DoubleVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, ho + j);
         }
         return bound;
     }
@@ -113,20 +125,91 @@ final class VectorLoopsDouble {
     /** h = tanh(z) over n values; returns the first index not handled. */
     static int tanh(int n, double[] z, int zo, double[] out, int oo) {
         int bound = S.loopBound(n);
-        DoubleVector one = DoubleVector.broadcast(S, 1);
-        for (int j = 0; j < bound; j += S.length()) {
-            tanh(DoubleVector.fromArray(S, z, zo + j), one).intoArray(out, oo + j);
-        }
+        tanhInto(bound, z, zo, out, oo);
         return bound;
     }
 
-    private static DoubleVector sigmoid(DoubleVector x, DoubleVector one) {
-        return one.div(exp(x.neg()).add(one));
+    /**
+     * out = 1 / (1 + e^−z) over n values, n a multiple of the vector length (out may be z). The exp of {@link #exp},
+     * written out here, twice per pass: this method is too long for the JIT to inline into its callers, so it is always
+     * compiled on its own, with every Vector API operation in it made SIMD.
+     */
+    static void sigmoidInto(int n, double[] z, int zo, double[] out, int oo) {
+        int step = S.length();
+        int j = 0;
+        for (; j + step < n; j += 2 * step) {
+            DoubleVector a = DoubleVector.fromArray(S, z, zo + j).neg();
+            DoubleVector b = DoubleVector.fromArray(S, z, zo + j + step).neg();
+            DoubleVector ac = a.max(LOW).min(HIGH);
+            DoubleVector as = ac.mul(LOG2E).add(SHIFTER);
+            DoubleVector ak = as.sub(SHIFTER);
+            DoubleVector ar = ak.fma(MINUS_LN2_HI, ac).add(ak.mul(-LN2_LO));
+            DoubleVector ap = ar.fma(C13, C12).fma(ar, C11).fma(ar, C10).fma(ar, C9);
+            ap = ap.fma(ar, C8).fma(ar, C7).fma(ar, C6).fma(ar, C5);
+            ap = ap.fma(ar, C4).fma(ar, C3).fma(ar, C2).fma(ar, C1);
+            ap = ap.fma(ar, C0);
+            DoubleVector ea = ap.mul(as.reinterpretAsLongs().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsDoubles());
+            DoubleVector bc = b.max(LOW).min(HIGH);
+            DoubleVector bs = bc.mul(LOG2E).add(SHIFTER);
+            DoubleVector bk = bs.sub(SHIFTER);
+            DoubleVector br = bk.fma(MINUS_LN2_HI, bc).add(bk.mul(-LN2_LO));
+            DoubleVector bp = br.fma(C13, C12).fma(br, C11).fma(br, C10).fma(br, C9);
+            bp = bp.fma(br, C8).fma(br, C7).fma(br, C6).fma(br, C5);
+            bp = bp.fma(br, C4).fma(br, C3).fma(br, C2).fma(br, C1);
+            bp = bp.fma(br, C0);
+            DoubleVector eb = bp.mul(bs.reinterpretAsLongs().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsDoubles());
+            ONE.div(ea.add(ONE)).intoArray(out, oo + j);
+            ONE.div(eb.add(ONE)).intoArray(out, oo + j + step);
+        }
+        if (j < n) {
+            DoubleVector a = DoubleVector.fromArray(S, z, zo + j).neg();
+            ONE.div(exp(a).add(ONE)).intoArray(out, oo + j);
+        }
     }
 
-    /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
-    private static DoubleVector tanh(DoubleVector x, DoubleVector one) {
-        return one.sub(TWO.div(exp(x.add(x)).add(one)));
+    /**
+     * out = tanh(z) = 1 − 2 / (e^2z + 1) over n values, n a multiple of the vector length (out may be z). The exp of
+     * {@link #exp}, written out here, twice per pass: this method is too long for the JIT to inline into its callers,
+     * so it is always compiled on its own, with every Vector API operation in it made SIMD.
+     */
+    static void tanhInto(int n, double[] z, int zo, double[] out, int oo) {
+        int step = S.length();
+        int j = 0;
+        for (; j + step < n; j += 2 * step) {
+            DoubleVector az = DoubleVector.fromArray(S, z, zo + j);
+            DoubleVector a = az.add(az);
+            DoubleVector bz = DoubleVector.fromArray(S, z, zo + j + step);
+            DoubleVector b = bz.add(bz);
+            DoubleVector ac = a.max(LOW).min(HIGH);
+            DoubleVector as = ac.mul(LOG2E).add(SHIFTER);
+            DoubleVector ak = as.sub(SHIFTER);
+            DoubleVector ar = ak.fma(MINUS_LN2_HI, ac).add(ak.mul(-LN2_LO));
+            DoubleVector ap = ar.fma(C13, C12).fma(ar, C11).fma(ar, C10).fma(ar, C9);
+            ap = ap.fma(ar, C8).fma(ar, C7).fma(ar, C6).fma(ar, C5);
+            ap = ap.fma(ar, C4).fma(ar, C3).fma(ar, C2).fma(ar, C1);
+            ap = ap.fma(ar, C0);
+            DoubleVector ea = ap.mul(as.reinterpretAsLongs().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsDoubles());
+            DoubleVector bc = b.max(LOW).min(HIGH);
+            DoubleVector bs = bc.mul(LOG2E).add(SHIFTER);
+            DoubleVector bk = bs.sub(SHIFTER);
+            DoubleVector br = bk.fma(MINUS_LN2_HI, bc).add(bk.mul(-LN2_LO));
+            DoubleVector bp = br.fma(C13, C12).fma(br, C11).fma(br, C10).fma(br, C9);
+            bp = bp.fma(br, C8).fma(br, C7).fma(br, C6).fma(br, C5);
+            bp = bp.fma(br, C4).fma(br, C3).fma(br, C2).fma(br, C1);
+            bp = bp.fma(br, C0);
+            DoubleVector eb = bp.mul(bs.reinterpretAsLongs().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsDoubles());
+            ONE.sub(TWO.div(ea.add(ONE))).intoArray(out, oo + j);
+            ONE.sub(TWO.div(eb.add(ONE))).intoArray(out, oo + j + step);
+        }
+        if (j < n) {
+            DoubleVector az = DoubleVector.fromArray(S, z, zo + j);
+            DoubleVector a = az.add(az);
+            ONE.sub(TWO.div(exp(a).add(ONE))).intoArray(out, oo + j);
+        }
     }
 
     private static final double LOG2E = 1.4426950408889634;
@@ -153,6 +236,7 @@ final class VectorLoopsDouble {
     private static final DoubleVector C13 = DoubleVector.broadcast(S, 1.6059043836821613e-10); // 1/13!
     private static final DoubleVector MINUS_LN2_HI = DoubleVector.broadcast(S, -LN2_HI);
     private static final DoubleVector TWO = DoubleVector.broadcast(S, 2);
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1);
 
     /**
      * e^x from the Vector API's basic operations only (add, multiply, fused multiply-add, shifts), whose results

@@ -16,28 +16,30 @@ final class VectorLoopsFloat {
     private VectorLoopsFloat() {
     }
 
-    /** Returns the first column j not handled (the caller finishes [j, h) with scalar code). */
+    /**
+     * Returns the first column j not handled (the caller finishes [j, h) with scalar code). The gate activations run
+     * as array passes ({@link #sigmoidInto}, {@link #tanhInto}), each compiled on its own: five exp's inlined into
+     * one method were past what the JIT inlines, and the Vector API's slow generic path ran instead.
+     */
     static int lstmForwardRow(int h, float[] gates, int gi, float[] cPrev, int cp, float[] c, int co, float[] tanhC,
                               int tco, float[] hOut, int ho) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int bound = S.loopBound(h);
         int gf = gi + h;
         int gg = gf + h;
         int go = gg + h;
+        sigmoidInto(bound, gates, gi, gates, gi);
+        sigmoidInto(bound, gates, gf, gates, gf);
+        tanhInto(bound, gates, gg, gates, gg);
+        sigmoidInto(bound, gates, go, gates, go);
         for (int j = 0; j < bound; j += S.length()) {
-            FloatVector i = sigmoid(FloatVector.fromArray(S, gates, gi + j), one);
-            FloatVector f = sigmoid(FloatVector.fromArray(S, gates, gf + j), one);
-            FloatVector g = tanh(FloatVector.fromArray(S, gates, gg + j), one);
-            FloatVector o = sigmoid(FloatVector.fromArray(S, gates, go + j), one);
-            i.intoArray(gates, gi + j);
-            f.intoArray(gates, gf + j);
-            g.intoArray(gates, gg + j);
-            o.intoArray(gates, go + j);
-            FloatVector state = f.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(i.mul(g));
-            FloatVector tanhState = tanh(state, one);
-            state.intoArray(c, co + j);
-            tanhState.intoArray(tanhC, tco + j);
-            o.mul(tanhState).intoArray(hOut, ho + j);
+            FloatVector i = FloatVector.fromArray(S, gates, gi + j);
+            FloatVector f = FloatVector.fromArray(S, gates, gf + j);
+            FloatVector g = FloatVector.fromArray(S, gates, gg + j);
+            f.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(i.mul(g)).intoArray(c, co + j);
+        }
+        tanhInto(bound, c, co, tanhC, tco);
+        for (int j = 0; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, gates, go + j).mul(FloatVector.fromArray(S, tanhC, tco + j)).intoArray(hOut, ho + j);
         }
         return bound;
     }
@@ -66,21 +68,31 @@ final class VectorLoopsFloat {
         return bound;
     }
 
-    /** GRU forward over one row (see {@code Numerics.gruForward}); returns the first column j not handled. */
+    /**
+     * GRU forward over one row (see {@code Numerics.gruForward}); returns the first column j not handled. As
+     * {@link #lstmForwardRow}, the activations are array passes.
+     */
     static int gruForwardRow(int h, float[] gates, int gr, float[] hz, int hr, float[] hPrev, int hp, float[] hOut,
                              int ho) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int bound = S.loopBound(h);
+        int gz = gr + h;
+        int gn = gz + h;
         for (int j = 0; j < bound; j += S.length()) {
-            FloatVector reset = sigmoid(FloatVector.fromArray(S, gates, gr + j).add(FloatVector.fromArray(S, hz, hr + j)), one);
-            FloatVector update = sigmoid(FloatVector.fromArray(S, gates, gr + h + j)
-                    .add(FloatVector.fromArray(S, hz, hr + h + j)), one);
-            FloatVector candidate = tanh(FloatVector.fromArray(S, gates, gr + 2 * h + j)
-                    .add(reset.mul(FloatVector.fromArray(S, hz, hr + 2 * h + j))), one);
-            reset.intoArray(gates, gr + j);
-            update.intoArray(gates, gr + h + j);
-            candidate.intoArray(gates, gr + 2 * h + j);
-            one.sub(update).mul(candidate).add(update.mul(FloatVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, ho + j);
+            FloatVector.fromArray(S, gates, gr + j).add(FloatVector.fromArray(S, hz, hr + j)).intoArray(gates, gr + j);
+            FloatVector.fromArray(S, gates, gz + j).add(FloatVector.fromArray(S, hz, hr + h + j)).intoArray(gates, gz + j);
+        }
+        sigmoidInto(bound, gates, gr, gates, gr);
+        sigmoidInto(bound, gates, gz, gates, gz);
+        for (int j = 0; j < bound; j += S.length()) {
+            FloatVector.fromArray(S, gates, gn + j).add(FloatVector.fromArray(S, gates, gr + j)
+                    .mul(FloatVector.fromArray(S, hz, hr + 2 * h + j))).intoArray(gates, gn + j);
+        }
+        tanhInto(bound, gates, gn, gates, gn);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        for (int j = 0; j < bound; j += S.length()) {
+            FloatVector update = FloatVector.fromArray(S, gates, gz + j);
+            one.sub(update).mul(FloatVector.fromArray(S, gates, gn + j))
+                    .add(update.mul(FloatVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, ho + j);
         }
         return bound;
     }
@@ -113,20 +125,83 @@ final class VectorLoopsFloat {
     /** h = tanh(z) over n values; returns the first index not handled. */
     static int tanh(int n, float[] z, int zo, float[] out, int oo) {
         int bound = S.loopBound(n);
-        FloatVector one = FloatVector.broadcast(S, 1);
-        for (int j = 0; j < bound; j += S.length()) {
-            tanh(FloatVector.fromArray(S, z, zo + j), one).intoArray(out, oo + j);
-        }
+        tanhInto(bound, z, zo, out, oo);
         return bound;
     }
 
-    private static FloatVector sigmoid(FloatVector x, FloatVector one) {
-        return one.div(exp(x.neg()).add(one));
+    /**
+     * out = 1 / (1 + e^−z) over n values, n a multiple of the vector length (out may be z). The exp of {@link #exp},
+     * written out here, twice per pass: this method is too long for the JIT to inline into its callers, so it is always
+     * compiled on its own, with every Vector API operation in it made SIMD.
+     */
+    static void sigmoidInto(int n, float[] z, int zo, float[] out, int oo) {
+        int step = S.length();
+        int j = 0;
+        for (; j + step < n; j += 2 * step) {
+            FloatVector a = FloatVector.fromArray(S, z, zo + j).neg();
+            FloatVector b = FloatVector.fromArray(S, z, zo + j + step).neg();
+            FloatVector ac = a.max(LOW).min(HIGH);
+            FloatVector as = ac.mul(LOG2E).add(SHIFTER);
+            FloatVector ak = as.sub(SHIFTER);
+            FloatVector ar = ak.fma(MINUS_LN2_HI, ac).add(ak.mul(-LN2_LO));
+            FloatVector ap = ar.fma(C7, C6).fma(ar, C5).fma(ar, C4).fma(ar, C3);
+            ap = ap.fma(ar, C2).fma(ar, C1).fma(ar, C0);
+            FloatVector ea = ap.mul(as.reinterpretAsInts().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsFloats());
+            FloatVector bc = b.max(LOW).min(HIGH);
+            FloatVector bs = bc.mul(LOG2E).add(SHIFTER);
+            FloatVector bk = bs.sub(SHIFTER);
+            FloatVector br = bk.fma(MINUS_LN2_HI, bc).add(bk.mul(-LN2_LO));
+            FloatVector bp = br.fma(C7, C6).fma(br, C5).fma(br, C4).fma(br, C3);
+            bp = bp.fma(br, C2).fma(br, C1).fma(br, C0);
+            FloatVector eb = bp.mul(bs.reinterpretAsInts().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsFloats());
+            ONE.div(ea.add(ONE)).intoArray(out, oo + j);
+            ONE.div(eb.add(ONE)).intoArray(out, oo + j + step);
+        }
+        if (j < n) {
+            FloatVector a = FloatVector.fromArray(S, z, zo + j).neg();
+            ONE.div(exp(a).add(ONE)).intoArray(out, oo + j);
+        }
     }
 
-    /** tanh as the scalar loops compute it ({@code Numerics.tanh}): 1 − 2 / (exp(2x) + 1), through {@link #exp}. */
-    private static FloatVector tanh(FloatVector x, FloatVector one) {
-        return one.sub(TWO.div(exp(x.add(x)).add(one)));
+    /**
+     * out = tanh(z) = 1 − 2 / (e^2z + 1) over n values, n a multiple of the vector length (out may be z). The exp of
+     * {@link #exp}, written out here, twice per pass: this method is too long for the JIT to inline into its callers,
+     * so it is always compiled on its own, with every Vector API operation in it made SIMD.
+     */
+    static void tanhInto(int n, float[] z, int zo, float[] out, int oo) {
+        int step = S.length();
+        int j = 0;
+        for (; j + step < n; j += 2 * step) {
+            FloatVector az = FloatVector.fromArray(S, z, zo + j);
+            FloatVector a = az.add(az);
+            FloatVector bz = FloatVector.fromArray(S, z, zo + j + step);
+            FloatVector b = bz.add(bz);
+            FloatVector ac = a.max(LOW).min(HIGH);
+            FloatVector as = ac.mul(LOG2E).add(SHIFTER);
+            FloatVector ak = as.sub(SHIFTER);
+            FloatVector ar = ak.fma(MINUS_LN2_HI, ac).add(ak.mul(-LN2_LO));
+            FloatVector ap = ar.fma(C7, C6).fma(ar, C5).fma(ar, C4).fma(ar, C3);
+            ap = ap.fma(ar, C2).fma(ar, C1).fma(ar, C0);
+            FloatVector ea = ap.mul(as.reinterpretAsInts().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsFloats());
+            FloatVector bc = b.max(LOW).min(HIGH);
+            FloatVector bs = bc.mul(LOG2E).add(SHIFTER);
+            FloatVector bk = bs.sub(SHIFTER);
+            FloatVector br = bk.fma(MINUS_LN2_HI, bc).add(bk.mul(-LN2_LO));
+            FloatVector bp = br.fma(C7, C6).fma(br, C5).fma(br, C4).fma(br, C3);
+            bp = bp.fma(br, C2).fma(br, C1).fma(br, C0);
+            FloatVector eb = bp.mul(bs.reinterpretAsInts().sub(EXPONENT_BIAS)
+                    .lanewise(VectorOperators.LSHL, EXPONENT_SHIFT).reinterpretAsFloats());
+            ONE.sub(TWO.div(ea.add(ONE))).intoArray(out, oo + j);
+            ONE.sub(TWO.div(eb.add(ONE))).intoArray(out, oo + j + step);
+        }
+        if (j < n) {
+            FloatVector az = FloatVector.fromArray(S, z, zo + j);
+            FloatVector a = az.add(az);
+            ONE.sub(TWO.div(exp(a).add(ONE))).intoArray(out, oo + j);
+        }
     }
 
     private static final float LOG2E = 1.44269504f;
@@ -147,6 +222,7 @@ final class VectorLoopsFloat {
     private static final FloatVector C7 = FloatVector.broadcast(S, 0.0001984126984126984f); // 1/7!
     private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1);
 
     /**
      * e^x from the Vector API's basic operations only (add, multiply, fused multiply-add, shifts), whose results
