@@ -82,8 +82,8 @@ final class PredictBench {
         }
         System.out.println("LstmModel.transform's path end to end, Spark local[2] (cached DataFrame -> predictions"
                 + " -> noop sink, median of 5), float32");
-        System.out.printf(Locale.ROOT, "%-20s %10s %12s %12s %12s %9s%n", "I, H, T, B", "sequences", "local[2]",
-                "per core", "one thread", "vs 1 thread");
+        System.out.printf(Locale.ROOT, "%-20s %-14s %10s %12s %12s %12s %9s%n", "I, H, T, B", "features",
+                "sequences", "local[2]", "per core", "one thread", "vs 1 thread");
         SparkSession spark = SparkSession.builder().sparkContext(SparkBench.context("local[2]").sc()).getOrCreate();
         try {
             for (int s = 0; s < SHAPES.length; s++) {
@@ -91,11 +91,14 @@ final class PredictBench {
                 double single = ours[s][Precision.FLOAT32.ordinal()];
                 // about 4 s of one thread's work, in whole chunks of 256 sequences per task
                 int sequences = Math.max(512, (int) (single * 4 / shape[2]) / 512 * 512);
-                double rate = transformRate(spark, shape, sequences);
-                System.out.printf(Locale.ROOT, "%-20s %10d %12.0f %12.0f %12.0f %9.2f%n", describe(shape), sequences,
-                        rate, rate / 2, single, rate / single);
-                rows.add(String.format(Locale.ROOT, "predict-transform-local2 %s,%d,2,0,float32,%.0f,seq-steps/s",
-                        describe(shape).replace(", ", "x"), parameters(shape), rate));
+                for (boolean vectors : new boolean[] {false, true}) {
+                    double rate = transformRate(spark, shape, sequences, vectors);
+                    String type = vectors ? "array<vector>" : "array<array>";
+                    System.out.printf(Locale.ROOT, "%-20s %-14s %10d %12.0f %12.0f %12.0f %9.2f%n", describe(shape),
+                            type, sequences, rate, rate / 2, single, rate / single);
+                    rows.add(String.format(Locale.ROOT, "predict-transform-local2 %s %s,%d,2,0,float32,%.0f,"
+                            + "seq-steps/s", describe(shape).replace(", ", "x"), type, parameters(shape), rate));
+                }
             }
         } finally {
             spark.stop();
@@ -120,14 +123,16 @@ final class PredictBench {
         return (double) shape[3] * shape[2] / SparkBench.median(times);
     }
 
-    private static double transformRate(SparkSession spark, int[] shape, int sequences) {
+    /** {@code vectors}: the features as {@code array<vector>} (Spark ML vectors, one per step) instead of arrays. */
+    private static double transformRate(SparkSession spark, int[] shape, int sequences, boolean vectors) {
         NetworkSpec spec = spec(shape);
         SavedModel saved = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
                 InitOptions.defaults()), new RecordShape(shape[0], false, LabelShape.PER_SEQUENCE, LabelKind.VALUES,
                 1, 0), null, null, false);
         PredictionLayout layout = new PredictionLayout(saved.shape(), 1, false, "prediction", "probability", true);
-        StructType schema = new StructType().add("id", DataTypes.LongType).add("features",
-                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+        StructType schema = new StructType().add("id", DataTypes.LongType).add("features", vectors
+                ? DataTypes.createArrayType(org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false)
+                : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false));
         int in = shape[0];
         int steps = shape[2];
         int half = sequences / 2;
@@ -143,7 +148,15 @@ final class PredictBench {
                         row[i] = random.nextDouble() * 2 - 1;
                     }
                 }
-                out.add(RowFactory.create(part * half + n, x));
+                Object features = x;
+                if (vectors) {
+                    org.apache.spark.ml.linalg.Vector[] rowVectors = new org.apache.spark.ml.linalg.Vector[x.length];
+                    for (int t = 0; t < x.length; t++) {
+                        rowVectors[t] = org.apache.spark.ml.linalg.Vectors.dense(x[t]);
+                    }
+                    features = rowVectors;
+                }
+                out.add(RowFactory.create(part * half + n, features));
             }
             return out.iterator();
         });
