@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver, and of the busiest executor of that iteration (the inner nodes and reducers move between executors),
  * averaged over the iterations. Spark's own metrics ({@link SparkBytes}: task results, shuffle writes, broadcast pieces stored on
  * executors) are printed beside them. The work per iteration is nil (one 1-step sequence per executor), so what is
- * left is communication and Spark's scheduling. Rows go to {@code runs/bench/scale.csv}.
+ * left is communication and Spark's scheduling. Shuffle blocks travel over TCP as between hosts (Spark would read a
+ * same-host executor's shuffle files from disk). Rows go to {@code runs/bench/scale.csv}.
  */
 final class ScaleBench {
 
@@ -189,6 +190,9 @@ final class ScaleBench {
                 .set("spark.executor.extraJavaOptions", String.join(" ",
                         SparkHome.locate(Path.of("").toAbsolutePath()).javaOptions()))
                 .set("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+                // executors on one host read each other's shuffle files from disk, not over the network; hosts of
+                // their own would fetch them: count those bytes as they would
+                .set("spark.shuffle.readHostLocalDisk", "false")
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false");
         JavaSparkContext sc = new JavaSparkContext(conf);
