@@ -176,16 +176,43 @@ class WellBehavedEstimatorTest {
     @Test
     void noDataComeToTheDriver() throws Exception {
         SparkSession spark = spark();
+        long small = resultBytesOfFit(spark, 2000);
+        long large = resultBytesOfFit(spark, 8000);
+        long moreData = 6000L * 20 * 2 * 8;
+        // the same model, jobs and tasks on four times the data: what reaches the driver must not grow with the data
+        // (each task's result carries Spark's metrics, ~1.5 KB, whatever the data; a gradient is the model's size)
+        assertTrue(Math.abs(large - small) < moreData / 100, "fit brought " + small + " bytes to the driver for 2,000"
+                + " sequences and " + large + " for 8,000");
         Dataset<Row> data = spark.createDataFrame(rows(2000, 20), SCHEMA).repartition(4).cache();
         data.count();
         AtomicInteger jobs = new AtomicInteger();
-        AtomicLong resultBytes = new AtomicLong();
         SparkListener listener = new SparkListener() {
             @Override
             public void onJobStart(SparkListenerJobStart start) {
                 jobs.incrementAndGet();
             }
+        };
+        LstmModel model = quiet(() -> regressor().fit(data));
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            int before = jobs.get();
+            Dataset<Row> predicted = model.transform(data);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(before, jobs.get(), "transform is lazy: no job until an action");
+            assertEquals(List.of("id", "features", "label", "prediction"), Arrays.asList(predicted.columns()));
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+            data.unpersist();
+        }
+    }
 
+    /** Task result bytes of fitting the regressor on {@code n} sequences in 4 partitions. */
+    private static long resultBytesOfFit(SparkSession spark, int n) throws Exception {
+        Dataset<Row> data = spark.createDataFrame(rows(n, 20), SCHEMA).repartition(4).cache();
+        data.count();
+        AtomicLong resultBytes = new AtomicLong();
+        SparkListener listener = new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
                 if (end.taskMetrics() != null) {
@@ -195,16 +222,9 @@ class WellBehavedEstimatorTest {
         };
         spark.sparkContext().addSparkListener(listener);
         try {
-            LstmModel model = quiet(() -> regressor().fit(data));
+            quiet(() -> regressor().fit(data));
             spark.sparkContext().listenerBus().waitUntilEmpty();
-            long dataBytes = 2000L * 20 * 2 * 8;
-            assertTrue(resultBytes.get() < dataBytes / 10, "fit brought " + resultBytes.get()
-                    + " bytes to the driver; the data are " + dataBytes);
-            int before = jobs.get();
-            Dataset<Row> predicted = model.transform(data);
-            spark.sparkContext().listenerBus().waitUntilEmpty();
-            assertEquals(before, jobs.get(), "transform is lazy: no job until an action");
-            assertEquals(List.of("id", "features", "label", "prediction"), Arrays.asList(predicted.columns()));
+            return resultBytes.get();
         } finally {
             spark.sparkContext().removeSparkListener(listener);
             data.unpersist();
