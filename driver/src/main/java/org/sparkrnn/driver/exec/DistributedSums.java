@@ -250,9 +250,8 @@ public final class DistributedSums {
      * blocks of its partitions folded in, in the order the task walks them. At most one task per core: with more
      * partitions than cores, each task walks several (coalesce, no shuffle; a partition keeps its index for the
      * batch schedule) and sends one result, so the driver receives one per core, not one per partition. With no
-     * more partitions than cores
-     * (one task each) that is a single transformation: every Java-API transformation costs a pass of Spark's
-     * closure cleaner on the driver (it reads class files), which a per-iteration job feels.
+     * more partitions than cores (one task each) that is a single transformation: every Java-API transformation
+     * costs a pass of Spark's closure cleaner on the driver (it reads class files), which a per-iteration job feels.
      */
     private <S, B> JavaRDD<S> foldTasks(JavaRDD<B> data, S zero, IndexedFold<S, B> fold) {
         int cores = Math.max(1, sc.defaultParallelism());
