@@ -227,8 +227,8 @@ public final class SparkBench {
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
         OptimizerState state = optimizer.init();
         long sequences = data.map(SequenceBlock::size).reduce(Integer::sum);
-        BatchSchedule all = new BatchSchedule(Math.max(1, sequences), batchSize, 1,
-                org.sparkrnn.driver.data.Partitioning.firstIndexes(data, "bench: numbering sequences"));
+        BatchSchedule all = BatchSchedule.of(Math.max(1, sequences), batchSize, 1,
+                () -> org.sparkrnn.driver.data.Partitioning.firstIndexes(data, "bench: numbering sequences"));
         TrainingStep step = new TrainingStep(new DistributedSums(sc, depth), spec, new KernelSettings(precision, 0),
                 all, optimizer, 0);
         double[] times = new double[repetitions];

@@ -52,6 +52,16 @@ public final class BatchSchedule implements Serializable {
         }
     }
 
+    /**
+     * The schedule of {@code batchSize} (0: all), asking {@code partitionStarts} (a job over the data) only when
+     * there are mini-batches to place: a full batch needs no global indexes.
+     */
+    public static BatchSchedule of(long totalSequences, int batchSize, long seed,
+                                   java.util.function.Supplier<long[]> partitionStarts) {
+        return new BatchSchedule(totalSequences, batchSize, seed,
+                isFullBatch(totalSequences, batchSize) ? null : partitionStarts.get());
+    }
+
     /** A full batch every iteration: no partition offsets needed. */
     public static BatchSchedule fullBatch(long totalSequences, long seed) {
         return new BatchSchedule(totalSequences, 0, seed, null);
@@ -78,6 +88,10 @@ public final class BatchSchedule implements Serializable {
     }
 
     public boolean fullBatch() {
+        return isFullBatch(totalSequences, batchSize);
+    }
+
+    private static boolean isFullBatch(long totalSequences, int batchSize) {
         return batchSize == 0 || batchSize >= totalSequences;
     }
 

@@ -302,13 +302,7 @@ public final class DistributedSums {
                     }, true);
             level = JavaPairRDD.fromJavaRDD(keyed).partitionBy(new HashPartitioner(groups))
                     .mapPartitions(values -> {
-                        List<scala.Tuple2<Integer, T>> inGroup = new ArrayList<>();
-                        values.forEachRemaining(value -> inGroup.add(value._2()));
-                        inGroup.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
-                        T sums = null;
-                        for (scala.Tuple2<Integer, T> value : inGroup) {
-                            sums = sums == null ? value._2() : merge.call(sums, value._2());
-                        }
+                        T sums = mergedByIndex(values, merge);
                         return sums == null ? Collections.<T>emptyIterator()
                                 : Collections.singletonList(sums).iterator();
                     }, true);
@@ -339,18 +333,29 @@ public final class DistributedSums {
                 }, true);
         JavaRDD<GradientAccumulator> summed = JavaPairRDD.fromJavaRDD(pieces).partitionBy(new HashPartitioner(slices))
                 .mapPartitions(values -> {
-                    List<scala.Tuple2<Integer, GradientAccumulator>> inSlice = new ArrayList<>();
-                    values.forEachRemaining(value -> inSlice.add(value._2()));
-                    inSlice.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
-                    GradientAccumulator sums = new GradientAccumulator();
-                    for (scala.Tuple2<Integer, GradientAccumulator> value : inSlice) {
-                        sums.merge(value._2());
-                    }
-                    return Collections.singletonList(sums).iterator();
+                    GradientAccumulator sums = mergedByIndex(values, GradientAccumulator::merge);
+                    return Collections.singletonList(sums == null ? new GradientAccumulator() : sums).iterator();
                 }, true);
         GradientAccumulator[] gathered = new GradientAccumulator[slices];
         collectInOrder(summed, (index, slice) -> gathered[index] = slice);
         return GradientAccumulator.assemble(gathered, fingerprint, size);
+    }
+
+    /**
+     * What a reducer of {@link #tree} or {@link #sliced} received — (key, (index, value)) pairs, in whatever order the
+     * shuffle delivered them — merged in ascending index; null when it received nothing.
+     */
+    private static <T> T mergedByIndex(Iterator<scala.Tuple2<Integer, scala.Tuple2<Integer, T>>> values,
+                                       org.apache.spark.api.java.function.Function2<T, T, T> merge)
+            throws Exception {
+        List<scala.Tuple2<Integer, T>> received = new ArrayList<>();
+        values.forEachRemaining(value -> received.add(value._2()));
+        received.sort(java.util.Comparator.comparing(scala.Tuple2::_1));
+        T sums = null;
+        for (scala.Tuple2<Integer, T> value : received) {
+            sums = sums == null ? value._2() : merge.call(sums, value._2());
+        }
+        return sums;
     }
 
     /** Runs the job and hands each partition's single value to {@code handler} with the partition's index. */

@@ -118,8 +118,8 @@ public final class Trainer {
                 (System.nanoTime() - loadStart) / 1e9, spec.describe(), layout.size());
 
         Optimizer optimizer = new Optimizer(NetworkPlan.optimizer(config.optim()));
-        BatchSchedule schedule = new BatchSchedule(data.trainSequences(), loop.batchSize(), loop.seed(),
-                Partitioning.firstIndexes(data.train(), "load: numbering the training sequences"));
+        BatchSchedule schedule = BatchSchedule.of(data.trainSequences(), loop.batchSize(), loop.seed(),
+                () -> Partitioning.firstIndexes(data.train(), "load: numbering the training sequences"));
         long total = loop.iterations() > 0 ? loop.iterations()
                 : Math.max(1, (long) Math.ceil(loop.epochs() * schedule.iterationsPerEpoch()));
         LearningRateSchedule rates = NetworkPlan.rates(config.optim(), total);
