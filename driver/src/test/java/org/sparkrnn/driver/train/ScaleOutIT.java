@@ -113,13 +113,15 @@ class ScaleOutIT {
             JavaSparkContext sc = master.equals("local[8]") ? localContext(master, false) : clusterContext();
             try {
                 int partitions = master.equals("local[8]") ? 8 : 3;
+                // executor JVMs start tasks with more jitter than local threads: delays that dwarf it
+                long delay = master.equals("local[8]") ? 60 : 400;
                 JavaRDD<SequenceBlock> data = randomData(sc, partitions, 40);
                 for (Aggregation aggregation : Aggregation.values()) {
                     List<Integer> slowFirst = new ArrayList<>();
                     List<Integer> slowLast = new ArrayList<>();
-                    double[] a = delayedRun(sc, data, aggregation, partitions, false, slowFirst);
-                    double[] b = delayedRun(sc, data, aggregation, partitions, true, slowLast);
-                    double[] c = delayedRun(sc, data, aggregation, partitions, false, new ArrayList<>());
+                    double[] a = delayedRun(sc, data, aggregation, partitions, delay, false, slowFirst);
+                    double[] b = delayedRun(sc, data, aggregation, partitions, delay, true, slowLast);
+                    double[] c = delayedRun(sc, data, aggregation, partitions, delay, false, new ArrayList<>());
                     assertNotEquals(slowFirst.get(0), slowLast.get(0), master + ": the delays changed which task"
                             + " finished first: " + slowFirst + " vs " + slowLast);
                     assertArrayEquals(a, c, master + " " + aggregation + ": the same bits run after run");
@@ -132,14 +134,14 @@ class ScaleOutIT {
     }
 
     /**
-     * Six iterations of 30-sequence mini-batches over {@code data}, with gradient task p (of the stage that computes
-     * them) delayed by 60 ms times its rank, low partitions slowest unless {@code reversed}; the order the gradient
-     * tasks finished in goes to {@code finished} (their partition indexes).
+     *  Six iterations of 30-sequence mini-batches over {@code data}, with gradient task p (of the stage that computes
+     * them) delayed by {@code delay} ms times its rank, low partitions slowest unless {@code reversed}; the order the
+     * gradient tasks finished in goes to {@code finished} (their partition indexes).
      */
     private static double[] delayedRun(JavaSparkContext sc, JavaRDD<SequenceBlock> data, Aggregation aggregation,
-                                       int partitions, boolean reversed, List<Integer> finished) {
+                                       int partitions, long delay, boolean reversed, List<Integer> finished) {
         JavaRDD<SequenceBlock> delayed = data.mapPartitionsWithIndex((p, blocks) -> {
-            Thread.sleep(60L * (reversed ? p : partitions - 1 - p));
+            Thread.sleep(delay * (reversed ? p : partitions - 1 - p));
             return blocks;
         }, true);
         NetworkSpec spec = new NetworkSpec(3, List.of(LayerSpec.lstm(12)), 1, Loss.MSE);
