@@ -134,7 +134,7 @@ class ScaleOutIT {
     }
 
     /**
-     *  Six iterations of 30-sequence mini-batches over {@code data}, with gradient task p (of the stage that computes
+     * Six iterations of 30-sequence mini-batches over {@code data}, with gradient task p (of the stage that computes
      * them) delayed by {@code delay} ms times its rank, low partitions slowest unless {@code reversed}; the order the
      * gradient tasks finished in goes to {@code finished} (their partition indexes).
      */
