@@ -32,6 +32,13 @@ public final class SharedSpark {
         return context;
     }
 
+    /** Runs {@code action} on the shared context if one is running (without starting one). */
+    public static synchronized void ifRunning(java.util.function.Consumer<JavaSparkContext> action) {
+        if (context != null && !context.sc().isStopped()) {
+            action.accept(context);
+        }
+    }
+
     public static synchronized void stop() {
         if (context != null) {
             context.stop();

@@ -5,7 +5,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +15,13 @@ import java.util.Map;
  * iteration ({@link StopRequest}), which then writes a checkpoint and the best model so far and exits with
  * {@link Main#INTERRUPTED}; a second one stops the process at once (checkpoints are written under a temporary name and
  * renamed, so the ones already there stay intact). Without this, the JVM's own handler would shut Spark down under
- * the running job. Closing restores the previous handlers.
+ * the running job. Installed before Spark starts, so that a signal during start-up or loading is not lost. Closing
+ * restores the previous handlers.
+ *
+ * <p>A process started in the background by a non-interactive shell ({@code cmd &} in a script) inherits SIGINT as
+ * ignored, and the JVM then leaves it ignored (so does every well-behaved Unix program): such a run cannot be stopped
+ * with Ctrl-C or {@code kill -INT}, only with SIGTERM. That is said on standard error when it happens, instead of
+ * an interrupt that silently does nothing.
  */
 final class Interrupts implements AutoCloseable {
 
@@ -24,26 +32,41 @@ final class Interrupts implements AutoCloseable {
     private Interrupts() {
     }
 
-    /** Routes SIGINT and SIGTERM to {@code stop} until closed (where the platform lets signals be handled). */
-    static Interrupts install(StopRequest stop, PrintStream out) {
+    /**
+     * Routes SIGINT and SIGTERM to {@code stop} until closed (where the platform lets signals be handled); a signal
+     * this process inherited as ignored stays ignored, and {@code warnings} says so.
+     */
+    static Interrupts install(StopRequest stop, PrintStream out, PrintStream warnings) {
         Interrupts installed = new Interrupts();
         SignalHandler handler = signal -> {
-            if (stop.requested()) {
+            if (!stop.request("SIG" + signal.getName())) {
                 out.println("stopped at once (SIG" + signal.getName() + " again); the checkpoints written so far are"
                         + " intact");
                 out.flush();
                 System.exit(Main.INTERRUPTED);
             }
-            stop.request("SIG" + signal.getName());
             out.println("SIG" + signal.getName() + ": stopping at the end of this iteration (again: stop at once)");
+            out.flush();
         };
+        List<String> ignored = new ArrayList<>();
         for (String name : SIGNALS) {
             try {
                 Signal signal = new Signal(name);
-                installed.previous.put(signal, Signal.handle(signal, handler));
+                SignalHandler before = Signal.handle(signal, handler);
+                installed.previous.put(signal, before);
+                if (before == SignalHandler.SIG_IGN) {
+                    ignored.add("SIG" + name); // the JVM does not replace an inherited "ignore"
+                }
             } catch (IllegalArgumentException e) {
                 // this platform or JVM does not let the signal be handled: it keeps its default behaviour
             }
+        }
+        if (!ignored.isEmpty()) {
+            warnings.println("note: " + String.join(" and ", ignored) + " ignored by this process (inherited from"
+                    + " the shell that started it in the background): " + (ignored.contains("SIGTERM")
+                    ? "it cannot be stopped cleanly, only killed (no checkpoint is written then)"
+                    : "stop the run with kill -TERM " + ProcessHandle.current().pid()));
+            warnings.flush();
         }
         return installed;
     }

@@ -7,6 +7,7 @@ import org.apache.spark.serializer.KryoSerializer;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.predict.QueryShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -213,6 +214,9 @@ public final class Main implements Runnable {
             UserError user = UserError.findIn(e);
             throw user != null && user != e ? user : e;
         } finally {
+            // tasks a failed job cancelled end a little after it failed: let them finish with the files they touch
+            // (output part files, checkpoints) before the context goes, so that nothing changes after the command
+            QueryShutdown.awaitNoRunningTasks(sc.sc(), QueryShutdown.PATIENCE);
             sc.stop();
         }
     }

@@ -23,6 +23,7 @@ import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.predict.QueryShutdown;
 import org.sparkrnn.driver.predict.StreamForecaster;
 import org.sparkrnn.kernel.Precision;
 import picocli.CommandLine.Command;
@@ -187,8 +188,13 @@ public final class StreamCommand implements Callable<Integer> {
             StreamingQuery query = writer.start();
             System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", where,
                     kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(query)));
-            query.awaitTermination();
+            // stopped (Ctrl-C, SIGTERM) or ended (available-now, a failure): nothing writes into the checkpoint after
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> QueryShutdown.stop(query)));
+            try {
+                query.awaitTermination();
+            } finally {
+                QueryShutdown.stop(query);
+            }
             return 0;
         });
     }
@@ -313,16 +319,6 @@ public final class StreamCommand implements Callable<Integer> {
         }
         throw new UserError(source + ": no file to take the rows' columns from, and the run's data ("
                 + options.path() + ") cannot be read; put a first file there");
-    }
-
-    private static void stopQuietly(StreamingQuery query) {
-        try {
-            if (query.isActive()) {
-                query.stop();
-            }
-        } catch (Exception e) {
-            // stopping anyway
-        }
     }
 
     /** The name of Spark's Kafka source and sink, and what --source and --output say for them. */

@@ -203,9 +203,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (perSeriesReport != null && config.data().table() == null) {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column");
         }
-        return Main.withSpark("lstm-spark train", sparkOptions, sc -> {
-            StopRequest stop = new StopRequest();
-            try (Interrupts ignored = Interrupts.install(stop, System.out)) {
+        // before Spark starts: a Ctrl-C while it starts or the data load stops the run before its first iteration
+        StopRequest stop = new StopRequest();
+        try (Interrupts ignored = Interrupts.install(stop, System.out, System.err)) {
+            return Main.withSpark("lstm-spark train", sparkOptions, sc -> {
                 Trainer.Result result = new Trainer(sc, config, System.out, stop).run();
                 if (result.interrupted()) {
                     return Main.INTERRUPTED;
@@ -217,8 +218,8 @@ public final class TrainCommand implements Callable<Integer> {
                                     ? DatasetLoader.Side.VALIDATION : DatasetLoader.Side.ALL);
                 }
                 return 0;
-            }
-        });
+            });
+        }
     }
 
     /** The configuration a train command line describes (options as on the command line, no --conf). */

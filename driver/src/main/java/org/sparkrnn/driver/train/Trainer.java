@@ -148,7 +148,12 @@ public final class Trainer {
         Progress progress = new Progress(state.iteration(), total);
         long iteration = state.iteration();
         boolean stoppedEarly = false;
-        boolean interrupted = false;
+        // asked to stop while Spark started or the data loaded: no iteration, a checkpoint of where the run stands
+        boolean interrupted = stop.requested() && iteration < total;
+        if (interrupted && dir != null && lastCheckpoint == 0) {
+            checkpoints.write(validation.state(iteration, params, optimizerState, loop.seed(), config.fingerprint()));
+            dir.writeText(ModelDirectory.METRICS, history.toCsv());
+        }
         while (iteration < total && !stoppedEarly && !interrupted) {
             long epoch = schedule.epochOf(iteration);
             double lr = rates.rateAt(iteration);

@@ -51,6 +51,49 @@ final class ClusterProcesses {
         return new Run(builder.start(), log);
     }
 
+    /**
+     * Starts a script as an interactive shell starts a command in the foreground: SIGINT at its default handling,
+     * whatever this JVM inherited (a test suite started in the background by a non-interactive shell runs with SIGINT
+     * ignored, and a child would inherit that).
+     */
+    Run startAsFromATerminal(Path log, String script, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.add(ROOT.resolve("scripts").resolve(script).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Run run = new Run(builder.start(), log);
+        System.out.printf("%s: started pid %d: %s%n", java.time.LocalTime.now(), run.process().pid(), command);
+        return run;
+    }
+
+    /** The process' signal masks as Linux shows them ({@code /proc/PID/status}: SigIgn, SigCgt), or why not. */
+    static String signalMasks(long pid) {
+        try {
+            return String.join(", ", Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(line -> line.startsWith("SigIgn") || line.startsWith("SigCgt"))
+                    .map(line -> line.replaceAll("\\s+", " ")).toList());
+        } catch (IOException e) {
+            return "no /proc/" + pid + "/status: " + e.getMessage();
+        }
+    }
+
+    /** Whether the process ignores signal {@code number} (false where /proc cannot tell). */
+    static boolean ignores(long pid, int number) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                    return (mask & (1L << (number - 1))) != 0;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: nothing to check
+        }
+        return false;
+    }
+
     /** Runs a script to completion and returns its output; fails on a non-zero exit. */
     String run(Path log, String script, String... args) throws Exception {
         Run run = start(log, Map.of(), script, args);

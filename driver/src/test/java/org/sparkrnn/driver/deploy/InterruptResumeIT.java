@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * run, writes a checkpoint and the best model so far, says how to continue and exits 130; {@code --resume} with the
  * model directory alone, from another working directory, then ends with the uninterrupted run's weights. A second
  * signal stops at once and leaves every checkpoint readable.
+ *
+ * <p>The runs start as a terminal starts them, with SIGINT's default handling: a process started in the background by
+ * a non-interactive shell (a CI runner's {@code cmd &}) inherits SIGINT as ignored, and so would the runs of a test
+ * suite started that way; the JVM keeps an inherited "ignore" (the run then finished all its iterations, issue 32).
+ * Each signal is sent only after the run says it is iterating (the handlers are installed before Spark starts) and
+ * the second only after the first was acknowledged; the log says when and to which process each went.
  */
 class InterruptResumeIT {
 
@@ -47,7 +52,7 @@ class InterruptResumeIT {
         processes.run(tmp.resolve("full.log"), "lstm-spark", trainArgs(uninterrupted).toArray(new String[0]));
 
         Path model = tmp.resolve("interrupted");
-        ClusterProcesses.Run run = processes.start(tmp.resolve("first.log"), Map.of(), "lstm-spark",
+        ClusterProcesses.Run run = processes.startAsFromATerminal(tmp.resolve("first.log"), "lstm-spark",
                 trainArgs(model).toArray(new String[0]));
         waitForIteration(run, 60);
         signal(run.process(), "INT");
@@ -82,10 +87,11 @@ class InterruptResumeIT {
         Path model = tmp.resolve("twice");
         List<String> args = trainArgs(model);
         args.addAll(List.of("--checkpoint-every", "10"));
-        ClusterProcesses.Run run = processes.start(tmp.resolve("twice.log"), Map.of(), "lstm-spark",
+        ClusterProcesses.Run run = processes.startAsFromATerminal(tmp.resolve("twice.log"), "lstm-spark",
                 args.toArray(new String[0]));
         waitForIteration(run, 35);
         signal(run.process(), "TERM");
+        waitForOutput(run, "SIGTERM: stopping at the end of this iteration");
         signal(run.process(), "TERM");
         int exit = run.waitFor(60);
         assertEquals(130, exit, run.output());
@@ -121,8 +127,27 @@ class InterruptResumeIT {
         throw new AssertionError("no iteration " + iteration + " in time:\n" + run.output());
     }
 
-    /** Sends a signal to the training JVM (the launcher script execs java, so the process is the JVM). */
+    private static void waitForOutput(ClusterProcesses.Run run, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!run.output().contains(text)) {
+            if (System.nanoTime() > deadline || !run.process().isAlive()) {
+                throw new AssertionError("no '" + text + "' in time:\n" + run.output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Sends a signal to the training JVM (the launcher script execs java, so the process is the JVM), after checking
+     * that the JVM does not ignore it; says when, to which process, and the process' signal masks.
+     */
     private static void signal(Process process, String name) throws Exception {
+        String masks = ClusterProcesses.signalMasks(process.pid());
+        System.out.printf("%s: sending SIG%s to pid %d (%s)%n", java.time.LocalTime.now(), name, process.pid(),
+                masks);
+        int number = name.equals("INT") ? 2 : 15;
+        assertTrue(!ClusterProcesses.ignores(process.pid(), number), "pid " + process.pid() + " ignores SIG" + name
+                + ": " + masks);
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -" + name);
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.cli.Main;
+import org.sparkrnn.driver.predict.QueryShutdown;
 import org.sparkrnn.model.ModelWeights;
 
 import java.io.PrintStream;
@@ -157,7 +158,7 @@ class UserSessionTest {
                     query.processAllAvailable();
                     assertTrue(query.recentProgress().length >= 2, "several micro-batches");
                 } finally {
-                    query.stop();
+                    QueryShutdown.stop(query);
                 }
                 Map<Long, Double> streamed = byId(spark.table("scored_" + mode));
                 assertEquals(batch.keySet(), streamed.keySet(), mode);

@@ -113,7 +113,19 @@ class StreamForecasterTest {
                         new org.sparkrnn.driver.data.SeriesStream.Counters(late, null, null))
                 .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow()).start(output.toString());
-        query.awaitTermination();
+        runToEnd(query);
+    }
+
+    /**
+     * Runs {@code query} to its end (available-now), then ends it so that nothing writes into its checkpoint after
+     * this, even when the query failed.
+     */
+    private static void runToEnd(StreamingQuery query) throws Exception {
+        try {
+            query.awaitTermination();
+        } finally {
+            QueryShutdown.stop(query);
+        }
     }
 
     @Test
@@ -182,10 +194,11 @@ class StreamForecasterTest {
                 + " \\(file:.*month-01.csv\\)"), message);
         org.apache.spark.util.CollectionAccumulator<String> rejected = spark.sparkContext().collectionAccumulator();
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).csv(bad.toString());
-        StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(), new KernelSettings(Precision.FLOAT64, 0),
-                        null, new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
+        runToEnd(StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(),
+                        new KernelSettings(Precision.FLOAT64, 0), null,
+                        new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
                 .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-skip").toString())
-                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()).awaitTermination();
+                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()));
         assertEquals(1, rejected.value().size(), rejected.value().toString());
         assertTrue(predictions(spark, tmp.resolve("out-skip")).size() > 0, "the other rows forecast");
 
@@ -292,10 +305,11 @@ class StreamForecasterTest {
             }
             Dataset<Row> rows = spark.readStream().schema(schema).option("header", true)
                     .option("maxFilesPerTrigger", 2).csv(in.toString());
-            StreamForecaster.forecasts(rows, saved, columns, in.toString(), new KernelSettings(Precision.FLOAT64, 0),
-                            null, org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+            runToEnd(StreamForecaster.forecasts(rows, saved, columns, in.toString(),
+                            new KernelSettings(Precision.FLOAT64, 0), null,
+                            org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
                     .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-steps").toString())
-                    .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-steps").toString()).awaitTermination();
+                    .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-steps").toString()));
         }
         Map<String, Double> streamed = predictions(spark, tmp.resolve("out-steps"));
         assertEquals(batch.keySet(), streamed.keySet(), "every week of every year, once");
@@ -310,11 +324,12 @@ class StreamForecasterTest {
         Path gaps = Files.createDirectories(tmp.resolve("in-gaps"));
         arrive(monthFiles().get(4), gaps, "may.csv", 0);
         long empty = Files.readAllLines(gaps.resolve("may.csv")).stream().filter(line -> line.contains(",,")).count();
-        StreamForecaster.forecasts(spark.readStream().schema(schema).option("header", true).csv(gaps.toString()),
-                        saved, columns, gaps.toString(), new KernelSettings(Precision.FLOAT64, 0), null,
+        runToEnd(StreamForecaster.forecasts(spark.readStream().schema(schema).option("header", true)
+                        .csv(gaps.toString()), saved, columns, gaps.toString(),
+                        new KernelSettings(Precision.FLOAT64, 0), null,
                         new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
                 .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-gaps").toString())
-                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-gaps").toString()).awaitTermination();
+                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-gaps").toString()));
         assertTrue(empty > 0);
         assertEquals(empty, rejected.value().size(), rejected.value().toString());
         assertTrue(rejected.value().get(0).matches(".*in-gaps: series \\d{4} at time \\d{8}: column 'co2' is empty;"
@@ -365,17 +380,85 @@ class StreamForecasterTest {
                 Files.write(in.resolve("first.json"), List.of("{\"id\":\"a\",\"t\":1,\"v\":1.0}",
                         "{\"id\":\"a\",\"t\":2,\"v\":2.0}", "{\"id\":\"a\",\"t\":3,\"v\":3.0}"));
                 awaitRows(query, 3);
-                Thread.sleep(2_000); // quiet for four timeouts; empty micro-batches run meanwhile
+                if (timeout.equals("kept")) {
+                    Thread.sleep(2_000); // as quiet as the other for four timeouts: nothing to wait for, it is kept
+                } else {
+                    awaitState(query, 0); // the timeout ran out and an empty micro-batch removed the series
+                }
                 Files.write(in.resolve("second.json"), List.of("{\"id\":\"a\",\"t\":4,\"v\":4.0}",
                         "{\"id\":\"a\",\"t\":5,\"v\":5.0}"));
                 awaitRows(query, 5);
                 forecasts.put(timeout, spark.sql("SELECT count(*) FROM quiet_" + timeout).first().getLong(0));
             } finally {
-                query.stop();
+                QueryShutdown.stop(query);
             }
         }
         assertEquals(3L, forecasts.get("kept"), "windows ending at 3, 4 and 5");
         assertEquals(1L, forecasts.get("forgotten"), "only the window ending at 3: 4 and 5 start the series afresh");
+    }
+
+    /**
+     * Once {@link QueryShutdown#stop} returns, nothing writes into the query's checkpoint: no task of it runs, and
+     * Spark's state-store maintenance (here every 50 ms, a snapshot after every 2 deltas, so it writes often) no
+     * longer holds the query's stores. The checkpoint deleted then stays deleted. (With {@code query.stop()} alone,
+     * maintenance wrote snapshots into a deleted checkpoint, or JUnit failed to delete it: issue 32.)
+     */
+    @Test
+    void aStoppedQueryLeavesItsCheckpointAlone() throws Exception {
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "2");
+        spark.conf().set("spark.sql.streaming.stateStore.maintenanceInterval", "50ms");
+        spark.conf().set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2");
+        org.sparkrnn.model.NetworkSpec spec = new org.sparkrnn.model.NetworkSpec(1,
+                List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
+        SavedModel saved = new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
+                new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
+                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
+                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
+        TableLayout layout = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1, new int[] {1},
+                MissingValues.SKIP, null, false);
+        Path in = Files.createDirectories(tmp.resolve("busy-in"));
+        Path checkpoint = tmp.resolve("busy-ck");
+        StreamingQuery query = StreamForecaster.forecasts(spark.readStream().schema(new StructType().add("id",
+                                "string").add("t", "long").add("v", "double")).json(in.toString()), saved, layout,
+                        in.toString(), new KernelSettings(Precision.FLOAT64, 0), java.time.Duration.ofMinutes(1),
+                        org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+                .writeStream().format("memory").queryName("busy")
+                .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(20)).start();
+        try {
+            for (int t = 1; t <= 6; t++) {
+                Files.write(in.resolve(t + ".json"), List.of("{\"id\":\"a\",\"t\":" + t + ",\"v\":" + t + "}",
+                        "{\"id\":\"b\",\"t\":" + t + ",\"v\":" + -t + "}"));
+                awaitRows(query, 2L * t);
+            }
+            assertTrue(java.nio.file.Files.walk(checkpoint).anyMatch(f -> f.toString().endsWith(".snapshot")),
+                    "maintenance wrote snapshots while the query ran");
+        } finally {
+            QueryShutdown.stop(query);
+        }
+        assertTrue(!org.apache.spark.sql.execution.streaming.state.StateStore.isMaintenanceRunning(),
+                "no maintenance left");
+        try (java.util.stream.Stream<Path> files = Files.walk(checkpoint)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        Thread.sleep(500); // ten maintenance intervals: nothing to wait for, the directory must stay gone
+        assertTrue(!Files.exists(checkpoint), "nothing wrote into the deleted checkpoint");
+    }
+
+    /** Waits until the query's last micro-batch left {@code rows} rows in its state store. */
+    private static void awaitState(StreamingQuery query, long rows) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            var progress = query.lastProgress();
+            if (progress != null && progress.stateOperators().length > 0
+                    && progress.stateOperators()[0].numRowsTotal() == rows) {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "no state of " + rows + " rows in a minute");
+            Thread.sleep(20);
+        }
     }
 
     /**

@@ -69,6 +69,32 @@ class ResumeTest {
         }
     }
 
+    /**
+     * A stop requested while Spark starts or the data load (a Ctrl-C before the first iteration) is not lost: the run
+     * does no iteration, writes a checkpoint of where it stands and says it was interrupted; resumed, it ends with the
+     * uninterrupted run's weights, bit for bit.
+     */
+    @Test
+    void aStopRequestedBeforeTheFirstIterationIsKeptAndResumable() throws Exception {
+        Trainer.Result straight = train(tmp.resolve("straight-early"), 4);
+        Path model = tmp.resolve("early");
+        StopRequest stop = new StopRequest();
+        assertTrue(stop.request("SIGINT"), "the first request");
+        assertTrue(!stop.request("SIGINT"), "a second one is a second one");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        String[] args = {"--data", data.toString(), "--hidden", "4", "--batch-size", "3", "--partitions", "3",
+                "--precision", "float64", "--validation-fraction", "0.25", "--validate-every", "2",
+                "--checkpoint-every", "2", "--iterations", "4", "--model-dir", model.toString(), "--log-every", "100"};
+        Trainer.Result early = new Trainer(SharedSpark.get(), TrainCommand.parse(args),
+                new PrintStream(captured, true, StandardCharsets.UTF_8), stop).run();
+        assertTrue(early.interrupted());
+        assertEquals(0, early.iterations());
+        String shown = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(shown.contains("interrupted at iteration 0;") && !shown.contains("iter 1/"), shown);
+        Trainer.Result resumed = train(model, 4, "--resume");
+        assertArrayEquals(straight.finalParams(), resumed.finalParams(), "resumed from iteration 0");
+    }
+
     @Test
     void aDamagedNewestCheckpointIsSkippedAndTheResultIsStillExact() throws Exception {
         Trainer.Result straight = train(tmp.resolve("straight"), 8);

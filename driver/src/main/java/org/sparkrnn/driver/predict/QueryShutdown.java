@@ -1,0 +1,78 @@
+package org.sparkrnn.driver.predict;
+
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkExecutorInfo;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+import java.time.Duration;
+
+/**
+ * Ends a streaming query so that nothing writes into its checkpoint any more, which {@code StreamingQuery.stop()}
+ * alone does not promise: it returns once the query's own thread has ended, but the tasks it cancelled end on their
+ * executors a little later (a cancelled state-store task still aborts its files), and Spark's state-store maintenance
+ * keeps each loaded store of the query in this JVM and may write a snapshot into the checkpoint or delete old files
+ * there until the store is unloaded. So: stop the query, wait for its termination, wait until the context runs no
+ * task, then, when no other streaming query of the session is active, unload the state stores this JVM holds and
+ * wait for their maintenance to finish. Only then may the checkpoint be deleted or moved.
+ *
+ * <p>In local mode the state stores live in this JVM; on a cluster they live on the executors, whose maintenance
+ * ends with the application (executors hold a stopped query's stores until their maintenance finds it inactive).
+ * Unloading uses Spark's {@code StateStore.stop()}, present in 3.5 and 4.x: it unloads every store of this JVM, which
+ * a later query loads again from its checkpoint (no state is lost), and it is called only when no query is active
+ * and no task runs.
+ */
+public final class QueryShutdown {
+
+    /** How long to wait for cancelled tasks to end before giving up (they normally take milliseconds). */
+    public static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private QueryShutdown() {
+    }
+
+    /**
+     * Stops {@code query} (if it still runs) and returns once nothing of it writes into its checkpoint any more (see
+     * the class comment). A query that failed stays failed: its exception is left to {@code query.exception()}.
+     */
+    public static void stop(StreamingQuery query) {
+        try {
+            query.stop();
+        } catch (Exception e) {
+            // the query had failed or was being stopped: it has terminated either way; what remains is below
+        }
+        SparkSession spark = query.sparkSession();
+        awaitNoRunningTasks(spark.sparkContext(), PATIENCE);
+        if (spark.streams().active().length == 0 && !spark.sparkContext().isStopped()) {
+            StateStore.stop();
+        }
+    }
+
+    /**
+     * Waits until {@code sc} runs no task on any executor (the driver's own in local mode), at most
+     * {@code patience}; false if some still ran then. A stopped context runs none.
+     */
+    public static boolean awaitNoRunningTasks(SparkContext sc, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!sc.isStopped() && runningTasks(sc) > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int runningTasks(SparkContext sc) {
+        int running = 0;
+        for (SparkExecutorInfo executor : sc.statusTracker().getExecutorInfos()) {
+            running += executor.numRunningTasks();
+        }
+        return running;
+    }
+}

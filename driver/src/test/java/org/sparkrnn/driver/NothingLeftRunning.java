@@ -1,0 +1,66 @@
+package org.sparkrnn.driver;
+
+import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.sparkrnn.driver.predict.QueryShutdown;
+
+import java.util.List;
+
+/**
+ * After every test method and class (registered for all of them through {@code junit-platform.properties}), and so
+ * before JUnit deletes their {@code @TempDir}s: no streaming query left running (a test that forgets to stop one
+ * fails here, by name), no task still running in the shared context (tasks cancelled by a failed job or a stopped
+ * query end a little after the call that cancelled them returns), and no state store loaded in this JVM (Spark's
+ * state-store maintenance would otherwise go on writing snapshots into, and deleting old files from, a stopped
+ * query's checkpoint). The same steps as {@link QueryShutdown#stop}, which the product uses on its own queries.
+ */
+public final class NothingLeftRunning implements AfterEachCallback, AfterAllCallback {
+
+    private static final String QUERY_THREAD = "stream execution thread for ";
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        settle(context.getDisplayName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        settle(context.getDisplayName());
+    }
+
+    private static void settle(String test) {
+        // a query that ended (available-now, stopped, failed) has said so just before its thread ends
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> queries = queryThreads();
+        while (!queries.isEmpty() && System.nanoTime() < deadline) {
+            sleep();
+            queries = queryThreads();
+        }
+        if (!queries.isEmpty()) {
+            throw new AssertionError(test + " left streaming queries running (stop them with QueryShutdown.stop): "
+                    + queries);
+        }
+        SharedSpark.ifRunning(sc -> {
+            if (!QueryShutdown.awaitNoRunningTasks(sc.sc(), QueryShutdown.PATIENCE)) {
+                throw new AssertionError(test + ": tasks still running " + QueryShutdown.PATIENCE + " after it");
+            }
+        });
+        StateStore.stop(); // unloads every store of this JVM and waits for their maintenance to finish
+    }
+
+    private static List<String> queryThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith(QUERY_THREAD)).toList();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
