@@ -68,7 +68,8 @@ abstract class Numerics<A> {
      * whose rows are sequence-steps. Native BLAS does not make a row's result independent of the other rows: OpenBLAS
      * computes the columns of a partial last register tile (our rows, after the row-major swap) with narrower code
      * that sums in another order. Measured with libopenblas 0.3.21 (Haswell kernels): dgemm gives a lone last row
-     * other last bits and every other row the same ones, so float64 hands the rows over in whole tiles of
+     * other last bits and every other row the same ones (and its AVX-512 kernels use a small-matrix kernel for some
+     * row counts, see DoubleNumerics#rowTile), so float64 hands the rows over in whole tiles of
      * {@link #rowTile} (the largest multiple in place, the rest zero-padded to one more tile in a scratch buffer; one
      * extra small call when m is not a multiple). sgemm's result also depends on the row's position inside blocks
      * of 4 to 16 rows, in either operand order; only calls of exactly 8 rows made it invariant, at 1.7–2.3× the GEMM

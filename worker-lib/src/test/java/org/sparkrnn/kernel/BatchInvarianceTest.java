@@ -128,7 +128,8 @@ class BatchInvarianceTest {
                 row[i] = random.nextGaussian();
             }
             double[] first = null;
-            for (int m = 1; m <= 41; m++) {
+            for (int m : java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(1, 41),
+                    java.util.stream.IntStream.of(48, 64, 96, 100)).toArray()) {
                 for (int position : new int[] {0, m / 2, m - 1}) {
                     double[] a = new double[m * k];
                     for (int i = 0; i < a.length; i++) {
