@@ -2,6 +2,7 @@ package org.sparkrnn.driver;
 
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.wire.WireTypes;
 
 import java.util.List;
@@ -102,12 +103,16 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "[Lorg.apache.hadoop.fs.StorageType;",
             "java.util.Collections$EmptySet",
             // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
-            "[Ljava.lang.Object;", "[[D",
-            // a long table's rows between the pass that reads them and the pass that cuts them (data.LongTableSource)
-            "org.sparkrnn.driver.data.TableRows", "org.sparkrnn.driver.data.TimeFormat",
-            "org.sparkrnn.driver.data.TableEdges$Summary",
-            // per-series evaluation (exec.DistributedSums#evaluateByKey): the model's and the baseline's sums
-            "[Lorg.sparkrnn.evaluate.EvaluationSums;");
+            "[Ljava.lang.Object;", "[[D");
+
+    /**
+     * The project's own classes that travel, named here because they live in layers above this class (which Spark
+     * configurations name as it is, so it stays at the top of the driver): a long table's rows between the pass
+     * that reads them and the pass that cuts them ({@code data.LongTableSource}). Unlike the names above, each must
+     * exist: a rename fails registration (and {@code SparkKryoRoundTripTest}), never silently drops it.
+     */
+    static final List<String> PROJECT_CLASSES = List.of("org.sparkrnn.driver.data.TableRows",
+            "org.sparkrnn.driver.data.TimeFormat", "org.sparkrnn.driver.data.TableEdges$Summary");
 
     @Override
     public void registerClasses(Kryo kryo) {
@@ -119,5 +124,15 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
                 // not on this Spark line's classpath: nothing of it can travel either
             }
         }
+        for (String name : PROJECT_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, SparkRnnKryoRegistrator.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Kryo registration: no class " + name + " (renamed? update "
+                        + SparkRnnKryoRegistrator.class.getSimpleName() + ".PROJECT_CLASSES)", e);
+            }
+        }
+        // per-series evaluation (exec.DistributedSums#evaluateByKey): the model's and the baseline's sums
+        kryo.register(EvaluationSums[].class);
     }
 }

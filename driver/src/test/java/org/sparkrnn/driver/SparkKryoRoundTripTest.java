@@ -48,6 +48,18 @@ class SparkKryoRoundTripTest {
         return (T) serializer.deserialize(bytes, tag);
     }
 
+    /** The project's classes the registrator names as text (layers above it) exist under those names, and travel. */
+    @Test
+    void everyProjectClassTheRegistratorNamesExistsAndIsRegistered() throws Exception {
+        com.esotericsoftware.kryo.Kryo kryo = new com.esotericsoftware.kryo.Kryo();
+        kryo.setRegistrationRequired(true);
+        new SparkRnnKryoRegistrator().registerClasses(kryo);
+        for (String name : SparkRnnKryoRegistrator.PROJECT_CLASSES) {
+            assertEquals(name, kryo.getRegistration(Class.forName(name)).getType().getName());
+        }
+        assertEquals(3, SparkRnnKryoRegistrator.PROJECT_CLASSES.size());
+    }
+
     @Test
     void wireTypesRoundTripThroughSparksKryo() {
         SerializerInstance kryo = sparkKryo();

@@ -92,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             SavedModel saved = dir.readModel();
             ModelFixedOptions.check(spec, data, saved);
             checkBaseline(compareWith, saved);
-            DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+            DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             DatasetLoader.Context context = new DatasetLoader.Context(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);
@@ -146,7 +146,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                           DatasetLoader.Side side) throws java.io.IOException {
         FileStore files = new FileStore(sc.hadoopConfiguration());
         SavedModel saved = new ModelDirectory(files, modelDir).readModel();
-        DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+        DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
         DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
         Baseline compareWith = parseBaseline(baselineText);
         if (compareWith != null && compareWith.needsClassCounts()) {

@@ -74,7 +74,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (output == null) {
             throw new UserError("--output DIR is required (a directory that does not exist yet)");
         }
-        DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED));
+        DataOptions options = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
         return Main.withSpark("lstm-spark predict", sparkOptions, sc -> {
@@ -94,7 +94,7 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
                         + " leave it out");
             }
-            DistributedSums sums = new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH));
+            DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
             DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);

@@ -130,7 +130,7 @@ public final class StreamCommand implements Callable<Integer> {
         boolean kafkaIn = source.equals(KAFKA);
         boolean kafkaOut = output.equals(KAFKA);
         checkUnusedAndKafkaOptions(kafkaIn, kafkaOut);
-        DataOptions options = data.toOptions(Long.parseLong(Defaults.SEED), true);
+        DataOptions options = data.toOptions(Defaults.Values.SEED, true);
         if (options.table() == null) {
             throw new SettingError("stream forecasts the rows of a long table: a model trained on one takes"
                     + " its columns from its run; for another, give {--id-column}, {--time-column} and"

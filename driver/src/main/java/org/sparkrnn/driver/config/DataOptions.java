@@ -92,7 +92,7 @@ public record DataOptions(String format, String path, String validationPath, dou
             if (delimiter != COMMA || !header) {
                 csvOnly.add(delimiter != COMMA ? "{--delimiter}" : "{--no-header}");
             }
-            if (window != Integer.parseInt(Defaults.WINDOW) && !format.equals("text")) {
+            if (window != Defaults.Values.WINDOW && !format.equals("text")) {
                 csvOnly.add("{--window}");
             }
             if (!csvOnly.isEmpty()) {

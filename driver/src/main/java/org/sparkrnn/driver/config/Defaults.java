@@ -18,13 +18,13 @@ public final class Defaults {
     public static final String FORMAT = "jsonl";
     public static final String VALIDATION_FRACTION = "0";
     public static final String SPLIT = "random";
-    public static final String WINDOW = "32";
-    public static final String HORIZON = "1";
-    public static final String STRIDE = "1";
+    public static final String WINDOW = "" + Values.WINDOW;
+    public static final String HORIZON = "" + Values.HORIZON;
+    public static final String STRIDE = "" + Values.STRIDE;
     public static final String MISSING = "skip";
     public static final String DELIMITER = ",";
     public static final String TASK = "regression";
-    public static final String CLASSES = "0";
+    public static final String CLASSES = "" + Values.CLASSES;
     public static final String NORMALIZE = "none";
     public static final String PARTITIONS = "0";
     public static final String ON_BAD_RECORD = "fail";
@@ -51,21 +51,21 @@ public final class Defaults {
     public static final String WEIGHT_DECAY = "0";
     public static final String CLIP_NORM = "0";
     public static final String SCHEDULE = "constant";
-    public static final String STEP_SIZE = "100";
-    public static final String GAMMA = "0.1";
-    public static final String MIN_LR = "0";
+    public static final String STEP_SIZE = "" + Values.STEP_SIZE;
+    public static final String GAMMA = "" + Values.GAMMA;
+    public static final String MIN_LR = "0"; // Values.MIN_LR, written as users write it
     public static final String WARMUP = "0";
 
     // loop
-    public static final String ITERATIONS = "0";
+    public static final String ITERATIONS = "" + Values.ITERATIONS;
     public static final String EPOCHS = "10";
     public static final String BATCH_SIZE = "32";
     public static final String TBPTT = "0";
     public static final String PRECISION = "float32";
     public static final String AGGREGATION = "tree";
-    public static final String AGGREGATION_DEPTH = "2";
+    public static final String AGGREGATION_DEPTH = "" + Values.AGGREGATION_DEPTH;
     /** {@link InitOptions#DEFAULT_SEED} as text: initialisation, batch order, random splits. */
-    public static final String SEED = "" + InitOptions.DEFAULT_SEED;
+    public static final String SEED = "" + Values.SEED;
     public static final String VALIDATE_EVERY = "0";
     public static final String PATIENCE = "0";
     public static final String LOG_EVERY = "1";
@@ -80,4 +80,25 @@ public final class Defaults {
     public static final String SAMPLE_LENGTH = "400";
     public static final String SAMPLE_TEMPERATURE = "0.8";
     public static final String SAMPLE_PRIME = "The ";
+
+    /**
+     * The defaults above that code uses as numbers, typed once: the texts above are made from these (so the two
+     * cannot differ), and nothing outside this package parses a default.
+     */
+    public static final class Values {
+
+        private Values() {
+        }
+
+        public static final int WINDOW = 32;
+        public static final int HORIZON = 1;
+        public static final int STRIDE = 1;
+        public static final int CLASSES = 0;
+        public static final int STEP_SIZE = 100;
+        public static final double GAMMA = 0.1;
+        public static final double MIN_LR = 0.0;
+        public static final long ITERATIONS = 0;
+        public static final int AGGREGATION_DEPTH = 2;
+        public static final long SEED = InitOptions.DEFAULT_SEED;
+    }
 }

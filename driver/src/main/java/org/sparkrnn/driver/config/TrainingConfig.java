@@ -120,15 +120,15 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             }
             boolean decays = schedule == LearningRateSchedule.Kind.STEP
                     || schedule == LearningRateSchedule.Kind.EXPONENTIAL;
-            if (!decays && gamma != Double.parseDouble(Defaults.GAMMA)) {
+            if (!decays && gamma != Defaults.Values.GAMMA) {
                 throw new SettingError("{--gamma} applies to the step and exponential schedules, not {--schedule} "
                         + schedule.cliName());
             }
-            if (schedule != LearningRateSchedule.Kind.STEP && stepSize != Integer.parseInt(Defaults.STEP_SIZE)) {
+            if (schedule != LearningRateSchedule.Kind.STEP && stepSize != Defaults.Values.STEP_SIZE) {
                 throw new SettingError("{--step-size} applies to the step schedule, not {--schedule} "
                         + schedule.cliName());
             }
-            if (schedule != LearningRateSchedule.Kind.COSINE && minLr != Double.parseDouble(Defaults.MIN_LR)) {
+            if (schedule != LearningRateSchedule.Kind.COSINE && minLr != Defaults.Values.MIN_LR) {
                 throw new SettingError("{--min-lr} applies to the cosine schedule, not {--schedule} "
                         + schedule.cliName());
             }

@@ -15,6 +15,7 @@ import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.exec.DistributedSums;
@@ -337,8 +338,8 @@ public final class DatasetLoader {
         }
         int k = stats.maxClass() + 1;
         if (k < 2) {
-            throw new UserError(path + ": classification needs at least 2 classes, the labels hold " + k
-                    + " (give --classes K if some classes do not occur)");
+            throw new SettingError(path + ": classification needs at least 2 classes, the labels hold " + k
+                    + " (give {--classes} K if some classes do not occur)");
         }
         return shape.withClasses(k);
     }

@@ -98,7 +98,7 @@ public final class SeriesStream {
         Encoder<S> state = (Encoder<S>) (Encoder<?>) Encoders.javaSerialization(StreamedSeries.class);
         MapFunction<Row, String> keyOf = row -> row.isNullAt(0) ? NO_KEY : String.valueOf(row.get(0));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-        return new DistributedSums(sc, Integer.parseInt(org.sparkrnn.driver.config.Defaults.AGGREGATION_DEPTH))
+        return new DistributedSums(sc, org.sparkrnn.driver.config.Defaults.Values.AGGREGATION_DEPTH)
                 .groupsWithModel(projection.rows().groupByKey(keyOf, Encoders.STRING()), model, perSeries::call, state, Encoders.row(schema), perSeries.timeoutMs > 0
                         ? GroupStateTimeout.ProcessingTimeTimeout() : GroupStateTimeout.NoTimeout());
     }

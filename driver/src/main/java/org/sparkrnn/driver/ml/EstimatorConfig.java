@@ -40,7 +40,7 @@ final class EstimatorConfig {
         try {
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class), null,
-                    null, Integer.parseInt(Defaults.WINDOW), Integer.parseInt(Defaults.HORIZON), null,
+                    null, Defaults.Values.WINDOW, Defaults.Values.HORIZON, null,
                     MissingValues.SKIP, e.task(), e.classCount(), integer(e, e.partitions()),
                     whole(e, e.seed()), either(e, e.onBadRecord(), "skip", "fail"), null, false,
                     DataOptions.COMMA, true, null);

@@ -30,7 +30,7 @@ public final class LstmClassifier extends RecurrentEstimator<LstmClassifier> {
         setDefault(probabilityCol, "probability");
         classes = new IntParam(this, "classes", "number of classes K: 0 (infer: largest class id + 1) or at least"
                 + " 2", ParamChecks.bound(this, "classes"));
-        setDefault(classes, Integer.parseInt(Defaults.CLASSES));
+        setDefault(classes, Defaults.Values.CLASSES);
     }
 
     public LstmClassifier() {

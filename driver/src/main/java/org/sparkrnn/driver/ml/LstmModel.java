@@ -129,7 +129,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         return FramePredictor.transform(dataset.toDF(), saved, layout(true), getFeaturesCol(),
                 uid + " column '" + getFeaturesCol() + "'",
                 Choices.parse("handle-invalid", getHandleInvalid(), InvalidRows.class),
-                new KernelSettings(Precision.fromCliName(getPrecision()), 0), getChunkSize());
+                new KernelSettings(Choices.parse("precision", getPrecision(), Precision.class), 0), getChunkSize());
     }
 
     @Override

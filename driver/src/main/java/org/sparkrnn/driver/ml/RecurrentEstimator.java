@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.driver.config.Bound;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.Task;
 import org.sparkrnn.driver.config.TrainingConfig;
@@ -161,7 +162,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
 
         iterations = new LongParam(this, "iterations", described("iterations to train (0: epochs decides)",
                 "iterations"), ParamChecks.bound(this, "iterations"));
-        setDefault(iterations, Long.parseLong(Defaults.ITERATIONS));
+        setDefault(iterations, Defaults.Values.ITERATIONS);
         epochs = real("epochs", "passes over the training data, when iterations is 0", Defaults.EPOCHS);
         batchSize = integer("batch-size", "sequences per iteration over the whole cluster (0: all)",
                 Defaults.BATCH_SIZE);
@@ -172,7 +173,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
         aggregationDepth = integer("aggregation-depth", "depth of the tree that merges sums",
                 Defaults.AGGREGATION_DEPTH);
         seed = new LongParam(this, "seed", "seed of initialisation, batch order and random splits");
-        setDefault(seed, Long.parseLong(Defaults.SEED));
+        setDefault(seed, Defaults.Values.SEED);
         validateEvery = integer("validate-every", "validate every N iterations (0: once per epoch)",
                 Defaults.VALIDATE_EVERY);
         patience = integer("patience", "stop after N validations without improvement (0: never)",
@@ -307,6 +308,8 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
                             DatasetLoader.Context.fresh(config.normalize())));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } catch (SettingError e) { // a setting that does not fit the data, named as this estimator's param
+            throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }
         result.data().unpersist();
         LstmModel model = new LstmModel(uid, result.model(), result.history());

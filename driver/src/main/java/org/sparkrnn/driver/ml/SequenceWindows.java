@@ -65,10 +65,10 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         setDefault(featureColumns, new String[0]);
         targetColumn = new StringArrayParam(this, "targetColumn", "what is predicted, one or more columns");
         window = new IntParam(this, "window", "steps per window; at least 1", ParamChecks.bound(this, "window"));
-        setDefault(window, Integer.parseInt(Defaults.WINDOW));
+        setDefault(window, Defaults.Values.WINDOW);
         stride = new IntParam(this, "stride", "a window starts every stride rows of its series; at least 1",
                 ParamChecks.bound(this, "stride"));
-        setDefault(stride, Integer.parseInt(Defaults.STRIDE));
+        setDefault(stride, Defaults.Values.STRIDE);
         horizon = new Param<>(this, "horizon", "the step after the window predicted (\"3\"), or every step of a range"
                 + " (\"1..6\"), together", (ParamChecks.Check<String>) value -> {
                     try {

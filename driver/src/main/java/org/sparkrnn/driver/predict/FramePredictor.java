@@ -39,7 +39,7 @@ public final class FramePredictor {
         columns.check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
-        return new DistributedSums(sc, Integer.parseInt(Defaults.AGGREGATION_DEPTH)).mapWithModel(frame,
+        return new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH).mapWithModel(frame,
                 new ModelWeights(saved.spec(), saved.params()),
                 (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source, invalid),
                 Encoders.row(out));

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.train;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.RecordShape;
 import org.sparkrnn.model.LayerSpec;
@@ -30,9 +31,9 @@ final class NetworkPlan {
         boolean classes = shape.labelKind() == LabelKind.CLASSES;
         Loss loss = m.loss() != null ? m.loss() : classes ? Loss.CROSS_ENTROPY : Loss.MSE;
         if (loss.isClassification() != classes) {
-            throw new UserError("--loss " + loss.cliName() + " does not fit the labels (" + shape.describeLabels()
-                    + "); use " + (classes ? "cross-entropy with class ids" : "mse with numeric labels")
-                    + " or change --task");
+            throw new SettingError("{--loss} " + loss.cliName() + " does not fit the labels ("
+                    + shape.describeLabels() + "); use " + (classes ? "cross-entropy with class ids"
+                    : "mse with numeric labels") + " or change {--task}");
         }
         List<LayerSpec> layers = new ArrayList<>();
         for (int h : m.hidden()) {
@@ -43,8 +44,8 @@ final class NetworkPlan {
             });
         }
         if (m.pooling() != Pooling.LAST && shape.labelShape() == LabelShape.PER_STEP) {
-            throw new UserError("--pooling " + m.pooling().cliName() + " pools a sequence for its one label; these"
-                    + " data have " + shape.describeLabels() + " (use --pooling last)");
+            throw new SettingError("{--pooling} " + m.pooling().cliName() + " pools a sequence for its one label;"
+                    + " these data have " + shape.describeLabels() + " (use {--pooling} last)");
         }
         return new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss, m.bidirectional(), m.dropout(),
                 m.pooling());

@@ -5,6 +5,7 @@ import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.KernelSettings;
@@ -82,8 +83,8 @@ public final class TrainingStep {
         }
         String where = bad >= 0 ? "the " + what + " of " + layout.describeIndex(bad) + " (block "
                 + layout.blockOf(bad).name() + ") is " + values[bad] : "the loss is " + loss;
-        throw new UserError("training diverged at iteration " + (iteration + 1) + ": " + where
+        throw new SettingError("training diverged at iteration " + (iteration + 1) + ": " + where
                 + "; stopped without writing anything, the last good checkpoint (iteration " + lastCheckpoint
-                + ") is intact. Try a smaller --lr or --clip-norm.");
+                + ") is intact. Try a smaller {--lr} or {--clip-norm}.");
     }
 }

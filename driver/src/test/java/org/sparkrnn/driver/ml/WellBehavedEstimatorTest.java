@@ -123,6 +123,16 @@ class WellBehavedEstimatorTest {
                 model.getMessage());
     }
 
+    /** A setting that does not fit the data is named as the estimator's param, as the command line names its option. */
+    @Test
+    void aSettingThatDoesNotFitTheDataIsNamedAsAParam() {
+        LstmRegressor r = regressor().setLoss("cross-entropy");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> quiet(() -> r.fit(spark().createDataFrame(rows(40, 4), SCHEMA))));
+        assertTrue(e.getMessage().startsWith(r.uid() + ": loss cross-entropy does not fit the labels (")
+                && e.getMessage().endsWith(" or change task") && !e.getMessage().contains("--"), e.getMessage());
+    }
+
     @Test
     void anEmptyDataFrameIsRefusedBeforeTraining() {
         Dataset<Row> empty = spark().createDataFrame(List.of(), SCHEMA);
