@@ -42,11 +42,15 @@ public final class NothingLeftRunning implements AfterEachCallback, AfterAllCall
             throw new AssertionError(test + " left streaming queries running (stop them with QueryShutdown.stop): "
                     + queries);
         }
+        // tasks of this JVM (those of a context a command line started and stopped too), and the shared context's
         SharedSpark.ifRunning(sc -> {
             if (!QueryShutdown.awaitNoRunningTasks(sc.sc(), QueryShutdown.PATIENCE)) {
                 throw new AssertionError(test + ": tasks still running " + QueryShutdown.PATIENCE + " after it");
             }
         });
+        if (!QueryShutdown.awaitNoLocalTasks(QueryShutdown.PATIENCE)) {
+            throw new AssertionError(test + ": tasks still running " + QueryShutdown.PATIENCE + " after it");
+        }
         StateStore.stop(); // unloads every store of this JVM and waits for their maintenance to finish
     }
 

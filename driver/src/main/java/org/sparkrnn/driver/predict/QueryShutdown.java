@@ -49,12 +49,27 @@ public final class QueryShutdown {
     }
 
     /**
-     * Waits until {@code sc} runs no task on any executor (the driver's own in local mode), at most
-     * {@code patience}; false if some still ran then. A stopped context runs none.
+     * Waits until no task runs in this JVM (local mode: the executor is this JVM; a stopped context's cancelled
+     * tasks may still be running too) and {@code sc}, unless stopped, reports none on its executors, at most
+     * {@code patience}; false if some still ran then.
+     *
+     * <p>Both are needed: Spark's status tracker counts a task from its listener events, which arrive late (a task
+     * can run before it is counted) and treat a cancelled task as ended before its thread is (measured: two tasks of
+     * a stopped query's last micro-batch still running, and writing its state, while the tracker said none). A
+     * thread runs a task while Spark's {@code Executor$TaskRunner.run} is on its stack.
      */
     public static boolean awaitNoRunningTasks(SparkContext sc, Duration patience) {
+        return await(() -> localTaskThreads() == 0 && (sc.isStopped() || runningTasks(sc) == 0), patience);
+    }
+
+    /** Waits until no thread of this JVM runs a Spark task, at most {@code patience}; false if one still did. */
+    public static boolean awaitNoLocalTasks(Duration patience) {
+        return await(() -> localTaskThreads() == 0, patience);
+    }
+
+    private static boolean await(java.util.function.BooleanSupplier done, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (!sc.isStopped() && runningTasks(sc) > 0) {
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -67,6 +82,22 @@ public final class QueryShutdown {
         }
         return true;
     }
+
+    /** Threads of this JVM that run a Spark task now. */
+    static int localTaskThreads() {
+        int running = 0;
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals(TASK_RUNNER) && frame.getMethodName().equals("run")) {
+                    running++;
+                    break;
+                }
+            }
+        }
+        return running;
+    }
+
+    private static final String TASK_RUNNER = "org.apache.spark.executor.Executor$TaskRunner";
 
     private static int runningTasks(SparkContext sc) {
         int running = 0;

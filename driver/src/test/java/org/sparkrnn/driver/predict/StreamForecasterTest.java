@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
@@ -438,9 +438,19 @@ class StreamForecasterTest {
         }
         assertTrue(!org.apache.spark.sql.execution.streaming.state.StateStore.isMaintenanceRunning(),
                 "no maintenance left");
+        List<String> before;
+        try (java.util.stream.Stream<Path> files = Files.walk(checkpoint)) {
+            before = files.map(Path::toString).sorted().toList();
+        }
         try (java.util.stream.Stream<Path> files = Files.walk(checkpoint)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
+            }
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            try (java.util.stream.Stream<Path> files = Files.walk(checkpoint)) {
+                throw new AssertionError("written after the stop: " + files.map(Path::toString).sorted().toList()
+                        + "; before: " + before.size() + " files; threads: " + Thread.getAllStackTraces().keySet()
+                        .stream().map(Thread::getName).sorted().toList(), e);
             }
         }
         Thread.sleep(500); // ten maintenance intervals: nothing to wait for, the directory must stay gone
