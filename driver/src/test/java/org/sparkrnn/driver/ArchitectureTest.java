@@ -48,6 +48,21 @@ class ArchitectureTest {
         assertTrue(upward.isEmpty(), "references that do not go down a layer: " + upward);
     }
 
+    /**
+     * The front ends reach the executors only through the layers below them (scoring, train, predict, data), and
+     * neither leans on the other.
+     */
+    @Test
+    void theFrontEndsImportNeitherExecNorEachOther() throws IOException {
+        Map<String, Set<String>> uses = packageReferences();
+        for (String front : List.of("cli", "ml")) {
+            Set<String> used = uses.get(front);
+            assertTrue(!used.contains("exec"), front + " uses exec: " + used);
+            assertTrue(!used.contains(front.equals("cli") ? "ml" : "cli"), front + " uses the other front end: "
+                    + used);
+        }
+    }
+
     /** The table's packages with their layer. */
     private static Map<String, Integer> documentedLayers() throws IOException {
         Map<String, Integer> layers = new TreeMap<>();

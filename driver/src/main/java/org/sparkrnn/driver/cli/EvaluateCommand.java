@@ -5,20 +5,19 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
-import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.scoring.ModelScoring;
+import org.sparkrnn.driver.scoring.PerSeriesReport;
 import org.sparkrnn.evaluate.Baseline;
-import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
 import org.sparkrnn.kernel.Precision;
-import org.sparkrnn.model.ModelWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,17 +91,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             SavedModel saved = dir.readModel();
             ModelFixedOptions.check(spec, data, saved);
             checkBaseline(compareWith, saved);
-            DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
-            DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
+            DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             DatasetLoader.Context context = new DatasetLoader.Context(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);
-            KernelSettings kernel = new KernelSettings(precision, 0);
-            Scorer scorer = new Scorer(sums, saved, kernel, dir.path(ModelDirectory.MODEL) + " on " + options.path(),
-                    compareWith);
+            ModelScoring scoring = new ModelScoring(sc, saved, new KernelSettings(precision, 0));
+            Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith);
             java.util.function.Consumer<DatasetLoader.Side> perSeriesOf = side -> {
                 if (perSeriesReport != null) {
-                    PerSeriesReport.run(perSeriesReport, loader, sums, options, saved, kernel, compareWith, side,
-                            System.out);
+                    PerSeriesReport.run(perSeriesReport, loader, scoring, options, compareWith, side, System.out);
                 }
             };
             FileStore files = new FileStore(sc.hadoopConfiguration());
@@ -146,14 +142,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                           DatasetLoader.Side side) throws java.io.IOException {
         FileStore files = new FileStore(sc.hadoopConfiguration());
         SavedModel saved = new ModelDirectory(files, modelDir).readModel();
-        DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
-        DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
+        DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
         Baseline compareWith = parseBaseline(baselineText);
         if (compareWith != null && compareWith.needsClassCounts()) {
             compareWith = null; // class frequencies: not a forecast of a series' values
         }
-        PerSeriesReport.run(request, loader, sums, options, saved, new KernelSettings(precision, 0), compareWith,
-                side, System.out);
+        PerSeriesReport.run(request, loader, new ModelScoring(sc, saved, new KernelSettings(precision, 0)), options,
+                compareWith, side, System.out);
         writeReport(request, files);
     }
 
@@ -195,24 +190,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Scores a side of the data and prints its line (and the baseline's, when there is one). */
-    private record Scorer(DistributedSums sums, SavedModel saved, KernelSettings kernel, String what,
-                          Baseline baseline) {
+    private record Scorer(ModelScoring scoring, String what, Baseline baseline) {
         void report(String side, org.apache.spark.api.java.JavaRDD<org.sparkrnn.data.SequenceBlock> data,
                     long sequences) {
             if (sequences == 0) {
                 System.out.printf("%s, %s: no sequence%n", what, side);
                 return;
             }
-            EvaluationSums result = sums.evaluate(data, new ModelWeights(saved.spec(), saved.params()), kernel,
-                    saved.standardization() == null ? null : saved.standardization().targetStd(),
-                    "evaluate: " + side);
-            Metrics metrics = Metrics.of(result, saved.spec().loss());
+            SavedModel saved = scoring.saved();
+            Metrics metrics = scoring.model(data, "evaluate: " + side);
             System.out.printf("%s, %s (%d sequences, %d labelled steps, %d partitions, %s): %s%n", what, side,
-                    sequences, metrics.labelledSteps(), data.getNumPartitions(), kernel.precision().cliName(),
+                    sequences, metrics.labelledSteps(), data.getNumPartitions(),
+                    scoring.kernel().precision().cliName(),
                     metrics.describe());
             if (baseline != null) {
-                Metrics theirs = Metrics.of(sums.baseline(data, baseline, saved.standardization(),
-                        "evaluate: baseline, " + side), saved.spec().loss());
+                Metrics theirs = scoring.baseline(data, baseline, "evaluate: baseline, " + side);
                 String key = Metrics.comparedBy(saved.spec().loss());
                 System.out.printf(java.util.Locale.ROOT, "%s, %s, baseline %s: %s%n", what, side,
                         baseline.describe(), theirs.describe());

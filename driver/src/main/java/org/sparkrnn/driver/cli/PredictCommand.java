@@ -1,31 +1,24 @@
 package org.sparkrnn.driver.cli;
 
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.LoadedData;
-import org.sparkrnn.driver.data.Partitioning;
-import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
-import org.sparkrnn.driver.predict.ChunkedPredictor;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
+import org.sparkrnn.driver.predict.SequencePredictions;
 import org.sparkrnn.kernel.Precision;
-import org.sparkrnn.model.ModelWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,8 +87,7 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
                         + " leave it out");
             }
-            DistributedSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
-            DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(System.out));
+            DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);
             Dataset<Row> input = options.table() != null ? loader.tableWindows(options.absolute(), options.path())
@@ -120,30 +112,18 @@ public final class PredictCommand implements Callable<Integer> {
                 Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
                                 saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
                                 "probability", false), KeyedFrames.FEATURES, options.path(), InvalidRows.ERROR, kernel,
-                        DistributedSums.EVALUATION_CHUNK);
+                        Defaults.Values.CHUNK_SIZE);
                 List<String> dropped = new ArrayList<>(List.of(KeyedFrames.FEATURES, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
                 return 0;
             }
-            // sequences as read: the predictor applies the model's input transforms (and undoes them on outputs)
+            // sequences as read: the predictor applies the model's input transforms (and undoes them on outputs);
+            // text windows are numbered in input order (0, 1, ...): the key of each prediction
             LoadedData loaded = loader.loadForModel(options.absolute(), options.path(),
                     new DatasetLoader.Context(saved.shape(), saved.vocabulary(), null, false), false);
-            PredictionLayout layout = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
-                    saved.spec().loss().isClassification(), "prediction", "probability", false);
-            ChunkedPredictor predictor = new ChunkedPredictor(layout, saved,
-                    new KernelSettings(precision, 0), DistributedSums.EVALUATION_CHUNK);
-            // text windows are numbered in input order (0, 1, ...): the key of each prediction
-            long[] firstWindow = Partitioning.firstIndexes(loaded.train(), "predict: numbering sequences");
-            List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("window",
-                    DataTypes.LongType, false)));
-            fields.addAll(layout.fields());
-            sums.withModel(loaded.train(), new ModelWeights(saved.spec(), saved.params()),
-                    (weights, blocks) -> ChunkedPredictor.numbered(predictor.blocks(weights, blocks),
-                            firstWindow[TaskContext.getPartitionId()]),
-                    (JavaRDD<Row> rows) -> spark.createDataFrame(rows, DataTypes.createStructType(fields))
-                            .write().format(writeFormat).save(output), "predict");
+            SequencePredictions.write(sc, spark, loaded.train(), saved, kernel, writeFormat, output);
             loaded.unpersist();
             System.out.printf("wrote predictions for %d sequences to %s (%s)%n", loaded.trainSequences(), output,
                     outputFormat);

@@ -1,13 +1,14 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
-import org.sparkrnn.driver.config.TrainingConfig;
-import org.sparkrnn.driver.train.StopRequest;
 import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.scoring.PerSeriesReport;
+import org.sparkrnn.driver.train.StopRequest;
 import org.sparkrnn.driver.train.Trainer;
-import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.CellType;

@@ -1,9 +1,9 @@
-package org.sparkrnn.driver.exec;
+package org.sparkrnn.driver.config;
 
 import org.sparkrnn.model.CliNamed;
 
 /**
- * How the gradient sums of the tasks reach the driver (see {@link DistributedSums}).
+ * How the gradient sums of the tasks reach the driver (see {@code exec.DistributedSums}).
  * <ul>
  *   <li>{@code tree}: task sums merged in a tree of the configured depth; the driver receives k = T^(1/depth)
  *       whole gradients (T tasks), every inner node as many;</li>

@@ -100,5 +100,7 @@ public final class Defaults {
         public static final long ITERATIONS = 0;
         public static final int AGGREGATION_DEPTH = 2;
         public static final long SEED = InitOptions.DEFAULT_SEED;
+        /** Sequences per kernel call when a partition is scored: memory follows this, not the partition's size. */
+        public static final int CHUNK_SIZE = 256;
     }
 }

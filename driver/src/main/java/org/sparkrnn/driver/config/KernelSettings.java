@@ -1,4 +1,4 @@
-package org.sparkrnn.driver.exec;
+package org.sparkrnn.driver.config;
 
 import org.sparkrnn.kernel.Precision;
 

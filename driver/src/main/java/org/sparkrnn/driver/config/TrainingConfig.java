@@ -1,11 +1,10 @@
 package org.sparkrnn.driver.config;
 
 import org.sparkrnn.evaluate.Baseline;
-import org.sparkrnn.driver.exec.Aggregation;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
-import org.sparkrnn.model.InitOptions;
 import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.InitOptions;
 import org.sparkrnn.model.InitScheme;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.Pooling;

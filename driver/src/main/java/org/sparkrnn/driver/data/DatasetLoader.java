@@ -15,6 +15,7 @@ import org.sparkrnn.data.Standardization;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
@@ -39,6 +40,16 @@ public final class DatasetLoader {
     private final CsvWindowSource csvWindows;
     private final TextSource text;
     private final LongTableSource tables;
+
+    /**
+     * A loader whose statistics and counts are summed as evaluation sums always are (the default tree depth): what
+     * every caller but training uses.
+     *
+     * @param reporter where warnings (skipped records) go
+     */
+    public DatasetLoader(JavaSparkContext sc, Reporter reporter) {
+        this(sc, new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH), reporter);
+    }
 
     /** @param reporter where warnings (skipped records) go */
     public DatasetLoader(JavaSparkContext sc, DistributedSums sums, Reporter reporter) {

@@ -19,6 +19,9 @@ import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.driver.config.Aggregation;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Evaluator;
@@ -50,7 +53,7 @@ import java.util.Map;
 public final class DistributedSums {
 
     /** Sequences per kernel call when a whole partition is evaluated, so memory follows this, not partition size. */
-    public static final int EVALUATION_CHUNK = 256;
+    public static final int EVALUATION_CHUNK = Defaults.Values.CHUNK_SIZE;
 
     private final JavaSparkContext sc;
     private final Aggregation aggregation;

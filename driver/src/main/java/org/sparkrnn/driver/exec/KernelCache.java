@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.exec;
 
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.model.NetworkSpec;
 

@@ -1,9 +1,9 @@
 /**
- * What runs on the executors, below every other driver package: {@link org.sparkrnn.driver.exec.DistributedSums},
+ * What runs on the executors, below every other driver package but {@code config} (whose settings it reads): {@link org.sparkrnn.driver.exec.DistributedSums},
  * the one class that broadcasts weights and merges sums computed by the partitions, in an order fixed by indexes
- * ({@link org.sparkrnn.driver.exec.OrderedMerge}), as a tree or sliced ({@link org.sparkrnn.driver.exec.Aggregation});
+ * ({@link org.sparkrnn.driver.exec.OrderedMerge}), as a tree or sliced ({@link org.sparkrnn.driver.config.Aggregation});
  * the kernels each executor keeps and borrows ({@link org.sparkrnn.driver.exec.KernelCache},
- * {@link org.sparkrnn.driver.exec.KernelSettings}); and the batch schedule, a pure function of (seed, epoch, global
+ * {@link org.sparkrnn.driver.config.KernelSettings}); and the batch schedule, a pure function of (seed, epoch, global
  * sequence index) ({@link org.sparkrnn.driver.exec.BatchSchedule} over an
  * {@link org.sparkrnn.driver.exec.IndexPermutation}). {@code data}, {@code predict} and {@code train} depend on it
  * rather than on each other.

@@ -17,9 +17,8 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.FrameColumns;
-import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
@@ -71,7 +70,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         setDefault(precision, Defaults.PRECISION);
         chunkSize = new IntParam(this, "chunkSize", "rows per forward pass on an executor (bounds memory); at"
                 + " least 1", ParamChecks.bound(this, "chunk-size"));
-        setDefault(chunkSize, DistributedSums.EVALUATION_CHUNK);
+        setDefault(chunkSize, Defaults.Values.CHUNK_SIZE);
         handleInvalid = new Param<>(this, "handleInvalid", "rows whose features cannot be read (null or empty,"
                 + " a null step, a number that is not finite, the wrong number of features): error (stop, naming the"
                 + " row), skip (leave the row out) or keep (null prediction columns)",

@@ -22,7 +22,6 @@ import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.DatasetLoader;
-import org.sparkrnn.driver.exec.DistributedSums;
 
 import java.util.Arrays;
 import java.util.List;
@@ -140,8 +139,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         }
         transformSchema(dataset.schema());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        DatasetLoader loader = new DatasetLoader(sc, new DistributedSums(sc, Integer.parseInt(
-                Defaults.AGGREGATION_DEPTH)), Reporter.to(System.out));
+        DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
         try {
             return loader.tableWindows(dataset.toDF(), uid, layout(), getOrDefault(featuresCol),
                     getOrDefault(labelCol), (Boolean) getOrDefault(keepUnlabelled));

@@ -5,13 +5,13 @@ import org.apache.spark.sql.Row;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.RecordShape;
 import org.sparkrnn.driver.data.SeriesStream;
 import org.sparkrnn.driver.data.StreamingWindows;
 import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
 

@@ -1,18 +1,14 @@
-package org.sparkrnn.driver.cli;
+package org.sparkrnn.driver.scoring;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.data.DatasetLoader;
-import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.evaluate.Baseline;
-import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
-import org.sparkrnn.model.ModelWeights;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,16 +26,16 @@ import java.util.Map;
  * series up to {@link #SHOWN}, else the worst and the best halves of that), with how many series the model beats the
  * baseline on; {@code --per-series=FILE} also writes every series' line as CSV.
  */
-final class PerSeriesReport {
+public final class PerSeriesReport {
 
     /** Series printed at most; the rest are counted (and written with --per-series=FILE). */
-    static final int SHOWN = 40;
+    public static final int SHOWN = 40;
 
     /**
      * What {@code --per-series} gives: print only, or also write every series of every side reported to one CSV
      * file ({@link #write}, once all sides are in).
      */
-    static final class Request {
+    public static final class Request {
         private final String csvPath;
         private final StringBuilder csv = new StringBuilder();
         private int series;
@@ -49,16 +45,16 @@ final class PerSeriesReport {
         }
 
         /** From the option's value: absent (null), given bare (""), or a file. */
-        static Request of(String value) {
+        public static Request of(String value) {
             return value == null ? null : new Request(value.isEmpty() ? null : value);
         }
 
-        String csvPath() {
+        public String csvPath() {
             return csvPath;
         }
 
         /** Writes the CSV file, when one is asked for, and says so. */
-        void write(FileStore files, PrintStream out) throws IOException {
+        public void write(FileStore files, PrintStream out) throws IOException {
             if (csvPath != null && series > 0) {
                 files.writeAtomically(csvPath, csv.toString().getBytes(StandardCharsets.UTF_8));
                 out.println("per-series metrics (" + series + " lines) written to " + csvPath);
@@ -73,24 +69,21 @@ final class PerSeriesReport {
     }
 
     /**
-     * Scores {@code model} per series on the {@code side} windows of the table in {@code options} and prints the
-     * report; {@code baseline} may be null.
+     * Scores {@code scoring}'s model per series on the {@code side} windows of the table in {@code options} and
+     * prints the report; {@code baseline} may be null.
      */
-    static void run(Request request, DatasetLoader loader, DistributedSums sums, DataOptions options,
-                    SavedModel model, KernelSettings kernel, Baseline baseline, DatasetLoader.Side side,
-                    PrintStream out) {
+    public static void run(Request request, DatasetLoader loader, ModelScoring scoring, DataOptions options,
+                           Baseline baseline, DatasetLoader.Side side, PrintStream out) {
+        SavedModel model = scoring.saved();
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
                 side);
-        Map<Object, EvaluationSums[]> perSeries = sums.evaluateByKey(series, new ModelWeights(model.spec(),
-                        model.params()), kernel,
-                model.standardization() == null ? null : model.standardization().targetStd(), baseline,
-                model.standardization(), "per series: " + side.name().toLowerCase(Locale.ROOT));
+        Map<Object, Metrics[]> perSeries = scoring.perKey(series, baseline, "per series: "
+                + side.name().toLowerCase(Locale.ROOT));
         if (perSeries.isEmpty()) {
             throw new UserError(options.path() + ": no series has a window on the " + sideName(side) + " side");
         }
         List<Line> lines = new ArrayList<>();
-        perSeries.forEach((key, pair) -> lines.add(new Line(key, Metrics.of(pair[0], model.spec().loss()),
-                pair[1] == null ? null : Metrics.of(pair[1], model.spec().loss()))));
+        perSeries.forEach((key, pair) -> lines.add(new Line(key, pair[0], pair[1])));
         String metric = Metrics.comparedBy(model.spec().loss());
         // worst first; ties (and equal metrics) by the series key's text, so the order does not depend on the run
         lines.sort(Comparator.<Line>comparingDouble(line -> -line.model().asMap().get(metric))

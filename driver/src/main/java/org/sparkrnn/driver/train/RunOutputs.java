@@ -1,10 +1,10 @@
 package org.sparkrnn.driver.train;
 
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.data.RecordShape;
 import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;

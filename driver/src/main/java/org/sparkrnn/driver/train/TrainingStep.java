@@ -2,13 +2,12 @@ package org.sparkrnn.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkrnn.aggregate.GradientAccumulator;
-import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.model.ModelWeights;
 import org.sparkrnn.model.NetworkSpec;
 import org.sparkrnn.model.ParameterLayout;

@@ -1,10 +1,9 @@
 package org.sparkrnn.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.exec.DistributedSums;
-import org.sparkrnn.driver.exec.KernelSettings;
 import org.sparkrnn.driver.model.TrainingState;
 import org.sparkrnn.evaluate.Metrics;
 import org.sparkrnn.model.ModelWeights;

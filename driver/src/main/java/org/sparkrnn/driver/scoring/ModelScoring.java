@@ -1,0 +1,75 @@
+package org.sparkrnn.driver.scoring;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.KernelSettings;
+import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.evaluate.Baseline;
+import org.sparkrnn.evaluate.EvaluationSums;
+import org.sparkrnn.evaluate.Metrics;
+import org.sparkrnn.model.ModelWeights;
+
+import java.util.Map;
+
+/**
+ * A saved model scored on data, on the executors: its metrics on a data set, a baseline's on the same sequences,
+ * and both per series. What {@code lstm-spark evaluate}, {@code train --per-series} and {@code predict} share, below
+ * the front ends so that the estimators (and an evaluator) can reach it too. Sums are merged as every evaluation's:
+ * in index order, a tree of the default depth.
+ */
+public final class ModelScoring {
+
+    private final DistributedSums sums;
+    private final SavedModel saved;
+    private final KernelSettings kernel;
+
+    public ModelScoring(JavaSparkContext sc, SavedModel saved, KernelSettings kernel) {
+        this.sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH);
+        this.saved = saved;
+        this.kernel = kernel;
+    }
+
+    public SavedModel saved() {
+        return saved;
+    }
+
+    public KernelSettings kernel() {
+        return kernel;
+    }
+
+    /** The model's metrics on every sequence of {@code data}, in the data's units. */
+    public Metrics model(JavaRDD<SequenceBlock> data, String description) {
+        EvaluationSums result = sums.evaluate(data, weights(), kernel, targetScale(), description);
+        return Metrics.of(result, saved.spec().loss());
+    }
+
+    /** {@code baseline}'s metrics on the same sequences (read with the model's standardisation). */
+    public Metrics baseline(JavaRDD<SequenceBlock> data, Baseline baseline, String description) {
+        return Metrics.of(sums.baseline(data, baseline, saved.standardization(), description), saved.spec().loss());
+    }
+
+    /**
+     * The model's metrics per key (a series) and the baseline's beside them (null without a baseline), each key's
+     * sums added on the executors: one pair of sums per key reaches the driver.
+     */
+    public <K> Map<K, Metrics[]> perKey(JavaPairRDD<K, SequenceBlock> data, Baseline baseline, String description) {
+        Map<K, EvaluationSums[]> sumsPerKey = sums.evaluateByKey(data, weights(), kernel, targetScale(), baseline,
+                saved.standardization(), description);
+        Map<K, Metrics[]> metrics = new java.util.HashMap<>();
+        sumsPerKey.forEach((key, pair) -> metrics.put(key, new Metrics[] {Metrics.of(pair[0], saved.spec().loss()),
+                pair[1] == null ? null : Metrics.of(pair[1], saved.spec().loss())}));
+        return metrics;
+    }
+
+    private ModelWeights weights() {
+        return new ModelWeights(saved.spec(), saved.params());
+    }
+
+    private double[] targetScale() {
+        return saved.standardization() == null ? null : saved.standardization().targetStd();
+    }
+}
