@@ -347,6 +347,20 @@ class StreamForecasterTest {
         assertEquals(streamed, predictions(spark, tmp.resolve("out-steps-cli")));
     }
 
+    /** Rows (id, t, v) cut into windows of 3 steps, forecasting v: the table of the two tests below. */
+    private static final TableLayout TINY_TABLE = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1,
+            new int[] {1}, MissingValues.SKIP, null, false);
+
+    /** An LSTM(4) window model with its initial weights: what it forecasts does not matter below, when it does. */
+    private static SavedModel untrainedWindowModel() {
+        org.sparkrnn.model.NetworkSpec spec = new org.sparkrnn.model.NetworkSpec(1,
+                List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
+        return new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
+                new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
+                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
+                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
+    }
+
     /**
      * {@code timeout}: a series that sends nothing for longer is forgotten (its state removed by Spark's
      * processing-time timeout, checked in micro-batches without data too), so its next rows start it afresh and
@@ -356,14 +370,8 @@ class StreamForecasterTest {
     void aQuietSeriesIsForgottenAfterTheTimeout() throws Exception {
         SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
         spark.conf().set("spark.sql.shuffle.partitions", "2");
-        org.sparkrnn.model.NetworkSpec spec = new org.sparkrnn.model.NetworkSpec(1,
-                List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
-        SavedModel saved = new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
-                new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
-                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
-                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
-        TableLayout layout = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1, new int[] {1},
-                MissingValues.SKIP, null, false);
+        SavedModel saved = untrainedWindowModel();
+        TableLayout layout = TINY_TABLE;
         StructType schema = new StructType().add("id", "string").add("t", "long").add("v", "double");
         Map<String, Long> forecasts = new HashMap<>();
         for (String timeout : List.of("kept", "forgotten")) {
@@ -409,14 +417,8 @@ class StreamForecasterTest {
         spark.conf().set("spark.sql.shuffle.partitions", "2");
         spark.conf().set("spark.sql.streaming.stateStore.maintenanceInterval", "50ms");
         spark.conf().set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2");
-        org.sparkrnn.model.NetworkSpec spec = new org.sparkrnn.model.NetworkSpec(1,
-                List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
-        SavedModel saved = new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
-                new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
-                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
-                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
-        TableLayout layout = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1, new int[] {1},
-                MissingValues.SKIP, null, false);
+        SavedModel saved = untrainedWindowModel();
+        TableLayout layout = TINY_TABLE;
         Path in = Files.createDirectories(tmp.resolve("busy-in"));
         Path checkpoint = tmp.resolve("busy-ck");
         StreamingQuery query = StreamForecaster.forecasts(spark.readStream().schema(new StructType().add("id",
