@@ -95,121 +95,176 @@ public final class Trainer {
      * nothing is written: no checkpoints, metrics or model files, only the returned result.
      */
     public Result run(DataSource source) throws IOException {
-        TrainingConfig.Loop loop = config.loop();
-        ModelDirectory dir = config.output().modelDir() == null ? null
-                : new ModelDirectory(files, config.output().modelDir());
-        if (dir != null) {
-            checkModelDirectory(dir);
-        }
+        Run run = new Run();
+        run.load(source);
+        run.plan();
+        run.iterate();
+        return run.finish();
+    }
 
-        DistributedSums sums = new DistributedSums(sc, loop.aggregation(), loop.aggregationDepth());
-        out.println("loading " + config.data().format() + " data from " + config.data().path());
-        DatasetLoader loader = new DatasetLoader(sc, sums, Reporter.to(out));
-        long loadStart = System.nanoTime();
-        LoadedData data = source.load(loader, dir == null ? config.data()
-                : config.data().withRejectsPath(dir.path("rejects")));
-        NetworkSpec spec = NetworkPlan.spec(config.model(), data.shape());
-        Baseline baseline = config.output().baseline() == null ? null
-                : RunOutputs.checkedBaseline(config.output().baseline(), data);
-        ParameterLayout layout = new ParameterLayout(spec);
-        out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in %.1f s;"
-                        + " model %s, %d parameters%n", data.trainSequences(), data.trainStatistics().steps(),
-                data.trainStatistics().labelledSteps(), data.validationSequences(),
-                (System.nanoTime() - loadStart) / 1e9, spec.describe(), layout.size());
+    /** One run, step by step: what each step decides, the next reads. */
+    private final class Run {
+        private final TrainingConfig.Loop loop = config.loop();
+        private final ModelDirectory dir;
+        private final DistributedSums sums;
+        // load
+        private DatasetLoader loader;
+        private LoadedData data;
+        private NetworkSpec spec;
+        private Baseline baseline;
+        // plan
+        private KernelSettings kernel;
+        private BatchSchedule schedule;
+        private long total;
+        private LearningRateSchedule rates;
+        private long validateEvery;
+        private CheckpointStore checkpoints;
+        private MetricsHistory history;
+        private TrainingStep step;
+        private ValidationTracker validation;
+        // iterate
+        private double[] params;
+        private OptimizerState optimizerState;
+        private long lastCheckpoint;
+        private long iteration;
+        private Progress progress;
+        private boolean stoppedEarly;
+        private boolean interrupted;
 
-        Optimizer optimizer = new Optimizer(NetworkPlan.optimizer(config.optim()));
-        BatchSchedule schedule = BatchSchedule.of(data.trainSequences(), loop.batchSize(), loop.seed(),
-                () -> Partitioning.firstIndexes(data.train(), "load: numbering the training sequences"));
-        long total = loop.iterations() > 0 ? loop.iterations()
-                : Math.max(1, (long) Math.ceil(loop.epochs() * schedule.iterationsPerEpoch()));
-        LearningRateSchedule rates = NetworkPlan.rates(config.optim(), total);
-        long validateEvery = loop.validateEvery() > 0 ? loop.validateEvery() : schedule.iterationsPerEpoch();
-        KernelSettings kernel = new KernelSettings(loop.precision(), loop.tbptt());
-        CheckpointStore checkpoints = dir == null ? null : dir.checkpoints(loop.keepCheckpoints());
-
-        TrainingState state = startingState(dir, checkpoints, spec, layout, optimizer);
-        MetricsHistory history = startingHistory(dir, state.iteration());
-        String validating = data.validation() == null ? "" : String.format(Locale.ROOT, "; validation every %d"
-                + " iterations%s", validateEvery, loop.patience() > 0 ? ", stop after " + loop.patience()
-                + " without improvement" : "");
-        out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s;"
-                        + " %d partitions, %s%s%n", total, schedule.iterationsPerEpoch(),
-                schedule.fullBatch() ? "all" : loop.batchSize(), optimizer.settings().kind().cliName(),
-                loop.precision().cliName(), data.train().getNumPartitions(),
-                loop.aggregation() == Aggregation.SLICED ? "sliced aggregation" : "tree depth "
-                        + loop.aggregationDepth(), validating);
-
-        TrainingStep step = new TrainingStep(sums, spec, kernel, schedule, optimizer, config.optim().clipNorm());
-        ValidationTracker validation = new ValidationTracker(sums, data.validation(), spec, kernel,
-                data.targetScale(), loop.patience(), state, out);
-        double[] params = state.params();
-        OptimizerState optimizerState = state.optimizer();
-        long lastCheckpoint = state.iteration();
-        Progress progress = new Progress(state.iteration(), total);
-        long iteration = state.iteration();
-        boolean stoppedEarly = false;
-        // asked to stop while Spark started or the data loaded: no iteration, a checkpoint of where the run stands
-        boolean interrupted = stop.requested() && iteration < total;
-        if (interrupted && dir != null && lastCheckpoint == 0) {
-            checkpoints.write(validation.state(iteration, params, optimizerState, loop.seed(), config.fingerprint()));
-            dir.writeText(ModelDirectory.METRICS, history.toCsv());
-        }
-        while (iteration < total && !stoppedEarly && !interrupted) {
-            long epoch = schedule.epochOf(iteration);
-            double lr = rates.rateAt(iteration);
-            TrainingStep.Outcome outcome = step.run(data.train(), params, optimizerState, iteration, lr,
-                    lastCheckpoint);
-            iteration++;
-            Map<String, Double> validationRow = validation.afterIteration(params, iteration,
-                    iteration % validateEvery == 0, iteration == total);
-            stoppedEarly = validation.shouldStop();
-            history.add(new MetricsHistory.Row(iteration, epoch + 1, outcome.loss(), outcome.gradientNorm(), lr,
-                    validationRow));
-            interrupted = stop.requested() && iteration < total && !stoppedEarly;
-            progress.add(outcome.sequences());
-            if (iteration % loop.logEvery() == 0 || iteration == total || stoppedEarly || interrupted) {
-                out.println(progress.line(iteration, epoch, outcome, lr));
+        Run() throws IOException {
+            dir = config.output().modelDir() == null ? null : new ModelDirectory(files, config.output().modelDir());
+            if (dir != null) {
+                checkModelDirectory(dir);
             }
-            boolean checkpointDue = loop.checkpointEvery() > 0 && iteration % loop.checkpointEvery() == 0;
-            if (dir != null && (checkpointDue || iteration == total || stoppedEarly || interrupted)) {
+            sums = new DistributedSums(sc, loop.aggregation(), loop.aggregationDepth());
+        }
+
+        /** Reads the data and sizes the network for them; says what was loaded. */
+        void load(DataSource source) {
+            out.println("loading " + config.data().format() + " data from " + config.data().path());
+            loader = new DatasetLoader(sc, sums, Reporter.to(out));
+            long loadStart = System.nanoTime();
+            data = source.load(loader, dir == null ? config.data()
+                    : config.data().withRejectsPath(dir.path("rejects")));
+            spec = NetworkPlan.spec(config.model(), data.shape());
+            baseline = config.output().baseline() == null ? null
+                    : RunOutputs.checkedBaseline(config.output().baseline(), data);
+            out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in"
+                            + " %.1f s; model %s, %d parameters%n", data.trainSequences(),
+                    data.trainStatistics().steps(), data.trainStatistics().labelledSteps(), data.validationSequences(),
+                    (System.nanoTime() - loadStart) / 1e9, spec.describe(), new ParameterLayout(spec).size());
+        }
+
+        /**
+         * The optimizer, batches, learning rates and checkpoints of the run, and where it starts (a checkpoint when
+         * resuming); says how it will train.
+         */
+        void plan() throws IOException {
+            Optimizer optimizer = new Optimizer(NetworkPlan.optimizer(config.optim()));
+            schedule = BatchSchedule.of(data.trainSequences(), loop.batchSize(), loop.seed(),
+                    () -> Partitioning.firstIndexes(data.train(), "load: numbering the training sequences"));
+            total = loop.iterations() > 0 ? loop.iterations()
+                    : Math.max(1, (long) Math.ceil(loop.epochs() * schedule.iterationsPerEpoch()));
+            rates = NetworkPlan.rates(config.optim(), total);
+            validateEvery = loop.validateEvery() > 0 ? loop.validateEvery() : schedule.iterationsPerEpoch();
+            kernel = new KernelSettings(loop.precision(), loop.tbptt());
+            checkpoints = dir == null ? null : dir.checkpoints(loop.keepCheckpoints());
+
+            TrainingState state = startingState(dir, checkpoints, spec, new ParameterLayout(spec), optimizer);
+            history = startingHistory(dir, state.iteration());
+            String validating = data.validation() == null ? "" : String.format(Locale.ROOT, "; validation every %d"
+                    + " iterations%s", validateEvery, loop.patience() > 0 ? ", stop after " + loop.patience()
+                    + " without improvement" : "");
+            out.printf(Locale.ROOT, "training: %d iterations (%d per epoch, batch %s), optimizer %s, precision %s;"
+                            + " %d partitions, %s%s%n", total, schedule.iterationsPerEpoch(),
+                    schedule.fullBatch() ? "all" : loop.batchSize(), optimizer.settings().kind().cliName(),
+                    loop.precision().cliName(), data.train().getNumPartitions(),
+                    loop.aggregation() == Aggregation.SLICED ? "sliced aggregation" : "tree depth "
+                            + loop.aggregationDepth(), validating);
+
+            step = new TrainingStep(sums, spec, kernel, schedule, optimizer, config.optim().clipNorm());
+            validation = new ValidationTracker(sums, data.validation(), spec, kernel, data.targetScale(),
+                    loop.patience(), state, out);
+            params = state.params();
+            optimizerState = state.optimizer();
+            lastCheckpoint = state.iteration();
+            iteration = state.iteration();
+            progress = new Progress(state.iteration(), total);
+        }
+
+        /**
+         * Iterates until the last iteration, early stopping or a stop request, validating, reporting and writing
+         * checkpoints as configured.
+         */
+        void iterate() throws IOException {
+            // asked to stop while Spark started or the data loaded: no iteration, a checkpoint of where the run stands
+            interrupted = stop.requested() && iteration < total;
+            if (interrupted && dir != null && lastCheckpoint == 0) {
                 checkpoints.write(validation.state(iteration, params, optimizerState, loop.seed(),
                         config.fingerprint()));
                 dir.writeText(ModelDirectory.METRICS, history.toCsv());
-                lastCheckpoint = iteration;
+            }
+            while (iteration < total && !stoppedEarly && !interrupted) {
+                long epoch = schedule.epochOf(iteration);
+                double lr = rates.rateAt(iteration);
+                TrainingStep.Outcome outcome = step.run(data.train(), params, optimizerState, iteration, lr,
+                        lastCheckpoint);
+                iteration++;
+                Map<String, Double> validationRow = validation.afterIteration(params, iteration,
+                        iteration % validateEvery == 0, iteration == total);
+                stoppedEarly = validation.shouldStop();
+                history.add(new MetricsHistory.Row(iteration, epoch + 1, outcome.loss(), outcome.gradientNorm(), lr,
+                        validationRow));
+                interrupted = stop.requested() && iteration < total && !stoppedEarly;
+                progress.add(outcome.sequences());
+                if (iteration % loop.logEvery() == 0 || iteration == total || stoppedEarly || interrupted) {
+                    out.println(progress.line(iteration, epoch, outcome, lr));
+                }
+                boolean checkpointDue = loop.checkpointEvery() > 0 && iteration % loop.checkpointEvery() == 0;
+                if (dir != null && (checkpointDue || iteration == total || stoppedEarly || interrupted)) {
+                    checkpoints.write(validation.state(iteration, params, optimizerState, loop.seed(),
+                            config.fingerprint()));
+                    dir.writeText(ModelDirectory.METRICS, history.toCsv());
+                    lastCheckpoint = iteration;
+                }
             }
         }
 
-        double[] kept = validation.bestParams() != null ? validation.bestParams() : params;
-        SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
-                config.data().relativeToLast());
-        if (dir != null) {
-            RunOutputs.writeModel(dir, model, history, loop.precision(),
-                    validation.bestParams() != null ? validation.bestIteration() : null);
+        /** The kept model written, then (unless interrupted) the export, the baseline comparison and the last line. */
+        Result finish() throws IOException {
+            double[] kept = validation.bestParams() != null ? validation.bestParams() : params;
+            SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
+                    config.data().relativeToLast());
+            if (dir != null) {
+                RunOutputs.writeModel(dir, model, history, loop.precision(),
+                        validation.bestParams() != null ? validation.bestIteration() : null);
+            }
+            if (interrupted) {
+                out.printf(Locale.ROOT, "interrupted at iteration %d; %s; continue with: lstm-spark train --model-dir"
+                                + " %s --resume%n", iteration, dir == null ? "nothing written (no --model-dir)"
+                                : "best model so far written to " + dir.path(ModelDirectory.MODEL),
+                        dir == null ? "DIR" : dir.root());
+                return new Result(spec, params, kept, iteration, validation.last(), history, data, model, null,
+                        true);
+            }
+            if (config.output().export() != null) {
+                RunOutputs.export(files, config.output().export(), model, loop.precision(), out);
+            }
+            RunOutputs.Comparison comparison = baseline == null ? null
+                    : RunOutputs.compare(config.output().baseline(), baseline, sums, data, spec, kept, kernel, out);
+            String best = validation.bestParams() != null ? " (best validation loss "
+                    + fmt(validation.bestObjective()) + " at iteration " + validation.bestIteration() + ")" : "";
+            String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords()
+                    + " bad record(s) skipped" + (dir != null ? ", see " + dir.path("rejects") : "") : "";
+            if (dir != null) {
+                out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%s%n", iteration,
+                        dir.path(ModelDirectory.MODEL), best, dir.path(ModelDirectory.LOSS_CURVE), rejects);
+            } else {
+                out.printf(Locale.ROOT, "done: %d iterations%s%s%n", iteration, best, rejects);
+            }
+            return new Result(spec, params, kept, iteration, validation.last(), history, data, model, comparison,
+                    false);
         }
-        if (interrupted) {
-            out.printf(Locale.ROOT, "interrupted at iteration %d; %s; continue with: lstm-spark train --model-dir %s"
-                            + " --resume%n", iteration, dir == null ? "nothing written (no --model-dir)"
-                            : "best model so far written to " + dir.path(ModelDirectory.MODEL),
-                    dir == null ? "DIR" : dir.root());
-            return new Result(spec, params, kept, iteration, validation.last(), history, data, model, null, true);
-        }
-        if (config.output().export() != null) {
-            RunOutputs.export(files, config.output().export(), model, loop.precision(), out);
-        }
-        RunOutputs.Comparison comparison = baseline == null ? null : RunOutputs.compare(config.output().baseline(),
-                baseline, sums, data, spec, kept, kernel, out);
-        String best = validation.bestParams() != null ? " (best validation loss " + fmt(validation.bestObjective())
-                + " at iteration " + validation.bestIteration() + ")" : "";
-        String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords() + " bad record(s) skipped"
-                + (dir != null ? ", see " + dir.path("rejects") : "") : "";
-        if (dir != null) {
-            out.printf(Locale.ROOT, "done: %d iterations; model written to %s%s; loss curve %s%s%n", iteration,
-                    dir.path(ModelDirectory.MODEL), best, dir.path(ModelDirectory.LOSS_CURVE), rejects);
-        } else {
-            out.printf(Locale.ROOT, "done: %d iterations%s%s%n", iteration, best, rejects);
-        }
-        return new Result(spec, params, kept, iteration, validation.last(), history, data, model, comparison,
-                false);
     }
 
     /** The progress line: iteration, epoch, loss, gradient norm, rate, throughput since the last line, time left. */
