@@ -3,6 +3,7 @@ package org.sparkrnn.driver.cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.model.ModelFile;
 import org.sparkrnn.driver.model.SafeTensors;
@@ -129,17 +130,11 @@ class BadInputTest {
         Path data = write("mixed.jsonl", "{\"features\": [[1, 2]], \"label\": 1}", "{\"features\": [[1]], \"label\": 1}",
                 "{\"features\": [[2, 2]], \"label\": 2}", "not json", "{\"features\": [[3, 2]], \"label\": 3}");
         Path model = tmp.resolve("skip-model");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Main.run("train", "--data", data.toString(), "--on-bad-record", "skip", "--iterations", "2",
-                    "--model-dir", model.toString(), "--master", "local[1]");
-        } finally {
-            System.setOut(stdout);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
+        Printed.Output<Integer> run = Printed.capture(false, () -> Main.run("train", "--data", data.toString(),
+                "--on-bad-record", "skip", "--iterations", "2", "--model-dir", model.toString(), "--master",
+                "local[1]"));
+        int exit = run.value();
+        String text = run.text();
         assertEquals(0, exit, text);
         assertTrue(text.contains("warning: skipped 2 bad record(s), written to " + model.resolve("rejects")), text);
         assertTrue(text.contains("data: 3 training sequences"), text);
@@ -221,13 +216,7 @@ class BadInputTest {
         int run() throws Exception;
     }
 
-    private static int quietly(Action action) throws Exception {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            return action.run();
-        } finally {
-            System.setOut(stdout);
-        }
+    private static int quietly(Action action) {
+        return Printed.quietly(action::run);
     }
 }

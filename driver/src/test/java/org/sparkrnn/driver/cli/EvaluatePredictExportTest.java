@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.model.FileStore;
@@ -13,9 +14,6 @@ import org.sparkrnn.driver.model.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,61 +41,55 @@ class EvaluatePredictExportTest {
         }
         Path data = TestData.write(tmp, "classes.jsonl", lines.toArray(new String[0]));
         Path model = tmp.resolve("model");
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        Path out = tmp.resolve("predictions");
+        Path exported = tmp.resolve("weights.safetensors");
+        String text = Printed.capture(false, () -> {
             assertEquals(0, Main.run("train", "--data", data.toString(), "--task", "classification", "--hidden", "8",
                     "--lr", "0.05", "--iterations", "60", "--batch-size", "all", "--model-dir", model.toString(),
                     "--checkpoint-every", "10", "--keep-checkpoints", "2", "--log-every", "20", "--master", "local[2]"));
             assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[2]"));
-            Path out = tmp.resolve("predictions");
             assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--data", data.toString(),
                     "--output", out.toString(), "--master", "local[2]"));
-            Path exported = tmp.resolve("weights.safetensors");
             assertEquals(0, Main.run("export", "--model-dir", model.toString(), "--export", exported.toString(),
                     "--precision", "float64"));
+            return null;
+        }).text();
+        String evaluation = text.lines().filter(l -> l.contains("accuracy")).reduce((a, b) -> b).orElseThrow();
+        double accuracy = Double.parseDouble(evaluation.replaceAll(".*accuracy ([0-9.e-]+).*", "$1"));
+        assertTrue(accuracy > 0.9, evaluation);
 
-            String text = captured.toString(StandardCharsets.UTF_8);
-            String evaluation = text.lines().filter(l -> l.contains("accuracy")).reduce((a, b) -> b).orElseThrow();
-            double accuracy = Double.parseDouble(evaluation.replaceAll(".*accuracy ([0-9.e-]+).*", "$1"));
-            assertTrue(accuracy > 0.9, evaluation);
-
-            List<JsonNode> predictions = new ArrayList<>();
-            ObjectMapper json = new ObjectMapper();
-            try (Stream<Path> parts = Files.list(out)) {
-                for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                    for (String line : Files.readAllLines(part)) {
-                        predictions.add(json.readTree(line));
-                    }
+        List<JsonNode> predictions = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> parts = Files.list(out)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    predictions.add(json.readTree(line));
                 }
             }
-            assertEquals(40, predictions.size(), "one line per input sequence, in input order");
-            int correct = 0;
-            for (int s = 0; s < 40; s++) {
-                JsonNode p = predictions.get(s);
-                assertEquals(3, p.get("probability").size());
-                double total = 0;
-                for (JsonNode q : p.get("probability")) {
-                    total += q.asDouble();
-                }
-                assertEquals(1.0, total, 1e-5, "probabilities sum to one");
-                int expected = json.readTree(lines.get(s)).get("label").asInt();
-                correct += p.get("prediction").asInt() == expected ? 1 : 0;
+        }
+        assertEquals(40, predictions.size(), "one line per input sequence, in input order");
+        int correct = 0;
+        for (int s = 0; s < 40; s++) {
+            JsonNode p = predictions.get(s);
+            assertEquals(3, p.get("probability").size());
+            double total = 0;
+            for (JsonNode q : p.get("probability")) {
+                total += q.asDouble();
             }
-            assertTrue(correct >= 36, correct + " of 40 predicted right");
+            assertEquals(1.0, total, 1e-5, "probabilities sum to one");
+            int expected = json.readTree(lines.get(s)).get("label").asInt();
+            correct += p.get("prediction").asInt() == expected ? 1 : 0;
+        }
+        assertTrue(correct >= 36, correct + " of 40 predicted right");
 
-            SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
-                    model.toString()).readModel();
-            double[] reread = ModelFile.importWeights(SafeTensors.read(
-                    new ByteArrayInputStream(Files.readAllBytes(exported)), "export"), saved.spec(), "export");
-            assertArrayEquals(saved.params(), reread);
-            try (Stream<Path> ckpts = Files.list(model.resolve("checkpoints"))) {
-                assertEquals(List.of("ckpt-000000000050.bin", "ckpt-000000000060.bin"),
-                        ckpts.map(p -> p.getFileName().toString()).sorted().toList(), "the newest 2 are kept");
-            }
-        } finally {
-            System.setOut(stdout);
+        SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
+                model.toString()).readModel();
+        double[] reread = ModelFile.importWeights(SafeTensors.read(
+                new ByteArrayInputStream(Files.readAllBytes(exported)), "export"), saved.spec(), "export");
+        assertArrayEquals(saved.params(), reread);
+        try (Stream<Path> ckpts = Files.list(model.resolve("checkpoints"))) {
+            assertEquals(List.of("ckpt-000000000050.bin", "ckpt-000000000060.bin"),
+                    ckpts.map(p -> p.getFileName().toString()).sorted().toList(), "the newest 2 are kept");
         }
     }
 }

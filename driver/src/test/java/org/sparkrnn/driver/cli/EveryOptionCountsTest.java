@@ -3,15 +3,13 @@ package org.sparkrnn.driver.cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.TestData;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -486,22 +484,10 @@ class EveryOptionCountsTest {
 
     /** Runs the command line in this JVM, capturing what it prints; paths and timings are taken out. */
     private static Outcome run(List<String> args) {
+        Printed.Output<Integer> run = Printed.commandLine(true, args.toArray(new String[0]));
         SharedSpark.stop();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        int exit;
-        try {
-            exit = Main.run(args.toArray(new String[0]));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            SharedSpark.stop();
-        }
-        String text = captured.toString(StandardCharsets.UTF_8)
+        int exit = run.value();
+        String text = run.text()
                 .replace(tmp.toString(), "TMP")
                 .replaceAll("TMP/out[0-9]+/", "TMP/out/")
                 .replaceAll("[0-9.]+ s\\b", "T s")

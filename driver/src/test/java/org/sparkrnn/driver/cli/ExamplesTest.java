@@ -2,11 +2,8 @@ package org.sparkrnn.driver.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.Printed;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,16 +33,9 @@ class ExamplesTest {
 
     /** Runs {@code lstm-spark args...} and returns what it printed. */
     private static String run(String... args) {
-        SharedSpark.stop();
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args), () -> captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        Printed.Output<Integer> run = Printed.commandLine(false, args);
+        assertEquals(0, run.value(), run.text());
+        return run.text();
     }
 
     private String example(String name) {

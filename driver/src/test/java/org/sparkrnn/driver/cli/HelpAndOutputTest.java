@@ -2,11 +2,9 @@ package org.sparkrnn.driver.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,17 +25,10 @@ class HelpAndOutputTest {
     Path tmp;
 
     private static String run(String... args) {
+        Printed.Output<Integer> run = Printed.commandLine(false, args);
         SharedSpark.stop();
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args), String.join(" ", args));
-        } finally {
-            System.setOut(out);
-            SharedSpark.stop();
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, run.value(), String.join(" ", args));
+        return run.text();
     }
 
     @Test

@@ -2,11 +2,8 @@ package org.sparkrnn.driver.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkrnn.driver.SharedSpark;
+import org.sparkrnn.driver.Printed;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,16 +27,9 @@ class LongTableCommandTest {
     Path tmp;
 
     private static String run(String... args) {
-        SharedSpark.stop(); // the command line starts its own context
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args), String.join(" ", args));
-        } finally {
-            System.setOut(out);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        Printed.Output<Integer> run = Printed.commandLine(false, args);
+        assertEquals(0, run.value(), String.join(" ", args));
+        return run.text();
     }
 
     /** data/co2.csv as year, date, co2, season: one series per year. */

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.UserError;
@@ -13,9 +14,7 @@ import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.train.Trainer;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,10 +42,7 @@ class ModelOptionsCommandLineTest {
         Path data = TestData.perStepRegression(tmp, "steps.jsonl", 30, 3, 6, 8);
         Path model = tmp.resolve("model");
         Path exported = tmp.resolve("bigru.safetensors");
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        String out = Printed.capture(false, () -> {
             assertEquals(0, Main.run("train", "--data", data.toString(), "--cell", "gru", "--bidirectional",
                     "--hidden", "4,4", "--dropout", "0.2", "--iterations", "20", "--batch-size", "all",
                     "--precision", "float64", "--lr", "0.01", "--model-dir", model.toString(), "--export",
@@ -54,10 +50,8 @@ class ModelOptionsCommandLineTest {
             assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[2]"));
             assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--data", data.toString(),
                     "--output", tmp.resolve("predictions").toString(), "--master", "local[2]"));
-        } finally {
-            System.setOut(stdout);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
+            return null;
+        }).text();
         assertTrue(out.contains("bigru(4)-bigru(4) dropout 0.2"), out);
 
         SafeTensors.Contents contents = SafeTensors.read(new ByteArrayInputStream(Files.readAllBytes(exported)),

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.UserError;
@@ -63,15 +64,9 @@ class DataFrameSourcesTest {
 
         SharedSpark.stop();
         Path out = tmp.resolve("predictions");
-        PrintStream stdout = System.out;
-        System.setOut(QUIET);
-        try {
-            assertEquals(0, Main.run("predict", "--model-dir", tmp.resolve("parquet-model").toString(), "--data",
-                    parquet.toString(), "--format", "parquet", "--output", out.toString(), "--output-format",
-                    "parquet", "--master", "local[2]"));
-        } finally {
-            System.setOut(stdout);
-        }
+        assertEquals(0, Printed.quietly(() -> Main.run("predict", "--model-dir",
+                tmp.resolve("parquet-model").toString(), "--data", parquet.toString(), "--format", "parquet",
+                "--output", out.toString(), "--output-format", "parquet", "--master", "local[2]")));
         List<Row> predicted = spark().read().parquet(out.toString()).orderBy("id").collectAsList();
         List<Row> input = spark().read().parquet(parquet.toString()).orderBy("id").collectAsList();
         assertEquals(40, predicted.size());

@@ -8,9 +8,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -67,16 +67,10 @@ class SequenceWindowsTest {
 
     @Test
     void aPipelineFromTableToForecastFitsSavesAndLoads() throws Exception {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        PipelineModel model;
-        try {
-            LstmRegressor lstm = new LstmRegressor().setHidden(6).setIterations(20).setBatchSize(64).setLr(0.01)
-                    .setNormalize("standard").setPrecision("float64").setLogEvery(1000);
-            model = new Pipeline().setStages(new PipelineStage[] {windows(), lstm}).fit(table());
-        } finally {
-            System.setOut(stdout);
-        }
+        LstmRegressor lstm = new LstmRegressor().setHidden(6).setIterations(20).setBatchSize(64).setLr(0.01)
+                .setNormalize("standard").setPrecision("float64").setLogEvery(1000);
+        PipelineModel model = Printed.quietly(() -> new Pipeline().setStages(new PipelineStage[] {windows(), lstm})
+                .fit(table()));
         model.write().overwrite().save(tmp.resolve("pipeline").toString());
         PipelineModel loaded = PipelineModel.load(tmp.resolve("pipeline").toString());
         List<Row> direct = model.transform(table()).select("year", "time", "prediction").orderBy("year", "time")

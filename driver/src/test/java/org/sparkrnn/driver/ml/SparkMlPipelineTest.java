@@ -20,13 +20,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.cli.Main;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,17 +114,11 @@ class SparkMlPipelineTest {
         Path data = TestData.write(tmp, "series.jsonl", lines.toArray(new String[0]));
         Path modelDir = tmp.resolve("cli-model");
         Path out = tmp.resolve("cli-predictions");
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run("train", "--data", data.toString(), "--hidden", "6", "--iterations", "25",
-                    "--batch-size", "all", "--precision", "float64", "--seed", "7", "--lr", "0.05",
-                    "--model-dir", modelDir.toString(), "--master", "local[2]"));
-            assertEquals(0, Main.run("predict", "--model-dir", modelDir.toString(), "--data", data.toString(),
-                    "--output", out.toString(), "--precision", "float64", "--master", "local[2]"));
-        } finally {
-            System.setOut(stdout);
-        }
+        assertEquals(0, Printed.quietly(() -> Main.run("train", "--data", data.toString(), "--hidden", "6",
+                "--iterations", "25", "--batch-size", "all", "--precision", "float64", "--seed", "7", "--lr", "0.05",
+                "--model-dir", modelDir.toString(), "--master", "local[2]")));
+        assertEquals(0, Printed.quietly(() -> Main.run("predict", "--model-dir", modelDir.toString(), "--data",
+                data.toString(), "--output", out.toString(), "--precision", "float64", "--master", "local[2]")));
         List<Double> cli = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         try (Stream<Path> parts = Files.list(out)) {

@@ -12,10 +12,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.UserError;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,13 +67,7 @@ class WellBehavedEstimatorTest {
     }
 
     private static LstmModel quiet(java.util.function.Supplier<LstmModel> fit) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            return fit.get();
-        } finally {
-            System.setOut(stdout);
-        }
+        return Printed.quietly(fit::get);
     }
 
     @Test

@@ -7,12 +7,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.LocalKafka;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -118,24 +116,11 @@ class KafkaStreamTest {
 
     /** Runs {@code lstm-spark args} expecting exit code {@code expected}; what it printed (stdout and stderr). */
     private static String stream(int expected, String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        int code;
-        try {
-            String[] command = new String[args.length + 1];
-            command[0] = "stream";
-            System.arraycopy(args, 0, command, 1, args.length);
-            code = Main.run(command);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-        String shown = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(expected, code, shown);
-        return shown;
+        String[] command = new String[args.length + 1];
+        command[0] = "stream";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Printed.Output<Integer> run = Printed.capture(true, () -> Main.run(command));
+        assertEquals(expected, run.value(), run.text());
+        return run.text();
     }
 }

@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -203,31 +204,19 @@ class StreamForecasterTest {
         assertTrue(predictions(spark, tmp.resolve("out-skip")).size() > 0, "the other rows forecast");
 
         // the command line: the table options are the run's; one file per micro-batch, then it stops
-        SharedSpark.stop();
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(),
-                    "--output", tmp.resolve("out-cli").toString(), "--checkpoint-location",
-                    tmp.resolve("ck-cli").toString(), "--trigger", "available-now", "--max-files-per-trigger", "1",
-                    "--precision", "float64", "--master", "local[2]"));
-        } finally {
-            System.setOut(stdout);
-        }
-        String shown = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        Printed.Output<Integer> cli = Printed.commandLine(false, "stream", "--model-dir", model.toString(),
+                "--source", all.toString(), "--output", tmp.resolve("out-cli").toString(), "--checkpoint-location",
+                tmp.resolve("ck-cli").toString(), "--trigger", "available-now", "--max-files-per-trigger", "1",
+                "--precision", "float64", "--master", "local[2]");
+        assertEquals(0, cli.value(), cli.text());
+        String shown = cli.text();
         assertTrue(shown.contains("batch 11: "), "twelve micro-batches:\n" + shown);
         // to the console (Spark's console sink sends its rows back as task results: Kryo-registered)
-        captured.reset();
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(),
-                    "--output", "console", "--checkpoint-location", tmp.resolve("ck-console").toString(),
-                    "--trigger", "available-now", "--master", "local[2]"));
-        } finally {
-            System.setOut(stdout);
-        }
-        String console = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        Printed.Output<Integer> toConsole = Printed.commandLine(false, "stream", "--model-dir", model.toString(),
+                "--source", all.toString(), "--output", "console", "--checkpoint-location",
+                tmp.resolve("ck-console").toString(), "--trigger", "available-now", "--master", "local[2]");
+        assertEquals(0, toConsole.value(), toConsole.text());
+        String console = toConsole.text();
         assertTrue(console.contains("|year|time    |prediction"), console);
         spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
         assertEquals(streamed, predictions(spark, tmp.resolve("out-cli")));
