@@ -1,6 +1,5 @@
 package org.sparkrnn.driver;
 
-import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -51,7 +50,10 @@ public final class NothingLeftRunning implements AfterEachCallback, AfterAllCall
         if (!QueryShutdown.awaitNoLocalTasks(QueryShutdown.PATIENCE)) {
             throw new AssertionError(test + ": tasks still running " + QueryShutdown.PATIENCE + " after it");
         }
-        StateStore.stop(); // unloads every store of this JVM and waits for their maintenance to finish
+        if (!QueryShutdown.releaseStateStores(QueryShutdown.PATIENCE)) {
+            throw new AssertionError(test + ": state-store maintenance still running " + QueryShutdown.PATIENCE
+                    + " after it");
+        }
     }
 
     private static List<String> queryThreads() {

@@ -3,7 +3,7 @@ package org.sparkrnn.driver.predict;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.streaming.state.StateStore;
+import org.apache.spark.sql.execution.streaming.state.StateStore$;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.time.Duration;
@@ -15,13 +15,13 @@ import java.time.Duration;
  * keeps each loaded store of the query in this JVM and may write a snapshot into the checkpoint or delete old files
  * there until the store is unloaded. So: stop the query, wait for its termination, wait until the context runs no
  * task, then, when no other streaming query of the session is active, unload the state stores this JVM holds and
- * wait for their maintenance to finish. Only then may the checkpoint be deleted or moved.
+ * wait for any maintenance in progress to finish. Only then may the checkpoint be deleted or moved.
  *
  * <p>In local mode the state stores live in this JVM; on a cluster they live on the executors, whose maintenance
  * ends with the application (executors hold a stopped query's stores until their maintenance finds it inactive).
- * Unloading uses Spark's {@code StateStore.stop()}, present in 3.5 and 4.x: it unloads every store of this JVM, which
- * a later query loads again from its checkpoint (no state is lost), and it is called only when no query is active
- * and no task runs.
+ * Unloading uses Spark's {@code StateStore.unloadAll()}, present in 3.5 and 4.x: it closes every store of this JVM,
+ * which a later query loads again from its checkpoint (no state is lost), and it is called only when no query is
+ * active and no task runs.
  */
 public final class QueryShutdown {
 
@@ -43,10 +43,39 @@ public final class QueryShutdown {
         }
         SparkSession spark = query.sparkSession();
         awaitNoRunningTasks(spark.sparkContext(), PATIENCE);
-        if (spark.streams().active().length == 0 && !spark.sparkContext().isStopped()) {
-            StateStore.stop();
+        if (spark.streams().active().length == 0) {
+            releaseStateStores(PATIENCE);
         }
     }
+
+    /**
+     * Unloads every state store of this JVM and waits, at most {@code patience}, until no thread still runs Spark's
+     * maintenance of one (a snapshot being written, old files deleted); false if one still did. Call it only when no
+     * query runs in this JVM: a later query loads its stores again from its checkpoint.
+     *
+     * <p>Not {@code StateStore.stop()}: on Spark 4 it waits for the maintenance pool while holding the lock that a
+     * maintenance thread unloading a stopped query's store needs, so it hung for the pool's shutdown timeouts
+     * (measured: 366 s). {@code unloadAll} closes the stores under that lock without waiting on the pool.
+     */
+    public static boolean releaseStateStores(Duration patience) {
+        StateStore$.MODULE$.unloadAll();
+        return await(() -> !maintenanceInProgress(), patience);
+    }
+
+    /** A thread of this JVM runs state-store maintenance now (Spark's {@code doMaintenance} on its stack). */
+    private static boolean maintenanceInProgress() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getMethodName().startsWith("doMaintenance")
+                        && frame.getClassName().startsWith(STATE_PACKAGE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final String STATE_PACKAGE = "org.apache.spark.sql.execution.streaming.state.";
 
     /**
      * Waits until no task runs in this JVM (local mode: the executor is this JVM; a stopped context's cancelled
