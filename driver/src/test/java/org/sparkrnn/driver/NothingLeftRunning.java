@@ -17,8 +17,6 @@ import java.util.List;
  */
 public final class NothingLeftRunning implements AfterEachCallback, AfterAllCallback {
 
-    private static final String QUERY_THREAD = "stream execution thread for ";
-
     @Override
     public void afterEach(ExtensionContext context) {
         settle(context.getDisplayName());
@@ -32,10 +30,10 @@ public final class NothingLeftRunning implements AfterEachCallback, AfterAllCall
     private static void settle(String test) {
         // a query that ended (available-now, stopped, failed) has said so just before its thread ends
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        List<String> queries = queryThreads();
+        List<String> queries = QueryShutdown.runningQueries();
         while (!queries.isEmpty() && System.nanoTime() < deadline) {
             sleep();
-            queries = queryThreads();
+            queries = QueryShutdown.runningQueries();
         }
         if (!queries.isEmpty()) {
             throw new AssertionError(test + " left streaming queries running (stop them with QueryShutdown.stop): "
@@ -54,11 +52,6 @@ public final class NothingLeftRunning implements AfterEachCallback, AfterAllCall
             throw new AssertionError(test + ": state-store maintenance still running " + QueryShutdown.PATIENCE
                     + " after it");
         }
-    }
-
-    private static List<String> queryThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith(QUERY_THREAD)).toList();
     }
 
     private static void sleep() {

@@ -3,7 +3,6 @@ package org.sparkrnn.driver;
 import org.sparkrnn.driver.cli.Main;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -51,17 +50,7 @@ public final class Printed {
 
     /** {@code action}'s value; what it prints on standard output is thrown away (progress lines of fits, say). */
     public static <T> T quietly(Action<T> action) {
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            return action.run();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            System.setOut(stdout);
-        }
+        return capture(false, action).value();
     }
 
     /**

@@ -14,8 +14,8 @@ import java.time.Duration;
  * executors a little later (a cancelled state-store task still aborts its files), and Spark's state-store maintenance
  * keeps each loaded store of the query in this JVM and may write a snapshot into the checkpoint or delete old files
  * there until the store is unloaded. So: stop the query, wait for its termination, wait until the context runs no
- * task, then, when no other streaming query of the session is active, unload the state stores this JVM holds and
- * wait for any maintenance in progress to finish. Only then may the checkpoint be deleted or moved.
+ * task, then, when no other streaming query runs in this JVM (whatever its session), unload the state stores this
+ * JVM holds and wait for any maintenance in progress to finish. Only then may the checkpoint be deleted or moved.
  *
  * <p>In local mode the state stores live in this JVM; on a cluster they live on the executors, whose maintenance
  * ends with the application (executors hold a stopped query's stores until their maintenance finds it inactive).
@@ -43,10 +43,22 @@ public final class QueryShutdown {
         }
         SparkSession spark = query.sparkSession();
         awaitNoRunningTasks(spark.sparkContext(), PATIENCE);
-        if (spark.streams().active().length == 0) {
+        if (runningQueries().isEmpty()) {
             releaseStateStores(PATIENCE);
         }
     }
+
+    /**
+     * The streaming queries running in this JVM, whatever their session, by the name of their thread (Spark's
+     * {@code stream execution thread for [id = ..., runId = ...]}, the same in 3.5 and 4.x); a query that has
+     * stopped has no thread any more.
+     */
+    public static java.util.List<String> runningQueries() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith(QUERY_THREAD)).sorted().toList();
+    }
+
+    private static final String QUERY_THREAD = "stream execution thread for ";
 
     /**
      * Unloads every state store of this JVM and waits, at most {@code patience}, until no thread still runs Spark's
@@ -64,15 +76,8 @@ public final class QueryShutdown {
 
     /** A thread of this JVM runs state-store maintenance now (Spark's {@code doMaintenance} on its stack). */
     private static boolean maintenanceInProgress() {
-        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
-            for (StackTraceElement frame : stack) {
-                if (frame.getMethodName().startsWith("doMaintenance")
-                        && frame.getClassName().startsWith(STATE_PACKAGE)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return threadsRunning(frame -> frame.getMethodName().startsWith("doMaintenance")
+                && frame.getClassName().startsWith(STATE_PACKAGE)) > 0;
     }
 
     private static final String STATE_PACKAGE = "org.apache.spark.sql.execution.streaming.state.";
@@ -114,13 +119,15 @@ public final class QueryShutdown {
 
     /** Threads of this JVM that run a Spark task now. */
     static int localTaskThreads() {
+        return threadsRunning(frame -> frame.getClassName().equals(TASK_RUNNER) && frame.getMethodName().equals("run"));
+    }
+
+    /** How many threads of this JVM have a frame that {@code frame} accepts on their stack now. */
+    private static int threadsRunning(java.util.function.Predicate<StackTraceElement> frame) {
         int running = 0;
         for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
-            for (StackTraceElement frame : stack) {
-                if (frame.getClassName().equals(TASK_RUNNER) && frame.getMethodName().equals("run")) {
-                    running++;
-                    break;
-                }
+            if (java.util.Arrays.stream(stack).anyMatch(frame)) {
+                running++;
             }
         }
         return running;

@@ -111,6 +111,7 @@ public final class Trainer {
         private DatasetLoader loader;
         private LoadedData data;
         private NetworkSpec spec;
+        private ParameterLayout layout;
         private Baseline baseline;
         // plan
         private KernelSettings kernel;
@@ -147,12 +148,13 @@ public final class Trainer {
             data = source.load(loader, dir == null ? config.data()
                     : config.data().withRejectsPath(dir.path("rejects")));
             spec = NetworkPlan.spec(config.model(), data.shape());
+            layout = new ParameterLayout(spec);
             baseline = config.output().baseline() == null ? null
                     : RunOutputs.checkedBaseline(config.output().baseline(), data);
             out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in"
                             + " %.1f s; model %s, %d parameters%n", data.trainSequences(),
                     data.trainStatistics().steps(), data.trainStatistics().labelledSteps(), data.validationSequences(),
-                    (System.nanoTime() - loadStart) / 1e9, spec.describe(), new ParameterLayout(spec).size());
+                    (System.nanoTime() - loadStart) / 1e9, spec.describe(), layout.size());
         }
 
         /**
@@ -170,7 +172,7 @@ public final class Trainer {
             kernel = new KernelSettings(loop.precision(), loop.tbptt());
             checkpoints = dir == null ? null : dir.checkpoints(loop.keepCheckpoints());
 
-            TrainingState state = startingState(dir, checkpoints, spec, new ParameterLayout(spec), optimizer);
+            TrainingState state = startingState(dir, checkpoints, spec, layout, optimizer);
             history = startingHistory(dir, state.iteration());
             String validating = data.validation() == null ? "" : String.format(Locale.ROOT, "; validation every %d"
                     + " iterations%s", validateEvery, loop.patience() > 0 ? ", stop after " + loop.patience()
