@@ -102,17 +102,17 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.hadoop.fs.StorageType",
             "[Lorg.apache.hadoop.fs.StorageType;",
             "java.util.Collections$EmptySet",
-            // rows of sequences built on the driver for prediction (data.KeyedFrames: CSV windows)
+            // rows of sequences built on the driver for prediction (data.files.CsvWindowSource: CSV windows)
             "[Ljava.lang.Object;", "[[D");
 
     /**
      * The project's own classes that travel, named here because they live in layers above this class (which Spark
      * configurations name as it is, so it stays at the top of the driver): a long table's rows between the pass
-     * that reads them and the pass that cuts them ({@code data.LongTableSource}). Unlike the names above, each must
+     * that reads them and the pass that cuts them ({@code data.table.LongTableSource}). Unlike the names above, each must
      * exist: a rename fails registration (and {@code SparkKryoRoundTripTest}), never silently drops it.
      */
-    static final List<String> PROJECT_CLASSES = List.of("org.sparkrnn.driver.data.TableRows",
-            "org.sparkrnn.driver.data.TimeFormat", "org.sparkrnn.driver.data.TableEdges$Summary");
+    static final List<String> PROJECT_CLASSES = List.of("org.sparkrnn.driver.data.table.TableRows",
+            "org.sparkrnn.driver.data.table.TimeFormat", "org.sparkrnn.driver.data.table.TableEdges$Summary");
 
     @Override
     public void registerClasses(Kryo kryo) {

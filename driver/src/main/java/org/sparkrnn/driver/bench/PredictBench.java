@@ -14,7 +14,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
@@ -84,7 +84,7 @@ final class PredictBench {
                 + " -> noop sink, median of 5), float32");
         System.out.printf(Locale.ROOT, "%-20s %-14s %10s %12s %12s %12s %9s%n", "I, H, T, B", "features",
                 "sequences", "local[2]", "per core", "one thread", "vs 1 thread");
-        SparkSession spark = SparkSession.builder().sparkContext(SparkBench.context("local[2]").sc()).getOrCreate();
+        SparkSession spark = SparkSession.builder().sparkContext(BenchFixtures.context("local[2]").sc()).getOrCreate();
         try {
             for (int s = 0; s < SHAPES.length; s++) {
                 int[] shape = SHAPES[s];
@@ -108,7 +108,7 @@ final class PredictBench {
     private static double kernelRate(int[] shape, Precision precision) {
         NetworkSpec spec = spec(shape);
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
-        SequenceBatch batch = SparkBench.randomBatch(spec, shape[3], shape[2], 5);
+        SequenceBatch batch = BenchFixtures.randomBatch(spec, shape[3], shape[2], 5);
         NetworkKernel kernel = NetworkKernel.create(spec, precision);
         long warmUntil = System.nanoTime() + 2_000_000_000L; // the JIT compiles the loops first: 2 s of warm-up
         while (System.nanoTime() < warmUntil) {
@@ -120,7 +120,7 @@ final class PredictBench {
             kernel.forward(params, batch, OutputMode.LAST_STEP, null);
             times[r] = (System.nanoTime() - start) / 1e9;
         }
-        return (double) shape[3] * shape[2] / SparkBench.median(times);
+        return (double) shape[3] * shape[2] / BenchFixtures.median(times);
     }
 
     /** {@code vectors}: the features as {@code array<vector>} (Spark ML vectors, one per step) instead of arrays. */
@@ -173,7 +173,7 @@ final class PredictBench {
                     times[r - 1] = (System.nanoTime() - start) / 1e9;
                 }
             }
-            return (double) sequences * steps / SparkBench.median(times);
+            return (double) sequences * steps / BenchFixtures.median(times);
         } finally {
             frame.unpersist(true);
         }

@@ -74,7 +74,7 @@ final class ScaleBench {
             JavaSparkContext sc = cluster(executors);
             List<Long> pids = executorPids(executors);
             try {
-                JavaRDD<SequenceBlock> data = SparkBench.tinyData(sc, executors);
+                JavaRDD<SequenceBlock> data = BenchFixtures.tinyData(sc, executors);
                 // parameters, float32?
                 int[][] grid = {{100_000, 0}, {1_000_000, 0}, {4_000_000, 0}, {1_000_000, 1}};
                 for (int[] g : grid) {
@@ -93,7 +93,7 @@ final class ScaleBench {
 
     private static String measure(JavaSparkContext sc, JavaRDD<SequenceBlock> data, List<Long> executorPids,
                                   int executors, int target, Precision precision, Aggregation aggregation) {
-        NetworkSpec spec = SparkBench.specWithParameters(target);
+        NetworkSpec spec = BenchFixtures.specWithParameters(target);
         int p = new ParameterLayout(spec).size();
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
@@ -134,7 +134,7 @@ final class ScaleBench {
         in /= MEASURED;
         out /= MEASURED;
         long gradient = (long) p * (precision == Precision.FLOAT32 ? 4 : 8);
-        double ms = SparkBench.median(times);
+        double ms = BenchFixtures.median(times);
         long tasks = Math.max(1, spark.tasks.get());
         System.out.printf(Locale.ROOT, "%-7s %3d %10d %8s %12d %12d %12d %12d %8.1f %12d %9.2f %6d %6d %6d%n",
                 aggregation.cliName(), executors, p, precision.cliName(), in, out, maxIn / MEASURED,

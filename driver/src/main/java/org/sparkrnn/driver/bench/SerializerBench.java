@@ -18,7 +18,7 @@ import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
@@ -81,7 +81,7 @@ final class SerializerBench {
     }
 
     static void run(List<String> rows) {
-        NetworkSpec big = SparkBench.specWithParameters(1_000_000);
+        NetworkSpec big = BenchFixtures.specWithParameters(1_000_000);
         int parameters = new ParameterLayout(big).size();
         System.out.printf(Locale.ROOT, "serializers: training iteration (%d parameters, local[2], 2 partitions, depth 2;"
                 + " ms, median of 15), bytes on the wire, prediction (us per row, median of 5); medians of " + ROUNDS + " rounds%n", parameters);
@@ -102,7 +102,7 @@ final class SerializerBench {
             double[] m = new double[6];
             for (int j = 0; j < m.length; j++) {
                 int column = j;
-                m[j] = SparkBench.median(session.getValue().stream().mapToDouble(r -> r[column]).toArray());
+                m[j] = BenchFixtures.median(session.getValue().stream().mapToDouble(r -> r[column]).toArray());
             }
             String sessionName = session.getKey();
             System.out.printf(Locale.ROOT, "%-52s %9.1f %9.1f %12.0f %12.0f %12.0f %10.2f%n", sessionName, m[0], m[1],
@@ -127,9 +127,9 @@ final class SerializerBench {
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
         try {
-            JavaRDD<SequenceBlock> tiny = SparkBench.tinyData(sc, 2);
-            double f64 = SparkBench.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT64);
-            double f32 = SparkBench.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT32);
+            JavaRDD<SequenceBlock> tiny = BenchFixtures.tinyData(sc, 2);
+            double f64 = BenchFixtures.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT64);
+            double f32 = BenchFixtures.medianIterationMillis(sc, big, tiny, 2, 0, 15, Precision.FLOAT32);
             tiny.unpersist(true);
             double[] params = Initializer.initialize(new ParameterLayout(big), InitOptions.defaults());
             long weightBytes = serializedSize(new ModelWeights(big, params));
@@ -183,6 +183,6 @@ final class SerializerBench {
             }
         }
         frame.unpersist();
-        return SparkBench.median(micros);
+        return BenchFixtures.median(micros);
     }
 }

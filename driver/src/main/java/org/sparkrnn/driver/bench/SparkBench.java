@@ -1,16 +1,11 @@
 package org.sparkrnn.driver.bench;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.aggregate.GradientAccumulator;
-import org.sparkrnn.data.LabelKind;
-import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
-import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.exec.BatchSchedule;
@@ -32,10 +27,8 @@ import org.sparkrnn.optim.OptimizerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * End-to-end measurements with the real training loop pieces ({@link DistributedSums}, the kernel, the optimizer) in
@@ -108,38 +101,14 @@ public final class SparkBench {
         System.out.println("appended " + rows.size() + " rows to " + csv);
     }
 
-    static JavaSparkContext context(String master) {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkrnn-bench")
-                .set("spark.serializer", KryoSerializer.class.getName())
-                .set("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName())
-                .set("spark.kryo.registrationRequired", "true")
-                .set("spark.ui.enabled", "false")
-                .set("spark.ui.showConsoleProgress", "false")
-                .set("spark.task.maxDirectResultSize", String.valueOf(128L << 20))
-                .set("spark.kryo.unsafe", System.getProperty("bench.kryo.unsafe", "true"))
-                .set("spark.broadcast.compress", System.getProperty("bench.broadcast.compress", "true"));
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        sc.setLogLevel("ERROR");
-        return sc;
-    }
-
-    /** One LSTM layer with about {@code target} parameters (I = 1, H chosen), MSE head. */
-    static NetworkSpec specWithParameters(int target) {
-        int h = 1;
-        while (4 * (h + 1) * (1 + (h + 1) + 1) + (h + 1) + 1 <= target) {
-            h++;
-        }
-        return new NetworkSpec(1, List.of(LayerSpec.lstm(h)), 1, Loss.MSE);
-    }
-
     private static void overhead(List<String> rows) {
-        JavaSparkContext sc = context("local[2]");
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
         try {
             System.out.println("per-iteration overhead, local[2], one 1-step sequence per partition (ms, median of 15)");
             headline(sc, rows);
             for (int partitions : new int[] {2, 4, 32}) {
-                JavaRDD<SequenceBlock> data = tinyData(sc, partitions);
-                double floor = emptyJobMillis(sc, data, 15);
+                JavaRDD<SequenceBlock> data = BenchFixtures.tinyData(sc, partitions);
+                double floor = BenchFixtures.emptyJobMillis(sc, data, 15);
                 System.out.printf(Locale.ROOT, "empty Spark job over %d cached partitions: %.1f ms%n", partitions,
                         floor);
                 rows.add(String.format(Locale.ROOT, "overhead-empty-job,0,%d,0,none,%.2f,ms", partitions, floor));
@@ -152,11 +121,11 @@ public final class SparkBench {
                 {1_000_000, 4, 2, 0}, {1_000_000, 8, 2, 0}, {1_000_000, 16, 2, 0}, {1_000_000, 16, 3, 0},
                 {4_000_000, 4, 2, 0}, {1_000_000, 2, 2, 1}, {4_000_000, 4, 2, 1}};
             for (int[] g : grid) {
-                NetworkSpec spec = specWithParameters(g[0]);
+                NetworkSpec spec = BenchFixtures.specWithParameters(g[0]);
                 int p = new ParameterLayout(spec).size();
                 Precision precision = g[3] == 1 ? Precision.FLOAT32 : Precision.FLOAT64;
-                JavaRDD<SequenceBlock> data = tinyData(sc, g[1]);
-                double ms = medianIterationMillis(sc, spec, data, g[2], 0, 15, precision);
+                JavaRDD<SequenceBlock> data = BenchFixtures.tinyData(sc, g[1]);
+                double ms = BenchFixtures.medianIterationMillis(sc, spec, data, g[2], 0, 15, precision);
                 System.out.printf(Locale.ROOT, "%12d %10d %6d %9s %10.1f%n", p, g[1], g[2], precision.cliName(), ms);
                 rows.add(String.format(Locale.ROOT, "overhead,%d,%d,%d,%s,%.2f,ms", p, g[1], g[2],
                         precision.cliName(), ms));
@@ -175,7 +144,7 @@ public final class SparkBench {
         NetworkSpec spec = new NetworkSpec(in, List.of(LayerSpec.lstm(h)), 1, Loss.MSE);
         for (Precision precision : Precision.values()) {
             // the single-thread kernel on one task's share of the batch (B/2 sequences), same process, same run
-            SequenceBatch half = randomBatch(spec, b / 2, t, 7);
+            SequenceBatch half = BenchFixtures.randomBatch(spec, b / 2, t, 7);
             double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
             NetworkKernel kernel = NetworkKernel.create(spec, precision);
             double[] kernelTimes = new double[7];
@@ -186,18 +155,18 @@ public final class SparkBench {
                     kernelTimes[r - 2] = (System.nanoTime() - start) / 1e9;
                 }
             }
-            double kernelRate = (double) half.totalSteps() / median(kernelTimes);
+            double kernelRate = (double) half.totalSteps() / BenchFixtures.median(kernelTimes);
 
-            JavaSparkContext sc = context("local[2]");
-            TaskTimes taskTimes = new TaskTimes();
+            JavaSparkContext sc = BenchFixtures.context("local[2]");
+            BenchFixtures.TaskTimes taskTimes = new BenchFixtures.TaskTimes();
             sc.sc().addSparkListener(taskTimes);
             try {
                 // generated on the executors: a parallelized collection would ship its data inside every task
                 NetworkSpec s = spec;
                 JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
-                        .map(seed -> (SequenceBlock) randomBatch(s, b / 2, t, seed)).persist(StorageLevel.MEMORY_ONLY());
+                        .map(seed -> (SequenceBlock) BenchFixtures.randomBatch(s, b / 2, t, seed)).persist(StorageLevel.MEMORY_ONLY());
                 data.count();
-                double ms = medianIterationMillis(sc, spec, data, 2, 0, 7, precision);
+                double ms = BenchFixtures.medianIterationMillis(sc, spec, data, 2, 0, 7, precision);
                 double rate = b * t / (ms / 1000);
                 System.out.printf(Locale.ROOT, "training %s, local[2], I=%d H=%d T=%d B=%d: %.0f seq-steps/s"
                                 + " (%.0f ms/iteration); single-thread kernel %.0f seq-steps/s; ratio %.2f%n",
@@ -216,38 +185,13 @@ public final class SparkBench {
     }
 
     /**
-     * Iterations of the training loop ({@link TrainingStep}: gradient sums over the cluster, mean, Adam), with
-     * batches of {@code batchSize} sequences (0: all).
-     */
-    static double medianIterationMillis(JavaSparkContext sc, NetworkSpec spec, JavaRDD<SequenceBlock> data,
-                                        int depth, int batchSize, int repetitions, Precision precision) {
-        double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
-        Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
-        OptimizerState state = optimizer.init();
-        long sequences = data.map(SequenceBlock::size).reduce(Integer::sum);
-        BatchSchedule all = BatchSchedule.of(Math.max(1, sequences), batchSize, 1,
-                () -> org.sparkrnn.driver.data.Partitioning.firstIndexes(data, "bench: numbering sequences"));
-        TrainingStep step = new TrainingStep(new DistributedSums(sc, depth), spec, new KernelSettings(precision, 0),
-                all, optimizer, 0);
-        double[] times = new double[repetitions];
-        for (int r = 0; r < repetitions + 3; r++) {
-            long start = System.nanoTime();
-            step.run(data, params, state, r, 1e-6, 0);
-            if (r >= 3) {
-                times[r - 3] = (System.nanoTime() - start) / 1e6;
-            }
-        }
-        return median(times);
-    }
-
-    /**
      * The target's case, 1M parameters in local[2] on 2 partitions (float64), against the empty Spark job over the
      * same partitions, interleaved: 60 rounds of one empty job then one iteration, so that the machine's noise falls
      * on both alike; medians over the rounds. Then the same iterations with the sliced aggregation, on their own.
      */
     private static void headline(JavaSparkContext sc, List<String> rows) {
-        JavaRDD<SequenceBlock> data = tinyData(sc, 2);
-        NetworkSpec spec = specWithParameters(1_000_000);
+        JavaRDD<SequenceBlock> data = BenchFixtures.tinyData(sc, 2);
+        NetworkSpec spec = BenchFixtures.specWithParameters(1_000_000);
         int p = new ParameterLayout(spec).size();
         Optimizer optimizer = new Optimizer(OptimizerSettings.defaultsFor(OptimizerKind.ADAM));
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
@@ -282,80 +226,11 @@ public final class SparkBench {
         }
         System.out.printf(Locale.ROOT, "%d parameters, 2 partitions, float64, %d rounds: empty job %.1f ms, iteration"
                         + " with tree (depth 2) %.1f ms (interleaved with the empty job); with sliced %.1f ms%n", p,
-                rounds - warm, median(empty), median(treeMs), median(slicedMs));
-        rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", median(empty)));
-        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, median(treeMs)));
-        rows.add(String.format(Locale.ROOT, "overhead-sliced,%d,2,0,float64,%.2f,ms", p, median(slicedMs)));
+                rounds - warm, BenchFixtures.median(empty), BenchFixtures.median(treeMs), BenchFixtures.median(slicedMs));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", BenchFixtures.median(empty)));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, BenchFixtures.median(treeMs)));
+        rows.add(String.format(Locale.ROOT, "overhead-sliced,%d,2,0,float64,%.2f,ms", p, BenchFixtures.median(slicedMs)));
         data.unpersist(true);
     }
 
-    /** A job over the cached partitions that does nothing and returns nothing: what any iteration costs at least. */
-    static double emptyJobMillis(JavaSparkContext sc, JavaRDD<SequenceBlock> data, int repetitions) {
-        double[] times = new double[repetitions];
-        for (int r = 0; r < repetitions + 3; r++) {
-            long start = System.nanoTime();
-            data.foreachPartition(blocks -> {
-            });
-            if (r >= 3) {
-                times[r - 3] = (System.nanoTime() - start) / 1e6;
-            }
-        }
-        return median(times);
-    }
-
-    static JavaRDD<SequenceBlock> tinyData(JavaSparkContext sc, int partitions) {
-        List<SequenceBlock> parts = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            parts.add(SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1)
-                    .add(new double[][] {{0.5}}, new double[] {0.1}).build());
-        }
-        JavaRDD<SequenceBlock> data = sc.parallelize(parts, partitions).persist(StorageLevel.MEMORY_ONLY());
-        // (tiny: one 1-step sequence per partition, so shipping them inside the tasks costs nothing)
-        data.count();
-        return data;
-    }
-
-    static SequenceBatch randomBatch(NetworkSpec spec, int sequences, int steps, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        SequenceBatch.Builder builder = SequenceBatch.builder(spec.inputSize(), LabelShape.PER_SEQUENCE,
-                LabelKind.VALUES, 1);
-        for (int s = 0; s < sequences; s++) {
-            double[][] x = new double[steps][spec.inputSize()];
-            for (double[] row : x) {
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = random.nextDouble() * 2 - 1;
-                }
-            }
-            builder.add(x, new double[] {random.nextDouble()});
-        }
-        return builder.build();
-    }
-
-    /** Run, GC and deserialisation time of every finished task, from Spark's own task metrics. */
-    static final class TaskTimes extends org.apache.spark.scheduler.SparkListener {
-        final List<Double> run = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<Double> gc = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<Double> deserialize = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-            if (end.taskMetrics() != null) {
-                run.add((double) end.taskMetrics().executorRunTime());
-                gc.add((double) end.taskMetrics().jvmGCTime());
-                deserialize.add((double) end.taskMetrics().executorDeserializeTime());
-            }
-        }
-
-        double median(List<Double> values) {
-            synchronized (values) {
-                return values.isEmpty() ? 0 : SparkBench.median(values.stream().mapToDouble(d -> d).toArray());
-            }
-        }
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
 }

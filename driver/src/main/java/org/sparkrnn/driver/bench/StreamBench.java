@@ -12,8 +12,8 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
-import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.data.SeriesStream;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.stream.SeriesStream;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.StreamForecaster;
 import org.sparkrnn.kernel.Precision;
@@ -56,7 +56,7 @@ final class StreamBench {
 
     static void run(List<String> rows) throws Exception {
         Path root = Files.createTempDirectory("sparkrnn-stream-bench");
-        JavaSparkContext sc = SparkBench.context("local[2]");
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
         try {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             spark.conf().set("spark.sql.shuffle.partitions", "2");
@@ -106,7 +106,7 @@ final class StreamBench {
                     waitForBatches(query, batches + 1);
                     latency[k] = (System.nanoTime() - start) / 1e6;
                 }
-                double median = SparkBench.median(latency);
+                double median = BenchFixtures.median(latency);
                 System.out.printf(Locale.ROOT, "  latency, file arrival to its %d forecasts committed (200 ms trigger):"
                         + " median %.0f ms of %s%n", SERIES, median, Arrays.toString(Arrays.stream(latency)
                         .mapToLong(Math::round).toArray()));
@@ -140,7 +140,7 @@ final class StreamBench {
             seconds[r] = (System.nanoTime() - start) / 1e9;
             phases.clear();
             for (String phase : query.lastProgress().durationMs().keySet()) { // median per micro-batch
-                phases.put(phase, SparkBench.median(Arrays.stream(query.recentProgress())
+                phases.put(phase, BenchFixtures.median(Arrays.stream(query.recentProgress())
                         .filter(p -> p.numInputRows() > 0)
                         .mapToDouble(p -> p.durationMs().getOrDefault(phase, 0L)).toArray()));
             }

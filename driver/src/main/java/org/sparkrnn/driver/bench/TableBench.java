@@ -13,6 +13,7 @@ import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.config.Task;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.exec.DistributedSums;
 
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ final class TableBench {
         long series = Long.getLong("bench.table.series", 10_000);
         long steps = Long.getLong("bench.table.steps", 1_000);
         Path path = Path.of("runs/bench/table-" + series + "x" + steps + ".parquet").toAbsolutePath();
-        JavaSparkContext sc = SparkBench.context("local[2]");
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
         try {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!Files.exists(path.resolve("_SUCCESS"))) {
@@ -63,7 +64,7 @@ final class TableBench {
             for (int r = 0; r < 2; r++) { // interleaved: a slow spell of the machine hits both
                 DatasetLoader loader = new DatasetLoader(sc, new DistributedSums(sc, 2), Reporter.to(System.out));
                 long start = System.nanoTime();
-                LoadedData loaded = loader.loadForTraining(options, DatasetLoader.Context.fresh(false));
+                LoadedData loaded = loader.loadForTraining(options, ReadContext.fresh(false));
                 load[r] = (System.nanoTime() - start) / 1e9;
                 windows = loaded.trainSequences();
                 partitions = loaded.train().getNumPartitions();

@@ -34,7 +34,7 @@ final class WindowsBench {
 
     static void run(List<String> rows) {
         NetworkSpec spec = new NetworkSpec(FEATURES, List.of(LayerSpec.lstm(64)), 1, Loss.MSE);
-        JavaSparkContext sc = SparkBench.context("local[2]");
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
         try {
             JavaRDD<SequenceBlock> views = sc.parallelize(List.of(1L, 2L), 2)
                     .map(seed -> (SequenceBlock) series(seed)).persist(StorageLevel.MEMORY_ONLY());
@@ -47,11 +47,11 @@ final class WindowsBench {
             double[] viewMs = new double[3];
             double[] copyMs = new double[3];
             for (int r = 0; r < 3; r++) { // interleaved, so that slow spells of the machine hit both
-                viewMs[r] = SparkBench.medianIterationMillis(sc, spec, views, 2, BATCH, 9, Precision.FLOAT32);
-                copyMs[r] = SparkBench.medianIterationMillis(sc, spec, copies, 2, BATCH, 9, Precision.FLOAT32);
+                viewMs[r] = BenchFixtures.medianIterationMillis(sc, spec, views, 2, BATCH, 9, Precision.FLOAT32);
+                copyMs[r] = BenchFixtures.medianIterationMillis(sc, spec, copies, 2, BATCH, 9, Precision.FLOAT32);
             }
-            double view = SparkBench.median(viewMs);
-            double copy = SparkBench.median(copyMs);
+            double view = BenchFixtures.median(viewMs);
+            double copy = BenchFixtures.median(copyMs);
             System.out.printf(Locale.ROOT, "windows: 2 series x %d steps x %d features, window %d, stride 1, batch %d,"
                     + " LSTM 64, float32, local[2]%n", ROWS, FEATURES, WINDOW, BATCH);
             System.out.printf(Locale.ROOT, "  made on demand: %.1f ms/iteration, caches %,d doubles%n", view, stored);

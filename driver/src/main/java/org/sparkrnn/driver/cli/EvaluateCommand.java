@@ -10,6 +10,8 @@ import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.records.ReadContext;
+import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
@@ -86,17 +88,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column (the"
                     + " model's run gives them when it was trained on one)");
         }
-        return Main.withSpark("lstm-spark evaluate", sparkOptions, sc -> {
+        return SparkRun.with("lstm-spark evaluate", sparkOptions, sc -> {
             ModelDirectory dir = new ModelDirectory(new FileStore(sc.hadoopConfiguration()), model.modelDir);
             SavedModel saved = dir.readModel();
             ModelFixedOptions.check(spec, data, saved);
             checkBaseline(compareWith, saved);
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
-            DatasetLoader.Context context = new DatasetLoader.Context(saved.shape(), saved.vocabulary(),
+            ReadContext context = new ReadContext(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);
             ModelScoring scoring = new ModelScoring(sc, saved, new KernelSettings(precision, 0));
             Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith);
-            java.util.function.Consumer<DatasetLoader.Side> perSeriesOf = side -> {
+            java.util.function.Consumer<SplitSide> perSeriesOf = side -> {
                 if (perSeriesReport != null) {
                     PerSeriesReport.run(perSeriesReport, loader, scoring, options, compareWith, side, System.out);
                 }
@@ -105,7 +107,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (part.equals("all")) {
                 LoadedData loaded = loader.loadForModel(options, options.path(), context, true);
                 scorer.report("all", loaded.train(), loaded.trainSequences());
-                perSeriesOf.accept(DatasetLoader.Side.ALL);
+                perSeriesOf.accept(SplitSide.ALL);
                 writeReport(perSeriesReport, files);
                 return 0;
             }
@@ -116,17 +118,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " (--validation, --validation-fraction or --validate-from)");
                 }
                 scorer.report("all (the run held nothing out)", loaded.train(), loaded.trainSequences());
-                perSeriesOf.accept(DatasetLoader.Side.ALL);
+                perSeriesOf.accept(SplitSide.ALL);
                 writeReport(perSeriesReport, files);
                 return 0;
             }
             if (!part.equals("validation")) {
                 scorer.report("training", loaded.train(), loaded.trainSequences());
-                perSeriesOf.accept(DatasetLoader.Side.TRAINING);
+                perSeriesOf.accept(SplitSide.TRAINING);
             }
             if (!part.equals("training")) {
                 scorer.report("validation", loaded.validation(), loaded.validationSequences());
-                perSeriesOf.accept(DatasetLoader.Side.VALIDATION);
+                perSeriesOf.accept(SplitSide.VALIDATION);
             }
             writeReport(perSeriesReport, files);
             return 0;
@@ -139,7 +141,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     static void perSeries(org.apache.spark.api.java.JavaSparkContext sc, PerSeriesReport.Request request,
                           DataOptions options, String modelDir, Precision precision, String baselineText,
-                          DatasetLoader.Side side) throws java.io.IOException {
+                          SplitSide side) throws java.io.IOException {
         FileStore files = new FileStore(sc.hadoopConfiguration());
         SavedModel saved = new ModelDirectory(files, modelDir).readModel();
         DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Ctrl-C (SIGINT) and SIGTERM during {@code train}: the first asks the run to stop at the end of its current
  * iteration ({@link StopRequest}), which then writes a checkpoint and the best model so far and exits with
- * {@link Main#INTERRUPTED}; a second one stops the process at once (checkpoints are written under a temporary name and
+ * {@link #EXIT_CODE}; a second one stops the process at once (checkpoints are written under a temporary name and
  * renamed, so the ones already there stay intact). Without this, the JVM's own handler would shut Spark down under
  * the running job. Installed before Spark starts, so that a signal during start-up or loading is not lost. Closing
  * restores the previous handlers.
@@ -24,6 +24,9 @@ import java.util.Map;
  * an interrupt that silently does nothing.
  */
 final class Interrupts implements AutoCloseable {
+
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT's number, as shells report it). */
+    static final int EXIT_CODE = 130;
 
     private static final String[] SIGNALS = {"INT", "TERM"};
 
@@ -43,7 +46,7 @@ final class Interrupts implements AutoCloseable {
                 out.println("stopped at once (SIG" + signal.getName() + " again); the checkpoints written so far are"
                         + " intact");
                 out.flush();
-                System.exit(Main.INTERRUPTED);
+                System.exit(Interrupts.EXIT_CODE);
             }
             out.println("SIG" + signal.getName() + ": stopping at the end of this iteration (again: stop at once)");
             out.flush();

@@ -10,8 +10,9 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.DatasetLoader;
-import org.sparkrnn.driver.data.KeyedFrames;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
@@ -34,7 +35,7 @@ import java.util.concurrent.Callable;
  * {@code lstm-spark predict}: predictions for every sequence of a data set, written as JSON Lines or Parquet, one
  * part file per partition in input order. Each partition streams through the forward pass in bounded chunks.
  * Columns: {@code prediction} (and {@code probability} for classifiers), as the Spark ML model's, after the columns
- * that identify each input ({@link KeyedFrames}): a CSV window's {@code time} (up to the forecast past the last
+ * that identify each input ({@link DatasetLoader#predictionRows}): a CSV window's {@code time} (up to the forecast past the last
  * value), a JSON Lines record's other fields (or its {@code line}), a Spark source's columns other than the features
  * and labels. Text models predict each window's next characters, in input order.
  */
@@ -70,7 +71,7 @@ public final class PredictCommand implements Callable<Integer> {
         DataOptions options = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
-        return Main.withSpark("lstm-spark predict", sparkOptions, sc -> {
+        return SparkRun.with("lstm-spark predict", sparkOptions, sc -> {
             FileStore files = new FileStore(sc.hadoopConfiguration());
             if (files.exists(output)) {
                 throw new UserError(output + " already exists; choose a new --output directory");
@@ -90,20 +91,7 @@ public final class PredictCommand implements Callable<Integer> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);
-            Dataset<Row> input = options.table() != null ? loader.tableWindows(options.absolute(), options.path())
-                    : switch (options.format()) {
-                case "csv" -> KeyedFrames.csvWindows(sc, spark, options, options.path());
-                case "jsonl" -> KeyedFrames.jsonLines(sc, spark, options, options.path(), saved.shape());
-                case "text" -> null;
-                default -> {
-                    Dataset<Row> frame = loader.readFrame(options.format(), options.path());
-                    int wanted = options.partitions();
-                    int have = frame.rdd().getNumPartitions();
-                    // fewer: neighbours merged, input order kept; more: a shuffle (the key columns still join back)
-                    yield wanted == 0 || wanted == have ? frame
-                            : wanted < have ? frame.coalesce(wanted) : frame.repartition(wanted);
-                }
-            };
+            Dataset<Row> input = loader.predictionRows(options.absolute(), saved.shape());
             if (input != null) {
                 if (saved.shape().oneHot()) {
                     throw new UserError("a character model reads text: predict with --format text");
@@ -111,9 +99,9 @@ public final class PredictCommand implements Callable<Integer> {
                 // every input column but the sequences and labels is kept, so predictions join back to their rows
                 Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
                                 saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
-                                "probability", false), KeyedFrames.FEATURES, options.path(), InvalidRows.ERROR, kernel,
+                                "probability", false), FrameColumns.FEATURES, options.path(), InvalidRows.ERROR, kernel,
                         Defaults.Values.CHUNK_SIZE);
-                List<String> dropped = new ArrayList<>(List.of(KeyedFrames.FEATURES, "label", "labels"));
+                List<String> dropped = new ArrayList<>(List.of(FrameColumns.FEATURES, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
@@ -122,7 +110,7 @@ public final class PredictCommand implements Callable<Integer> {
             // sequences as read: the predictor applies the model's input transforms (and undoes them on outputs);
             // text windows are numbered in input order (0, 1, ...): the key of each prediction
             LoadedData loaded = loader.loadForModel(options.absolute(), options.path(),
-                    new DatasetLoader.Context(saved.shape(), saved.vocabulary(), null, false), false);
+                    new ReadContext(saved.shape(), saved.vocabulary(), null, false), false);
             SequencePredictions.write(sc, spark, loaded.train(), saved, kernel, writeFormat, output);
             loaded.unpersist();
             System.out.printf("wrote predictions for %d sequences to %s (%s)%n", loaded.trainSequences(), output,

@@ -4,11 +4,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -19,7 +19,7 @@ import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.SettingError;
-import org.sparkrnn.driver.data.SeriesStream;
+import org.sparkrnn.driver.data.stream.SeriesStream;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
@@ -140,7 +140,7 @@ public final class StreamCommand implements Callable<Integer> {
         Trigger when = parseTrigger(trigger);
         Duration timeout = stateTimeout == null ? null : OptionText.duration("state-timeout", stateTimeout);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
-        return Main.withSpark("lstm-spark stream", sparkOptions, sc -> {
+        return SparkRun.with("lstm-spark stream", sparkOptions, sc -> {
             FileStore files = new FileStore(sc.hadoopConfiguration());
             if (!kafkaIn && !files.exists(source)) {
                 throw new UserError("--source " + source + ": no such directory (create it; new files dropped into it"

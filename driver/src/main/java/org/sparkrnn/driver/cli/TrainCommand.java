@@ -5,7 +5,7 @@ import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
-import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.scoring.PerSeriesReport;
 import org.sparkrnn.driver.train.StopRequest;
 import org.sparkrnn.driver.train.Trainer;
@@ -207,16 +207,16 @@ public final class TrainCommand implements Callable<Integer> {
         // before Spark starts: a Ctrl-C while it starts or the data load stops the run before its first iteration
         StopRequest stop = new StopRequest();
         try (Interrupts ignored = Interrupts.install(stop, System.out, System.err)) {
-            return Main.withSpark("lstm-spark train", sparkOptions, sc -> {
+            return SparkRun.with("lstm-spark train", sparkOptions, sc -> {
                 Trainer.Result result = new Trainer(sc, config, System.out, stop).run();
                 if (result.interrupted()) {
-                    return Main.INTERRUPTED;
+                    return Interrupts.EXIT_CODE;
                 }
                 if (perSeriesReport != null) {
                     EvaluateCommand.perSeries(sc, perSeriesReport, config.data(), config.output().modelDir(),
                             config.loop().precision(), config.output().baseline(),
                             config.data().validationFraction() > 0 || config.data().validateFrom() != null
-                                    ? DatasetLoader.Side.VALIDATION : DatasetLoader.Side.ALL);
+                                    ? SplitSide.VALIDATION : SplitSide.ALL);
                 }
                 return 0;
             });

@@ -19,6 +19,22 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.files.CsvWindowSource;
+import org.sparkrnn.driver.data.files.JsonLinesSource;
+import org.sparkrnn.driver.data.files.TextSource;
+import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.frame.FrameSource;
+import org.sparkrnn.driver.data.records.Blocks;
+import org.sparkrnn.driver.data.records.DataFiles;
+import org.sparkrnn.driver.data.records.NumberedSequences;
+import org.sparkrnn.driver.data.records.Partitioning;
+import org.sparkrnn.driver.data.records.ReadContext;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.RejectsWriter;
+import org.sparkrnn.driver.data.records.SourceBlocks;
+import org.sparkrnn.driver.data.records.SplitSide;
+import org.sparkrnn.driver.data.records.ValidationRule;
+import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.exec.DistributedSums;
 
 /**
@@ -63,19 +79,8 @@ public final class DatasetLoader {
         this.tables = new LongTableSource(sc, reporter);
     }
 
-    /**
-     * What a saved model fixes about data it reads: the record shape, the vocabulary (text) and the
-     * standardisation; null members are inferred or computed from the training data.
-     */
-    public record Context(RecordShape shape, Vocabulary vocabulary, Standardization standardization,
-                          boolean normalize) {
-        public static Context fresh(boolean normalize) {
-            return new Context(null, null, null, normalize);
-        }
-    }
-
     /** Training data (and validation data when the options ask for it). */
-    public LoadedData loadForTraining(DataOptions options, Context context) {
+    public LoadedData loadForTraining(DataOptions options, ReadContext context) {
         if (options.validationPath() != null && (options.validationFraction() > 0 || options.validateFrom() != null)) {
             throw new UserError("give either --validation FILE or a held-out share (--validation-fraction,"
                     + " --validate-from), not both");
@@ -83,7 +88,7 @@ public final class DatasetLoader {
         SourceBlocks train = read(options, options.path(), context, true, options.validationPath() == null);
         SourceBlocks separate = null;
         if (options.validationPath() != null) {
-            Context sameShape = new Context(train.shape(), train.vocabulary(), null, context.normalize());
+            ReadContext sameShape = new ReadContext(train.shape(), train.vocabulary(), null, context.normalize());
             separate = read(options, options.validationPath(), sameShape, true, false);
         }
         return finishTraining(options, context, train, separate);
@@ -94,7 +99,7 @@ public final class DatasetLoader {
      * {@code options} ask for one; {@code options.path()} only names the frame in messages.
      */
     public LoadedData loadForTraining(Dataset<Row> frame, FrameColumns columns, DataOptions options,
-                                      Context context) {
+                                      ReadContext context) {
         return finishTraining(options, context,
                 frames.read(frame, columns, options.path(), options, context, true, true), null);
     }
@@ -105,7 +110,7 @@ public final class DatasetLoader {
      * windows out; {@code source} names the table in messages.
      */
     public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
-                                      Context context) {
+                                      ReadContext context) {
         LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
                 options.split() == Split.TAIL, options.seed());
         int partitions = tablePartitions(options, table);
@@ -118,7 +123,7 @@ public final class DatasetLoader {
      * side may be empty (new data wholly after the run's validation time); the validation side is null without a
      * split.
      */
-    public LoadedData loadForEvaluation(DataOptions options, Context context) {
+    public LoadedData loadForEvaluation(DataOptions options, ReadContext context) {
         SourceBlocks all = read(options, options.path(), context, true, options.validationPath() == null);
         SourceBlocks separate = options.validationPath() == null ? null
                 : read(options, options.validationPath(), context, true, false);
@@ -143,7 +148,7 @@ public final class DatasetLoader {
     }
 
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
-    public LoadedData loadForModel(DataOptions options, String path, Context context, boolean requireLabels) {
+    public LoadedData loadForModel(DataOptions options, String path, ReadContext context, boolean requireLabels) {
         SourceBlocks all = read(options, path, context, requireLabels, false);
         JavaRDD<SequenceBlock> blocks = finish(all.train(), context.standardization(), "data");
         DataStatistics stats = sums.counts(blocks, "load: data statistics");
@@ -170,7 +175,7 @@ public final class DatasetLoader {
     }
 
     /** A data set as packed blocks from the source its format names, with its held-out share when allowed. */
-    private SourceBlocks read(DataOptions options, String path, Context context, boolean requireLabels,
+    private SourceBlocks read(DataOptions options, String path, ReadContext context, boolean requireLabels,
                               boolean holdOut) {
         if (options.table() != null) {
             return table(options, path, context, holdOut);
@@ -188,13 +193,33 @@ public final class DatasetLoader {
     }
 
     /**
-     * A long table's windows for prediction: series key (when there is one), {@code time} of each window's last
-     * step and {@code features}, one row per window whose inputs are whole, the forecast windows included.
+     * The rows a saved model predicts, each keyed by what identifies its input so that predictions join back to it,
+     * the sequences in {@link FrameColumns#FEATURES}: a long table's windows (series key, {@code time} of each
+     * window's last step; every window whose inputs are whole, the forecast windows included); a CSV column's
+     * gap-free windows keyed by {@code time}; JSON Lines records keyed by their other scalar fields (or {@code line},
+     * and {@code file} for several files); any other Spark source as it is, in {@code --partitions} partitions when
+     * given. Null for text, which is read as numbered windows ({@link #loadForModel}). With
+     * {@code --on-bad-record skip} a bad record is left out (a CSV value that is not a number becomes a gap).
      */
-    public Dataset<Row> tableWindows(DataOptions options, String path) {
-        Dataset<Row> table = readTable(options, path);
-        int partitions = tablePartitions(options, table);
-        return tables.windowsForPrediction(table, path, options.table(), partitions);
+    public Dataset<Row> predictionRows(DataOptions options, RecordShape model) {
+        String path = options.path();
+        if (options.table() != null) {
+            Dataset<Row> table = readTable(options, path);
+            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table));
+        }
+        return switch (options.format()) {
+            case "csv" -> csvWindows.keyedWindows(session(), options, path);
+            case "jsonl" -> jsonLines.keyedRecords(session(), options, path, model);
+            case "text" -> null;
+            default -> {
+                Dataset<Row> frame = frames.readFrame(options.format(), path);
+                int wanted = options.partitions();
+                int have = frame.rdd().getNumPartitions();
+                // fewer: neighbours merged, input order kept; more: a shuffle (the key columns still join back)
+                yield wanted == 0 || wanted == have ? frame
+                        : wanted < have ? frame.coalesce(wanted) : frame.repartition(wanted);
+            }
+        };
     }
 
     /**
@@ -216,7 +241,7 @@ public final class DatasetLoader {
     }
 
     /** A long table's windows (csv read by Spark's reader, or any Spark data source), held out as asked. */
-    private SourceBlocks table(DataOptions options, String path, Context context, boolean holdOut) {
+    private SourceBlocks table(DataOptions options, String path, ReadContext context, boolean holdOut) {
         TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();
         Dataset<Row> table = readTable(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? new LongTableSource.HoldOutSpec(options.validationFraction(),
@@ -234,15 +259,12 @@ public final class DatasetLoader {
         return blocks;
     }
 
-    /** Which windows of a split data set: the training side, the held-out side, or all of them. */
-    public enum Side { TRAINING, VALIDATION, ALL }
-
     /**
      * A long table's windows of one side, per series (key: the series id), split as the options say and standardised
      * as a saved model reads them ({@code standardization} null: raw): what {@code --per-series} scores. Lazy.
      */
     public JavaPairRDD<Object, SequenceBlock> tableWindowsBySeries(DataOptions options, Standardization standardization,
-                                                                   Side side) {
+                                                                   SplitSide side) {
         if (options.table() == null) {
             throw new UserError("--per-series reads a long table: give --id-column, --time-column and"
                     + " --target-column (or train on one)");
@@ -292,7 +314,7 @@ public final class DatasetLoader {
                 numbered.shape(), numbered.vocabulary(), numbered::release);
     }
 
-    private LoadedData finishTraining(DataOptions options, Context context, SourceBlocks train,
+    private LoadedData finishTraining(DataOptions options, ReadContext context, SourceBlocks train,
                                       SourceBlocks separate) {
         JavaRDD<SequenceBlock> validationRaw = separate != null ? separate.train() : train.validation();
         // Without standardisation the blocks are final as parsed: cache them in the pass that takes the statistics.

@@ -5,6 +5,8 @@ import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.Vocabulary;
 
 /**
  * A data set ready for training or evaluation: cached RDDs with exactly one {@link SequenceBatch} per partition

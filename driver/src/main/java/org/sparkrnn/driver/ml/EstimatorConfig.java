@@ -36,7 +36,7 @@ final class EstimatorConfig {
     private EstimatorConfig() {
     }
 
-    static TrainingConfig of(RecurrentEstimator<?> e) {
+    static TrainingConfig of(RecurrentParams<?> e) {
         try {
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class), null,
@@ -79,7 +79,7 @@ final class EstimatorConfig {
     }
 
     /** A two-valued text param: true for {@code yes}, false for {@code no}, else a {@link SettingError}. */
-    private static boolean either(RecurrentEstimator<?> e, Param<String> param, String yes, String no) {
+    private static boolean either(RecurrentParams<?> e, Param<String> param, String yes, String no) {
         String value = text(e, param);
         if (value.equals(yes) || value.equals(no)) {
             return value.equals(yes);
@@ -88,23 +88,23 @@ final class EstimatorConfig {
         throw new SettingError("unknown {" + key + "} '" + value + "', expected one of " + no + ", " + yes);
     }
 
-    private static String text(RecurrentEstimator<?> e, Param<String> param) {
+    private static String text(RecurrentParams<?> e, Param<String> param) {
         return e.getOrDefault(param);
     }
 
-    private static double real(RecurrentEstimator<?> e, DoubleParam param) {
+    private static double real(RecurrentParams<?> e, DoubleParam param) {
         return (Double) e.getOrDefault(param);
     }
 
-    private static int integer(RecurrentEstimator<?> e, IntParam param) {
+    private static int integer(RecurrentParams<?> e, IntParam param) {
         return (Integer) e.getOrDefault(param);
     }
 
-    private static long whole(RecurrentEstimator<?> e, LongParam param) {
+    private static long whole(RecurrentParams<?> e, LongParam param) {
         return (Long) e.getOrDefault(param);
     }
 
-    private static boolean flag(RecurrentEstimator<?> e, BooleanParam param) {
+    private static boolean flag(RecurrentParams<?> e, BooleanParam param) {
         return (Boolean) e.getOrDefault(param);
     }
 }

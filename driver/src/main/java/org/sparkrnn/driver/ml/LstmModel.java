@@ -18,7 +18,7 @@ import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;

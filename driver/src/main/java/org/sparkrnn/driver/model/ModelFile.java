@@ -32,8 +32,8 @@ public final class ModelFile {
 
     /** The metadata record stored as JSON. */
     /** @param relativeToLast null in files written before it existed (= false) */
-    record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.RecordShape shape,
-                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.Vocabulary vocabulary,
+    record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.records.RecordShape shape,
+                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.records.Vocabulary vocabulary,
                 Boolean relativeToLast) {
     }
 

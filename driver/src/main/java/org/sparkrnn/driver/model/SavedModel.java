@@ -1,8 +1,8 @@
 package org.sparkrnn.driver.model;
 
 import org.sparkrnn.data.Standardization;
-import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.data.Vocabulary;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.Vocabulary;
 import org.sparkrnn.model.NetworkSpec;
 
 /**

@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.FrameColumns;
+import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;

@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
-import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.records.RecordShape;
 
 import java.io.Serializable;
 import java.util.ArrayList;

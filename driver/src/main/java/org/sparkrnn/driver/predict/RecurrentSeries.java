@@ -1,6 +1,6 @@
 package org.sparkrnn.driver.predict;
 
-import org.sparkrnn.driver.data.StreamedSeries;
+import org.sparkrnn.driver.data.stream.StreamedSeries;
 import org.sparkrnn.kernel.RecurrentState;
 import org.sparkrnn.model.NetworkSpec;
 

@@ -1,7 +1,7 @@
 package org.sparkrnn.driver.predict;
 
 import org.sparkrnn.data.SequenceBatch;
-import org.sparkrnn.driver.data.SeriesSteps;
+import org.sparkrnn.driver.data.stream.SeriesSteps;
 import org.sparkrnn.kernel.ForwardResult;
 import org.sparkrnn.model.ModelWeights;
 

@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructField;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.Partitioning;
+import org.sparkrnn.driver.data.records.Partitioning;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;

@@ -7,10 +7,10 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.TableLayout;
-import org.sparkrnn.driver.data.KeyedFrames;
-import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.data.SeriesStream;
-import org.sparkrnn.driver.data.StreamingWindows;
+import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.stream.SeriesStream;
+import org.sparkrnn.driver.data.stream.StreamingWindows;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
@@ -69,7 +69,7 @@ public final class StreamForecaster {
         Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
                 "probability", false);
-        return FramePredictor.transform(windows, saved, out, KeyedFrames.FEATURES, source, InvalidRows.ERROR, kernel,
-                DistributedSums.EVALUATION_CHUNK).drop(KeyedFrames.FEATURES);
+        return FramePredictor.transform(windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,
+                DistributedSums.EVALUATION_CHUNK).drop(FrameColumns.FEATURES);
     }
 }

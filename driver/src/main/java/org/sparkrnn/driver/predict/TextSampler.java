@@ -4,7 +4,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.data.Vocabulary;
+import org.sparkrnn.driver.data.records.Vocabulary;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.kernel.ForwardResult;
 import org.sparkrnn.kernel.NetworkKernel;

@@ -5,6 +5,7 @@ import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.data.DatasetLoader;
+import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.evaluate.Baseline;
@@ -73,7 +74,7 @@ public final class PerSeriesReport {
      * prints the report; {@code baseline} may be null.
      */
     public static void run(Request request, DatasetLoader loader, ModelScoring scoring, DataOptions options,
-                           Baseline baseline, DatasetLoader.Side side, PrintStream out) {
+                           Baseline baseline, SplitSide side, PrintStream out) {
         SavedModel model = scoring.saved();
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
                 side);
@@ -94,7 +95,7 @@ public final class PerSeriesReport {
         }
     }
 
-    private static void print(List<Line> lines, String metric, Baseline baseline, DatasetLoader.Side side,
+    private static void print(List<Line> lines, String metric, Baseline baseline, SplitSide side,
                               PrintStream out) {
         boolean compared = baseline != null;
         out.printf(Locale.ROOT, "per series, %s (%d series, worst %s first%s):%n", sideName(side), lines.size(),
@@ -129,7 +130,7 @@ public final class PerSeriesReport {
     }
 
     /** Appends the side's lines to the request's CSV text (side, series, windows, metric, mae[, baseline's]). */
-    private static void csv(Request request, List<Line> lines, String metric, DatasetLoader.Side side) {
+    private static void csv(Request request, List<Line> lines, String metric, SplitSide side) {
         StringBuilder text = request.csv;
         boolean compared = !lines.isEmpty() && lines.get(0).baseline() != null;
         if (text.length() == 0) {
@@ -153,7 +154,7 @@ public final class PerSeriesReport {
         request.series += lines.size();
     }
 
-    private static String sideName(DatasetLoader.Side side) {
-        return side == DatasetLoader.Side.ALL ? "all windows" : side.name().toLowerCase(Locale.ROOT);
+    private static String sideName(SplitSide side) {
+        return side == SplitSide.ALL ? "all windows" : side.name().toLowerCase(Locale.ROOT);
     }
 }

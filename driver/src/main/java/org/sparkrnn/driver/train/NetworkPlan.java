@@ -5,7 +5,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
-import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;

@@ -3,7 +3,7 @@ package org.sparkrnn.driver.train;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.LoadedData;
-import org.sparkrnn.driver.data.RecordShape;
+import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;

@@ -9,7 +9,8 @@ import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
-import org.sparkrnn.driver.data.Partitioning;
+import org.sparkrnn.driver.data.records.Partitioning;
+import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.CheckpointStore;
@@ -87,7 +88,7 @@ public final class Trainer {
     /** Trains on the files the configuration names. */
     public Result run() throws IOException {
         return run((loader, options) -> loader.loadForTraining(options,
-                DatasetLoader.Context.fresh(config.normalize())));
+                ReadContext.fresh(config.normalize())));
     }
 
     /**
@@ -255,7 +256,8 @@ public final class Trainer {
             RunOutputs.Comparison comparison = baseline == null ? null
                     : RunOutputs.compare(config.output().baseline(), baseline, sums, data, spec, kept, kernel, out);
             String best = validation.bestParams() != null ? " (best validation loss "
-                    + fmt(validation.bestObjective()) + " at iteration " + validation.bestIteration() + ")" : "";
+                    + ProgressText.number(validation.bestObjective()) + " at iteration " + validation.bestIteration()
+                    + ")" : "";
             String rejects = loader.rejectedRecords() > 0 ? "; " + loader.rejectedRecords()
                     + " bad record(s) skipped" + (dir != null ? ", see " + dir.path("rejects") : "") : "";
             if (dir != null) {
@@ -291,8 +293,9 @@ public final class Trainer {
             double seconds = (now - intervalStart) / 1e9;
             double perIteration = (now - started) / 1e9 / (iteration - first);
             String text = String.format(Locale.ROOT, "iter %d/%d  epoch %d  loss %s  |g| %s  lr %.3g  %.0f seq/s"
-                            + "  eta %s", iteration, total, epoch + 1, fmt(outcome.loss()), fmt(outcome.gradientNorm()),
-                    lr, intervalSequences / Math.max(seconds, 1e-9), duration(perIteration * (total - iteration)));
+                            + "  eta %s", iteration, total, epoch + 1, ProgressText.number(outcome.loss()),
+                    ProgressText.number(outcome.gradientNorm()), lr, intervalSequences / Math.max(seconds, 1e-9),
+                    ProgressText.duration(perIteration * (total - iteration)));
             intervalStart = now;
             intervalSequences = 0;
             return text;
@@ -359,12 +362,4 @@ public final class Trainer {
                 config.loop().seed(), config.fingerprint());
     }
 
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.5g", v);
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-    }
 }

@@ -76,7 +76,7 @@ final class ValidationTracker {
             sinceBest++;
         }
         out.printf(Locale.ROOT, "  validation @%d: %s%s%n", iteration, last.describe(),
-                improved ? " (best)" : " (best " + Trainer.fmt(bestObjective) + " @" + bestIteration + ")");
+                improved ? " (best)" : " (best " + ProgressText.number(bestObjective) + " @" + bestIteration + ")");
         if (patience > 0 && sinceBest >= patience) {
             out.printf(Locale.ROOT, "  early stop: no improvement in %d validations%n", sinceBest);
             stop = true;

@@ -16,6 +16,7 @@ import org.sparkrnn.driver.cli.TrainCommand;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.exec.DistributedSums;
 
 import java.util.ArrayList;
@@ -82,12 +83,12 @@ class LongTableSourceTest {
                     String.valueOf(c[4])));
             args.addAll(List.of((String[]) c[8]));
             DataOptions options = TrainCommand.parse(args.toArray(String[]::new)).data();
-            LoadedData csv = loader().loadForTraining(options, DatasetLoader.Context.fresh(false));
+            LoadedData csv = loader().loadForTraining(options, ReadContext.fresh(false));
             Dataset<Row> table = spark().read().option("header", "true").csv((String) c[0]);
             TableLayout layout = oneColumn((String) c[1], (String) c[2], (Integer) c[3], new int[] {(Integer) c[4]},
                     (MissingValues) c[5], (String) c[6], (Boolean) c[7]);
             LoadedData long_ = loader().loadForTraining(table, (String) c[0], layout, options,
-                    DatasetLoader.Context.fresh(false));
+                    ReadContext.fresh(false));
             String what = String.join(" ", args);
             assertEquals(batches(csv.train()), batches(long_.train()), what);
             // the same held-out windows in the same order; the CSV path puts a tail hold-out wholly in its last
@@ -129,7 +130,7 @@ class LongTableSourceTest {
             DataOptions options = TrainCommand.parse("--data", "stores", "--format", "parquet",
                     "--validation-fraction", "0.25", "--partitions", String.valueOf(partitions)).data();
             LoadedData loaded = loader().loadForTraining(table, "stores", layout, options,
-                    DatasetLoader.Context.fresh(false));
+                    ReadContext.fresh(false));
             List<SequenceBatch> train = batches(loaded.train());
             List<SequenceBatch> validation = batches(loaded.validation());
             assertEquals(partitions, train.size(), "one block per partition");
@@ -189,13 +190,13 @@ class LongTableSourceTest {
         Exception twice = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(rows, TABLE), "stores", new TableLayout("store", "day", List.of("sales"),
                         List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, false), options,
-                DatasetLoader.Context.fresh(false)));
+                ReadContext.fresh(false)));
         assertEquals("stores: two rows of series store-4 have the time 1021; a series has one row per time",
                 UserError.findIn(twice).getMessage());
         UserError missing = assertThrows(UserError.class, () -> loader().loadForTraining(
                 spark().createDataFrame(stores(), TABLE), "stores", new TableLayout("store", "day",
                         List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, false),
-                options, DatasetLoader.Context.fresh(false)));
+                options, ReadContext.fresh(false)));
         assertEquals("stores: no column 'sale' (--feature-columns); the columns are [store, day, sales, visits]",
                 missing.getMessage());
         List<Row> text = new ArrayList<>(stores());
@@ -203,7 +204,7 @@ class LongTableSourceTest {
         Exception notANumber = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(text, TABLE), "stores", new TableLayout("store", "day",
                         List.of("sales", "visits"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null,
-                        false), options, DatasetLoader.Context.fresh(false)));
+                        false), options, ReadContext.fresh(false)));
         assertEquals("stores: series store-9 at time 5: column 'visits' value 'many' is not a number",
                 UserError.findIn(notANumber).getMessage());
     }

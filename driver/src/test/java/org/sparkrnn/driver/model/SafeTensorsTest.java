@@ -5,8 +5,8 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
-import org.sparkrnn.driver.data.RecordShape;
-import org.sparkrnn.driver.data.Vocabulary;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.Vocabulary;
 import org.sparkrnn.kernel.ForwardResult;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.OutputMode;
@@ -29,8 +29,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Weights to and from PyTorch: exact round trips, and files written by PyTorch that reproduce PyTorch's outputs. */
 class SafeTensorsTest {

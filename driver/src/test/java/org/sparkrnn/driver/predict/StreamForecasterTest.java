@@ -111,7 +111,7 @@ class StreamForecasterTest {
                 .csv(input.toString());
         StreamingQuery query = StreamForecaster.forecasts(rows, saved, LAYOUT, input.toString(),
                         new KernelSettings(Precision.FLOAT64, 0), null,
-                        new org.sparkrnn.driver.data.SeriesStream.Counters(late, null, null))
+                        new org.sparkrnn.driver.data.stream.SeriesStream.Counters(late, null, null))
                 .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow()).start(output.toString());
         runToEnd(query);
@@ -197,7 +197,7 @@ class StreamForecasterTest {
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).csv(bad.toString());
         runToEnd(StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(),
                         new KernelSettings(Precision.FLOAT64, 0), null,
-                        new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
+                        new org.sparkrnn.driver.data.stream.SeriesStream.Counters(null, null, rejected))
                 .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-skip").toString())
                 .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()));
         assertEquals(1, rejected.value().size(), rejected.value().toString());
@@ -296,7 +296,7 @@ class StreamForecasterTest {
                     .option("maxFilesPerTrigger", 2).csv(in.toString());
             runToEnd(StreamForecaster.forecasts(rows, saved, columns, in.toString(),
                             new KernelSettings(Precision.FLOAT64, 0), null,
-                            org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+                            org.sparkrnn.driver.data.stream.SeriesStream.Counters.NONE)
                     .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-steps").toString())
                     .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-steps").toString()));
         }
@@ -316,7 +316,7 @@ class StreamForecasterTest {
         runToEnd(StreamForecaster.forecasts(spark.readStream().schema(schema).option("header", true)
                         .csv(gaps.toString()), saved, columns, gaps.toString(),
                         new KernelSettings(Precision.FLOAT64, 0), null,
-                        new org.sparkrnn.driver.data.SeriesStream.Counters(null, null, rejected))
+                        new org.sparkrnn.driver.data.stream.SeriesStream.Counters(null, null, rejected))
                 .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-gaps").toString())
                 .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-gaps").toString()));
         assertTrue(empty > 0);
@@ -346,7 +346,7 @@ class StreamForecasterTest {
                 List.of(org.sparkrnn.model.LayerSpec.lstm(4)), 1, org.sparkrnn.model.Loss.MSE);
         return new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
                 new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
-                new org.sparkrnn.driver.data.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
+                new org.sparkrnn.driver.data.records.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
                         org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
     }
 
@@ -369,7 +369,7 @@ class StreamForecasterTest {
             StreamingQuery query = StreamForecaster.forecasts(rows, saved, layout, in.toString(),
                             new KernelSettings(Precision.FLOAT64, 0),
                             timeout.equals("kept") ? null : java.time.Duration.ofMillis(500),
-                            org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+                            org.sparkrnn.driver.data.stream.SeriesStream.Counters.NONE)
                     .writeStream().format("memory").queryName("quiet_" + timeout)
                     .option("checkpointLocation", tmp.resolve("quiet-ck-" + timeout).toString())
                     .trigger(Trigger.ProcessingTime(100)).start();
@@ -416,7 +416,7 @@ class StreamForecasterTest {
         StreamingQuery query = StreamForecaster.forecasts(spark.readStream().schema(new StructType().add("id",
                                 "string").add("t", "long").add("v", "double")).json(in.toString()), saved, layout,
                         in.toString(), new KernelSettings(Precision.FLOAT64, 0), java.time.Duration.ofMinutes(1),
-                        org.sparkrnn.driver.data.SeriesStream.Counters.NONE)
+                        org.sparkrnn.driver.data.stream.SeriesStream.Counters.NONE)
                 .writeStream().format("memory").queryName("busy")
                 .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(20)).start();
         try {

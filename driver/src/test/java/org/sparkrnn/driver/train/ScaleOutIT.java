@@ -18,7 +18,7 @@ import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.cli.TrainCommand;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.KernelSettings;
-import org.sparkrnn.driver.data.Partitioning;
+import org.sparkrnn.driver.data.records.Partitioning;
 import org.sparkrnn.driver.exec.BatchSchedule;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.kernel.Precision;

@@ -9,8 +9,8 @@ import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.TrainCommand;
 import org.sparkrnn.driver.config.TrainingConfig;
-import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
+import org.sparkrnn.driver.data.records.ReadContext;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -60,7 +60,7 @@ class WindowViewsTest {
             assertTrue(cached.stream().allMatch(b -> b instanceof SeriesWindows || b instanceof TransformedWindows),
                     "CSV windows are cached as series: " + cached.get(0).getClass());
             Trainer.Result copies = new Trainer(SharedSpark.get(), config, QUIET).run((loader, options) -> {
-                LoadedData loaded = loader.loadForTraining(options, DatasetLoader.Context.fresh(config.normalize()));
+                LoadedData loaded = loader.loadForTraining(options, ReadContext.fresh(config.normalize()));
                 return new LoadedData(materialised(loaded.train()), materialised(loaded.validation()),
                         loaded.shape(), loaded.trainStatistics(), loaded.validationSequences(),
                         loaded.standardization(), loaded.vocabulary());

@@ -1,0 +1,81 @@
+package org.sparkrnn.driver.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.sql.SparkSession;
+import org.sparkrnn.driver.SparkRnnKryoRegistrator;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.predict.QueryShutdown;
+
+/**
+ * How a command runs with Spark: the context started with the project's settings (unless the user's own win), the
+ * command's work run, a user error inside Spark's exceptions brought to the top, and Spark always stopped, after the
+ * tasks a failure cancelled have ended.
+ */
+final class SparkRun {
+
+    /** Loggers conf/log4j2.properties silences because the driver reports their failures itself. */
+    private static final String[] QUIET_UNLESS_VERBOSE = {"org.apache.spark.executor.Executor",
+        "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager"};
+
+    private SparkRun() {
+    }
+
+    /** What a command does with a running Spark context. */
+    public interface SparkWork {
+        int run(JavaSparkContext sc) throws Exception;
+    }
+
+    /**
+     * Starts Spark (Kryo with this project's registrator and registration required; the master from spark-submit,
+     * else --master, else local[*]), runs {@code work}, and always stops Spark.
+     */
+    static int with(String appName, SparkMixin options, SparkWork work) throws Exception {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (options.master != null) {
+            conf.setMaster(options.master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster(Defaults.MASTER);
+        }
+        conf.setIfMissing("spark.serializer", KryoSerializer.class.getName());
+        conf.setIfMissing("spark.kryo.registrator", SparkRnnKryoRegistrator.class.getName());
+        conf.setIfMissing("spark.kryo.registrationRequired", "true");
+        // arrays of doubles (weights, gradients, features) as memory copies rather than one write per element
+        conf.setIfMissing("spark.kryo.unsafe", "true");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // gradients of large models come back as big task results: keep them off the block manager detour
+        conf.setIfMissing("spark.task.maxDirectResultSize", String.valueOf(128L << 20));
+        // one BLAS thread per task: Spark already runs one task per core
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        options.spark.forEach(conf::set);
+        // the session with the context, so that reading Spark data sources later finds it as it is (no warning)
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(
+                SparkSession.builder().config(conf).getOrCreate().sparkContext());
+        try {
+            if (options.verbose) {
+                sc.setLogLevel("INFO");
+                for (String quiet : QUIET_UNLESS_VERBOSE) {
+                    org.apache.logging.log4j.core.config.Configurator.setLevel(quiet,
+                            org.apache.logging.log4j.Level.INFO);
+                }
+            } else {
+                sc.setLogLevel("WARN");
+            }
+            if (sc.master().startsWith("yarn")) {
+                // the id a YARN user looks the application up by (its logs, its UI): Spark's own line is hidden
+                System.out.println("YARN application " + sc.sc().applicationId());
+            }
+            return work.run(sc);
+        } catch (Exception e) {
+            UserError user = UserError.findIn(e);
+            throw user != null && user != e ? user : e;
+        } finally {
+            // tasks a failed job cancelled end a little after it failed: let them finish with the files they touch
+            // (output part files, checkpoints) before the context goes, so that nothing changes after the command
+            QueryShutdown.awaitNoRunningTasks(sc.sc(), QueryShutdown.PATIENCE);
+            sc.stop();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.sparkrnn.driver.data.frame;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkrnn.data.ParsedBlock;
+import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.data.records.Blocks;
+import org.sparkrnn.driver.data.records.DataFiles;
+import org.sparkrnn.driver.data.records.HoldOut;
+import org.sparkrnn.driver.data.records.Partitioning;
+import org.sparkrnn.driver.data.records.ReadContext;
+import org.sparkrnn.driver.data.records.RecordChecker;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.RejectsWriter;
+import org.sparkrnn.driver.data.records.SequenceRecord;
+import org.sparkrnn.driver.data.records.SourceBlocks;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * DataFrames as sequences: any Spark data source read by name ({@code --format parquet}), or the Spark ML
+ * estimators' input, with the columns {@link FrameColumns} names. Rows go straight into blocks as JSON Lines do: one
+ * pass over each partition (rejects collected in it), no shuffle. The random hold-out decides by a hash of each
+ * record's content (so it does not depend on partitioning or Spark version), the tail hold-out by the row's position
+ * in the frame.
+ */
+public final class FrameSource {
+
+    private final JavaSparkContext sc;
+    private final RejectsWriter rejects;
+
+    public FrameSource(JavaSparkContext sc, RejectsWriter rejects) {
+        this.sc = sc;
+        this.rejects = rejects;
+    }
+
+    /**
+     * The SparkSession over this context: the one already made on it (the command line makes it with the context),
+     * else a new one with the context's settings (e.g. spark.sql.*).
+     */
+    public SparkSession session() {
+        scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+        if (existing.isDefined() && existing.get().sparkContext() == sc.sc()) {
+            return existing.get();
+        }
+        return SparkSession.builder().config(sc.getConf()).getOrCreate();
+    }
+
+    /**
+     * A Spark data source ({@code spark.read().format(format)}), e.g. parquet or orc, with the errors of the other
+     * formats: a missing path, an unknown format, an unreadable file.
+     */
+    public Dataset<Row> readFrame(String format, String path) {
+        SparkSession spark = session();
+        DataFiles.list(sc.hadoopConfiguration(), path); // the same "no such file" message as the other formats
+        try {
+            return spark.read().format(format).load(path);
+        } catch (Exception e) { // Scala throws checked ones too (SparkClassNotFoundException)
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("DATA_SOURCE_NOT_FOUND") || message.contains("Failed to find data source")) {
+                throw new UserError("unknown --format '" + format + "': neither jsonl, csv, text nor a Spark data"
+                        + " source (e.g. parquet, orc, json)");
+            }
+            throw new UserError(path + ": cannot read as " + format + ": " + message.split("\n")[0]);
+        }
+    }
+
+    /**
+     * A CSV file or directory as a table by Spark's reader: every column as text (numbers are parsed where they are
+     * used, so a bad value is named), the header's names, or 1, 2, ... without one.
+     */
+    public Dataset<Row> readCsv(String path, char delimiter, boolean header) {
+        DataFiles.list(sc.hadoopConfiguration(), path); // the same "no such file" message as the other formats
+        Dataset<Row> table = session().read().option("header", header).option("sep", String.valueOf(delimiter))
+                .csv(path);
+        if (!header) {
+            String[] names = new String[table.columns().length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = String.valueOf(i + 1);
+            }
+            table = table.toDF(names);
+        }
+        return table;
+    }
+
+    public SourceBlocks read(Dataset<Row> frame, FrameColumns columns, String source, DataOptions options,
+                      ReadContext context, boolean requireLabels, boolean holdOut) {
+        columns.check(frame.schema(), source);
+        String[] names = columns.selected();
+        Dataset<Row> selected = frame.select(names[0], Arrays.copyOfRange(names, 1, names.length));
+        RecordShape shape = context.shape();
+        if (shape == null || !requireLabels) {
+            sc.setJobDescription("load: the first row");
+            List<Row> first = selected.limit(1).collectAsList();
+            if (first.isEmpty()) {
+                throw new UserError(source + ": the data set is empty (no row)");
+            }
+            RecordShape inferred = RecordChecker.inferShape(source, "row", 1, columns.read(first.get(0), source, 1),
+                    options.classification(), options.classes(), requireLabels);
+            if (shape != null && inferred.inputSize() != shape.inputSize()) {
+                throw new DataFormatError(source, "row", 1, "steps have " + inferred.inputSize()
+                        + " features, the model expects " + shape.inputSize());
+            }
+            shape = inferred;
+        }
+        JavaRDD<Row> rows = selected.javaRDD();
+        int wanted = options.partitions();
+        if (wanted > 0 && wanted != rows.getNumPartitions()) {
+            rows = wanted < rows.getNumPartitions() ? rows.coalesce(wanted) : rows.repartition(wanted);
+        }
+        HoldOut rule = holdOut ? Partitioning.holdOut(options) : null;
+        JavaPairRDD<Row, Long> keyed;
+        if (rule != null && rule.tail()) {
+            keyed = rows.zipWithIndex();
+            rule = new HoldOut(rule.fraction(), true, rule.seed(), keyed.count());
+        } else {
+            keyed = rows.mapToPair(row -> new Tuple2<>(row, -1L));
+        }
+        RecordShape finalShape = shape;
+        HoldOut heldOut = rule;
+        boolean skip = options.skipBadRecords();
+        JavaRDD<ParsedBlock> cached = keyed.mapPartitionsWithIndex(
+                (partition, part) -> rowBlock(partition, part, columns, source, finalShape, heldOut, skip), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        if (skip) {
+            rejects.write(cached.flatMap(block -> block.rejects().iterator()), options.rejectsPath());
+        }
+        return SourceBlocks.of(cached, rule != null, shape);
+    }
+
+    private static Iterator<ParsedBlock> rowBlock(int partition, Iterator<Tuple2<Row, Long>> rows,
+                                                  FrameColumns columns, String source, RecordShape shape,
+                                                  HoldOut holdOut, boolean skip) {
+        String where = source + " partition " + partition;
+        RecordChecker checker = new RecordChecker(where, "row", shape);
+        SequenceBatch.Builder train = Blocks.builderFor(shape);
+        SequenceBatch.Builder validation = Blocks.builderFor(shape);
+        List<String> rejected = new ArrayList<>();
+        long number = 0;
+        while (rows.hasNext()) {
+            Tuple2<Row, Long> row = rows.next();
+            number++;
+            try {
+                SequenceRecord record = columns.read(row._1(), where, number);
+                boolean held = holdOut != null
+                        && holdOut.isValidation(row._2() >= 0 ? row._2() : record.contentHash());
+                checker.addInto(record, number, held ? validation : train);
+            } catch (DataFormatError e) {
+                if (!skip) {
+                    throw e;
+                }
+                rejected.add(e.getMessage() + "\t" + row._1());
+            }
+        }
+        return Collections.singletonList(new ParsedBlock(train.build(), validation.build(), rejected)).iterator();
+    }
+}

@@ -1,0 +1,34 @@
+package org.sparkrnn.driver.data.records;
+
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+
+import java.io.Serializable;
+
+/**
+ * What every sequence of a data set must look like: I features per step (or one-hot over a vocabulary of I tokens),
+ * labels per sequence or per step, V values or one class id of K. JSON Lines infers it from the first record.
+ *
+ * @param classes K for class labels (0 while unknown), else 0
+ */
+public record RecordShape(int inputSize, boolean oneHot, LabelShape labelShape, LabelKind labelKind, int labelWidth,
+                          int classes) implements Serializable {
+
+    public RecordShape withClasses(int k) {
+        return new RecordShape(inputSize, oneHot, labelShape, labelKind, labelWidth, k);
+    }
+
+    /** V: the head's outputs (K for classification). */
+    public int outputs() {
+        return labelKind == LabelKind.CLASSES ? classes : labelWidth;
+    }
+
+    public String describeLabels() {
+        String where = labelShape == LabelShape.PER_STEP ? "per-step " : "";
+        return switch (labelKind) {
+            case CLASSES -> where + "class ids";
+            case VALUES -> where + (labelWidth == 1 ? "numbers" : "arrays of " + labelWidth + " numbers");
+            case NONE -> "no labels";
+        };
+    }
+}

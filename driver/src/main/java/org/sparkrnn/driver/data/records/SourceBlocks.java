@@ -1,0 +1,21 @@
+package org.sparkrnn.driver.data.records;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.sparkrnn.data.ParsedBlock;
+import org.sparkrnn.data.SequenceBlock;
+
+/**
+ * What a source gives the loading pipeline: packed blocks before standardisation (one per partition), the training
+ * side and the held-out side (null without a hold-out), the record shape, the vocabulary (text) and how to free what
+ * the blocks were computed from once the pipeline has cached its own.
+ */
+public record SourceBlocks(JavaRDD<SequenceBlock> train, JavaRDD<SequenceBlock> validation, RecordShape shape,
+                    Vocabulary vocabulary, Runnable release) {
+
+    /** The two sides of cached parsed blocks, freed with them. */
+    public static SourceBlocks of(JavaRDD<ParsedBlock> cached, boolean heldOut, RecordShape shape) {
+        return new SourceBlocks(Blocks.widen(cached.map(ParsedBlock::train)),
+                heldOut ? Blocks.widen(cached.map(ParsedBlock::validation)) : null,
+                shape, null, () -> cached.unpersist(false));
+    }
+}

@@ -1,0 +1,47 @@
+package org.sparkrnn.driver.data.stream;
+
+import java.io.Serializable;
+
+/**
+ * What a stream keeps of every series between micro-batches, whatever the model: how many rows it has taken and the
+ * time of its newest, so that a row at or before that time is known to be late (left out and counted, never taken
+ * out of order), and how many were late. Subclasses add what the model needs ({@link WindowedSeries}: the last rows
+ * of a window; a recurrent state for per-step models). Spark-free; Spark keeps it in its state store
+ * (Java-serialized) and checkpoints it.
+ */
+public abstract class StreamedSeries implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private long rows;
+    private double newest = Double.NaN;
+    private long late;
+
+    /** Whether a row at {@code time} comes too late: at or before the newest row taken. */
+    public final boolean isLate(double time) {
+        return rows > 0 && !(time > newest);
+    }
+
+    /** Counts a late row. */
+    final void countLate() {
+        late++;
+    }
+
+    /** Late rows of this series so far. */
+    public final long late() {
+        return late;
+    }
+
+    /** Rows taken so far (the series row number of the next one). */
+    public final long rows() {
+        return rows;
+    }
+
+    /** Records that {@code count} more rows were taken, the newest at {@code time}. */
+    final void advance(int count, double time) {
+        if (isLate(time)) {
+            throw new IllegalArgumentException("row at " + time + " is not after " + newest);
+        }
+        rows += count;
+        newest = time;
+    }
+}

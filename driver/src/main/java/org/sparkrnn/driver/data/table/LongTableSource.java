@@ -1,0 +1,386 @@
+package org.sparkrnn.driver.data.table;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.sparkrnn.data.LabelKind;
+import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.driver.Reporter;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.frame.FrameSource;
+import org.sparkrnn.driver.data.records.BlockPartitioner;
+import org.sparkrnn.driver.data.records.Partitioning;
+import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.SourceBlocks;
+import org.sparkrnn.driver.data.records.SplitSide;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * A long table, one row per series and time (any Spark data source, a CSV file with a header, a DataFrame), cut
+ * into windows on the executors, never gathered on the driver:
+ * <ol>
+ *   <li>the table is sorted by (series, time) into P ranges ({@code repartitionByRange}), so a long series may span
+ *       several partitions; with {@code --missing interpolate} each series stays whole in one partition instead
+ *       (filling a gap needs the known values on both sides of it);</li>
+ *   <li>a first pass sends the driver each partition's first and last rows (window + horizon of them) and its row
+ *       counts, holding only those rows: what the partition next to it needs to finish the windows that start near
+ *       its edge;</li>
+ *   <li>each partition reads its rows, with those around it, into one columnar piece allocated once
+ *       ({@link TableRows}: no text or object per row, each value column once) and cuts the windows that start in it
+ *       ({@link SeriesCutter}): its rows stored once ({@link SeriesWindows}), training and validation apart;</li>
+ *   <li>the windows are re-cut into P contiguous blocks in (series, time) order, window i of N into block
+ *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P; a tail
+ *       hold-out takes the last windows in that order.</li>
+ * </ol>
+ * Values may be numbers or numeric text; a missing value is a gap. Times may be numbers, dates, timestamps or text
+ * that parses as one of them; without a time column (files only) the input order is the time.
+ */
+public final class LongTableSource {
+
+    private final JavaSparkContext sc;
+    private final Reporter reporter;
+
+    /** @param reporter where the count of series too short for a window is reported */
+    public LongTableSource(JavaSparkContext sc, Reporter reporter) {
+        this.sc = sc;
+        this.reporter = reporter;
+    }
+
+    /** How the hold-out is chosen: by time (the layout's validateFrom), a random share, or the last share. */
+    public record HoldOutSpec(double fraction, boolean tail, long seed) implements Serializable {
+        public static final HoldOutSpec NONE = new HoldOutSpec(0, false, 0);
+    }
+
+    /**
+     * The table's windows as blocks, training and held-out apart ({@code validation} null unless the layout or
+     * {@code holdOut} asks for one).
+     */
+    public SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
+        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false);
+        Double validateFrom = prepared.validateFrom();
+        SeriesCutter cutter = prepared.cutter();
+        TableEdges edges = prepared.edges();
+        sc.setJobDescription("load: cutting " + source + " into windows");
+        // counted in the job that first cuts each partition (an action: every task's count is applied once)
+        LongAccumulator seriesCount = sc.sc().longAccumulator("series");
+        LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
+        JavaRDD<SequenceBlock> cut = extended(prepared).mapPartitionsWithIndex((p, own) -> {
+            SeriesCutter.Cut result = edges.cut(cutter, p, own.next());
+            seriesCount.add(result.series());
+            shortSeries.add(result.shortSeries());
+            return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
+        }, true).persist(Partitioning.CUT_WINDOWS);
+        List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
+        if (shortSeries.value() > 0) {
+            reporter.warning(source + ": " + shortSeries.value() + " of " + seriesCount.value() + " series have"
+                    + " fewer than " + layout.reach() + " rows (window " + layout.window() + " + horizon "
+                    + layout.horizons()[layout.horizons().length - 1] + ") and make no window");
+        }
+        long cutTrain = 0;
+        long cutValidation = 0;
+        long[] firstTrain = new long[partitions + 1];
+        long[] firstValidation = new long[partitions + 1];
+        for (int p = 0; p < partitions; p++) {
+            firstTrain[p + 1] = firstTrain[p] + sizes.get(2 * p);
+            firstValidation[p + 1] = firstValidation[p] + sizes.get(2 * p + 1);
+        }
+        cutTrain = firstTrain[partitions];
+        cutValidation = firstValidation[partitions];
+        if (cutTrain + cutValidation == 0) {
+            cut.unpersist(false);
+            throw new UserError(source + ": no series makes a window of " + layout.window() + " steps and a"
+                    + " horizon of " + layout.horizons()[layout.horizons().length - 1] + " without a gap");
+        }
+        // a tail hold-out: the last windows in (series, time) order, after the cut
+        long tailFrom = holdOut.tail() && validateFrom == null
+                ? cutTrain - Math.round(holdOut.fraction() * cutTrain) : cutTrain;
+        long trainTotal = tailFrom;
+        long validationTotal = cutValidation + (cutTrain - tailFrom);
+        boolean heldOut = validateFrom != null || holdOut.fraction() > 0;
+        boolean tail = tailFrom < cutTrain;
+        int count = partitions;
+        JavaPairRDD<Long, SequenceBlock> pieces = cut.mapPartitionsWithIndex((p, blocks) -> {
+            SeriesWindows train = (SeriesWindows) blocks.next();
+            SeriesWindows validation = (SeriesWindows) blocks.next();
+            List<Tuple2<Long, SequenceBlock>> out = new ArrayList<>();
+            BlockPartitioner trainBlocks = new BlockPartitioner(count, trainTotal);
+            BlockPartitioner validationBlocks = new BlockPartitioner(count, validationTotal);
+            // every window's side (0 training, 1 held out) and block, by its global index on that side
+            int[] side = new int[train.size()];
+            int[] block = new int[train.size()];
+            for (int w = 0; w < train.size(); w++) {
+                long g = firstTrain[p] + w;
+                side[w] = g < tailFrom ? 0 : 1;
+                block[w] = side[w] == 0 ? trainBlocks.getPartition(g) : validationBlocks.getPartition(g - tailFrom);
+            }
+            runs(train, side, block, count, p, out);
+            if (!tail) {
+                side = new int[validation.size()];
+                block = new int[validation.size()];
+                for (int w = 0; w < validation.size(); w++) {
+                    side[w] = 1;
+                    block[w] = validationBlocks.getPartition(firstValidation[p] + w);
+                }
+                runs(validation, side, block, count, p, out);
+            }
+            return out.iterator();
+        }, true).mapPartitionsToPair(part -> part, true);
+        JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, partitions, layout);
+        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
+        RecordShape shape = new RecordShape(layout.featureColumns().size(), false, LabelShape.PER_SEQUENCE,
+                LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
+        return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
+    }
+
+    /**
+     * The table's windows of one side, per series: for each partition, each series' windows that start in it (a
+     * series that spans partitions gives one entry per partition), relative to their last step when the layout says.
+     * Lazy: each use cuts the table again. A tail hold-out ({@code --split tail}) is a share of all windows, not of
+     * each series: it has no per-series side.
+     */
+    public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout layout,
+                                                       HoldOutSpec holdOut, int partitions, SplitSide side) {
+        boolean all = side == SplitSide.ALL;
+        if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
+            throw new UserError("--per-series: the run held out the last windows of the whole table (--split tail),"
+                    + " not of each series; choose --part all, or hold out by --validate-from or --split random");
+        }
+        Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
+                all ? HoldOutSpec.NONE : holdOut, partitions, false);
+        SeriesCutter cutter = prepared.cutter();
+        TableEdges edges = prepared.edges();
+        boolean validation = side == SplitSide.VALIDATION;
+        boolean relative = layout.relativeToLast();
+        sc.setJobDescription("per series: cutting " + source + " into windows");
+        JavaRDD<Tuple2<Object, SequenceBlock>> pieces = extended(prepared).mapPartitionsWithIndex((p, own) -> {
+            SeriesCutter.Cut cut = edges.cut(cutter, p, own.next());
+            List<Tuple2<Object, SequenceBlock>> out = new ArrayList<>();
+            for (java.util.Map.Entry<Object, SeriesWindows> series : cut.bySeries(validation)) {
+                SeriesWindows windows = series.getValue();
+                out.add(new Tuple2<>(series.getKey(), relative ? windows.relativeToLast() : windows));
+            }
+            return out.iterator();
+        }, true);
+        return JavaPairRDD.fromJavaRDD(pieces);
+    }
+
+    /**
+     * The table checked, projected and sorted, with how its rows are read and what each partition needs from its
+     * neighbours to cut its windows.
+     */
+    private record Prepared(JavaRDD<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
+                            Double validateFrom) {
+    }
+
+    /**
+     * Each partition's rows with the rows around it from its neighbours, in one piece: rows [before, size − after)
+     * are its own ({@code edges.before(p).size()}, {@code edges.after(p).size()}). Reading the ordered table again
+     * is cheaper than keeping its rows from the first pass (measured: writing them to local disk and back costs
+     * twice what ordering them again does).
+     */
+    private static JavaRDD<TableRows> extended(Prepared prepared) {
+        TableEdges edges = prepared.edges();
+        TableRowReader reader = prepared.reader();
+        return prepared.sorted().mapPartitionsWithIndex((p, own) -> {
+            long count = edges.rows(p);
+            TableRows rows = count < 0 ? withEdges(edges, p, reader.read(own))
+                    : reader.read(edges.before(p), own, count, edges.after(p));
+            return Collections.singletonList(rows).iterator();
+        }, true);
+    }
+
+    private static TableRows withEdges(TableEdges edges, int p, TableRows own) {
+        return edges.before(p).size() + edges.after(p).size() == 0 ? own
+                : TableRows.concat(own.inputSize(), own.targetWidth(), own.format(),
+                List.of(edges.before(p), own, edges.after(p)));
+    }
+
+    /** @param texts whether every row keeps its time's text (prediction writes it out); else a text column's do */
+    private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
+                             int partitions, boolean texts) {
+        TableProjection projection = TableProjection.of(table, source, layout, texts);
+        Dataset<Row> projected = projection.rows();
+        TimeFormat format = projection.reader().format();
+        StructType schema = table.schema();
+        Double validateFrom = layout.validateFrom() == null ? null
+                : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source,
+                new FrameSource(sc, null).session());
+        boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
+        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
+                : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME))).sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
+
+        TableRowReader reader = projection.reader();
+        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
+                layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
+                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
+        JavaRDD<Row> rows = sorted.javaRDD();
+        TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
+        TableEdges edges = TableEdges.none(partitions, empty);
+        if (!wholeSeries) {
+            // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
+            sc.setJobDescription("load: the rows at each partition's edges of " + source);
+            int k = layout.reach() + 1;
+            List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
+                    reader.summarize(p, part, k)).iterator(), true).collect();
+            edges = TableEdges.of(summaries, layout.reach(), empty);
+        }
+        return new Prepared(rows, reader, cutter, edges, validateFrom);
+    }
+
+    /**
+     * Every window whose inputs are whole, as rows (series key when there is one, {@code time} of the window's last
+     * step as text, {@code features}): what prediction reads, the last window of each series (the forecast past its
+     * data) included.
+     */
+    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions) {
+        return windowRows(table, source, layout, partitions, FrameColumns.FEATURES, null, true);
+    }
+
+    /**
+     * The table's windows as rows: series key (when there is one), {@code time} (of each window's last step, as
+     * text), {@code featuresCol}, and with {@code labelCol} the label (a number, or an array of H × V values,
+     * horizon-major). {@code unlabelled}: also the windows whose targets are not all there (label null), the last
+     * of each series among them; else only labelled windows.
+     */
+    public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
+                            String featuresCol, String labelCol, boolean unlabelled) {
+        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true);
+        SeriesCutter cutter = prepared.cutter();
+        TableEdges edges = prepared.edges();
+        StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
+        boolean keyed = layout.idColumn() != null;
+        boolean labelled = labelCol != null;
+        boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
+        JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
+            SeriesCutter.Inputs inputs = edges.inputWindows(cutter, p, part.next());
+            List<Row> out = new ArrayList<>(inputs.starts().length);
+            for (int k = 0; k < inputs.starts().length; k++) {
+                double[] label = labelled ? inputs.label(k) : null;
+                if (labelled && label == null && !unlabelled) {
+                    continue;
+                }
+                List<Object> values = new ArrayList<>(4);
+                if (keyed) {
+                    values.add(inputs.id(k));
+                }
+                values.add(inputs.time(k));
+                values.add(inputs.steps(k));
+                if (labelled) {
+                    values.add(label == null ? null : oneValue ? (Object) label[0] : label);
+                }
+                out.add(RowFactory.create(values.toArray()));
+            }
+            return out.iterator();
+        }, true);
+        return new FrameSource(sc, null).session().createDataFrame(rows, schema);
+    }
+
+    /** The columns of {@link #windowRows}. */
+    public static StructType windowSchema(StructType table, TableLayout layout, String featuresCol, String labelCol,
+                                   boolean unlabelled) {
+        StructType schema = new StructType();
+        if (layout.idColumn() != null) {
+            schema = schema.add(layout.idColumn(), table.apply(layout.idColumn()).dataType());
+        }
+        schema = schema.add("time", DataTypes.StringType).add(featuresCol,
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+        if (labelCol != null) {
+            boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
+            schema = schema.add(labelCol, oneValue ? DataTypes.DoubleType
+                    : DataTypes.createArrayType(DataTypes.DoubleType, false), unlabelled);
+        }
+        return schema;
+    }
+
+    /**
+     * Consecutive windows bound for the same side and block, as one piece each, keyed (side, block, partition):
+     * windows in global order fill blocks in order, so a partition's windows make one run per block they reach.
+     */
+    private static void runs(SeriesWindows windows, int[] side, int[] block, int partitions, int partition,
+                             List<Tuple2<Long, SequenceBlock>> out) {
+        int from = 0;
+        while (from < side.length) {
+            int to = from + 1;
+            while (to < side.length && side[to] == side[from] && block[to] == block[from]) {
+                to++;
+            }
+            int[] which = new int[to - from];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = from + k;
+            }
+            long key = ((long) side[from] * partitions + block[from]) * partitions + partition;
+            out.add(new Tuple2<>(key, windows.subset(which)));
+            from = to;
+        }
+    }
+
+    /** The pieces of one side gathered into their blocks, each block's pieces in partition order. */
+    private static JavaRDD<SequenceBlock> assemble(JavaPairRDD<Long, SequenceBlock> pieces, int side,
+                                                   int partitions, TableLayout layout) {
+        int inputs = layout.featureColumns().size();
+        int targets = layout.targetColumns().size();
+        int window = layout.window();
+        int[] horizons = layout.horizons();
+        boolean relative = layout.relativeToLast();
+        return pieces.filter(piece -> piece._1() / ((long) partitions * partitions) == side)
+                .repartitionAndSortWithinPartitions(new PieceBlocks(partitions))
+                .mapPartitions(part -> {
+                    List<SeriesWindows> ordered = new ArrayList<>();
+                    part.forEachRemaining(piece -> ordered.add((SeriesWindows) piece._2()));
+                    SeriesWindows block = SeriesWindows.concat(inputs, targets, window, horizons, ordered);
+                    return Collections.<SequenceBlock>singletonList(relative ? block.relativeToLast() : block)
+                            .iterator();
+                }, true);
+    }
+
+    /** Key (side, block, partition) → its block. */
+    private static final class PieceBlocks extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int partitions;
+
+        PieceBlocks(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) (((Long) key / partitions) % partitions);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PieceBlocks other && other.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return partitions;
+        }
+    }
+
+
+}

@@ -1,0 +1,161 @@
+package org.sparkrnn.driver.data.table;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.TableLayout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.to_timestamp;
+
+/**
+ * A long table checked and projected to what its rows are read from, with the reader of those rows: the one place a
+ * table's rows are shaped for reading, by the batch source and by streams alike. Times
+ * become keys that order as the times do (numbers as they are, dates as days, timestamps as seconds since 1970, text
+ * as a number if it is one, else as a date or timestamp; without a time column, input order).
+ *
+ * @param rows   the projected rows: series key, time key, the time's text when kept, each value column once, then
+ *               any trailing columns asked for
+ * @param reader how those rows are read into {@link TableRows}
+ */
+public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
+
+    /** The projected series key. */
+    static final String ID = "__sparkrnn_id";
+    /** The projected time key. */
+    static final String TIME = "__sparkrnn_time";
+    private static final String TIME_TEXT = "__sparkrnn_time_text";
+
+    /**
+     * The table's columns checked (each named column there, with a type it can be read as) and projected: series
+     * key, time key, the time's text (when {@code texts}, or for a text time column), each value column once. The one
+     * place a table's rows are shaped for reading, in batch and in a stream.
+     */
+    public static TableProjection of(Dataset<Row> table, String source, TableLayout layout, boolean texts,
+                                     Column... trailing) {
+        StructType schema = table.schema();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        for (String column : layout.columnsRead()) {
+            if (!names.contains(column)) {
+                throw new UserError(source + ": no column '" + column + "' (" + optionOf(layout, column)
+                        + "); the columns are " + names);
+            }
+        }
+        if (layout.timeColumn() != null) {
+            DataType type = schema.apply(layout.timeColumn()).dataType();
+            if (!(type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
+                    || type instanceof StringType || type.typeName().equals("timestamp_ntz"))) {
+                throw new UserError(source + ": column '" + layout.timeColumn() + "' (--time-column) is "
+                        + type.simpleString() + ", expected numbers, dates or timestamps");
+            }
+        }
+        for (String column : layout.featureColumns()) {
+            checkValueType(schema, column, source, "--feature-columns");
+        }
+        for (String column : layout.targetColumns()) {
+            checkValueType(schema, column, source, "--target-column");
+        }
+        TimeFormat format = texts ? TimeFormat.TEXT : timeFormat(schema, layout.timeColumn());
+        List<Column> selected = new ArrayList<>();
+        selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
+        selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
+        if (format == TimeFormat.TEXT) {
+            selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
+                    : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
+        }
+        for (String column : TableRowReader.valueColumns(layout)) {
+            selected.add(col(column));
+        }
+        selected.addAll(Arrays.asList(trailing)); // after what the reader reads: it never looks at them
+        return new TableProjection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
+                format));
+    }
+
+    /** How the time column's values are written back from their keys; text columns keep their text. */
+    private static TimeFormat timeFormat(StructType schema, String timeColumn) {
+        if (timeColumn == null) {
+            return TimeFormat.ROW;
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        return type instanceof NumericType ? TimeFormat.NUMBER : type instanceof DateType ? TimeFormat.DATE
+                : type instanceof StringType ? TimeFormat.TEXT : TimeFormat.TIMESTAMP;
+    }
+
+    /** The option that names {@code column}, for messages. */
+    private static String optionOf(TableLayout layout, String column) {
+        if (column.equals(layout.idColumn())) {
+            return "--id-column";
+        }
+        if (column.equals(layout.timeColumn())) {
+            return "--time-column";
+        }
+        return layout.targetColumns().contains(column) ? "--target-column" : "--feature-columns";
+    }
+
+    private static void checkValueType(StructType schema, String column, String source, String option) {
+        DataType type = schema.apply(column).dataType();
+        if (!(type instanceof NumericType || type instanceof StringType)) {
+            throw new UserError(source + ": column '" + column + "' (" + option + ") is " + type.simpleString()
+                    + ", expected numbers");
+        }
+    }
+
+    /**
+     * The time as a number that orders as the time does: numbers as they are, dates as days, timestamps as seconds
+     * since 1970, text as a number if it is one, else as a date or timestamp; without a time column, input order.
+     */
+    private static Column timeKey(StructType schema, String timeColumn) {
+        if (timeColumn == null) {
+            return monotonically_increasing_id().cast(DataTypes.DoubleType);
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        Column t = col(timeColumn);
+        if (type instanceof NumericType) {
+            return t.cast(DataTypes.DoubleType);
+        }
+        if (type instanceof DateType) {
+            return datediff(t, lit("1970-01-01")).cast(DataTypes.DoubleType);
+        }
+        if (type instanceof StringType) {
+            return coalesce(t.cast(DataTypes.DoubleType), to_timestamp(t).cast(DataTypes.DoubleType));
+        }
+        return t.cast(DataTypes.DoubleType); // timestamps: seconds since 1970
+    }
+
+    /** {@code --validate-from} as a time key of the time column's kind. */
+    static Double timeKeyOf(String text, StructType schema, String timeColumn, String source, SparkSession spark) {
+        if (timeColumn == null) {
+            throw new UserError(source + ": --validate-from compares times; give --time-column");
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        Column value = lit(text);
+        Column key = type instanceof NumericType ? value.cast(DataTypes.DoubleType)
+                : type instanceof DateType ? datediff(value.cast(DataTypes.DateType), lit("1970-01-01"))
+                .cast(DataTypes.DoubleType)
+                : type instanceof StringType ? coalesce(value.cast(DataTypes.DoubleType),
+                to_timestamp(value).cast(DataTypes.DoubleType))
+                : value.cast(DataTypes.TimestampType).cast(DataTypes.DoubleType);
+        Row row = spark.range(1).select(key).first();
+        if (row.isNullAt(0)) {
+            throw new UserError("--validate-from '" + text + "' is not a time of column '" + timeColumn + "' ("
+                    + type.simpleString() + ")");
+        }
+        return row.getDouble(0);
+    }}
