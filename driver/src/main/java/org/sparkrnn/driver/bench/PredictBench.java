@@ -12,10 +12,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.records.RecordShape;
-import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
@@ -167,7 +167,7 @@ final class PredictBench {
             for (int r = 0; r < times.length + 1; r++) {
                 long start = System.nanoTime();
                 FramePredictor.transform(frame, saved, layout, "features", "bench frame", InvalidRows.ERROR,
-                        new KernelSettings(Precision.FLOAT32, 0), DistributedSums.EVALUATION_CHUNK)
+                        new KernelSettings(Precision.FLOAT32, 0), Defaults.Values.CHUNK_SIZE)
                         .write().format("noop").mode("overwrite").save();
                 if (r >= 1) {
                     times[r - 1] = (System.nanoTime() - start) / 1e9;

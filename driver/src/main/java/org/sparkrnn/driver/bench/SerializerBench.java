@@ -16,10 +16,10 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.records.RecordShape;
-import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
@@ -176,7 +176,7 @@ final class SerializerBench {
         for (int r = 0; r < micros.length + 1; r++) {
             long start = System.nanoTime();
             FramePredictor.transform(frame, model, layout, "features", "bench", InvalidRows.ERROR,
-                            new KernelSettings(Precision.FLOAT32, 0), DistributedSums.EVALUATION_CHUNK)
+                            new KernelSettings(Precision.FLOAT32, 0), Defaults.Values.CHUNK_SIZE)
                     .write().format("noop").mode("overwrite").save();
             if (r > 0) {
                 micros[r - 1] = (System.nanoTime() - start) / 1e3 / ROWS;

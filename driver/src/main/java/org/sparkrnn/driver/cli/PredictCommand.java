@@ -18,6 +18,7 @@ import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
+import org.sparkrnn.driver.predict.ScopedPredictions;
 import org.sparkrnn.driver.predict.SequencePredictions;
 import org.sparkrnn.kernel.Precision;
 import picocli.CommandLine.Command;
@@ -97,13 +98,15 @@ public final class PredictCommand implements Callable<Integer> {
                     throw new UserError("a character model reads text: predict with --format text");
                 }
                 // every input column but the sequences and labels is kept, so predictions join back to their rows
-                Dataset<Row> predicted = FramePredictor.transform(input, saved, new PredictionLayout(saved.shape(),
-                                saved.spec().outputSize(), saved.spec().loss().isClassification(), "prediction",
-                                "probability", false), FrameColumns.FEATURES, options.path(), InvalidRows.ERROR, kernel,
-                        Defaults.Values.CHUNK_SIZE);
                 List<String> dropped = new ArrayList<>(List.of(FrameColumns.FEATURES, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
-                predicted.drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
+                // the model's broadcast lives for the write
+                try (ScopedPredictions predicted = FramePredictor.open(input, saved, new PredictionLayout(
+                        saved.shape(), saved.spec().outputSize(), saved.spec().loss().isClassification(),
+                        "prediction", "probability", false), FrameColumns.FEATURES, options.path(),
+                        InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE)) {
+                    predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
+                }
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
                 return 0;
             }

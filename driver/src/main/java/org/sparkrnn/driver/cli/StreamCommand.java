@@ -24,6 +24,7 @@ import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.QueryShutdown;
+import org.sparkrnn.driver.predict.ScopedPredictions;
 import org.sparkrnn.driver.predict.StreamForecaster;
 import org.sparkrnn.kernel.Precision;
 import picocli.CommandLine.Command;
@@ -160,8 +161,10 @@ public final class StreamCommand implements Callable<Integer> {
             LongAccumulator made = sc.sc().longAccumulator("forecasts");
             CollectionAccumulator<String> rejected = data.skipsBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
-            Dataset<Row> forecasts = StreamForecaster.forecasts(rows, saved, options.table(), where,
+            // the model's broadcast lives as long as the query: destroyed once it has ended
+            ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
                     new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected));
+            Dataset<Row> forecasts = scoped.rows();
             DataStreamWriter<Row> writer;
             if (kafkaOut) {
                 // one JSON object per forecast, keyed by its series (Kafka keeps a key's records in order)
@@ -194,6 +197,7 @@ public final class StreamCommand implements Callable<Integer> {
                 query.awaitTermination();
             } finally {
                 QueryShutdown.stop(query);
+                scoped.close();
             }
             return 0;
         });

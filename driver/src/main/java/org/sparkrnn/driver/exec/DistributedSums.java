@@ -4,16 +4,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.KeyValueGroupedDataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.streaming.GroupState;
-import org.apache.spark.sql.streaming.GroupStateTimeout;
-import org.apache.spark.sql.streaming.OutputMode;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.SequenceBatch;
@@ -32,15 +23,16 @@ import org.sparkrnn.model.ParameterLayout;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The one class that runs numeric work on the executors: it broadcasts the weights, has every partition compute
- * sums over its own sequences, merges them and destroys the broadcast. Nothing else in the project touches
- * broadcast or aggregation. The executor-side functions are static and capture only the values they are given,
- * never {@code this}.
+ * The one class that aggregates: it broadcasts the weights for one job, has every partition compute sums over its
+ * own sequences (gradients, evaluation sums, statistics, counts), merges them and destroys the broadcast. Nothing
+ * else in the project aggregates; the only other class that broadcasts is {@link ModelBroadcasts} (a model for maps
+ * over data, with its own lifetimes). The executor-side functions are static and capture only the values they are
+ * given, never {@code this}.
  *
  * <p>Sums are merged in an order fixed by indexes, never by which task finished first, so the same data on the same
  * partitioning give the same bits every run: a task (at most one per core, see {@link #foldTasks}) folds its
@@ -178,53 +170,6 @@ public final class DistributedSums {
         sc.setJobDescription(description);
         return aggregate(data, new DataStatistics(), (stats, block) -> block.countInto(stats, EVALUATION_CHUNK),
                 DataStatistics::merge);
-    }
-
-    /**
-     * Applies {@code perPartition} to every partition with the model broadcast once, and hands the resulting RDD to
-     * {@code action} (which must run the job, e.g. save it); the broadcast lives until the action returns.
-     */
-    public <S, T> void withModel(JavaRDD<S> data, ModelWeights weights, PartitionFunction<S, T> perPartition,
-                                 java.util.function.Consumer<JavaRDD<T>> action, String description) {
-        sc.setJobDescription(description);
-        Broadcast<ModelWeights> model = sc.broadcast(weights);
-        try {
-            action.accept(data.mapPartitions(part -> perPartition.apply(model.value(), part), true));
-        } finally {
-            model.destroy();
-        }
-    }
-
-    /**
-     * {@code perPartition} applied to every partition of a DataFrame with the model broadcast once, lazily: the
-     * result (a transformed DataFrame, batch or streaming) may be evaluated any number of times after this returns,
-     * a streaming query once per micro-batch, all with this one broadcast, so it cannot be destroyed here. Spark's
-     * ContextCleaner removes it once the returned plan is garbage.
-     */
-    public <T> Dataset<T> mapWithModel(Dataset<Row> data, ModelWeights weights,
-                                       PartitionFunction<Row, T> perPartition, Encoder<T> encoder) {
-        Broadcast<ModelWeights> model = sc.broadcast(weights);
-        return data.mapPartitions((MapPartitionsFunction<Row, T>) part -> perPartition.apply(model.value(), part),
-                encoder);
-    }
-
-    /**
-     * {@code perGroup} applied to each group of a (streaming) Dataset with a state kept per group by Spark
-     * ({@code flatMapGroupsWithState}, append mode), the model broadcast once for every micro-batch of the query
-     * (lazily, as {@link #mapWithModel}); {@code weights} null: no model, the function gets null.
-     */
-    public <K, V, S, U> Dataset<U> groupsWithModel(KeyValueGroupedDataset<K, V> groups, ModelWeights weights,
-                                                   GroupFunction<K, V, S, U> perGroup, Encoder<S> state,
-                                                   Encoder<U> out, GroupStateTimeout timeout) {
-        Broadcast<ModelWeights> model = weights == null ? null : sc.broadcast(weights);
-        return groups.flatMapGroupsWithState((FlatMapGroupsWithStateFunction<K, V, S, U>) (key, rows, group) ->
-                        perGroup.apply(model == null ? null : model.value(), key, rows, group),
-                OutputMode.Append(), state, out, timeout);
-    }
-
-    /** What {@link #groupsWithModel} runs on each group of a micro-batch. */
-    public interface GroupFunction<K, V, S, U> extends java.io.Serializable {
-        Iterator<U> apply(ModelWeights weights, K key, Iterator<V> rows, GroupState<S> state) throws Exception;
     }
 
     /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */
@@ -394,11 +339,6 @@ public final class DistributedSums {
             }
             return scala.runtime.BoxedUnit.UNIT;
         }
-    }
-
-    /** What {@link #withModel} and {@link #mapWithModel} run on each partition. */
-    public interface PartitionFunction<S, T> extends java.io.Serializable {
-        Iterator<T> apply(ModelWeights weights, Iterator<S> partition) throws Exception;
     }
 
     /** Adds partition {@code partition}'s share of the iteration's batch into {@code sums}. */

@@ -1,7 +1,9 @@
 /**
- * What runs on the executors, below every other driver package but {@code config} (whose settings it reads): {@link org.sparkrnn.driver.exec.DistributedSums},
- * the one class that broadcasts weights and merges sums computed by the partitions, in an order fixed by indexes
+ * What runs on the executors, below every other driver package but {@code config} (whose settings it reads):
+ * {@link org.sparkrnn.driver.exec.DistributedSums}, the one class that aggregates, merging sums computed by the
+ * partitions (with the weights broadcast for its one job) in an order fixed by indexes
  * ({@link org.sparkrnn.driver.exec.OrderedMerge}), as a tree or sliced ({@link org.sparkrnn.driver.config.Aggregation});
+ * {@link org.sparkrnn.driver.exec.ModelBroadcasts}, a model broadcast for maps over data with an explicit lifetime;
  * the kernels each executor keeps and borrows ({@link org.sparkrnn.driver.exec.KernelCache},
  * {@link org.sparkrnn.driver.config.KernelSettings}); and the batch schedule, a pure function of (seed, epoch, global
  * sequence index) ({@link org.sparkrnn.driver.exec.BatchSchedule} over an

@@ -5,11 +5,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.frame.FrameColumns;
-import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
 
@@ -28,20 +27,43 @@ public final class FramePredictor {
     /**
      * {@code frame} with {@code layout}'s columns appended (nullable with {@link InvalidRows#KEEP}), its sequences
      * read from {@code featuresCol}; errors name {@code source} and the row. The broadcast model lives as long as the
-     * returned DataFrame may be evaluated (Spark's ContextCleaner removes it).
+     * returned DataFrame may be evaluated (Spark's ContextCleaner removes it once the plan is garbage): what a Spark
+     * ML model's {@code transform} returns to its user.
      */
     public static Dataset<Row> transform(Dataset<Row> frame, SavedModel saved, PredictionLayout layout,
                                          String featuresCol, String source, InvalidRows invalid,
                                          KernelSettings kernel, int chunkSize) {
+        return transform(ModelBroadcasts.withThePlans(contextOf(frame)), frame, saved, layout, featuresCol, source,
+                invalid, kernel, chunkSize);
+    }
+
+    /**
+     * As {@link #transform(Dataset, SavedModel, PredictionLayout, String, String, InvalidRows, KernelSettings, int)},
+     * the model's broadcast destroyed when the result is closed (after it is written).
+     */
+    public static ScopedPredictions open(Dataset<Row> frame, SavedModel saved, PredictionLayout layout,
+                                         String featuresCol, String source, InvalidRows invalid,
+                                         KernelSettings kernel, int chunkSize) {
+        ModelBroadcasts models = ModelBroadcasts.scoped(contextOf(frame));
+        return new ScopedPredictions(transform(models, frame, saved, layout, featuresCol, source, invalid, kernel,
+                chunkSize), models);
+    }
+
+    /** The same, the model broadcast through {@code models}. */
+    static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
+                                  PredictionLayout layout, String featuresCol, String source, InvalidRows invalid,
+                                  KernelSettings kernel, int chunkSize) {
         StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
         FrameColumns columns = new FrameColumns(featuresCol, null, false);
         columns.check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize);
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
-        return new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH).mapWithModel(frame,
-                new ModelWeights(saved.spec(), saved.params()),
+        return models.map(frame, new ModelWeights(saved.spec(), saved.params()),
                 (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source, invalid),
                 Encoders.row(out));
+    }
+
+    private static JavaSparkContext contextOf(Dataset<Row> frame) {
+        return JavaSparkContext.fromSparkContext(frame.sparkSession().sparkContext());
     }
 }

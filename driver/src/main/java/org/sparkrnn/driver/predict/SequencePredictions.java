@@ -11,7 +11,7 @@ import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.records.Partitioning;
-import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
 
@@ -42,7 +42,7 @@ public final class SequencePredictions {
         List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("window",
                 DataTypes.LongType, false)));
         fields.addAll(layout.fields());
-        new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH).withModel(sequences,
+        ModelBroadcasts.withModel(sc, sequences,
                 new ModelWeights(saved.spec(), saved.params()),
                 (weights, blocks) -> ChunkedPredictor.numbered(predictor.blocks(weights, blocks),
                         firstWindow[TaskContext.getPartitionId()]),

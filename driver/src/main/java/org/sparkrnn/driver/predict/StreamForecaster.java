@@ -1,9 +1,11 @@
 package org.sparkrnn.driver.predict;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.TableLayout;
@@ -11,7 +13,7 @@ import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.driver.data.stream.SeriesStream;
 import org.sparkrnn.driver.data.stream.StreamingWindows;
-import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
 
@@ -40,10 +42,36 @@ public final class StreamForecaster {
      * The forecasts of {@code rows} (streaming or batch) with the table's columns in {@code layout} (a window
      * model's own; for a per-step model its id, time and feature columns are read); {@code counters} count late rows,
      * forecasts and rejected rows (a bad row stops the query unless they reject it), series quiet for
-     * {@code timeout} are forgotten (null: never).
+     * {@code timeout} are forgotten (null: never). The model is broadcast once and lives as long as the returned
+     * plan (Spark's ContextCleaner removes it once the plan is garbage).
      */
     public static Dataset<Row> forecasts(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
                                          KernelSettings kernel, Duration timeout, SeriesStream.Counters counters) {
+        return forecasts(ModelBroadcasts.withThePlans(JavaSparkContext.fromSparkContext(rows.sparkSession()
+                .sparkContext())), rows, saved, layout, source, kernel, timeout, counters);
+    }
+
+    /**
+     * As {@link #forecasts(Dataset, SavedModel, TableLayout, String, KernelSettings, Duration, SeriesStream.Counters)},
+     * the model's broadcast destroyed when the result is closed: once the query that writes it has ended (what
+     * {@code lstm-spark stream} does).
+     */
+    public static ScopedPredictions open(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
+                                         KernelSettings kernel, Duration timeout, SeriesStream.Counters counters) {
+        ModelBroadcasts models = ModelBroadcasts.scoped(JavaSparkContext.fromSparkContext(rows.sparkSession()
+                .sparkContext()));
+        try {
+            return new ScopedPredictions(forecasts(models, rows, saved, layout, source, kernel, timeout, counters),
+                    models);
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
+    }
+
+    private static Dataset<Row> forecasts(ModelBroadcasts models, Dataset<Row> rows, SavedModel saved,
+                                          TableLayout layout, String source, KernelSettings kernel, Duration timeout,
+                                          SeriesStream.Counters counters) {
         if (saved.shape().oneHot()) {
             throw new UserError("stream forecasts the rows of a long table; this is a character model (sample)");
         }
@@ -63,13 +91,13 @@ public final class StreamForecaster {
                     "probability", false);
             ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, 1);
             return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
-                    new RecurrentSteps(predictor, out, layout.featureColumns().size()), out.fields(),
+                    new RecurrentSteps(predictor, out, layout.featureColumns().size()), out.fields(), models,
                     new ModelWeights(saved.spec(), saved.params()));
         }
         Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
                 "probability", false);
-        return FramePredictor.transform(windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,
-                DistributedSums.EVALUATION_CHUNK).drop(FrameColumns.FEATURES);
+        return FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,
+                Defaults.Values.CHUNK_SIZE).drop(FrameColumns.FEATURES);
     }
 }

@@ -1,6 +1,5 @@
 package org.sparkrnn.driver.data.stream;
 
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
@@ -21,7 +20,7 @@ import org.sparkrnn.driver.data.table.TableProjection;
 import org.sparkrnn.driver.data.table.TableRowReader;
 import org.sparkrnn.driver.data.table.TableRows;
 import org.sparkrnn.driver.data.table.TimeFormat;
-import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.model.ModelWeights;
 
 import java.io.Serializable;
@@ -76,12 +75,14 @@ public final class SeriesStream {
      * The outputs of {@code steps} for {@code rows} (a streaming or batch DataFrame with the table's columns), in
      * append mode: the series key (when {@code layout} has one), {@code time}, then {@code outputs}.
      *
-     * @param model the model the steps apply, broadcast once with the query; null when they apply none
+     * @param models what broadcasts the model, and how long it lives
+     * @param model  the model the steps apply, broadcast once with the query; null when they apply none
      */
     public static <S extends StreamedSeries> Dataset<Row> stream(Dataset<Row> rows, String source,
                                                                  TableLayout layout, Duration timeout,
                                                                  Counters counters, SeriesSteps<S> steps,
-                                                                 List<StructField> outputs, ModelWeights model) {
+                                                                 List<StructField> outputs, ModelBroadcasts models,
+                                                                 ModelWeights model) {
         List<String> names = Arrays.asList(rows.schema().fieldNames());
         TableProjection projection = TableProjection.of(rows, source, layout, true,
                 (names.contains(ORIGIN) ? functions.col(ORIGIN) : functions.input_file_name()).as(ORIGIN),
@@ -101,10 +102,9 @@ public final class SeriesStream {
         @SuppressWarnings("unchecked")
         Encoder<S> state = (Encoder<S>) (Encoder<?>) Encoders.javaSerialization(StreamedSeries.class);
         MapFunction<Row, String> keyOf = row -> row.isNullAt(0) ? NO_KEY : String.valueOf(row.get(0));
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-        return new DistributedSums(sc, org.sparkrnn.driver.config.Defaults.Values.AGGREGATION_DEPTH)
-                .groupsWithModel(projection.rows().groupByKey(keyOf, Encoders.STRING()), model, perSeries::call, state, Encoders.row(schema), perSeries.timeoutMs > 0
-                        ? GroupStateTimeout.ProcessingTimeTimeout() : GroupStateTimeout.NoTimeout());
+        return models.groups(projection.rows().groupByKey(keyOf, Encoders.STRING()), model, perSeries::call, state,
+                Encoders.row(schema), perSeries.timeoutMs > 0 ? GroupStateTimeout.ProcessingTimeTimeout()
+                        : GroupStateTimeout.NoTimeout());
     }
 
     /** One series' rows of a micro-batch: read, ordered, late ones out, the rest to the steps. */

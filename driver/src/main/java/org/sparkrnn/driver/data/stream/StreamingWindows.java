@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.data.stream;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -8,6 +9,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.model.ModelWeights;
 
 import java.time.Duration;
@@ -47,8 +49,10 @@ public final class StreamingWindows implements SeriesSteps<WindowedSeries> {
         }
         StructField features = DataTypes.createStructField(FrameColumns.FEATURES,
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+        // no model: nothing is broadcast
         return SeriesStream.stream(rows, source, layout, timeout, counters, new StreamingWindows(layout),
-                List.of(features), null);
+                List.of(features), ModelBroadcasts.withThePlans(
+                        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext())), null);
     }
 
     @Override
