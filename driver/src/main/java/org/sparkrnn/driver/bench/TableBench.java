@@ -100,8 +100,8 @@ final class TableBench {
     static DataOptions options(String path) {
         TableLayout layout = new TableLayout("sensor", "t", List.of("load", "temp", "noise", "weekday"),
                 List.of("load"), WINDOW, 1, new int[] {1}, MissingValues.SKIP, null, false);
-        return new DataOptions("parquet", path, null, 0, Split.RANDOM, null, "t", WINDOW, 1, null,
-                MissingValues.SKIP, Task.REGRESSION, 0, 0, 1, false, null, false, ',', true, layout);
+        return new DataOptions("parquet", path, null, 0, Split.RANDOM, Task.REGRESSION, 0, 0, 1, false, null, ',',
+                true, null, layout);
     }
 
     /** Rows in time order (all sensors at t = 0, then t = 1, ...), so every file holds a part of every series. */

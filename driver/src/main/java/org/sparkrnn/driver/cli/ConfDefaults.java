@@ -26,6 +26,7 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> origin = new LinkedHashMap<>();
     private final Map<String, Integer> lineOf = new LinkedHashMap<>();
+    private final java.util.Set<String> runSources = new java.util.HashSet<>();
 
     /** Adds a settings text; {@code source} names it in errors. Lines are read as {@code Properties} reads them. */
     void add(String text, String source) {
@@ -50,6 +51,20 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
                 lineOf.put(key, number);
             });
         }
+    }
+
+    /**
+     * Adds a run's own settings (a model directory's {@code config.properties}): defaults like any other, but not
+     * settings the user gave ({@link #givenByUser}).
+     */
+    void addRun(String text, String source) {
+        runSources.add(source);
+        add(text, source);
+    }
+
+    /** Whether option {@code name} (without dashes) comes from a settings file the user gave ({@code --conf}). */
+    boolean givenByUser(String name) {
+        return origin.containsKey(name) && !runSources.contains(origin.get(name));
     }
 
     void addFile(String file) {

@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.cli;
 
 import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
@@ -15,6 +16,10 @@ import java.util.List;
 
 /** Where data come from and how they become sequences (train, evaluate, predict). */
 public final class DataMixin {
+
+    /** The command this mixin is part of: which options its user gave is known, not guessed from the values. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
 
     @Option(names = "--data", paramLabel = "PATH",
             description = "Data: a file, directory or glob; local or any Hadoop URI (hdfs://, file://).")
@@ -65,7 +70,7 @@ public final class DataMixin {
     int stride;
 
     @Option(names = "--window", defaultValue = Defaults.WINDOW, paramLabel = "T",
-            description = "csv, text: steps per sequence. Default: ${DEFAULT-VALUE}.")
+            description = "csv, text, long tables: steps per sequence. Default: ${DEFAULT-VALUE}.")
     int window;
 
     @Option(names = "--horizon", defaultValue = Defaults.HORIZON, paramLabel = "H|A..B",
@@ -157,7 +162,9 @@ public final class DataMixin {
     DataOptions toOptions(long seed, boolean stream) {
         int[] horizons = TableLayout.parseHorizon(horizon);
         MissingValues gaps = Choices.parse("missing", missing, MissingValues.class);
+        int steps = window;
         TableLayout table = null;
+        ColumnWindows windows = null;
         if (targetColumns != null || featureColumns != null || idColumn != null || stride != 1
                 || horizons.length > 1) {
             if (column != null && (targetColumns != null || featureColumns != null)) {
@@ -170,14 +177,39 @@ public final class DataMixin {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
-                    window, stride, horizons, gaps, validateFrom, relativeToLast);
+                    steps, stride, horizons, gaps, validateFrom, relativeToLast);
+        } else {
+            List<String> given = new java.util.ArrayList<>();
+            for (String option : List.of("--column", "--time-column", "--window", "--horizon", "--validate-from",
+                    "--missing", "--relative-to-last")) {
+                if (given(option)) {
+                    given.add("{" + option + "}");
+                }
+            }
+            if (format.equals("csv") || format.equals("text") || !given.isEmpty()) {
+                windows = new ColumnWindows(column, timeColumn, steps, horizons[0], validateFrom, gaps,
+                        relativeToLast, given);
+            }
         }
         return new DataOptions(stream && format.equals("jsonl") ? "json" : format, data, validation,
-                validationFraction,
-                Choices.parse("split", split, Split.class), column, timeColumn, window,
-                horizons[horizons.length - 1], validateFrom, gaps, Choices.parse("task", task, Task.class),
-                classes, partitions, seed, !stream && skipsBadRecords(), null, relativeToLast, delimiter(), !noHeader,
-                table);
+                validationFraction, Choices.parse("split", split, Split.class), Choices.parse("task", task, Task.class),
+                classes, partitions, seed, !stream && skipsBadRecords(), null, delimiter(), !noHeader, windows, table);
+    }
+
+    /**
+     * Whether the user gave {@code option}: on the command line or in a settings file of theirs ({@code --conf}); a
+     * run's own settings, read as defaults by evaluate and predict, are not the user's.
+     */
+    private boolean given(String option) {
+        if (command == null) {
+            return false;
+        }
+        if (command.commandLine() != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(option)) {
+            return true;
+        }
+        return command.defaultValueProvider() instanceof ConfDefaults conf
+                && conf.givenByUser(option.substring(2));
     }
 
     private char delimiter() {

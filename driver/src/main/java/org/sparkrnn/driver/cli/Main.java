@@ -115,7 +115,7 @@ public final class Main implements Runnable {
             var fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
             if (fs.exists(path)) {
                 try (var in = fs.open(path)) {
-                    defaults.add(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+                    defaults.addRun(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
                 }
             }
         } catch (IOException e) {

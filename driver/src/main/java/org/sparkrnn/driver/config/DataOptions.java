@@ -4,37 +4,30 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Where the data are and how to turn them into sequences; checks itself when built.
+ * Where the data are and how to turn them into sequences; checks itself when built. How series are cut into windows
+ * has one home: {@code windows} for csv windows over one column and text, {@code table} for a long table.
  *
  * @param format             jsonl, csv, text, or a Spark data source with JSON Lines' columns (parquet, orc, ...)
  * @param path               a file, directory or glob; local or any Hadoop URI
  * @param validationPath     a separate validation data set in the same format, or null
  * @param validationFraction the share of sequences held out for validation when there is no separate set (0 = none)
  * @param split              how the held-out share is chosen
- * @param column             csv: the value column
- * @param timeColumn         csv: a column naming each row's time (for --validate-from), or null
- * @param window             csv and text: steps per sequence
- * @param horizon            csv: the target is the value this many steps after a window's last step
- * @param validateFrom       csv: windows whose target time is at or after this go to validation (numeric compare
- *                           when both are numbers), or null
- * @param missing            csv: what gaps do
  * @param task               what the labels are (text is always classification)
  * @param classes            K, or 0 to infer it (max id + 1 over the training data)
  * @param partitions         partitions of the cached training data (0 = Spark's default parallelism)
  * @param seed               for the random split
  * @param skipBadRecords     drop records that fail to parse (counted and reported) instead of stopping
  * @param rejectsPath        with skipBadRecords: where the rejected records are written (a directory), or null
- * @param relativeToLast     csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
  * @param delimiter          csv: the field separator
  * @param header             csv: the first row names the columns (else they are named by position, 1, 2, ...)
+ * @param windows            csv windows and text: how they are cut (csv and text read their defaults when null)
  * @param table              a long table's layout (one row per series and time: csv or a Spark data source), or
- *                           null: the other formats, and csv windows over one {@code column}
+ *                           null: the other formats, and csv windows over one column
  */
 public record DataOptions(String format, String path, String validationPath, double validationFraction, Split split,
-                          String column, String timeColumn, int window, int horizon, String validateFrom,
-                          MissingValues missing, Task task, int classes, int partitions, long seed,
-                          boolean skipBadRecords, String rejectsPath, boolean relativeToLast, char delimiter,
-                          boolean header, TableLayout table)
+                          Task task, int classes, int partitions, long seed, boolean skipBadRecords,
+                          String rejectsPath, char delimiter, boolean header, ColumnWindows windows,
+                          TableLayout table)
         implements Serializable {
 
     /** The format of a DataFrame handed to the Spark ML estimators: its path only names its columns in messages. */
@@ -54,15 +47,13 @@ public record DataOptions(String format, String path, String validationPath, dou
         Bound.check("classes", classes);
         Bound.check("partitions", partitions);
         Bound.check("validation-fraction", validationFraction);
-        if (relativeToLast && !format.equals("csv")) {
-            throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
-        }
-        Bound.check("window", window);
-        Bound.check("horizon", horizon);
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
         }
         if (table != null) {
+            if (windows != null) {
+                throw new IllegalArgumentException("a long table's windows are its layout's, not csv windows'");
+            }
             if (OWN_FORMATS.contains(format) && !format.equals("csv") || format.equals(FRAME)) {
                 throw new SettingError("{--target-column} reads a long table: csv or a Spark data source (parquet,"
                         + " orc, ...), not {--format} " + format);
@@ -73,27 +64,15 @@ public record DataOptions(String format, String path, String validationPath, dou
             }
         }
         if (!format.equals("csv") && table == null) {
-            List<String> csvOnly = new java.util.ArrayList<>();
-            if (column != null) {
-                csvOnly.add("{--column}");
+            List<String> csvOnly = new java.util.ArrayList<>(windows == null ? List.of() : windows.given());
+            if (format.equals("text")) {
+                csvOnly.remove("{--window}");
             }
-            if (timeColumn != null) {
-                csvOnly.add("{--time-column}");
-            }
-            if (validateFrom != null) {
-                csvOnly.add("{--validate-from}");
-            }
-            if (missing != MissingValues.SKIP) {
-                csvOnly.add("{--missing}");
-            }
-            if (horizon != 1) {
-                csvOnly.add("{--horizon}");
+            if (csvOnly.contains("{--relative-to-last}")) {
+                throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
             }
             if (delimiter != COMMA || !header) {
                 csvOnly.add(delimiter != COMMA ? "{--delimiter}" : "{--no-header}");
-            }
-            if (window != Defaults.Values.WINDOW && !format.equals("text")) {
-                csvOnly.add("{--window}");
             }
             if (!csvOnly.isEmpty()) {
                 throw new SettingError(String.join(", ", csvOnly) + " shape" + (csvOnly.size() == 1 ? "s" : "")
@@ -101,7 +80,7 @@ public record DataOptions(String format, String path, String validationPath, dou
                         + ", not {--format} " + format);
             }
         }
-        if (validateFrom != null && validationFraction > 0) {
+        if (validateFrom() != null && validationFraction > 0) {
             throw new SettingError("{--validate-from} and {--validation-fraction} both choose the validation data;"
                     + " give one");
         }
@@ -114,8 +93,22 @@ public record DataOptions(String format, String path, String validationPath, dou
                     + " {--format} " + format);
         }
         java.util.Objects.requireNonNull(split, "split");
-        java.util.Objects.requireNonNull(missing, "missing");
         java.util.Objects.requireNonNull(task, "task");
+    }
+
+    /** How csv windows and text are cut: as given, or every setting at its default. */
+    public ColumnWindows columnWindows() {
+        return windows != null ? windows : ColumnWindows.defaults();
+    }
+
+    /** The time from which windows are validation data (csv windows or a long table), or null. */
+    public String validateFrom() {
+        return table != null ? table.validateFrom() : windows != null ? windows.validateFrom() : null;
+    }
+
+    /** Whether windows are relative to their last value (csv windows or a long table). */
+    public boolean relativeToLast() {
+        return table != null ? table.relativeToLast() : windows != null && windows.relativeToLast();
     }
 
     /** The data are files (or a data source's path), not a DataFrame handed over in code. */
@@ -132,36 +125,43 @@ public record DataOptions(String format, String path, String validationPath, dou
     public static final char COMMA = ',';
 
     public DataOptions withRejectsPath(String path) {
-        return new DataOptions(format, this.path, validationPath, validationFraction, split, column, timeColumn,
-                window, horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, path,
-                relativeToLast, delimiter, header, table);
+        return new DataOptions(format, this.path, validationPath, validationFraction, split, task, classes,
+                partitions, seed, skipBadRecords, path, delimiter, header, windows, table);
+    }
+
+    /** These options with other paths (data, validation data). */
+    public DataOptions withPaths(String data, String validation) {
+        return new DataOptions(format, data, validation, validationFraction, split, task, classes, partitions, seed,
+                skipBadRecords, rejectsPath, delimiter, header, windows, table);
     }
 
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
-        return new DataOptions(format, path, validationPath, validationFraction, split, column, timeColumn, window,
-                horizon, validateFrom, missing, task, classes, partitions, seed, skipBadRecords, rejectsPath, false,
-                delimiter, header, table == null ? null : table.absolute());
+        return new DataOptions(format, path, validationPath, validationFraction, split, task, classes, partitions,
+                seed, skipBadRecords, rejectsPath, delimiter, header, windows == null ? null : windows.absolute(),
+                table == null ? null : table.absolute());
     }
 
     /** These options as settings (option name → text), as {@link TrainingConfig#settings()} stores them. */
     void addSettings(Settings into) {
+        // every key, for every format, as earlier versions wrote them: checkpoints' fingerprints stay the same
+        ColumnWindows csv = columnWindows();
         into.put("data", path);
         into.put("format", format);
         into.put("validation", validationPath);
         into.put("validation-fraction", validationFraction);
         into.put("split", split.cliName());
-        into.put("column", column);
-        into.put("time-column", timeColumn);
-        into.put("window", window);
-        into.put("horizon", table == null ? String.valueOf(horizon) : table.horizonText());
+        into.put("column", csv.column());
+        into.put("time-column", table != null ? table.timeColumn() : csv.timeColumn());
+        into.put("window", table != null ? table.window() : csv.window());
+        into.put("horizon", table != null ? table.horizonText() : String.valueOf(csv.horizon()));
         into.put("id-column", table == null ? null : table.idColumn());
         into.put("feature-columns", table == null ? null : String.join(",", table.featureColumns()));
         into.put("target-column", table == null ? null : String.join(",", table.targetColumns()));
         into.put("stride", table == null ? 1 : table.stride());
-        into.put("validate-from", validateFrom);
-        into.put("missing", missing.cliName());
-        into.put("relative-to-last", relativeToLast);
+        into.put("validate-from", validateFrom());
+        into.put("missing", (table != null ? table.missing() : csv.missing()).cliName());
+        into.put("relative-to-last", relativeToLast());
         into.put("task", task.cliName());
         into.put("classes", classes);
         into.put("partitions", partitions);

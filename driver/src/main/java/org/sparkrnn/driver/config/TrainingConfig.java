@@ -194,10 +194,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     public TrainingConfig withInputPaths(java.util.function.UnaryOperator<String> qualify) {
         DataOptions d = data;
         java.util.function.UnaryOperator<String> files = d.readsFiles() ? qualify : path -> path;
-        DataOptions paths = new DataOptions(d.format(), files.apply(d.path()), files.apply(d.validationPath()),
-                d.validationFraction(), d.split(), d.column(), d.timeColumn(), d.window(), d.horizon(),
-                d.validateFrom(), d.missing(), d.task(), d.classes(), d.partitions(), d.seed(), d.skipBadRecords(),
-                d.rejectsPath(), d.relativeToLast(), d.delimiter(), d.header(), d.table());
+        DataOptions paths = d.withPaths(files.apply(d.path()), files.apply(d.validationPath()));
         Model m = model;
         Model init = new Model(m.cell(), m.hidden(), m.activation(), m.loss(), m.initScheme(), m.forgetBias(),
                 qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling());

@@ -41,10 +41,11 @@ import org.sparkrnn.driver.exec.DistributedSums;
  * The loading pipeline every source shares: a source ({@link JsonLinesSource}, {@link FrameSource},
  * {@link CsvWindowSource}, {@link TextSource}) reads a data set into blocks, one {@link SequenceBlock} per
  * partition (packed sequences, or series with their windows made on demand), with the held-out share split off;
- * sources that number their sequences (text windows) are cut into P contiguous blocks here. Then the pipeline takes the training statistics, resolves K, standardises with
- * training-set statistics when asked, caches, and checks that neither side is empty. Data are parsed and checked
- * once, on the executors; the first bad record stops the load with its file and line (or, when skipped, is written
- * by the {@link RejectsWriter}). A new source plugs into {@link #read}.
+ * sources that number their sequences (text windows) are cut into P contiguous blocks here. Then the pipeline
+ * takes the training statistics, resolves K, standardises with training-set statistics when asked, caches, and
+ * checks that neither side is empty. Data are parsed and checked once, on the executors; the first bad record stops
+ * the load with its file and line (or, when skipped, is written by the {@link RejectsWriter}). A new source plugs
+ * into {@link #read}; prediction reads through the same sources ({@link #predictionRows}).
  */
 public final class DatasetLoader {
 
@@ -82,8 +83,8 @@ public final class DatasetLoader {
     /** Training data (and validation data when the options ask for it). */
     public LoadedData loadForTraining(DataOptions options, ReadContext context) {
         if (options.validationPath() != null && (options.validationFraction() > 0 || options.validateFrom() != null)) {
-            throw new UserError("give either --validation FILE or a held-out share (--validation-fraction,"
-                    + " --validate-from), not both");
+            throw new SettingError("give either {--validation} FILE or a held-out share ({--validation-fraction},"
+                    + " {--validate-from}), not both");
         }
         SourceBlocks train = read(options, options.path(), context, true, options.validationPath() == null);
         SourceBlocks separate = null;
@@ -266,8 +267,8 @@ public final class DatasetLoader {
     public JavaPairRDD<Object, SequenceBlock> tableWindowsBySeries(DataOptions options, Standardization standardization,
                                                                    SplitSide side) {
         if (options.table() == null) {
-            throw new UserError("--per-series reads a long table: give --id-column, --time-column and"
-                    + " --target-column (or train on one)");
+            throw new SettingError("{--per-series} reads a long table: give {--id-column}, {--time-column} and"
+                    + " {--target-column} (or train on one)");
         }
         Dataset<Row> table = readTable(options, options.path());
         LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
@@ -344,10 +345,10 @@ public final class DatasetLoader {
             validationBlocks = finish(validationRaw, standardization, "validation data");
             validationCount = sums.counts(validationBlocks, "load: validation data statistics").sequences();
             if (validationCount == 0) {
-                throw new UserError("the validation split is empty: "
+                throw new SettingError("the validation split is empty: "
                         + (options.validationPath() != null ? options.validationPath() + " holds no sequence"
-                        : "no sequence of " + options.path() + " was held out (check --validation-fraction /"
-                        + " --validate-from)"));
+                        : "no sequence of " + options.path() + " was held out (check {--validation-fraction} /"
+                        + " {--validate-from})"));
             }
         }
         train.release().run();

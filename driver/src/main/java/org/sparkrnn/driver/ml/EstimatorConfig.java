@@ -8,8 +8,6 @@ import org.apache.spark.ml.param.Param;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.DataOptions;
-import org.sparkrnn.driver.config.Defaults;
-import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TrainingConfig;
@@ -39,11 +37,9 @@ final class EstimatorConfig {
     static TrainingConfig of(RecurrentParams<?> e) {
         try {
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
-                    real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class), null,
-                    null, Defaults.Values.WINDOW, Defaults.Values.HORIZON, null,
-                    MissingValues.SKIP, e.task(), e.classCount(), integer(e, e.partitions()),
-                    whole(e, e.seed()), either(e, e.onBadRecord(), "skip", "fail"), null, false,
-                    DataOptions.COMMA, true, null);
+                    real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class),
+                    e.task(), e.classCount(), integer(e, e.partitions()), whole(e, e.seed()),
+                    either(e, e.onBadRecord(), "skip", "fail"), null, DataOptions.COMMA, true, null, null);
             double forget = real(e, e.forgetBias());
             String loss = text(e, e.loss());
             TrainingConfig.Model model = new TrainingConfig.Model(

@@ -143,6 +143,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         try {
             return loader.tableWindows(dataset.toDF(), uid, layout(), getOrDefault(featuresCol),
                     getOrDefault(labelCol), (Boolean) getOrDefault(keepUnlabelled));
+        } catch (SettingError e) { // a column that is not there, of the wrong type: named as this stage's param
+            throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         } catch (UserError e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

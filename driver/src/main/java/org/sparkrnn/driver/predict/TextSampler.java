@@ -4,6 +4,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.data.records.Vocabulary;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.kernel.ForwardResult;
@@ -44,16 +45,16 @@ public final class TextSampler {
     /** {@code length} characters following {@code prime} (not included), drawn with {@code seed}. */
     public String sample(String prime, int length, double temperature, long seed) {
         if (prime.isEmpty()) {
-            throw new UserError("--prime must have at least one character");
+            throw new SettingError("{--prime} must have at least one character");
         }
         if (temperature < 0 || length < 0) {
-            throw new UserError("--temperature and --length must be >= 0");
+            throw new SettingError("{--temperature} and {--length} must be >= 0");
         }
         int[] ids = new int[prime.length()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = vocabulary.idOf(prime.charAt(i));
             if (ids[i] < 0) {
-                throw new UserError("--prime has the character '" + printable(prime.charAt(i)) + "' (code "
+                throw new SettingError("{--prime} has the character '" + printable(prime.charAt(i)) + "' (code "
                         + (int) prime.charAt(i) + "), which the model's vocabulary does not have");
             }
         }

@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.train;
 
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.data.records.RecordShape;
@@ -38,11 +39,11 @@ final class RunOutputs {
         RecordShape shape = data.shape();
         String mismatch = baseline.mismatch(shape.labelKind(), shape.labelShape(), shape.labelWidth());
         if (mismatch != null) {
-            throw new UserError("--baseline: " + mismatch + "; these data have " + shape.describeLabels());
+            throw new SettingError("{--baseline}: " + mismatch + "; these data have " + shape.describeLabels());
         }
         if (data.validation() == null) {
-            throw new UserError("--baseline needs validation data (--validation, --validation-fraction or"
-                    + " --validate-from)");
+            throw new SettingError("{--baseline} needs validation data ({--validation}, {--validation-fraction} or"
+                    + " {--validate-from})");
         }
         return baseline;
     }

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.train;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -305,16 +306,16 @@ public final class Trainer {
     private void checkModelDirectory(ModelDirectory dir) throws IOException {
         if (config.output().resume()) {
             if (!dir.holdsARun()) {
-                throw new UserError("--resume: " + dir.root() + " holds no run to resume");
+                throw new SettingError("{--resume}: " + dir.root() + " holds no run to resume");
             }
             List<String> differences = config.trajectoryDifferences(dir.readConfig());
             if (!differences.isEmpty()) {
-                throw new UserError("--resume: this run's settings differ from those in "
+                throw new SettingError("{--resume}: this run's settings differ from those in "
                         + dir.path(ModelDirectory.CONFIG) + ": " + String.join("; ", differences));
             }
         } else if (dir.holdsARun()) {
-            throw new UserError(dir.root() + " already holds a training run; continue it with --resume or choose"
-                    + " another --model-dir (nothing was changed)");
+            throw new SettingError(dir.root() + " already holds a training run; continue it with {--resume} or choose"
+                    + " another {--model-dir} (nothing was changed)");
         }
     }
 
@@ -339,7 +340,7 @@ public final class Trainer {
             TrainingState state = checkpoints.newestValid(message -> out.println("warning: " + message));
             if (state != null) {
                 if (state.configFingerprint() != config.fingerprint() || state.params().length != layout.size()) {
-                    throw new UserError("--resume: the newest checkpoint in " + dir.root()
+                    throw new SettingError("{--resume}: the newest checkpoint in " + dir.root()
                             + " was written by a run with other settings");
                 }
                 out.println("resuming from iteration " + state.iteration());

@@ -98,4 +98,30 @@ class CommandLineErrorsTest {
         assertTrue(message.contains("--loss cross-entropy does not fit the labels (numbers)"), message);
         assertFalse(Files.exists(tmp.resolve("model").resolve("model.safetensors")));
     }
+
+    /**
+     * An option the format has no use for is refused when it is given, at its default value too (whether it was
+     * given is known, not guessed from the value), on the command line or in the user's settings file; a run's own
+     * settings, read back as defaults, do not count as given.
+     */
+    @Test
+    void windowOptionsAreRefusedForFormatsWithoutWindowsEvenAtTheirDefaults() throws Exception {
+        Path ok = TestData.write(tmp, "ok.jsonl", "{\"features\": [[1]], \"label\": 1}");
+        assertEquals("error: --window shapes csv windows and text, not --format jsonl", train(ok, "--window", "32"));
+        assertEquals("error: --horizon, --missing shape csv windows, not --format jsonl",
+                train(ok, "--horizon", "1", "--missing", "skip"));
+        Path conf = tmp.resolve("window.conf");
+        Files.writeString(conf, "window = 32\n");
+        assertEquals("error: --window shapes csv windows and text, not --format jsonl",
+                run("train", "--conf", conf.toString(), "--data", ok.toString(), "--iterations", "1",
+                        "--master", "local[1]"));
+        // a jsonl run stores window = 32 among its settings: evaluating it reads them, and is not refused
+        Path model = tmp.resolve("jsonl-model");
+        assertEquals(0, Main.run("train", "--data", ok.toString(), "--model-dir", model.toString(), "--iterations",
+                "1", "--master", "local[1]"));
+        java.util.Properties settings = new java.util.Properties();
+        settings.load(new java.io.StringReader(Files.readString(model.resolve("config.properties"))));
+        assertEquals("32", settings.getProperty("window"), settings.toString());
+        assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[1]"));
+    }
 }

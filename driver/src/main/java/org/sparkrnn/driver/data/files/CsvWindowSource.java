@@ -14,6 +14,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.data.records.BlockPartitioner;
@@ -56,14 +57,15 @@ public final class CsvWindowSource {
         }
         String file = files.get(0);
         List<String> rejected = options.skipBadRecords() ? new ArrayList<>() : null;
-        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), options.column(),
-                options.timeColumn(), rejected, options.delimiter(), options.header())
-                .withMissingPolicy(options.missing());
+        ColumnWindows cut = options.columnWindows();
+        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), cut.column(),
+                cut.timeColumn(), rejected, options.delimiter(), options.header())
+                .withMissingPolicy(cut.missing());
         if (rejected != null && !rejected.isEmpty()) {
             rejects.write(sc.parallelize(rejected, 1), options.rejectsPath());
         }
-        int window = options.window();
-        int horizon = options.horizon();
+        int window = cut.window();
+        int horizon = cut.horizon();
         List<Integer> starts = series.windowStarts(window, horizon);
         if (starts.isEmpty()) {
             throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
@@ -75,11 +77,11 @@ public final class CsvWindowSource {
             if (rule instanceof HoldOut h && h.tail()) {
                 rule = new HoldOut(h.fraction(), true, h.seed(), starts.size());
             }
-            if (options.validateFrom() != null) {
+            if (cut.validateFrom() != null) {
                 boolean[] flags = new boolean[starts.size()];
                 for (int w = 0; w < flags.length; w++) {
                     String time = series.times()[starts.get(w) + window + horizon - 1];
-                    flags[w] = CsvSeries.atOrAfter(time, options.validateFrom());
+                    flags[w] = CsvSeries.atOrAfter(time, cut.validateFrom());
                 }
                 rule = new ValidationRule.Flags(flags);
             }
@@ -133,10 +135,10 @@ public final class CsvWindowSource {
         String file = files.get(0);
         // --on-bad-record skip: a value that is not a number becomes a gap (no window reads it)
         List<String> skipped = options.skipBadRecords() ? new ArrayList<>() : null;
-        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(sc.hadoopConfiguration(), file),
-                options.column(), options.timeColumn(), skipped, options.delimiter(), options.header())
-                .withMissingPolicy(options.missing());
-        int window = options.window();
+        ColumnWindows cut = options.columnWindows();
+        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), cut.column(),
+                cut.timeColumn(), skipped, options.delimiter(), options.header()).withMissingPolicy(cut.missing());
+        int window = cut.window();
         List<Integer> starts = series.inputStarts(window);
         if (starts.isEmpty()) {
             throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
@@ -150,7 +152,8 @@ public final class CsvWindowSource {
             }
             rows.add(RowFactory.create(series.times()[start + window - 1], steps));
         }
-        StructType schema = new StructType().add("time", DataTypes.StringType).add(FrameColumns.FEATURES, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
+        StructType schema = new StructType().add("time", DataTypes.StringType).add(FrameColumns.FEATURES,
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
         int partitions = options.partitions() > 0 ? options.partitions() : sc.defaultParallelism();
         return spark.createDataFrame(sc.parallelize(rows, Math.max(1, Math.min(partitions, rows.size()))), schema);
     }

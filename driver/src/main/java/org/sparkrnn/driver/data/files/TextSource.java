@@ -54,7 +54,7 @@ public final class TextSource {
             }
         }
         Vocabulary vocab = vocabulary;
-        int window = options.window();
+        int window = options.columnWindows().window();
         JavaRDD<SequenceBatch> windows = texts.flatMap(text -> windows(text, vocab, window).iterator())
                 .persist(Partitioning.INTERMEDIATE);
         RecordShape shape = new RecordShape(vocab.size(), true, LabelShape.PER_STEP, LabelKind.CLASSES, 1,

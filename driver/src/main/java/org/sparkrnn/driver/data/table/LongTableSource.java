@@ -16,6 +16,7 @@ import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.frame.FrameColumns;
@@ -74,7 +75,8 @@ public final class LongTableSource {
      * The table's windows as blocks, training and held-out apart ({@code validation} null unless the layout or
      * {@code holdOut} asks for one).
      */
-    public SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut, int partitions) {
+    public SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
+                             int partitions) {
         Prepared prepared = prepare(table, source, layout, holdOut, partitions, false);
         Double validateFrom = prepared.validateFrom();
         SeriesCutter cutter = prepared.cutter();
@@ -161,8 +163,9 @@ public final class LongTableSource {
                                                        HoldOutSpec holdOut, int partitions, SplitSide side) {
         boolean all = side == SplitSide.ALL;
         if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
-            throw new UserError("--per-series: the run held out the last windows of the whole table (--split tail),"
-                    + " not of each series; choose --part all, or hold out by --validate-from or --split random");
+            throw new SettingError("{--per-series}: the run held out the last windows of the whole table"
+                    + " ({--split} tail), not of each series; choose {--part} all, or hold out by {--validate-from} or"
+                    + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
                 all ? HoldOutSpec.NONE : holdOut, partitions, false);
@@ -226,7 +229,8 @@ public final class LongTableSource {
                 new FrameSource(sc, null).session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
-                : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME))).sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
+                : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME)))
+                .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
 
         TableRowReader reader = projection.reader();
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),

@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
 
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String column : layout.columnsRead()) {
             if (!names.contains(column)) {
-                throw new UserError(source + ": no column '" + column + "' (" + optionOf(layout, column)
+                throw new SettingError(source + ": no column '" + column + "' (" + optionOf(layout, column)
                         + "); the columns are " + names);
             }
         }
@@ -62,15 +63,15 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             DataType type = schema.apply(layout.timeColumn()).dataType();
             if (!(type instanceof NumericType || type instanceof DateType || type instanceof TimestampType
                     || type instanceof StringType || type.typeName().equals("timestamp_ntz"))) {
-                throw new UserError(source + ": column '" + layout.timeColumn() + "' (--time-column) is "
+                throw new SettingError(source + ": column '" + layout.timeColumn() + "' ({--time-column}) is "
                         + type.simpleString() + ", expected numbers, dates or timestamps");
             }
         }
         for (String column : layout.featureColumns()) {
-            checkValueType(schema, column, source, "--feature-columns");
+            checkValueType(schema, column, source, "{--feature-columns}");
         }
         for (String column : layout.targetColumns()) {
-            checkValueType(schema, column, source, "--target-column");
+            checkValueType(schema, column, source, "{--target-column}");
         }
         TimeFormat format = texts ? TimeFormat.TEXT : timeFormat(schema, layout.timeColumn());
         List<Column> selected = new ArrayList<>();
@@ -101,18 +102,18 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
     /** The option that names {@code column}, for messages. */
     private static String optionOf(TableLayout layout, String column) {
         if (column.equals(layout.idColumn())) {
-            return "--id-column";
+            return "{--id-column}";
         }
         if (column.equals(layout.timeColumn())) {
-            return "--time-column";
+            return "{--time-column}";
         }
-        return layout.targetColumns().contains(column) ? "--target-column" : "--feature-columns";
+        return layout.targetColumns().contains(column) ? "{--target-column}" : "{--feature-columns}";
     }
 
     private static void checkValueType(StructType schema, String column, String source, String option) {
         DataType type = schema.apply(column).dataType();
         if (!(type instanceof NumericType || type instanceof StringType)) {
-            throw new UserError(source + ": column '" + column + "' (" + option + ") is " + type.simpleString()
+            throw new SettingError(source + ": column '" + column + "' (" + option + ") is " + type.simpleString()
                     + ", expected numbers");
         }
     }
@@ -142,7 +143,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
     /** {@code --validate-from} as a time key of the time column's kind. */
     static Double timeKeyOf(String text, StructType schema, String timeColumn, String source, SparkSession spark) {
         if (timeColumn == null) {
-            throw new UserError(source + ": --validate-from compares times; give --time-column");
+            throw new SettingError(source + ": {--validate-from} compares times; give {--time-column}");
         }
         DataType type = schema.apply(timeColumn).dataType();
         Column value = lit(text);
@@ -154,7 +155,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
                 : value.cast(DataTypes.TimestampType).cast(DataTypes.DoubleType);
         Row row = spark.range(1).select(key).first();
         if (row.isNullAt(0)) {
-            throw new UserError("--validate-from '" + text + "' is not a time of column '" + timeColumn + "' ("
+            throw new SettingError("{--validate-from} '" + text + "' is not a time of column '" + timeColumn + "' ("
                     + type.simpleString() + ")");
         }
         return row.getDouble(0);
