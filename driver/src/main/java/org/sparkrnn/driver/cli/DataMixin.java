@@ -70,7 +70,7 @@ public final class DataMixin {
     int stride;
 
     @Option(names = "--window", defaultValue = Defaults.WINDOW, paramLabel = "T",
-            description = "csv, text, long tables: steps per sequence. Default: ${DEFAULT-VALUE}.")
+            description = "csv, text: steps per sequence. Default: ${DEFAULT-VALUE}.")
     int window;
 
     @Option(names = "--horizon", defaultValue = Defaults.HORIZON, paramLabel = "H|A..B",

@@ -51,8 +51,7 @@ final class SparkRun {
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         options.spark.forEach(conf::set);
         // the session with the context, so that reading Spark data sources later finds it as it is (no warning)
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(
-                SparkSession.builder().config(conf).getOrCreate().sparkContext());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(start(conf).sparkContext());
         try {
             if (options.verbose) {
                 sc.setLogLevel("INFO");
@@ -77,5 +76,53 @@ final class SparkRun {
             QueryShutdown.awaitNoRunningTasks(sc.sc(), QueryShutdown.PATIENCE);
             sc.stop();
         }
+    }
+
+    /** Attempts at starting Spark when its UI start race ({@link #uiStartRace}) fails the start. */
+    static final int STARTS = 3;
+
+    /**
+     * The session, started again (up to {@link #STARTS} times) when the start failed in Spark's own UI start race:
+     * in YARN client mode the application master, once registered, adds its proxy filter to the UI's handlers
+     * ({@code YarnSchedulerBackend.addWebUIFilter}, holding the UI's lock) while the context's constructor starts
+     * those handlers ({@code SparkUI.attachAllHandlers}, which does not take the lock): Jetty then fails with a
+     * {@code ConcurrentModificationException} and the context stops. Nothing has run yet, so starting again is safe;
+     * any other failure is the user's to see.
+     */
+    private static SparkSession start(SparkConf conf) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return SparkSession.builder().config(conf).getOrCreate();
+            } catch (RuntimeException e) {
+                if (attempt >= STARTS || !uiStartRace(e)) {
+                    throw e;
+                }
+                System.err.println("warning: Spark's UI failed to start (a race between its start and YARN's proxy"
+                        + " filter); starting Spark again (" + (attempt + 1) + " of " + STARTS + ")");
+            }
+        }
+    }
+
+    /**
+     * Whether {@code failure} is Spark's UI start race: a {@code ConcurrentModificationException} thrown while
+     * {@code SparkUI.attachAllHandlers} starts the UI's handlers.
+     */
+    static boolean uiStartRace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.ConcurrentModificationException) {
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    if (frame.getClassName().equals("org.apache.spark.ui.SparkUI")
+                            && frame.getMethodName().startsWith("attachAllHandlers")) {
+                        return true;
+                    }
+                }
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (uiStartRace(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

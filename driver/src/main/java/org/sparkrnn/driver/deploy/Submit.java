@@ -2,6 +2,10 @@ package org.sparkrnn.driver.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.sparkrnn.driver.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,53 +25,74 @@ import java.util.regex.Pattern;
  * runs lstm-spark through spark-submit with the application jar, {@code conf/spark-defaults.conf} and the JVM flags
  * Spark 4 needs on Java 17 (for a cluster-mode driver too). In cluster mode spark-submit exits 0 even when the driver
  * failed, so this waits for the driver, asks the master for its final state, prints its output when the worker's
- * directory is on this machine, and exits 0 only when the driver FINISHED.
+ * directory is on this machine, and exits 0 only when the driver FINISHED. Its own options are read by picocli, as
+ * lstm-spark's are; lstm-spark's come after {@code --}.
  */
-public final class Submit {
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run lstm-spark through spark-submit on a cluster (standalone or YARN), with the application"
+                + " jar, conf/spark-defaults.conf and the JVM flags Spark needs.")
+public final class Submit implements Callable<Integer> {
+
+    /** The application's main class, as spark-submit's {@code --class} (SubmitTest checks that it exists). */
+    static final String APPLICATION = "org.sparkrnn.driver.cli.Main";
 
     private static final Pattern DRIVER_ID = Pattern.compile("(driver-\\d{14}-\\d{4,})");
 
-    public static void main(String[] args) throws Exception {
-        try {
-            System.exit(run(args));
-        } catch (UserError e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+    /** How the driver runs. */
+    enum DeployMode { client, cluster }
+
+    @Option(names = "--deploy-mode", defaultValue = "client", paramLabel = "client|cluster",
+            description = "client: the driver runs here; cluster: on a worker (standalone) or in the YARN"
+                    + " application master. Default: ${DEFAULT-VALUE}.")
+    DeployMode deployMode;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "spark://HOST:PORT or yarn. Default: $SPARK_MASTER, else the local standalone master.")
+    String master;
+
+    @Option(names = "--spark-conf", paramLabel = "K=V", description = "A Spark setting for spark-submit (repeatable).")
+    List<String> sparkConf = new ArrayList<>();
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND",
+            description = "After --: the lstm-spark command and its options (train|evaluate|predict|export ...).")
+    List<String> appArgs;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
 
-    static int run(String[] args) throws IOException, InterruptedException {
+    /** Runs submit's command line and returns its exit code: 2 for a wrong option, with one line on stderr. */
+    static int run(String... args) {
+        // after the first positional argument (the lstm-spark command) everything is the command's, -- or not
+        CommandLine cli = new CommandLine(new Submit()).setStopAtPositional(true);
+        cli.setParameterExceptionHandler((failure, arguments) -> {
+            String message = failure.getMessage();
+            if (failure instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getUnmatched().isEmpty()) {
+                message = "unknown submit option " + unmatched.getUnmatched().get(0) + " (submit's own:"
+                        + " --deploy-mode, --master, --spark-conf; put lstm-spark's options after --)";
+            }
+            failure.getCommandLine().getErr().println("error: " + message);
+            failure.getCommandLine().getErr().flush();
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((failure, line, parsed) -> {
+            if (failure instanceof UserError) {
+                line.getErr().println("error: " + failure.getMessage());
+                line.getErr().flush();
+                return 2;
+            }
+            throw failure;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("sparkrnn.root", ".")).toAbsolutePath().normalize();
-        String deployMode = "client";
-        String master = System.getenv().getOrDefault("SPARK_MASTER", LocalCluster.masterUrl());
-        List<String> sparkConf = new ArrayList<>();
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--")) {
-            String option = args[i];
-            if (option.equals("--")) {
-                i++;
-                break;
-            }
-            if (i + 1 >= args.length) {
-                throw new UserError(option + " needs a value");
-            }
-            switch (option) {
-                case "--deploy-mode" -> deployMode = args[i + 1];
-                case "--master" -> master = args[i + 1];
-                case "--spark-conf" -> sparkConf.add(args[i + 1]);
-                default -> throw new UserError("unknown submit option " + option
-                        + " (submit's own: --deploy-mode, --master, --spark-conf; put lstm-spark's options after --)");
-            }
-            i += 2;
-        }
-        List<String> appArgs = Arrays.asList(args).subList(Math.min(i, args.length), args.length);
-        if (appArgs.isEmpty()) {
-            throw new UserError("usage: submit [--deploy-mode client|cluster] [--master URL] [--spark-conf K=V]..."
-                    + " -- train|evaluate|predict|export [options]");
-        }
-        if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
-            throw new UserError("--deploy-mode must be client or cluster, got " + deployMode);
-        }
+        String master = this.master != null ? this.master
+                : System.getenv().getOrDefault("SPARK_MASTER", LocalCluster.masterUrl());
+        String deployMode = this.deployMode.name();
         SparkHome spark = SparkHome.locate(root);
         Path appJar = appJar(root);
         String logConfig = "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties");
@@ -86,7 +111,7 @@ public final class Submit {
         command.add(yarn ? hadoopConf + java.io.File.pathSeparator + spark.classPath() : spark.classPath());
         command.add("org.apache.spark.deploy.SparkSubmit");
         command.addAll(List.of("--master", master, "--deploy-mode", deployMode,
-                "--class", "org.sparkrnn.driver.cli.Main",
+                "--class", APPLICATION,
                 "--properties-file", root.resolve("conf/spark-defaults.conf").toString()));
         if (yarn) {
             // YARN starts every container with its own command: the module flags (the Vector API among them) and one

@@ -1,14 +1,42 @@
 package org.sparkrnn.driver.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.sparkrnn.driver.Printed;
+import org.sparkrnn.driver.cli.Main;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Where scripts/submit asks for a cluster-mode driver's final state, and how it reads a YARN driver's output and its
- * ResourceManager's address.
+ * ResourceManager's address; its own options, and the class it asks spark-submit to run.
  */
 class SubmitTest {
+
+    @Test
+    void theApplicationItSubmitsIsTheCommandLine() {
+        assertEquals(Main.class.getName(), Submit.APPLICATION);
+    }
+
+    /** Wrong options end submit before anything starts: exit 2 and one line saying what is wrong. */
+    @Test
+    void itsOwnOptionsAreCheckedBeforeAnythingStarts() {
+        Printed.Output<Integer> unknown = Printed.capture(true, () -> Submit.run("--data", "x.jsonl", "train"));
+        assertEquals(2, unknown.value(), unknown.text());
+        assertEquals("error: unknown submit option --data (submit's own: --deploy-mode, --master, --spark-conf; put"
+                + " lstm-spark's options after --)", unknown.text().strip());
+        Printed.Output<Integer> mode = Printed.capture(true, () -> Submit.run("--deploy-mode", "remote", "--",
+                "train"));
+        assertEquals(2, mode.value(), mode.text());
+        assertTrue(mode.text().startsWith("error: Invalid value for option '--deploy-mode'")
+                && mode.text().contains("client, cluster"), mode.text());
+        Printed.Output<Integer> none = Printed.capture(true, () -> Submit.run("--master", "yarn"));
+        assertEquals(2, none.value(), none.text());
+        assertTrue(none.text().startsWith("error: Missing required parameter: 'COMMAND'"), none.text());
+        Printed.Output<Integer> help = Printed.capture(true, () -> Submit.run("--help"));
+        assertEquals(0, help.value(), help.text());
+        assertTrue(help.text().contains("--spark-conf=K=V"), help.text());
+    }
 
     @Test
     void theMastersWebUiIsOnTheMastersHost() {
