@@ -3,6 +3,7 @@ package org.sparkrnn.driver;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Every wire type through Spark's own {@link KryoSerializer}, configured as a job is: our registrator named in
  * {@code spark.kryo.registrator} and {@code spark.kryo.registrationRequired=true}.
  */
+@Tag("every-spark-line")
 class SparkKryoRoundTripTest {
 
     private static SerializerInstance sparkKryo() {

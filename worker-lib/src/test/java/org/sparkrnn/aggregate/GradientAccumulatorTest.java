@@ -1,5 +1,6 @@
 package org.sparkrnn.aggregate;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The merge algebra treeAggregate relies on. */
+@Tag("every-spark-line")
 class GradientAccumulatorTest {
 
     private static final NetworkSpec SPEC = new NetworkSpec(2, List.of(LayerSpec.lstm(3)), 1, Loss.MSE);

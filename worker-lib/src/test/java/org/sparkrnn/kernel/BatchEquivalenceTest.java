@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelShape;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batching and masking change nothing: batch = sum of its sequences one by one, in any order, in any precision. */
+@Tag("every-spark-line")
 class BatchEquivalenceTest {
 
     private static final NetworkSpec LSTM_CE = new NetworkSpec(3,

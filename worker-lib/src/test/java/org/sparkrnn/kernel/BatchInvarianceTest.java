@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * once C2 compiled a cell loop, so this test had to allow a few ulps). netlib's Java BLAS blocks by call size (see
  * below), so without a native library a few ulps remain.
  */
+@Tag("every-spark-line")
 class BatchInvarianceTest {
 
     /** float64 networks: exact with a native BLAS, a few ulps with netlib's Java BLAS (see the class comment). */

@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (out − y)²). The example has no output layer; a 1 × 1 identity head (weight 1, bias 0) makes the head's output the
  * cell's output, so every value below is the example's own. Values are given to 6 decimals.
  */
+@Tag("every-spark-line")
 class GomezGoldenTest {
 
     private static final double TOL = 1e-6;

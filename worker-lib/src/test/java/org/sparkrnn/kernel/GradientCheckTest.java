@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
  * path: LSTM and RNN (tanh, identity); 1 and 2 layers (also mixed); regression and classification; many-to-one and
  * many-to-many with unlabelled steps; T = 1; B = 1; different lengths in one batch.
  */
+@Tag("every-spark-line")
 class GradientCheckTest {
 
     private static final int[] MIXED_LENGTHS = {3, 1, 5, 2, 5};

@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A batch that does not fit the network is refused with a message that says what is wrong. */
+@Tag("every-spark-line")
 class KernelInputErrorsTest {
 
     private static final NetworkSpec CE = new NetworkSpec(2, List.of(LayerSpec.lstm(3)), 3, Loss.CROSS_ENTROPY);

@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * </pre>
  * A second test does the same for a 3-input, 4-state vector RNN, with the chain rule written out as matrix products.
  */
+@Tag("every-spark-line")
 class LinearRnnChainRuleTest {
 
     @Test

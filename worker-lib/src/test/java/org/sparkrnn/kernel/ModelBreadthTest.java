@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reference, a batch equal to its sequences one by one (padding changes nothing: each reverse pass starts at its own
  * sequence's last step), and float32 close to float64.
  */
+@Tag("every-spark-line")
 class ModelBreadthTest {
 
     private static final int[] MIXED_LENGTHS = {3, 1, 5, 2, 5};

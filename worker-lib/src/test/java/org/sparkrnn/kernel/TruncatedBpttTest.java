@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelShape;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and s_j is the state after steps [0, jk) under the current θ, held constant. Its central-difference gradient is
  * built here only from full-BPTT calls and forward passes, independently of the truncation code.
  */
+@Tag("every-spark-line")
 class TruncatedBpttTest {
 
     private static final int K = 2;

@@ -1,5 +1,6 @@
 package org.sparkrnn.kernel;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelShape;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leave a scalar tail after the last full vector. The test JVM runs with the Vector API module, so this compares two
  * different code paths, never one with itself.
  */
+@Tag("every-spark-line")
 class VectorLoopsTest {
 
     @Test

@@ -3,6 +3,7 @@ package org.sparkrnn.wire;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelShape;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Kryo round trips of every wire type with registration required, as Spark will be configured. */
+@Tag("every-spark-line")
 class WireTypesTest {
 
     private static final NetworkSpec SPEC = new NetworkSpec(3,

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the two runs must differ (in the metrics, the predictions written, the file exported, the text sampled, or success) or the second
  * must be refused with exit code 2. An option without a case here fails the test, so a new option needs one.
  */
+@Tag("no-numerics")
 class EveryOptionCountsTest {
 
     private static Path tmp;

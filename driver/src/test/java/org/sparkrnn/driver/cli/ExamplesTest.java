@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.Printed;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * beat their baselines by loose margins, so noise cannot fail them; the README states the numbers of these runs.
  * The baselines the command prints are also recomputed here independently from the raw files.
  */
+@Tag("no-numerics")
 class ExamplesTest {
 
     @TempDir

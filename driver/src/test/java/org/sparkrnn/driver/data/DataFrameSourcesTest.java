@@ -4,6 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.Printed;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Parquet (any Spark data source) with the columns of JSON Lines: the command line trains on it as on the JSON Lines
  * it was written from, predicts from it into Parquet keeping the other columns, and names a bad row.
  */
+@Tag("every-spark-line")
 class DataFrameSourcesTest {
 
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());

@@ -7,6 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * windows, in the same blocks order whatever the number of partitions the table is sorted into (a series spanning
  * several); bad tables are named in one line.
  */
+@Tag("every-spark-line")
 class LongTableSourceTest {
 
     private static SparkSession spark() {

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.deploy;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * every task, broadcast and result crosses a real process boundary with Kryo (registration required) and the
  * application jar. Training gives the float64 weights of local mode.
  */
+@Tag("every-spark-line")
 class LocalClusterModeIT {
 
     @TempDir

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.deploy;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stays readable; the next write of the same checkpoint succeeds).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("yarn")
 class YarnClusterIT {
 
     private static final Pattern ITERATION = Pattern.compile("iter (\\d+)/");

@@ -9,6 +9,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * estimator fits, transforms, saves and loads, and trains the model a Kryo session trains (1e-12, float64). Before,
  * the first fit failed with NotSerializableException: ModelWeights.
  */
+@Tag("every-spark-line")
 class DefaultSessionTest {
 
     @TempDir

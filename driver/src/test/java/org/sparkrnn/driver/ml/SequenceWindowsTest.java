@@ -6,6 +6,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.Printed;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the windows the command line cuts (as many, keyed by year and time), feeds {@code LstmRegressor} in a Pipeline
  * that fits, saves and loads, keeps the forecast windows when asked, and refuses bad params when set.
  */
+@Tag("every-spark-line")
 class SequenceWindowsTest {
 
     @TempDir

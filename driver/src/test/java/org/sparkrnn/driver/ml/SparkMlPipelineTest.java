@@ -18,6 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.Printed;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fit, save, load and transform, and predict what the command line predicts for the same data and seed;
  * CrossValidator tunes the hidden size; a classifier's model saves and loads on its own.
  */
+@Tag("every-spark-line")
 class SparkMlPipelineTest {
 
     private static final int N = 48;

@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BlockResult;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broadcast once per query whatever the number of micro-batches), and afterwards the command line's {@code predict}
  * on the data and the pipeline that session wrote. Every path gives the same prediction per row.
  */
+@Tag("every-spark-line")
 class UserSessionTest {
 
     private static final StructType READINGS = new StructType().add("id", DataTypes.LongType)

@@ -11,6 +11,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rows that cannot be predicted named (or, as asked, given null predictions or left out), and no data brought to the
  * driver: {@code transform} runs no job, {@code fit} moves gradients, not rows.
  */
+@Tag("every-spark-line")
 class WellBehavedEstimatorTest {
 
     private static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType)

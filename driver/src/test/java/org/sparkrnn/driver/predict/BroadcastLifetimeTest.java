@@ -13,12 +13,14 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BroadcastBlockId;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.MissingValues;
@@ -52,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * them when closed (after the write, after the query has ended); a model's {@code transform} leaves them to Spark's
  * ContextCleaner. A plain local session, as a user's program builds one.
  */
+@Tag("every-spark-line")
 class BroadcastLifetimeTest {
 
     private static final int FEATURES = 2;
@@ -66,6 +69,7 @@ class BroadcastLifetimeTest {
 
     @BeforeAll
     static void start() {
+        SharedSpark.stop(); // a user's own session, with Spark's defaults
         spark = SparkSession.builder().master("local[2]").appName("broadcast-lifetime")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
     }
@@ -76,25 +80,27 @@ class BroadcastLifetimeTest {
     }
 
     @Test
-    void aWrittenPredictionsBroadcastIsGoneWhenClosed() {
+    void aWrittenPredictionsBroadcastIsGoneWhenClosed() throws InterruptedException {
         Dataset<Row> frame = frame();
-        int before = modelBroadcasts().size();
+        Set<Long> before = modelBroadcasts();
         ScopedPredictions predicted = FramePredictor.open(frame, model(LabelShape.PER_SEQUENCE), layout(),
                 "features", "test frame", InvalidRows.ERROR, KERNEL, 16);
         assertEquals(5, predicted.rows().count());
         assertEquals(5, predicted.rows().count()); // a second job, the same broadcast
-        assertEquals(before + 1, modelBroadcasts().size(), "the model's broadcast, once");
+        Set<Long> mine = madeSince(before);
+        assertEquals(1, mine.size(), "the model's broadcast, once: " + mine);
         predicted.close();
-        awaitModelBroadcasts(before);
+        awaitGone(mine);
     }
 
     @Test
     void aTransformsBroadcastIsLeftToTheContextCleaner() {
-        int before = modelBroadcasts().size();
+        Set<Long> before = modelBroadcasts();
         Dataset<Row> predicted = FramePredictor.transform(frame(), model(LabelShape.PER_SEQUENCE), layout(),
                 "features", "test frame", InvalidRows.ERROR, KERNEL, 16);
         assertEquals(5, predicted.count());
-        assertEquals(before + 1, modelBroadcasts().size(), "kept for as long as the DataFrame may be evaluated");
+        assertEquals(1, madeSince(before).size(), "kept for as long as the DataFrame may be evaluated");
+        assertEquals(5, predicted.count()); // (the DataFrame still in use here: not garbage yet)
     }
 
     @Test
@@ -116,7 +122,7 @@ class BroadcastLifetimeTest {
         Files.write(in.resolve("rows.csv"), lines);
         StructType schema = new StructType().add("id", DataTypes.IntegerType).add("t", DataTypes.IntegerType)
                 .add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType);
-        int before = modelBroadcasts().size();
+        Set<Long> before = modelBroadcasts();
         ScopedPredictions forecasts = StreamForecaster.open(spark.readStream().schema(schema)
                         .option("header", true).csv(in.toString()), model, LAYOUT, in.toString(), KERNEL, null,
                 SeriesStream.Counters.NONE);
@@ -129,13 +135,13 @@ class BroadcastLifetimeTest {
             Files.write(in.resolve("more.csv"), List.of("id,t,a,b", "0,20,0.5,0.5", "1,21,0.25,0.25"));
             query.processAllAvailable(); // a second micro-batch, the same broadcast
             assertTrue(spark.table(query.name()).count() > 0, "forecasts were made");
-            assertEquals(before + 1, modelBroadcasts().size(), "the model's broadcast, once for the query");
         } finally {
             QueryShutdown.stop(query);
         }
-        assertEquals(before + 1, modelBroadcasts().size(), "an ended query's rows may still be read until closed");
+        Set<Long> mine = madeSince(before);
+        assertEquals(1, mine.size(), "the model's broadcast, once for the query (two micro-batches): " + mine);
         forecasts.close();
-        awaitModelBroadcasts(before);
+        awaitGone(mine);
     }
 
     private static PredictionLayout layout() {
@@ -160,19 +166,30 @@ class BroadcastLifetimeTest {
                 null, false);
     }
 
-    /** Waits up to 30 s for the model broadcasts to be back to {@code expected} (a destroy removes them async). */
-    private static void awaitModelBroadcasts(int expected) {
+    /**
+     * The model broadcasts made since {@code before} was taken (ids grow; others' may have been cleaned meanwhile by
+     * Spark's ContextCleaner, which is why ids are compared, not counts).
+     */
+    private static Set<Long> madeSince(Set<Long> before) {
+        long newest = before.stream().mapToLong(Long::longValue).max().orElse(-1);
+        Set<Long> made = new TreeSet<>(modelBroadcasts());
+        made.removeIf(id -> id <= newest || before.contains(id));
+        return made;
+    }
+
+    /** Waits up to 30 s for the blocks of {@code ids} to be gone (a destroy removes them asynchronously). */
+    private static void awaitGone(Set<Long> ids) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (modelBroadcasts().size() != expected && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        Set<Long> left = new TreeSet<>(ids);
+        while (System.nanoTime() < deadline) {
+            left = new TreeSet<>(ids);
+            left.retainAll(modelBroadcasts());
+            if (left.isEmpty()) {
                 return;
             }
+            Thread.sleep(20);
         }
-        assertEquals(expected, modelBroadcasts().size(), "model broadcasts left: " + modelBroadcasts());
+        assertEquals(Set.of(), left, "model broadcasts still held after close");
     }
 
     /**

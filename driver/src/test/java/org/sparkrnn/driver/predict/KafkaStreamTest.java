@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.LocalKafka;
@@ -29,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for every window, to 1e-12 in float64, none lost or repeated. A value that is not a JSON row stops the query with
  * one line naming the topic, partition and offset, or (skip) is reported and the rest forecast.
  */
+@Tag("every-spark-line")
+@Tag("no-numerics")
 class KafkaStreamTest {
 
     @TempDir

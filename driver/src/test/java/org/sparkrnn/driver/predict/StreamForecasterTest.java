@@ -7,9 +7,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -31,12 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Forecasts on a stream of long rows equal batch {@code predict} on the whole table, window for window: the bundled
- * CO2 table (one series per year, two features) arrives as twelve files, one per month of the year, so every micro-batch
- * holds a piece of every series and every series is split over twelve micro-batches; stopped after six files and
- * started again from its checkpoint, the query gives the same forecasts, none lost or repeated. Rows that arrive after
- * their series has moved past them are left out and counted.
+ * Streams of long rows beyond a window model's forecasts ({@link StreamedWindowForecastsTest}): per-step models that
+ * carry their recurrent state, series forgotten after a timeout, and a stopped query that leaves its checkpoint alone.
  */
+@Tag("every-spark-line")
+@Tag("no-numerics")
 class StreamForecasterTest {
 
     private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
@@ -45,12 +44,10 @@ class StreamForecasterTest {
     @TempDir
     Path tmp;
 
-    /** Trains a small float64 model on data/co2-by-year.csv and predicts the whole table with the command line. */
-    private Path trainAndPredict() throws Exception {
-        return trainAndPredict(tmp);
-    }
-
-    /** As above, the model in {@code tmp/model} and the batch predictions in {@code tmp/batch}. */
+    /**
+     * Trains a small float64 model on data/co2-by-year.csv and predicts the whole table with the command line: the
+     * model in {@code tmp/model} and the batch predictions in {@code tmp/batch}.
+     */
     static Path trainAndPredict(Path tmp) throws Exception {
         Path model = tmp.resolve("model");
         SharedSpark.stop();
@@ -77,11 +74,11 @@ class StreamForecasterTest {
 
     /** The table as twelve CSV files, file m holding every year's rows of month m, written in month order. */
     private List<Path> monthFiles() throws Exception {
-        return monthFiles(Path.of("../data/co2-by-year.csv"), "month");
+        return monthFiles(tmp, Path.of("../data/co2-by-year.csv"), "month");
     }
 
-    /** {@code table} (the CO2 table's columns) as twelve files {@code name-MM.csv}, one per month. */
-    private List<Path> monthFiles(Path table, String name) throws Exception {
+    /** {@code table} (the CO2 table's columns) as twelve files {@code dir/name-MM.csv}, one per month. */
+    static List<Path> monthFiles(Path dir, Path table, String name) throws Exception {
         List<String> lines = Files.readAllLines(table);
         List<Path> files = new ArrayList<>();
         for (int month = 1; month <= 12; month++) {
@@ -91,13 +88,13 @@ class StreamForecasterTest {
                     part.add(line);
                 }
             }
-            files.add(Files.write(tmp.resolve(String.format(name + "-%02d.csv", month)), part));
+            files.add(Files.write(dir.resolve(String.format(name + "-%02d.csv", month)), part));
         }
         return files;
     }
 
     /** Copies {@code file} into {@code dir}, its modification time {@code second}s after 2026: the stream's order. */
-    private static void arrive(Path file, Path dir, String name, int second) throws Exception {
+    static void arrive(Path file, Path dir, String name, int second) throws Exception {
         Path copy = Files.copy(file, dir.resolve(name));
         Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_767_225_600_000L
                 + second * 1000L));
@@ -105,7 +102,7 @@ class StreamForecasterTest {
 
 
     /** Runs the stream over what is in {@code input} now (one file per micro-batch), writing JSON Lines. */
-    private static void runOnce(SparkSession spark, SavedModel saved, Path input, Path output, Path checkpoint,
+    static void runOnce(SparkSession spark, SavedModel saved, Path input, Path output, Path checkpoint,
                                 StructType schema, LongAccumulator late) throws Exception {
         Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).option("maxFilesPerTrigger", 1)
                 .csv(input.toString());
@@ -121,110 +118,12 @@ class StreamForecasterTest {
      * Runs {@code query} to its end (available-now), then ends it so that nothing writes into its checkpoint after
      * this, even when the query failed.
      */
-    private static void runToEnd(StreamingQuery query) throws Exception {
+    static void runToEnd(StreamingQuery query) throws Exception {
         try {
             query.awaitTermination();
         } finally {
             QueryShutdown.stop(query);
         }
-    }
-
-    @Test
-    void streamedForecastsAreBatchPredictionsAcrossARestart() throws Exception {
-        Path model = trainAndPredict();
-        // a session of its own: the state store's partitions, a few here (Spark's default is 200)
-        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
-        spark.conf().set("spark.sql.shuffle.partitions", "4");
-        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
-                model.toString()).readModel();
-        Map<String, Double> batch = predictions(spark, tmp.resolve("batch"));
-        StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
-        List<Path> months = monthFiles();
-
-        // uninterrupted: all twelve months
-        Path all = Files.createDirectories(tmp.resolve("in-all"));
-        for (int m = 0; m < 12; m++) {
-            arrive(months.get(m), all, months.get(m).getFileName().toString(), m);
-        }
-        LongAccumulator late = spark.sparkContext().longAccumulator("late");
-        runOnce(spark, saved, all, tmp.resolve("out-all"), tmp.resolve("ck-all"), schema, late);
-        Map<String, Double> streamed = predictions(spark, tmp.resolve("out-all"));
-        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
-        double worst = 0;
-        for (Map.Entry<String, Double> entry : batch.entrySet()) {
-            worst = Math.max(worst, Math.abs(entry.getValue() - streamed.get(entry.getKey())));
-        }
-        assertTrue(worst <= 1e-12, "largest difference " + worst);
-        assertEquals(0, late.value());
-
-        // stopped after six months, started again from the checkpoint with the other six
-        Path half = Files.createDirectories(tmp.resolve("in-half"));
-        for (int m = 0; m < 6; m++) {
-            arrive(months.get(m), half, months.get(m).getFileName().toString(), m);
-        }
-        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, null);
-        int before = predictions(spark, tmp.resolve("out-half")).size();
-        for (int m = 6; m < 12; m++) {
-            arrive(months.get(m), half, months.get(m).getFileName().toString(), m);
-        }
-        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, null);
-        Map<String, Double> resumed = predictions(spark, tmp.resolve("out-half"));
-        assertTrue(before > 0 && before < resumed.size(), before + " then " + resumed.size());
-        assertEquals(streamed, resumed, "the same forecasts, none lost or repeated");
-
-        // a month sent again after the year has moved on: every row late, none forecast
-        arrive(months.get(0), half, "month-01-again.csv", 12);
-        LongAccumulator lateAgain = spark.sparkContext().longAccumulator("late again");
-        runOnce(spark, saved, half, tmp.resolve("out-half"), tmp.resolve("ck-half"), schema, lateAgain);
-        assertEquals(Files.readAllLines(months.get(0)).size() - 1, lateAgain.value(), "January's rows, all late");
-        assertEquals(resumed, predictions(spark, tmp.resolve("out-half")));
-
-        // a bad value: by default the query stops, naming the source, series, time, column and file; rejected (the
-        // --on-bad-record skip policy), the row is counted with its problem and the rest goes on
-        Path bad = Files.createDirectories(tmp.resolve("in-bad"));
-        List<String> quarter = new ArrayList<>(Files.readAllLines(months.get(0))); // January to March: windows
-        quarter.addAll(Files.readAllLines(months.get(1)).subList(1, Files.readAllLines(months.get(1)).size()));
-        quarter.addAll(Files.readAllLines(months.get(2)).subList(1, Files.readAllLines(months.get(2)).size()));
-        quarter.set(5, quarter.get(5).replaceFirst("^(\\d{4},\\d{8}),[^,]*,", "$1,n/a,"));
-        Files.write(bad.resolve("month-01.csv"), quarter);
-        SparkSession session = spark;
-        Exception stopped = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> runOnce(session,
-                saved, bad, tmp.resolve("out-bad"), tmp.resolve("ck-bad"), schema, null));
-        String message = org.sparkrnn.driver.UserError.findIn(stopped).getMessage();
-        assertTrue(message.matches(".*in-bad: series \\d{4} at time \\d{8}: column 'co2' value 'n/a' is not a number"
-                + " \\(file:.*month-01.csv\\)"), message);
-        org.apache.spark.util.CollectionAccumulator<String> rejected = spark.sparkContext().collectionAccumulator();
-        Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).csv(bad.toString());
-        runToEnd(StreamForecaster.forecasts(rows, saved, LAYOUT, bad.toString(),
-                        new KernelSettings(Precision.FLOAT64, 0), null,
-                        new org.sparkrnn.driver.data.stream.SeriesStream.Counters(null, null, rejected))
-                .writeStream().format("json").option("checkpointLocation", tmp.resolve("ck-skip").toString())
-                .trigger(Trigger.AvailableNow()).start(tmp.resolve("out-skip").toString()));
-        assertEquals(1, rejected.value().size(), rejected.value().toString());
-        assertTrue(predictions(spark, tmp.resolve("out-skip")).size() > 0, "the other rows forecast");
-
-        // the command line: the table options are the run's; one file per micro-batch, then it stops
-        Printed.Output<Integer> cli = Printed.commandLine(false, "stream", "--model-dir", model.toString(),
-                "--source", all.toString(), "--output", tmp.resolve("out-cli").toString(), "--checkpoint-location",
-                tmp.resolve("ck-cli").toString(), "--trigger", "available-now", "--max-files-per-trigger", "1",
-                "--precision", "float64", "--master", "local[2]");
-        assertEquals(0, cli.value(), cli.text());
-        String shown = cli.text();
-        assertTrue(shown.contains("batch 11: "), "twelve micro-batches:\n" + shown);
-        // to the console (Spark's console sink sends its rows back as task results: Kryo-registered)
-        Printed.Output<Integer> toConsole = Printed.commandLine(false, "stream", "--model-dir", model.toString(),
-                "--source", all.toString(), "--output", "console", "--checkpoint-location",
-                tmp.resolve("ck-console").toString(), "--trigger", "available-now", "--master", "local[2]");
-        assertEquals(0, toConsole.value(), toConsole.text());
-        String console = toConsole.text();
-        assertTrue(console.contains("|year|time    |prediction"), console);
-        spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
-        assertEquals(streamed, predictions(spark, tmp.resolve("out-cli")));
-        assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
-                tmp.resolve("out-bad").toString(), "--checkpoint-location", tmp.resolve("ck-bad").toString(),
-                "--trigger", "every-now-and-then"), "a trigger that is not one is refused");
-        assertEquals(2, Main.run("stream", "--model-dir", model.toString(), "--source", all.toString(), "--output",
-                tmp.resolve("out-bad").toString()), "no checkpoint: refused (state would not survive a restart)");
     }
 
     /**
@@ -286,7 +185,7 @@ class StreamForecasterTest {
         TableLayout columns = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 1, 1,
                 new int[] {1}, MissingValues.SKIP, null, false);
         StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
-        List<Path> months = monthFiles(table, "whole");
+        List<Path> months = monthFiles(tmp, table, "whole");
         Path in = Files.createDirectories(tmp.resolve("in-steps"));
         for (int part = 0; part < 2; part++) { // six months, stopped, started again from the checkpoint, six more
             for (int m = 6 * part; m < 6 * part + 6; m++) {

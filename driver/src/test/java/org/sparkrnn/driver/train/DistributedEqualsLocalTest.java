@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.train;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.aggregate.GradientAccumulator;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 5-iteration trajectories in local[2] with 1, 3 and 7 partitions (7 &gt; 6 sequences: one partition is empty) and
  * tree depths 1–3 equal the loop to 1e-12 (float64); with mini-batches, the loop over the same partitions' batches.
  */
+@Tag("every-spark-line")
 class DistributedEqualsLocalTest {
 
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.train;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Adam, validation with best-model tracking), also when the newest checkpoint is damaged, and an existing model
  * directory is never overwritten by accident.
  */
+@Tag("every-spark-line")
 class ResumeTest {
 
     @TempDir

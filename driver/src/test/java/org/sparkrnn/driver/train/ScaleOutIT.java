@@ -1,12 +1,15 @@
 package org.sparkrnn.driver.train;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.TaskCompletionListener;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.data.LabelKind;
@@ -34,6 +37,7 @@ import org.sparkrnn.optim.OptimizerSettings;
 import org.sparkrnn.optim.OptimizerState;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of executors (mini-batches chosen by global sequence index), the sliced aggregation equal to the tree, and
  * bit-identical weights run after run whatever order the tasks finish in.
  */
+@Tag("every-spark-line")
 class ScaleOutIT {
 
     private static final Path SUNSPOTS = Path.of(System.getProperty("sparkrnn.root", "..")).toAbsolutePath()
@@ -100,8 +105,9 @@ class ScaleOutIT {
 
     /**
      * Eight partitions in local[8] (a tree with a level of its own at depth 2: 8 task sums merged in 2 groups, then
-     * on the driver) and local-cluster[3,1,1024]: each gradient task is delayed, first the low partitions most, then
-     * the high ones, so the tasks finish in opposite orders (checked); the weights after 6 mini-batch iterations are
+     * on the driver) and local-cluster[3,1,1024]: the gradient tasks run in turn, each starting once the one before
+     * it has ended, first the high partitions first, then the low ones, so the tasks finish in opposite orders
+     * (checked); the weights after 6 mini-batch iterations are
      * the same bits every time, for both aggregations. The first run starts with the cell loops not yet compiled by
      * the JIT and the last with them compiled: that once changed the bits (the JDK's vector exp and tanh differ between
      * their compiled and Java forms; the kernel's own exp does not, see VectorLoopsTest).
@@ -113,15 +119,14 @@ class ScaleOutIT {
             JavaSparkContext sc = master.equals("local[8]") ? localContext(master, false) : clusterContext();
             try {
                 int partitions = master.equals("local[8]") ? 8 : 3;
-                // executor JVMs start tasks with more jitter than local threads: delays that dwarf it
-                long delay = master.equals("local[8]") ? 60 : 400;
                 JavaRDD<SequenceBlock> data = randomData(sc, partitions, 40);
                 for (Aggregation aggregation : Aggregation.values()) {
                     List<Integer> slowFirst = new ArrayList<>();
                     List<Integer> slowLast = new ArrayList<>();
-                    double[] a = delayedRun(sc, data, aggregation, partitions, delay, false, slowFirst);
-                    double[] b = delayedRun(sc, data, aggregation, partitions, delay, true, slowLast);
-                    double[] c = delayedRun(sc, data, aggregation, partitions, delay, false, new ArrayList<>());
+                    Path turns = Files.createTempDirectory(tmp, "turns");
+                    double[] a = runInTurn(sc, data, aggregation, partitions, false, turns, slowFirst);
+                    double[] b = runInTurn(sc, data, aggregation, partitions, true, turns, slowLast);
+                    double[] c = runInTurn(sc, data, aggregation, partitions, false, turns, new ArrayList<>());
                     assertNotEquals(slowFirst.get(0), slowLast.get(0), master + ": the delays changed which task"
                             + " finished first: " + slowFirst + " vs " + slowLast);
                     assertArrayEquals(a, c, master + " " + aggregation + ": the same bits run after run");
@@ -134,14 +139,36 @@ class ScaleOutIT {
     }
 
     /**
-     * Six iterations of 30-sequence mini-batches over {@code data}, with gradient task p (of the stage that computes
-     * them) delayed by {@code delay} ms times its rank, low partitions slowest unless {@code reversed}; the order the
-     * gradient tasks finished in goes to {@code finished} (their partition indexes).
+     * Six iterations of 30-sequence mini-batches over {@code data}, the gradient tasks of each stage run in turn
+     * (each starts once the one before it has ended: high partitions first unless {@code reversed}), told by marker
+     * files in {@code turns}, which the executor JVMs of local-cluster see too; the order the gradient tasks finished
+     * in goes to {@code finished} (their partition indexes).
      */
-    private static double[] delayedRun(JavaSparkContext sc, JavaRDD<SequenceBlock> data, Aggregation aggregation,
-                                       int partitions, long delay, boolean reversed, List<Integer> finished) {
+    private static double[] runInTurn(JavaSparkContext sc, JavaRDD<SequenceBlock> data, Aggregation aggregation,
+                                      int partitions, boolean reversed, Path turns, List<Integer> finished) {
+        String markers = turns.toString();
         JavaRDD<SequenceBlock> delayed = data.mapPartitionsWithIndex((p, blocks) -> {
-            Thread.sleep(delay * (reversed ? p : partitions - 1 - p));
+            TaskContext task = TaskContext.get();
+            String stage = markers + "/" + task.stageId() + "-" + task.stageAttemptNumber() + "-" + reversed
+                    + "-ended-";
+            int rank = reversed ? p : partitions - 1 - p; // rank 0 goes first
+            if (rank > 0) {
+                Path before = Path.of(stage + (reversed ? p - 1 : p + 1));
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!Files.exists(before)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("task " + p + ": " + before + " never ended");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            task.addTaskCompletionListener((TaskCompletionListener) ended -> {
+                try {
+                    Files.createFile(Path.of(stage + p));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             return blocks;
         }, true);
         NetworkSpec spec = new NetworkSpec(3, List.of(LayerSpec.lstm(12)), 1, Loss.MSE);

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.train;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * both Spark lines, which is how a Spark 3.5 build is shown to train the same model as a 4.2 build. Regenerate (on
  * 4.2 only, after a deliberate change to the numerics) with {@code -Dsparkrnn.writeGolden=<file>}.
  */
+@Tag("every-spark-line")
 class SparkLineWeightsTest {
 
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());

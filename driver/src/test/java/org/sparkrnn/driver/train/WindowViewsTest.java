@@ -2,6 +2,7 @@ package org.sparkrnn.driver.train;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * time split, standardisation and windows relative to their last value; and the cache holds each value once per
  * block instead of once per window step.
  */
+@Tag("every-spark-line")
 class WindowViewsTest {
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
