@@ -82,6 +82,24 @@ public final class Defaults {
     public static final String SAMPLE_PRIME = "The ";
 
     /**
+     * A numeric default above as its number, for front ends whose settings hold numbers (the estimators' params):
+     * {@code "0.5"} → 0.5; parsed here, so that nothing outside this package parses a default.
+     */
+    public static double real(String defaultText) {
+        return Double.parseDouble(defaultText);
+    }
+
+    /** A whole-number default above as its number ({@code "all"}, the batch size of everything, is 0). */
+    public static int whole(String defaultText) {
+        return defaultText.equals("all") ? 0 : Integer.parseInt(defaultText);
+    }
+
+    /** {@link #HIDDEN} as the layer sizes it names. */
+    public static int[] hiddenSizes() {
+        return java.util.Arrays.stream(HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /**
      * The defaults above that code uses as numbers, typed once: the texts above are made from these (so the two
      * cannot differ), and nothing outside this package parses a default.
      */

@@ -117,7 +117,7 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
         cell = choice("cell", "recurrent cell of every layer", Defaults.CELL, CellType.class);
         hidden = new IntArrayParam(this, "hidden", "hidden size of each layer, bottom first; each at least 1",
                 ParamChecks.hidden(this));
-        setDefault(hidden, Arrays.stream(Defaults.HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray());
+        setDefault(hidden, Defaults.hiddenSizes());
         activation = choice("activation", "activation of rnn cells", Defaults.ACTIVATION, Activation.class);
         bidirectional = new BooleanParam(this, "bidirectional", "every layer also runs backwards; outputs concatenated");
         setDefault(bidirectional, false);
@@ -200,14 +200,14 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     private DoubleParam real(String key, String doc, String defaultValue) {
         DoubleParam p = new DoubleParam(this, MlParams.paramName(key), described(doc, key),
                 ParamChecks.bound(this, key));
-        setDefault(p, Double.parseDouble(defaultValue));
+        setDefault(p, Defaults.real(defaultValue));
         return p;
     }
 
     /** An int param checked by its setting's {@link Bound} when set. */
     private IntParam integer(String key, String doc, String defaultValue) {
         IntParam p = new IntParam(this, MlParams.paramName(key), described(doc, key), ParamChecks.bound(this, key));
-        setDefault(p, defaultValue.equals("all") ? 0 : Integer.parseInt(defaultValue));
+        setDefault(p, Defaults.whole(defaultValue));
         return p;
     }
 

@@ -1,6 +1,5 @@
 package org.sparkrnn.driver.train;
 
-import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.LoadedData;

@@ -2,7 +2,6 @@ package org.sparkrnn.driver.train;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkrnn.driver.Reporter;
-import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.DataOptions;

@@ -51,16 +51,9 @@ public final class CsvWindowSource {
     }
 
     public SourceBlocks read(DataOptions options, String path, ReadContext context, boolean holdOut) {
-        List<String> files = DataFiles.list(hadoop, path);
-        if (files.size() != 1) {
-            throw new UserError(path + ": csv input must be one file, found " + files.size());
-        }
-        String file = files.get(0);
         List<String> rejected = options.skipBadRecords() ? new ArrayList<>() : null;
         ColumnWindows cut = options.columnWindows();
-        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), cut.column(),
-                cut.timeColumn(), rejected, options.delimiter(), options.header())
-                .withMissingPolicy(cut.missing());
+        CsvSeries series = series(options, path, rejected);
         if (rejected != null && !rejected.isEmpty()) {
             rejects.write(sc.parallelize(rejected, 1), options.rejectsPath());
         }
@@ -68,7 +61,7 @@ public final class CsvWindowSource {
         int horizon = cut.horizon();
         List<Integer> starts = series.windowStarts(window, horizon);
         if (starts.isEmpty()) {
-            throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
+            throw new UserError(series.file() + ": " + series.values().length + " values make no gap-free window of "
                     + window + " steps plus a horizon of " + horizon);
         }
         ValidationRule rule = null;
@@ -128,17 +121,11 @@ public final class CsvWindowSource {
 
     /** Every gap-free window of {@code --window} steps of the CSV column, keyed by the time of its last step. */
     public Dataset<Row> keyedWindows(SparkSession spark, DataOptions options, String path) {
-        List<String> files = DataFiles.list(sc.hadoopConfiguration(), path);
-        if (files.size() != 1) {
-            throw new UserError(path + ": csv input must be one file, found " + files.size());
-        }
-        String file = files.get(0);
         // --on-bad-record skip: a value that is not a number becomes a gap (no window reads it)
         List<String> skipped = options.skipBadRecords() ? new ArrayList<>() : null;
-        ColumnWindows cut = options.columnWindows();
-        CsvSeries series = CsvSeries.parse(file, DataFiles.readLines(hadoop, file), cut.column(),
-                cut.timeColumn(), skipped, options.delimiter(), options.header()).withMissingPolicy(cut.missing());
-        int window = cut.window();
+        CsvSeries series = series(options, path, skipped);
+        String file = series.file();
+        int window = options.columnWindows().window();
         List<Integer> starts = series.inputStarts(window);
         if (starts.isEmpty()) {
             throw new UserError(file + ": " + series.values().length + " values make no gap-free window of "
@@ -158,4 +145,19 @@ public final class CsvWindowSource {
         return spark.createDataFrame(sc.parallelize(rows, Math.max(1, Math.min(partitions, rows.size()))), schema);
     }
 
+
+    /**
+     * The one file of {@code path} read as a series of its csv column, gaps as {@code --missing} says; with
+     * {@code rejected}, values that are not numbers become gaps and are listed there.
+     */
+    private CsvSeries series(DataOptions options, String path, List<String> rejected) {
+        List<String> files = DataFiles.list(hadoop, path);
+        if (files.size() != 1) {
+            throw new UserError(path + ": csv input must be one file, found " + files.size());
+        }
+        String file = files.get(0);
+        ColumnWindows cut = options.columnWindows();
+        return CsvSeries.parse(file, DataFiles.readLines(hadoop, file), cut.column(), cut.timeColumn(), rejected,
+                options.delimiter(), options.header()).withMissingPolicy(cut.missing());
+    }
 }

@@ -11,7 +11,6 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
-import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
 
