@@ -45,7 +45,7 @@ import java.util.Map;
 public final class DistributedSums {
 
     /** Sequences per kernel call when a whole partition is evaluated, so memory follows this, not partition size. */
-    public static final int EVALUATION_CHUNK = Defaults.Values.CHUNK_SIZE;
+    private static final int EVALUATION_CHUNK = Defaults.Values.CHUNK_SIZE;
 
     private final JavaSparkContext sc;
     private final Aggregation aggregation;
