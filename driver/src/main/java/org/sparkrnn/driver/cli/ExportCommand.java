@@ -20,13 +20,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     ModelMixin model;
 
-    @Option(names = "--export", paramLabel = "FILE.safetensors", description = "The file to write.")
+    @Option(names = {"--output", "--export"}, paramLabel = "FILE.safetensors",
+            description = "The file to write (--export: the same, the name this option had first).")
     String export;
 
     @Override
     public Integer call() throws Exception {
         if (export == null) {
-            throw new UserError("--export FILE.safetensors is required");
+            throw new UserError("--output FILE.safetensors is required");
         }
         FileStore files = new FileStore(new Configuration());
         SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();

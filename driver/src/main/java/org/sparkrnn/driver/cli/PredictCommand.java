@@ -105,7 +105,8 @@ public final class PredictCommand implements Callable<Integer> {
                         saved.shape(), saved.spec().outputSize(), saved.spec().loss().isClassification(),
                         "prediction", "probability", false), FrameColumns.FEATURES, options.path(),
                         InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE)) {
-                    predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat).save(output);
+                    predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat)
+                            .option("header", true).save(output); // csv: the column names first (others ignore it)
                 }
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
                 return 0;

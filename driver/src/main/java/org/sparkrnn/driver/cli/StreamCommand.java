@@ -234,6 +234,10 @@ public final class StreamCommand implements Callable<Integer> {
                         + " validation data");
             }
         }
+        if (given.hasMatchedOption("--data")) {
+            throw new SettingError("{--data} is what train, evaluate and predict read; a stream reads its rows from"
+                    + " {--source} DIR|kafka");
+        }
         for (String option : new String[] {"--horizon", "--target-column"}) {
             if (given.hasMatchedOption(option)) {
                 throw new SettingError("{" + option + "}: the model forecasts what it was trained for; a stream reads"

@@ -47,6 +47,6 @@ public final class SequencePredictions {
                 (weights, blocks) -> ChunkedPredictor.numbered(predictor.blocks(weights, blocks),
                         firstWindow[TaskContext.getPartitionId()]),
                 (JavaRDD<Row> rows) -> spark.createDataFrame(rows, DataTypes.createStructType(fields))
-                        .write().format(format).save(output), "predict");
+                        .write().format(format).option("header", true).save(output), "predict");
     }
 }

@@ -124,4 +124,13 @@ class CommandLineErrorsTest {
         assertEquals("32", settings.getProperty("window"), settings.toString());
         assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[1]"));
     }
+
+    /** A stream reads --source: --data, which train, evaluate and predict read, is refused, not ignored. */
+    @Test
+    void aStreamRefusesData() {
+        assertEquals("error: --data is what train, evaluate and predict read; a stream reads its rows from --source"
+                + " DIR|kafka", run("stream", "--model-dir", tmp.resolve("no-model").toString(), "--source",
+                tmp.toString(), "--output", tmp.resolve("out").toString(), "--checkpoint-location",
+                tmp.resolve("ck").toString(), "--data", "/nonexistent/x.csv"));
+    }
 }

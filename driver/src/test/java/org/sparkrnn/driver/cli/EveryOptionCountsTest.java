@@ -263,7 +263,7 @@ class EveryOptionCountsTest {
         Map<String, Case> cases = new LinkedHashMap<>();
         cases.put("--model-dir", option("--model-dir", otherModel.toString()));
         cases.put("--precision", option("--precision", "float32"));
-        cases.put("--export", option("--export", "elsewhere"));
+        cases.put("--output", option("--export", "elsewhere")); // --export is its other name
         cases.put("--help", option("--help"));
         cases.put("--version", option("--version"));
         check("export", base, cases);
@@ -439,7 +439,7 @@ class EveryOptionCountsTest {
             if (at > 0) {
                 all.set(at, out.resolveSibling("other.safetensors").toString());
             }
-            all.addAll(List.of("--export", out.toString()));
+            all.addAll(List.of("--output", out.toString()));
         }
         // the option under test comes last, so that it wins over the default place added above
         if (at > 0) {

@@ -76,6 +76,31 @@ class KeyedPredictionsTest {
         assertTrue(rows.stream().allMatch(r -> r.get("prediction").isNumber()));
     }
 
+    /** {@code --output-format csv}: each part file starts with the column names, as Spark's csv reader expects. */
+    @Test
+    void csvPredictionsStartWithTheirColumnNames() throws Exception {
+        Path keyed = TestData.write(tmp, "to-csv.jsonl",
+                "{\"id\": \"a\", \"features\": [[1], [2]], \"label\": 0.5}",
+                "{\"id\": \"b\", \"features\": [[2], [1]], \"label\": 0.1}");
+        Path model = train(keyed);
+        Path out = tmp.resolve("csv-out");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--data", keyed.toString(), "--output",
+                out.toString(), "--output-format", "csv", "--master", "local[1]", "--partitions", "1"));
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(out)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<String> content = Files.readAllLines(part);
+                if (!content.isEmpty()) {
+                    assertEquals("id,prediction", content.get(0), part.toString());
+                    lines.addAll(content.subList(1, content.size()));
+                }
+            }
+        }
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("a,") && lines.get(1).startsWith("b,"), lines.toString());
+    }
+
     @Test
     void jsonLinesKeepTheirKeysOrTheirLineNumbers() throws Exception {
         Path keyed = TestData.write(tmp, "keyed.jsonl",
