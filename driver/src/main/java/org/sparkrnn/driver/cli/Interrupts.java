@@ -28,6 +28,16 @@ final class Interrupts implements AutoCloseable {
     /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT's number, as shells report it). */
     static final int EXIT_CODE = 130;
 
+    /**
+     * The command as its user launched it, for the line that says how to continue a stopped run:
+     * {@code scripts/lstm-spark} passes its own name as typed ({@code -Dsparkrnn.launcher="$0"}); else
+     * {@code lstm-spark}.
+     */
+    static String launcher() {
+        String launched = System.getProperty("sparkrnn.launcher");
+        return launched == null || launched.isBlank() ? "lstm-spark" : launched;
+    }
+
     private static final String[] SIGNALS = {"INT", "TERM"};
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();

@@ -210,6 +210,8 @@ public final class TrainCommand implements Callable<Integer> {
             return SparkRun.with("lstm-spark train", sparkOptions, sc -> {
                 Trainer.Result result = new Trainer(sc, config, System.out, stop).run();
                 if (result.interrupted()) {
+                    System.out.printf("continue with: %s train --model-dir %s --resume%n", Interrupts.launcher(),
+                            config.output().modelDir() == null ? "DIR" : config.output().modelDir());
                     return Interrupts.EXIT_CODE;
                 }
                 if (perSeriesReport != null) {

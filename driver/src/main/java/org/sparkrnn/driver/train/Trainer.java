@@ -243,10 +243,10 @@ public final class Trainer {
                         validation.bestParams() != null ? validation.bestIteration() : null);
             }
             if (interrupted) {
-                out.printf(Locale.ROOT, "interrupted at iteration %d; %s; continue with: lstm-spark train --model-dir"
-                                + " %s --resume%n", iteration, dir == null ? "nothing written (no --model-dir)"
-                                : "best model so far written to " + dir.path(ModelDirectory.MODEL),
-                        dir == null ? "DIR" : dir.root());
+                // how to continue is the front end's to say, in the words its user launched it with
+                out.printf(Locale.ROOT, "interrupted at iteration %d; %s%n", iteration, dir == null
+                        ? "nothing written (no --model-dir)" : "best model so far written to "
+                        + dir.path(ModelDirectory.MODEL));
                 return new Result(spec, params, kept, iteration, validation.last(), history, data, model, null,
                         true);
             }

@@ -59,8 +59,10 @@ class InterruptResumeIT {
         int exit = run.waitFor(120);
         String output = run.output();
         assertEquals(130, exit, output);
-        Matcher stopped = Pattern.compile("interrupted at iteration (\\d+); best model so far written to \\S+;"
-                + " continue with: lstm-spark train --model-dir \\S+ --resume").matcher(output);
+        // how to continue, in the words the run was launched with (here the script's path)
+        Matcher stopped = Pattern.compile("interrupted at iteration (\\d+); best model so far written to \\S+\\R"
+                + "continue with: " + Pattern.quote(ClusterProcesses.ROOT.resolve("scripts/lstm-spark").toString())
+                + " train --model-dir " + Pattern.quote(model.toString()) + " --resume").matcher(output);
         assertTrue(stopped.find(), output);
         long at = Long.parseLong(stopped.group(1));
         assertTrue(at >= 60 && at < 400, "stopped at " + at);
