@@ -114,7 +114,8 @@ public final class ModelDirectory {
             throw new UserError(root + ": a saved pipeline with " + stages.size() + " recurrent models (" + stages
                     + "); give the stage's directory");
         }
-        throw new UserError(root + ": no " + MODEL + " (has a training run finished here?), nor a Spark ML model"
-                + " saved here (" + SPARK_ML_MODEL + ")");
+        // (a Spark ML model's file is data/model.safetensors inside it: not named, it reads as a data directory)
+        throw new UserError(root + ": no " + MODEL + " here (has a training run finished in this directory?), nor"
+                + " a Spark ML LstmModel or PipelineModel saved here with write().save(...)");
     }
 }

@@ -1,0 +1,32 @@
+package org.sparkrnn.driver.model;
+
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A directory that holds no model says so in one line that names what it looked for, in the user's words: the run's
+ * model file, or a Spark ML model saved there; not a path inside a Spark ML model's layout, which reads as a data
+ * directory.
+ */
+class ModelDirectoryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDirectoryWithoutAModelSaysWhatItLookedFor() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("runs/empty"));
+        UserError missing = assertThrows(UserError.class,
+                () -> new ModelDirectory(new FileStore(new Configuration()), empty.toString()).readModel());
+        assertEquals(empty + ": no model.safetensors here (has a training run finished in this directory?), nor a"
+                + " Spark ML LstmModel or PipelineModel saved here with write().save(...)", missing.getMessage());
+    }
+}
