@@ -47,6 +47,10 @@ public record DataOptions(String format, String path, String validationPath, dou
         Bound.check("classes", classes);
         Bound.check("partitions", partitions);
         Bound.check("validation-fraction", validationFraction);
+        // (the accessors read fields, which a compact constructor has not assigned yet: the parameters are used)
+        if (relativeToLast(table, windows) && !format.equals("csv")) {
+            throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
+        }
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
         }
@@ -68,9 +72,6 @@ public record DataOptions(String format, String path, String validationPath, dou
             if (format.equals("text")) {
                 csvOnly.remove("{--window}");
             }
-            if (csvOnly.contains("{--relative-to-last}")) {
-                throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
-            }
             if (delimiter != COMMA || !header) {
                 csvOnly.add(delimiter != COMMA ? "{--delimiter}" : "{--no-header}");
             }
@@ -80,7 +81,7 @@ public record DataOptions(String format, String path, String validationPath, dou
                         + ", not {--format} " + format);
             }
         }
-        if (validateFrom() != null && validationFraction > 0) {
+        if (validateFrom(table, windows) != null && validationFraction > 0) {
             throw new SettingError("{--validate-from} and {--validation-fraction} both choose the validation data;"
                     + " give one");
         }
@@ -103,11 +104,19 @@ public record DataOptions(String format, String path, String validationPath, dou
 
     /** The time from which windows are validation data (csv windows or a long table), or null. */
     public String validateFrom() {
-        return table != null ? table.validateFrom() : windows != null ? windows.validateFrom() : null;
+        return validateFrom(table, windows);
     }
 
     /** Whether windows are relative to their last value (csv windows or a long table). */
     public boolean relativeToLast() {
+        return relativeToLast(table, windows);
+    }
+
+    private static String validateFrom(TableLayout table, ColumnWindows windows) {
+        return table != null ? table.validateFrom() : windows != null ? windows.validateFrom() : null;
+    }
+
+    private static boolean relativeToLast(TableLayout table, ColumnWindows windows) {
         return table != null ? table.relativeToLast() : windows != null && windows.relativeToLast();
     }
 

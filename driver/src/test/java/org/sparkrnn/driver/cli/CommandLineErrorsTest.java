@@ -133,4 +133,23 @@ class CommandLineErrorsTest {
                 tmp.toString(), "--output", tmp.resolve("out").toString(), "--checkpoint-location",
                 tmp.resolve("ck").toString(), "--data", "/nonexistent/x.csv"));
     }
+
+    /** --relative-to-last shapes csv windows: a long table of another format refuses it before anything runs. */
+    @Test
+    void relativeToLastIsRefusedForATableThatIsNotCsv() {
+        assertEquals("error: --relative-to-last applies to csv windows, not --format parquet", run("train", "--data",
+                tmp.resolve("table.parquet").toString(), "--format", "parquet", "--id-column", "id", "--time-column",
+                "t", "--target-column", "v", "--relative-to-last", "--master", "local[1]"));
+    }
+
+    /** Two ways of choosing the validation data at once are refused, for csv windows and long tables alike. */
+    @Test
+    void aTimeSplitAndAHeldOutShareAreNotBothTaken() {
+        String both = "error: --validate-from and --validation-fraction both choose the validation data; give one";
+        assertEquals(both, run("train", "--data", tmp.resolve("s.csv").toString(), "--format", "csv", "--column",
+                "v", "--time-column", "t", "--validate-from", "2000", "--validation-fraction", "0.2"));
+        assertEquals(both, run("train", "--data", tmp.resolve("table.csv").toString(), "--format", "csv",
+                "--id-column", "id", "--time-column", "t", "--target-column", "v", "--validate-from", "2000",
+                "--validation-fraction", "0.2"));
+    }
 }
