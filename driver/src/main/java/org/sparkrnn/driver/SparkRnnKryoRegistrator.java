@@ -108,8 +108,8 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
     /**
      * The project's own classes that travel, named here because they live in layers above this class (which Spark
      * configurations name as it is, so it stays at the top of the driver): a long table's rows between the pass
-     * that reads them and the pass that cuts them ({@code data.table.LongTableSource}). Unlike the names above, each must
-     * exist: a rename fails registration (and {@code SparkKryoRoundTripTest}), never silently drops it.
+     * that reads them and the pass that cuts them ({@code data.table.LongTableSource}). Unlike the names above, each
+     * must exist: a rename fails registration (and {@code SparkKryoRoundTripTest}), never silently drops it.
      */
     static final List<String> PROJECT_CLASSES = List.of("org.sparkrnn.driver.data.table.TableRows",
             "org.sparkrnn.driver.data.table.TimeFormat", "org.sparkrnn.driver.data.table.TableEdges$Summary");

@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static org.sparkrnn.driver.bench.BenchFixtures.median;
+
 /**
  * End-to-end measurements with the real training loop pieces ({@link DistributedSums}, the kernel, the optimizer) in
  * Spark local mode, printed as a table and appended to a CSV:
@@ -155,7 +157,7 @@ public final class SparkBench {
                     kernelTimes[r - 2] = (System.nanoTime() - start) / 1e9;
                 }
             }
-            double kernelRate = (double) half.totalSteps() / BenchFixtures.median(kernelTimes);
+            double kernelRate = (double) half.totalSteps() / median(kernelTimes);
 
             JavaSparkContext sc = BenchFixtures.context("local[2]");
             BenchFixtures.TaskTimes taskTimes = new BenchFixtures.TaskTimes();
@@ -226,10 +228,10 @@ public final class SparkBench {
         }
         System.out.printf(Locale.ROOT, "%d parameters, 2 partitions, float64, %d rounds: empty job %.1f ms, iteration"
                         + " with tree (depth 2) %.1f ms (interleaved with the empty job); with sliced %.1f ms%n", p,
-                rounds - warm, BenchFixtures.median(empty), BenchFixtures.median(treeMs), BenchFixtures.median(slicedMs));
-        rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", BenchFixtures.median(empty)));
-        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, BenchFixtures.median(treeMs)));
-        rows.add(String.format(Locale.ROOT, "overhead-sliced,%d,2,0,float64,%.2f,ms", p, BenchFixtures.median(slicedMs)));
+                rounds - warm, median(empty), median(treeMs), median(slicedMs));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", median(empty)));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, median(treeMs)));
+        rows.add(String.format(Locale.ROOT, "overhead-sliced,%d,2,0,float64,%.2f,ms", p, median(slicedMs)));
         data.unpersist(true);
     }
 

@@ -162,7 +162,6 @@ public final class DataMixin {
     DataOptions toOptions(long seed, boolean stream) {
         int[] horizons = TableLayout.parseHorizon(horizon);
         MissingValues gaps = Choices.parse("missing", missing, MissingValues.class);
-        int steps = window;
         TableLayout table = null;
         ColumnWindows windows = null;
         if (targetColumns != null || featureColumns != null || idColumn != null || stride != 1
@@ -177,7 +176,7 @@ public final class DataMixin {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
-                    steps, stride, horizons, gaps, validateFrom, relativeToLast);
+                    window, stride, horizons, gaps, validateFrom, relativeToLast);
         } else {
             List<String> given = new java.util.ArrayList<>();
             for (String option : List.of("--column", "--time-column", "--window", "--horizon", "--validate-from",
@@ -187,7 +186,7 @@ public final class DataMixin {
                 }
             }
             if (format.equals("csv") || format.equals("text") || !given.isEmpty()) {
-                windows = new ColumnWindows(column, timeColumn, steps, horizons[0], validateFrom, gaps,
+                windows = new ColumnWindows(column, timeColumn, window, horizons[0], validateFrom, gaps,
                         relativeToLast, given);
             }
         }

@@ -36,9 +36,9 @@ import java.util.concurrent.Callable;
  * {@code lstm-spark predict}: predictions for every sequence of a data set, written as JSON Lines or Parquet, one
  * part file per partition in input order. Each partition streams through the forward pass in bounded chunks.
  * Columns: {@code prediction} (and {@code probability} for classifiers), as the Spark ML model's, after the columns
- * that identify each input ({@link DatasetLoader#predictionRows}): a CSV window's {@code time} (up to the forecast past the last
- * value), a JSON Lines record's other fields (or its {@code line}), a Spark source's columns other than the features
- * and labels. Text models predict each window's next characters, in input order.
+ * that identify each input ({@link DatasetLoader#predictionRows}): a CSV window's {@code time} (up to the forecast
+ * past the last value), a JSON Lines record's other fields (or its {@code line}), a Spark source's columns other than
+ * the features and labels. Text models predict each window's next characters, in input order.
  */
 @Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Write predictions for a data set as JSON Lines or Parquet (labels in the input are ignored).")

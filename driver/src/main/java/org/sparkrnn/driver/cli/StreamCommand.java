@@ -161,49 +161,53 @@ public final class StreamCommand implements Callable<Integer> {
             LongAccumulator made = sc.sc().longAccumulator("forecasts");
             CollectionAccumulator<String> rejected = data.skipsBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
-            // the model's broadcast lives as long as the query: destroyed once it has ended
-            ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
-                    new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected));
-            Dataset<Row> forecasts = scoped.rows();
-            DataStreamWriter<Row> writer;
-            if (kafkaOut) {
-                // one JSON object per forecast, keyed by its series (Kafka keeps a key's records in order)
-                String id = options.table().idColumn();
-                Column value = functions.to_json(functions.struct(java.util.Arrays.stream(forecasts.columns())
-                        .map(functions::col).toArray(Column[]::new)));
-                Dataset<Row> records = id == null ? forecasts.select(value.as("value"))
-                        : forecasts.select(functions.col(id).cast("string").as("key"), value.as("value"));
-                writer = records.writeStream().format(KAFKA).option("topic", kafkaOutputTopic)
-                        .option("kafka.bootstrap.servers", kafkaBootstrap);
-                for (java.util.Map.Entry<String, String> option : kafkaOptions.entrySet()) {
-                    writer = writer.option(option.getKey(), option.getValue());
+            // the model's broadcast lives as long as the query: destroyed once it has ended (or failed to start)
+            try (ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
+                        new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected))) {
+                DataStreamWriter<Row> writer = sink(scoped.rows(), options.table().idColumn(), writeFormat, when);
+                spark.streams().addListener(new Progress(late, made, rejected));
+                StreamingQuery query = writer.start();
+                System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", where,
+                        kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation);
+                // stopped (Ctrl-C, SIGTERM) or ended (available-now, a failure): then nothing writes into the
+                // checkpoint
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> QueryShutdown.stop(query)));
+                try {
+                    query.awaitTermination();
+                } finally {
+                    QueryShutdown.stop(query);
                 }
-            } else {
-                writer = forecasts.writeStream();
-                // the console: every forecast of a micro-batch (Spark's sink shows 20 unless told; it takes one
-                // more row than it shows, so the largest count is one below the largest int)
-                writer = output.equals("console") ? writer.format("console").option("truncate", false)
-                        .option("numRows", Integer.MAX_VALUE - 1)
-                        : writer.format(writeFormat).option("path", output);
+                return 0;
             }
-            writer = writer.trigger(when).outputMode("append");
-            if (checkpointLocation != null) {
-                writer = writer.option("checkpointLocation", checkpointLocation);
-            }
-            spark.streams().addListener(new Progress(late, made, rejected));
-            StreamingQuery query = writer.start();
-            System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", where,
-                    kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation);
-            // stopped (Ctrl-C, SIGTERM) or ended (available-now, a failure): nothing writes into the checkpoint after
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> QueryShutdown.stop(query)));
-            try {
-                query.awaitTermination();
-            } finally {
-                QueryShutdown.stop(query);
-                scoped.close();
-            }
-            return 0;
         });
+    }
+
+    /**
+     * Where the forecasts go: Kafka (one JSON object per forecast, keyed by its series, {@code idColumn}, when the
+     * table has one: Kafka keeps a key's records in order), the console, or files of {@code writeFormat}; appended on
+     * {@code when}, into the checkpoint when there is one.
+     */
+    private DataStreamWriter<Row> sink(Dataset<Row> forecasts, String idColumn, String writeFormat, Trigger when) {
+        DataStreamWriter<Row> writer;
+        if (output.equals(KAFKA)) {
+            Column value = functions.to_json(functions.struct(java.util.Arrays.stream(forecasts.columns())
+                    .map(functions::col).toArray(Column[]::new)));
+            Dataset<Row> records = idColumn == null ? forecasts.select(value.as("value"))
+                    : forecasts.select(functions.col(idColumn).cast("string").as("key"), value.as("value"));
+            writer = records.writeStream().format(KAFKA).option("topic", kafkaOutputTopic)
+                    .option("kafka.bootstrap.servers", kafkaBootstrap);
+            for (java.util.Map.Entry<String, String> option : kafkaOptions.entrySet()) {
+                writer = writer.option(option.getKey(), option.getValue());
+            }
+        } else {
+            writer = forecasts.writeStream();
+            // the console: every forecast of a micro-batch (Spark's sink shows 20 unless told; it takes one more row
+            // than it shows, so the largest count is one below the largest int)
+            writer = output.equals("console") ? writer.format("console").option("truncate", false)
+                    .option("numRows", Integer.MAX_VALUE - 1) : writer.format(writeFormat).option("path", output);
+        }
+        writer = writer.trigger(when).outputMode("append");
+        return checkpointLocation == null ? writer : writer.option("checkpointLocation", checkpointLocation);
     }
 
     /**

@@ -17,7 +17,6 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
-import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.files.CsvWindowSource;
 import org.sparkrnn.driver.data.files.JsonLinesSource;
@@ -112,8 +111,7 @@ public final class DatasetLoader {
      */
     public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
                                       ReadContext context) {
-        LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
-                options.split() == Split.TAIL, options.seed());
+        LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
         int partitions = tablePartitions(options, table);
         return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions), null);
     }
@@ -245,8 +243,8 @@ public final class DatasetLoader {
     private SourceBlocks table(DataOptions options, String path, ReadContext context, boolean holdOut) {
         TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();
         Dataset<Row> table = readTable(options, path);
-        LongTableSource.HoldOutSpec spec = holdOut ? new LongTableSource.HoldOutSpec(options.validationFraction(),
-                options.split() == Split.TAIL, options.seed()) : LongTableSource.HoldOutSpec.NONE;
+        LongTableSource.HoldOutSpec spec = holdOut ? LongTableSource.HoldOutSpec.of(options)
+                : LongTableSource.HoldOutSpec.NONE;
         int partitions = tablePartitions(options, table);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions);
         RecordShape expected = context.shape();
@@ -271,8 +269,7 @@ public final class DatasetLoader {
                     + " {--target-column} (or train on one)");
         }
         Dataset<Row> table = readTable(options, options.path());
-        LongTableSource.HoldOutSpec holdOut = new LongTableSource.HoldOutSpec(options.validationFraction(),
-                options.split() == Split.TAIL, options.seed());
+        LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
         JavaPairRDD<Object, SequenceBlock> series = tables.windowsBySeries(table, options.path(), options.table(),
                 holdOut, tablePartitions(options, table), side);
         return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));

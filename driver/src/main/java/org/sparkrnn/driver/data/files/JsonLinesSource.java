@@ -69,14 +69,8 @@ public final class JsonLinesSource {
                       boolean holdOut) {
         List<String> files = DataFiles.list(hadoop, path);
         RecordShape shape = shape(options, path, files, context, requireLabels);
-        long[] sizes = DataFiles.sizes(hadoop, files);
-        long totalBytes = Arrays.stream(sizes).sum();
-        int partitions = Partitioning.partitions(sc, options, totalBytes);
-        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
-        for (int f = 0; f < files.size(); f++) {
-            int splits = (int) Math.max(1, Math.round((double) partitions * sizes[f] / Math.max(1, totalBytes)));
-            lines.add(TextSplits.lines(sc, files.get(f), splits));
-        }
+        Splits splits = splits(options, files);
+        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = splits.lines();
         HoldOut rule = holdOut ? Partitioning.holdOut(options) : null;
         long[] firstRecord = null; // tail hold-out: the global index of each input split's first record
         if (rule != null && rule.tail()) {
@@ -97,15 +91,46 @@ public final class JsonLinesSource {
             parsed = parsed == null ? blocks : parsed.union(blocks);
             firstPartition += lines.get(f).getNumPartitions();
         }
-        if (parsed.getNumPartitions() > partitions) {
+        if (parsed.getNumPartitions() > splits.partitions()) {
             // more splits than wanted (many small files): merge neighbouring blocks without a shuffle
-            parsed = parsed.coalesce(partitions).mapPartitions(Blocks::merge, true);
+            parsed = parsed.coalesce(splits.partitions()).mapPartitions(Blocks::merge, true);
         }
         JavaRDD<ParsedBlock> cached = parsed.persist(StorageLevel.MEMORY_AND_DISK());
         if (skip) {
             rejects.write(cached.flatMap(block -> block.rejects().iterator()), options.rejectsPath());
         }
         return SourceBlocks.of(cached, rule != null, shape);
+    }
+
+    /** The files' lines in input splits, about {@code partitions} of them in all, each file's share by its size. */
+    private record Splits(int partitions, List<JavaRDD<Tuple2<LongWritable, Text>>> lines) {
+    }
+
+    /** The files split as the options' partitions (or their size) ask: training and prediction read them alike. */
+    private Splits splits(DataOptions options, List<String> files) {
+        long[] sizes = DataFiles.sizes(hadoop, files);
+        long totalBytes = Arrays.stream(sizes).sum();
+        int partitions = Partitioning.partitions(sc, options, totalBytes);
+        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
+        for (int f = 0; f < files.size(); f++) {
+            int splits = (int) Math.max(1, Math.round((double) partitions * sizes[f] / Math.max(1, totalBytes)));
+            lines.add(TextSplits.lines(sc, files.get(f), splits));
+        }
+        return new Splits(partitions, lines);
+    }
+
+    /** The first record of the files, in order, with its file; null when none holds one. */
+    private FirstRecord firstRecord(List<String> files) {
+        for (String file : files) {
+            DataFiles.Line first = DataFiles.firstRecord(hadoop, file);
+            if (first != null) {
+                return new FirstRecord(file, first);
+            }
+        }
+        return null;
+    }
+
+    private record FirstRecord(String file, DataFiles.Line line) {
     }
 
     /** For a tail hold-out: the number of records before each input split, and the total at the end. */
@@ -170,22 +195,14 @@ public final class JsonLinesSource {
         if (shape != null && requireLabels) {
             return shape;
         }
-        DataFiles.Line first = null;
-        String firstFile = null;
-        for (String file : files) {
-            first = DataFiles.firstRecord(hadoop, file);
-            if (first != null) {
-                firstFile = file;
-                break;
-            }
-        }
+        FirstRecord first = firstRecord(files);
         if (first == null) {
             throw new UserError(path + ": the data set is empty (no record in " + files.size() + " file(s))");
         }
-        RecordShape inferred = JsonLinesParser.inferShape(firstFile, first.number(), first.text(),
+        RecordShape inferred = JsonLinesParser.inferShape(first.file(), first.line().number(), first.line().text(),
                 options.classification(), options.classes(), requireLabels);
         if (shape != null && inferred.inputSize() != shape.inputSize()) {
-            throw new DataFormatError(firstFile, first.number(), "steps have " + inferred.inputSize()
+            throw new DataFormatError(first.file(), first.line().number(), "steps have " + inferred.inputSize()
                     + " features, the model expects " + shape.inputSize());
         }
         return inferred;
@@ -215,14 +232,7 @@ public final class JsonLinesSource {
             schema = schema.add("line", DataTypes.LongType);
         }
         schema = schema.add(FrameColumns.FEATURES, STEPS);
-        long[] sizes = DataFiles.sizes(hadoop, files);
-        long total = Math.max(1, Arrays.stream(sizes).sum());
-        int partitions = Partitioning.partitions(sc, options, total);
-        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = new ArrayList<>();
-        for (int f = 0; f < files.size(); f++) {
-            lines.add(TextSplits.lines(sc, files.get(f),
-                    (int) Math.max(1, Math.round((double) partitions * sizes[f] / total))));
-        }
+        List<JavaRDD<Tuple2<LongWritable, Text>>> lines = splits(options, files).lines();
         JavaRDD<Row> rows = null;
         DataType[] types = Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
         long[] linesPerSplit = numbered
@@ -243,18 +253,16 @@ public final class JsonLinesSource {
     }
 
     private Map<String, Object> firstKeys(List<String> files, RecordShape shape) {
-        for (String file : files) {
-            DataFiles.Line first = DataFiles.firstRecord(hadoop, file);
-            if (first != null) {
-                byte[] utf8 = first.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                try {
-                    return new JsonLinesParser(file, shape).parseKeyed(utf8, utf8.length).keys;
-                } catch (DataFormatError e) {
-                    throw e.atLine(first.number());
-                }
-            }
+        FirstRecord first = firstRecord(files);
+        if (first == null) {
+            throw new UserError(String.join(", ", files) + ": the data set is empty (no record)");
         }
-        throw new UserError(String.join(", ", files) + ": the data set is empty (no record)");
+        byte[] utf8 = first.line().text().getBytes(StandardCharsets.UTF_8);
+        try {
+            return new JsonLinesParser(first.file(), shape).parseKeyed(utf8, utf8.length).keys;
+        } catch (DataFormatError e) {
+            throw e.atLine(first.line().number());
+        }
     }
 
     private static DataType typeOf(Object value) {
@@ -337,8 +345,8 @@ public final class JsonLinesSource {
                     return whole.doubleValue();
                 }
                 if (typeOf(value) != type) {
-                    throw new DataFormatError(file, split.lineNumber(), "field '" + key + "' is " + value + ", the first"
-                            + " record's was " + type.simpleString());
+                    throw new DataFormatError(file, split.lineNumber(), "field '" + key + "' is " + value
+                            + ", the first record's was " + type.simpleString());
                 }
                 return value;
             }

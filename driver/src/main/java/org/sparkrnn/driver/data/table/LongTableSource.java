@@ -16,8 +16,10 @@ import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
-import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.SettingError;
+import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.data.frame.FrameSource;
@@ -69,6 +71,11 @@ public final class LongTableSource {
     /** How the hold-out is chosen: by time (the layout's validateFrom), a random share, or the last share. */
     public record HoldOutSpec(double fraction, boolean tail, long seed) implements Serializable {
         public static final HoldOutSpec NONE = new HoldOutSpec(0, false, 0);
+
+        /** The hold-out the options ask for: {@code --validation-fraction}, random or the tail ({@code --split}). */
+        public static HoldOutSpec of(DataOptions options) {
+            return new HoldOutSpec(options.validationFraction(), options.split() == Split.TAIL, options.seed());
+        }
     }
 
     /**
