@@ -88,11 +88,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column (the"
                     + " model's run gives them when it was trained on one)");
         }
+        // what the options and the files alone refuse, before Spark starts
+        FileChecks checks = new FileChecks(sparkOptions);
+        ModelDirectory dir = new ModelDirectory(checks.files(), model.modelDir);
+        SavedModel saved = dir.readModel();
+        ModelFixedOptions.check(spec, data, saved);
+        checkBaseline(compareWith, saved);
+        checks.dataExists(options);
         return SparkRun.with("lstm-spark evaluate", sparkOptions, sc -> {
-            ModelDirectory dir = new ModelDirectory(new FileStore(sc.hadoopConfiguration()), model.modelDir);
-            SavedModel saved = dir.readModel();
-            ModelFixedOptions.check(spec, data, saved);
-            checkBaseline(compareWith, saved);
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             ReadContext context = new ReadContext(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);

@@ -13,8 +13,6 @@ import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.data.records.ReadContext;
-import org.sparkrnn.driver.model.FileStore;
-import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
@@ -72,23 +70,23 @@ public final class PredictCommand implements Callable<Integer> {
         DataOptions options = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
+        // what the options and the files alone refuse, before Spark starts
+        for (String split : List.of("--validation", "--validation-fraction", "--split", "--validate-from")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(split)) {
+                throw new UserError(split + " has no use in predict, which writes a prediction for every"
+                        + " sequence; leave it out");
+            }
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--horizon")) {
+            throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
+                    + " leave it out");
+        }
+        FileChecks checks = new FileChecks(sparkOptions);
+        checks.isNew(output, "--output");
+        SavedModel saved = checks.model(model.modelDir);
+        ModelFixedOptions.check(spec, data, saved);
+        checks.dataExists(options);
         return SparkRun.with("lstm-spark predict", sparkOptions, sc -> {
-            FileStore files = new FileStore(sc.hadoopConfiguration());
-            if (files.exists(output)) {
-                throw new UserError(output + " already exists; choose a new --output directory");
-            }
-            SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
-            ModelFixedOptions.check(spec, data, saved);
-            for (String split : List.of("--validation", "--validation-fraction", "--split", "--validate-from")) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(split)) {
-                    throw new UserError(split + " has no use in predict, which writes a prediction for every"
-                            + " sequence; leave it out");
-                }
-            }
-            if (spec.commandLine().getParseResult().hasMatchedOption("--horizon")) {
-                throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
-                        + " leave it out");
-            }
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);

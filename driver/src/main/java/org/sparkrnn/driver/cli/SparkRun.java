@@ -78,6 +78,18 @@ final class SparkRun {
         }
     }
 
+    /**
+     * The Hadoop configuration Spark will give the command (its {@code core-site.xml} and {@code hdfs-site.xml}, and
+     * every {@code spark.hadoop.*} setting of spark-submit or {@code --spark}), for what the command checks on the
+     * file system before Spark starts: the model directory, the output, the source.
+     */
+    static org.apache.hadoop.conf.Configuration hadoopConfiguration(SparkMixin options) {
+        SparkConf conf = new SparkConf(); // spark.* system properties: what spark-submit passes
+        options.spark.forEach(conf::set);
+        // the context builds its own the same way (present in both Spark lines)
+        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
+    }
+
     /** Attempts at starting Spark when its UI start race ({@link #uiStartRace}) fails the start. */
     static final int STARTS = 3;
 

@@ -20,8 +20,6 @@ import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.data.stream.SeriesStream;
-import org.sparkrnn.driver.model.FileStore;
-import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.predict.QueryShutdown;
 import org.sparkrnn.driver.predict.ScopedPredictions;
@@ -141,14 +139,15 @@ public final class StreamCommand implements Callable<Integer> {
         Trigger when = parseTrigger(trigger);
         Duration timeout = stateTimeout == null ? null : OptionText.duration("state-timeout", stateTimeout);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
+        // what the files alone refuse, before Spark starts
+        FileChecks checks = new FileChecks(sparkOptions);
+        if (!kafkaIn && !checks.files().exists(source)) {
+            throw new UserError("--source " + source + ": no such directory (create it; new files dropped into it"
+                    + " are read as they arrive)");
+        }
+        SavedModel saved = checks.model(model.modelDir);
+        ModelFixedOptions.check(spec, data, saved);
         return SparkRun.with("lstm-spark stream", sparkOptions, sc -> {
-            FileStore files = new FileStore(sc.hadoopConfiguration());
-            if (!kafkaIn && !files.exists(source)) {
-                throw new UserError("--source " + source + ": no such directory (create it; new files dropped into it"
-                        + " are read as they arrive)");
-            }
-            SavedModel saved = new ModelDirectory(files, model.modelDir).readModel();
-            ModelFixedOptions.check(spec, data, saved);
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!sparkOptions.spark.containsKey("spark.sql.shuffle.partitions")) {
                 // the state store's partitions (fixed by the first run of a checkpoint): one per core, not Spark's 200

@@ -8,6 +8,7 @@ import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.scoring.PerSeriesReport;
 import org.sparkrnn.driver.train.StopRequest;
+import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.train.Trainer;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.Activation;
@@ -203,6 +204,12 @@ public final class TrainCommand implements Callable<Integer> {
         PerSeriesReport.Request perSeriesReport = PerSeriesReport.Request.of(perSeries);
         if (perSeriesReport != null && config.data().table() == null) {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column");
+        }
+        // what the files alone refuse, before Spark starts
+        FileChecks checks = new FileChecks(sparkOptions);
+        checks.dataExists(config.data());
+        if (config.output().modelDir() != null) {
+            Trainer.checkModelDirectory(config, new ModelDirectory(checks.files(), config.output().modelDir()));
         }
         // before Spark starts: a Ctrl-C while it starts or the data load stops the run before its first iteration
         StopRequest stop = new StopRequest();

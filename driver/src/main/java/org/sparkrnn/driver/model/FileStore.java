@@ -119,7 +119,12 @@ public final class FileStore {
         return names;
     }
 
+    /**
+     * {@code name} inside {@code directory}, spelt as the user spelt the directory: {@code hdfs:///runs/y1} gives
+     * {@code hdfs:///runs/y1/model.safetensors} (Hadoop's {@code Path} would print {@code hdfs:/runs/...}, a URI
+     * with one slash that no user wrote).
+     */
     public static String join(String directory, String name) {
-        return new Path(new Path(directory), name).toString();
+        return directory.endsWith("/") ? directory + name : directory + "/" + name;
     }
 }

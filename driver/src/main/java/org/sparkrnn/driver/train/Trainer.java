@@ -136,7 +136,7 @@ public final class Trainer {
         Run() throws IOException {
             dir = config.output().modelDir() == null ? null : new ModelDirectory(files, config.output().modelDir());
             if (dir != null) {
-                checkModelDirectory(dir);
+                checkModelDirectory(config, dir);
             }
             sums = new DistributedSums(sc, loop.aggregation(), loop.aggregationDepth());
         }
@@ -302,7 +302,12 @@ public final class Trainer {
         }
     }
 
-    private void checkModelDirectory(ModelDirectory dir) throws IOException {
+    /**
+     * Refuses a model directory this run cannot write to: one that already holds a run (unless resumed), or, resumed,
+     * one that holds none or holds a run with other settings. The command line asks before Spark starts; the
+     * trainer asks again for a program of its own.
+     */
+    public static void checkModelDirectory(TrainingConfig config, ModelDirectory dir) throws IOException {
         if (config.output().resume()) {
             if (!dir.holdsARun()) {
                 throw new SettingError("{--resume}: " + dir.root() + " holds no run to resume");

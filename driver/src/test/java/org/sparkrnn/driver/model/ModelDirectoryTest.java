@@ -29,4 +29,13 @@ class ModelDirectoryTest {
         assertEquals(empty + ": no model.safetensors here (has a training run finished in this directory?), nor a"
                 + " Spark ML LstmModel or PipelineModel saved here with write().save(...)", missing.getMessage());
     }
+
+    /** A YARN run printed {@code hdfs:/runs/y1/model.safetensors} for {@code --model-dir hdfs:///runs/y1}. */
+    @Test
+    void aFileInsideADirectoryIsSpeltAsTheUserSpeltTheDirectory() {
+        ModelDirectory onHdfs = new ModelDirectory(new FileStore(new Configuration()), "hdfs:///runs/y1");
+        assertEquals("hdfs:///runs/y1/model.safetensors", onHdfs.path(ModelDirectory.MODEL));
+        assertEquals("hdfs://nn:8020/runs/y1/checkpoints", FileStore.join("hdfs://nn:8020/runs/y1/", "checkpoints"));
+        assertEquals("runs/y1/config.properties", FileStore.join("runs/y1", ModelDirectory.CONFIG));
+    }
 }

@@ -23,6 +23,24 @@ public final class DataFiles {
     private DataFiles() {
     }
 
+    /**
+     * Refuses a path (file, directory or glob) that names nothing, with {@link #list}'s message: the check a command
+     * makes before Spark starts, without opening the files.
+     */
+    public static void checkExists(Configuration conf, String location) {
+        try {
+            Path path = new Path(location);
+            FileStatus[] matches = path.getFileSystem(conf).globStatus(path);
+            if (matches == null || matches.length == 0) {
+                throw new UserError(location + NO_SUCH_FILE);
+            }
+        } catch (IOException e) {
+            throw new UserError(location + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static final String NO_SUCH_FILE = ": no such file or directory";
+
     /** The data files a path names, sorted; hidden files (., _) are skipped as Spark does. */
     public static List<String> list(Configuration conf, String location) {
         try {
@@ -30,7 +48,7 @@ public final class DataFiles {
             FileSystem fs = path.getFileSystem(conf);
             FileStatus[] matches = fs.globStatus(path);
             if (matches == null || matches.length == 0) {
-                throw new UserError(location + ": no such file or directory");
+                throw new UserError(location + NO_SUCH_FILE);
             }
             List<String> files = new ArrayList<>();
             if (matches.length == 1 && matches[0].isFile()) {
