@@ -90,6 +90,16 @@ final class SparkRun {
         return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(conf);
     }
 
+    /**
+     * Sets each of {@code loggers} to its level, unless {@code --verbose} asked for Spark's whole log: for the loggers
+     * of failures a command reports itself, and warnings its user cannot act on.
+     */
+    static void quiet(SparkMixin options, java.util.Map<String, org.apache.logging.log4j.Level> loggers) {
+        if (!options.verbose) {
+            loggers.forEach(org.apache.logging.log4j.core.config.Configurator::setLevel);
+        }
+    }
+
     /** Attempts at starting Spark when its UI start race ({@link #uiStartRace}) fails the start. */
     static final int STARTS = 3;
 

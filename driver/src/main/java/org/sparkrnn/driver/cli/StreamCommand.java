@@ -32,7 +32,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -151,34 +150,74 @@ public final class StreamCommand implements Callable<Integer> {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!sparkOptions.spark.containsKey("spark.sql.shuffle.partitions")) {
                 // the state store's partitions (fixed by the first run of a checkpoint): one per core, not Spark's 200
-                spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(options.partitions() > 0
-                        ? options.partitions() : Math.max(1, sc.defaultParallelism())));
+                spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(Math.max(1,
+                        sc.defaultParallelism())));
             }
             Dataset<Row> rows = kafkaIn ? kafkaRows(spark, options) : fileRows(spark, options);
             String where = kafkaIn ? "kafka topic " + kafkaTopic : source;
+            SparkRun.quiet(sparkOptions, SPARK_ON_ITS_OWN);
             LongAccumulator late = sc.sc().longAccumulator("late rows");
             LongAccumulator made = sc.sc().longAccumulator("forecasts");
             CollectionAccumulator<String> rejected = data.skipsBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
+            StreamProgress progress = new StreamProgress(late, made, rejected, checks.files(), checkpointLocation,
+                    System.out);
             // the model's broadcast lives as long as the query: destroyed once it has ended (or failed to start)
             try (ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
                         new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected))) {
                 DataStreamWriter<Row> writer = sink(scoped.rows(), options.table().idColumn(), writeFormat, when);
-                spark.streams().addListener(new Progress(late, made, rejected));
+                spark.streams().addListener(progress);
                 StreamingQuery query = writer.start();
-                System.out.printf("streaming %s -> %s (%s); checkpoint %s%n", where,
-                        kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation);
-                // stopped (Ctrl-C, SIGTERM) or ended (available-now, a failure): then nothing writes into the
-                // checkpoint
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> QueryShutdown.stop(query)));
+                progress.follow(query.id());
+                StreamProgress.Totals before = progress.before();
+                System.out.printf("streaming %s -> %s (%s); checkpoint %s%s%n", where,
+                        kafkaOut ? "kafka topic " + kafkaOutputTopic : output, trigger, checkpointLocation,
+                        before.batches() == 0 ? "" : ", going on after batch " + before.lastBatch() + " ("
+                                + before.forecasts() + " forecasts so far)");
+                // stopped (Ctrl-C, SIGTERM) or ended (available-now): then nothing writes into the checkpoint, and
+                // one line says what this run did; a failure says only what failed (Main's one line)
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    QueryShutdown.stop(query);
+                    if (query.exception().isEmpty()) {
+                        progress.close();
+                    }
+                }));
                 try {
                     query.awaitTermination();
                 } finally {
                     QueryShutdown.stop(query);
                 }
+                progress.close();
                 return 0;
             }
         });
+    }
+
+    /**
+     * Spark's loggers that, without {@code --verbose}, say nothing a stream's user can act on: a failed query's
+     * stack traces (Spark's task abort, the file writer's and the query's own error; the command says what failed in
+     * one line), and the warnings of every start and stop (adaptive execution off for streams, a state store read
+     * from its files on restart, "Note that this is normal", a job group that had ended before its cancel).
+     */
+    private static final java.util.Map<String, org.apache.logging.log4j.Level> SPARK_ON_ITS_OWN = quietLoggers();
+
+    private static java.util.Map<String, org.apache.logging.log4j.Level> quietLoggers() {
+        java.util.Map<String, org.apache.logging.log4j.Level> quiet = new java.util.LinkedHashMap<>();
+        String streaming = "org.apache.spark.sql.execution.streaming.";
+        for (String execution : new String[] {streaming, streaming + "runtime."}) { // Spark 3.5, Spark 4
+            quiet.put(execution + "MicroBatchExecution", org.apache.logging.log4j.Level.OFF);
+            quiet.put(execution + "ResolveWriteToStream", org.apache.logging.log4j.Level.OFF);
+        }
+        // the state stores' package: Spark 4 names each store's logger after the store, below its class
+        quiet.put(streaming + "state", org.apache.logging.log4j.Level.ERROR);
+        quiet.put("org.apache.spark.util.Utils", org.apache.logging.log4j.Level.OFF);
+        quiet.put("org.apache.spark.sql.execution.datasources.FileFormatWriter", org.apache.logging.log4j.Level.OFF);
+        quiet.put("org.apache.spark.sql.execution.datasources.v2.WriteToDataSourceV2Exec",
+                org.apache.logging.log4j.Level.OFF);
+        quiet.put("org.apache.spark.sql.execution.datasources.v2.DataWritingSparkTask",
+                org.apache.logging.log4j.Level.OFF);
+        quiet.put("org.apache.spark.scheduler.DAGScheduler", org.apache.logging.log4j.Level.ERROR);
+        return java.util.Collections.unmodifiableMap(quiet);
     }
 
     /**
@@ -239,6 +278,11 @@ public final class StreamCommand implements Callable<Integer> {
                 throw new SettingError("{" + option + "}: a stream forecasts every row as it arrives; it has no"
                         + " validation data");
             }
+        }
+        if (given.hasMatchedOption("--partitions")) {
+            throw new SettingError("{--partitions} is how cached data are cut; a stream caches none (its state store"
+                    + " has one partition per core, fixed by the checkpoint's first run: --spark"
+                    + " spark.sql.shuffle.partitions=N chooses)");
         }
         if (given.hasMatchedOption("--data")) {
             throw new SettingError("{--data} is what train, evaluate and predict read; a stream reads its rows from"
@@ -348,49 +392,5 @@ public final class StreamCommand implements Callable<Integer> {
         }
         throw new SettingError("{--trigger} '" + text + "': expected processing-time=D (e.g. processing-time=10s)"
                 + " or available-now");
-    }
-
-    /** One line per micro-batch: rows read, forecasts and late rows so far (this run), time taken. */
-    private static final class Progress extends StreamingQueryListener {
-        private final LongAccumulator late;
-        private final LongAccumulator made;
-        private final CollectionAccumulator<String> rejected;
-        private long rejectedSoFar;
-
-        Progress(LongAccumulator late, LongAccumulator made, CollectionAccumulator<String> rejected) {
-            this.late = late;
-            this.made = made;
-            this.rejected = rejected;
-        }
-
-        @Override
-        public void onQueryStarted(QueryStartedEvent event) {
-        }
-
-        @Override
-        public void onQueryProgress(QueryProgressEvent event) {
-            var progress = event.progress();
-            if (progress.numInputRows() == 0) {
-                return;
-            }
-            System.out.printf(Locale.ROOT, "batch %d: %d rows in, %.2f s; so far %d forecasts, %d late rows%n",
-                    progress.batchId(), progress.numInputRows(), progress.batchDuration() / 1000.0, made.value(),
-                    late.value());
-            if (rejected != null) {
-                java.util.List<String> problems = rejected.value();
-                rejected.reset(); // each rejected row is said once (on the driver, between micro-batches)
-                rejectedSoFar += problems.size();
-                for (String problem : problems) {
-                    System.out.println("rejected: " + problem);
-                }
-                if (!problems.isEmpty()) {
-                    System.out.printf("%d rows rejected so far%n", rejectedSoFar);
-                }
-            }
-        }
-
-        @Override
-        public void onQueryTerminated(QueryTerminatedEvent event) {
-        }
     }
 }

@@ -125,9 +125,16 @@ class CommandLineErrorsTest {
         assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[1]"));
     }
 
-    /** A stream reads --source: --data, which train, evaluate and predict read, is refused, not ignored. */
+    /**
+     * A stream reads --source: --data, which train, evaluate and predict read, is refused, not ignored; so is
+     * --partitions (a stream caches no data; its state store's partitions are Spark's shuffle partitions).
+     */
     @Test
-    void aStreamRefusesData() {
+    void aStreamRefusesDataAndPartitions() {
+        assertEquals("error: --partitions is how cached data are cut; a stream caches none (its state store has one"
+                + " partition per core, fixed by the checkpoint's first run: --spark spark.sql.shuffle.partitions=N"
+                + " chooses)", run("stream", "--model-dir", tmp.resolve("no-model").toString(), "--source",
+                tmp.toString(), "--output", "console", "--partitions", "7"));
         assertEquals("error: --data is what train, evaluate and predict read; a stream reads its rows from --source"
                 + " DIR|kafka", run("stream", "--model-dir", tmp.resolve("no-model").toString(), "--source",
                 tmp.toString(), "--output", tmp.resolve("out").toString(), "--checkpoint-location",
