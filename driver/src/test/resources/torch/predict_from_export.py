@@ -1,5 +1,7 @@
 """Predicts with an `lstm-spark export` file in PyTorch, as the README shows: standardise the inputs with the
-exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the target standardisation.
+exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the target standardisation. The
+modules and the inputs take the export's precision (float32 or float64), and every tensor is used as stored: a
+statistic in another precision than the weights would turn float32 inputs into float64, which float32 modules refuse.
 
 usage: predict_from_export.py EXPORT.safetensors INPUT.jsonl LAYERS HIDDEN   (prints one JSON number per line)
 Reads safetensors with the standard library (the format: 8-byte little-endian header length, JSON header, data).
@@ -25,7 +27,7 @@ def load_safetensors(path):
             continue
         begin, end = entry["data_offsets"]
         t = torch.frombuffer(bytearray(body[begin:end]), dtype=DTYPES[entry["dtype"]])
-        tensors[name] = t.reshape(entry["shape"]).to(torch.float64)
+        tensors[name] = t.reshape(entry["shape"])
     return tensors, header.get("__metadata__", {})
 
 
@@ -34,20 +36,24 @@ def main():
     w, metadata = load_safetensors(export)
     features = [json.loads(line)["features"] for line in open(inputs) if line.strip()]
     size = len(features[0][0])
-    lstm = torch.nn.LSTM(size, hidden, num_layers=layers, batch_first=True).double()
-    head = torch.nn.Linear(hidden, w["head.weight"].shape[0]).double()
+    dtype = w["head.weight"].dtype
+    mixed = sorted(name for name, t in w.items() if t.dtype != dtype)
+    if mixed:
+        sys.exit("tensors in another precision than the weights (%s): %s" % (dtype, ", ".join(mixed)))
+    lstm = torch.nn.LSTM(size, hidden, num_layers=layers, batch_first=True).to(dtype)
+    head = torch.nn.Linear(hidden, w["head.weight"].shape[0]).to(dtype)
     lstm.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("lstm.")}, strict=True)
     head.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("head.")}, strict=True)
     with torch.no_grad():
         for sequence in features:
-            x = torch.tensor([sequence], dtype=torch.float64)
+            x = torch.tensor([sequence], dtype=dtype)
             if "standardize.feature_mean" in w:
                 x = (x - w["standardize.feature_mean"]) / w["standardize.feature_std"]
             out, _ = lstm(x)
             y = head(out[:, -1])
             if "standardize.target_mean" in w:
                 y = y * w["standardize.target_std"] + w["standardize.target_mean"]
-            print(json.dumps(y[0].tolist()))
+            print(json.dumps(y[0].double().tolist()))
 
 
 if __name__ == "__main__":

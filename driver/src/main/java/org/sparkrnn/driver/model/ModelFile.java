@@ -70,7 +70,8 @@ public final class ModelFile {
 
     /**
      * What {@code export} writes for PyTorch: the weights with PyTorch's names in {@code precision}, the model's
-     * standardisation as F64 tensors ({@link #FEATURE_MEAN}, {@link #FEATURE_STD} [I]; {@link #TARGET_MEAN},
+     * standardisation in the same precision (a float32 input minus an F64 mean would be float64, which float32
+     * modules refuse) ({@link #FEATURE_MEAN}, {@link #FEATURE_STD} [I]; {@link #TARGET_MEAN},
      * {@link #TARGET_STD} [V]: inputs go in as {@code (x - mean) / std}, outputs come out as {@code y * std + mean}),
      * and metadata saying so, with {@code sparkrnn.relative_to_last} for windows made relative to their last value.
      */
@@ -79,13 +80,14 @@ public final class ModelFile {
         org.sparkrnn.data.Standardization s = model.standardization();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
+        String dtype = dtype(precision);
         if (s != null && s.featureMean() != null) {
-            tensors.put(FEATURE_MEAN, vector(s.featureMean()));
-            tensors.put(FEATURE_STD, vector(s.featureStd()));
+            tensors.put(FEATURE_MEAN, vector(s.featureMean(), dtype));
+            tensors.put(FEATURE_STD, vector(s.featureStd(), dtype));
         }
         if (s != null && s.targetMean() != null) {
-            tensors.put(TARGET_MEAN, vector(s.targetMean()));
-            tensors.put(TARGET_STD, vector(s.targetStd()));
+            tensors.put(TARGET_MEAN, vector(s.targetMean(), dtype));
+            tensors.put(TARGET_STD, vector(s.targetStd(), dtype));
         }
         metadata.put("sparkrnn.inputs", s != null && s.featureMean() != null
                 ? "standardised: (x - " + FEATURE_MEAN + ") / " + FEATURE_STD : "as in the data");
@@ -95,14 +97,19 @@ public final class ModelFile {
         return SafeTensors.toBytes(tensors, metadata);
     }
 
-    private static SafeTensors.Tensor vector(double[] values) {
-        return new SafeTensors.Tensor("F64", new long[] {values.length}, values.clone());
+    private static SafeTensors.Tensor vector(double[] values, String dtype) {
+        return new SafeTensors.Tensor(dtype, new long[] {values.length}, values.clone());
+    }
+
+    /** The safetensors dtype of a precision: F64 or F32. */
+    private static String dtype(Precision precision) {
+        return precision == Precision.FLOAT64 ? "F64" : "F32";
     }
 
     /** PyTorch-named tensors, F64 or F32 by precision. */
     public static Map<String, SafeTensors.Tensor> tensors(NetworkSpec spec, double[] params, Precision precision) {
         ParameterLayout layout = new ParameterLayout(spec);
-        String dtype = precision == Precision.FLOAT64 ? "F64" : "F32";
+        String dtype = dtype(precision);
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         layout.toPyTorch(params).forEach((name, values) -> {
             int[] shape = layout.pyTorchShape(name);

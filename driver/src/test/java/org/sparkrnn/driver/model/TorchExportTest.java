@@ -3,10 +3,12 @@ package org.sparkrnn.driver.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
+import org.sparkrnn.kernel.Precision;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An export is enough for a PyTorch user: {@code export} writes the weights and the standardisation statistics, and
  * PyTorch (the README's recipe, {@code predict_from_export.py}) predicts what {@code lstm-spark predict} predicts for
- * the same sequences. Runs where /usr/bin/python3 has torch (CI installs Debian's python3-torch).
+ * the same sequences, for float32 and float64 exports (each all in its precision: the recipe's arithmetic stays in
+ * it). Runs where /usr/bin/python3 has torch (CI installs Debian's python3-torch).
  */
 class TorchExportTest {
 
@@ -32,34 +35,20 @@ class TorchExportTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void pytorchReproducesPredictFromTheExport() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void pytorchReproducesPredictFromTheExport(Precision precision) throws Exception {
         Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
-        Random random = new Random(5);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            StringBuilder steps = new StringBuilder();
-            double sum = 0;
-            for (int t = 0; t < 6; t++) {
-                double a = 10 + 3 * random.nextGaussian();
-                double b = -2 + 0.5 * random.nextGaussian();
-                sum += a * 0.1 + b;
-                steps.append(t == 0 ? "" : ", ").append("[").append(a).append(", ").append(b).append("]");
-            }
-            lines.add("{\"features\": [" + steps + "], \"label\": " + (100 + sum) + "}");
-        }
         Path data = tmp.resolve("d.jsonl");
+        List<String> lines = sequences();
         Files.write(data, lines);
-        Path model = tmp.resolve("model");
-        SharedSpark.stop();
-        run("train", "--data", data.toString(), "--model-dir", model.toString(), "--hidden", "5,5",
-                "--normalize", "standard", "--iterations", "15", "--batch-size", "all", "--precision", "float64",
-                "--lr", "0.05", "--master", "local[2]", "--log-every", "100");
+        Path model = trainedModel(data);
         Path export = tmp.resolve("m.safetensors");
-        run("export", "--model-dir", model.toString(), "--export", export.toString(), "--precision", "float64");
+        run("export", "--model-dir", model.toString(), "--output", export.toString(), "--precision",
+                precision.cliName());
         Path predictions = tmp.resolve("predictions");
         run("predict", "--model-dir", model.toString(), "--data", data.toString(), "--output",
-                predictions.toString(), "--precision", "float64", "--master", "local[2]");
+                predictions.toString(), "--precision", precision.cliName(), "--master", "local[2]");
 
         List<Double> ours = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
@@ -80,11 +69,57 @@ class TorchExportTest {
         List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
         assertEquals(lines.size(), torch.size(), output);
         assertEquals(lines.size(), ours.size());
+        // float32: two float32 computations of the same network, summed in other orders
+        double tolerance = precision == Precision.FLOAT64 ? 1e-9 : 2e-5;
         for (int i = 0; i < ours.size(); i++) {
             double theirs = json.readTree(torch.get(i)).get(0).asDouble();
-            assertEquals(ours.get(i), theirs, 1e-9 * Math.max(1, Math.abs(theirs)), "sequence " + i);
+            assertEquals(ours.get(i), theirs, tolerance * Math.max(1, Math.abs(theirs)), "sequence " + i);
         }
         assertTrue(Math.abs(ours.get(0)) > 50, "in the labels' units (about 100), not standardised: " + ours.get(0));
+    }
+
+    /** Every tensor of an export, the standardisation's included, is in the export's precision (no torch needed). */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void anExportIsInOnePrecision(Precision precision) throws Exception {
+        Path data = tmp.resolve("d.jsonl");
+        Files.write(data, sequences());
+        Path model = trainedModel(data);
+        SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
+                model.toString()).readModel();
+        SafeTensors.Contents export = SafeTensors.read(new java.io.ByteArrayInputStream(ModelFile.export(saved,
+                precision)), "export");
+        assertTrue(export.tensors().containsKey(ModelFile.TARGET_MEAN), export.tensors().keySet().toString());
+        String dtype = precision == Precision.FLOAT64 ? "F64" : "F32";
+        export.tensors().forEach((name, tensor) -> assertEquals(dtype, tensor.dtype(), name));
+    }
+
+    /** 40 sequences of 6 steps, 2 features, a label about 100 (so that standardisation matters). */
+    private static List<String> sequences() {
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            StringBuilder steps = new StringBuilder();
+            double sum = 0;
+            for (int t = 0; t < 6; t++) {
+                double a = 10 + 3 * random.nextGaussian();
+                double b = -2 + 0.5 * random.nextGaussian();
+                sum += a * 0.1 + b;
+                steps.append(t == 0 ? "" : ", ").append("[").append(a).append(", ").append(b).append("]");
+            }
+            lines.add("{\"features\": [" + steps + "], \"label\": " + (100 + sum) + "}");
+        }
+        return lines;
+    }
+
+    /** A standardised 2-layer LSTM trained on {@code data} through the command line. */
+    private Path trainedModel(Path data) {
+        Path model = tmp.resolve("model");
+        SharedSpark.stop();
+        run("train", "--data", data.toString(), "--model-dir", model.toString(), "--hidden", "5,5",
+                "--normalize", "standard", "--iterations", "15", "--batch-size", "all", "--precision", "float64",
+                "--lr", "0.05", "--master", "local[2]", "--log-every", "100");
+        return model;
     }
 
     private static void run(String... args) {
