@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's three examples, run as a user runs them (the command line with the bundled configuration and data),
- * beat their baselines by loose margins, so noise cannot fail them; the README states the numbers of these runs.
- * The baselines the command prints are also recomputed here independently from the raw files.
+ * beat their baselines by loose margins, so noise cannot fail them, and print the numbers the README's table shows
+ * (to the precision it shows them with); the fortunes model samples the text the README shows. The baselines the
+ * command prints are also recomputed here independently from the raw files.
  */
 @Tag("no-numerics")
 class ExamplesTest {
@@ -44,6 +45,29 @@ class ExamplesTest {
         return run("train", "--conf", project("conf/" + name + ".conf").toString(), "--data",
                 project("data/" + (name.equals("fortunes") ? "fortunes.txt" : name + ".csv")).toString(),
                 "--model-dir", tmp.resolve(name).toString(), "--master", "local[2]");
+    }
+
+    /**
+     * Checks the README's row of example {@code name}: its two bold numbers are the kept model's {@code metric} and
+     * the baseline's, as printed.
+     */
+    private static void assertReadmeRow(String name, String metric, Map<String, Double> model,
+                                        Map<String, Double> baseline) throws Exception {
+        String row = Files.readAllLines(project("README.md")).stream()
+                .filter(l -> l.startsWith("| `scripts/example " + name + "`")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + name + " in the README's examples"));
+        java.util.regex.Matcher bold = java.util.regex.Pattern.compile("\\*\\*([0-9.]+)\\*\\*").matcher(row);
+        List<String> shown = new ArrayList<>();
+        while (bold.find()) {
+            shown.add(bold.group(1));
+        }
+        assertEquals(2, shown.size(), row);
+        String printedModel = String.valueOf(model.get(metric));
+        String printedBaseline = String.valueOf(baseline.get(metric));
+        assertTrue(org.sparkrnn.driver.docs.DocExamples.sameToShownPrecision(shown.get(0), printedModel)
+                && org.sparkrnn.driver.docs.DocExamples.sameToShownPrecision(shown.get(1), printedBaseline),
+                "the README shows " + metric + " " + shown + " for " + name + "; printed: " + printedModel + " and "
+                        + printedBaseline);
     }
 
     /** The metrics of the line starting with {@code prefix}: "name value name value ...". */
@@ -76,6 +100,7 @@ class ExamplesTest {
         }
         assertEquals(Math.sqrt(squared / 48), naive.get("rmse"), 1e-3, "the printed baseline, recomputed");
         assertTrue(model.get("rmse") < 0.75 * naive.get("rmse"), out);
+        assertReadmeRow("sunspots", "rmse", model, naive);
         assertTrue(Files.readString(tmp.resolve("sunspots/loss.svg")).contains("<polyline"));
     }
 
@@ -119,6 +144,7 @@ class ExamplesTest {
         assertTrue(count > 300, "validation weeks " + count);
         assertEquals(Math.sqrt(squared / count), seasonal.get("rmse"), 1e-3, "the printed baseline, recomputed");
         assertTrue(model.get("rmse") < 0.5 * seasonal.get("rmse"), out);
+        assertReadmeRow("co2", "rmse", model, seasonal);
 
         // predictions of the relative-window model come back in ppm, one per window keyed by the date of its last
         // week, up to the forecast for the week after the data
@@ -153,14 +179,23 @@ class ExamplesTest {
     }
 
     @Test
-    void theCharacterModelBeatsTheUnigramBaselineAndSamplesText() {
+    void theCharacterModelBeatsTheUnigramBaselineAndSamplesText() throws Exception {
         String out = example("fortunes");
         Map<String, Double> model = metrics(out, "validation, kept model");
         Map<String, Double> unigram = metrics(out, "validation, baseline");
         assertTrue(unigram.get("perplexity") > 20, "unigram perplexity of English characters " + unigram);
         assertTrue(model.get("perplexity") < 0.6 * unigram.get("perplexity"), out);
+        assertReadmeRow("fortunes", "perplexity", model, unigram);
 
         String dir = tmp.resolve("fortunes").toString();
+        // the README's sample: the command it shows, on this model
+        String readme = Files.readString(project("README.md"));
+        int at = readme.indexOf("  ```\n  The ");
+        assertTrue(at > 0, "the README shows a sample");
+        String shownSample = readme.substring(at + 6, readme.indexOf("  ```", at + 6)).replaceAll("(?m)^  ", "");
+        String sampled = run("sample", "--model-dir", dir, "--length", "500", "--temperature", "0.8", "--seed", "7",
+                "--prime", "The ");
+        assertTrue(sampled.startsWith(shownSample), "the README's sample:\n" + shownSample + "\nsampled:\n" + sampled);
         String first = run("sample", "--model-dir", dir, "--length", "200", "--seed", "3", "--prime", "The ");
         String again = run("sample", "--model-dir", dir, "--length", "200", "--seed", "3", "--prime", "The ");
         String other = run("sample", "--model-dir", dir, "--length", "200", "--seed", "4", "--prime", "The ");
