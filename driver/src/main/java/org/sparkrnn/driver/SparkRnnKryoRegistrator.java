@@ -134,5 +134,7 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
         }
         // per-series evaluation (exec.DistributedSums#evaluateByKey): the model's and the baseline's sums
         kryo.register(EvaluationSums[].class);
+        // a training set's and its validation set's counts, taken in one job (exec.DistributedSums#counts)
+        kryo.register(org.sparkrnn.data.DataStatistics[].class);
     }
 }

@@ -66,9 +66,9 @@ public final class SparkBench {
             ScaleBench.run(csv);
             return;
         }
-        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "stream", "predict", "all")
-                .contains(what)) {
-            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|stream|predict|all|scale"
+        if (!java.util.List.of("overhead", "train", "serializers", "windows", "table", "table-small", "stream",
+                "predict", "all").contains(what)) {
+            System.err.println("usage: SparkBench overhead|train|serializers|windows|table|table-small|stream|predict|all|scale"
                     + " [csv]");
             System.exit(2);
         }
@@ -92,6 +92,9 @@ public final class SparkBench {
         }
         if (what.equals("table") || what.equals("all")) {
             TableBench.run(rows);
+        }
+        if (what.equals("table-small") || what.equals("all")) {
+            TableBench.small(rows);
         }
         if (what.equals("stream") || what.equals("all")) {
             StreamBench.run(rows);

@@ -96,6 +96,73 @@ final class TableBench {
         }
     }
 
+    /**
+     * Small tables, where a load is the latency of its Spark jobs: the README's CO2 table (2,285 rows, a CSV, a
+     * hold-out by date, standardised, windows relative to their last value) and a CSV of 99,000 rows (100 series x
+     * 990 steps), each loaded for training in local[2]: the first load of the JVM (Spark SQL's first query: its
+     * classes loaded and compiled) and the best of three after it, with the jobs each load runs.
+     */
+    static void small(List<String> rows) throws Exception {
+        Path big = Path.of("runs/bench/table-99000.csv").toAbsolutePath();
+        if (!Files.exists(big)) {
+            Files.createDirectories(big.getParent());
+            StringBuilder csv = new StringBuilder("series,t,value,weekday\n");
+            java.util.Random random = new java.util.Random(1);
+            for (int series = 0; series < 100; series++) {
+                for (int t = 0; t < 990; t++) {
+                    csv.append(series).append(',').append(t).append(',')
+                            .append(String.format(Locale.ROOT, "%.4f", Math.sin(t / 7.0 + series) + random.nextGaussian()
+                                    * 0.1)).append(',').append(t % 7).append('\n');
+                }
+            }
+            Files.writeString(big, csv);
+        }
+        DataOptions co2 = new DataOptions("csv", Path.of("data/co2-by-year.csv").toAbsolutePath().toString(), null, 0,
+                Split.RANDOM, Task.REGRESSION, 0, 0, 1, false, null, ',', true, null,
+                new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 8, 1, new int[] {1},
+                        MissingValues.SKIP, "19950101", true));
+        DataOptions wide = new DataOptions("csv", big.toString(), null, 0, Split.RANDOM, Task.REGRESSION, 0, 0, 1,
+                false, null, ',', true, null, new TableLayout("series", "t", List.of("value", "weekday"),
+                List.of("value"), 24, 1, new int[] {1}, MissingValues.SKIP, "900", false));
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
+        try {
+            java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+            sc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                @Override
+                public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                    jobs.incrementAndGet();
+                }
+            });
+            System.out.println("small long tables loaded for training (CSV, local[2]): seconds, Spark jobs");
+            for (Object[] table : new Object[][] {{"co2-by-year, 2,285 rows", co2}, {"99,000 rows", wide}}) {
+                double first = -1;
+                double best = Double.POSITIVE_INFINITY;
+                int jobsPerLoad = 0;
+                for (int r = 0; r < 4; r++) {
+                    DatasetLoader loader = new DatasetLoader(sc, new DistributedSums(sc, 2), Reporter.to(System.out));
+                    int before = jobs.get();
+                    long start = System.nanoTime();
+                    LoadedData loaded = loader.loadForTraining((DataOptions) table[1], ReadContext.fresh(true));
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    loaded.unpersist();
+                    sc.sc().listenerBus().waitUntilEmpty();
+                    jobsPerLoad = jobs.get() - before;
+                    if (first < 0) {
+                        first = seconds;
+                    } else {
+                        best = Math.min(best, seconds);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "  %-24s first load of the JVM %5.2f s; after it, best of 3 %5.2f s;"
+                        + " %d jobs%n", table[0], first, best, jobsPerLoad);
+                rows.add(String.format(Locale.ROOT, "table-small-load,%s,2,0,-,%.3f,s", ((String) table[0])
+                        .replaceAll("[ ,]+", "-"), best));
+            }
+        } finally {
+            sc.stop();
+        }
+    }
+
     /** The CLI's options for this table: sensor, t, four values, the first the target; no hold-out. */
     static DataOptions options(String path) {
         TableLayout layout = new TableLayout("sensor", "t", List.of("load", "temp", "noise", "weekday"),

@@ -334,19 +334,23 @@ public final class DatasetLoader {
                 : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
         if (scaled) {
             trainBlocks = finish(train.train(), standardization, "training data");
-            sums.counts(trainBlocks, "load: caching the standardised training data");
         }
         JavaRDD<SequenceBlock> validationBlocks = null;
         long validationCount = 0;
         if (validationRaw != null) {
             validationBlocks = finish(validationRaw, standardization, "validation data");
-            validationCount = sums.counts(validationBlocks, "load: validation data statistics").sequences();
+            // one job caches both sides: the standardised training data and the validation data (with its count)
+            validationCount = scaled ? sums.counts(trainBlocks, validationBlocks,
+                    "load: caching the standardised training data; validation data statistics")[1].sequences()
+                    : sums.counts(validationBlocks, "load: validation data statistics").sequences();
             if (validationCount == 0) {
                 throw new SettingError("the validation split is empty: "
                         + (options.validationPath() != null ? options.validationPath() + " holds no sequence"
                         : "no sequence of " + options.path() + " was held out (check {--validation-fraction} /"
                         + " {--validate-from})"));
             }
+        } else if (scaled) {
+            sums.counts(trainBlocks, "load: caching the standardised training data");
         }
         train.release().run();
         if (separate != null) {

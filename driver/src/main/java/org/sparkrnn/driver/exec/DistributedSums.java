@@ -172,6 +172,21 @@ public final class DistributedSums {
                 DataStatistics::merge);
     }
 
+    /**
+     * The counts of two data sets (as {@link #counts}) in one job: training data and their validation data, both
+     * computed (and cached, when persisted) by it; one job and its planning instead of two.
+     */
+    public DataStatistics[] counts(JavaRDD<SequenceBlock> first, JavaRDD<SequenceBlock> second, String description) {
+        sc.setJobDescription(description);
+        int firstPartitions = first.getNumPartitions();
+        DataStatistics[] zero = {new DataStatistics(), new DataStatistics()};
+        return tree(foldTasks(first.union(second), zero, (sums, partition, block) -> {
+            DataStatistics side = sums[partition < firstPartitions ? 0 : 1];
+            block.countInto(side, EVALUATION_CHUNK);
+            return sums;
+        }), (a, b) -> new DataStatistics[] {a[0].merge(b[0]), a[1].merge(b[1])}, zero);
+    }
+
     /** float32 computation rounds every weight to float: send them as float (half the bytes, same results). */
     private static ModelWeights onTheWire(ModelWeights weights, KernelSettings settings) {
         return settings.precision() == Precision.FLOAT32 ? weights.withFloatWire() : weights;

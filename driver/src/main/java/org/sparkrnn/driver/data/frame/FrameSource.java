@@ -80,20 +80,66 @@ public final class FrameSource {
 
     /**
      * A CSV file or directory as a table by Spark's reader: every column as text (numbers are parsed where they are
-     * used, so a bad value is named), the header's names, or 1, 2, ... without one.
+     * used, so a bad value is named), the header's names, or 1, 2, ... without one. The columns are read from the
+     * first line of the first file here, on the driver, and given to Spark as the schema: Spark would otherwise run a
+     * job to read that line (a job and its planning before the load's own, for every table).
      */
     public Dataset<Row> readCsv(String path, char delimiter, boolean header) {
-        DataFiles.list(sc.hadoopConfiguration(), path); // the same "no such file" message as the other formats
-        Dataset<Row> table = session().read().option("header", header).option("sep", String.valueOf(delimiter))
-                .csv(path);
-        if (!header) {
-            String[] names = new String[table.columns().length];
-            for (int i = 0; i < names.length; i++) {
-                names[i] = String.valueOf(i + 1);
+        List<String> files = DataFiles.list(sc.hadoopConfiguration(), path); // "no such file", as other formats
+        DataFiles.Line first = DataFiles.firstRecord(sc.hadoopConfiguration(), files.get(0));
+        String[] names = first == null ? null : columnNames(first.text(), delimiter, header);
+        org.apache.spark.sql.DataFrameReader reader = session().read().option("header", header)
+                .option("sep", String.valueOf(delimiter));
+        if (names != null) {
+            org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+            for (String name : names) {
+                schema = schema.add(name, org.apache.spark.sql.types.DataTypes.StringType, true);
             }
-            table = table.toDF(names);
+            return reader.schema(schema).csv(path);
+        }
+        Dataset<Row> table = reader.csv(path); // no line to read the columns from: Spark's own inference
+        if (!header) {
+            String[] numbers = new String[table.columns().length];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = String.valueOf(i + 1);
+            }
+            table = table.toDF(numbers);
         }
         return table;
+    }
+
+    /**
+     * The column names of a CSV table from its first line, split as Spark's reader splits it (its parser, quotes
+     * and escapes, spaces kept): the header's cells, or 1, 2, ... Null when Spark would name them otherwise (an
+     * empty or repeated name: Spark makes those unique), so that Spark's own inference decides.
+     */
+    static String[] columnNames(String line, char delimiter, boolean header) {
+        com.univocity.parsers.csv.CsvParserSettings settings = new com.univocity.parsers.csv.CsvParserSettings();
+        settings.getFormat().setDelimiter(delimiter);
+        settings.getFormat().setQuote('"');
+        settings.getFormat().setQuoteEscape('\\');
+        settings.setIgnoreLeadingWhitespaces(false);
+        settings.setIgnoreTrailingWhitespaces(false);
+        settings.setMaxCharsPerColumn(-1);
+        settings.setNullValue("");
+        String[] cells = new com.univocity.parsers.csv.CsvParser(settings).parseLine(line);
+        if (cells == null || cells.length == 0) {
+            return null;
+        }
+        if (!header) {
+            String[] numbers = new String[cells.length];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = String.valueOf(i + 1);
+            }
+            return numbers;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String cell : cells) {
+            if (cell == null || cell.isEmpty() || !seen.add(cell.toLowerCase(java.util.Locale.ROOT))) {
+                return null;
+            }
+        }
+        return cells;
     }
 
     public SourceBlocks read(Dataset<Row> frame, FrameColumns columns, String source, DataOptions options,

@@ -23,7 +23,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
-import static org.apache.spark.sql.functions.to_timestamp;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * A long table checked and projected to what its rows are read from, with the reader of those rows: the one place a
@@ -134,10 +135,23 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             return datediff(t, lit("1970-01-01")).cast(DataTypes.DoubleType);
         }
         if (type instanceof StringType) {
-            return coalesce(t.cast(DataTypes.DoubleType), to_timestamp(t).cast(DataTypes.DoubleType));
+            return coalesce(numberOrNull(t), try_to_timestamp(t).cast(DataTypes.DoubleType));
         }
         return t.cast(DataTypes.DoubleType); // timestamps: seconds since 1970
     }
+
+    /**
+     * Text as a number when it is one, else null (the next reading is tried): Spark's cast alone fails the query on
+     * other text under ANSI mode (Spark 4's default), so only text that is a number is cast.
+     */
+    private static Column numberOrNull(Column text) {
+        return when(text.rlike("^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$"),
+                text.cast(DataTypes.DoubleType));
+    }
+
+    /** Text that Spark's cast to double and Java's parse read as the same number: digits, a sign, a point. */
+    private static final java.util.regex.Pattern PLAIN_NUMBER = java.util.regex.Pattern.compile(
+            "\\s*[-+]?\\d+(\\.\\d+)?\\s*");
 
     /** {@code --validate-from} as a time key of the time column's kind. */
     static Double timeKeyOf(String text, StructType schema, String timeColumn, String source, SparkSession spark) {
@@ -145,12 +159,16 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             throw new SettingError(source + ": {--validate-from} compares times; give {--time-column}");
         }
         DataType type = schema.apply(timeColumn).dataType();
+        if ((type instanceof NumericType || type instanceof StringType) && PLAIN_NUMBER.matcher(text).matches()) {
+            // a plain number (19950101, 1995, 2.5): the key Spark's cast gives, without a job to ask it
+            return Double.parseDouble(text.strip());
+        }
         Column value = lit(text);
         Column key = type instanceof NumericType ? value.cast(DataTypes.DoubleType)
                 : type instanceof DateType ? datediff(value.cast(DataTypes.DateType), lit("1970-01-01"))
                 .cast(DataTypes.DoubleType)
-                : type instanceof StringType ? coalesce(value.cast(DataTypes.DoubleType),
-                to_timestamp(value).cast(DataTypes.DoubleType))
+                : type instanceof StringType ? coalesce(numberOrNull(value),
+                try_to_timestamp(value).cast(DataTypes.DoubleType))
                 : value.cast(DataTypes.TimestampType).cast(DataTypes.DoubleType);
         Row row = spark.range(1).select(key).first();
         if (row.isNullAt(0)) {
