@@ -200,7 +200,7 @@ public final class DocExamples {
      * Whether a printed line is the shown one: the same shape, and every number the same to the shown precision
      * (12.99 shows 12.9915; 12.2 does not); times are not compared.
      */
-    static boolean agrees(String shown, String printed) {
+    public static boolean agrees(String shown, String printed) {
         String a = TIME.matcher(shown.stripTrailing()).replaceAll("<time>");
         String b = TIME.matcher(printed.stripTrailing()).replaceAll("<time>");
         if (!shape(a).equals(shape(b))) {
