@@ -3,6 +3,7 @@ package org.sparkrnn.driver.cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * here runs with a master Spark cannot parse, so a command that started Spark first would end with Spark's
  * "Could not parse Master URL" (exit 1) instead of its own one line (exit 2). No time is measured.
  */
+@Tag("no-numerics")
 class RefusedBeforeSparkTest {
 
     /** A master URL no Spark accepts: starting Spark with it fails at once. */

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.data;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.SharedSpark;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * reading the CSV header, the hold-out date turned into a time key by a query, and the two sides cached one after
  * the other.
  */
+@Tag("no-numerics")
 class LoadJobsTest {
 
     @Test

@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.data.frame;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -17,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * infers from the same line: quoted names, delimiters inside quotes, spaces, another delimiter, no header; a name
  * Spark would rename (empty, repeated) is left to Spark.
  */
+@Tag("every-spark-line")
+@Tag("no-numerics")
 class CsvColumnNamesTest {
 
     @TempDir

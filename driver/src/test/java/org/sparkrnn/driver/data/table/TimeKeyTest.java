@@ -4,6 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.SharedSpark;
 
@@ -15,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and gives the key Spark's own cast gives; dates written as text in a CSV long table are times, under Spark 4's ANSI
  * mode too (a cast of "2000-01-01" to a number fails the query there instead of giving null).
  */
+@Tag("every-spark-line")
+@Tag("no-numerics")
 class TimeKeyTest {
 
     @Test
