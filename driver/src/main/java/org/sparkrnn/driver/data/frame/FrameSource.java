@@ -98,14 +98,16 @@ public final class FrameSource {
             return reader.schema(schema).csv(path);
         }
         Dataset<Row> table = reader.csv(path); // no line to read the columns from: Spark's own inference
-        if (!header) {
-            String[] numbers = new String[table.columns().length];
-            for (int i = 0; i < numbers.length; i++) {
-                numbers[i] = String.valueOf(i + 1);
-            }
-            table = table.toDF(numbers);
+        return header ? table : table.toDF(numbered(table.columns().length));
+    }
+
+    /** The names of a CSV table's columns without a header: 1, 2, ... */
+    private static String[] numbered(int columns) {
+        String[] names = new String[columns];
+        for (int i = 0; i < columns; i++) {
+            names[i] = String.valueOf(i + 1);
         }
-        return table;
+        return names;
     }
 
     /**
@@ -127,11 +129,7 @@ public final class FrameSource {
             return null;
         }
         if (!header) {
-            String[] numbers = new String[cells.length];
-            for (int i = 0; i < numbers.length; i++) {
-                numbers[i] = String.valueOf(i + 1);
-            }
-            return numbers;
+            return numbered(cells.length);
         }
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (String cell : cells) {

@@ -141,17 +141,19 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
     }
 
     /**
+     * Text that is a number: what Spark's cast to double and Java's {@code Double.parseDouble} both read, as the
+     * same value (a sign, digits, a point, an exponent; spaces around it).
+     */
+    private static final String NUMBER_TEXT = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$";
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(NUMBER_TEXT);
+
+    /**
      * Text as a number when it is one, else null (the next reading is tried): Spark's cast alone fails the query on
      * other text under ANSI mode (Spark 4's default), so only text that is a number is cast.
      */
     private static Column numberOrNull(Column text) {
-        return when(text.rlike("^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$"),
-                text.cast(DataTypes.DoubleType));
+        return when(text.rlike(NUMBER_TEXT), text.cast(DataTypes.DoubleType));
     }
-
-    /** Text that Spark's cast to double and Java's parse read as the same number: digits, a sign, a point. */
-    private static final java.util.regex.Pattern PLAIN_NUMBER = java.util.regex.Pattern.compile(
-            "\\s*[-+]?\\d+(\\.\\d+)?\\s*");
 
     /** {@code --validate-from} as a time key of the time column's kind. */
     static Double timeKeyOf(String text, StructType schema, String timeColumn, String source, SparkSession spark) {
@@ -159,8 +161,8 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             throw new SettingError(source + ": {--validate-from} compares times; give {--time-column}");
         }
         DataType type = schema.apply(timeColumn).dataType();
-        if ((type instanceof NumericType || type instanceof StringType) && PLAIN_NUMBER.matcher(text).matches()) {
-            // a plain number (19950101, 1995, 2.5): the key Spark's cast gives, without a job to ask it
+        if ((type instanceof NumericType || type instanceof StringType) && NUMBER.matcher(text).matches()) {
+            // a number (19950101, 1995, 2.5): the key Spark's cast gives, without a job to ask it
             return Double.parseDouble(text.strip());
         }
         Column value = lit(text);

@@ -26,7 +26,7 @@ class TimeKeyTest {
         for (DataType type : new DataType[] {DataTypes.StringType, DataTypes.IntegerType, DataTypes.LongType,
             DataTypes.DoubleType, DataTypes.createDecimalType(10, 2)}) {
             StructType schema = new StructType().add("t", type);
-            for (String text : new String[] {"19950101", "1995", "2.5", "-3", " 42 ", "+7", "0.1"}) {
+            for (String text : new String[] {"19950101", "1995", "2.5", "-3", " 42 ", "+7", "0.1", "5.", ".5", "1e5"}) {
                 double spark35And4 = spark.range(1).select(lit(text).cast(DataTypes.DoubleType)).first().getDouble(0);
                 assertEquals(spark35And4, TableProjection.timeKeyOf(text, schema, "t", "table", spark), 0.0,
                         text + " as " + type.simpleString());
