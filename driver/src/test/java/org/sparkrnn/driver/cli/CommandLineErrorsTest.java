@@ -125,6 +125,14 @@ class CommandLineErrorsTest {
         assertEquals(0, Main.run("evaluate", "--model-dir", model.toString(), "--master", "local[1]"));
     }
 
+    /** A long table with a header and no row: one line, not an index out of bounds. */
+    @Test
+    void aTableWithOnlyAHeaderSaysSo() throws Exception {
+        Path header = Files.writeString(tmp.resolve("header.csv"), "year,date,co2\n");
+        assertEquals("error: " + header + ": the table has no row (only a header?)", train(header, "--format", "csv",
+                "--id-column", "year", "--time-column", "date", "--target-column", "co2", "--window", "4"));
+    }
+
     /**
      * A stream reads --source: --data, which train, evaluate and predict read, is refused, not ignored; so is
      * --partitions (a stream caches no data; its state store's partitions are Spark's shuffle partitions).

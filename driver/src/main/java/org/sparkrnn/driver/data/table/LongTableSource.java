@@ -99,6 +99,10 @@ public final class LongTableSource {
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
         }, true).persist(Partitioning.CUT_WINDOWS);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
+        if (sizes.size() < 2 * partitions) { // Spark sorts a table without rows into no partition at all
+            cut.unpersist(false);
+            throw new UserError(source + ": the table has no row (only a header?)");
+        }
         if (shortSeries.value() > 0) {
             reporter.warning(source + ": " + shortSeries.value() + " of " + seriesCount.value() + " series have"
                     + " fewer than " + layout.reach() + " rows (window " + layout.window() + " + horizon "
