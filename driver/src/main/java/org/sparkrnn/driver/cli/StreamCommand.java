@@ -216,6 +216,11 @@ public final class StreamCommand implements Callable<Integer> {
         quiet.put("org.apache.spark.sql.execution.datasources.v2.DataWritingSparkTask",
                 org.apache.logging.log4j.Level.OFF);
         quiet.put("org.apache.spark.scheduler.DAGScheduler", org.apache.logging.log4j.Level.ERROR);
+        // a failed micro-batch kills its sibling tasks: one killed while it commits its state store or checkpoint
+        // file warns, with a stack trace, that its rename was interrupted (Hadoop's Shell, the checkpoint manager)
+        quiet.put("org.apache.hadoop.util.Shell", org.apache.logging.log4j.Level.ERROR);
+        quiet.put(streaming + "CheckpointFileManager", org.apache.logging.log4j.Level.ERROR); // Spark 3.5
+        quiet.put(streaming + "checkpointing", org.apache.logging.log4j.Level.ERROR); // Spark 4
         return java.util.Collections.unmodifiableMap(quiet);
     }
 
