@@ -1,5 +1,6 @@
 package org.sparkrnn.data;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -30,13 +31,30 @@ public interface SequenceBlock extends java.io.Serializable {
 
     /** Calls {@code action} on consecutive batches of at most {@code chunk} sequences, in order. */
     default void forEachChunk(int chunk, Consumer<SequenceBatch> action) {
+        forEachScaledChunk(chunk, (batch, scales) -> action.accept(batch));
+    }
+
+    /**
+     * Each chosen sequence's label scale: what turns an error in the units {@link #select} gives back into the
+     * data's own units, before any standardisation (windows scaled each by its own spread); null when every scale
+     * is 1.
+     */
+    default double[] labelScales(int... which) {
+        return null;
+    }
+
+    /**
+     * Calls {@code action} on consecutive batches of at most {@code chunk} sequences, in order, with their label
+     * scales ({@link #labelScales}; null: all 1).
+     */
+    default void forEachScaledChunk(int chunk, BiConsumer<SequenceBatch, double[]> action) {
         for (int from = 0; from < size(); from += chunk) {
             int to = Math.min(size(), from + chunk);
             int[] which = new int[to - from];
             for (int k = 0; k < which.length; k++) {
                 which[k] = from + k;
             }
-            action.accept(select(which));
+            action.accept(select(which), labelScales(which));
         }
     }
 }

@@ -184,12 +184,12 @@ public final class SeriesWindows implements SequenceBlock {
     /** The windows, standardised as they are made. */
     @Override
     public SequenceBlock standardized(Standardization standardization) {
-        return new TransformedWindows(this, false, standardization);
+        return new TransformedWindows(this, WindowTransform.NONE, standardization);
     }
 
-    /** The windows, each made relative to its last value as it is made. */
-    public TransformedWindows relativeToLast() {
-        return new TransformedWindows(this, true, null);
+    /** The windows, each expressed by {@code transform} as it is made (itself for {@link WindowTransform#NONE}). */
+    public SequenceBlock transformed(WindowTransform transform) {
+        return transform.isIdentity() ? this : new TransformedWindows(this, transform, null);
     }
 
     /** Every window, in order. */

@@ -1,20 +1,22 @@
 package org.sparkrnn.data;
 
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
- * Windows with the model's input transforms applied as they are made: each window relative to its last value
- * ({@link RelativeToLast}), then standardised. The stored rows stay raw (a window's origin differs from its
+ * Windows with the model's input transforms applied as they are made: each window by its own origin and scale
+ * ({@link WindowTransform}), then standardised. The stored rows stay raw (a window's origin differs from its
  * neighbour's, so the transforms cannot be applied to rows once); the cost is a pass over each selected batch, far
  * below the forward pass that reads it. A wire type.
  *
  * @param standardization null for none
  */
-public record TransformedWindows(SeriesWindows windows, boolean relativeToLast, Standardization standardization)
+public record TransformedWindows(SeriesWindows windows, WindowTransform transform, Standardization standardization)
         implements SequenceBlock {
 
     public TransformedWindows {
         Objects.requireNonNull(windows, "windows");
+        Objects.requireNonNull(transform, "transform");
     }
 
     @Override
@@ -24,11 +26,30 @@ public record TransformedWindows(SeriesWindows windows, boolean relativeToLast, 
 
     @Override
     public SequenceBatch select(int... which) {
-        SequenceBatch batch = windows.select(which);
-        if (relativeToLast) {
-            batch = RelativeToLast.apply(batch);
-        }
+        return transformed(windows.select(which));
+    }
+
+    private SequenceBatch transformed(SequenceBatch raw) {
+        SequenceBatch batch = transform.apply(raw);
         return standardization == null ? batch : standardization.apply(batch);
+    }
+
+    @Override
+    public double[] labelScales(int... which) {
+        return transform.scaled() ? transform.scales(windows.select(which)) : null;
+    }
+
+    @Override
+    public void forEachScaledChunk(int chunk, BiConsumer<SequenceBatch, double[]> action) {
+        for (int from = 0; from < size(); from += chunk) {
+            int to = Math.min(size(), from + chunk);
+            int[] which = new int[to - from];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = from + k;
+            }
+            SequenceBatch raw = windows.select(which);
+            action.accept(transformed(raw), transform.scales(raw));
+        }
     }
 
     @Override
@@ -41,6 +62,6 @@ public record TransformedWindows(SeriesWindows windows, boolean relativeToLast, 
         if (this.standardization != null) {
             throw new IllegalStateException("these windows are standardised already");
         }
-        return new TransformedWindows(windows, relativeToLast, standardization);
+        return new TransformedWindows(windows, transform, standardization);
     }
 }

@@ -27,26 +27,30 @@ public final class Baseline implements Serializable {
     private final Kind kind;
     private final int lag;
     private final double[] logProbabilities; // unigram, once the training counts are known
+    private final int[] horizons;            // what each value of a label is, in steps after the window's end
 
-    private Baseline(Kind kind, int lag, double[] logProbabilities) {
+    private Baseline(Kind kind, int lag, double[] logProbabilities, int[] horizons) {
         this.kind = kind;
         this.lag = lag;
         this.logProbabilities = logProbabilities;
+        this.horizons = horizons;
     }
+
+    private static final int[] NEXT_STEP = {1};
 
     /** {@code last}, {@code lag:N} (N ≥ 1) or {@code unigram}. */
     public static Baseline parse(String text) {
         if (text.equals("last")) {
-            return new Baseline(Kind.LAST, 1, null);
+            return new Baseline(Kind.LAST, 1, null, NEXT_STEP);
         }
         if (text.equals("unigram")) {
-            return new Baseline(Kind.UNIGRAM, 0, null);
+            return new Baseline(Kind.UNIGRAM, 0, null, NEXT_STEP);
         }
         if (text.startsWith("lag:")) {
             try {
                 int n = Integer.parseInt(text.substring(4));
                 if (n >= 1) {
-                    return new Baseline(Kind.LAG, n, null);
+                    return new Baseline(Kind.LAG, n, null, NEXT_STEP);
                 }
             } catch (NumberFormatException e) {
                 // reported below
@@ -75,7 +79,15 @@ public final class Baseline implements Serializable {
         for (int k = 0; k < counts.length; k++) {
             logP[k] = Math.log((counts[k] + 1) / total);
         }
-        return new Baseline(kind, lag, logP);
+        return new Baseline(kind, lag, logP, horizons);
+    }
+
+    /**
+     * The baseline for labels of one target value per horizon, {@code horizons} steps after the window's last
+     * (ascending; {1} by default).
+     */
+    public Baseline withHorizons(int[] horizons) {
+        return new Baseline(kind, lag, logProbabilities, horizons.clone());
     }
 
     public String describe() {
@@ -91,8 +103,15 @@ public final class Baseline implements Serializable {
         if (kind == Kind.UNIGRAM) {
             return labels == LabelKind.CLASSES ? null : "the unigram baseline needs class labels";
         }
-        return labels == LabelKind.VALUES && shape == LabelShape.PER_SEQUENCE && labelWidth == 1 ? null
-                : "the " + (kind == Kind.LAST ? "last" : "lag:" + lag) + " baseline needs one number per sequence";
+        return labels == LabelKind.VALUES && shape == LabelShape.PER_SEQUENCE && labelWidth == horizons.length ? null
+                : "the " + (kind == Kind.LAST ? "last" : "lag:" + lag) + " baseline needs one target value per"
+                + " horizon";
+    }
+
+    private static double[] ones(int n) {
+        double[] ones = new double[n];
+        java.util.Arrays.fill(ones, 1.0);
+        return ones;
     }
 
     /** Counts of each class id among the labelled steps of {@code batch}, added into {@code counts}. */
@@ -114,6 +133,18 @@ public final class Baseline implements Serializable {
      * original units.
      */
     public EvaluationSums addInto(EvaluationSums sums, SequenceBatch batch, Standardization standardization) {
+        return addInto(sums, batch, standardization, null);
+    }
+
+    /**
+     * As {@link #addInto(EvaluationSums, SequenceBatch, Standardization)}, for windows whose errors each scale by
+     * {@code scales[b]} back to original units (windows scaled by their own spread; null: 1). With several
+     * {@link #withHorizons horizons}, {@code last} forecasts every horizon with the window's last value; {@code lag:N}
+     * the target at T + h with the value N·⌈h/N⌉ steps before it, the latest one a window holds from the same point
+     * of the season (the seasonal-naive forecast).
+     */
+    public EvaluationSums addInto(EvaluationSums sums, SequenceBatch batch, Standardization standardization,
+                                  double[] scales) {
         if (kind == Kind.UNIGRAM) {
             if (logProbabilities == null) {
                 throw new IllegalStateException("the unigram baseline needs the training class counts");
@@ -135,16 +166,15 @@ public final class Baseline implements Serializable {
         }
         double fMean = 0;
         double fStd = 1;
-        double tMean = 0;
-        double tStd = 1;
         if (standardization != null && standardization.featureMean() != null) {
             fMean = standardization.featureMean()[0];
             fStd = standardization.featureStd()[0];
         }
-        if (standardization != null && standardization.targetMean() != null) {
-            tMean = standardization.targetMean()[0];
-            tStd = standardization.targetStd()[0];
-        }
+        // one mean and standard deviation per label value: each horizon's own
+        double[] tMean = standardization != null && standardization.targetMean() != null
+                ? standardization.targetMean() : new double[horizons.length];
+        double[] tStd = standardization != null && standardization.targetStd() != null
+                ? standardization.targetStd() : ones(horizons.length);
         double[] values = batch.values();
         for (int b = 0; b < batch.size(); b++) {
             int length = batch.length(b);
@@ -155,10 +185,18 @@ public final class Baseline implements Serializable {
                 throw new IllegalArgumentException("the lag:" + lag + " baseline reaches before the start of a "
                         + length + "-step sequence; use a --window of at least " + lag);
             }
-            double forecast = batch.feature(b, length - lag, 0) * fStd + fMean;
-            double actual = values[batch.labelRow(b, length - 1)] * tStd + tMean;
-            double error = forecast - actual;
-            sums.addRegression((error / tStd) * (error / tStd), 1, error * error, Math.abs(error), 1);
+            double scale = scales == null ? 1 : scales[b];
+            int row = batch.labelRow(b, length - 1);
+            for (int k = 0; k < horizons.length; k++) {
+                int h = horizons[k];
+                int back = lag * ((h + lag - 1) / lag); // N·⌈h/N⌉: at or before the window's last step
+                double forecast = batch.feature(b, length - 1 + h - back, 0) * fStd + fMean;
+                double actual = values[row * horizons.length + k] * tStd[k] + tMean[k];
+                double error = forecast - actual;
+                double original = error * scale;
+                sums.addRegression((error / tStd[k]) * (error / tStd[k]), 1, original * original,
+                        Math.abs(original), 1);
+            }
         }
         return sums;
     }

@@ -21,6 +21,16 @@ public final class Evaluator {
 
     public static void addInto(EvaluationSums sums, NetworkKernel kernel, double[] params, SequenceBatch batch,
                                double[] targetScale) {
+        addInto(sums, kernel, params, batch, targetScale, null);
+    }
+
+    /**
+     * As {@link #addInto(EvaluationSums, NetworkKernel, double[], SequenceBatch, double[])}, for sequences whose
+     * errors each scale by {@code sequenceScales[b]} back to original units (windows scaled by their own spread,
+     * before the standardisation {@code targetScale} undoes; null: 1).
+     */
+    public static void addInto(EvaluationSums sums, NetworkKernel kernel, double[] params, SequenceBatch batch,
+                               double[] targetScale, double[] sequenceScales) {
         NetworkSpec spec = kernel.spec();
         if (batch.labelKind() == LabelKind.NONE) {
             throw new IllegalArgumentException("cannot evaluate on unlabelled sequences");
@@ -47,13 +57,14 @@ public final class Evaluator {
                     double p = Math.max(result.output(outRow, y), Double.MIN_NORMAL);
                     sums.addClassification(-Math.log(p), best == y);
                 } else {
+                    double scale = sequenceScales == null ? 1.0 : sequenceScales[b];
                     double lossSum = 0;
                     double squared = 0;
                     double absolute = 0;
                     for (int j = 0; j < v; j++) {
                         double diff = result.output(outRow, j) - batch.values()[labelRow * v + j];
                         lossSum += loss == Loss.SUM_HALF_SQUARED ? 0.5 * diff * diff : diff * diff;
-                        double original = diff * (targetScale == null ? 1.0 : targetScale[j]);
+                        double original = diff * (targetScale == null ? 1.0 : targetScale[j]) * scale;
                         squared += original * original;
                         absolute += Math.abs(original);
                     }

@@ -7,8 +7,9 @@ import com.esotericsoftware.kryo.io.Output;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.data.TransformedWindows;
+import org.sparkrnn.data.WindowTransform;
 
-/** {@link TransformedWindows}: the raw windows (their own serializer), the flag and the standardisation, if any. */
+/** {@link TransformedWindows}: the raw windows (their own serializer), the window transform and the standardisation, if any. */
 final class TransformedWindowsSerializer extends Serializer<TransformedWindows> {
 
     TransformedWindowsSerializer() {
@@ -18,7 +19,7 @@ final class TransformedWindowsSerializer extends Serializer<TransformedWindows> 
     @Override
     public void write(Kryo kryo, Output out, TransformedWindows block) {
         kryo.writeObject(out, block.windows());
-        out.writeBoolean(block.relativeToLast());
+        out.writeByte(block.transform().ordinal());
         Standardization s = block.standardization();
         out.writeBoolean(s != null);
         if (s != null) {
@@ -32,12 +33,12 @@ final class TransformedWindowsSerializer extends Serializer<TransformedWindows> 
     @Override
     public TransformedWindows read(Kryo kryo, Input in, Class<TransformedWindows> type) {
         SeriesWindows windows = kryo.readObject(in, SeriesWindows.class);
-        boolean relative = in.readBoolean();
+        WindowTransform transform = WindowTransform.values()[in.readByte()];
         Standardization s = null;
         if (in.readBoolean()) {
             s = new Standardization(WireArrays.readDoubles(in), WireArrays.readDoubles(in),
                     WireArrays.readDoubles(in), WireArrays.readDoubles(in));
         }
-        return new TransformedWindows(windows, relative, s);
+        return new TransformedWindows(windows, transform, s);
     }
 }

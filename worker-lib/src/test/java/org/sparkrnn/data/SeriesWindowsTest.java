@@ -99,8 +99,8 @@ class SeriesWindowsTest {
         double[][] y = rows(65, 2, 2);
         SeriesWindows windows = new SeriesWindows(3, 2, 7, new int[] {1, 4}, flat(x), flat(y),
                 starts(new int[] {40, 25}, 7, 4));
-        for (SequenceBlock block : List.of(windows, windows.relativeToLast(), windows.all(),
-                windows.subset(0, 3, 9))) {
+        for (SequenceBlock block : List.of(windows, windows.transformed(WindowTransform.RELATIVE_TO_LAST),
+                windows.transformed(WindowTransform.WINDOW), windows.all(), windows.subset(0, 3, 9))) {
             DataStatistics full = new DataStatistics();
             block.forEachChunk(4, full::add);
             DataStatistics counted = block.countInto(new DataStatistics(), 4);

@@ -48,6 +48,42 @@ class BaselineTest {
         assertThrows(IllegalArgumentException.class, () -> Baseline.parse("mean"));
     }
 
+    /**
+     * Horizons 1..3 from one window of 4 steps (values 1, 2, 3, 4; targets 5, 6, 7): last forecasts 4 for each;
+     * lag:2 the value 2·⌈h/2⌉ steps before each target: h=1 → 3, h=2 → 4, h=3 → 3 (4 steps back). The same window
+     * scaled by its own spread gives the same errors once each is multiplied back by that spread.
+     */
+    @Test
+    void manyHorizonsAndWindowsScaledByTheirSpread() {
+        SequenceBatch raw = SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 3)
+                .add(new double[][] {{1}, {2}, {3}, {4}}, new double[] {5, 6, 7}).build();
+        int[] horizons = {1, 2, 3};
+        Baseline last = Baseline.parse("last").withHorizons(horizons);
+        Metrics m = Metrics.of(last.addInto(new EvaluationSums(), raw, null), Loss.MSE);
+        assertEquals(Math.sqrt((1 + 4 + 9) / 3.0), m.rmse(), 1e-12, "errors -1, -2, -3");
+        assertEquals(2, m.mae(), 1e-12);
+        Metrics lag = Metrics.of(Baseline.parse("lag:2").withHorizons(horizons).addInto(new EvaluationSums(), raw,
+                null), Loss.MSE);
+        assertEquals((2 + 2 + 4) / 3.0, lag.mae(), 1e-12, "errors 3-5, 4-6, 3-7");
+
+        org.sparkrnn.data.WindowTransform window = org.sparkrnn.data.WindowTransform.WINDOW;
+        Metrics scaled = Metrics.of(last.addInto(new EvaluationSums(), window.apply(raw), null, window.scales(raw)),
+                Loss.MSE);
+        assertEquals(m.rmse(), scaled.rmse(), 1e-12);
+        assertEquals(m.mae(), scaled.mae(), 1e-12);
+
+        // standardised, each horizon by its own statistics: the same errors in original units
+        Standardization s = new Standardization(new double[] {2}, new double[] {3}, new double[] {1, 2, 3},
+                new double[] {2, 4, 8});
+        Metrics standardised = Metrics.of(last.addInto(new EvaluationSums(), s.apply(raw), s, null), Loss.MSE);
+        assertEquals(m.rmse(), standardised.rmse(), 1e-12);
+        assertEquals(m.mae(), standardised.mae(), 1e-12);
+
+        assertEquals(null, last.mismatch(LabelKind.VALUES, LabelShape.PER_SEQUENCE, 3));
+        assertEquals("the last baseline needs one target value per horizon",
+                last.mismatch(LabelKind.VALUES, LabelShape.PER_SEQUENCE, 6), "two targets at each of 3 horizons");
+    }
+
     @Test
     void unigramScoresClassFrequencies() {
         SequenceBatch.Builder builder = SequenceBatch.builder(1, LabelShape.PER_SEQUENCE, LabelKind.CLASSES, 1);

@@ -12,6 +12,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -128,7 +129,7 @@ final class PredictBench {
         NetworkSpec spec = spec(shape);
         SavedModel saved = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
                 InitOptions.defaults()), new RecordShape(shape[0], false, LabelShape.PER_SEQUENCE, LabelKind.VALUES,
-                1, 0), null, null, false);
+                1, 0), null, null, WindowTransform.NONE);
         PredictionLayout layout = new PredictionLayout(saved.shape(), 1, false, "prediction", "probability", true);
         StructType schema = new StructType().add("id", DataTypes.LongType).add("features", vectors
                 ? DataTypes.createArrayType(org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false)

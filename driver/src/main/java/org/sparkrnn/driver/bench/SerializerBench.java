@@ -15,6 +15,7 @@ import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.SparkRnnKryoRegistrator;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
@@ -153,7 +154,7 @@ final class SerializerBench {
         NetworkSpec spec = new NetworkSpec(FEATURES, List.of(LayerSpec.lstm(64)), 1, Loss.MSE);
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         SavedModel model = new SavedModel(spec, params, new RecordShape(FEATURES, false, LabelShape.PER_SEQUENCE,
-                LabelKind.VALUES, 1, 0), null, null, false);
+                LabelKind.VALUES, 1, 0), null, null, WindowTransform.NONE);
         StructType schema = new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
         SplittableRandom random = new SplittableRandom(3);

@@ -9,6 +9,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
@@ -63,9 +64,9 @@ final class StreamBench {
             NetworkSpec spec = new NetworkSpec(2, List.of(LayerSpec.lstm(32)), 1, Loss.MSE);
             SavedModel model = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
                     InitOptions.defaults()), new RecordShape(2, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0),
-                    null, null, false);
+                    null, null, WindowTransform.NONE);
             TableLayout layout = new TableLayout("sensor", "t", List.of("value", "other"), List.of("value"), WINDOW,
-                    1, new int[] {1}, MissingValues.SKIP, null, false);
+                    1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
             Path data = Files.createDirectories(root.resolve("files"));
             for (int f = 0; f < FILES; f++) {
                 write(data.resolve(String.format("part-%03d.json", f)), f * STEPS_PER_FILE, STEPS_PER_FILE, f);
@@ -75,7 +76,7 @@ final class StreamBench {
             System.out.printf(Locale.ROOT, "stream: %d series, %d files of %d steps each (%,d rows), LSTM 32, float32,"
                     + " local[2], one file per micro-batch%n", SERIES, FILES, STEPS_PER_FILE, total);
             SavedModel perStep = new SavedModel(spec, model.params(), new RecordShape(2, false, LabelShape.PER_STEP,
-                    LabelKind.VALUES, 1, 0), null, null, false);
+                    LabelKind.VALUES, 1, 0), null, null, WindowTransform.NONE);
             for (SavedModel which : List.of(model, perStep)) {
                 boolean windows = which == model;
                 double rate = throughput(spark, which, layout, schema, data, root.resolve(windows ? "w" : "s"),

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
@@ -108,8 +109,10 @@ public final class DataMixin {
             description = "Number of classes (0: largest class id + 1). Default: ${DEFAULT-VALUE}.")
     int classes;
 
-    @Option(names = "--normalize", defaultValue = Defaults.NORMALIZE, paramLabel = "standard|none",
-            description = "Standardise features and numeric labels with training-set statistics."
+    @Option(names = "--normalize", defaultValue = Defaults.NORMALIZE, paramLabel = "none|standard|window",
+            description = "standard: standardise features and numeric labels with training-set statistics; window:"
+                    + " first scale each window's target by the window's own mean and spread (its last value with"
+                    + " --relative-to-last), so that series far apart in level share one scale, then standardise."
                     + " Default: ${DEFAULT-VALUE}.")
     String normalize;
 
@@ -176,7 +179,7 @@ public final class DataMixin {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
-                    window, stride, horizons, gaps, validateFrom, relativeToLast);
+                    window, stride, horizons, gaps, validateFrom, windowTransform());
         } else {
             List<String> given = new java.util.ArrayList<>();
             for (String option : List.of("--column", "--time-column", "--window", "--horizon", "--validate-from",
@@ -185,9 +188,10 @@ public final class DataMixin {
                     given.add("{" + option + "}");
                 }
             }
-            if (format.equals("csv") || format.equals("text") || !given.isEmpty()) {
+            if (format.equals("csv") || format.equals("text") || !given.isEmpty()
+                    || !windowTransform().isIdentity()) {
                 windows = new ColumnWindows(column, timeColumn, window, horizons[0], validateFrom, gaps,
-                        relativeToLast, given);
+                        windowTransform(), given);
             }
         }
         return new DataOptions(stream && format.equals("jsonl") ? "json" : format, data, validation,
@@ -231,12 +235,18 @@ public final class DataMixin {
         };
     }
 
+    /** --normalize standard or window: features and numeric labels standardised with training-set statistics. */
     boolean standardize() {
         return switch (normalize) {
-            case "standard" -> true;
+            case "standard", "window" -> true;
             case "none" -> false;
-            default -> throw new SettingError("unknown normalize '" + normalize + "', expected one of standard,"
-                    + " none");
+            default -> throw new SettingError("unknown normalize '" + normalize + "', expected one of none,"
+                    + " standard, window");
         };
+    }
+
+    /** How each window is expressed from itself: --relative-to-last, --normalize window. */
+    WindowTransform windowTransform() {
+        return WindowTransform.of(relativeToLast, standardize() && normalize.equals("window"));
     }
 }

@@ -82,7 +82,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!List.of("both", "training", "validation", "all").contains(part)) {
             throw new SettingError("unknown {part} '" + part + "', expected one of both, training, validation, all");
         }
-        Baseline compareWith = parseBaseline(baseline);
+        Baseline compareWith = parseBaseline(baseline, options.horizons());
         PerSeriesReport.Request perSeriesReport = PerSeriesReport.Request.of(perSeries);
         if (perSeriesReport != null && options.table() == null) {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column (the"
@@ -148,7 +148,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         FileStore files = new FileStore(sc.hadoopConfiguration());
         SavedModel saved = new ModelDirectory(files, modelDir).readModel();
         DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
-        Baseline compareWith = parseBaseline(baselineText);
+        Baseline compareWith = parseBaseline(baselineText, options.horizons());
         if (compareWith != null && compareWith.needsClassCounts()) {
             compareWith = null; // class frequencies: not a forecast of a series' values
         }
@@ -168,12 +168,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static Baseline parseBaseline(String text) {
+    private static Baseline parseBaseline(String text, int[] horizons) {
         if (text == null) {
             return null;
         }
         try {
-            return Baseline.parse(text);
+            return Baseline.parse(text).withHorizons(horizons);
         } catch (IllegalArgumentException e) {
             throw new SettingError("{--baseline}: " + e.getMessage());
         }
@@ -204,10 +204,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             SavedModel saved = scoring.saved();
             Metrics metrics = scoring.model(data, "evaluate: " + side);
-            System.out.printf("%s, %s (%d sequences, %d labelled steps, %d partitions, %s): %s%n", what, side,
-                    sequences, metrics.labelledSteps(), data.getNumPartitions(),
-                    scoring.kernel().precision().cliName(),
-                    metrics.describe());
+            org.sparkrnn.driver.data.records.RecordShape shape = saved.shape();
+            // a label of several values (horizons × targets) per sequence: say how many values were scored
+            String counted = shape.labelShape() == org.sparkrnn.data.LabelShape.PER_SEQUENCE
+                    && shape.labelKind() == org.sparkrnn.data.LabelKind.VALUES && shape.labelWidth() > 1
+                    ? (metrics.labelledSteps() * shape.labelWidth()) + " values (" + shape.labelWidth() + " each)"
+                    : metrics.labelledSteps() + " labelled steps";
+            System.out.printf("%s, %s (%d sequences, %s, %d partitions, %s): %s%n", what, side, sequences, counted,
+                    data.getNumPartitions(), scoring.kernel().precision().cliName(), metrics.describe());
             if (baseline != null) {
                 Metrics theirs = scoring.baseline(data, baseline, "evaluate: baseline, " + side);
                 String key = Metrics.comparedBy(saved.spec().loss());

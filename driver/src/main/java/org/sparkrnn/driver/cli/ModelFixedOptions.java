@@ -22,7 +22,8 @@ final class ModelFixedOptions {
     static void check(CommandSpec spec, DataMixin data, SavedModel saved) {
         ParseResult given = spec.commandLine().getParseResult();
         List<String> wrong = new ArrayList<>();
-        String normalize = saved.standardization() != null ? "standard" : "none";
+        String normalize = saved.windowTransform().scaled() ? "window"
+                : saved.standardization() != null ? "standard" : "none";
         if (given.hasMatchedOption("--normalize") && !data.normalize.equals(normalize)) {
             wrong.add("--normalize " + data.normalize + " (the model's: " + normalize + ")");
         }
@@ -33,7 +34,7 @@ final class ModelFixedOptions {
         if (given.hasMatchedOption("--classes") && data.classes != 0 && data.classes != saved.shape().classes()) {
             wrong.add("--classes " + data.classes + " (the model's: " + saved.shape().classes() + ")");
         }
-        if (given.hasMatchedOption("--relative-to-last") && data.relativeToLast != saved.relativeToLast()) {
+        if (given.hasMatchedOption("--relative-to-last") && data.relativeToLast != saved.windowTransform().fromLast()) {
             wrong.add("--relative-to-last (the model's windows are not relative)");
         }
         if (!wrong.isEmpty()) {

@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.config;
 
+import org.sparkrnn.data.WindowTransform;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -16,28 +18,29 @@ import java.util.List;
  * @param horizon        csv: the target is the value this many steps after a window's last step
  * @param validateFrom   csv: windows whose target time is at or after this go to validation, or null
  * @param missing        csv: what gaps do
- * @param relativeToLast csv: windows relative to their last value ({@link org.sparkrnn.data.RelativeToLast})
+ * @param windowTransform csv: how each window is expressed from itself ({@link WindowTransform})
  * @param given          the settings given (as {@code {--option}} templates), in the order above
  */
 public record ColumnWindows(String column, String timeColumn, int window, int horizon, String validateFrom,
-                            MissingValues missing, boolean relativeToLast, List<String> given)
+                            MissingValues missing, WindowTransform windowTransform, List<String> given)
         implements Serializable {
 
     public ColumnWindows {
         Bound.check("window", window);
         Bound.check("horizon", horizon);
         java.util.Objects.requireNonNull(missing, "missing");
+        java.util.Objects.requireNonNull(windowTransform, "windowTransform");
         given = List.copyOf(given);
     }
 
     /** Every setting at its default: what csv and text read when none is given. */
     public static ColumnWindows defaults() {
         return new ColumnWindows(null, null, Defaults.Values.WINDOW, Defaults.Values.HORIZON, null,
-                MissingValues.SKIP, false, List.of());
+                MissingValues.SKIP, WindowTransform.NONE, List.of());
     }
 
     /** These windows as they are read (prediction applies the model's own input transform). */
     public ColumnWindows absolute() {
-        return new ColumnWindows(column, timeColumn, window, horizon, validateFrom, missing, false, given);
+        return new ColumnWindows(column, timeColumn, window, horizon, validateFrom, missing, WindowTransform.NONE, given);
     }
 }

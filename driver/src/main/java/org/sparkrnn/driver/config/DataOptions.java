@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.config;
 
+import org.sparkrnn.data.WindowTransform;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -48,8 +50,10 @@ public record DataOptions(String format, String path, String validationPath, dou
         Bound.check("partitions", partitions);
         Bound.check("validation-fraction", validationFraction);
         // (the accessors read fields, which a compact constructor has not assigned yet: the parameters are used)
-        if (relativeToLast(table, windows) && !format.equals("csv")) {
-            throw new SettingError("{--relative-to-last} applies to csv windows, not {--format} " + format);
+        WindowTransform transform = windowTransform(table, windows);
+        if (!transform.isIdentity() && table == null && !format.equals("csv")) {
+            throw new SettingError((transform.scaled() ? "{--normalize} window" : "{--relative-to-last}")
+                    + " applies to windows of a series (csv windows, a long table), not {--format} " + format);
         }
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new SettingError("{--delimiter} cannot be a quote or a line break");
@@ -107,17 +111,26 @@ public record DataOptions(String format, String path, String validationPath, dou
         return validateFrom(table, windows);
     }
 
-    /** Whether windows are relative to their last value (csv windows or a long table). */
-    public boolean relativeToLast() {
-        return relativeToLast(table, windows);
+    /**
+     * The steps after a window's last whose targets its label holds, ascending: a long table's horizons, csv
+     * windows' one horizon, else the next step.
+     */
+    public int[] horizons() {
+        return table != null ? table.horizons() : new int[] {columnWindows().horizon()};
+    }
+
+    /** How each window is expressed from itself (csv windows or a long table; else none). */
+    public WindowTransform windowTransform() {
+        return windowTransform(table, windows);
     }
 
     private static String validateFrom(TableLayout table, ColumnWindows windows) {
         return table != null ? table.validateFrom() : windows != null ? windows.validateFrom() : null;
     }
 
-    private static boolean relativeToLast(TableLayout table, ColumnWindows windows) {
-        return table != null ? table.relativeToLast() : windows != null && windows.relativeToLast();
+    private static WindowTransform windowTransform(TableLayout table, ColumnWindows windows) {
+        return table != null ? table.windowTransform() : windows != null ? windows.windowTransform()
+                : WindowTransform.NONE;
     }
 
     /** The data are files (or a data source's path), not a DataFrame handed over in code. */
@@ -170,7 +183,7 @@ public record DataOptions(String format, String path, String validationPath, dou
         into.put("stride", table == null ? 1 : table.stride());
         into.put("validate-from", validateFrom());
         into.put("missing", (table != null ? table.missing() : csv.missing()).cliName());
-        into.put("relative-to-last", relativeToLast());
+        into.put("relative-to-last", windowTransform().fromLast());
         into.put("task", task.cliName());
         into.put("classes", classes);
         into.put("partitions", partitions);

@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.config;
 
+import org.sparkrnn.data.WindowTransform;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -18,14 +20,16 @@ import java.util.Objects;
  * @param horizons       steps after a window's last step whose targets it predicts, ascending
  * @param missing        what gaps (missing values) do
  * @param validateFrom   windows whose first predicted step is at or after this time are validation data, or null
- * @param relativeToLast windows relative to the last value of their first feature, which is the one target
+ * @param windowTransform how each window is expressed from itself ({@link WindowTransform}: relative to its last
+ *                       value, scaled by its spread): its first feature is then the one target
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
-                          boolean relativeToLast) implements Serializable {
+                          WindowTransform windowTransform) implements Serializable {
 
     public TableLayout {
         Objects.requireNonNull(missing, "missing");
+        Objects.requireNonNull(windowTransform, "windowTransform");
         if (featureColumns == null || featureColumns.isEmpty()) {
             throw new SettingError("{--feature-columns} needs at least one column");
         }
@@ -55,9 +59,11 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
             throw new SettingError("{--time-column} " + timeColumn + " orders the rows; it cannot also be a feature"
                     + " or target column");
         }
-        if (relativeToLast && !(targetColumns.size() == 1 && featureColumns.get(0).equals(targetColumns.get(0)))) {
-            throw new SettingError("{--relative-to-last} measures windows from the last value of what they predict:"
-                    + " give one {--target-column}, also first of {--feature-columns}");
+        if (!windowTransform.isIdentity()
+                && !(targetColumns.size() == 1 && featureColumns.get(0).equals(targetColumns.get(0)))) {
+            throw new SettingError((windowTransform.scaled() ? "{--normalize} window scales windows by what they"
+                    + " predict" : "{--relative-to-last} measures windows from the last value of what they predict")
+                    + ": give one {--target-column}, also first of {--feature-columns}");
         }
     }
 
@@ -98,13 +104,13 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     /** This layout without its time split: a separate validation set, or data a model is applied to. */
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                null, relativeToLast);
+                null, windowTransform);
     }
 
     /** This layout reading windows as they are (prediction applies the model's own input transform). */
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                validateFrom, false);
+                validateFrom, WindowTransform.NONE);
     }
 
     /** Rows a window reads from its first: its steps and up to its last target. */
@@ -132,12 +138,12 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && Objects.equals(timeColumn, t.timeColumn) && featureColumns.equals(t.featureColumns)
                 && targetColumns.equals(t.targetColumns) && window == t.window && stride == t.stride
                 && java.util.Arrays.equals(horizons, t.horizons) && missing == t.missing
-                && Objects.equals(validateFrom, t.validateFrom) && relativeToLast == t.relativeToLast;
+                && Objects.equals(validateFrom, t.validateFrom) && windowTransform == t.windowTransform;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
-                java.util.Arrays.hashCode(horizons), missing, validateFrom, relativeToLast);
+                java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform);
     }
 }

@@ -115,7 +115,8 @@ public final class DistributedSums {
                 EvaluationSums theirs = null;
                 if (baseline != null) {
                     EvaluationSums sums = new EvaluationSums();
-                    block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
+                    block.forEachScaledChunk(EVALUATION_CHUNK,
+                            (batch, scales) -> baseline.addInto(sums, batch, standardization, scales));
                     theirs = sums;
                 }
                 return new EvaluationSums[] {ours, theirs};
@@ -131,7 +132,8 @@ public final class DistributedSums {
                                    String description) {
         sc.setJobDescription(description);
         return aggregate(data, new EvaluationSums(), (sums, block) -> {
-            block.forEachChunk(EVALUATION_CHUNK, batch -> baseline.addInto(sums, batch, standardization));
+            block.forEachScaledChunk(EVALUATION_CHUNK,
+                    (batch, scales) -> baseline.addInto(sums, batch, standardization, scales));
             return sums;
         }, EvaluationSums::merge);
     }
@@ -385,8 +387,8 @@ public final class DistributedSums {
         ModelWeights weights = model.value();
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
         try {
-            block.forEachChunk(EVALUATION_CHUNK,
-                    chunk -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale));
+            block.forEachScaledChunk(EVALUATION_CHUNK,
+                    (chunk, scales) -> Evaluator.addInto(sums, kernel, weights.params(), chunk, targetScale, scales));
         } finally {
             KernelCache.release(kernel);
         }

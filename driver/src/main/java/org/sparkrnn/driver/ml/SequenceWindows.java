@@ -14,6 +14,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.Choices;
@@ -112,7 +113,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                     features.length == 0 ? Arrays.asList(targets) : Arrays.asList(features), Arrays.asList(targets),
                     (Integer) getOrDefault(window), (Integer) getOrDefault(stride),
                     TableLayout.parseHorizon(getOrDefault(horizon)),
-                    Choices.parse("missing", getOrDefault(missing), MissingValues.class), null, false);
+                    Choices.parse("missing", getOrDefault(missing), MissingValues.class), null,
+                    WindowTransform.NONE);
         } catch (SettingError e) {
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.NetworkSpec;
@@ -31,17 +32,21 @@ public final class ModelFile {
     }
 
     /** The metadata record stored as JSON. */
-    /** @param relativeToLast null in files written before it existed (= false) */
+    /**
+     * @param relativeToLast null in files written before it existed (= false)
+     * @param windowScaled   null in files written before it existed (= false)
+     */
     record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.records.RecordShape shape,
                 org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.records.Vocabulary vocabulary,
-                Boolean relativeToLast) {
+                Boolean relativeToLast, Boolean windowScaled) {
     }
 
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         metadata.put(METADATA_KEY, JSON.writeValueAsString(new Info(1, model.spec(), model.shape(),
-                model.standardization(), model.vocabulary(), model.relativeToLast())));
+                model.standardization(), model.vocabulary(), model.windowTransform().fromLast(),
+                model.windowTransform().scaled())));
         return SafeTensors.toBytes(tensors(model.spec(), model.params(), precision), metadata);
     }
 
@@ -59,7 +64,8 @@ public final class ModelFile {
             throw new UserError(source + ": unreadable '" + METADATA_KEY + "' metadata: " + e.getOriginalMessage());
         }
         return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
-                info.standardization(), info.vocabulary(), Boolean.TRUE.equals(info.relativeToLast()));
+                info.standardization(), info.vocabulary(), WindowTransform.of(Boolean.TRUE.equals(info.relativeToLast()),
+                Boolean.TRUE.equals(info.windowScaled())));
     }
 
     /** Names of the standardisation statistics in an export (absent when the model does not standardise). */
@@ -73,7 +79,9 @@ public final class ModelFile {
      * standardisation in the same precision (a float32 input minus an F64 mean would be float64, which float32
      * modules refuse) ({@link #FEATURE_MEAN}, {@link #FEATURE_STD} [I]; {@link #TARGET_MEAN},
      * {@link #TARGET_STD} [V]: inputs go in as {@code (x - mean) / std}, outputs come out as {@code y * std + mean}),
-     * and metadata saying so, with {@code sparkrnn.relative_to_last} for windows made relative to their last value.
+     * and metadata saying so, with {@code sparkrnn.relative_to_last} and {@code sparkrnn.window_scaled} for the
+     * window transform applied before the standardisation ({@link WindowTransform}: the first feature and the
+     * targets become {@code (x - o) / s}, o the window's last value or mean, s its standard deviation).
      */
     public static byte[] export(SavedModel model, Precision precision) throws IOException {
         Map<String, SafeTensors.Tensor> tensors = tensors(model.spec(), model.params(), precision);
@@ -93,7 +101,8 @@ public final class ModelFile {
                 ? "standardised: (x - " + FEATURE_MEAN + ") / " + FEATURE_STD : "as in the data");
         metadata.put("sparkrnn.outputs", s != null && s.targetMean() != null
                 ? "standardised: y * " + TARGET_STD + " + " + TARGET_MEAN : "as in the data");
-        metadata.put("sparkrnn.relative_to_last", String.valueOf(model.relativeToLast()));
+        metadata.put("sparkrnn.relative_to_last", String.valueOf(model.windowTransform().fromLast()));
+        metadata.put("sparkrnn.window_scaled", String.valueOf(model.windowTransform().scaled()));
         return SafeTensors.toBytes(tensors, metadata);
     }
 

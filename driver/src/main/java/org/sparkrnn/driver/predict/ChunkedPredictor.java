@@ -5,10 +5,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
-import org.sparkrnn.data.RelativeToLast;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -40,18 +40,18 @@ public final class ChunkedPredictor implements Serializable {
 
     private final PredictionLayout layout;
     private final Standardization standardization;
-    private final boolean relativeToLast;
+    private final WindowTransform windowTransform;
     private final KernelSettings settings;
     private final int chunk;
 
-    /** The model's input transforms (windows relative to their last value, standardisation) are applied here. */
+    /** The model's input transforms (each window by its own origin and scale, standardisation) are applied here. */
     public ChunkedPredictor(PredictionLayout layout, SavedModel model, KernelSettings settings, int chunk) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
         }
         this.layout = layout;
         this.standardization = model.standardization();
-        this.relativeToLast = model.relativeToLast();
+        this.windowTransform = model.windowTransform();
         this.settings = settings;
         this.chunk = chunk;
     }
@@ -208,7 +208,7 @@ public final class ChunkedPredictor implements Serializable {
 
     /**
      * Outputs in original units (rows × V): the model's input transforms, forward, then back: unscale value
-     * outputs, add each window's origin.
+     * outputs, then each window's own scale and origin.
      */
     private double[] outputs(ModelWeights weights, SequenceBatch batch) {
         return forward(weights, batch, layout.perStep() ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null)
@@ -224,10 +224,10 @@ public final class ChunkedPredictor implements Serializable {
         return forward(weights, batch, OutputMode.EVERY_STEP, initial);
     }
 
-    /** The model's input transforms, the forward pass, then back: unscale value outputs, add each window's origin. */
+    /** The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and origin. */
     private ForwardResult forward(ModelWeights weights, SequenceBatch batch, OutputMode mode,
                                   RecurrentState initial) {
-        SequenceBatch input = relativeToLast ? RelativeToLast.apply(batch) : batch;
+        SequenceBatch input = windowTransform.apply(batch);
         input = standardization == null ? input : standardization.apply(input);
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
         ForwardResult result;
@@ -240,9 +240,7 @@ public final class ChunkedPredictor implements Serializable {
         if (standardization != null && !layout.classes()) {
             standardization.unscaleTargetsInPlace(out, layout.outputs());
         }
-        if (relativeToLast) {
-            RelativeToLast.addOriginsInPlace(out, batch);
-        }
+        windowTransform.invertInPlace(out, batch);
         return new ForwardResult(result.mode(), result.outputSize(), out, result.finalState());
     }
 

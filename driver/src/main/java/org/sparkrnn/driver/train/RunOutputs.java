@@ -33,8 +33,8 @@ final class RunOutputs {
     }
 
     /** The configured baseline, checked against the data before training (not after a long run). */
-    static Baseline checkedBaseline(String text, LoadedData data) {
-        Baseline baseline = Baseline.parse(text);
+    static Baseline checkedBaseline(String text, int[] horizons, LoadedData data) {
+        Baseline baseline = Baseline.parse(text).withHorizons(horizons);
         RecordShape shape = data.shape();
         String mismatch = baseline.mismatch(shape.labelKind(), shape.labelShape(), shape.labelWidth());
         if (mismatch != null) {

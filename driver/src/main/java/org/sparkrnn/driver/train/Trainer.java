@@ -151,7 +151,7 @@ public final class Trainer {
             spec = NetworkPlan.spec(config.model(), data.shape());
             layout = new ParameterLayout(spec);
             baseline = config.output().baseline() == null ? null
-                    : RunOutputs.checkedBaseline(config.output().baseline(), data);
+                    : RunOutputs.checkedBaseline(config.output().baseline(), config.data().horizons(), data);
             out.printf(Locale.ROOT, "data: %d training sequences (%d steps, %d labelled), %d validation, loaded in"
                             + " %.1f s; model %s, %d parameters%n", data.trainSequences(),
                     data.trainStatistics().steps(), data.trainStatistics().labelledSteps(), data.validationSequences(),
@@ -237,7 +237,7 @@ public final class Trainer {
         Result finish() throws IOException {
             double[] kept = validation.bestParams() != null ? validation.bestParams() : params;
             SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
-                    config.data().relativeToLast());
+                    config.data().windowTransform());
             if (dir != null) {
                 RunOutputs.writeModel(dir, model, history, loop.precision(),
                         validation.bestParams() != null ? validation.bestIteration() : null);

@@ -149,12 +149,19 @@ class CommandLineErrorsTest {
                 tmp.resolve("ck").toString(), "--data", "/nonexistent/x.csv"));
     }
 
-    /** --relative-to-last shapes csv windows: a long table of another format refuses it before anything runs. */
+    /**
+     * --relative-to-last and --normalize window express windows of a series (csv windows, a long table of any
+     * format): records that are sequences already refuse them before anything runs.
+     */
     @Test
-    void relativeToLastIsRefusedForATableThatIsNotCsv() {
-        assertEquals("error: --relative-to-last applies to csv windows, not --format parquet", run("train", "--data",
-                tmp.resolve("table.parquet").toString(), "--format", "parquet", "--id-column", "id", "--time-column",
-                "t", "--target-column", "v", "--relative-to-last", "--master", "local[1]"));
+    void windowTransformsAreRefusedForRecordsThatAreNotWindowsOfASeries() throws java.io.IOException {
+        String jsonl = TestData.write(tmp, "records.jsonl", "{\"features\": [[1.0]], \"label\": 1.0}").toString();
+        assertEquals("error: --relative-to-last applies to windows of a series (csv windows, a long table), not"
+                + " --format jsonl", run("train", "--data", jsonl, "--format", "jsonl", "--relative-to-last",
+                "--master", "local[1]"));
+        assertEquals("error: --normalize window applies to windows of a series (csv windows, a long table), not"
+                + " --format jsonl", run("train", "--data", jsonl, "--format", "jsonl", "--normalize", "window",
+                "--master", "local[1]"));
     }
 
     /** Two ways of choosing the validation data at once are refused, for csv windows and long tables alike. */

@@ -5,6 +5,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.config.DataOptions;
@@ -35,7 +36,7 @@ class LoadJobsTest {
     void aStandardisedCsvTableWithADateHoldOutLoadsInSixJobs() throws Exception {
         JavaSparkContext sc = SharedSpark.get();
         TableLayout layout = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 8, 1,
-                new int[] {1}, MissingValues.SKIP, "19950101", true);
+                new int[] {1}, MissingValues.SKIP, "19950101", WindowTransform.RELATIVE_TO_LAST);
         DataOptions options = new DataOptions("csv", "../data/co2-by-year.csv", null, 0, Split.RANDOM,
                 Task.REGRESSION, 0, 0, 1, false, null, ',', true, null, layout);
         List<String> jobs = Collections.synchronizedList(new ArrayList<>());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.cli.TrainCommand;
@@ -64,7 +65,7 @@ class LongTableSourceTest {
     private static TableLayout oneColumn(String column, String time, int window, int[] horizons,
                                          MissingValues missing, String validateFrom, boolean relative) {
         return new TableLayout(null, time, List.of(column), List.of(column), window, 1, horizons, missing,
-                validateFrom, relative);
+                validateFrom, relative ? WindowTransform.RELATIVE_TO_LAST : WindowTransform.NONE);
     }
 
     @Test
@@ -125,7 +126,7 @@ class LongTableSourceTest {
     void manySeriesGiveTheirOwnWindowsWhateverThePartitioning() {
         Dataset<Row> table = spark().createDataFrame(stores(), TABLE);
         TableLayout layout = new TableLayout("store", "day", List.of("sales", "visits"), List.of("sales"), 5, 2,
-                new int[] {1, 2}, MissingValues.SKIP, null, false);
+                new int[] {1, 2}, MissingValues.SKIP, null, WindowTransform.NONE);
         List<SequenceBatch> reference = null;
         List<SequenceBatch> referenceValidation = null;
         for (int partitions : new int[] {1, 2, 3, 5}) {
@@ -191,13 +192,13 @@ class LongTableSourceTest {
         rows.add(RowFactory.create("store-4", 1000 + 3 * 7, 1.0, "3"));
         Exception twice = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(rows, TABLE), "stores", new TableLayout("store", "day", List.of("sales"),
-                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, false), options,
+                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE), options,
                 ReadContext.fresh(false)));
         assertEquals("stores: two rows of series store-4 have the time 1021; a series has one row per time",
                 UserError.findIn(twice).getMessage());
         UserError missing = assertThrows(UserError.class, () -> loader().loadForTraining(
                 spark().createDataFrame(stores(), TABLE), "stores", new TableLayout("store", "day",
-                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, false),
+                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE),
                 options, ReadContext.fresh(false)));
         assertEquals("stores: no column 'sale' (--feature-columns); the columns are [store, day, sales, visits]",
                 missing.getMessage());
@@ -206,7 +207,7 @@ class LongTableSourceTest {
         Exception notANumber = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(text, TABLE), "stores", new TableLayout("store", "day",
                         List.of("sales", "visits"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null,
-                        false), options, ReadContext.fresh(false)));
+                        WindowTransform.NONE), options, ReadContext.fresh(false)));
         assertEquals("stores: series store-9 at time 5: column 'visits' value 'many' is not a number",
                 UserError.findIn(notANumber).getMessage());
     }

@@ -5,6 +5,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.data.records.RecordShape;
 import org.sparkrnn.driver.data.records.Vocabulary;
 import org.sparkrnn.kernel.ForwardResult;
@@ -30,7 +31,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Weights to and from PyTorch: exact round trips, and files written by PyTorch that reproduce PyTorch's outputs. */
 class SafeTensorsTest {
@@ -45,14 +45,20 @@ class SafeTensorsTest {
                 new RecordShape(3, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 2, 0),
                 new Standardization(new double[] {1, 2, 3}, new double[] {4, 5, 6}, new double[] {7, 8},
                         new double[] {9, 10}),
-                Vocabulary.of("abc"), true);
+                Vocabulary.of("abc"), WindowTransform.RELATIVE_TO_LAST);
         SavedModel back = ModelFile.decode(ModelFile.encode(model, Precision.FLOAT64), "test");
         assertArrayEquals(params, back.params());
         assertEquals(SPEC, back.spec());
         assertEquals(model.shape(), back.shape());
         assertArrayEquals(model.standardization().targetStd(), back.standardization().targetStd());
         assertEquals("abc", back.vocabulary().symbols());
-        assertTrue(back.relativeToLast());
+        assertEquals(WindowTransform.RELATIVE_TO_LAST, back.windowTransform());
+        for (WindowTransform transform : WindowTransform.values()) {
+            SavedModel other = new SavedModel(SPEC, params, model.shape(), model.standardization(),
+                    model.vocabulary(), transform);
+            assertEquals(transform, ModelFile.decode(ModelFile.encode(other, Precision.FLOAT64), "test")
+                    .windowTransform());
+        }
         // float32 export rounds each weight to float, nothing else
         double[] f32 = ModelFile.decode(ModelFile.encode(model, Precision.FLOAT32), "test").params();
         for (int j = 0; j < params.length; j++) {

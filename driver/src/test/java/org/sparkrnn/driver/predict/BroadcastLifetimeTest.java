@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -60,7 +61,7 @@ class BroadcastLifetimeTest {
     private static final int FEATURES = 2;
     private static final KernelSettings KERNEL = new KernelSettings(Precision.FLOAT64, 0);
     private static final TableLayout LAYOUT = new TableLayout("id", "t", List.of("a", "b"), List.of("a"), 3, 1,
-            new int[] {1}, MissingValues.SKIP, null, false);
+            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
 
     private static SparkSession spark;
 
@@ -163,7 +164,7 @@ class BroadcastLifetimeTest {
         NetworkSpec spec = new NetworkSpec(FEATURES, List.of(LayerSpec.lstm(4)), 1, Loss.MSE);
         double[] params = Initializer.initialize(new ParameterLayout(spec), InitOptions.defaults());
         return new SavedModel(spec, params, new RecordShape(FEATURES, false, labels, LabelKind.VALUES, 1, 0), null,
-                null, false);
+                null, WindowTransform.NONE);
     }
 
     /**

@@ -10,6 +10,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamForecasterTest {
 
     private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
-            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, true);
+            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.RELATIVE_TO_LAST);
 
     @TempDir
     Path tmp;
@@ -183,7 +184,7 @@ class StreamForecasterTest {
         SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
                 model.toString()).readModel();
         TableLayout columns = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 1, 1,
-                new int[] {1}, MissingValues.SKIP, null, false);
+                new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
         StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
         List<Path> months = monthFiles(tmp, table, "whole");
         Path in = Files.createDirectories(tmp.resolve("in-steps"));
@@ -237,7 +238,7 @@ class StreamForecasterTest {
 
     /** Rows (id, t, v) cut into windows of 3 steps, forecasting v: the table of the two tests below. */
     private static final TableLayout TINY_TABLE = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1,
-            new int[] {1}, MissingValues.SKIP, null, false);
+            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
 
     /** An LSTM(4) window model with its initial weights: what it forecasts does not matter below, when it does. */
     private static SavedModel untrainedWindowModel() {
@@ -246,7 +247,7 @@ class StreamForecasterTest {
         return new SavedModel(spec, org.sparkrnn.model.Initializer.initialize(
                 new org.sparkrnn.model.ParameterLayout(spec), org.sparkrnn.model.InitOptions.defaults()),
                 new org.sparkrnn.driver.data.records.RecordShape(1, false, org.sparkrnn.data.LabelShape.PER_SEQUENCE,
-                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, false);
+                        org.sparkrnn.data.LabelKind.VALUES, 1, 0), null, null, WindowTransform.NONE);
     }
 
     /**

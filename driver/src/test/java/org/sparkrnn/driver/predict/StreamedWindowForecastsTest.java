@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.UserError;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamedWindowForecastsTest {
 
     private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
-            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, true);
+            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.RELATIVE_TO_LAST);
     private static final KernelSettings FLOAT64 = new KernelSettings(Precision.FLOAT64, 0);
 
     @TempDir

@@ -13,6 +13,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
@@ -91,9 +92,9 @@ public final class CsvWindowSource {
             (rule != null && rule.isValidation(w) ? validationIndexes : trainIndexes).add(w);
         }
         int partitions = Partitioning.partitions(sc, options, 8L * starts.size() * window);
-        JavaRDD<SequenceBlock> train = blocks(all, trainIndexes, partitions, options.relativeToLast());
+        JavaRDD<SequenceBlock> train = blocks(all, trainIndexes, partitions, options.windowTransform());
         JavaRDD<SequenceBlock> validation = rule == null ? null
-                : blocks(all, validationIndexes, partitions, options.relativeToLast());
+                : blocks(all, validationIndexes, partitions, options.windowTransform());
         return new SourceBlocks(train, validation, shape, null, () -> { });
     }
 
@@ -102,7 +103,7 @@ public final class CsvWindowSource {
      * {@link BlockPartitioner} cuts numbered sequences, each block over only the rows its windows read.
      */
     private JavaRDD<SequenceBlock> blocks(SeriesWindows all, List<Long> indexes, int partitions,
-                                          boolean relativeToLast) {
+                                          WindowTransform transform) {
         BlockPartitioner partitioner = new BlockPartitioner(partitions, indexes.size());
         List<List<Integer>> chosen = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -114,7 +115,7 @@ public final class CsvWindowSource {
         List<SequenceBlock> blocks = new ArrayList<>(partitions);
         for (List<Integer> which : chosen) {
             SeriesWindows part = all.subset(which.stream().mapToInt(Integer::intValue).toArray());
-            blocks.add(relativeToLast ? part.relativeToLast() : part);
+            blocks.add(part.transformed(transform));
         }
         return sc.parallelize(blocks, partitions);
     }

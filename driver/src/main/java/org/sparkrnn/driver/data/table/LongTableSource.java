@@ -14,6 +14,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
@@ -183,14 +184,14 @@ public final class LongTableSource {
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
-        boolean relative = layout.relativeToLast();
+        WindowTransform transform = layout.windowTransform();
         sc.setJobDescription("per series: cutting " + source + " into windows");
         JavaRDD<Tuple2<Object, SequenceBlock>> pieces = extended(prepared).mapPartitionsWithIndex((p, own) -> {
             SeriesCutter.Cut cut = edges.cut(cutter, p, own.next());
             List<Tuple2<Object, SequenceBlock>> out = new ArrayList<>();
             for (java.util.Map.Entry<Object, SeriesWindows> series : cut.bySeries(validation)) {
                 SeriesWindows windows = series.getValue();
-                out.add(new Tuple2<>(series.getKey(), relative ? windows.relativeToLast() : windows));
+                out.add(new Tuple2<>(series.getKey(), windows.transformed(transform)));
             }
             return out.iterator();
         }, true);
@@ -355,15 +356,14 @@ public final class LongTableSource {
         int targets = layout.targetColumns().size();
         int window = layout.window();
         int[] horizons = layout.horizons();
-        boolean relative = layout.relativeToLast();
+        WindowTransform transform = layout.windowTransform();
         return pieces.filter(piece -> piece._1() / ((long) partitions * partitions) == side)
                 .repartitionAndSortWithinPartitions(new PieceBlocks(partitions))
                 .mapPartitions(part -> {
                     List<SeriesWindows> ordered = new ArrayList<>();
                     part.forEachRemaining(piece -> ordered.add((SeriesWindows) piece._2()));
                     SeriesWindows block = SeriesWindows.concat(inputs, targets, window, horizons, ordered);
-                    return Collections.<SequenceBlock>singletonList(relative ? block.relativeToLast() : block)
-                            .iterator();
+                    return Collections.singletonList(block.transformed(transform)).iterator();
                 }, true);
     }
 
