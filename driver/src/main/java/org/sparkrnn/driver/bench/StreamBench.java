@@ -66,7 +66,7 @@ final class StreamBench {
                     InitOptions.defaults()), new RecordShape(2, false, LabelShape.PER_SEQUENCE, LabelKind.VALUES, 1, 0),
                     null, null, WindowTransform.NONE);
             TableLayout layout = new TableLayout("sensor", "t", List.of("value", "other"), List.of("value"), WINDOW,
-                    1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
+                    1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
             Path data = Files.createDirectories(root.resolve("files"));
             for (int f = 0; f < FILES; f++) {
                 write(data.resolve(String.format("part-%03d.json", f)), f * STEPS_PER_FILE, STEPS_PER_FILE, f);

@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.cli;
 
 import org.sparkrnn.data.WindowTransform;
+import org.sparkrnn.driver.config.CalendarFeature;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
@@ -51,6 +52,18 @@ public final class DataMixin {
     @Option(names = "--time-column", paramLabel = "NAME",
             description = "csv, long tables: the column giving each row's time (numbers, dates or timestamps).")
     String timeColumn;
+
+    @Option(names = "--time-format", paramLabel = "PATTERN",
+            description = "Long tables: read the time column's text, or its numbers as text, with this java.time"
+                    + " pattern (e.g. yyyyMM, yyyyMMdd, dd.MM.yyyy HH:mm); absent: numbers as numbers, text as a"
+                    + " number, an ISO date or an ISO timestamp.")
+    String timeFormat;
+
+    @Option(names = "--calendar", paramLabel = "F[,F...]",
+            description = "Long tables: inputs derived from each row's time, two per feature (the sine and cosine"
+                    + " of its phase), after the feature columns: month-of-year, week-of-year, day-of-year,"
+                    + " day-of-month, day-of-week, hour-of-day, minute-of-hour.")
+    String calendar;
 
     @Option(names = "--id-column", paramLabel = "NAME",
             description = "Long tables: the column naming each row's series (absent: the whole table is one"
@@ -179,8 +192,13 @@ public final class DataMixin {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
-                    window, stride, horizons, gaps, validateFrom, windowTransform());
+                    window, stride, horizons, gaps, validateFrom, windowTransform(),
+                    CalendarFeature.parseList(calendar), timeFormat);
         } else {
+            if (calendar != null || timeFormat != null) {
+                throw new SettingError((calendar != null ? "{--calendar}" : "{--time-format}") + " reads the times"
+                        + " of a long table: give {--target-column} (and {--id-column} for many series)");
+            }
             List<String> given = new java.util.ArrayList<>();
             for (String option : List.of("--column", "--time-column", "--window", "--horizon", "--validate-from",
                     "--missing", "--relative-to-last")) {

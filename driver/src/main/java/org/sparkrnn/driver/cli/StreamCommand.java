@@ -174,13 +174,16 @@ public final class StreamCommand implements Callable<Integer> {
                         before.batches() == 0 ? "" : ", going on after batch " + before.lastBatch() + " ("
                                 + before.forecasts() + " forecasts so far)");
                 // stopped (Ctrl-C, SIGTERM) or ended (available-now): then nothing writes into the checkpoint, and
-                // one line says what this run did; a failure says only what failed (Main's one line)
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // one line says what this run did; a failure says only what failed (Main's one line). The hook runs
+                // in Hadoop's shutdown sequence ahead of Spark's own (which stops the SparkContext): a JVM hook of
+                // its own would run beside it, and the query, ending after the context's RPC was gone, printed an
+                // uncaught "RpcEnv already stopped" trace on stderr.
+                org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
                     QueryShutdown.stop(query);
                     if (query.exception().isEmpty()) {
                         progress.close();
                     }
-                }));
+                }, STOP_BEFORE_SPARK);
                 try {
                     query.awaitTermination();
                 } finally {
@@ -198,6 +201,12 @@ public final class StreamCommand implements Callable<Integer> {
      * one line), and the warnings of every start and stop (adaptive execution off for streams, a state store read
      * from its files on restart, "Note that this is normal", a job group that had ended before its cancel).
      */
+    /**
+     * The stream's stop, in Hadoop's shutdown order: above Spark's hooks (Spark runs them all, the SparkContext's
+     * stop among them, as one hook at FileSystem's priority + 30), below nothing that matters.
+     */
+    private static final int STOP_BEFORE_SPARK = org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
+
     private static final java.util.Map<String, org.apache.logging.log4j.Level> SPARK_ON_ITS_OWN = quietLoggers();
 
     private static java.util.Map<String, org.apache.logging.log4j.Level> quietLoggers() {

@@ -184,6 +184,9 @@ public record DataOptions(String format, String path, String validationPath, dou
         into.put("validate-from", validateFrom());
         into.put("missing", (table != null ? table.missing() : csv.missing()).cliName());
         into.put("relative-to-last", windowTransform().fromLast());
+        into.put("calendar", table == null || table.calendar().isEmpty() ? null : String.join(",",
+                table.calendar().stream().map(CalendarFeature::cliName).toList()));
+        into.put("time-format", table == null ? null : table.timeFormat());
         into.put("task", task.cliName());
         into.put("classes", classes);
         into.put("partitions", partitions);

@@ -22,14 +22,32 @@ import java.util.Objects;
  * @param validateFrom   windows whose first predicted step is at or after this time are validation data, or null
  * @param windowTransform how each window is expressed from itself ({@link WindowTransform}: relative to its last
  *                       value, scaled by its spread): its first feature is then the one target
+ * @param calendar       features derived from each row's time, after the feature columns ({@link CalendarFeature})
+ * @param timeFormat     a java.time pattern the time column's text (or numbers, as text) is read with, or null
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
-                          WindowTransform windowTransform) implements Serializable {
+                          WindowTransform windowTransform, List<CalendarFeature> calendar, String timeFormat)
+        implements Serializable {
 
     public TableLayout {
         Objects.requireNonNull(missing, "missing");
         Objects.requireNonNull(windowTransform, "windowTransform");
+        calendar = calendar == null ? List.of() : List.copyOf(calendar);
+        if (!calendar.isEmpty() && timeColumn == null) {
+            throw new SettingError("{--calendar} derives features from each row's time: give {--time-column}");
+        }
+        if (timeFormat != null && timeColumn == null) {
+            throw new SettingError("{--time-format} reads the times of {--time-column}: give it");
+        }
+        if (timeFormat != null) {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(timeFormat);
+            } catch (IllegalArgumentException e) {
+                throw new SettingError("{--time-format} '" + timeFormat + "' is not a date-time pattern: "
+                        + e.getMessage());
+            }
+        }
         if (featureColumns == null || featureColumns.isEmpty()) {
             throw new SettingError("{--feature-columns} needs at least one column");
         }
@@ -104,13 +122,28 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     /** This layout without its time split: a separate validation set, or data a model is applied to. */
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                null, windowTransform);
+                null, windowTransform, calendar, timeFormat);
     }
 
     /** This layout reading windows as they are (prediction applies the model's own input transform). */
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                validateFrom, WindowTransform.NONE);
+                validateFrom, WindowTransform.NONE, calendar, timeFormat);
+    }
+
+    /**
+     * A window step's inputs, in order: the feature columns, then each calendar feature's two inputs
+     * ({@link CalendarFeature#inputNames}).
+     */
+    public List<String> inputColumns() {
+        if (calendar.isEmpty()) {
+            return featureColumns;
+        }
+        List<String> inputs = new java.util.ArrayList<>(featureColumns);
+        for (CalendarFeature f : calendar) {
+            inputs.addAll(f.inputNames());
+        }
+        return List.copyOf(inputs);
     }
 
     /** Rows a window reads from its first: its steps and up to its last target. */
@@ -138,12 +171,13 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && Objects.equals(timeColumn, t.timeColumn) && featureColumns.equals(t.featureColumns)
                 && targetColumns.equals(t.targetColumns) && window == t.window && stride == t.stride
                 && java.util.Arrays.equals(horizons, t.horizons) && missing == t.missing
-                && Objects.equals(validateFrom, t.validateFrom) && windowTransform == t.windowTransform;
+                && Objects.equals(validateFrom, t.validateFrom) && windowTransform == t.windowTransform
+                && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
-                java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform);
+                java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, calendar, timeFormat);
     }
 }

@@ -114,7 +114,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                     (Integer) getOrDefault(window), (Integer) getOrDefault(stride),
                     TableLayout.parseHorizon(getOrDefault(horizon)),
                     Choices.parse("missing", getOrDefault(missing), MissingValues.class), null,
-                    WindowTransform.NONE);
+                    WindowTransform.NONE, java.util.List.of(), null);
         } catch (SettingError e) {
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }

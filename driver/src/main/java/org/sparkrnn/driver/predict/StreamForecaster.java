@@ -75,9 +75,9 @@ public final class StreamForecaster {
         if (saved.shape().oneHot()) {
             throw new UserError("stream forecasts the rows of a long table; this is a character model (sample)");
         }
-        if (saved.shape().inputSize() != layout.featureColumns().size()) {
+        if (saved.shape().inputSize() != layout.inputColumns().size()) {
             throw new UserError(source + ": the model reads " + saved.shape().inputSize() + " feature(s) per step;"
-                    + " --feature-columns names " + layout.featureColumns().size());
+                    + " --feature-columns and --calendar give " + layout.inputColumns().size());
         }
         boolean classes = saved.spec().loss().isClassification();
         if (saved.shape().labelShape() == LabelShape.PER_STEP) {
@@ -91,7 +91,7 @@ public final class StreamForecaster {
                     "probability", false);
             ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, 1);
             return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
-                    new RecurrentSteps(predictor, out, layout.featureColumns().size()), out.fields(), models,
+                    new RecurrentSteps(predictor, out, layout.inputColumns().size()), out.fields(), models,
                     new ModelWeights(saved.spec(), saved.params()));
         }
         Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters);

@@ -148,6 +148,9 @@ class EveryOptionCountsTest {
         cases.put("--validate-from", option("--validate-from", "3"));
         cases.put("--missing", option("--missing", "interpolate"));
         cases.put("--relative-to-last", option("--relative-to-last"));
+        // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
+        cases.put("--calendar", option("--calendar", "month-of-year"));
+        cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -247,6 +250,9 @@ class EveryOptionCountsTest {
         cases.put("--validate-from", option("--validate-from", "1990"));
         cases.put("--missing", option("--missing", "interpolate"));
         cases.put("--relative-to-last", option("--relative-to-last"));
+        // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
+        cases.put("--calendar", option("--calendar", "month-of-year"));
+        cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -334,6 +340,9 @@ class EveryOptionCountsTest {
         cases.put("--horizon", option("--horizon", "2"));
         cases.put("--missing", option("--missing", "interpolate"));
         cases.put("--relative-to-last", option("--relative-to-last"));
+        // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
+        cases.put("--calendar", option("--calendar", "month-of-year"));
+        cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));

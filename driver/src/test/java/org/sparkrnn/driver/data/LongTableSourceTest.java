@@ -65,7 +65,7 @@ class LongTableSourceTest {
     private static TableLayout oneColumn(String column, String time, int window, int[] horizons,
                                          MissingValues missing, String validateFrom, boolean relative) {
         return new TableLayout(null, time, List.of(column), List.of(column), window, 1, horizons, missing,
-                validateFrom, relative ? WindowTransform.RELATIVE_TO_LAST : WindowTransform.NONE);
+                validateFrom, relative ? WindowTransform.RELATIVE_TO_LAST : WindowTransform.NONE, java.util.List.of(), null);
     }
 
     @Test
@@ -126,7 +126,7 @@ class LongTableSourceTest {
     void manySeriesGiveTheirOwnWindowsWhateverThePartitioning() {
         Dataset<Row> table = spark().createDataFrame(stores(), TABLE);
         TableLayout layout = new TableLayout("store", "day", List.of("sales", "visits"), List.of("sales"), 5, 2,
-                new int[] {1, 2}, MissingValues.SKIP, null, WindowTransform.NONE);
+                new int[] {1, 2}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
         List<SequenceBatch> reference = null;
         List<SequenceBatch> referenceValidation = null;
         for (int partitions : new int[] {1, 2, 3, 5}) {
@@ -192,13 +192,13 @@ class LongTableSourceTest {
         rows.add(RowFactory.create("store-4", 1000 + 3 * 7, 1.0, "3"));
         Exception twice = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(rows, TABLE), "stores", new TableLayout("store", "day", List.of("sales"),
-                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE), options,
+                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null), options,
                 ReadContext.fresh(false)));
         assertEquals("stores: two rows of series store-4 have the time 1021; a series has one row per time",
                 UserError.findIn(twice).getMessage());
         UserError missing = assertThrows(UserError.class, () -> loader().loadForTraining(
                 spark().createDataFrame(stores(), TABLE), "stores", new TableLayout("store", "day",
-                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE),
+                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null),
                 options, ReadContext.fresh(false)));
         assertEquals("stores: no column 'sale' (--feature-columns); the columns are [store, day, sales, visits]",
                 missing.getMessage());
@@ -207,7 +207,7 @@ class LongTableSourceTest {
         Exception notANumber = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(text, TABLE), "stores", new TableLayout("store", "day",
                         List.of("sales", "visits"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null,
-                        WindowTransform.NONE), options, ReadContext.fresh(false)));
+                        WindowTransform.NONE, java.util.List.of(), null), options, ReadContext.fresh(false)));
         assertEquals("stores: series store-9 at time 5: column 'visits' value 'many' is not a number",
                 UserError.findIn(notANumber).getMessage());
     }

@@ -61,7 +61,7 @@ class BroadcastLifetimeTest {
     private static final int FEATURES = 2;
     private static final KernelSettings KERNEL = new KernelSettings(Precision.FLOAT64, 0);
     private static final TableLayout LAYOUT = new TableLayout("id", "t", List.of("a", "b"), List.of("a"), 3, 1,
-            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
+            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
 
     private static SparkSession spark;
 

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamForecasterTest {
 
     private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
-            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.RELATIVE_TO_LAST);
+            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.WINDOW_FROM_LAST,
+            List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), "yyyyMMdd");
 
     @TempDir
     Path tmp;
@@ -54,7 +55,8 @@ class StreamForecasterTest {
         SharedSpark.stop();
         assertEquals(0, Main.run("train", "--data", "../data/co2-by-year.csv", "--format", "csv", "--id-column",
                 "year", "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2",
-                "--window", "8", "--relative-to-last", "--normalize", "standard", "--hidden", "8", "--iterations",
+                "--window", "8", "--relative-to-last", "--normalize", "window", "--calendar", "month-of-year",
+                "--time-format", "yyyyMMdd", "--hidden", "8", "--iterations",
                 "20", "--precision", "float64", "--log-every", "100", "--master", "local[2]", "--model-dir",
                 model.toString()));
         assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
@@ -184,7 +186,7 @@ class StreamForecasterTest {
         SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
                 model.toString()).readModel();
         TableLayout columns = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 1, 1,
-                new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
+                new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
         StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
         List<Path> months = monthFiles(tmp, table, "whole");
         Path in = Files.createDirectories(tmp.resolve("in-steps"));
@@ -238,7 +240,7 @@ class StreamForecasterTest {
 
     /** Rows (id, t, v) cut into windows of 3 steps, forecasting v: the table of the two tests below. */
     private static final TableLayout TINY_TABLE = new TableLayout("id", "t", List.of("v"), List.of("v"), 3, 1,
-            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE);
+            new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
 
     /** An LSTM(4) window model with its initial weights: what it forecasts does not matter below, when it does. */
     private static SavedModel untrainedWindowModel() {

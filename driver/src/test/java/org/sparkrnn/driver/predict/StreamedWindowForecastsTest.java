@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamedWindowForecastsTest {
 
     private static final TableLayout LAYOUT = new TableLayout("year", "date", List.of("co2", "season"),
-            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.RELATIVE_TO_LAST);
+            List.of("co2"), 8, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.WINDOW_FROM_LAST,
+            List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), "yyyyMMdd");
     private static final KernelSettings FLOAT64 = new KernelSettings(Precision.FLOAT64, 0);
 
     @TempDir

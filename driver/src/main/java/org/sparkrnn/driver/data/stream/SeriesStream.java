@@ -118,7 +118,7 @@ public final class SeriesStream {
                 return Collections.emptyIterator();
             }
             S series = state.exists() ? state.get() : steps.start();
-            int inputs = layout.featureColumns().size();
+            int inputs = layout.inputColumns().size();
             TableRows batch = new TableRows(inputs, layout.targetColumns().size(), TimeFormat.TEXT);
             List<String> origins = new ArrayList<>();
             while (part.hasNext()) {
@@ -196,9 +196,9 @@ public final class SeriesStream {
 
         /** The first feature column whose value in the row at {@code from} is missing, or null. */
         private String gapIn(double[] x, int from) {
-            for (int j = 0; j < layout.featureColumns().size(); j++) {
+            for (int j = 0; j < layout.inputColumns().size(); j++) {
                 if (Double.isNaN(x[from + j])) {
-                    return layout.featureColumns().get(j);
+                    return layout.inputColumns().get(j);
                 }
             }
             return null;

@@ -30,7 +30,7 @@ public final class StreamingWindows implements SeriesSteps<WindowedSeries> {
     private final int stride;
 
     private StreamingWindows(TableLayout layout) {
-        this.inputs = layout.featureColumns().size();
+        this.inputs = layout.inputColumns().size();
         this.window = layout.window();
         this.stride = layout.stride();
     }

@@ -160,7 +160,7 @@ public final class LongTableSource {
         }, true).mapPartitionsToPair(part -> part, true);
         JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, partitions, layout);
         JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
-        RecordShape shape = new RecordShape(layout.featureColumns().size(), false, LabelShape.PER_SEQUENCE,
+        RecordShape shape = new RecordShape(layout.inputColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
         return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
     }
@@ -237,7 +237,7 @@ public final class LongTableSource {
         TimeFormat format = projection.reader().format();
         StructType schema = table.schema();
         Double validateFrom = layout.validateFrom() == null ? null
-                : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), source,
+                : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), layout.timeFormat(), source,
                 new FrameSource(sc, null).session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
@@ -245,11 +245,11 @@ public final class LongTableSource {
                 .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
 
         TableRowReader reader = projection.reader();
-        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.featureColumns().size(),
+        SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
         JavaRDD<Row> rows = sorted.javaRDD();
-        TableRows empty = new TableRows(layout.featureColumns().size(), layout.targetColumns().size(), format);
+        TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
         if (!wholeSeries) {
             // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
@@ -352,7 +352,7 @@ public final class LongTableSource {
     /** The pieces of one side gathered into their blocks, each block's pieces in partition order. */
     private static JavaRDD<SequenceBlock> assemble(JavaPairRDD<Long, SequenceBlock> pieces, int side,
                                                    int partitions, TableLayout layout) {
-        int inputs = layout.featureColumns().size();
+        int inputs = layout.inputColumns().size();
         int targets = layout.targetColumns().size();
         int window = layout.window();
         int[] horizons = layout.horizons();

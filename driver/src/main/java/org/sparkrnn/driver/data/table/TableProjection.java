@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
+import org.sparkrnn.driver.config.CalendarFeature;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
 
@@ -20,10 +21,19 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.dayofweek;
+import static org.apache.spark.sql.functions.dayofyear;
+import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.minute;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.sin;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.weekofyear;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -66,6 +76,21 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
                 throw new SettingError(source + ": column '" + layout.timeColumn() + "' ({--time-column}) is "
                         + type.simpleString() + ", expected numbers, dates or timestamps");
             }
+            boolean readable = type instanceof NumericType || type instanceof StringType;
+            if (layout.timeFormat() != null && !readable) {
+                throw new SettingError(source + ": {--time-format} reads text or numbers; column '"
+                        + layout.timeColumn() + "' ({--time-column}) is " + type.simpleString() + " already");
+            }
+            if (!layout.calendar().isEmpty() && type instanceof NumericType && layout.timeFormat() == null) {
+                throw new SettingError(source + ": {--calendar} reads dates from column '" + layout.timeColumn()
+                        + "' ({--time-column}), which holds numbers: give {--time-format}, e.g. yyyyMMdd");
+            }
+            for (CalendarFeature f : layout.calendar()) {
+                if (f.withinDay() && type instanceof DateType) {
+                    throw new SettingError(source + ": {--calendar} " + f.cliName() + " is finer than the dates of"
+                            + " column '" + layout.timeColumn() + "' ({--time-column})");
+                }
+            }
         }
         for (String column : layout.featureColumns()) {
             checkValueType(schema, column, source, "{--feature-columns}");
@@ -73,20 +98,61 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         for (String column : layout.targetColumns()) {
             checkValueType(schema, column, source, "{--target-column}");
         }
-        TimeFormat format = texts ? TimeFormat.TEXT : timeFormat(schema, layout.timeColumn());
+        TimeFormat format = texts || layout.timeFormat() != null ? TimeFormat.TEXT
+                : timeFormat(schema, layout.timeColumn());
         List<Column> selected = new ArrayList<>();
         selected.add((layout.idColumn() == null ? lit(0) : col(layout.idColumn())).as(ID));
-        selected.add(timeKey(schema, layout.timeColumn()).as(TIME));
+        selected.add(timeKey(schema, layout.timeColumn(), layout.timeFormat()).as(TIME));
         if (format == TimeFormat.TEXT) {
             selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
                     : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
         }
+        java.util.Map<String, Column> calendar = calendarInputs(schema, layout);
         for (String column : TableRowReader.valueColumns(layout)) {
-            selected.add(col(column));
+            selected.add(calendar.containsKey(column) ? calendar.get(column) : col(column));
         }
         selected.addAll(Arrays.asList(trailing)); // after what the reader reads: it never looks at them
         return new TableProjection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
                 format));
+    }
+
+    /**
+     * Each calendar input by its name ({@link CalendarFeature#inputNames}): the sine or cosine of the feature's
+     * phase, from the time read as a timestamp (null where it does not read as one: the reader says so).
+     */
+    private static java.util.Map<String, Column> calendarInputs(StructType schema, TableLayout layout) {
+        java.util.Map<String, Column> inputs = new java.util.HashMap<>();
+        if (layout.calendar().isEmpty()) {
+            return inputs;
+        }
+        Column time = timestamp(schema, layout.timeColumn(), layout.timeFormat());
+        for (CalendarFeature f : layout.calendar()) {
+            Column value = switch (f) {
+                case MONTH_OF_YEAR -> month(time);
+                case WEEK_OF_YEAR -> weekofyear(time);
+                case DAY_OF_YEAR -> dayofyear(time);
+                case DAY_OF_MONTH -> dayofmonth(time);
+                case DAY_OF_WEEK -> dayofweek(time);
+                case HOUR_OF_DAY -> hour(time);
+                case MINUTE_OF_HOUR -> minute(time);
+            };
+            Column phase = value.minus(f.first()).cast(DataTypes.DoubleType).multiply(2 * Math.PI / f.period());
+            inputs.put(f.inputNames().get(0), sin(phase).as(CALENDAR + f.name() + "_SIN"));
+            inputs.put(f.inputNames().get(1), cos(phase).as(CALENDAR + f.name() + "_COS"));
+        }
+        return inputs;
+    }
+
+    private static final String CALENDAR = "__sparkrnn_calendar_";
+
+    /** The time column as a timestamp (dates and timestamps as they are; text or numbers read with the pattern). */
+    private static Column timestamp(StructType schema, String timeColumn, String pattern) {
+        DataType type = schema.apply(timeColumn).dataType();
+        Column t = col(timeColumn);
+        if (pattern != null) {
+            return try_to_timestamp(t.cast(DataTypes.StringType), lit(pattern));
+        }
+        return type instanceof StringType ? try_to_timestamp(t) : t;
     }
 
     /** How the time column's values are written back from their keys; text columns keep their text. */
@@ -122,9 +188,12 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
      * The time as a number that orders as the time does: numbers as they are, dates as days, timestamps as seconds
      * since 1970, text as a number if it is one, else as a date or timestamp; without a time column, input order.
      */
-    private static Column timeKey(StructType schema, String timeColumn) {
+    private static Column timeKey(StructType schema, String timeColumn, String pattern) {
         if (timeColumn == null) {
             return monotonically_increasing_id().cast(DataTypes.DoubleType);
+        }
+        if (pattern != null) {
+            return timestamp(schema, timeColumn, pattern).cast(DataTypes.DoubleType);
         }
         DataType type = schema.apply(timeColumn).dataType();
         Column t = col(timeColumn);
@@ -156,9 +225,19 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
     }
 
     /** {@code --validate-from} as a time key of the time column's kind. */
-    static Double timeKeyOf(String text, StructType schema, String timeColumn, String source, SparkSession spark) {
+    static Double timeKeyOf(String text, StructType schema, String timeColumn, String pattern, String source,
+                            SparkSession spark) {
         if (timeColumn == null) {
             throw new SettingError(source + ": {--validate-from} compares times; give {--time-column}");
+        }
+        if (pattern != null) {
+            Row row = spark.range(1).select(try_to_timestamp(lit(text), lit(pattern)).cast(DataTypes.DoubleType))
+                    .first();
+            if (row.isNullAt(0)) {
+                throw new SettingError("{--validate-from} '" + text + "' does not match {--time-format} '" + pattern
+                        + "'");
+            }
+            return row.getDouble(0);
         }
         DataType type = schema.apply(timeColumn).dataType();
         if ((type instanceof NumericType || type instanceof StringType) && NUMBER.matcher(text).matches()) {

@@ -24,17 +24,24 @@ public final class TableRowReader implements Serializable {
     private final List<String> values;   // the value columns, each once, in projection order
     private final int[] featureAt;       // feature k is values[featureAt[k]]
     private final int[] targetAt;        // target j is values[targetAt[j]]
+    private final int calendarFrom;      // values from here on are calendar inputs (derived from the time)
+    private final String timeFormat;     // the pattern text times are read with, or null
 
     TableRowReader(String source, TableLayout layout, TimeFormat format) {
         this.source = source;
         this.idColumn = layout.idColumn();
         this.format = format;
         this.values = valueColumns(layout);
-        this.featureAt = layout.featureColumns().stream().mapToInt(values::indexOf).toArray();
+        this.featureAt = layout.inputColumns().stream().mapToInt(values::indexOf).toArray();
         this.targetAt = layout.targetColumns().stream().mapToInt(values::indexOf).toArray();
+        this.calendarFrom = layout.featureColumns().size();
+        this.timeFormat = layout.timeFormat();
     }
 
-    /** The columns a row's values are read from, each once: the features, then targets that are not features. */
+    /**
+     * The columns a row's values are read from, each once: the features, then targets that are not features, then
+     * the calendar's inputs.
+     */
     static List<String> valueColumns(TableLayout layout) {
         List<String> columns = new ArrayList<>(layout.featureColumns());
         for (String target : layout.targetColumns()) {
@@ -42,6 +49,7 @@ public final class TableRowReader implements Serializable {
                 columns.add(target);
             }
         }
+        columns.addAll(layout.inputColumns().subList(layout.featureColumns().size(), layout.inputColumns().size()));
         return columns;
     }
 
@@ -127,6 +135,14 @@ public final class TableRowReader implements Serializable {
         for (int k = 0; k < v.length; k++) {
             v[k] = value(row, firstValue() + k, values.get(k));
         }
+        for (int k = values.size() - (featureAt.length - calendarFrom); k < v.length; k++) {
+            if (Double.isNaN(v[k])) {
+                throw new DataFormatError(source, "series " + row.get(0) + ": time '"
+                        + (format == TimeFormat.TEXT ? text(row) : format.text(time(row))) + "' is not a"
+                        + " date or timestamp, which --calendar needs"
+                        + (timeFormat == null ? " (give --time-format, e.g. yyyyMMdd)" : ""));
+            }
+        }
         for (int k = 0; k < x.length; k++) {
             x[k] = v[featureAt[k]];
         }
@@ -148,7 +164,8 @@ public final class TableRowReader implements Serializable {
     private double time(Row row) {
         if (row.isNullAt(1)) {
             throw new DataFormatError(source, "series " + row.get(0) + ": time '"
-                    + (format == TimeFormat.TEXT ? row.get(2) : null) + "' is not a number, date or timestamp");
+                    + (format == TimeFormat.TEXT ? row.get(2) : null) + "' " + (timeFormat != null
+                    ? "does not match --time-format '" + timeFormat + "'" : "is not a number, date or timestamp"));
         }
         return row.getDouble(1);
     }

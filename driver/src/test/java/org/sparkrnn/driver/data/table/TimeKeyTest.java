@@ -28,7 +28,7 @@ class TimeKeyTest {
             StructType schema = new StructType().add("t", type);
             for (String text : new String[] {"19950101", "1995", "2.5", "-3", " 42 ", "+7", "0.1", "5.", ".5", "1e5"}) {
                 double spark35And4 = spark.range(1).select(lit(text).cast(DataTypes.DoubleType)).first().getDouble(0);
-                assertEquals(spark35And4, TableProjection.timeKeyOf(text, schema, "t", "table", spark), 0.0,
+                assertEquals(spark35And4, TableProjection.timeKeyOf(text, schema, "t", null, "table", spark), 0.0,
                         text + " as " + type.simpleString());
             }
         }
@@ -36,7 +36,7 @@ class TimeKeyTest {
         StructType text = new StructType().add("t", DataTypes.StringType);
         double key = spark.range(1).select(org.apache.spark.sql.functions.to_timestamp(lit("2001-12-29"))
                 .cast(DataTypes.DoubleType)).first().getDouble(0);
-        assertEquals(key, TableProjection.timeKeyOf("2001-12-29", text, "t", "table", spark), 0.0);
+        assertEquals(key, TableProjection.timeKeyOf("2001-12-29", text, "t", null, "table", spark), 0.0);
     }
 
     @Test

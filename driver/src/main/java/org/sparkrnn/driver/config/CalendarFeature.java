@@ -1,0 +1,76 @@
+package org.sparkrnn.driver.config;
+
+import org.sparkrnn.model.CliNamed;
+
+/**
+ * A feature derived from each row's time ({@code --calendar}): known in advance by construction. Each is two inputs,
+ * the sine and cosine of its phase 2π · (value − first) / period, so that December sits next to January and
+ * Sunday next to Monday; they follow the feature columns, in the order given, sine before cosine.
+ */
+public enum CalendarFeature implements CliNamed {
+    /** 1..12, period 12. */
+    MONTH_OF_YEAR(1, 12, false),
+    /** ISO week 1..53, period 53. */
+    WEEK_OF_YEAR(1, 53, false),
+    /** 1..366, period 366. */
+    DAY_OF_YEAR(1, 366, false),
+    /** 1..31, period 31. */
+    DAY_OF_MONTH(1, 31, false),
+    /** Spark's 1 (Sunday) .. 7 (Saturday), period 7. */
+    DAY_OF_WEEK(1, 7, false),
+    /** 0..23, period 24: needs times finer than a day. */
+    HOUR_OF_DAY(0, 24, true),
+    /** 0..59, period 60: needs times finer than a day. */
+    MINUTE_OF_HOUR(0, 60, true);
+
+    private final int first;
+    private final int period;
+    private final boolean withinDay;
+
+    CalendarFeature(int first, int period, boolean withinDay) {
+        this.first = first;
+        this.period = period;
+        this.withinDay = withinDay;
+    }
+
+    @Override
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The smallest value. */
+    public int first() {
+        return first;
+    }
+
+    /** Values per cycle. */
+    public int period() {
+        return period;
+    }
+
+    /** Whether it varies within a day (dates alone cannot give it). */
+    public boolean withinDay() {
+        return withinDay;
+    }
+
+    /** The names of its two inputs, as a model's inputs are listed: {@code month-of-year.sin}, {@code .cos}. */
+    public java.util.List<String> inputNames() {
+        return java.util.List.of(cliName() + ".sin", cliName() + ".cos");
+    }
+
+    /** {@code --calendar} as typed: comma-separated names, each at most once. */
+    public static java.util.List<CalendarFeature> parseList(String text) {
+        java.util.List<CalendarFeature> features = new java.util.ArrayList<>();
+        if (text == null || text.isBlank()) {
+            return features;
+        }
+        for (String name : text.split(",")) {
+            CalendarFeature f = Choices.parse("calendar", name.trim(), CalendarFeature.class);
+            if (features.contains(f)) {
+                throw new SettingError("{--calendar} names " + f.cliName() + " twice");
+            }
+            features.add(f);
+        }
+        return features;
+    }
+}
