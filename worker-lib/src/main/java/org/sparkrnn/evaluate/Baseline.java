@@ -194,6 +194,7 @@ public final class Baseline implements Serializable {
                 double actual = values[row * horizons.length + k] * tStd[k] + tMean[k];
                 double error = forecast - actual;
                 double original = error * scale;
+                sums.addValueError(k, horizons.length, original);
                 sums.addRegression((error / tStd[k]) * (error / tStd[k]), 1, original * original,
                         Math.abs(original), 1);
             }

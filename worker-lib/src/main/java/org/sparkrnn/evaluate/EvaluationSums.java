@@ -17,6 +17,9 @@ public final class EvaluationSums implements java.io.Serializable {
     private long elements;         // labelled output values (regression)
     private long correct;          // argmax == class (classification)
     private long labelledSteps;
+    private double[] squaredByValue;  // per value of a label (e.g. per horizon), original units; null: none yet
+    private double[] absoluteByValue;
+    private long[] countByValue;
 
     public EvaluationSums() {
     }
@@ -32,6 +35,32 @@ public final class EvaluationSums implements java.io.Serializable {
         sums.correct = correct;
         sums.labelledSteps = labelledSteps;
         return sums;
+    }
+
+    /** As {@link #of}, with the sums per value of a label (null: none). */
+    public static EvaluationSums of(double lossSum, long lossCount, double squaredError, double absoluteError,
+                                    long elements, long correct, long labelledSteps, double[] squaredByValue,
+                                    double[] absoluteByValue, long[] countByValue) {
+        EvaluationSums sums = of(lossSum, lossCount, squaredError, absoluteError, elements, correct, labelledSteps);
+        sums.squaredByValue = squaredByValue;
+        sums.absoluteByValue = absoluteByValue;
+        sums.countByValue = countByValue;
+        return sums;
+    }
+
+    /**
+     * One error of value {@code index} of a label (of {@code width} values: e.g. one per horizon) in original units,
+     * into the sums per value; the totals are added by {@code addRegression}.
+     */
+    void addValueError(int index, int width, double error) {
+        if (squaredByValue == null) {
+            squaredByValue = new double[width];
+            absoluteByValue = new double[width];
+            countByValue = new long[width];
+        }
+        squaredByValue[index] += error * error;
+        absoluteByValue[index] += Math.abs(error);
+        countByValue[index]++;
     }
 
     void addRegression(double loss, long lossUnits, double squared, double absolute, long values) {
@@ -58,7 +87,34 @@ public final class EvaluationSums implements java.io.Serializable {
         elements += other.elements;
         correct += other.correct;
         labelledSteps += other.labelledSteps;
+        if (other.squaredByValue != null) {
+            if (squaredByValue == null) {
+                squaredByValue = new double[other.squaredByValue.length];
+                absoluteByValue = new double[other.squaredByValue.length];
+                countByValue = new long[other.squaredByValue.length];
+            }
+            for (int j = 0; j < squaredByValue.length; j++) {
+                squaredByValue[j] += other.squaredByValue[j];
+                absoluteByValue[j] += other.absoluteByValue[j];
+                countByValue[j] += other.countByValue[j];
+            }
+        }
         return this;
+    }
+
+    /** Σ (ŷ − y)² per value of a label (original units), or null without regression values. */
+    public double[] squaredByValue() {
+        return squaredByValue;
+    }
+
+    /** Σ |ŷ − y| per value of a label (original units), or null. */
+    public double[] absoluteByValue() {
+        return absoluteByValue;
+    }
+
+    /** The errors summed per value of a label, or null. */
+    public long[] countByValue() {
+        return countByValue;
     }
 
     public double lossSum() {

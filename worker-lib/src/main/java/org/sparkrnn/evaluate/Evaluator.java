@@ -67,6 +67,9 @@ public final class Evaluator {
                         double original = diff * (targetScale == null ? 1.0 : targetScale[j]) * scale;
                         squared += original * original;
                         absolute += Math.abs(original);
+                        if (!perStep) {
+                            sums.addValueError(j, v, original);
+                        }
                     }
                     sums.addRegression(lossSum, v, squared, absolute, v);
                 }

@@ -7,6 +7,7 @@ import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.model.Loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -62,6 +63,10 @@ class BaselineTest {
         Metrics m = Metrics.of(last.addInto(new EvaluationSums(), raw, null), Loss.MSE);
         assertEquals(Math.sqrt((1 + 4 + 9) / 3.0), m.rmse(), 1e-12, "errors -1, -2, -3");
         assertEquals(2, m.mae(), 1e-12);
+        StepMetrics steps = StepMetrics.of(last.addInto(new EvaluationSums(), raw, null), 1);
+        assertArrayEquals(new double[] {1, 2, 3}, steps.rmse(), 1e-12, "each horizon on its own");
+        assertArrayEquals(new double[] {1, 2, 3}, steps.mae(), 1e-12);
+        assertEquals("by step (1..3): rmse 1.000 2.000 3.000; mae 1.000 2.000 3.000", steps.describe(horizons));
         Metrics lag = Metrics.of(Baseline.parse("lag:2").withHorizons(horizons).addInto(new EvaluationSums(), raw,
                 null), Loss.MSE);
         assertEquals((2 + 2 + 4) / 3.0, lag.mae(), 1e-12, "errors 3-5, 4-6, 3-7");

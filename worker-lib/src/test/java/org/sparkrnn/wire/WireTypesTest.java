@@ -93,6 +93,20 @@ class WireTypesTest {
         org.sparkrnn.data.SeriesWindows oneColumn = roundTrip(kryo, new org.sparkrnn.data.SeriesWindows(1, 1, 2,
                 new int[] {1}, column, column, new int[] {0, 1, 2}));
         assertTrue(oneColumn.featureRows() == oneColumn.targetRows(), "one column sent once, shared again");
+
+        // evaluation sums, with and without the sums per value of a label
+        org.sparkrnn.evaluate.EvaluationSums plain = org.sparkrnn.evaluate.EvaluationSums.of(1.5, 2, 3.5, 4.5, 5, 6, 7);
+        org.sparkrnn.evaluate.EvaluationSums plainBack = roundTrip(kryo, plain);
+        assertEquals(plain.squaredError(), plainBack.squaredError());
+        assertEquals(plain.labelledSteps(), plainBack.labelledSteps());
+        assertEquals(null, plainBack.squaredByValue());
+        org.sparkrnn.evaluate.EvaluationSums perValue = org.sparkrnn.evaluate.EvaluationSums.of(1.5, 2, 3.5, 4.5, 5,
+                6, 7, new double[] {1, 2}, new double[] {3, 4}, new long[] {5, 6});
+        org.sparkrnn.evaluate.EvaluationSums perValueBack = roundTrip(kryo, perValue);
+        assertArrayEquals(perValue.squaredByValue(), perValueBack.squaredByValue());
+        assertArrayEquals(perValue.absoluteByValue(), perValueBack.absoluteByValue());
+        assertArrayEquals(perValue.countByValue(), perValueBack.countByValue());
+        assertEquals(perValue.lossSum(), perValueBack.lossSum());
     }
 
     @Test

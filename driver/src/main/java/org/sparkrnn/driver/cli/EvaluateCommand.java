@@ -100,7 +100,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             ReadContext context = new ReadContext(saved.shape(), saved.vocabulary(),
                     saved.standardization(), false);
             ModelScoring scoring = new ModelScoring(sc, saved, new KernelSettings(precision, 0));
-            Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith);
+            Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith,
+                    options.horizons());
             java.util.function.Consumer<SplitSide> perSeriesOf = side -> {
                 if (perSeriesReport != null) {
                     PerSeriesReport.run(perSeriesReport, loader, scoring, options, compareWith, side, System.out);
@@ -195,7 +196,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Scores a side of the data and prints its line (and the baseline's, when there is one). */
-    private record Scorer(ModelScoring scoring, String what, Baseline baseline) {
+    private record Scorer(ModelScoring scoring, String what, Baseline baseline, int[] horizons) {
         void report(String side, org.apache.spark.api.java.JavaRDD<org.sparkrnn.data.SequenceBlock> data,
                     long sequences) {
             if (sequences == 0) {
@@ -203,7 +204,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 return;
             }
             SavedModel saved = scoring.saved();
-            Metrics metrics = scoring.model(data, "evaluate: " + side);
+            ModelScoring.Scores ours = scoring.model(data, "evaluate: " + side);
+            Metrics metrics = ours.metrics();
             org.sparkrnn.driver.data.records.RecordShape shape = saved.shape();
             // a label of several values (horizons × targets) per sequence: say how many values were scored
             String counted = shape.labelShape() == org.sparkrnn.data.LabelShape.PER_SEQUENCE
@@ -212,13 +214,28 @@ public final class EvaluateCommand implements Callable<Integer> {
                     : metrics.labelledSteps() + " labelled steps";
             System.out.printf("%s, %s (%d sequences, %s, %d partitions, %s): %s%n", what, side, sequences, counted,
                     data.getNumPartitions(), scoring.kernel().precision().cliName(), metrics.describe());
+            printSteps(side, "", ours.sums(), shape);
             if (baseline != null) {
-                Metrics theirs = scoring.baseline(data, baseline, "evaluate: baseline, " + side);
+                ModelScoring.Scores baselineScores = scoring.baseline(data, baseline, "evaluate: baseline, " + side);
+                Metrics theirs = baselineScores.metrics();
                 String key = Metrics.comparedBy(saved.spec().loss());
                 System.out.printf(java.util.Locale.ROOT, "%s, %s, baseline %s: %s%n", what, side,
                         baseline.describe(), theirs.describe());
+                printSteps(side, ", baseline " + baseline.describe(), baselineScores.sums(), shape);
                 System.out.println("=> " + side + ", " + Metrics.versus(key, metrics.asMap().get(key),
                         theirs.asMap().get(key)));
+            }
+        }
+
+        /** With several horizons: rmse and mae at each, on a line of their own. */
+        private void printSteps(String side, String whose, org.sparkrnn.evaluate.EvaluationSums sums,
+                                org.sparkrnn.driver.data.records.RecordShape shape) {
+            if (horizons.length > 1 && shape.labelWidth() % horizons.length == 0) {
+                org.sparkrnn.evaluate.StepMetrics steps = org.sparkrnn.evaluate.StepMetrics.of(sums,
+                        shape.labelWidth() / horizons.length);
+                if (steps != null) {
+                    System.out.printf("%s, %s%s, %s%n", what, side, whose, steps.describe(horizons));
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.CalendarFeature;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
@@ -33,7 +34,8 @@ import java.util.List;
  * text), {@code featuresCol} (steps × features) and {@code labelCol} (a number, or H × targets values,
  * horizon-major). The params are the command line's table options in camelCase: {@code idColumn},
  * {@code timeColumn}, {@code featureColumns} (default: the targets), {@code targetColumn}, {@code window},
- * {@code stride}, {@code horizon} ({@code "3"} or {@code "1..6"}), {@code missing}. The windows are cut on the
+ * {@code stride}, {@code horizon} ({@code "3"} or {@code "1..6"}), {@code missing}, {@code calendar} (calendar inputs
+ * after the features), {@code timeFormat}. The windows are cut on the
  * executors as the command line cuts them (sorted by series and time; a series may span partitions). With
  * {@code keepUnlabelled} windows whose targets are not all there are kept with a null label: each series' last
  * window, to forecast from. Batch DataFrames only (windowing sorts the whole table).
@@ -51,6 +53,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     private final IntParam stride;
     private final Param<String> horizon;
     private final Param<String> missing;
+    private final StringArrayParam calendar;
+    private final Param<String> timeFormat;
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final BooleanParam keepUnlabelled;
@@ -82,6 +86,13 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         missing = new Param<>(this, "missing", "missing values: skip (drop the windows that read one) or"
                 + " interpolate (fill inputs linearly)", ParamChecks.choice(this, "missing", MissingValues.class));
         setDefault(missing, Defaults.MISSING);
+        calendar = new StringArrayParam(this, "calendar", "inputs derived from each row's time, two per feature"
+                + " (sine and cosine of its phase), after the feature columns: month-of-year, week-of-year,"
+                + " day-of-year, day-of-month, day-of-week, hour-of-day, minute-of-hour");
+        setDefault(calendar, new String[0]);
+        timeFormat = new Param<>(this, "timeFormat", "a java.time pattern the time column's text (or numbers, as"
+                + " text) is read with, e.g. yyyyMM (unset: numbers as numbers, text as a number or an ISO date or"
+                + " timestamp)");
         featuresCol = new Param<>(this, "featuresCol", "output: the windows' steps");
         setDefault(featuresCol, "features");
         labelCol = new Param<>(this, "labelCol", "output: the windows' labels");
@@ -114,7 +125,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                     (Integer) getOrDefault(window), (Integer) getOrDefault(stride),
                     TableLayout.parseHorizon(getOrDefault(horizon)),
                     Choices.parse("missing", getOrDefault(missing), MissingValues.class), null,
-                    WindowTransform.NONE, java.util.List.of(), null);
+                    WindowTransform.NONE, CalendarFeature.parseList(String.join(",", getOrDefault(calendar))),
+                    isDefined(timeFormat) ? getOrDefault(timeFormat) : null);
         } catch (SettingError e) {
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }
@@ -191,6 +203,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     public IntParam stride() { return stride; }
     public Param<String> horizon() { return horizon; }
     public Param<String> missing() { return missing; }
+    public StringArrayParam calendar() { return calendar; }
+    public Param<String> timeFormat() { return timeFormat; }
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public BooleanParam keepUnlabelled() { return keepUnlabelled; }
@@ -202,6 +216,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     public SequenceWindows setStride(int value) { set(stride, value); return this; }
     public SequenceWindows setHorizon(String value) { set(horizon, value); return this; }
     public SequenceWindows setMissing(String value) { set(missing, value); return this; }
+    public SequenceWindows setCalendar(String... value) { set(calendar, value); return this; }
+    public SequenceWindows setTimeFormat(String value) { set(timeFormat, value); return this; }
     public SequenceWindows setFeaturesCol(String value) { set(featuresCol, value); return this; }
     public SequenceWindows setLabelCol(String value) { set(labelCol, value); return this; }
     public SequenceWindows setKeepUnlabelled(boolean value) { set(keepUnlabelled, value); return this; }

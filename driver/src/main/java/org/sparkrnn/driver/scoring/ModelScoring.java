@@ -41,15 +41,20 @@ public final class ModelScoring {
         return kernel;
     }
 
+    /** Metrics and the sums they come from (which also hold the errors per value of a label). */
+    public record Scores(Metrics metrics, EvaluationSums sums) {
+    }
+
     /** The model's metrics on every sequence of {@code data}, in the data's units. */
-    public Metrics model(JavaRDD<SequenceBlock> data, String description) {
+    public Scores model(JavaRDD<SequenceBlock> data, String description) {
         EvaluationSums result = sums.evaluate(data, weights(), kernel, targetScale(), description);
-        return Metrics.of(result, saved.spec().loss());
+        return new Scores(Metrics.of(result, saved.spec().loss()), result);
     }
 
     /** {@code baseline}'s metrics on the same sequences (read with the model's standardisation). */
-    public Metrics baseline(JavaRDD<SequenceBlock> data, Baseline baseline, String description) {
-        return Metrics.of(sums.baseline(data, baseline, saved.standardization(), description), saved.spec().loss());
+    public Scores baseline(JavaRDD<SequenceBlock> data, Baseline baseline, String description) {
+        EvaluationSums result = sums.baseline(data, baseline, saved.standardization(), description);
+        return new Scores(Metrics.of(result, saved.spec().loss()), result);
     }
 
     /**

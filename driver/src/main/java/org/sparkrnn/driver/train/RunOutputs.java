@@ -71,21 +71,38 @@ final class RunOutputs {
 
     /** Scores the kept model and the baseline on the validation data and prints both. */
     static Comparison compare(String name, Baseline baseline, DistributedSums sums, LoadedData data, NetworkSpec spec,
-                              double[] kept, KernelSettings kernel, PrintStream out) {
+                              double[] kept, KernelSettings kernel, int[] horizons, PrintStream out) {
         if (baseline.needsClassCounts()) {
             baseline = baseline.withClassCounts(sums.classCounts(data.train(), spec.outputSize(),
                     "baseline: training class counts"));
         }
-        Metrics base = Metrics.of(sums.baseline(data.validation(), baseline, data.standardization(),
-                "baseline: validation"), spec.loss());
-        Metrics model = Metrics.of(sums.evaluate(data.validation(), new ModelWeights(spec, kept.clone()), kernel,
-                data.targetScale(), "kept model: validation"), spec.loss());
+        org.sparkrnn.evaluate.EvaluationSums baseSums = sums.baseline(data.validation(), baseline,
+                data.standardization(), "baseline: validation");
+        org.sparkrnn.evaluate.EvaluationSums modelSums = sums.evaluate(data.validation(),
+                new ModelWeights(spec, kept.clone()), kernel, data.targetScale(), "kept model: validation");
+        Metrics base = Metrics.of(baseSums, spec.loss());
+        Metrics model = Metrics.of(modelSums, spec.loss());
         String key = Metrics.comparedBy(spec.loss());
         double ours = model.asMap().get(key);
         double theirs = base.asMap().get(key);
         out.printf(Locale.ROOT, "validation, kept model: %s%n", model.describe());
+        printSteps(out, "validation, kept model, ", modelSums, data, horizons);
         out.printf(Locale.ROOT, "validation, baseline %s: %s%n", baseline.describe(), base.describe());
+        printSteps(out, "validation, baseline " + baseline.describe() + ", ", baseSums, data, horizons);
         out.println("=> " + Metrics.versus(key, ours, theirs));
         return new Comparison(name, base, model);
+    }
+
+    /** With several horizons: rmse and mae at each, on a line of their own. */
+    private static void printSteps(PrintStream out, String prefix, org.sparkrnn.evaluate.EvaluationSums sums,
+                                   LoadedData data, int[] horizons) {
+        int width = data.shape().labelWidth();
+        if (horizons.length > 1 && width % horizons.length == 0) {
+            org.sparkrnn.evaluate.StepMetrics steps = org.sparkrnn.evaluate.StepMetrics.of(sums,
+                    width / horizons.length);
+            if (steps != null) {
+                out.println(prefix + steps.describe(horizons));
+            }
+        }
     }
 }

@@ -254,7 +254,8 @@ public final class Trainer {
                 RunOutputs.export(files, config.output().export(), model, loop.precision(), out);
             }
             RunOutputs.Comparison comparison = baseline == null ? null
-                    : RunOutputs.compare(config.output().baseline(), baseline, sums, data, spec, kept, kernel, out);
+                    : RunOutputs.compare(config.output().baseline(), baseline, sums, data, spec, kept, kernel,
+                    config.data().horizons(), out);
             String best = validation.bestParams() != null ? " (best validation loss "
                     + ProgressText.number(validation.bestObjective()) + " at iteration " + validation.bestIteration()
                     + ")" : "";

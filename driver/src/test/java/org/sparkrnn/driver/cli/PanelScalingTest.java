@@ -74,6 +74,17 @@ class PanelScalingTest {
         assertEquals(lastValueRmse(UNEMPLOYMENT, "2008-01-01", 12),
                 number(manySteps, "baseline last value \\(next = now\\): loss \\S+ rmse ([0-9.]+)"), 1e-3,
                 manySteps);
+        // and at each step: the line "..., by step (1..12): rmse r1 ... r12; mae ..."
+        Matcher steps = Pattern.compile("baseline last value \\(next = now\\), by step \\(1\\.\\.12\\): rmse"
+                + " ([^;]+);").matcher(manySteps);
+        assertTrue(steps.find(), manySteps);
+        String[] printed = steps.group(1).trim().split(" ");
+        assertEquals(12, printed.length, steps.group(1));
+        for (int h = 1; h <= 12; h++) {
+            double expected = lastValueRmseAt(UNEMPLOYMENT, "2008-01-01", 12, h);
+            assertEquals(expected, Double.parseDouble(printed[h - 1]), expected * 1e-3, "step " + h);
+        }
+        assertTrue(manySteps.contains("validation, kept model, by step (1..12): rmse "), manySteps);
     }
 
     /**
@@ -82,6 +93,11 @@ class PanelScalingTest {
      * forecast by its last value at each of them.
      */
     static double lastValueRmse(Path file, String from, int horizon) throws Exception {
+        return lastValueRmseAt(file, from, horizon, 0);
+    }
+
+    /** As {@link #lastValueRmse}, at step {@code step} only (0: every step of the horizon). */
+    static double lastValueRmseAt(Path file, String from, int horizon, int step) throws Exception {
         Map<String, TreeMap<String, Double>> series = new TreeMap<>();
         List<String> lines = Files.readAllLines(file);
         for (String line : lines.subList(1, lines.size())) {
@@ -98,6 +114,9 @@ class PanelScalingTest {
                     continue;
                 }
                 for (int h = 1; h <= horizon; h++) {
+                    if (step != 0 && h != step) {
+                        continue;
+                    }
                     double e = y.get(last) - y.get(last + h);
                     squared += e * e;
                     n++;

@@ -65,6 +65,18 @@ class SequenceWindowsTest {
                 "max(size(label))").first();
         assertEquals(6, six.getInt(0), "six steps ahead");
         assertEquals(6, six.getInt(1));
+
+        // calendar inputs after the features, from yyyyMMdd numbers: the last step of the window that ends on
+        // 2001-12-29 is in December, month 12: sin and cos of 2π · 11/12
+        Row calendar = windows().setCalendar("month-of-year").setTimeFormat("yyyyMMdd").setKeepUnlabelled(true)
+                .transform(table()).filter("time = '20011229'")
+                .selectExpr("size(features[7])", "features[7][2]", "features[7][3]").first();
+        assertEquals(4, calendar.getInt(0), "co2, season, month-of-year.sin, month-of-year.cos");
+        assertEquals(Math.sin(2 * Math.PI * 11 / 12), calendar.getDouble(1), 1e-12);
+        assertEquals(Math.cos(2 * Math.PI * 11 / 12), calendar.getDouble(2), 1e-12);
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> windows().setCalendar("month-of-year", "fortnight").transform(table()));
+        assertTrue(bad.getMessage().contains("unknown calendar 'fortnight'"), bad.getMessage());
     }
 
     @Test
