@@ -1,5 +1,8 @@
-"""Predicts with an `lstm-spark export` file in PyTorch, as the README shows: standardise the inputs with the
-exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the target standardisation. The
+"""Predicts with an `lstm-spark export` file in PyTorch, as the README shows: express each window by its own origin
+and scale when the metadata says so (sparkrnn.relative_to_last, sparkrnn.window_scaled: the first feature x becomes
+(x - o) / s, o the window's last value or its mean, s its standard deviation, or its level when it does not vary),
+standardise the inputs with the exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the
+target standardisation, then y * s + o. The
 modules and the inputs take the export's precision (float32 or float64), and every tensor is used as stored: a
 statistic in another precision than the weights would turn float32 inputs into float64, which float32 modules refuse.
 
@@ -44,15 +47,29 @@ def main():
     head = torch.nn.Linear(hidden, w["head.weight"].shape[0]).to(dtype)
     lstm.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("lstm.")}, strict=True)
     head.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("head.")}, strict=True)
+    from_last = metadata.get("sparkrnn.relative_to_last") == "true"
+    scaled = metadata.get("sparkrnn.window_scaled") == "true"
     with torch.no_grad():
         for sequence in features:
             x = torch.tensor([sequence], dtype=dtype)
+            first = x[:, :, 0]
+            mean = first.mean(dim=1)
+            origin = first[:, -1] if from_last else mean if scaled else torch.zeros_like(mean)
+            scale = torch.ones_like(mean)
+            if scaled:
+                scale = first.std(dim=1, unbiased=False)
+                if scale.item() == 0:  # a flat window: its level, or 1
+                    level = origin if origin.item() != 0 else mean
+                    scale = level.abs() if level.item() != 0 else torch.ones_like(mean)
+            x = x.clone()
+            x[:, :, 0] = (first - origin[:, None]) / scale[:, None]
             if "standardize.feature_mean" in w:
                 x = (x - w["standardize.feature_mean"]) / w["standardize.feature_std"]
             out, _ = lstm(x)
             y = head(out[:, -1])
             if "standardize.target_mean" in w:
                 y = y * w["standardize.target_std"] + w["standardize.target_mean"]
+            y = y * scale[:, None] + origin[:, None]
             print(json.dumps(y[0].double().tolist()))
 
 

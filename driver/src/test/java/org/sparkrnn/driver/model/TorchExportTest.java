@@ -78,6 +78,88 @@ class TorchExportTest {
         assertTrue(Math.abs(ours.get(0)) > 50, "in the labels' units (about 100), not standardised: " + ours.get(0));
     }
 
+    /**
+     * A model of windows scaled each by its own values ({@code --normalize window}, with and without
+     * {@code --relative-to-last}): the README's recipe (origin and scale from each window, then the standardisation;
+     * back in the reverse order) gives in PyTorch what {@code predict} gives, for every window of a csv column.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void pytorchReproducesAWindowScaledModel(boolean relativeToLast) throws Exception {
+        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        List<String> rows = new ArrayList<>(List.of("t,v"));
+        double[] v = new double[60];
+        for (int t = 0; t < v.length; t++) {
+            v[t] = 500 + 3 * t + 40 * Math.sin(2 * Math.PI * t / 12) + (t % 7 == 0 ? 9 : 0);
+            rows.add(t + "," + v[t]);
+        }
+        v[30] = v[31] = v[32] = v[33] = v[34] = v[35] = 620; // one flat window: scaled by its level
+        rows.set(31, "30,620");
+        rows.set(32, "31,620");
+        rows.set(33, "32,620");
+        rows.set(34, "33,620");
+        rows.set(35, "34,620");
+        rows.set(36, "35,620");
+        Path csv = Files.write(tmp.resolve("series.csv"), rows);
+        Path model = tmp.resolve("window-model");
+        List<String> train = new ArrayList<>(List.of("train", "--data", csv.toString(), "--format", "csv",
+                "--column", "v", "--time-column", "t", "--window", "6", "--normalize", "window", "--hidden", "5",
+                "--iterations", "15", "--batch-size", "all", "--precision", "float64", "--lr", "0.05", "--master",
+                "local[2]", "--log-every", "100", "--model-dir", model.toString()));
+        if (relativeToLast) {
+            train.add("--relative-to-last");
+        }
+        SharedSpark.stop();
+        run(train.toArray(String[]::new));
+        Path export = tmp.resolve("w.safetensors");
+        run("export", "--model-dir", model.toString(), "--output", export.toString(), "--precision", "float64");
+        Path predictions = tmp.resolve("window-predictions");
+        run("predict", "--model-dir", model.toString(), "--data", csv.toString(), "--output",
+                predictions.toString(), "--precision", "float64", "--master", "local[2]");
+        java.util.Map<String, Double> ours = new java.util.TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> parts = Files.list(predictions)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    JsonNode row = json.readTree(line);
+                    ours.put(row.get("time").asText(), row.get("prediction").asDouble());
+                }
+            }
+        }
+        // every window of the column, as JSON Lines sequences, in the order of their last step's time
+        List<String> times = new ArrayList<>();
+        List<String> windows = new ArrayList<>();
+        for (int end = 5; end < v.length; end++) {
+            StringBuilder steps = new StringBuilder();
+            for (int t = end - 5; t <= end; t++) {
+                steps.append(t == end - 5 ? "" : ", ").append("[").append(v[t]).append("]");
+            }
+            windows.add("{\"features\": [" + steps + "]}");
+            times.add(String.valueOf(end));
+        }
+        Path sequences = Files.write(tmp.resolve("windows.jsonl"), windows);
+        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
+        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
+                sequences.toString(), "1", "5").redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, python.exitValue(), output);
+        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(windows.size(), torch.size(), output);
+        int compared = 0;
+        for (int i = 0; i < times.size(); i++) {
+            Double mine = ours.get(times.get(i));
+            if (mine == null) {
+                continue; // a window predict does not write (none here: every window's inputs are whole)
+            }
+            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            assertEquals(mine, theirs, 1e-9 * Math.max(1, Math.abs(theirs)), "window ending at " + times.get(i));
+            compared++;
+        }
+        assertEquals(windows.size(), compared, "every window predicted: " + ours.keySet());
+        assertTrue(ours.values().stream().allMatch(p -> p > 300), "in the series' units (about 600): " + ours);
+    }
+
     /** Every tensor of an export, the standardisation's included, is in the export's precision (no torch needed). */
     @ParameterizedTest
     @EnumSource(Precision.class)
