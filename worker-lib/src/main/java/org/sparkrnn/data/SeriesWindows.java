@@ -189,7 +189,7 @@ public final class SeriesWindows implements SequenceBlock {
 
     /** The windows, each expressed by {@code transform} as it is made (itself for {@link WindowTransform#NONE}). */
     public SequenceBlock transformed(WindowTransform transform) {
-        return transform.isIdentity() ? this : new TransformedWindows(this, transform, null);
+        return TransformedWindows.of(this, transform);
     }
 
     /** Every window, in order. */

@@ -5,14 +5,20 @@ import java.util.function.BiConsumer;
 
 /**
  * Windows with the model's input transforms applied as they are made: each window by its own origin and scale
- * ({@link WindowTransform}), then standardised. The stored rows stay raw (a window's origin differs from its
+ * ({@link WindowTransform}), then standardised. The stored windows stay raw (a window's origin differs from its
  * neighbour's, so the transforms cannot be applied to rows once); the cost is a pass over each selected batch, far
- * below the forward pass that reads it. A wire type.
+ * below the forward pass that reads it. The windows are {@link SeriesWindows} (a series' rows stored once) or a
+ * {@link SequenceBatch} of windows made elsewhere (a DataFrame of windows). A wire type.
  *
  * @param standardization null for none
  */
-public record TransformedWindows(SeriesWindows windows, WindowTransform transform, Standardization standardization)
+public record TransformedWindows(SequenceBlock windows, WindowTransform transform, Standardization standardization)
         implements SequenceBlock {
+
+    /** {@code windows} expressed by {@code transform} as they are made (themselves for {@link WindowTransform#NONE}). */
+    public static SequenceBlock of(SequenceBlock windows, WindowTransform transform) {
+        return transform.isIdentity() ? windows : new TransformedWindows(windows, transform, null);
+    }
 
     public TransformedWindows {
         Objects.requireNonNull(windows, "windows");

@@ -4,7 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import org.sparkrnn.data.SeriesWindows;
+import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.data.WindowTransform;
@@ -18,7 +18,7 @@ final class TransformedWindowsSerializer extends Serializer<TransformedWindows> 
 
     @Override
     public void write(Kryo kryo, Output out, TransformedWindows block) {
-        kryo.writeObject(out, block.windows());
+        kryo.writeClassAndObject(out, block.windows());
         out.writeByte(block.transform().ordinal());
         Standardization s = block.standardization();
         out.writeBoolean(s != null);
@@ -32,7 +32,7 @@ final class TransformedWindowsSerializer extends Serializer<TransformedWindows> 
 
     @Override
     public TransformedWindows read(Kryo kryo, Input in, Class<TransformedWindows> type) {
-        SeriesWindows windows = kryo.readObject(in, SeriesWindows.class);
+        SequenceBlock windows = (SequenceBlock) kryo.readClassAndObject(in);
         WindowTransform transform = WindowTransform.values()[in.readByte()];
         Standardization s = null;
         if (in.readBoolean()) {

@@ -94,6 +94,18 @@ class WireTypesTest {
                 new int[] {1}, column, column, new int[] {0, 1, 2}));
         assertTrue(oneColumn.featureRows() == oneColumn.targetRows(), "one column sent once, shared again");
 
+        // windows scaled as they are made, over stored series or over a batch of windows: the same windows back
+        NetworkSpec one = new NetworkSpec(3, List.of(LayerSpec.lstm(2)), 2, Loss.MSE);
+        SequenceBatch batchOfWindows = RandomBatches.of(one, new int[] {4, 3}, LabelShape.PER_SEQUENCE, 1.0, 3);
+        for (org.sparkrnn.data.SequenceBlock inner : List.<org.sparkrnn.data.SequenceBlock>of(windows,
+                batchOfWindows)) {
+            org.sparkrnn.data.TransformedWindows scaled = new org.sparkrnn.data.TransformedWindows(inner,
+                    org.sparkrnn.data.WindowTransform.WINDOW_FROM_LAST, null);
+            org.sparkrnn.data.TransformedWindows scaledBack = roundTrip(kryo, scaled);
+            assertEquals(scaled.select(0, 1), scaledBack.select(0, 1));
+            assertArrayEquals(scaled.labelScales(0, 1), scaledBack.labelScales(0, 1));
+        }
+
         // evaluation sums, with and without the sums per value of a label
         org.sparkrnn.evaluate.EvaluationSums plain = org.sparkrnn.evaluate.EvaluationSums.of(1.5, 2, 3.5, 4.5, 5, 6, 7);
         org.sparkrnn.evaluate.EvaluationSums plainBack = roundTrip(kryo, plain);

@@ -51,7 +51,7 @@ public record DataOptions(String format, String path, String validationPath, dou
         Bound.check("validation-fraction", validationFraction);
         // (the accessors read fields, which a compact constructor has not assigned yet: the parameters are used)
         WindowTransform transform = windowTransform(table, windows);
-        if (!transform.isIdentity() && table == null && !format.equals("csv")) {
+        if (!transform.isIdentity() && table == null && !format.equals("csv") && !format.equals(FRAME)) {
             throw new SettingError((transform.scaled() ? "{--normalize} window" : "{--relative-to-last}")
                     + " applies to windows of a series (csv windows, a long table), not {--format} " + format);
         }

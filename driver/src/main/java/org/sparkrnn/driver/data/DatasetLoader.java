@@ -12,6 +12,7 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
 import org.sparkrnn.data.Standardization;
+import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
@@ -100,8 +101,22 @@ public final class DatasetLoader {
      */
     public LoadedData loadForTraining(Dataset<Row> frame, FrameColumns columns, DataOptions options,
                                       ReadContext context) {
-        return finishTraining(options, context,
-                frames.read(frame, columns, options.path(), options, context, true, true), null);
+        SourceBlocks read = frames.read(frame, columns, options.path(), options, context, true, true);
+        org.sparkrnn.data.WindowTransform transform = options.windowTransform();
+        if (!transform.isIdentity()) {
+            // the DataFrame's sequences are windows (SequenceWindows' rows): each expressed by its own values
+            RecordShape shape = read.shape();
+            if (shape.oneHot() || shape.labelShape() != org.sparkrnn.data.LabelShape.PER_SEQUENCE
+                    || shape.labelKind() != org.sparkrnn.data.LabelKind.VALUES) {
+                throw new SettingError("{--normalize} window scales windows labelled with numbers (one label per"
+                        + " sequence); these data have " + shape.describeLabels());
+            }
+            read = new SourceBlocks(read.train().map(block -> TransformedWindows.of(block, transform)),
+                    read.validation() == null ? null
+                            : read.validation().map(block -> TransformedWindows.of(block, transform)),
+                    shape, read.vocabulary(), read.release());
+        }
+        return finishTraining(options, context, read, null);
     }
 
     /**

@@ -5,9 +5,13 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TrainingConfig;
@@ -22,6 +26,7 @@ import org.sparkrnn.optim.OptimizerKind;
 
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An estimator's params translated into the typed {@link TrainingConfig}: each param's value becomes its number or
@@ -36,10 +41,20 @@ final class EstimatorConfig {
 
     static TrainingConfig of(RecurrentParams<?> e) {
         try {
+            String normalize = text(e, e.normalize());
+            if (!List.of("none", "standard", "window").contains(normalize)) {
+                throw new SettingError("unknown {normalize} '" + normalize + "', expected one of none, standard,"
+                        + " window");
+            }
+            // windows scaled each by its own values: the DataFrame's sequences are the windows (first feature the
+            // target), as SequenceWindows makes them
+            ColumnWindows windows = normalize.equals("window") ? new ColumnWindows(null, null,
+                    Defaults.Values.WINDOW, Defaults.Values.HORIZON, null, MissingValues.SKIP, WindowTransform.WINDOW,
+                    List.of()) : null;
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class),
                     e.task(), e.classCount(), integer(e, e.partitions()), whole(e, e.seed()),
-                    either(e, e.onBadRecord(), "skip", "fail"), null, DataOptions.COMMA, true, null, null);
+                    either(e, e.onBadRecord(), "skip", "fail"), null, DataOptions.COMMA, true, windows, null);
             double forget = real(e, e.forgetBias());
             String loss = text(e, e.loss());
             TrainingConfig.Model model = new TrainingConfig.Model(
@@ -67,8 +82,7 @@ final class EstimatorConfig {
             TrainingConfig.Output output = e.isDefined(e.modelDir())
                     ? new TrainingConfig.Output(text(e, e.modelDir()), false, null, null)
                     : TrainingConfig.Output.none();
-            return new TrainingConfig(data, model, optim, loop, output,
-                    either(e, e.normalize(), "standard", "none"));
+            return new TrainingConfig(data, model, optim, loop, output, !normalize.equals("none"));
         } catch (SettingError error) {
             throw new IllegalArgumentException(e.uid() + ": " + error.renderKeys(MlParams::paramName), error);
         }

@@ -108,7 +108,9 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
         split = choice("split", "held-out rows, random (seeded, by content) or tail (the last rows)",
                 Defaults.SPLIT, Split.class);
         normalize = oneOf("normalize", "standard: standardise features and numeric labels with training"
-                + " statistics; or none", Defaults.NORMALIZE, "standard", "none");
+                + " statistics; window: first scale each window's first feature (the target) and its label by the"
+                + " window's own mean and spread, so that series far apart in level share one scale; or none",
+                Defaults.NORMALIZE, "standard", "window", "none");
         partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
                 Defaults.PARTITIONS);
         onBadRecord = oneOf("on-bad-record", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
