@@ -1,0 +1,70 @@
+package org.sparkrnn.driver.ml;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkrnn.driver.Printed;
+import org.sparkrnn.driver.SharedSpark;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real panel (data/us-employment-by-sector.csv) through the Spark ML API: accuracy, not arithmetic, so it runs once
+ * (not again on Java 25 or the other Spark line, whose numerics the kernel and data tests check).
+ */
+@Tag("no-numerics")
+class PanelPipelineTest {
+
+    @TempDir
+    Path tmp;
+
+    private static SparkSession spark() {
+        return SparkSession.builder().config(SharedSpark.get().getConf()).getOrCreate();
+    }
+
+    /**
+     * A panel in a Pipeline: SequenceWindows with month-of-year, then LstmRegressor with each window scaled by its own
+     * values ({@code normalize} window) beats one standardisation on the held-out months by far, and the saved and
+     * loaded pipeline predicts the same (its window transform is kept with the model).
+     */
+    @Test
+    void aPanelPipelineScalesEachWindowAndKeepsItWhenSaved() throws Exception {
+        Dataset<Row> panel = spark().read().option("header", "true").csv("../data/us-employment-by-sector.csv");
+        SequenceWindows cut = new SequenceWindows().setIdColumn("sector").setTimeColumn("month")
+                .setTargetColumn("employed").setWindow(24).setCalendar("month-of-year");
+        Dataset<Row> windows = cut.transform(panel).cache();
+        Dataset<Row> train = windows.filter("time < '2013-01-01'");
+        Dataset<Row> test = windows.filter("time >= '2013-01-01'");
+        java.util.Map<String, Double> rmse = new java.util.HashMap<>();
+        for (String normalize : List.of("standard", "window")) {
+            LstmRegressor lstm = new LstmRegressor().setHidden(16).setIterations(120).setBatchSize(64).setLr(0.01)
+                    .setNormalize(normalize).setSeed(7).setLogEvery(1000);
+            LstmModel model = Printed.quietly(() -> lstm.fit(train));
+            Row error = model.transform(test).selectExpr("sqrt(avg(pow(prediction - label, 2)))").first();
+            rmse.put(normalize, error.getDouble(0));
+            if (normalize.equals("window")) {
+                model.write().overwrite().save(tmp.resolve("panel-model").toString());
+                LstmModel loaded = LstmModel.load(
+                        tmp.resolve("panel-model").toString());
+                assertEquals(model.transform(test).select("prediction").collectAsList(),
+                        loaded.transform(test).select("prediction").collectAsList());
+            }
+        }
+        assertTrue(rmse.get("window") * 10 < rmse.get("standard"), rmse.toString());
+        double naive = test.selectExpr("sqrt(avg(pow(features[23][0] - label, 2)))").first().getDouble(0);
+        assertTrue(rmse.get("window") < naive, "better than next = now (" + naive + "): " + rmse);
+        windows.unpersist();
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new LstmRegressor().setNormalize("series"));
+        assertTrue(bad.getMessage().contains("normalize"), bad.getMessage());
+    }
+
+}
