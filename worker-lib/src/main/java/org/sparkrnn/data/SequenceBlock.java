@@ -54,7 +54,15 @@ public interface SequenceBlock extends java.io.Serializable {
             for (int k = 0; k < which.length; k++) {
                 which[k] = from + k;
             }
-            action.accept(select(which), labelScales(which));
+            selectScaled(which, action);
         }
+    }
+
+    /**
+     * Hands {@code action} the chosen sequences ({@link #select}) and their label scales ({@link #labelScales});
+     * a block that makes both from one selection does so once.
+     */
+    default void selectScaled(int[] which, BiConsumer<SequenceBatch, double[]> action) {
+        action.accept(select(which), labelScales(which));
     }
 }

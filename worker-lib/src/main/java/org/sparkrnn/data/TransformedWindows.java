@@ -15,7 +15,9 @@ import java.util.function.BiConsumer;
 public record TransformedWindows(SequenceBlock windows, WindowTransform transform, Standardization standardization)
         implements SequenceBlock {
 
-    /** {@code windows} expressed by {@code transform} as they are made (themselves for {@link WindowTransform#NONE}). */
+    /**
+     * {@code windows} expressed by {@code transform} as they are made (themselves for {@link WindowTransform#NONE}).
+     */
     public static SequenceBlock of(SequenceBlock windows, WindowTransform transform) {
         return transform.isIdentity() ? windows : new TransformedWindows(windows, transform, null);
     }
@@ -45,17 +47,11 @@ public record TransformedWindows(SequenceBlock windows, WindowTransform transfor
         return transform.scaled() ? transform.scales(windows.select(which)) : null;
     }
 
+    /** The raw windows made once: transformed for the batch, measured for the scales. */
     @Override
-    public void forEachScaledChunk(int chunk, BiConsumer<SequenceBatch, double[]> action) {
-        for (int from = 0; from < size(); from += chunk) {
-            int to = Math.min(size(), from + chunk);
-            int[] which = new int[to - from];
-            for (int k = 0; k < which.length; k++) {
-                which[k] = from + k;
-            }
-            SequenceBatch raw = windows.select(which);
-            action.accept(transformed(raw), transform.scales(raw));
-        }
+    public void selectScaled(int[] which, BiConsumer<SequenceBatch, double[]> action) {
+        SequenceBatch raw = windows.select(which);
+        action.accept(transformed(raw), transform.scales(raw));
     }
 
     @Override

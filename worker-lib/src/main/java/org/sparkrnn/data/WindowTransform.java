@@ -63,8 +63,9 @@ public enum WindowTransform {
         double[] values = batch.values() == null ? null : batch.values().clone();
         for (int b = 0; b < batch.size(); b++) {
             lengths[b] = batch.length(b);
-            double origin = origin(batch, b);
-            double scale = scale(batch, b, origin);
+            double mean = mean(batch, b);
+            double origin = origin(batch, b, mean);
+            double scale = scale(batch, b, mean, origin);
             int from = batch.stepOffset(b);
             for (int t = 0; t < lengths[b]; t++) {
                 int j = (from + t) * inputs;
@@ -91,8 +92,9 @@ public enum WindowTransform {
         check(original);
         int width = original.size() == 0 ? 1 : predictions.length / original.size();
         for (int b = 0; b < original.size(); b++) {
-            double origin = origin(original, b);
-            double scale = scale(original, b, origin);
+            double mean = mean(original, b);
+            double origin = origin(original, b, mean);
+            double scale = scale(original, b, mean, origin);
             for (int v = 0; v < width; v++) {
                 predictions[b * width + v] = predictions[b * width + v] * scale + origin;
             }
@@ -110,19 +112,18 @@ public enum WindowTransform {
         check(original);
         double[] scales = new double[original.size()];
         for (int b = 0; b < scales.length; b++) {
-            scales[b] = scale(original, b, origin(original, b));
+            double mean = mean(original, b);
+            scales[b] = scale(original, b, mean, origin(original, b, mean));
         }
         return scales;
     }
 
-    private double origin(SequenceBatch batch, int b) {
-        int length = batch.length(b);
-        if (fromLast) {
-            return batch.feature(b, length - 1, 0);
-        }
+    /** The mean of window b's first feature when this transform scales; else 0 (the origin of NONE). */
+    private double mean(SequenceBatch batch, int b) {
         if (!scaled) {
             return 0;
         }
+        int length = batch.length(b);
         double sum = 0;
         for (int t = 0; t < length; t++) {
             sum += batch.feature(b, t, 0);
@@ -130,16 +131,16 @@ public enum WindowTransform {
         return sum / length;
     }
 
-    private double scale(SequenceBatch batch, int b, double origin) {
+    /** Window b's origin: its last value, its {@code mean} when scaled, else 0. */
+    private double origin(SequenceBatch batch, int b, double mean) {
+        return fromLast ? batch.feature(b, batch.length(b) - 1, 0) : mean;
+    }
+
+    private double scale(SequenceBatch batch, int b, double mean, double origin) {
         if (!scaled) {
             return 1;
         }
         int length = batch.length(b);
-        double mean = 0;
-        for (int t = 0; t < length; t++) {
-            mean += batch.feature(b, t, 0);
-        }
-        mean /= length;
         double squares = 0;
         for (int t = 0; t < length; t++) {
             double d = batch.feature(b, t, 0) - mean;
