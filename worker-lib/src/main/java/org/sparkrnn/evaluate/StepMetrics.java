@@ -33,6 +33,18 @@ public record StepMetrics(double[] rmse, double[] mae) {
         return new StepMetrics(rmse, mae);
     }
 
+    /**
+     * The per-step line ({@link #describe}) for labels of {@code labelWidth} values at {@code horizons}
+     * (horizon-major); null with one horizon, or when the sums hold no value errors.
+     */
+    public static String line(EvaluationSums sums, int labelWidth, int[] horizons) {
+        if (horizons.length < 2 || labelWidth % horizons.length != 0) {
+            return null;
+        }
+        StepMetrics steps = of(sums, labelWidth / horizons.length);
+        return steps == null ? null : steps.describe(horizons);
+    }
+
     /** {@code rmse} per step as one line: {@code rmse by step (1..3): 89.7 120 151}. */
     public String describe(int[] horizons) {
         StringBuilder sb = new StringBuilder("by step (").append(horizons[0]).append("..")

@@ -230,12 +230,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         /** With several horizons: rmse and mae at each, on a line of their own. */
         private void printSteps(String side, String whose, org.sparkrnn.evaluate.EvaluationSums sums,
                                 org.sparkrnn.driver.data.records.RecordShape shape) {
-            if (horizons.length > 1 && shape.labelWidth() % horizons.length == 0) {
-                org.sparkrnn.evaluate.StepMetrics steps = org.sparkrnn.evaluate.StepMetrics.of(sums,
-                        shape.labelWidth() / horizons.length);
-                if (steps != null) {
-                    System.out.printf("%s, %s%s, %s%n", what, side, whose, steps.describe(horizons));
-                }
+            String steps = org.sparkrnn.evaluate.StepMetrics.line(sums, shape.labelWidth(), horizons);
+            if (steps != null) {
+                System.out.printf("%s, %s%s, %s%n", what, side, whose, steps);
             }
         }
     }

@@ -96,13 +96,9 @@ final class RunOutputs {
     /** With several horizons: rmse and mae at each, on a line of their own. */
     private static void printSteps(PrintStream out, String prefix, org.sparkrnn.evaluate.EvaluationSums sums,
                                    LoadedData data, int[] horizons) {
-        int width = data.shape().labelWidth();
-        if (horizons.length > 1 && width % horizons.length == 0) {
-            org.sparkrnn.evaluate.StepMetrics steps = org.sparkrnn.evaluate.StepMetrics.of(sums,
-                    width / horizons.length);
-            if (steps != null) {
-                out.println(prefix + steps.describe(horizons));
-            }
+        String steps = org.sparkrnn.evaluate.StepMetrics.line(sums, data.shape().labelWidth(), horizons);
+        if (steps != null) {
+            out.println(prefix + steps);
         }
     }
 }
