@@ -7,6 +7,7 @@ import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.Normalization;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TableLayout;
@@ -255,16 +256,15 @@ public final class DataMixin {
 
     /** --normalize standard or window: features and numeric labels standardised with training-set statistics. */
     boolean standardize() {
-        return switch (normalize) {
-            case "standard", "window" -> true;
-            case "none" -> false;
-            default -> throw new SettingError("unknown normalize '" + normalize + "', expected one of none,"
-                    + " standard, window");
-        };
+        return normalization().standardizes();
     }
 
     /** How each window is expressed from itself: --relative-to-last, --normalize window. */
     WindowTransform windowTransform() {
-        return WindowTransform.of(relativeToLast, standardize() && normalize.equals("window"));
+        return WindowTransform.of(relativeToLast, normalization().scalesWindows());
+    }
+
+    private Normalization normalization() {
+        return Choices.parse("normalize", normalize, Normalization.class);
     }
 }

@@ -2,6 +2,7 @@ package org.sparkrnn.driver.cli;
 
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Normalization;
 import org.sparkrnn.driver.model.SavedModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
@@ -22,8 +23,8 @@ final class ModelFixedOptions {
     static void check(CommandSpec spec, DataMixin data, SavedModel saved) {
         ParseResult given = spec.commandLine().getParseResult();
         List<String> wrong = new ArrayList<>();
-        String normalize = saved.windowTransform().scaled() ? "window"
-                : saved.standardization() != null ? "standard" : "none";
+        String normalize = (saved.windowTransform().scaled() ? Normalization.WINDOW
+                : saved.standardization() != null ? Normalization.STANDARD : Normalization.NONE).cliName();
         if (given.hasMatchedOption("--normalize") && !data.normalize.equals(normalize)) {
             wrong.add("--normalize " + data.normalize + " (the model's: " + normalize + ")");
         }

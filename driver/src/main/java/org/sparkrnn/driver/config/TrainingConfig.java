@@ -210,7 +210,8 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
     public Map<String, String> settings() {
         Settings s = new Settings();
         data.addSettings(s);
-        s.put("normalize", !normalize ? "none" : data.windowTransform().scaled() ? "window" : "standard");
+        s.put("normalize", (!normalize ? Normalization.NONE : data.windowTransform().scaled() ? Normalization.WINDOW
+                : Normalization.STANDARD).cliName());
         s.put("cell", model.cell().cliName());
         s.put("hidden", String.join(",", model.hidden().stream().map(String::valueOf).toList()));
         s.put("activation", model.activation().cliName());

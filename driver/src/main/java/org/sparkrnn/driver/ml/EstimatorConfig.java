@@ -12,6 +12,7 @@ import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
+import org.sparkrnn.driver.config.Normalization;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.TrainingConfig;
@@ -41,14 +42,10 @@ final class EstimatorConfig {
 
     static TrainingConfig of(RecurrentParams<?> e) {
         try {
-            String normalize = text(e, e.normalize());
-            if (!List.of("none", "standard", "window").contains(normalize)) {
-                throw new SettingError("unknown {normalize} '" + normalize + "', expected one of none, standard,"
-                        + " window");
-            }
+            Normalization normalize = Choices.parse("normalize", text(e, e.normalize()), Normalization.class);
             // windows scaled each by its own values: the DataFrame's sequences are the windows (first feature the
             // target), as SequenceWindows makes them
-            ColumnWindows windows = normalize.equals("window") ? new ColumnWindows(null, null,
+            ColumnWindows windows = normalize.scalesWindows() ? new ColumnWindows(null, null,
                     Defaults.Values.WINDOW, Defaults.Values.HORIZON, null, MissingValues.SKIP, WindowTransform.WINDOW,
                     List.of()) : null;
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
@@ -82,7 +79,7 @@ final class EstimatorConfig {
             TrainingConfig.Output output = e.isDefined(e.modelDir())
                     ? new TrainingConfig.Output(text(e, e.modelDir()), false, null, null)
                     : TrainingConfig.Output.none();
-            return new TrainingConfig(data, model, optim, loop, output, !normalize.equals("none"));
+            return new TrainingConfig(data, model, optim, loop, output, normalize.standardizes());
         } catch (SettingError error) {
             throw new IllegalArgumentException(e.uid() + ": " + error.renderKeys(MlParams::paramName), error);
         }

@@ -11,6 +11,7 @@ import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.Bound;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Normalization;
 import org.sparkrnn.driver.config.Split;
 import org.sparkrnn.driver.config.Task;
 import org.sparkrnn.driver.data.frame.FrameColumns;
@@ -107,10 +108,10 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
                 Defaults.VALIDATION_FRACTION);
         split = choice("split", "held-out rows, random (seeded, by content) or tail (the last rows)",
                 Defaults.SPLIT, Split.class);
-        normalize = oneOf("normalize", "standard: standardise features and numeric labels with training"
+        normalize = choice("normalize", "standard: standardise features and numeric labels with training"
                 + " statistics; window: first scale each window's first feature (the target) and its label by the"
                 + " window's own mean and spread, so that series far apart in level share one scale; or none",
-                Defaults.NORMALIZE, "standard", "window", "none");
+                Defaults.NORMALIZE, Normalization.class);
         partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
                 Defaults.PARTITIONS);
         onBadRecord = oneOf("on-bad-record", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
