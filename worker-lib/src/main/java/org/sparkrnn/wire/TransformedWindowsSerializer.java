@@ -9,7 +9,10 @@ import org.sparkrnn.data.Standardization;
 import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.data.WindowTransform;
 
-/** {@link TransformedWindows}: the raw windows (their own serializer), the window transform and the standardisation, if any. */
+/**
+ * {@link TransformedWindows}: the raw windows (their own serializer), the window transform and the standardisation, if
+ * any.
+ */
 final class TransformedWindowsSerializer extends Serializer<TransformedWindows> {
 
     TransformedWindowsSerializer() {

@@ -124,7 +124,8 @@ final class TableBench {
                         MissingValues.SKIP, "19950101", WindowTransform.RELATIVE_TO_LAST, java.util.List.of(), null));
         DataOptions wide = new DataOptions("csv", big.toString(), null, 0, Split.RANDOM, Task.REGRESSION, 0, 0, 1,
                 false, null, ',', true, null, new TableLayout("series", "t", List.of("value", "weekday"),
-                List.of("value"), 24, 1, new int[] {1}, MissingValues.SKIP, "900", WindowTransform.NONE, java.util.List.of(), null));
+                List.of("value"), 24, 1, new int[] {1}, MissingValues.SKIP, "900", WindowTransform.NONE,
+                java.util.List.of(), null));
         JavaSparkContext sc = BenchFixtures.context("local[2]");
         try {
             java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
@@ -167,7 +168,8 @@ final class TableBench {
     /** The CLI's options for this table: sensor, t, four values, the first the target; no hold-out. */
     static DataOptions options(String path) {
         TableLayout layout = new TableLayout("sensor", "t", List.of("load", "temp", "noise", "weekday"),
-                List.of("load"), WINDOW, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null);
+                List.of("load"), WINDOW, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE,
+                java.util.List.of(), null);
         return new DataOptions("parquet", path, null, 0, Split.RANDOM, Task.REGRESSION, 0, 0, 1, false, null, ',',
                 true, null, layout);
     }

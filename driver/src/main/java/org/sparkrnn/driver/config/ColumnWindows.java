@@ -41,6 +41,7 @@ public record ColumnWindows(String column, String timeColumn, int window, int ho
 
     /** These windows as they are read (prediction applies the model's own input transform). */
     public ColumnWindows absolute() {
-        return new ColumnWindows(column, timeColumn, window, horizon, validateFrom, missing, WindowTransform.NONE, given);
+        return new ColumnWindows(column, timeColumn, window, horizon, validateFrom, missing,
+                WindowTransform.NONE, given);
     }
 }

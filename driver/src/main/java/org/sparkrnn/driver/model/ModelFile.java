@@ -37,8 +37,8 @@ public final class ModelFile {
      * @param windowScaled   null in files written before it existed (= false)
      */
     record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.records.RecordShape shape,
-                org.sparkrnn.data.Standardization standardization, org.sparkrnn.driver.data.records.Vocabulary vocabulary,
-                Boolean relativeToLast, Boolean windowScaled) {
+                org.sparkrnn.data.Standardization standardization,
+                org.sparkrnn.driver.data.records.Vocabulary vocabulary, Boolean relativeToLast, Boolean windowScaled) {
     }
 
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
@@ -64,8 +64,8 @@ public final class ModelFile {
             throw new UserError(source + ": unreadable '" + METADATA_KEY + "' metadata: " + e.getOriginalMessage());
         }
         return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
-                info.standardization(), info.vocabulary(), WindowTransform.of(Boolean.TRUE.equals(info.relativeToLast()),
-                Boolean.TRUE.equals(info.windowScaled())));
+                info.standardization(), info.vocabulary(), WindowTransform.of(
+                Boolean.TRUE.equals(info.relativeToLast()), Boolean.TRUE.equals(info.windowScaled())));
     }
 
     /** Names of the standardisation statistics in an export (absent when the model does not standardise). */

@@ -224,7 +224,9 @@ public final class ChunkedPredictor implements Serializable {
         return forward(weights, batch, OutputMode.EVERY_STEP, initial);
     }
 
-    /** The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and origin. */
+    /**
+     * The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and origin.
+     */
     private ForwardResult forward(ModelWeights weights, SequenceBatch batch, OutputMode mode,
                                   RecurrentState initial) {
         SequenceBatch input = windowTransform.apply(batch);

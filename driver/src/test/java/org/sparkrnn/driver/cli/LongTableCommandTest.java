@@ -47,7 +47,8 @@ class LongTableCommandTest {
         return Files.write(tmp.resolve("co2-by-year.csv"), table);
     }
 
-    private static double number(String text, String pattern) {
+    /** The first group of {@code pattern}'s first match in {@code text}, as a number (the test fails without one). */
+    static double number(String text, String pattern) {
         Matcher m = Pattern.compile(pattern).matcher(text);
         assertTrue(m.find(), pattern + " in\n" + text);
         return Double.parseDouble(m.group(1));

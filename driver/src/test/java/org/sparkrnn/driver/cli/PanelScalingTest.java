@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkrnn.driver.cli.LongTableCommandTest.number;
 
 /**
  * Two real panels whose series lie far apart in level (data/README.md): scaling each window by its own spread
@@ -43,12 +44,6 @@ class PanelScalingTest {
         Printed.Output<Integer> run = Printed.commandLine(false, args.toArray(String[]::new));
         assertEquals(0, run.value(), String.join(" ", args) + "\n" + run.text());
         return run.text();
-    }
-
-    private static double number(String text, String pattern) {
-        Matcher m = Pattern.compile(pattern).matcher(text);
-        assertTrue(m.find(), pattern + " in\n" + text);
-        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -36,7 +36,8 @@ class LoadJobsTest {
     void aStandardisedCsvTableWithADateHoldOutLoadsInSixJobs() throws Exception {
         JavaSparkContext sc = SharedSpark.get();
         TableLayout layout = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 8, 1,
-                new int[] {1}, MissingValues.SKIP, "19950101", WindowTransform.RELATIVE_TO_LAST, java.util.List.of(), null);
+                new int[] {1}, MissingValues.SKIP, "19950101", WindowTransform.RELATIVE_TO_LAST, java.util.List.of(),
+                null);
         DataOptions options = new DataOptions("csv", "../data/co2-by-year.csv", null, 0, Split.RANDOM,
                 Task.REGRESSION, 0, 0, 1, false, null, ',', true, null, layout);
         List<String> jobs = Collections.synchronizedList(new ArrayList<>());

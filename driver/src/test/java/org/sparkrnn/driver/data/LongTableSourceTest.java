@@ -65,7 +65,8 @@ class LongTableSourceTest {
     private static TableLayout oneColumn(String column, String time, int window, int[] horizons,
                                          MissingValues missing, String validateFrom, boolean relative) {
         return new TableLayout(null, time, List.of(column), List.of(column), window, 1, horizons, missing,
-                validateFrom, relative ? WindowTransform.RELATIVE_TO_LAST : WindowTransform.NONE, java.util.List.of(), null);
+                validateFrom, relative ? WindowTransform.RELATIVE_TO_LAST : WindowTransform.NONE,
+                java.util.List.of(), null);
     }
 
     @Test
@@ -192,13 +193,15 @@ class LongTableSourceTest {
         rows.add(RowFactory.create("store-4", 1000 + 3 * 7, 1.0, "3"));
         Exception twice = assertThrows(Exception.class, () -> loader().loadForTraining(
                 spark().createDataFrame(rows, TABLE), "stores", new TableLayout("store", "day", List.of("sales"),
-                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null), options,
+                        List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE,
+                        java.util.List.of(), null), options,
                 ReadContext.fresh(false)));
         assertEquals("stores: two rows of series store-4 have the time 1021; a series has one row per time",
                 UserError.findIn(twice).getMessage());
         UserError missing = assertThrows(UserError.class, () -> loader().loadForTraining(
                 spark().createDataFrame(stores(), TABLE), "stores", new TableLayout("store", "day",
-                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null, WindowTransform.NONE, java.util.List.of(), null),
+                        List.of("sale"), List.of("sales"), 5, 1, new int[] {1}, MissingValues.SKIP, null,
+                        WindowTransform.NONE, java.util.List.of(), null),
                 options, ReadContext.fresh(false)));
         assertEquals("stores: no column 'sale' (--feature-columns); the columns are [store, day, sales, visits]",
                 missing.getMessage());

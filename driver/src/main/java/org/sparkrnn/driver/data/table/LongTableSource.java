@@ -237,8 +237,8 @@ public final class LongTableSource {
         TimeFormat format = projection.reader().format();
         StructType schema = table.schema();
         Double validateFrom = layout.validateFrom() == null ? null
-                : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), layout.timeFormat(), source,
-                new FrameSource(sc, null).session());
+                : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), layout.timeFormat(),
+                source, new FrameSource(sc, null).session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
                 : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME)))

@@ -24,7 +24,7 @@ public final class TableRowReader implements Serializable {
     private final List<String> values;   // the value columns, each once, in projection order
     private final int[] featureAt;       // feature k is values[featureAt[k]]
     private final int[] targetAt;        // target j is values[targetAt[j]]
-    private final int calendarFrom;      // values from here on are calendar inputs (derived from the time)
+    private final int calendarFrom;      // values[calendarFrom..] are the calendar's inputs (derived from the time)
     private final String timeFormat;     // the pattern text times are read with, or null
 
     TableRowReader(String source, TableLayout layout, TimeFormat format) {
@@ -34,7 +34,7 @@ public final class TableRowReader implements Serializable {
         this.values = valueColumns(layout);
         this.featureAt = layout.inputColumns().stream().mapToInt(values::indexOf).toArray();
         this.targetAt = layout.targetColumns().stream().mapToInt(values::indexOf).toArray();
-        this.calendarFrom = layout.featureColumns().size();
+        this.calendarFrom = values.size() - (layout.inputColumns().size() - layout.featureColumns().size());
         this.timeFormat = layout.timeFormat();
     }
 
@@ -135,7 +135,7 @@ public final class TableRowReader implements Serializable {
         for (int k = 0; k < v.length; k++) {
             v[k] = value(row, firstValue() + k, values.get(k));
         }
-        for (int k = values.size() - (featureAt.length - calendarFrom); k < v.length; k++) {
+        for (int k = calendarFrom; k < v.length; k++) {
             if (Double.isNaN(v[k])) {
                 throw new DataFormatError(source, "series " + row.get(0) + ": time '"
                         + (format == TimeFormat.TEXT ? text(row) : format.text(time(row))) + "' is not a"
