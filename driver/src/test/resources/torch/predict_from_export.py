@@ -1,14 +1,18 @@
-"""Predicts with an `lstm-spark export` file in PyTorch, as the README shows: express each window by its own origin
+"""Predicts with an `lstm-spark export` file in PyTorch, as the README shows: divide each window's first feature by
+its series' scale when the metadata says so (sparkrnn.series_scaled: the table beside the export, EXPORT.series.csv,
+key,scale; a series not in it by the mean of the window's absolute first feature), express each window by its own origin
 and scale when the metadata says so (sparkrnn.relative_to_last, sparkrnn.window_scaled: the first feature x becomes
 (x - o) / s, o the window's last value or its mean, s its standard deviation, or its level when it does not vary),
 standardise the inputs with the exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the
-target standardisation, then y * s + o. The
+target standardisation, then y * s + o, then times the series' scale. The
 modules and the inputs take the export's precision (float32 or float64), and every tensor is used as stored: a
 statistic in another precision than the weights would turn float32 inputs into float64, which float32 modules refuse.
 
 usage: predict_from_export.py EXPORT.safetensors INPUT.jsonl LAYERS HIDDEN   (prints one JSON number per line)
+Each input line is {"features": [[...], ...]}, with "key": the series, for a model that scales each series.
 Reads safetensors with the standard library (the format: 8-byte little-endian header length, JSON header, data).
 """
+import csv
 import json
 import struct
 import sys
@@ -37,7 +41,13 @@ def load_safetensors(path):
 def main():
     export, inputs, layers, hidden = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     w, metadata = load_safetensors(export)
-    features = [json.loads(line)["features"] for line in open(inputs) if line.strip()]
+    lines = [json.loads(line) for line in open(inputs) if line.strip()]
+    features = [line["features"] for line in lines]
+    series_scales = None
+    if metadata.get("sparkrnn.series_scaled"):
+        table = export[:-len(".safetensors")] + ".series.csv"
+        with open(table, newline="") as f:
+            series_scales = {row["key"]: float(row["scale"]) for row in csv.DictReader(f)}
     size = len(features[0][0])
     dtype = w["head.weight"].dtype
     mixed = sorted(name for name, t in w.items() if t.dtype != dtype)
@@ -50,8 +60,17 @@ def main():
     from_last = metadata.get("sparkrnn.relative_to_last") == "true"
     scaled = metadata.get("sparkrnn.window_scaled") == "true"
     with torch.no_grad():
-        for sequence in features:
+        for line, sequence in zip(lines, features):
             x = torch.tensor([sequence], dtype=dtype)
+            series_scale = 1.0
+            if series_scales is not None:
+                key = str(line.get("key"))
+                if key in series_scales:
+                    series_scale = series_scales[key]
+                else:  # a series the model never saw: the mean of the window's absolute first feature, or 1
+                    series_scale = x[0, :, 0].abs().mean().item() or 1.0
+                x = x.clone()
+                x[:, :, 0] = x[:, :, 0] / series_scale
             first = x[:, :, 0]
             mean = first.mean(dim=1)
             origin = first[:, -1] if from_last else mean if scaled else torch.zeros_like(mean)
@@ -70,6 +89,7 @@ def main():
             if "standardize.target_mean" in w:
                 y = y * w["standardize.target_std"] + w["standardize.target_mean"]
             y = y * scale[:, None] + origin[:, None]
+            y = y * series_scale
             print(json.dumps(y[0].double().tolist()))
 
 

@@ -17,7 +17,11 @@ import java.util.Objects;
  * then stored, sent and cached once.
  *
  * <p>Which windows exist (gaps skipped, a series' end, a split by time) is the source's decision, expressed by the
- * starts; every window's rows and label values are checked finite here. Immutable; a wire type.
+ * starts; every window's rows and label values are checked finite here.
+ *
+ * <p>Windows may carry a scale each ({@link #scaledBy}, e.g. their series', {@link SeriesScaling}): {@link #select}
+ * then gives each window's first feature and label values divided by it, and {@link #labelScales} the scales.
+ * Immutable; a wire type.
  */
 public final class SeriesWindows implements SequenceBlock {
 
@@ -30,6 +34,7 @@ public final class SeriesWindows implements SequenceBlock {
     private final double[] features;  // [N × I]
     private final double[] targets;   // [N × V]
     private final int[] starts;       // [W] first row of each window
+    private final double[] scales;    // [W] or null: each window's scale
 
     /**
      * Takes ownership of the arrays; checks every invariant: shapes, each window and its label rows inside the
@@ -37,6 +42,26 @@ public final class SeriesWindows implements SequenceBlock {
      */
     public SeriesWindows(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
                          double[] targets, int[] starts) {
+        this(inputSize, targetWidth, window, horizons, features, targets, starts, null);
+    }
+
+    /**
+     * As {@link #SeriesWindows(int, int, int, int[], double[], double[], int[])}, each window w with its scale
+     * {@code scales[w]} (null: none).
+     */
+    public SeriesWindows(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
+                         double[] targets, int[] starts, double[] scales) {
+        this.scales = scales;
+        if (scales != null) {
+            if (scales.length != starts.length) {
+                throw new IllegalArgumentException(scales.length + " scales for " + starts.length + " windows");
+            }
+            for (int w = 0; w < scales.length; w++) {
+                if (!(scales[w] > 0) || !Double.isFinite(scales[w])) {
+                    throw new IllegalArgumentException("window " + w + ": scale " + scales[w]);
+                }
+            }
+        }
         this.inputSize = inputSize;
         this.targetWidth = targetWidth;
         this.window = window;
@@ -170,8 +195,47 @@ public final class SeriesWindows implements SequenceBlock {
                         targetWidth);
             }
         }
+        if (scales != null) {
+            for (int b = 0; b < count; b++) {
+                double scale = scales[which[b]];
+                for (int t = 0; t < window; t++) {
+                    int j = b * stepValues + t * inputSize;
+                    x[j] = x[j] / scale;
+                }
+                for (int v = 0; v < width; v++) {
+                    y[b * width + v] = y[b * width + v] / scale;
+                }
+            }
+        }
         return new SequenceBatch(inputSize, lengths, x, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y, null,
                 null);
+    }
+
+    /** The windows' scales, when they carry them ({@link #scaledBy}); else null (all 1). */
+    @Override
+    public double[] labelScales(int... which) {
+        if (scales == null) {
+            return null;
+        }
+        double[] chosen = new double[which.length];
+        for (int k = 0; k < which.length; k++) {
+            chosen[k] = scales[which[k]];
+        }
+        return chosen;
+    }
+
+    /**
+     * These windows, window w divided by {@code scales[w]}: what {@link #select} gives is then x / scale for each
+     * window's first feature and label values. The stored rows are shared.
+     */
+    public SeriesWindows scaledBy(double[] scales) {
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts,
+                Objects.requireNonNull(scales, "scales"));
+    }
+
+    /** Whether the windows carry scales ({@link #scaledBy}). */
+    public boolean scaled() {
+        return scales != null;
     }
 
     /** Counts known from the shape: no window is made. */
@@ -208,7 +272,7 @@ public final class SeriesWindows implements SequenceBlock {
     public SeriesWindows subset(int... which) {
         if (which.length == 0) {
             return new SeriesWindows(inputSize, targetWidth, window, horizons, new double[0], new double[0],
-                    new int[0]);
+                    new int[0], scales == null ? null : new double[0]);
         }
         int first = Integer.MAX_VALUE;
         int end = 0;
@@ -223,19 +287,25 @@ public final class SeriesWindows implements SequenceBlock {
         double[] rowFeatures = Arrays.copyOfRange(features, first * inputSize, end * inputSize);
         double[] rowTargets = targets == features ? rowFeatures
                 : Arrays.copyOfRange(targets, first * targetWidth, end * targetWidth);
-        return new SeriesWindows(inputSize, targetWidth, window, horizons, rowFeatures, rowTargets, shifted);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, rowFeatures, rowTargets, shifted,
+                labelScales(which));
     }
 
     /**
      * Several pieces as one, in order: their rows one after the other, their windows shifted to match (the windows
-     * of piece k come after those of piece k - 1). With no piece, no window of this shape.
+     * of piece k come after those of piece k - 1). With no piece, no window of this shape. The pieces carry scales
+     * all or none.
      */
     public static SeriesWindows concat(int inputSize, int targetWidth, int window, int[] horizons,
                                        java.util.List<SeriesWindows> pieces) {
         int rows = 0;
         int windows = 0;
         boolean shared = !pieces.isEmpty();
+        boolean withScales = !pieces.isEmpty() && pieces.get(0).scaled();
         for (SeriesWindows piece : pieces) {
+            if (piece.scaled() != withScales) {
+                throw new IllegalArgumentException("cannot join windows with scales to windows without");
+            }
             if (piece.inputSize != inputSize || piece.targetWidth != targetWidth || piece.window != window
                     || !Arrays.equals(piece.horizons, horizons)) {
                 throw new IllegalArgumentException("cannot join " + piece + " to windows of " + window + " steps, I="
@@ -248,9 +318,13 @@ public final class SeriesWindows implements SequenceBlock {
         double[] features = new double[rows * inputSize];
         double[] targets = shared ? features : new double[rows * targetWidth];
         int[] starts = new int[windows];
+        double[] scales = withScales ? new double[windows] : null;
         int row = 0;
         int w = 0;
         for (SeriesWindows piece : pieces) {
+            if (withScales) {
+                System.arraycopy(piece.scales, 0, scales, w, piece.size());
+            }
             System.arraycopy(piece.features, 0, features, row * inputSize, piece.features.length);
             if (!shared) {
                 System.arraycopy(piece.targets, 0, targets, row * targetWidth, piece.targets.length);
@@ -260,7 +334,7 @@ public final class SeriesWindows implements SequenceBlock {
             }
             row += piece.rows();
         }
-        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales);
     }
 
     // the stored arrays themselves, not copies, for the wire serializers (which must not modify them)
@@ -281,11 +355,17 @@ public final class SeriesWindows implements SequenceBlock {
         return horizons;
     }
 
+    /** Each window's scale, or null (none). */
+    public double[] windowScales() {
+        return scales;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SeriesWindows s && inputSize == s.inputSize && targetWidth == s.targetWidth
                 && window == s.window && Arrays.equals(horizons, s.horizons) && Arrays.equals(features, s.features)
-                && Arrays.equals(targets, s.targets) && Arrays.equals(starts, s.starts);
+                && Arrays.equals(targets, s.targets) && Arrays.equals(starts, s.starts)
+                && Arrays.equals(scales, s.scales);
     }
 
     @Override

@@ -44,14 +44,17 @@ public record TransformedWindows(SequenceBlock windows, WindowTransform transfor
 
     @Override
     public double[] labelScales(int... which) {
-        return transform.scaled() ? transform.scales(windows.select(which)) : null;
+        return transform.scaled() ? transform.scales(windows.select(which)) : windows.labelScales(which);
     }
 
-    /** The raw windows made once: transformed for the batch, measured for the scales. */
+    /**
+     * The raw windows made once: transformed for the batch, measured for the scales (or the windows' own, e.g. their
+     * series', when the transform does not scale).
+     */
     @Override
     public void selectScaled(int[] which, BiConsumer<SequenceBatch, double[]> action) {
         SequenceBatch raw = windows.select(which);
-        action.accept(transformed(raw), transform.scales(raw));
+        action.accept(transformed(raw), transform.scaled() ? transform.scales(raw) : windows.labelScales(which));
     }
 
     @Override

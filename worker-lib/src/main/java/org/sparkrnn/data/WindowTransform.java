@@ -120,15 +120,8 @@ public enum WindowTransform {
 
     /** The mean of window b's first feature when this transform scales; else 0 (the origin of NONE). */
     private double mean(SequenceBatch batch, int b) {
-        if (!scaled) {
-            return 0;
-        }
-        int length = batch.length(b);
-        double sum = 0;
-        for (int t = 0; t < length; t++) {
-            sum += batch.feature(b, t, 0);
-        }
-        return sum / length;
+        return scaled ? mean(batch.features(), batch.stepOffset(b) * batch.inputSize(), batch.inputSize(),
+                batch.length(b)) : 0;
     }
 
     /** Window b's origin: its last value, its {@code mean} when scaled, else 0. */
@@ -140,13 +133,34 @@ public enum WindowTransform {
         if (!scaled) {
             return 1;
         }
-        int length = batch.length(b);
+        return scale(std(batch.features(), batch.stepOffset(b) * batch.inputSize(), batch.inputSize(),
+                batch.length(b), mean), origin, mean);
+    }
+
+    /** The mean of {@code values[from + t · stride]}, t &lt; length: a window's own level. */
+    private static double mean(double[] values, int from, int stride, int length) {
+        double sum = 0;
+        for (int t = 0; t < length; t++) {
+            sum += values[from + t * stride];
+        }
+        return sum / length;
+    }
+
+    /** The (population) standard deviation of {@code values[from + t · stride]}, t &lt; length, about {@code mean}. */
+    private static double std(double[] values, int from, int stride, int length, double mean) {
         double squares = 0;
         for (int t = 0; t < length; t++) {
-            double d = batch.feature(b, t, 0) - mean;
+            double d = values[from + t * stride] - mean;
             squares += d * d;
         }
-        double std = Math.sqrt(squares / length);
+        return Math.sqrt(squares / length);
+    }
+
+    /**
+     * What a window (or a series) is divided by: its standard deviation, or when it does not vary its level
+     * ({@code |origin|}, else {@code |mean|}), or 1 when that is 0 too.
+     */
+    private static double scale(double std, double origin, double mean) {
         if (std > 0) {
             return std;
         }

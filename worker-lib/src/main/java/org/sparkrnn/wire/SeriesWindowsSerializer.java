@@ -6,7 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.sparkrnn.data.SeriesWindows;
 
-/** {@link SeriesWindows}: the shape, the stored rows and the window starts; checked again when read. */
+/** {@link SeriesWindows}: the shape, the stored rows, the window starts and scales; checked again when read. */
 final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
 
     SeriesWindowsSerializer() {
@@ -26,6 +26,10 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
             WireArrays.writeDoubles(out, windows.targetRows());
         }
         WireArrays.writeInts(out, windows.windowStarts());
+        out.writeBoolean(windows.scaled());
+        if (windows.scaled()) {
+            WireArrays.writeDoubles(out, windows.windowScales());
+        }
     }
 
     @Override
@@ -37,6 +41,8 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
         double[] features = WireArrays.readDoubles(in);
         double[] targets = in.readBoolean() ? features : WireArrays.readDoubles(in);
         int[] starts = WireArrays.readInts(in);
-        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+        boolean withScales = in.readBoolean();
+        double[] scales = withScales ? WireArrays.readDoubles(in) : null;
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales);
     }
 }

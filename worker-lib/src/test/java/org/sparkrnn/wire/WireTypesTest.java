@@ -93,6 +93,11 @@ class WireTypesTest {
         org.sparkrnn.data.SeriesWindows oneColumn = roundTrip(kryo, new org.sparkrnn.data.SeriesWindows(1, 1, 2,
                 new int[] {1}, column, column, new int[] {0, 1, 2}));
         assertTrue(oneColumn.featureRows() == oneColumn.targetRows(), "one column sent once, shared again");
+        org.sparkrnn.data.SeriesWindows perSeries = windows.scaledBy(new double[] {2, 0.5});
+        org.sparkrnn.data.SeriesWindows perSeriesBack = roundTrip(kryo, perSeries);
+        assertEquals(perSeries, perSeriesBack);
+        assertArrayEquals(new double[] {2, 0.5}, perSeriesBack.labelScales(0, 1));
+        assertEquals(perSeries.all(), perSeriesBack.all());
 
         // windows scaled as they are made, over stored series or over a batch of windows: the same windows back
         NetworkSpec one = new NetworkSpec(3, List.of(LayerSpec.lstm(2)), 2, Loss.MSE);

@@ -5,6 +5,7 @@ import org.sparkrnn.driver.config.CalendarFeature;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.Normalization;
@@ -59,6 +60,14 @@ public final class DataMixin {
                     + " pattern (e.g. yyyyMM, yyyyMMdd, dd.MM.yyyy HH:mm); absent: numbers as numbers, text as a"
                     + " number, an ISO date or an ISO timestamp.")
     String timeFormat;
+
+    @Option(names = "--frequency", paramLabel = "STEP",
+            description = "Long tables: the time from one row of a series to the next: 15min, 1h, 1d, 1w, 1M (calendar"
+                    + " months), 1q, 1y, 30s, or a number for a time of numbers. A series that skips a step is an error"
+                    + " naming it and the gap; forecasts are keyed by the time they predict. Absent: the model's, else"
+                    + " the most common step in the data (said in the log), and a window across a skipped step is"
+                    + " left out.")
+    String frequency;
 
     @Option(names = "--calendar", paramLabel = "F[,F...]",
             description = "Long tables: inputs derived from each row's time, two per feature (the sine and cosine"
@@ -123,8 +132,10 @@ public final class DataMixin {
             description = "Number of classes (0: largest class id + 1). Default: ${DEFAULT-VALUE}.")
     int classes;
 
-    @Option(names = "--normalize", defaultValue = Defaults.NORMALIZE, paramLabel = "none|standard|window",
-            description = "standard: standardise features and numeric labels with training-set statistics; window:"
+    @Option(names = "--normalize", defaultValue = Defaults.NORMALIZE, paramLabel = "none|standard|series|window",
+            description = "standard: standardise features and numeric labels with training-set statistics; series"
+                    + " (a long table): first divide each series' target by that series' mean absolute value over its"
+                    + " training rows, kept in the model (a series it never saw: each window by its own); window:"
                     + " first scale each window's target by the window's own mean and spread (its last value with"
                     + " --relative-to-last), so that series far apart in level share one scale, then standardise."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -193,11 +204,17 @@ public final class DataMixin {
                 throw new SettingError("a long table needs {--target-column}: the column (or columns) to predict");
             }
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
-                    window, stride, horizons, gaps, validateFrom, windowTransform(),
-                    CalendarFeature.parseList(calendar), timeFormat);
+                    window, stride, horizons, gaps, validateFrom, windowTransform(), normalization().scalesSeries(),
+                    CalendarFeature.parseList(calendar), timeFormat,
+                    frequency == null ? null : Frequency.parse(frequency));
         } else {
-            if (calendar != null || timeFormat != null) {
-                throw new SettingError((calendar != null ? "{--calendar}" : "{--time-format}") + " reads the times"
+            if (normalization().scalesSeries()) {
+                throw new SettingError("{--normalize} series scales each series of a long table by its own"
+                        + " statistics: give {--target-column} (and {--id-column} for many series)");
+            }
+            if (calendar != null || timeFormat != null || frequency != null) {
+                throw new SettingError((calendar != null ? "{--calendar}" : timeFormat != null ? "{--time-format}"
+                        : "{--frequency}") + " reads the times"
                         + " of a long table: give {--target-column} (and {--id-column} for many series)");
             }
             List<String> given = new java.util.ArrayList<>();

@@ -98,7 +98,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return SparkRun.with("lstm-spark evaluate", sparkOptions, sc -> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             ReadContext context = new ReadContext(saved.shape(), saved.vocabulary(),
-                    saved.standardization(), false);
+                    saved.standardization(), false, saved.seriesScaling(), saved.frequency());
             ModelScoring scoring = new ModelScoring(sc, saved, new KernelSettings(precision, 0));
             Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith,
                     options.horizons());

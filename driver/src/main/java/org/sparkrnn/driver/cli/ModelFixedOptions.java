@@ -24,6 +24,7 @@ final class ModelFixedOptions {
         ParseResult given = spec.commandLine().getParseResult();
         List<String> wrong = new ArrayList<>();
         String normalize = (saved.windowTransform().scaled() ? Normalization.WINDOW
+                : saved.seriesScaling() != null ? Normalization.SERIES
                 : saved.standardization() != null ? Normalization.STANDARD : Normalization.NONE).cliName();
         if (given.hasMatchedOption("--normalize") && !data.normalize.equals(normalize)) {
             wrong.add("--normalize " + data.normalize + " (the model's: " + normalize + ")");

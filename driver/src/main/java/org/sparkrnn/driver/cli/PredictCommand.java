@@ -90,7 +90,7 @@ public final class PredictCommand implements Callable<Integer> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);
-            Dataset<Row> input = loader.predictionRows(options.absolute(), saved.shape());
+            Dataset<Row> input = loader.predictionRows(options.absolute(), saved.shape(), saved.frequency());
             if (input != null) {
                 if (saved.shape().oneHot()) {
                     throw new UserError("a character model reads text: predict with --format text");
@@ -105,6 +105,11 @@ public final class PredictCommand implements Callable<Integer> {
                         InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE)) {
                     predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat)
                             .option("header", true).save(output); // csv: the column names first (others ignore it)
+                    if (predicted.windowsOfUnknownSeries() > 0) {
+                        System.out.println("warning: " + options.path() + ": " + predicted.windowsOfUnknownSeries()
+                                + " window(s) of series the model has no scale for (no training row) were scaled"
+                                + " each by its own values");
+                    }
                 }
                 System.out.printf("wrote predictions for %s to %s (%s)%n", options.path(), output, outputFormat);
                 return 0;

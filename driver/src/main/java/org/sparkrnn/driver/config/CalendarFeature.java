@@ -53,6 +53,30 @@ public enum CalendarFeature implements CliNamed {
         return withinDay;
     }
 
+    /**
+     * Whether this feature has the same value at every row of a series that steps by {@code step}: the step is a
+     * whole number of the feature's cycles (an hour, a day, a week, a month, a year), as hour-of-day on daily data or
+     * month-of-year on yearly data. A calendar month is a whole number of days, never of weeks.
+     */
+    public boolean constantOver(Frequency step) {
+        long seconds = switch (this) {
+            case MINUTE_OF_HOUR -> 3600;
+            case HOUR_OF_DAY -> 86_400;
+            case DAY_OF_WEEK -> 7 * 86_400;
+            default -> 0; // cycles of the calendar: a month (day of month) or a year
+        };
+        long months = this == DAY_OF_MONTH ? 1 : seconds == 0 ? 12 : 0;
+        Frequency.Unit unit = step.unit();
+        if (unit == Frequency.Unit.NUMBER) {
+            return false;
+        }
+        if (unit.calendarMonths()) {
+            long stepMonths = step.amount() * (unit == Frequency.Unit.YEAR ? 12 : unit == Frequency.Unit.QUARTER ? 3 : 1);
+            return seconds != 0 ? seconds <= 86_400 : stepMonths % months == 0;
+        }
+        return seconds != 0 && (long) step.roughSeconds() % seconds == 0;
+    }
+
     /** The names of its two inputs, as a model's inputs are listed: {@code month-of-year.sin}, {@code .cos}. */
     public java.util.List<String> inputNames() {
         return java.util.List.of(cliName() + ".sin", cliName() + ".cos");

@@ -157,6 +157,12 @@ public record DataOptions(String format, String path, String validationPath, dou
                 skipBadRecords, rejectsPath, delimiter, header, windows, table);
     }
 
+    /** These options with another long table layout. */
+    public DataOptions withTable(TableLayout layout) {
+        return new DataOptions(format, path, validationPath, validationFraction, split, task, classes, partitions,
+                seed, skipBadRecords, rejectsPath, delimiter, header, windows, layout);
+    }
+
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, task, classes, partitions,
@@ -187,6 +193,7 @@ public record DataOptions(String format, String path, String validationPath, dou
         into.put("calendar", table == null || table.calendar().isEmpty() ? null : String.join(",",
                 table.calendar().stream().map(CalendarFeature::cliName).toList()));
         into.put("time-format", table == null ? null : table.timeFormat());
+        into.put("frequency", table == null || table.frequency() == null ? null : table.frequency().text());
         into.put("task", task.cliName());
         into.put("classes", classes);
         into.put("partitions", partitions);

@@ -22,13 +22,26 @@ import java.util.Objects;
  * @param validateFrom   windows whose first predicted step is at or after this time are validation data, or null
  * @param windowTransform how each window is expressed from itself ({@link WindowTransform}: relative to its last
  *                       value, scaled by its spread): its first feature is then the one target
+ * @param seriesScaled   whether each series is divided by its own scale ({@code --normalize series},
+ *                       {@link org.sparkrnn.data.SeriesScaling}): its first feature is then the one target
  * @param calendar       features derived from each row's time, after the feature columns ({@link CalendarFeature})
  * @param timeFormat     a java.time pattern the time column's text (or numbers, as text) is read with, or null
+ * @param frequency      the step from one row of a series to the next ({@code --frequency}), or null: inferred from
+ *                       the data (or the model's)
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
-                          WindowTransform windowTransform, List<CalendarFeature> calendar, String timeFormat)
+                          WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
+                          String timeFormat, Frequency frequency)
         implements Serializable {
+
+    /** A layout whose series are not scaled each by its own statistics. */
+    public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                       int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                       WindowTransform windowTransform, List<CalendarFeature> calendar, String timeFormat) {
+        this(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing, validateFrom,
+                windowTransform, false, calendar, timeFormat, null);
+    }
 
     public TableLayout {
         Objects.requireNonNull(missing, "missing");
@@ -36,6 +49,17 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         calendar = calendar == null ? List.of() : List.copyOf(calendar);
         if (!calendar.isEmpty() && timeColumn == null) {
             throw new SettingError("{--calendar} derives features from each row's time: give {--time-column}");
+        }
+        if (frequency != null && timeColumn == null) {
+            throw new SettingError("{--frequency} is the step between the times of {--time-column}: give it");
+        }
+        if (frequency != null) {
+            for (CalendarFeature f : calendar) {
+                if (f.constantOver(frequency)) {
+                    throw new SettingError("{--calendar} " + f.cliName() + " is the same at every step of {--frequency} "
+                            + frequency.text() + ": it is finer than the data's time step");
+                }
+            }
         }
         if (timeFormat != null && timeColumn == null) {
             throw new SettingError("{--time-format} reads the times of {--time-column}: give it");
@@ -77,11 +101,15 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
             throw new SettingError("{--time-column} " + timeColumn + " orders the rows; it cannot also be a feature"
                     + " or target column");
         }
-        if (!windowTransform.isIdentity()
+        if ((seriesScaled || !windowTransform.isIdentity())
                 && !(targetColumns.size() == 1 && featureColumns.get(0).equals(targetColumns.get(0)))) {
-            throw new SettingError((windowTransform.scaled() ? "{--normalize} window scales windows by what they"
-                    + " predict" : "{--relative-to-last} measures windows from the last value of what they predict")
+            throw new SettingError((seriesScaled ? "{--normalize} series scales each series by what it predicts"
+                    : windowTransform.scaled() ? "{--normalize} window scales windows by what they predict"
+                    : "{--relative-to-last} measures windows from the last value of what they predict")
                     + ": give one {--target-column}, also first of {--feature-columns}");
+        }
+        if (seriesScaled && windowTransform.scaled()) {
+            throw new IllegalArgumentException("a window is scaled by its series or by itself, not both");
         }
     }
 
@@ -122,13 +150,22 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     /** This layout without its time split: a separate validation set, or data a model is applied to. */
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                null, windowTransform, calendar, timeFormat);
+                null, windowTransform, seriesScaled, calendar, timeFormat, frequency);
     }
 
-    /** This layout reading windows as they are (prediction applies the model's own input transform). */
+    /** This layout with its series stepping by {@code step} (null: inferred from the data). */
+    public TableLayout withFrequency(Frequency step) {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step);
+    }
+
+    /**
+     * This layout reading windows as they are (prediction applies the model's own input transforms: each window's,
+     * each series').
+     */
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                validateFrom, WindowTransform.NONE, calendar, timeFormat);
+                validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency);
     }
 
     /**
@@ -172,12 +209,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && targetColumns.equals(t.targetColumns) && window == t.window && stride == t.stride
                 && java.util.Arrays.equals(horizons, t.horizons) && missing == t.missing
                 && Objects.equals(validateFrom, t.validateFrom) && windowTransform == t.windowTransform
+                && seriesScaled == t.seriesScaled && Objects.equals(frequency, t.frequency)
                 && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
-                java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, calendar, timeFormat);
+                java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, seriesScaled, calendar,
+                timeFormat, frequency);
     }
 }

@@ -211,6 +211,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         Settings s = new Settings();
         data.addSettings(s);
         s.put("normalize", (!normalize ? Normalization.NONE : data.windowTransform().scaled() ? Normalization.WINDOW
+                : data.table() != null && data.table().seriesScaled() ? Normalization.SERIES
                 : Normalization.STANDARD).cliName());
         s.put("cell", model.cell().cliName());
         s.put("hidden", String.join(",", model.hidden().stream().map(String::valueOf).toList()));

@@ -11,12 +11,14 @@ import org.sparkrnn.data.DataStatistics;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.data.TransformedWindows;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.files.CsvWindowSource;
@@ -89,7 +91,8 @@ public final class DatasetLoader {
         SourceBlocks train = read(options, options.path(), context, true, options.validationPath() == null);
         SourceBlocks separate = null;
         if (options.validationPath() != null) {
-            ReadContext sameShape = new ReadContext(train.shape(), train.vocabulary(), null, context.normalize());
+            ReadContext sameShape = new ReadContext(train.shape(), train.vocabulary(), null, context.normalize(),
+                    train.seriesScaling(), train.frequency());
             separate = read(options, options.validationPath(), sameShape, true, false);
         }
         return finishTraining(options, context, train, separate);
@@ -128,7 +131,8 @@ public final class DatasetLoader {
                                       ReadContext context) {
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
         int partitions = tablePartitions(options, table);
-        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions), null);
+        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions, null, null),
+                null);
     }
 
     /**
@@ -158,7 +162,7 @@ public final class DatasetLoader {
             throw new UserError(options.path() + ": no sequence");
         }
         return new LoadedData(train, validation, all.shape(), stats, validationCount, context.standardization(),
-                all.vocabulary());
+                all.vocabulary(), all.seriesScaling(), all.frequency());
     }
 
     /** All sequences of {@code path} as one data set shaped as a saved model expects (evaluate, predict). */
@@ -170,7 +174,8 @@ public final class DatasetLoader {
         if (stats.sequences() == 0) {
             throw new UserError(path + ": no sequence");
         }
-        return new LoadedData(blocks, null, all.shape(), stats, 0, context.standardization(), all.vocabulary());
+        return new LoadedData(blocks, null, all.shape(), stats, 0, context.standardization(), all.vocabulary(),
+                all.seriesScaling(), all.frequency());
     }
 
     /** Records skipped as bad so far ({@code --on-bad-record skip}). */
@@ -209,17 +214,20 @@ public final class DatasetLoader {
     /**
      * The rows a saved model predicts, each keyed by what identifies its input so that predictions join back to it,
      * the sequences in {@link FrameColumns#FEATURES}: a long table's windows (series key, {@code time} of each
-     * window's last step; every window whose inputs are whole, the forecast windows included); a CSV column's
+     * window's last step, {@code forecast_time} of each step it predicts, by the layout's time step, else
+     * {@code knownStep}, else the data's most common; every window whose inputs are whole, the forecast windows
+     * included); a CSV column's
      * gap-free windows keyed by {@code time}; JSON Lines records keyed by their other scalar fields (or {@code line},
      * and {@code file} for several files); any other Spark source as it is, in {@code --partitions} partitions when
      * given. Null for text, which is read as numbered windows ({@link #loadForModel}). With
      * {@code --on-bad-record skip} a bad record is left out (a CSV value that is not a number becomes a gap).
      */
-    public Dataset<Row> predictionRows(DataOptions options, RecordShape model) {
+    public Dataset<Row> predictionRows(DataOptions options, RecordShape model, Frequency knownStep) {
         String path = options.path();
         if (options.table() != null) {
             Dataset<Row> table = readTable(options, path);
-            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table));
+            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table),
+                    knownStep);
         }
         return switch (options.format()) {
             case "csv" -> csvWindows.keyedWindows(session(), options, path);
@@ -238,13 +246,13 @@ public final class DatasetLoader {
 
     /**
      * A long table's windows as rows for a Spark ML pipeline: series key, {@code time} of the last step,
-     * {@code featuresCol} and {@code labelCol}; {@code unlabelled} keeps windows without all their targets (label
-     * null), each series' forecast window among them.
+     * {@code forecast_time} of each step predicted, {@code featuresCol} and {@code labelCol}; {@code unlabelled}
+     * keeps windows without all their targets (label null), each series' forecast window among them.
      */
     public Dataset<Row> tableWindows(Dataset<Row> table, String source, TableLayout layout, String featuresCol,
                                      String labelCol, boolean unlabelled) {
         return tables.windowRows(table, source, layout, Math.max(1, sc.defaultParallelism()), featuresCol, labelCol,
-                unlabelled);
+                unlabelled, null);
     }
 
     /** The columns {@link #tableWindows(Dataset, String, TableLayout, String, String, boolean)} gives. */
@@ -261,7 +269,8 @@ public final class DatasetLoader {
         LongTableSource.HoldOutSpec spec = holdOut ? LongTableSource.HoldOutSpec.of(options)
                 : LongTableSource.HoldOutSpec.NONE;
         int partitions = tablePartitions(options, table);
-        SourceBlocks blocks = tables.read(table, path, layout, spec, partitions);
+        SourceBlocks blocks = tables.read(table, path, layout, spec, partitions, context.seriesScaling(),
+                context.frequency());
         RecordShape expected = context.shape();
         if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
                 || expected.outputs() != blocks.shape().outputs())) {
@@ -275,10 +284,12 @@ public final class DatasetLoader {
 
     /**
      * A long table's windows of one side, per series (key: the series id), split as the options say and standardised
-     * as a saved model reads them ({@code standardization} null: raw): what {@code --per-series} scores. Lazy.
+     * as a saved model reads them ({@code standardization} null: raw), each window divided by its series' scale when the model
+     * scales each series ({@code seriesScaling}): what {@code --per-series} scores. Lazy.
      */
     public JavaPairRDD<Object, SequenceBlock> tableWindowsBySeries(DataOptions options, Standardization standardization,
-                                                                   SplitSide side) {
+                                                                   SeriesScaling seriesScaling,
+                                                                   Frequency frequency, SplitSide side) {
         if (options.table() == null) {
             throw new SettingError("{--per-series} reads a long table: give {--id-column}, {--time-column} and"
                     + " {--target-column} (or train on one)");
@@ -286,7 +297,7 @@ public final class DatasetLoader {
         Dataset<Row> table = readTable(options, options.path());
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
         JavaPairRDD<Object, SequenceBlock> series = tables.windowsBySeries(table, options.path(), options.table(),
-                holdOut, tablePartitions(options, table), side);
+                holdOut, tablePartitions(options, table), side, seriesScaling, frequency);
         return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));
     }
 
@@ -372,7 +383,7 @@ public final class DatasetLoader {
             separate.release().run();
         }
         return new LoadedData(trainBlocks, validationBlocks, shape, stats, validationCount, standardization,
-                train.vocabulary());
+                train.vocabulary(), train.seriesScaling(), train.frequency());
     }
 
     private static JavaRDD<SequenceBlock> finish(JavaRDD<SequenceBlock> blocks, Standardization standardization,

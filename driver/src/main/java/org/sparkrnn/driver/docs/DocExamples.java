@@ -191,9 +191,13 @@ public final class DocExamples {
         return first;
     }
 
-    /** A line with its times and numbers set aside. */
+    /**
+     * A line with its times and numbers set aside, and every run of spaces as one: a table's columns widen and narrow
+     * with the numbers in them.
+     */
     static String shape(String line) {
-        return NUMBER.matcher(TIME.matcher(line.stripTrailing()).replaceAll("<time>")).replaceAll("<n>");
+        return NUMBER.matcher(TIME.matcher(line.stripTrailing()).replaceAll("<time>")).replaceAll("<n>")
+                .replaceAll(" {2,}", " ");
     }
 
     /**

@@ -43,6 +43,12 @@ final class EstimatorConfig {
     static TrainingConfig of(RecurrentParams<?> e) {
         try {
             Normalization normalize = Choices.parse("normalize", text(e, e.normalize()), Normalization.class);
+            if (normalize.scalesSeries()) {
+                throw new SettingError("{--normalize} series scales each series of a long table by its own training"
+                        + " statistics, which a DataFrame of windows does not hold: train on the table with the"
+                        + " command line (lstm-spark train --normalize series), or scale each window by its own"
+                        + " values ({--normalize} window)");
+            }
             // windows scaled each by its own values: the DataFrame's sequences are the windows (first feature the
             // target), as SequenceWindows makes them
             ColumnWindows windows = normalize.scalesWindows() ? new ColumnWindows(null, null,

@@ -110,7 +110,8 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
                 Defaults.SPLIT, Split.class);
         normalize = choice("normalize", "standard: standardise features and numeric labels with training"
                 + " statistics; window: first scale each window's first feature (the target) and its label by the"
-                + " window's own mean and spread, so that series far apart in level share one scale; or none",
+                + " window's own mean and spread, so that series far apart in level share one scale; or none"
+                + " (series, each series by its own statistics, is the command line's, on a long table)",
                 Defaults.NORMALIZE, Normalization.class);
         partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
                 Defaults.PARTITIONS);

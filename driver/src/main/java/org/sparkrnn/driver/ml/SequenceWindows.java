@@ -20,6 +20,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.CalendarFeature;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
@@ -31,11 +32,12 @@ import java.util.List;
 /**
  * A long table (one row per series and time) turned into the windows the estimators read, as a Pipeline stage:
  * one row per window with the series key ({@code idColumn}, when given), {@code time} (of the window's last step, as
- * text), {@code featuresCol} (steps × features) and {@code labelCol} (a number, or H × targets values,
- * horizon-major). The params are the command line's table options in camelCase: {@code idColumn},
+ * text), {@code forecast_time} (the time each horizon predicts, by the time step), {@code featuresCol} (steps ×
+ * features) and {@code labelCol} (a number, or H × targets values, horizon-major). The params are the command line's table options in camelCase: {@code idColumn},
  * {@code timeColumn}, {@code featureColumns} (default: the targets), {@code targetColumn}, {@code window},
  * {@code stride}, {@code horizon} ({@code "3"} or {@code "1..6"}), {@code missing}, {@code calendar} (calendar inputs
- * after the features), {@code timeFormat}. The windows are cut on the
+ * after the features), {@code timeFormat}, {@code frequency} (unset: the table's most common step). The windows are
+ * cut on the
  * executors as the command line cuts them (sorted by series and time; a series may span partitions). With
  * {@code keepUnlabelled} windows whose targets are not all there are kept with a null label: each series' last
  * window, to forecast from. Batch DataFrames only (windowing sorts the whole table).
@@ -55,6 +57,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     private final Param<String> missing;
     private final StringArrayParam calendar;
     private final Param<String> timeFormat;
+    private final Param<String> frequency;
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final BooleanParam keepUnlabelled;
@@ -93,6 +96,17 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         timeFormat = new Param<>(this, "timeFormat", "a java.time pattern the time column's text (or numbers, as"
                 + " text) is read with, e.g. yyyyMM (unset: numbers as numbers, text as a number or an ISO date or"
                 + " timestamp)");
+        frequency = new Param<>(this, "frequency", "the step between a series' rows: 15min, 1h, 1d, 1w, 1M, 1q, 1y,"
+                + " or a number for a time of numbers; a series that skips one is an error (unset: the table's most"
+                + " common step, and a window across a skipped step is left out)",
+                (ParamChecks.Check<String>) value -> {
+                    try {
+                        Frequency.parse(value);
+                        return true;
+                    } catch (SettingError e) {
+                        throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
+                    }
+                });
         featuresCol = new Param<>(this, "featuresCol", "output: the windows' steps");
         setDefault(featuresCol, "features");
         labelCol = new Param<>(this, "labelCol", "output: the windows' labels");
@@ -126,7 +140,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                     TableLayout.parseHorizon(getOrDefault(horizon)),
                     Choices.parse("missing", getOrDefault(missing), MissingValues.class), null,
                     WindowTransform.NONE, CalendarFeature.parseList(String.join(",", getOrDefault(calendar))),
-                    isDefined(timeFormat) ? getOrDefault(timeFormat) : null);
+                    isDefined(timeFormat) ? getOrDefault(timeFormat) : null).withFrequency(
+                    isDefined(frequency) ? Frequency.parse(getOrDefault(frequency)) : null);
         } catch (SettingError e) {
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }
@@ -205,6 +220,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     public Param<String> missing() { return missing; }
     public StringArrayParam calendar() { return calendar; }
     public Param<String> timeFormat() { return timeFormat; }
+    public Param<String> frequency() { return frequency; }
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public BooleanParam keepUnlabelled() { return keepUnlabelled; }
@@ -218,6 +234,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     public SequenceWindows setMissing(String value) { set(missing, value); return this; }
     public SequenceWindows setCalendar(String... value) { set(calendar, value); return this; }
     public SequenceWindows setTimeFormat(String value) { set(timeFormat, value); return this; }
+    public SequenceWindows setFrequency(String value) { set(frequency, value); return this; }
     public SequenceWindows setFeaturesCol(String value) { set(featuresCol, value); return this; }
     public SequenceWindows setLabelCol(String value) { set(labelCol, value); return this; }
     public SequenceWindows setKeepUnlabelled(boolean value) { set(keepUnlabelled, value); return this; }

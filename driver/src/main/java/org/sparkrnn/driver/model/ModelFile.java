@@ -2,6 +2,7 @@ package org.sparkrnn.driver.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.kernel.Precision;
@@ -35,10 +36,34 @@ public final class ModelFile {
     /**
      * @param relativeToLast null in files written before it existed (= false)
      * @param windowScaled   null in files written before it existed (= false)
+     * @param series         null unless the model scales each series by its own statistics
+     * @param frequency      the step between a series' rows ({@code --frequency}, given or inferred), or null
      */
     record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.records.RecordShape shape,
                 org.sparkrnn.data.Standardization standardization,
-                org.sparkrnn.driver.data.records.Vocabulary vocabulary, Boolean relativeToLast, Boolean windowScaled) {
+                org.sparkrnn.driver.data.records.Vocabulary vocabulary, Boolean relativeToLast, Boolean windowScaled,
+                SeriesScales series, String frequency) {
+    }
+
+    /** {@link SeriesScaling} as JSON: each series' key (as text) and scale; the key column (null: none). */
+    record SeriesScales(String keyColumn, String[] keys, double[] scales) {
+        static SeriesScales of(SeriesScaling scaling) {
+            if (scaling == null) {
+                return null;
+            }
+            int n = scaling.size();
+            String[] keys = new String[n];
+            double[] scales = new double[n];
+            for (int k = 0; k < n; k++) {
+                keys[k] = scaling.key(k);
+                scales[k] = scaling.scale(k);
+            }
+            return new SeriesScales(scaling.keyColumn(), keys, scales);
+        }
+
+        SeriesScaling scaling() {
+            return new SeriesScaling(keyColumn, keys, scales);
+        }
     }
 
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
@@ -46,7 +71,8 @@ public final class ModelFile {
         metadata.put("format", "pt");
         metadata.put(METADATA_KEY, JSON.writeValueAsString(new Info(1, model.spec(), model.shape(),
                 model.standardization(), model.vocabulary(), model.windowTransform().fromLast(),
-                model.windowTransform().scaled())));
+                model.windowTransform().scaled(), SeriesScales.of(model.seriesScaling()),
+                model.frequency() == null ? null : model.frequency().text())));
         return SafeTensors.toBytes(tensors(model.spec(), model.params(), precision), metadata);
     }
 
@@ -65,7 +91,9 @@ public final class ModelFile {
         }
         return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
                 info.standardization(), info.vocabulary(), WindowTransform.of(
-                Boolean.TRUE.equals(info.relativeToLast()), Boolean.TRUE.equals(info.windowScaled())));
+                Boolean.TRUE.equals(info.relativeToLast()), Boolean.TRUE.equals(info.windowScaled())),
+                info.series() == null ? null : info.series().scaling(),
+                info.frequency() == null ? null : org.sparkrnn.driver.config.Frequency.parse(info.frequency()));
     }
 
     /** Names of the standardisation statistics in an export (absent when the model does not standardise). */
@@ -103,7 +131,41 @@ public final class ModelFile {
                 ? "standardised: y * " + TARGET_STD + " + " + TARGET_MEAN : "as in the data");
         metadata.put("sparkrnn.relative_to_last", String.valueOf(model.windowTransform().fromLast()));
         metadata.put("sparkrnn.window_scaled", String.valueOf(model.windowTransform().scaled()));
+        if (model.seriesScaling() != null) {
+            metadata.put(SERIES_SCALED, "each series by its own scale, the table beside this file ("
+                    + SERIES_TABLE_SUFFIX + "): the first input is x / scale before all else, the outputs y * scale"
+                    + " after all else; a series not in it by the mean of its window's absolute first inputs");
+            metadata.put("sparkrnn.series_key_column", String.valueOf(model.seriesScaling().keyColumn()));
+        }
         return SafeTensors.toBytes(tensors, metadata);
+    }
+
+    /** The export's metadata entry saying the model scales each series by its own statistics. */
+    public static final String SERIES_SCALED = "sparkrnn.series_scaled";
+    /** What the per-series table's name adds to the export's, without its {@code .safetensors}. */
+    public static final String SERIES_TABLE_SUFFIX = ".series.csv";
+
+    /** Where the per-series table of the export {@code file} goes: {@code m.safetensors} → {@code m.series.csv}. */
+    public static String seriesTablePath(String file) {
+        String base = file.endsWith(".safetensors") ? file.substring(0, file.length() - ".safetensors".length())
+                : file;
+        return base + SERIES_TABLE_SUFFIX;
+    }
+
+    /**
+     * Each series' scale as a CSV table ({@code key,scale}, a header, one row per series, keys quoted when they hold
+     * a comma or quote, numbers as Java prints a double: each reads back exactly).
+     */
+    public static String seriesTable(SeriesScaling scaling) {
+        StringBuilder csv = new StringBuilder("key,scale\n");
+        for (int k = 0; k < scaling.size(); k++) {
+            String key = scaling.key(k);
+            if (key.contains(",") || key.contains("\"") || key.contains("\n")) {
+                key = '"' + key.replace("\"", "\"\"") + '"';
+            }
+            csv.append(key).append(',').append(scaling.scale(k)).append('\n');
+        }
+        return csv.toString();
     }
 
     private static SafeTensors.Tensor vector(double[] values, String dtype) {

@@ -3,10 +3,12 @@ package org.sparkrnn.driver.predict;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.Standardization;
 import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.DataFormatError;
@@ -41,17 +43,30 @@ public final class ChunkedPredictor implements Serializable {
     private final PredictionLayout layout;
     private final Standardization standardization;
     private final WindowTransform windowTransform;
+    private final SeriesScaling seriesScaling;
+    private final LongAccumulator unknownSeries;
     private final KernelSettings settings;
     private final int chunk;
 
-    /** The model's input transforms (each window by its own origin and scale, standardisation) are applied here. */
+    /**
+     * The model's input transforms (each series by its own scale, each window by its own origin and scale,
+     * standardisation) are applied here.
+     */
     public ChunkedPredictor(PredictionLayout layout, SavedModel model, KernelSettings settings, int chunk) {
+        this(layout, model, settings, chunk, null);
+    }
+
+    /** The same, counting into {@code unknownSeries} the windows of series the model has no scale for (null: not). */
+    public ChunkedPredictor(PredictionLayout layout, SavedModel model, KernelSettings settings, int chunk,
+                            LongAccumulator unknownSeries) {
+        this.unknownSeries = unknownSeries;
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
         }
         this.layout = layout;
         this.standardization = model.standardization();
         this.windowTransform = model.windowTransform();
+        this.seriesScaling = model.seriesScaling();
         this.settings = settings;
         this.chunk = chunk;
     }
@@ -61,10 +76,11 @@ public final class ChunkedPredictor implements Serializable {
      * {@code featuresIndex} and checked against the model's input size. A row whose sequence cannot be read stops
      * the job with an error naming it ({@link InvalidRows#ERROR}: its position in the partition and its other
      * columns' values, which usually hold its key), is left out ({@code SKIP}) or gets null predictions
-     * ({@code KEEP}).
+     * ({@code KEEP}). A model that scales each series finds a row's series in column {@code keyIndex} (-1: the model
+     * knows one series).
      */
     public Iterator<Row> rows(ModelWeights weights, Iterator<Row> rows, FrameColumns columns, int featuresIndex,
-                              String source, InvalidRows invalid) {
+                              int keyIndex, String source, InvalidRows invalid) {
         RecordShape unlabelled = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.NONE, 0, 0);
         RecordChecker checker = new RecordChecker(source, "row", unlabelled);
@@ -77,6 +93,7 @@ public final class ChunkedPredictor implements Serializable {
             List<Row> nextChunk() {
                 List<Row> inputs = new ArrayList<>(chunk);
                 List<Boolean> valid = new ArrayList<>(chunk);
+                List<Object> keys = new ArrayList<>(chunk);
                 int validCount = 0;
                 SequenceBatch.Builder builder = SequenceBatch.unlabelledBuilder(unlabelled.inputSize());
                 while (validCount < chunk && rows.hasNext()) {
@@ -97,13 +114,14 @@ public final class ChunkedPredictor implements Serializable {
                     }
                     inputs.add(row);
                     valid.add(true);
+                    keys.add(keyIndex < 0 ? null : row.get(keyIndex));
                     validCount++;
                 }
                 if (inputs.isEmpty()) {
                     return inputs;
                 }
                 SequenceBatch batch = validCount == 0 ? null : builder.build();
-                double[] out = batch == null ? null : outputs(weights, batch);
+                double[] out = batch == null ? null : outputs(weights, batch, keys.toArray());
                 List<Row> result = new ArrayList<>(inputs.size());
                 int b = 0; // the sequence of the batch that row i is, if valid
                 for (int i = 0; i < inputs.size(); i++) {
@@ -169,7 +187,7 @@ public final class ChunkedPredictor implements Serializable {
                 SequenceBatch batch = from == 0 && to == block.size() && block instanceof SequenceBatch whole ? whole
                         : block.select(java.util.stream.IntStream.range(from, to).toArray());
                 from = to;
-                double[] out = outputs(weights, batch);
+                double[] out = outputs(weights, batch, null);
                 for (int b = 0; b < batch.size(); b++) {
                     result.add(RowFactory.create(layout.values(out, rowOf(batch, b), batch.length(b))));
                 }
@@ -208,10 +226,12 @@ public final class ChunkedPredictor implements Serializable {
 
     /**
      * Outputs in original units (rows × V): the model's input transforms, forward, then back: unscale value
-     * outputs, then each window's own scale and origin.
+     * outputs, then each window's own scale and origin, then its series'.
+     *
+     * @param keys each window's series key (null: none given)
      */
-    private double[] outputs(ModelWeights weights, SequenceBatch batch) {
-        return forward(weights, batch, layout.perStep() ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null)
+    private double[] outputs(ModelWeights weights, SequenceBatch batch, Object[] keys) {
+        return forward(weights, batch, keys, layout.perStep() ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null)
                 .outputs();
     }
 
@@ -221,14 +241,33 @@ public final class ChunkedPredictor implements Serializable {
      * to the series' next rows.
      */
     public ForwardResult everyStep(ModelWeights weights, SequenceBatch batch, RecurrentState initial) {
-        return forward(weights, batch, OutputMode.EVERY_STEP, initial);
+        return forward(weights, batch, null, OutputMode.EVERY_STEP, initial);
     }
 
     /**
-     * The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and origin.
+     * The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and
+     * origin, each series' scale.
      */
-    private ForwardResult forward(ModelWeights weights, SequenceBatch batch, OutputMode mode,
+    private ForwardResult forward(ModelWeights weights, SequenceBatch batch, Object[] keys, OutputMode mode,
                                   RecurrentState initial) {
+        double[] scales = null;
+        if (seriesScaling != null) {
+            if (keys == null && seriesScaling.keyColumn() != null) {
+                throw new IllegalStateException("a model that scales each series needs each window's series");
+            }
+            scales = new double[batch.size()];
+            long unknown = 0;
+            for (int b = 0; b < batch.size(); b++) {
+                Object key = keys == null ? null : keys[b];
+                scales[b] = seriesScaling.scaleOf(key, batch.features(), batch.stepOffset(b) * batch.inputSize(),
+                        batch.inputSize(), batch.length(b));
+                unknown += seriesScaling.indexOf(key) < 0 ? 1 : 0;
+            }
+            if (unknownSeries != null && unknown > 0) {
+                unknownSeries.add(unknown);
+            }
+            batch = SeriesScaling.apply(batch, scales);
+        }
         SequenceBatch input = windowTransform.apply(batch);
         input = standardization == null ? input : standardization.apply(input);
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
@@ -243,6 +282,9 @@ public final class ChunkedPredictor implements Serializable {
             standardization.unscaleTargetsInPlace(out, layout.outputs());
         }
         windowTransform.invertInPlace(out, batch);
+        if (scales != null) {
+            SeriesScaling.invertInPlace(out, scales);
+        }
         return new ForwardResult(result.mode(), result.outputSize(), out, result.finalState());
     }
 

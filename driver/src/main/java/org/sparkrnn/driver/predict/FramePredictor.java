@@ -5,6 +5,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.frame.FrameColumns;
@@ -45,22 +47,50 @@ public final class FramePredictor {
                                          String featuresCol, String source, InvalidRows invalid,
                                          KernelSettings kernel, int chunkSize) {
         ModelBroadcasts models = ModelBroadcasts.scoped(contextOf(frame));
+        LongAccumulator unknown = saved.seriesScaling() == null ? null
+                : frame.sparkSession().sparkContext().longAccumulator("windows of series without a scale");
         return new ScopedPredictions(transform(models, frame, saved, layout, featuresCol, source, invalid, kernel,
-                chunkSize), models);
+                chunkSize, unknown), models, unknown);
     }
 
     /** The same, the model broadcast through {@code models}. */
     static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
                                   PredictionLayout layout, String featuresCol, String source, InvalidRows invalid,
                                   KernelSettings kernel, int chunkSize) {
+        return transform(models, frame, saved, layout, featuresCol, source, invalid, kernel, chunkSize, null);
+    }
+
+    /** The same, counting into {@code unknownSeries} the windows of series the model has no scale for (null: not). */
+    private static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
+                                          PredictionLayout layout, String featuresCol, String source,
+                                          InvalidRows invalid, KernelSettings kernel, int chunkSize,
+                                          LongAccumulator unknownSeries) {
         StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
         FrameColumns columns = new FrameColumns(featuresCol, null, false);
         columns.check(frame.schema(), source);
-        ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize);
+        ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
+        int keyIndex = keyIndex(frame.schema(), saved, source);
         return models.map(frame, new ModelWeights(saved.spec(), saved.params()),
-                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, source, invalid),
+                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, keyIndex, source, invalid),
                 Encoders.row(out));
+    }
+
+    /**
+     * Where a model that scales each series finds a row's series: the column it was trained with ({@code -1}: no
+     * such model, or one of a single series).
+     */
+    private static int keyIndex(StructType schema, SavedModel saved, String source) {
+        if (saved.seriesScaling() == null || saved.seriesScaling().keyColumn() == null) {
+            return -1;
+        }
+        String key = saved.seriesScaling().keyColumn();
+        if (!java.util.Arrays.asList(schema.fieldNames()).contains(key)) {
+            throw new UserError(source + ": the model scales each series by its own scale (--normalize series):"
+                    + " it needs the series key column '" + key + "'; the columns are "
+                    + java.util.Arrays.toString(schema.fieldNames()));
+        }
+        return schema.fieldIndex(key);
     }
 
     private static JavaSparkContext contextOf(Dataset<Row> frame) {

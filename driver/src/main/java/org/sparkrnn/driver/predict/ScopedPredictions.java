@@ -2,6 +2,7 @@ package org.sparkrnn.driver.predict;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import org.sparkrnn.driver.exec.ModelBroadcasts;
 
 /**
@@ -13,10 +14,25 @@ public final class ScopedPredictions implements AutoCloseable {
 
     private final Dataset<Row> rows;
     private final ModelBroadcasts models;
+    private final LongAccumulator unscaledSeries;
 
     ScopedPredictions(Dataset<Row> rows, ModelBroadcasts models) {
+        this(rows, models, null);
+    }
+
+    /** @param unscaledSeries counts the windows of series the model has no scale for, or null */
+    ScopedPredictions(Dataset<Row> rows, ModelBroadcasts models, LongAccumulator unscaledSeries) {
         this.rows = rows;
         this.models = models;
+        this.unscaledSeries = unscaledSeries;
+    }
+
+    /**
+     * Of the windows predicted so far, those of a series the model has no scale for ({@code --normalize series}):
+     * each was scaled by its own values. 0 for other models.
+     */
+    public long windowsOfUnknownSeries() {
+        return unscaledSeries == null ? 0 : unscaledSeries.value();
     }
 
     /** The predictions: may be evaluated any number of times until {@link #close}. */

@@ -7,6 +7,7 @@ import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.frame.FrameColumns;
@@ -92,9 +93,14 @@ public final class StreamForecaster {
             ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, 1);
             return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
                     new RecurrentSteps(predictor, out, layout.inputColumns().size()), out.fields(), models,
-                    new ModelWeights(saved.spec(), saved.params()));
+                    new ModelWeights(saved.spec(), saved.params()), null);
         }
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters);
+        // the time step given, else the model's: each series checked against it, each forecast keyed by the times
+        // it predicts
+        Frequency step = layout.frequency() != null ? layout.frequency() : saved.frequency();
+        SeriesStream.Steps steps = step == null || layout.timeColumn() == null ? null
+                : new SeriesStream.Steps(step, layout.frequency() != null, layout.horizons());
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, steps);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
                 "probability", false);
         return FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,

@@ -77,7 +77,7 @@ public final class PerSeriesReport {
                            Baseline baseline, SplitSide side, PrintStream out) {
         SavedModel model = scoring.saved();
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
-                side);
+                model.seriesScaling(), model.frequency(), side);
         Map<Object, Metrics[]> perSeries = scoring.perKey(series, baseline, "per series: "
                 + side.name().toLowerCase(Locale.ROOT));
         if (perSeries.isEmpty()) {

@@ -237,7 +237,7 @@ public final class Trainer {
         Result finish() throws IOException {
             double[] kept = validation.bestParams() != null ? validation.bestParams() : params;
             SavedModel model = new SavedModel(spec, kept, data.shape(), data.standardization(), data.vocabulary(),
-                    config.data().windowTransform());
+                    config.data().windowTransform(), data.seriesScaling(), data.frequency());
             if (dir != null) {
                 RunOutputs.writeModel(dir, model, history, loop.precision(),
                         validation.bestParams() != null ? validation.bestIteration() : null);

@@ -151,6 +151,7 @@ class EveryOptionCountsTest {
         // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
+        cases.put("--frequency", option("--frequency", "1M"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -253,6 +254,7 @@ class EveryOptionCountsTest {
         // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
+        cases.put("--frequency", option("--frequency", "1M"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -343,6 +345,7 @@ class EveryOptionCountsTest {
         // not a long table (train, evaluate, predict), or times that are not dates (stream): refused
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
+        cases.put("--frequency", option("--frequency", "1M"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));

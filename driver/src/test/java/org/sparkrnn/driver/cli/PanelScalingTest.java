@@ -20,8 +20,9 @@ import static org.sparkrnn.driver.cli.LongTableCommandTest.number;
 
 /**
  * Two real panels whose series lie far apart in level (data/README.md): scaling each window by its own spread
- * ({@code --normalize window}) beats one standardisation for the whole panel on a time hold-out, by far; on the
- * employment panel it also beats "next month = this month". The baselines the command line prints are checked
+ * ({@code --normalize window}) or each series by its own scale ({@code --normalize series}) beats one
+ * standardisation for the whole panel on a time hold-out, by far; on the employment panel both also beat "next month
+ * = this month". The baselines the command line prints are checked
  * against the same forecasts computed here from the file, for one step and for horizons 1..12. Accuracy, not
  * arithmetic: it runs once, not again on Java 25.
  */
@@ -83,6 +84,25 @@ class PanelScalingTest {
             assertEquals(expected, Double.parseDouble(printed[h - 1]), expected * 1e-3, "step " + h);
         }
         assertTrue(manySteps.contains("validation, kept model, by step (1..12): rmse "), manySteps);
+    }
+
+    /**
+     * Each series divided by its own training scale ({@code --normalize series}) beats one standardisation on the
+     * panel whose levels lie 260x apart, by far; measured from each window's last value as well, it beats "next month
+     * = this month" and the seasonal naive forecast there.
+     */
+    @Test
+    void scalingEachSeriesBeatsOneStandardisationAndWithChangesTheNaiveForecasts() throws Exception {
+        String standard = train(EMPLOYMENT, "sector", "employed", "2013-01-01", "standard", "--baseline", "last");
+        String series = train(EMPLOYMENT, "sector", "employed", "2013-01-01", "series", "--baseline", "last");
+        double theirs = number(standard, "validation, kept model: loss \\S+ rmse ([0-9.]+)");
+        double ours = number(series, "validation, kept model: loss \\S+ rmse ([0-9.]+)");
+        assertTrue(ours * 5 < theirs, "series " + ours + " vs standard " + theirs);
+        String changes = train(EMPLOYMENT, "sector", "employed", "2013-01-01", "series", "--relative-to-last",
+                "--calendar", "month-of-year", "--baseline", "lag:12");
+        double model = number(changes, "validation, kept model: loss \\S+ rmse ([0-9.]+)");
+        assertTrue(model < lastValueRmse(EMPLOYMENT, "2013-01-01", 1), "series, relative to last: " + model);
+        assertTrue(model < number(changes, "baseline value 12 steps back[^:]*: loss \\S+ rmse ([0-9.]+)"), changes);
     }
 
     /**

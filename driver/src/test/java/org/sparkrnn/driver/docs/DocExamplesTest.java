@@ -51,6 +51,9 @@ class DocExamplesTest {
         assertEquals(0, DocExamples.find("  1995  0.5342", printed, 0, false), "drifted: the first of its shape");
         assertEquals(2, DocExamples.find("  1996  0.2789", printed, 1, true), "after ...: the last of the run");
         assertEquals(-1, DocExamples.find("=> not printed at all", printed, 0, false));
+        // a table's columns narrow and widen with their numbers: the row still stands for its printed self
+        assertEquals(0, DocExamples.find("  nonfarm      36   132.3794  -43.0%", List.of("  nonfarm      36    93.2430"
+                + "  -59.9%"), 0, false));
     }
 
     @Test

@@ -41,6 +41,12 @@ class PanelPipelineTest {
         SequenceWindows cut = new SequenceWindows().setIdColumn("sector").setTimeColumn("month")
                 .setTargetColumn("employed").setWindow(24).setCalendar("month-of-year");
         Dataset<Row> windows = cut.transform(panel).cache();
+        // each window keyed by the month it predicts: the table's step (a month) is inferred, or given
+        assertEquals("2013-01-01", windows.filter("sector = 'nonfarm' AND time = '2012-12-01'").first()
+                .getAs("forecast_time"));
+        assertEquals(windows.select("forecast_time").collectAsList(), new SequenceWindows().setIdColumn("sector")
+                .setTimeColumn("month").setTargetColumn("employed").setWindow(24).setCalendar("month-of-year")
+                .setFrequency("1M").transform(panel).select("forecast_time").collectAsList());
         Dataset<Row> train = windows.filter("time < '2013-01-01'");
         Dataset<Row> test = windows.filter("time >= '2013-01-01'");
         java.util.Map<String, Double> rmse = new java.util.HashMap<>();
@@ -61,9 +67,13 @@ class PanelPipelineTest {
         assertTrue(rmse.get("window") * 10 < rmse.get("standard"), rmse.toString());
         double naive = test.selectExpr("sqrt(avg(pow(features[23][0] - label, 2)))").first().getDouble(0);
         assertTrue(rmse.get("window") < naive, "better than next = now (" + naive + "): " + rmse);
+        // scaling each series needs the series' rows, which a DataFrame of windows does not hold: said at fit
+        IllegalArgumentException series = assertThrows(IllegalArgumentException.class,
+                () -> new LstmRegressor().setNormalize("series").setIterations(1).fit(train));
+        assertTrue(series.getMessage().contains("lstm-spark train --normalize series"), series.getMessage());
         windows.unpersist();
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> new LstmRegressor().setNormalize("series"));
+                () -> new LstmRegressor().setNormalize("sometimes"));
         assertTrue(bad.getMessage().contains("normalize"), bad.getMessage());
     }
 

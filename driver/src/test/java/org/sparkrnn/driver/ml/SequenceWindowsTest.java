@@ -46,7 +46,7 @@ class SequenceWindowsTest {
     @Test
     void theWindowsTheCommandLineCutsKeyedBySeriesAndTime() {
         Dataset<Row> labelled = windows().transform(table());
-        assertEquals(List.of("year", "time", "features", "label"), List.of(labelled.columns()));
+        assertEquals(List.of("year", "time", "forecast_time", "features", "label"), List.of(labelled.columns()));
         // as the command line's run of the same table: 1,442 training + 309 validation windows
         assertEquals(1442 + 309, labelled.count());
         Row sizes = labelled.selectExpr("min(size(features))", "max(size(features))", "min(size(features[0]))",
@@ -59,7 +59,7 @@ class SequenceWindowsTest {
         Dataset<Row> all = windows().setKeepUnlabelled(true).transform(table());
         assertEquals(1804, all.count(), "every window with whole inputs, as predict writes");
         assertEquals(1804 - 1751, all.filter("label IS NULL").count());
-        assertTrue(all.filter("time = '20011229'").first().isNullAt(3), "the forecast window has no label");
+        assertTrue(all.filter("time = '20011229'").first().isNullAt(4), "the forecast window has no label");
 
         Row six = windows().setHorizon("1..6").transform(table()).selectExpr("min(size(label))",
                 "max(size(label))").first();

@@ -160,6 +160,103 @@ class TorchExportTest {
         assertTrue(ours.values().stream().allMatch(p -> p > 300), "in the series' units (about 600): " + ours);
     }
 
+    /**
+     * A model that scales each series by its own training scale ({@code --normalize series}, with and without
+     * {@code --relative-to-last}) on a long table of two series 100x apart: the export's table of scales
+     * ({@code .series.csv}) and the README's recipe give in PyTorch what {@code predict} gives for every window, a
+     * series the model never saw (scaled by each window's own values) included, which predict counts.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void pytorchReproducesASeriesScaledModel(boolean relativeToLast) throws Exception {
+        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        String[] keys = {"big", "small", "new"};
+        double[] levels = {500, 5, 50};
+        java.util.Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        List<String> trainRows = new ArrayList<>(List.of("store,t,v"));
+        List<String> allRows = new ArrayList<>(List.of("store,t,v"));
+        for (int s = 0; s < keys.length; s++) {
+            double[] v = new double[40];
+            for (int t = 0; t < v.length; t++) {
+                v[t] = levels[s] * (1 + 0.01 * t + 0.1 * Math.sin(2 * Math.PI * t / 12) + (t % 5 == 0 ? 0.03 : 0));
+                String row = keys[s] + "," + t + "," + v[t];
+                allRows.add(row);
+                if (s < 2) {
+                    trainRows.add(row);
+                }
+            }
+            series.put(keys[s], v);
+        }
+        Path trainCsv = Files.write(tmp.resolve("train.csv"), trainRows);
+        Path allCsv = Files.write(tmp.resolve("all.csv"), allRows);
+        Path model = tmp.resolve("series-model");
+        List<String> train = new ArrayList<>(List.of("train", "--data", trainCsv.toString(), "--format", "csv",
+                "--id-column", "store", "--time-column", "t", "--target-column", "v", "--window", "6",
+                "--normalize", "series", "--hidden", "5", "--iterations", "15", "--batch-size", "all",
+                "--precision", "float64", "--lr", "0.05", "--master", "local[2]", "--log-every", "100",
+                "--model-dir", model.toString()));
+        if (relativeToLast) {
+            train.add("--relative-to-last");
+        }
+        SharedSpark.stop();
+        run(train.toArray(String[]::new));
+        Path export = tmp.resolve("s.safetensors");
+        run("export", "--model-dir", model.toString(), "--output", export.toString(), "--precision", "float64");
+        List<String> table = Files.readAllLines(tmp.resolve("s.series.csv"));
+        assertEquals("key,scale", table.get(0));
+        assertEquals(3, table.size(), "big and small: " + table);
+        Path predictions = tmp.resolve("series-predictions");
+        org.sparkrnn.driver.Printed.Output<Integer> predicted = org.sparkrnn.driver.Printed.commandLine(false,
+                "predict", "--model-dir", model.toString(), "--data", allCsv.toString(), "--output",
+                predictions.toString(), "--precision", "float64", "--master", "local[2]");
+        SharedSpark.stop();
+        assertEquals(0, predicted.value(), predicted.text());
+        // "new" has 35 windows (40 rows, 6 steps each), the model has no scale for it
+        assertTrue(predicted.text().contains("warning: " + allCsv + ": 35 window(s) of series the model has no"
+                + " scale for"), predicted.text());
+        java.util.Map<String, Double> ours = new java.util.TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> parts = Files.list(predictions)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    JsonNode row = json.readTree(line);
+                    ours.put(row.get("store").asText() + "@" + row.get("time").asText(),
+                            row.get("prediction").asDouble());
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        List<String> windows = new ArrayList<>();
+        series.forEach((key, v) -> {
+            for (int end = 5; end < v.length; end++) {
+                StringBuilder steps = new StringBuilder();
+                for (int t = end - 5; t <= end; t++) {
+                    steps.append(t == end - 5 ? "" : ", ").append("[").append(v[t]).append("]");
+                }
+                windows.add("{\"key\": \"" + key + "\", \"features\": [" + steps + "]}");
+                names.add(key + "@" + end);
+            }
+        });
+        Path sequences = Files.write(tmp.resolve("keyed-windows.jsonl"), windows);
+        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
+        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
+                sequences.toString(), "1", "5").redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, python.exitValue(), output);
+        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(windows.size(), torch.size(), output);
+        for (int i = 0; i < names.size(); i++) {
+            Double mine = ours.get(names.get(i));
+            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            assertTrue(mine != null, names.get(i) + " predicted: " + ours.keySet());
+            assertEquals(mine, theirs, 1e-9 * Math.max(1, Math.abs(theirs)), names.get(i));
+        }
+        assertEquals(windows.size(), ours.size());
+        // in each series' own units
+        assertTrue(ours.get("big@20") > 200 && ours.get("small@20") < 20, ours.toString());
+    }
+
     /** Every tensor of an export, the standardisation's included, is in the export's precision (no torch needed). */
     @ParameterizedTest
     @EnumSource(Precision.class)

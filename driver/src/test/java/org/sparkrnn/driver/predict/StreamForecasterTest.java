@@ -253,6 +253,61 @@ class StreamForecasterTest {
     }
 
     /**
+     * A model that scales each series by its own training scale ({@code --normalize series}) forecasts a stream as
+     * batch {@code predict} does, window for window: the stream's windows find their series' scale by the key column,
+     * and the series the model never saw (the years after the time hold-out) are scaled by each window's own values,
+     * in both.
+     */
+    @Test
+    void aSeriesScaledModelStreamsAsItPredicts() throws Exception {
+        Path model = tmp.resolve("series-model");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", "../data/co2-by-year.csv", "--format", "csv", "--id-column",
+                "year", "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2",
+                "--window", "8", "--relative-to-last", "--normalize", "series", "--calendar", "month-of-year",
+                "--time-format", "yyyyMMdd", "--validate-from", "19950101", "--hidden", "8", "--iterations", "20",
+                "--precision", "float64", "--log-every", "100", "--master", "local[2]", "--model-dir",
+                model.toString()));
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
+                tmp.resolve("series-batch").toString(), "--precision", "float64", "--master", "local[2]"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        assertEquals(37, saved.seriesScaling().size(), "the years 1958-1994 have a row before the hold-out");
+        Path in = Files.createDirectories(tmp.resolve("series-in"));
+        List<Path> months = monthFiles();
+        for (int m = 0; m < 12; m++) {
+            arrive(months.get(m), in, months.get(m).getFileName().toString(), m);
+        }
+        StructType schema = spark.read().option("header", true).csv("../data/co2-by-year.csv").schema();
+        runOnce(spark, saved, in, tmp.resolve("series-out"), tmp.resolve("series-ck"), schema,
+                spark.sparkContext().longAccumulator("late"));
+        Map<String, Double> batch = predictions(spark, tmp.resolve("series-batch"));
+        Map<String, Double> streamed = predictions(spark, tmp.resolve("series-out"));
+        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
+        for (Map.Entry<String, Double> entry : batch.entrySet()) {
+            assertEquals(entry.getValue(), streamed.get(entry.getKey()), 1e-12, entry.getKey());
+        }
+        assertTrue(batch.keySet().stream().anyMatch(k -> k.startsWith("2001@")), "an unseen year forecast too");
+        // the model's time step (a week, inferred in training) keys every forecast by the week it predicts, in both
+        assertEquals(new org.sparkrnn.driver.config.Frequency(1, org.sparkrnn.driver.config.Frequency.Unit.WEEK),
+                saved.frequency());
+        Map<String, String> batchTimes = forecastTimes(spark, tmp.resolve("series-batch"));
+        assertEquals(batchTimes, forecastTimes(spark, tmp.resolve("series-out")));
+        assertEquals("20020105", batchTimes.get("2001@20011229"), "the week after the data's last");
+    }
+
+    /** (year, time) -> forecast_time, from JSON Lines files. */
+    static Map<String, String> forecastTimes(SparkSession spark, Path dir) {
+        Map<String, String> out = new HashMap<>();
+        for (Row row : spark.read().json(dir.toString()).collectAsList()) {
+            out.put(row.getAs("year") + "@" + row.getAs("time"), row.getAs("forecast_time"));
+        }
+        return out;
+    }
+
+    /**
      * {@code timeout}: a series that sends nothing for longer is forgotten (its state removed by Spark's
      * processing-time timeout, checked in micro-batches without data too), so its next rows start it afresh and
      * complete no window until it has T rows again; kept, the same rows complete windows at once.

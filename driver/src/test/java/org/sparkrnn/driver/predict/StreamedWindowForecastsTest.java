@@ -207,7 +207,7 @@ class StreamedWindowForecastsTest {
                 "--source", all.toString(), "--output", "console", "--checkpoint-location",
                 tmp.resolve("ck-console").toString(), "--trigger", "available-now", "--master", "local[2]");
         assertEquals(0, toConsole.value(), toConsole.text());
-        assertTrue(toConsole.text().contains("|year|time    |prediction"), toConsole.text());
+        assertTrue(toConsole.text().contains("|year|time    |forecast_time|prediction"), toConsole.text());
         // every forecast, not Spark's first 20: as many table rows as the stream made forecasts
         long shown = toConsole.text().lines().filter(line -> line.matches("\\|\\d{4}\\|\\d{8}\\|.*")).count();
         assertEquals(streamed.size(), shown, "forecasts shown on the console");

@@ -15,11 +15,14 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.data.table.TableProjection;
 import org.sparkrnn.driver.data.table.TableRowReader;
 import org.sparkrnn.driver.data.table.TableRows;
 import org.sparkrnn.driver.data.table.TimeFormat;
+import org.sparkrnn.driver.data.table.TimeSteps;
 import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.model.ModelWeights;
 
@@ -72,17 +75,28 @@ public final class SeriesStream {
     }
 
     /**
+     * How a stream's series step through time: each row one {@code frequency} after the one before it. A row that
+     * skips a step is a bad row when the step was given ({@code strict}: the query stops, or it is counted with its
+     * problem), and the rows held before it are forgotten (no output reads across the gap). With {@code horizons},
+     * every output carries the times it predicts ({@code forecast_time}: the row's time plus h steps).
+     */
+    public record Steps(Frequency frequency, boolean strict, int[] horizons) implements Serializable {
+    }
+
+    /**
      * The outputs of {@code steps} for {@code rows} (a streaming or batch DataFrame with the table's columns), in
-     * append mode: the series key (when {@code layout} has one), {@code time}, then {@code outputs}.
+     * append mode: the series key (when {@code layout} has one), {@code time}, {@code forecast_time} (with a time step
+     * and horizons), then {@code outputs}.
      *
-     * @param models what broadcasts the model, and how long it lives
-     * @param model  the model the steps apply, broadcast once with the query; null when they apply none
+     * @param models    what broadcasts the model, and how long it lives
+     * @param model     the model the steps apply, broadcast once with the query; null when they apply none
+     * @param timeSteps how the series step through time, or null (not checked)
      */
     public static <S extends StreamedSeries> Dataset<Row> stream(Dataset<Row> rows, String source,
                                                                  TableLayout layout, Duration timeout,
                                                                  Counters counters, SeriesSteps<S> steps,
                                                                  List<StructField> outputs, ModelBroadcasts models,
-                                                                 ModelWeights model) {
+                                                                 ModelWeights model, Steps timeSteps) {
         List<String> names = Arrays.asList(rows.schema().fieldNames());
         TableProjection projection = TableProjection.of(rows, source, layout, true,
                 (names.contains(ORIGIN) ? functions.col(ORIGIN) : functions.input_file_name()).as(ORIGIN),
@@ -94,11 +108,21 @@ public final class SeriesStream {
             schema = schema.add(layout.idColumn(), rows.schema().apply(layout.idColumn()).dataType());
         }
         schema = schema.add("time", org.apache.spark.sql.types.DataTypes.StringType);
+        boolean forecastTimes = timeSteps != null && timeSteps.frequency() != null && timeSteps.horizons() != null;
+        if (forecastTimes) {
+            schema = schema.add(LongTableSource.FORECAST_TIME, timeSteps.horizons().length > 1
+                    ? org.apache.spark.sql.types.DataTypes.createArrayType(
+                    org.apache.spark.sql.types.DataTypes.StringType, true)
+                    : org.apache.spark.sql.types.DataTypes.StringType, true);
+        }
         for (StructField field : outputs) {
             schema = schema.add(field);
         }
+        TimeSteps times = timeSteps == null || timeSteps.frequency() == null ? null
+                : TableProjection.timeSteps(rows.schema(), layout.timeColumn(), layout.timeFormat(),
+                rows.sparkSession().conf().get("spark.sql.session.timeZone"));
         PerSeries<S> perSeries = new PerSeries<>(reader, layout, steps, counters, source,
-                timeout == null ? -1 : timeout.toMillis());
+                timeout == null ? -1 : timeout.toMillis(), times, times == null ? null : timeSteps);
         @SuppressWarnings("unchecked")
         Encoder<S> state = (Encoder<S>) (Encoder<?>) Encoders.javaSerialization(StreamedSeries.class);
         MapFunction<Row, String> keyOf = row -> row.isNullAt(0) ? NO_KEY : String.valueOf(row.get(0));
@@ -110,7 +134,8 @@ public final class SeriesStream {
     /** One series' rows of a micro-batch: read, ordered, late ones out, the rest to the steps. */
     private record PerSeries<S extends StreamedSeries>(TableRowReader reader, TableLayout layout,
                                                        SeriesSteps<S> steps, Counters counters, String source,
-                                                       long timeoutMs) implements Serializable {
+                                                       long timeoutMs, TimeSteps times, Steps timeSteps)
+            implements Serializable {
 
         Iterator<Row> call(ModelWeights model, String key, Iterator<Row> part, GroupState<S> state) {
             if (state.hasTimedOut()) {
@@ -147,6 +172,7 @@ public final class SeriesStream {
             int[] taken = new int[order.length];
             double[] takenX = new double[order.length * inputs];
             int count = 0;
+            List<Row> out = new ArrayList<>();
             for (int r : order) {
                 if (series.isLate(batch.time(r)) || (count > 0 && !(batch.time(r) > batch.time(taken[count - 1])))) {
                     series.countLate();
@@ -164,26 +190,28 @@ public final class SeriesStream {
                         continue;
                     }
                 }
+                if (timeSteps != null) {
+                    double previous = count > 0 ? batch.time(taken[count - 1]) : series.newest();
+                    TimeSteps.Kind kind = times.kind(batch, r);
+                    double next = Double.isNaN(previous) ? batch.time(r)
+                            : times.plus(previous, kind, timeSteps.frequency(), 1);
+                    if (next != batch.time(r)) {
+                        if (timeSteps.strict()) { // stops the query, or is counted and the row taken after the gap
+                            reject(source + ": series " + batch.id(r) + " skips a step of --frequency "
+                                    + timeSteps.frequency().text() + ": after " + times.text(previous, kind,
+                                    batch.text(r)) + " comes " + batch.text(r) + (Double.isNaN(next) ? ""
+                                    : ", not " + times.text(next, kind, batch.text(r))) + origins.get(r), null);
+                        }
+                        // no window reads across the gap: what came before it is given its outputs, then let go
+                        emit(model, series, batch, taken, takenX, count, out);
+                        count = 0;
+                        series.restart();
+                    }
+                }
                 System.arraycopy(x, r * inputs, takenX, count * inputs, inputs);
                 taken[count++] = r;
             }
-            List<Row> out = new ArrayList<>();
-            if (count > 0) {
-                boolean keyed = layout.idColumn() != null;
-                int[] rowsTaken = taken;
-                steps.take(model, series, takenX, count, (row, values) -> {
-                    int r = rowsTaken[row];
-                    Object[] columns = new Object[(keyed ? 2 : 1) + values.length];
-                    int at = 0;
-                    if (keyed) {
-                        columns[at++] = batch.id(r);
-                    }
-                    columns[at++] = batch.text(r);
-                    System.arraycopy(values, 0, columns, at, values.length);
-                    out.add(RowFactory.create(columns));
-                });
-                series.advance(count, batch.time(taken[count - 1]));
-            }
+            emit(model, series, batch, taken, takenX, count, out);
             if (counters.made() != null) {
                 counters.made().add(out.size());
             }
@@ -192,6 +220,46 @@ public final class SeriesStream {
                 state.setTimeoutDuration(timeoutMs);
             }
             return out.iterator();
+        }
+
+        /**
+         * The steps' outputs for the {@code count} rows taken ({@code taken}, their inputs {@code takenX}), as rows
+         * of the key, the time, the times predicted and the outputs; the series advanced past them.
+         */
+        private void emit(ModelWeights model, S series, TableRows batch, int[] taken, double[] takenX, int count,
+                          List<Row> out) {
+            if (count == 0) {
+                return;
+            }
+            boolean keyed = layout.idColumn() != null;
+            boolean forecastTimes = timeSteps != null && timeSteps.horizons() != null;
+            steps.take(model, series, takenX, count, (row, values) -> {
+                int r = taken[row];
+                Object[] columns = new Object[(keyed ? 2 : 1) + (forecastTimes ? 1 : 0) + values.length];
+                int at = 0;
+                if (keyed) {
+                    columns[at++] = batch.id(r);
+                }
+                columns[at++] = batch.text(r);
+                if (forecastTimes) {
+                    columns[at++] = forecastTimes(batch, r);
+                }
+                System.arraycopy(values, 0, columns, at, values.length);
+                out.add(RowFactory.create(columns));
+            });
+            series.advance(count, batch.time(taken[count - 1]));
+        }
+
+        /** The times row r's output predicts: its time plus each horizon's steps (a Scala sequence for several). */
+        private Object forecastTimes(TableRows batch, int r) {
+            int[] horizons = timeSteps.horizons();
+            TimeSteps.Kind kind = times.kind(batch, r);
+            String[] texts = new String[horizons.length];
+            for (int h = 0; h < horizons.length; h++) {
+                double key = times.plus(batch.time(r), kind, timeSteps.frequency(), horizons[h]);
+                texts[h] = Double.isNaN(key) ? null : times.text(key, kind, batch.text(r));
+            }
+            return horizons.length == 1 ? texts[0] : scala.Predef$.MODULE$.wrapRefArray(texts);
         }
 
         /** The first feature column whose value in the row at {@code from} is missing, or null. */

@@ -36,6 +36,18 @@ public abstract class StreamedSeries implements Serializable {
         return rows;
     }
 
+    /** The time of the newest row taken, NaN before the first. */
+    final double newest() {
+        return newest;
+    }
+
+    /**
+     * Forgets the rows held for the model (the series skipped a time step: nothing before the gap reaches past it);
+     * the row count and the newest time stay. Nothing is held by default.
+     */
+    void restart() {
+    }
+
     /** Records that {@code count} more rows were taken, the newest at {@code time}. */
     final void advance(int count, double time) {
         if (isLate(time)) {

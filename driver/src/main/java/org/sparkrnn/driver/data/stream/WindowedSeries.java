@@ -50,6 +50,12 @@ public final class WindowedSeries extends StreamedSeries {
         return completed;
     }
 
+    /** No window reaches back past a skipped time step: the held rows are forgotten. */
+    @Override
+    void restart() {
+        held = 0;
+    }
+
     /** Whether this row's and the held rows' inputs are all there. */
     private boolean whole(double[] inputs) {
         for (double v : inputs) {

@@ -13,11 +13,13 @@ import org.apache.spark.util.LongAccumulator;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBlock;
+import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.Split;
@@ -81,22 +83,30 @@ public final class LongTableSource {
 
     /**
      * The table's windows as blocks, training and held-out apart ({@code validation} null unless the layout or
-     * {@code holdOut} asks for one).
+     * {@code holdOut} asks for one); with a scaling ({@code given}, or when the layout scales each series one
+     * measured on the training rows: {@link SeriesSums}), each window divided by its series' scale, and the scaling
+     * with them.
      */
     public SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
-                             int partitions) {
-        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false);
+                             int partitions, SeriesScaling given, Frequency knownStep) {
+        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false, knownStep);
         Double validateFrom = prepared.validateFrom();
-        SeriesCutter cutter = prepared.cutter();
+        SeriesScaling scaling = given != null ? given
+                : layout.seriesScaled() ? measure(prepared, source, layout) : null;
+        SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         sc.setJobDescription("load: cutting " + source + " into windows");
         // counted in the job that first cuts each partition (an action: every task's count is applied once)
         LongAccumulator seriesCount = sc.sc().longAccumulator("series");
         LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
+        LongAccumulator unseenSeries = sc.sc().longAccumulator("series the scaling does not know");
+        LongAccumulator gappedSeries = sc.sc().longAccumulator("series that skip a time step");
         JavaRDD<SequenceBlock> cut = extended(prepared).mapPartitionsWithIndex((p, own) -> {
             SeriesCutter.Cut result = edges.cut(cutter, p, own.next());
             seriesCount.add(result.series());
             shortSeries.add(result.shortSeries());
+            unseenSeries.add(result.unseenSeries());
+            gappedSeries.add(result.gappedSeries());
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
         }, true).persist(Partitioning.CUT_WINDOWS);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
@@ -108,6 +118,16 @@ public final class LongTableSource {
             reporter.warning(source + ": " + shortSeries.value() + " of " + seriesCount.value() + " series have"
                     + " fewer than " + layout.reach() + " rows (window " + layout.window() + " + horizon "
                     + layout.horizons()[layout.horizons().length - 1] + ") and make no window");
+        }
+        if (gappedSeries.value() > 0) {
+            reporter.warning(source + ": " + gappedSeries.value() + " of " + seriesCount.value() + " series skip a"
+                    + " time step of " + prepared.frequency().text() + " (" + prepared.stepOrigin() + "): no window"
+                    + " reads across a gap (--frequency makes a gap an error)");
+        }
+        if (unseenSeries.value() > 0) {
+            reporter.warning(source + ": " + unseenSeries.value() + " of " + seriesCount.value() + " series have no"
+                    + (given != null ? " scale in the model (no training row)" : " training row before the hold-out")
+                    + ": their windows are scaled each by its own values");
         }
         long cutTrain = 0;
         long cutValidation = 0;
@@ -162,7 +182,28 @@ public final class LongTableSource {
         JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
         RecordShape shape = new RecordShape(layout.inputColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
-        return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false));
+        return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false), scaling,
+                prepared.frequency());
+    }
+
+    /**
+     * Each series' scale over its training rows (before the hold-out time, when there is one): one pass
+     * over the ordered table, each partition's rows summed exactly ({@link SeriesSums}), the sums added on the driver.
+     */
+    private SeriesScaling measure(Prepared prepared, String source, TableLayout layout) {
+        sc.setJobDescription("load: each series' scale in " + source);
+        TableRowReader reader = prepared.reader();
+        Double before = prepared.validateFrom();
+        List<byte[]> parts = prepared.sorted().mapPartitions(own -> Collections.singletonList(
+                SeriesSums.of(reader.read(own), before).toBytes()).iterator(), true).collect();
+        SeriesSums all = new SeriesSums();
+        parts.forEach(part -> all.add(SeriesSums.fromBytes(part)));
+        if (all.size() == 0) {
+            throw new UserError(source + ": no series has a value of " + layout.targetColumns().get(0)
+                    + (before == null ? "" : " before " + layout.validateFrom())
+                    + " to scale it by ({--normalize} series)");
+        }
+        return all.scaling(layout.idColumn());
     }
 
     /**
@@ -172,7 +213,8 @@ public final class LongTableSource {
      * each series: it has no per-series side.
      */
     public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout layout,
-                                                       HoldOutSpec holdOut, int partitions, SplitSide side) {
+                                                       HoldOutSpec holdOut, int partitions, SplitSide side,
+                                                       SeriesScaling scaling, Frequency knownStep) {
         boolean all = side == SplitSide.ALL;
         if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
             throw new SettingError("{--per-series}: the run held out the last windows of the whole table"
@@ -180,8 +222,8 @@ public final class LongTableSource {
                     + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
-                all ? HoldOutSpec.NONE : holdOut, partitions, false);
-        SeriesCutter cutter = prepared.cutter();
+                all ? HoldOutSpec.NONE : holdOut, partitions, false, knownStep);
+        SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
         WindowTransform transform = layout.windowTransform();
@@ -203,7 +245,7 @@ public final class LongTableSource {
      * neighbours to cut its windows.
      */
     private record Prepared(JavaRDD<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
-                            Double validateFrom) {
+                            Double validateFrom, Frequency frequency, String stepOrigin) {
     }
 
     /**
@@ -229,9 +271,12 @@ public final class LongTableSource {
                 List.of(edges.before(p), own, edges.after(p)));
     }
 
-    /** @param texts whether every row keeps its time's text (prediction writes it out); else a text column's do */
+    /**
+     * @param texts     whether every row keeps its time's text (prediction writes it out); else a text column's do
+     * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
+     */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
-                             int partitions, boolean texts) {
+                             int partitions, boolean texts, Frequency knownStep) {
         TableProjection projection = TableProjection.of(table, source, layout, texts);
         Dataset<Row> projected = projection.rows();
         TimeFormat format = projection.reader().format();
@@ -247,10 +292,14 @@ public final class LongTableSource {
         TableRowReader reader = projection.reader();
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
-                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source));
+                validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
+                false));
         JavaRDD<Row> rows = sorted.javaRDD();
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
+        TimeSteps times = TableProjection.timeSteps(schema, layout.timeColumn(), layout.timeFormat(),
+                table.sparkSession().conf().get("spark.sql.session.timeZone"));
+        TimeSteps.StepCounts steps = null;
         if (!wholeSeries) {
             // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
             sc.setJobDescription("load: the rows at each partition's edges of " + source);
@@ -258,34 +307,88 @@ public final class LongTableSource {
             List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
                     reader.summarize(p, part, k)).iterator(), true).collect();
             edges = TableEdges.of(summaries, layout.reach(), empty);
+            steps = new TimeSteps.StepCounts();
+            for (TableEdges.Summary summary : summaries) {
+                steps.add(times, summary.head()).add(times, summary.tail());
+            }
         }
-        return new Prepared(rows, reader, cutter, edges, validateFrom);
+        Frequency frequency = layout.frequency() != null ? layout.frequency() : knownStep;
+        String origin = layout.frequency() != null ? "--frequency" : "the model's";
+        if (frequency == null && times != null) {
+            if (steps == null) { // no edges pass (whole series per partition): the first rows of each partition
+                sc.setJobDescription("load: the time step of " + source);
+                steps = new TimeSteps.StepCounts();
+                for (TableRows sample : rows.mapPartitions(part -> {
+                    List<Row> first = new ArrayList<>();
+                    while (part.hasNext() && first.size() < STEP_SAMPLE) {
+                        first.add(part.next());
+                    }
+                    return Collections.singletonList(reader.read(first.iterator())).iterator();
+                }, true).collect()) {
+                    steps.add(times, sample);
+                }
+            }
+            Frequency common = steps.mostCommon();
+            double share = steps.share(common);
+            origin = "inferred from the data";
+            if (common != null && share >= REGULAR) {
+                frequency = common;
+                reporter.line(source + ": time step " + frequency.describe() + ", inferred from the data"
+                        + " (--frequency sets it)");
+            } else if (common != null) {
+                reporter.line(String.format(java.util.Locale.ROOT, "%s: no time step inferred (the most common, %s,"
+                        + " is %.0f%% of the steps seen; --frequency sets one)", source, common.describe(),
+                        100 * share));
+            }
+        }
+        if (frequency != null) {
+            for (org.sparkrnn.driver.config.CalendarFeature f : layout.calendar()) {
+                if (f.constantOver(frequency)) {
+                    throw new SettingError(source + ": {--calendar} " + f.cliName() + " is the same at every time"
+                            + " step of " + frequency.describe() + " (" + origin + "): it is finer than the data's"
+                            + " time step");
+                }
+            }
+        }
+        return new Prepared(rows, reader, cutter.withSteps(times, frequency, layout.frequency() != null), edges,
+                validateFrom, frequency, origin);
     }
+
+    /** The share of the steps seen that the most common must be to be taken as the table's time step. */
+    private static final double REGULAR = 0.9;
+
+    /** Rows of each partition that the time step is inferred from when no edges pass reads them. */
+    private static final int STEP_SAMPLE = 256;
 
     /**
      * Every window whose inputs are whole, as rows (series key when there is one, {@code time} of the window's last
+     * step as text, {@code forecast_time}: the time it predicts, or one per horizon, null without a time step
      * step as text, {@code features}): what prediction reads, the last window of each series (the forecast past its
      * data) included.
      */
-    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions) {
-        return windowRows(table, source, layout, partitions, FrameColumns.FEATURES, null, true);
+    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions,
+                                             Frequency knownStep) {
+        return windowRows(table, source, layout, partitions, FrameColumns.FEATURES, null, true, knownStep);
     }
 
     /**
      * The table's windows as rows: series key (when there is one), {@code time} (of each window's last step, as
+     * text), {@code forecast_time} (the time each horizon predicts: {@link #FORECAST_TIME}),
      * text), {@code featuresCol}, and with {@code labelCol} the label (a number, or an array of H × V values,
      * horizon-major). {@code unlabelled}: also the windows whose targets are not all there (label null), the last
      * of each series among them; else only labelled windows.
      */
     public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
-                            String featuresCol, String labelCol, boolean unlabelled) {
-        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true);
+                            String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
+        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true,
+                knownStep);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
         boolean keyed = layout.idColumn() != null;
         boolean labelled = labelCol != null;
         boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
+        boolean manySteps = layout.horizons().length > 1;
         JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
             SeriesCutter.Inputs inputs = edges.inputWindows(cutter, p, part.next());
             List<Row> out = new ArrayList<>(inputs.starts().length);
@@ -299,6 +402,8 @@ public final class LongTableSource {
                     values.add(inputs.id(k));
                 }
                 values.add(inputs.time(k));
+                String[] forecast = inputs.forecastTimes(k);
+                values.add(forecast == null ? null : manySteps ? forecast : forecast[0]);
                 values.add(inputs.steps(k));
                 if (labelled) {
                     values.add(label == null ? null : oneValue ? (Object) label[0] : label);
@@ -310,6 +415,9 @@ public final class LongTableSource {
         return new FrameSource(sc, null).session().createDataFrame(rows, schema);
     }
 
+    /** The column of the times a window predicts: one per horizon, as the table writes its times. */
+    public static final String FORECAST_TIME = "forecast_time";
+
     /** The columns of {@link #windowRows}. */
     public static StructType windowSchema(StructType table, TableLayout layout, String featuresCol, String labelCol,
                                    boolean unlabelled) {
@@ -317,7 +425,8 @@ public final class LongTableSource {
         if (layout.idColumn() != null) {
             schema = schema.add(layout.idColumn(), table.apply(layout.idColumn()).dataType());
         }
-        schema = schema.add("time", DataTypes.StringType).add(featuresCol,
+        schema = schema.add("time", DataTypes.StringType).add(FORECAST_TIME, layout.horizons().length > 1
+                ? DataTypes.createArrayType(DataTypes.StringType, true) : DataTypes.StringType, true).add(featuresCol,
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
         if (labelCol != null) {
             boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;

@@ -1,8 +1,11 @@
 package org.sparkrnn.driver.data.table;
 
+import org.sparkrnn.data.GrowableDoubles;
 import org.sparkrnn.data.GrowableInts;
+import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.MissingValues;
 
 import java.io.Serializable;
@@ -40,9 +43,17 @@ public final class SeriesCutter implements Serializable {
      * @param validateFrom   a time key, or null
      * @param holdOut        share held out at random (0: none); ignored with validateFrom
      * @param source         what errors name (a file or a table)
+     * @param scaling        each series' scale the windows are divided by ({@link SeriesWindows#scaledBy}), or
+     *                       null: none
+     * @param times          how the time keys step, or null (no time column)
+     * @param frequency      the step from one row of a series to the next, or null (unknown: not checked)
+     * @param strict         whether a series that skips a step is an error (the step was given), else a window across
+     *                       the gap is left out
      */
     record Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
-                Double validateFrom, double holdOut, long seed, String source) implements Serializable {
+                Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
+                TimeSteps times, Frequency frequency, boolean strict)
+            implements Serializable {
         Spec {
             Objects.requireNonNull(horizons, "horizons");
             Objects.requireNonNull(missing, "missing");
@@ -62,12 +73,13 @@ public final class SeriesCutter implements Serializable {
     }
 
     /**
-     * What one share gives: its training and validation windows, the series that start in it and those too short
-     * for one window; and whose the windows are: {@code keys[k]}'s windows end before {@code trainEnds[k]} and
-     * {@code validationEnds[k]} on each side (series in order, each once per share).
+     * What one share gives: its training and validation windows, the series that start in it, those too short
+     * for one window, those the scaling does not know (their windows scaled by their own values) and those that skip
+     * a time step (no window across the gap); and whose the windows are: {@code keys[k]}'s windows end before
+     * {@code trainEnds[k]} and {@code validationEnds[k]} on each side (series in order, each once per share).
      */
-    record Cut(SeriesWindows train, SeriesWindows validation, long series, long shortSeries, Object[] keys,
-               int[] trainEnds, int[] validationEnds) implements Serializable {
+    record Cut(SeriesWindows train, SeriesWindows validation, long series, long shortSeries, long unseenSeries,
+               long gappedSeries, Object[] keys, int[] trainEnds, int[] validationEnds) implements Serializable {
 
         /** Each series' windows of one side in this share, keyed by the series. */
         List<Map.Entry<Object, SeriesWindows>> bySeries(boolean validationSide) {
@@ -91,6 +103,23 @@ public final class SeriesCutter implements Serializable {
 
     SeriesCutter(Spec spec) {
         this.spec = spec;
+    }
+
+    /** This cutter, its windows divided by their series' scales ({@code scaling}; null: none). */
+    SeriesCutter withScaling(SeriesScaling scaling) {
+        return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
+                spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
+                scaling, spec.times(), spec.frequency(), spec.strict()));
+    }
+
+    /**
+     * This cutter, checking that each series steps by {@code frequency} (null: not checked): a skipped step is an
+     * error when {@code strict}, else the windows across it are left out.
+     */
+    SeriesCutter withSteps(TimeSteps times, Frequency frequency, boolean strict) {
+        return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
+                spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
+                spec.scaling(), times, frequency, strict));
     }
 
     /**
@@ -119,14 +148,21 @@ public final class SeriesCutter implements Serializable {
         double[] y = rows.targets();
         GrowableInts train = new GrowableInts();
         GrowableInts validation = new GrowableInts();
+        GrowableDoubles trainScales = new GrowableDoubles();
+        GrowableDoubles validationScales = new GrowableDoubles();
         List<Object> keys = new ArrayList<>();
         GrowableInts trainEnds = new GrowableInts();
         GrowableInts validationEnds = new GrowableInts();
         long seriesCount = 0;
         long shortSeries = 0;
+        long unseenSeries = 0;
+        long gappedSeries = 0;
+        SeriesScaling scaling = spec.scaling();
+        int[] gaps = gapsBefore(rows);
         for (int from = 0, to; from < total; from = to) {
             to = rows.seriesEnd(from);
             Object id = rows.id(from);
+            boolean known = scaling == null || scaling.indexOf(id) >= 0;
             // one series' rows [from, to); its row number at `from`, and whether it goes on beyond either end
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             boolean openStart = seriesRowAtFrom > 0;
@@ -139,12 +175,17 @@ public final class SeriesCutter implements Serializable {
             int windows = 0;
             for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
                 if ((seriesRowAtFrom + s - from) % spec.stride() != 0 || s + spec.reach() - 1 >= to
-                        || !readable(x, y, s)) {
+                        || gaps[s + spec.reach() - 1] != gaps[s] || !readable(x, y, s)) {
                     continue;
                 }
                 windows++;
                 double firstPredicted = rows.time(s + spec.window() - 1 + spec.horizons()[0]);
-                (isValidation(id, rows.time(s), firstPredicted) ? validation : train).add(s);
+                boolean held = isValidation(id, rows.time(s), firstPredicted);
+                (held ? validation : train).add(s);
+                if (scaling != null) {
+                    (held ? validationScales : trainScales).add(scaling.scaleOf(id, x, s * spec.inputSize(),
+                            spec.inputSize(), spec.window()));
+                }
             }
             if (windows > 0) {
                 keys.add(id);
@@ -153,13 +194,21 @@ public final class SeriesCutter implements Serializable {
             }
             if (startsInOwn) {
                 seriesCount++;
+                unseenSeries += known ? 0 : 1;
+                gappedSeries += gaps[to - 1] != gaps[from] ? 1 : 0;
                 if (windows == 0 && !openEnd && to - from < spec.reach()) {
                     shortSeries++;
                 }
             }
         }
-        return new Cut(windowsAt(x, y, train.toArray()), windowsAt(x, y, validation.toArray()), seriesCount,
-                shortSeries, keys.toArray(), trainEnds.toArray(), validationEnds.toArray());
+        return new Cut(scaled(windowsAt(x, y, train.toArray()), trainScales),
+                scaled(windowsAt(x, y, validation.toArray()), validationScales), seriesCount, shortSeries, unseenSeries, gappedSeries,
+                keys.toArray(), trainEnds.toArray(), validationEnds.toArray());
+    }
+
+    /** {@code windows} divided each by its scale when the spec scales each series (else as they are). */
+    private SeriesWindows scaled(SeriesWindows windows, GrowableDoubles scales) {
+        return spec.scaling() == null ? windows : windows.scaledBy(scales.toArray());
     }
 
     /**
@@ -174,6 +223,7 @@ public final class SeriesCutter implements Serializable {
     Inputs inputWindows(TableRows rows, int b, int n, long firstOffset, boolean lastEnds) {
         GrowableInts starts = new GrowableInts();
         GrowableInts ends = new GrowableInts();
+        int[] gaps = gapsBefore(rows);
         for (int from = 0, to; from < rows.size(); from = to) {
             to = rows.seriesEnd(from);
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
@@ -183,13 +233,13 @@ public final class SeriesCutter implements Serializable {
             }
             for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
                 if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= to
-                        && inputsWhole(rows.inputs(), s)) {
+                        && gaps[s + spec.window() - 1] == gaps[s] && inputsWhole(rows.inputs(), s)) {
                     starts.add(s);
                     ends.add(to);
                 }
             }
         }
-        return new Inputs(rows, starts.toArray(), ends.toArray(), spec);
+        return new Inputs(rows, starts.toArray(), ends.toArray(), gaps, spec);
     }
 
     /**
@@ -197,8 +247,9 @@ public final class SeriesCutter implements Serializable {
      * the series has every target it predicts.
      *
      * @param ends the end (exclusive) of each window's series in the extended rows
+     * @param gaps skipped time steps before each row ({@link #gapsBefore})
      */
-    record Inputs(TableRows rows, int[] starts, int[] ends, Spec spec) {
+    record Inputs(TableRows rows, int[] starts, int[] ends, int[] gaps, Spec spec) {
         /** Window k's steps, T × I. */
         double[][] steps(int k) {
             int inputSize = spec.inputSize();
@@ -220,6 +271,26 @@ public final class SeriesCutter implements Serializable {
         }
 
         /**
+         * The times window k predicts, one per horizon (the last step's time plus h steps of the frequency), as the
+         * table writes its times; null without a frequency.
+         */
+        String[] forecastTimes(int k) {
+            Frequency f = spec.frequency();
+            if (f == null || spec.times() == null) {
+                return null;
+            }
+            int last = starts[k] + spec.window() - 1;
+            TimeSteps.Kind kind = spec.times().kind(rows, last);
+            int[] horizons = spec.horizons();
+            String[] times = new String[horizons.length];
+            for (int h = 0; h < horizons.length; h++) {
+                double key = spec.times().plus(rows.time(last), kind, f, horizons[h]);
+                times[h] = Double.isNaN(key) ? null : spec.times().text(key, kind, rows.text(last));
+            }
+            return times;
+        }
+
+        /**
          * Window k's label (H × V values, horizon-major), or null when its series ends before its last target or
          * a target is missing: a window to forecast from, not to learn from.
          */
@@ -227,7 +298,8 @@ public final class SeriesCutter implements Serializable {
             int v = spec.targetWidth();
             int[] horizons = spec.horizons();
             int last = starts[k] + spec.window() - 1;
-            if (last + horizons[horizons.length - 1] >= ends[k]) {
+            if (last + horizons[horizons.length - 1] >= ends[k]
+                    || gaps[last + horizons[horizons.length - 1]] != gaps[last]) {
                 return null;
             }
             double[] y = rows.targets();
@@ -273,6 +345,39 @@ public final class SeriesCutter implements Serializable {
     }
 
     /** Times strictly increase within a series: a repeated time names the series and the time. */
+    /**
+     * For each row, how many skipped time steps lie between its series' rows up to it ({@code gaps[r] − gaps[s]}:
+     * those between rows s and r of a series): a series must step by the frequency from row to row. A skipped step
+     * is an error naming the series and the gap when the frequency was given; all 0 when there is no frequency.
+     */
+    private int[] gapsBefore(TableRows rows) {
+        int[] gaps = new int[rows.size()];
+        Frequency f = spec.frequency();
+        if (f == null || spec.times() == null) {
+            return gaps;
+        }
+        TimeSteps times = spec.times();
+        for (int r = 1; r < rows.size(); r++) {
+            gaps[r] = gaps[r - 1];
+            if (!java.util.Objects.equals(rows.id(r), rows.id(r - 1)) || !(rows.time(r) > rows.time(r - 1))) {
+                continue; // another series; equal or unordered times are the time check's to report
+            }
+            TimeSteps.Kind kind = times.kind(rows, r - 1);
+            double next = times.plus(rows.time(r - 1), kind, f, 1);
+            if (next == rows.time(r)) {
+                continue;
+            }
+            if (spec.strict()) {
+                throw new DataFormatError(spec.source(), "series " + rows.id(r) + " skips a step of --frequency "
+                        + f.text() + ": after " + rows.text(r - 1) + " comes " + rows.text(r) + (Double.isNaN(next)
+                        ? " (" + f.text() + " does not step through these times)"
+                        : ", not " + times.text(next, kind, rows.text(r - 1))));
+            }
+            gaps[r]++;
+        }
+        return gaps;
+    }
+
     private void checkTimes(TableRows rows, int from, int to) {
         for (int r = from + 1; r < to; r++) {
             if (rows.time(r) == rows.time(r - 1)) {

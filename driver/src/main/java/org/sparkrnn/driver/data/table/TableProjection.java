@@ -155,6 +155,21 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         return type instanceof StringType ? try_to_timestamp(t) : t;
     }
 
+    /**
+     * How a table's time keys step ({@code --frequency}): what they count, from the time column's type and the
+     * pattern; timestamps and text times are local times in {@code zone} (the session's). Null without a time column.
+     */
+    public static TimeSteps timeSteps(StructType schema, String timeColumn, String pattern, String zone) {
+        if (timeColumn == null) {
+            return null;
+        }
+        DataType type = schema.apply(timeColumn).dataType();
+        TimeSteps.Kind kind = type instanceof NumericType ? TimeSteps.Kind.NUMBER
+                : type instanceof DateType ? TimeSteps.Kind.DAYS
+                : type instanceof StringType ? null : TimeSteps.Kind.SECONDS;
+        return new TimeSteps(kind, type instanceof StringType, pattern, zone);
+    }
+
     /** How the time column's values are written back from their keys; text columns keep their text. */
     private static TimeFormat timeFormat(StructType schema, String timeColumn) {
         if (timeColumn == null) {

@@ -37,7 +37,8 @@ class SeriesCutterTest {
 
     private static SeriesCutter.Spec spec(int window, int stride, int[] horizons, MissingValues missing,
                                           Double validateFrom, double holdOut) {
-        return new SeriesCutter.Spec(1, 1, window, stride, horizons, missing, validateFrom, holdOut, 7, "table");
+        return new SeriesCutter.Spec(1, 1, window, stride, horizons, missing, validateFrom, holdOut, 7, "table", null, null, null,
+                false);
     }
 
     /** One series of 60 values with gaps at 10, 11 and 40. */
@@ -128,7 +129,7 @@ class SeriesCutterTest {
         for (int[] horizons : new int[][] {{1}, {1, 2, 3}}) {
             for (int stride : new int[] {1, 3}) {
                 SeriesCutter.Spec spec = new SeriesCutter.Spec(1, 1, 6, stride, horizons, MissingValues.SKIP, null,
-                        0.3, 11, "table");
+                        0.3, 11, "table", null, null, null, false);
                 SeriesCutter cutter = new SeriesCutter(spec);
                 SeriesCutter.Cut whole = cutter.cut(NONE, rows(ids, times, all), NONE, 0, true);
                 // the same rows in three shares: [0, 25), [25, 71), [71, 90)

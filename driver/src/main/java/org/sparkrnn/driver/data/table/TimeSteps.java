@@ -1,0 +1,213 @@
+package org.sparkrnn.driver.data.table;
+
+import org.sparkrnn.driver.config.Frequency;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A table's time keys as times a series steps through ({@code --frequency}): what a key counts (numbers, days since
+ * 1970, seconds since 1970 in the session's time zone; {@link TableProjection} makes them), the key one or more steps
+ * later (months, quarters and years in the calendar: a step from a month's last day lands on a month's last day; the
+ * other units in local time), the step between two keys, and a key written as the table writes its times. Spark-free:
+ * the cutter checks each series' steps with it on the executors.
+ */
+public final class TimeSteps implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$");
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** What a key counts. */
+    public enum Kind { NUMBER, DAYS, SECONDS }
+
+    private final Kind kind;
+    private final boolean text;
+    private final String pattern;
+    private final String zone;
+
+    /**
+     * @param kind    what every key counts, or null: a text column's keys, a number where the text is one and
+     *                seconds elsewhere ({@link TableProjection})
+     * @param text    whether the time column holds text (forecast times are then written as its times are)
+     * @param pattern {@code --time-format}, or null (keys then count seconds)
+     * @param zone    the session's time zone (timestamps and text times are local times in it)
+     */
+    TimeSteps(Kind kind, boolean text, String pattern, String zone) {
+        this.kind = pattern != null ? Kind.SECONDS : kind;
+        this.text = text;
+        this.pattern = pattern;
+        this.zone = zone;
+    }
+
+    /** What row r's key counts: a text time without a pattern is a number when it reads as one. */
+    public Kind kind(TableRows rows, int r) {
+        return kind != null ? kind : NUMBER.matcher(rows.text(r)).matches() ? Kind.NUMBER : Kind.SECONDS;
+    }
+
+    /**
+     * The key {@code steps} steps of {@code f} after {@code key}, or NaN when {@code f} does not step through keys of
+     * this kind (a calendar unit on numbers, a number on dates, hours on dates).
+     */
+    public double plus(double key, Kind kind, Frequency f, long steps) {
+        long n = Math.multiplyExact(f.amount(), steps);
+        return switch (kind) {
+            case NUMBER -> f.unit() == Frequency.Unit.NUMBER ? key + (double) n : Double.NaN;
+            case DAYS -> {
+                LocalDate date = LocalDate.ofEpochDay((long) key);
+                LocalDate later = switch (f.unit()) {
+                    case DAY -> date.plusDays(n);
+                    case WEEK -> date.plusWeeks(n);
+                    case MONTH, QUARTER, YEAR -> plusMonths(date, months(f.unit(), n));
+                    default -> null;
+                };
+                yield later == null || key != Math.rint(key) ? Double.NaN : later.toEpochDay();
+            }
+            case SECONDS -> {
+                long whole = (long) Math.floor(key);
+                double fraction = key - whole;
+                LocalDateTime time = LocalDateTime.ofInstant(Instant.ofEpochSecond(whole), ZoneId.of(zone));
+                LocalDateTime later = switch (f.unit()) {
+                    case SECOND -> time.plusSeconds(n);
+                    case MINUTE -> time.plusMinutes(n);
+                    case HOUR -> time.plusHours(n);
+                    case DAY -> time.plusDays(n);
+                    case WEEK -> time.plusWeeks(n);
+                    case MONTH, QUARTER, YEAR -> plusMonths(time.toLocalDate(), months(f.unit(), n))
+                            .atTime(time.toLocalTime());
+                    case NUMBER -> null;
+                };
+                yield later == null ? Double.NaN : later.atZone(ZoneId.of(zone)).toEpochSecond() + fraction;
+            }
+        };
+    }
+
+    private static long months(Frequency.Unit unit, long n) {
+        return unit == Frequency.Unit.YEAR ? 12 * n : unit == Frequency.Unit.QUARTER ? 3 * n : n;
+    }
+
+    /** {@code months} after {@code date}; from a month's last day, to the last day of the month it lands in. */
+    private static LocalDate plusMonths(LocalDate date, long months) {
+        LocalDate later = date.plusMonths(months);
+        return date.equals(date.with(TemporalAdjusters.lastDayOfMonth()))
+                ? later.with(TemporalAdjusters.lastDayOfMonth()) : later;
+    }
+
+    /**
+     * The step from key {@code a} to the later key {@code b}: whole calendar months (as years or quarters when they
+     * are), else whole days (as weeks when they are), else hours, minutes or seconds; for numbers, their difference
+     * when it is whole. Null when there is none.
+     */
+    Frequency between(double a, double b, Kind kind) {
+        if (!(b > a)) {
+            return null;
+        }
+        if (kind == Kind.NUMBER) {
+            double d = b - a;
+            return d == Math.rint(d) && d < 1e12 ? new Frequency((long) d, Frequency.Unit.NUMBER) : null;
+        }
+        LocalDateTime from = kind == Kind.DAYS ? LocalDate.ofEpochDay((long) a).atStartOfDay() : local(a);
+        LocalDateTime to = kind == Kind.DAYS ? LocalDate.ofEpochDay((long) b).atStartOfDay() : local(b);
+        // calendar months apart (a month's last day to the next's is one month, as plus() steps)
+        long months = 12L * (to.getYear() - from.getYear()) + to.getMonthValue() - from.getMonthValue();
+        if (months > 0) {
+            Frequency m = months % 12 == 0 ? new Frequency(months / 12, Frequency.Unit.YEAR)
+                    : months % 3 == 0 ? new Frequency(months / 3, Frequency.Unit.QUARTER)
+                    : new Frequency(months, Frequency.Unit.MONTH);
+            if (plus(a, kind, m, 1) == b) {
+                return m;
+            }
+        }
+        long days = ChronoUnit.DAYS.between(from, to);
+        if (days > 0 && from.plusDays(days).equals(to)) {
+            return days % 7 == 0 ? new Frequency(days / 7, Frequency.Unit.WEEK) : new Frequency(days, Frequency.Unit.DAY);
+        }
+        if (kind == Kind.DAYS) {
+            return null;
+        }
+        double seconds = ChronoUnit.SECONDS.between(from, to) + ((b - Math.floor(b)) - (a - Math.floor(a)));
+        if (seconds != Math.rint(seconds) || seconds < 1) {
+            return null;
+        }
+        long s = (long) seconds;
+        return s % 3600 == 0 ? new Frequency(s / 3600, Frequency.Unit.HOUR)
+                : s % 60 == 0 ? new Frequency(s / 60, Frequency.Unit.MINUTE) : new Frequency(s, Frequency.Unit.SECOND);
+    }
+
+    private LocalDateTime local(double key) {
+        long whole = (long) Math.floor(key);
+        return LocalDateTime.ofInstant(Instant.ofEpochSecond(whole), ZoneId.of(zone))
+                .plusNanos(Math.round((key - whole) * 1e9));
+    }
+
+    /**
+     * A key as the table writes its times, like {@code like} (a time of the same series): a number as a number, a
+     * date column's as a date, a timestamp's as {@code yyyy-MM-dd HH:mm:ss}, text in {@code --time-format}, or as an
+     * ISO date (a date-time when {@code like} has a time of day).
+     */
+    public String text(double key, Kind kind, String like) {
+        if (kind == Kind.NUMBER) {
+            return TimeFormat.NUMBER.text(key);
+        }
+        if (kind == Kind.DAYS) {
+            return LocalDate.ofEpochDay((long) key).toString();
+        }
+        LocalDateTime time = local(key);
+        if (pattern != null) {
+            return DateTimeFormatter.ofPattern(pattern).format(time);
+        }
+        boolean dateOnly = text && like != null && !like.contains(":");
+        return dateOnly ? time.toLocalDate().toString() : SECONDS.format(time);
+    }
+
+    /** How often each step occurs between consecutive rows of a series, in samples of a table's rows. */
+    static final class StepCounts {
+        private final Map<String, long[]> counts = new TreeMap<>();
+        private final Map<String, Frequency> steps = new TreeMap<>();
+
+        /** The steps between consecutive rows of the same series among {@code rows}, counted. */
+        StepCounts add(TimeSteps times, TableRows rows) {
+            for (int r = 1; r < rows.size(); r++) {
+                if (!java.util.Objects.equals(rows.id(r), rows.id(r - 1))) {
+                    continue;
+                }
+                Frequency step = times.between(rows.time(r - 1), rows.time(r), times.kind(rows, r - 1));
+                if (step != null) {
+                    counts.computeIfAbsent(step.text(), k -> new long[1])[0]++;
+                    steps.put(step.text(), step);
+                }
+            }
+            return this;
+        }
+
+        /** The share of the steps seen that are {@code step}. */
+        double share(Frequency step) {
+            long all = 0;
+            for (long[] c : counts.values()) {
+                all += c[0];
+            }
+            long[] mine = step == null ? null : counts.get(step.text());
+            return mine == null ? 0 : (double) mine[0] / all;
+        }
+
+        /** The most common step (of two as common, the first as written), or null when none was seen. */
+        Frequency mostCommon() {
+            String best = null;
+            for (Map.Entry<String, long[]> e : counts.entrySet()) {
+                if (best == null || e.getValue()[0] > counts.get(best)[0]) {
+                    best = e.getKey();
+                }
+            }
+            return best == null ? null : steps.get(best);
+        }
+    }
+}
