@@ -111,8 +111,9 @@ public final class DatasetLoader {
             RecordShape shape = read.shape();
             if (shape.oneHot() || shape.labelShape() != org.sparkrnn.data.LabelShape.PER_SEQUENCE
                     || shape.labelKind() != org.sparkrnn.data.LabelKind.VALUES) {
-                throw new SettingError("{--normalize} window scales windows labelled with numbers (one label per"
-                        + " sequence); these data have " + shape.describeLabels());
+                throw new SettingError((transform.scaled() ? "{--normalize} window scales" : "{--relative-to-last}"
+                        + " measures") + " windows labelled with numbers (one label per sequence); these data have "
+                        + shape.describeLabels());
             }
             read = new SourceBlocks(read.train().map(block -> TransformedWindows.of(block, transform)),
                     read.validation() == null ? null

@@ -49,11 +49,11 @@ final class EstimatorConfig {
                         + " command line (lstm-spark train --normalize series), or scale each window by its own"
                         + " values ({--normalize} window)");
             }
-            // windows scaled each by its own values: the DataFrame's sequences are the windows (first feature the
-            // target), as SequenceWindows makes them
-            ColumnWindows windows = normalize.scalesWindows() ? new ColumnWindows(null, null,
-                    Defaults.Values.WINDOW, Defaults.Values.HORIZON, null, MissingValues.SKIP, WindowTransform.WINDOW,
-                    List.of()) : null;
+            // windows expressed each from its own values (relative to the last, scaled by the spread): the
+            // DataFrame's sequences are the windows (first feature the target), as SequenceWindows makes them
+            WindowTransform transform = WindowTransform.of(flag(e, e.relativeToLast()), normalize.scalesWindows());
+            ColumnWindows windows = transform.isIdentity() ? null : new ColumnWindows(null, null,
+                    Defaults.Values.WINDOW, Defaults.Values.HORIZON, null, MissingValues.SKIP, transform, List.of());
             DataOptions data = new DataOptions(DataOptions.FRAME, e.columns().describe(), null,
                     real(e, e.validationFraction()), Choices.parse("split", text(e, e.split()), Split.class),
                     e.task(), e.classCount(), integer(e, e.partitions()), whole(e, e.seed()),

@@ -51,6 +51,7 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     private final DoubleParam validationFraction;
     private final Param<String> split;
     private final Param<String> normalize;
+    private final BooleanParam relativeToLast;
     private final IntParam partitions;
     private final Param<String> onBadRecord;
     // model
@@ -113,6 +114,10 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
                 + " window's own mean and spread, so that series far apart in level share one scale; or none"
                 + " (series, each series by its own statistics, is the command line's, on a long table)",
                 Defaults.NORMALIZE, Normalization.class);
+        relativeToLast = new BooleanParam(this, "relativeToLast", "each window (SequenceWindows' rows: the first"
+                + " feature is the one target) measured from its last value: inputs x_t - x_T, label y - x_T,"
+                + " predictions add x_T back (with normalize window: also divided by the window's spread)");
+        setDefault(relativeToLast, false);
         partitions = integer("partitions", "partitions of the cached training data (0: the DataFrame's)",
                 Defaults.PARTITIONS);
         onBadRecord = oneOf("on-bad-record", "fail: a bad row stops the fit; skip: bad rows are counted and left out",
@@ -262,7 +267,8 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
 
     /** The params that are command-line options (all but the columns). */
     public List<Param<?>> trainingParams() {
-        return List.of(validationFraction, split, normalize, partitions, onBadRecord, cell, hidden, activation,
+        return List.of(validationFraction, split, normalize, relativeToLast, partitions, onBadRecord, cell, hidden,
+                activation,
                 bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum,
                 nesterov, weightDecay, clipNorm, schedule, stepSize, gamma, minLr, warmup, iterations, epochs,
                 batchSize, tbptt, precision, aggregation, aggregationDepth, seed, validateEvery, patience, logEvery, modelDir,
@@ -293,11 +299,13 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     public DoubleParam validationFraction() { return validationFraction; }
     public Param<String> split() { return split; }
     public Param<String> normalize() { return normalize; }
+    public BooleanParam relativeToLast() { return relativeToLast; }
     public IntParam partitions() { return partitions; }
     public Param<String> onBadRecord() { return onBadRecord; }
     public E setValidationFraction(double value) { set(validationFraction, value); return self(); }
     public E setSplit(String value) { set(split, value); return self(); }
     public E setNormalize(String value) { set(normalize, value); return self(); }
+    public E setRelativeToLast(boolean value) { set(relativeToLast, value); return self(); }
     public E setPartitions(int value) { set(partitions, value); return self(); }
     public E setOnBadRecord(String value) { set(onBadRecord, value); return self(); }
 

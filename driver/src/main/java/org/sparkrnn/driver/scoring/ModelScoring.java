@@ -62,12 +62,21 @@ public final class ModelScoring {
      * sums added on the executors: one pair of sums per key reaches the driver.
      */
     public <K> Map<K, Metrics[]> perKey(JavaPairRDD<K, SequenceBlock> data, Baseline baseline, String description) {
-        Map<K, EvaluationSums[]> sumsPerKey = sums.evaluateByKey(data, weights(), kernel, targetScale(), baseline,
-                saved.standardization(), description);
+        Map<K, EvaluationSums[]> sumsPerKey = perKeySums(data, baseline, description);
         Map<K, Metrics[]> metrics = new java.util.HashMap<>();
         sumsPerKey.forEach((key, pair) -> metrics.put(key, new Metrics[] {Metrics.of(pair[0], saved.spec().loss()),
                 pair[1] == null ? null : Metrics.of(pair[1], saved.spec().loss())}));
         return metrics;
+    }
+
+    /**
+     * The model's (and the baseline's, else null) evaluation sums per key of {@code data}: what {@link #perKey} makes
+     * its metrics of, with each predicted value's errors for metrics per step.
+     */
+    public <K> Map<K, EvaluationSums[]> perKeySums(JavaPairRDD<K, SequenceBlock> data, Baseline baseline,
+                                                   String description) {
+        return sums.evaluateByKey(data, weights(), kernel, targetScale(), baseline, saved.standardization(),
+                description);
     }
 
     private ModelWeights weights() {

@@ -9,7 +9,9 @@ import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.evaluate.Baseline;
+import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Metrics;
+import org.sparkrnn.evaluate.StepMetrics;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,7 +65,9 @@ public final class PerSeriesReport {
         }
     }
 
-    private record Line(Object series, Metrics model, Metrics baseline) {
+    /** @param modelSteps per predicted step (a many-step label), else null; {@code baselineSteps} likewise */
+    private record Line(Object series, Metrics model, Metrics baseline, StepMetrics modelSteps,
+                        StepMetrics baselineSteps) {
     }
 
     private PerSeriesReport() {
@@ -78,20 +82,26 @@ public final class PerSeriesReport {
         SavedModel model = scoring.saved();
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
                 model.seriesScaling(), model.frequency(), side);
-        Map<Object, Metrics[]> perSeries = scoring.perKey(series, baseline, "per series: "
+        Map<Object, EvaluationSums[]> perSeries = scoring.perKeySums(series, baseline, "per series: "
                 + side.name().toLowerCase(Locale.ROOT));
         if (perSeries.isEmpty()) {
             throw new UserError(options.path() + ": no series has a window on the " + sideName(side) + " side");
         }
+        int[] horizons = options.horizons();
+        int targets = model.shape().labelWidth() / horizons.length;
+        boolean steps = horizons.length > 1;
         List<Line> lines = new ArrayList<>();
-        perSeries.forEach((key, pair) -> lines.add(new Line(key, pair[0], pair[1])));
+        perSeries.forEach((key, pair) -> lines.add(new Line(key, Metrics.of(pair[0], model.spec().loss()),
+                pair[1] == null ? null : Metrics.of(pair[1], model.spec().loss()),
+                steps ? StepMetrics.of(pair[0], targets) : null,
+                steps && pair[1] != null ? StepMetrics.of(pair[1], targets) : null)));
         String metric = Metrics.comparedBy(model.spec().loss());
         // worst first; ties (and equal metrics) by the series key's text, so the order does not depend on the run
         lines.sort(Comparator.<Line>comparingDouble(line -> -line.model().asMap().get(metric))
                 .thenComparing(line -> String.valueOf(line.series())));
         print(lines, metric, baseline, side, out);
         if (request.csvPath != null) {
-            csv(request, lines, metric, side);
+            csv(request, lines, metric, side, horizons);
         }
     }
 
@@ -129,13 +139,27 @@ public final class PerSeriesReport {
         }
     }
 
-    /** Appends the side's lines to the request's CSV text (side, series, windows, metric, mae[, baseline's]). */
-    private static void csv(Request request, List<Line> lines, String metric, SplitSide side) {
+    /**
+     * Appends the side's lines to the request's CSV text (side, series, windows, metric, mae[, baseline's]; for a
+     * many-step label then rmse and mae at each step, {@code rmse_h1} ..., and the baseline's).
+     */
+    private static void csv(Request request, List<Line> lines, String metric, SplitSide side, int[] horizons) {
         StringBuilder text = request.csv;
         boolean compared = !lines.isEmpty() && lines.get(0).baseline() != null;
+        boolean steps = !lines.isEmpty() && lines.get(0).modelSteps() != null;
         if (text.length() == 0) {
             text.append("side,series,windows,").append(metric).append(",mae");
-            text.append(compared ? ",baseline_" + metric + ",baseline_mae\n" : "\n");
+            text.append(compared ? ",baseline_" + metric + ",baseline_mae" : "");
+            if (steps) {
+                for (String who : compared ? List.of("", "baseline_") : List.of("")) {
+                    for (String m : List.of("rmse", "mae")) {
+                        for (int h : horizons) {
+                            text.append(',').append(who).append(m).append("_h").append(h);
+                        }
+                    }
+                }
+            }
+            text.append('\n');
         }
         String sideName = side.name().toLowerCase(Locale.ROOT);
         for (Line line : lines) {
@@ -148,6 +172,16 @@ public final class PerSeriesReport {
             if (compared) {
                 text.append(',').append(line.baseline().asMap().get(metric)).append(',')
                         .append(line.baseline().mae());
+            }
+            if (steps) {
+                for (StepMetrics m : compared ? List.of(line.modelSteps(), line.baselineSteps())
+                        : List.of(line.modelSteps())) {
+                    for (double[] values : List.of(m.rmse(), m.mae())) {
+                        for (double v : values) {
+                            text.append(',').append(v);
+                        }
+                    }
+                }
             }
             text.append('\n');
         }

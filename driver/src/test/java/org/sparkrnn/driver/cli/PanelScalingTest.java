@@ -68,8 +68,9 @@ class PanelScalingTest {
         assertEquals(lastValueRmse(UNEMPLOYMENT, "2008-01-01", 1),
                 number(windowU, "baseline last value \\(next = now\\): loss \\S+ rmse ([0-9.]+)"), 1e-3, windowU);
         // horizons 1..12: the baseline forecasts each of the 12 months of every window from its last value
+        Path perSeries = tmp.resolve("per-series.csv");
         String manySteps = train(UNEMPLOYMENT, "industry", "unemployed", "2008-01-01", "window", "--horizon", "1..12",
-                "--baseline", "last");
+                "--baseline", "last", "--per-series", perSeries.toString());
         assertEquals(lastValueRmse(UNEMPLOYMENT, "2008-01-01", 12),
                 number(manySteps, "baseline last value \\(next = now\\): loss \\S+ rmse ([0-9.]+)"), 1e-3,
                 manySteps);
@@ -84,6 +85,26 @@ class PanelScalingTest {
             assertEquals(expected, Double.parseDouble(printed[h - 1]), expected * 1e-3, "step " + h);
         }
         assertTrue(manySteps.contains("validation, kept model, by step (1..12): rmse "), manySteps);
+        // per series, at each step too: the series' errors at step h add up to the step's line
+        List<String> csv = Files.readAllLines(perSeries);
+        List<String> header = List.of(csv.get(0).split(","));
+        assertEquals(List.of("rmse_h1", "rmse_h2"), header.subList(7, 9), csv.get(0));
+        assertEquals("baseline_rmse_h1", header.get(7 + 24));
+        double[] squared = new double[12];
+        double windows = 0;
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            if (f[0].equals("validation")) {
+                windows += Double.parseDouble(f[2]);
+                for (int h = 0; h < 12; h++) {
+                    squared[h] += Double.parseDouble(f[2]) * Math.pow(Double.parseDouble(f[7 + 24 + h]), 2);
+                }
+            }
+        }
+        for (int h = 1; h <= 12; h++) {
+            assertEquals(Double.parseDouble(printed[h - 1]), Math.sqrt(squared[h - 1] / windows),
+                    Double.parseDouble(printed[h - 1]) * 1e-3, "the baseline at step " + h);
+        }
     }
 
     /**

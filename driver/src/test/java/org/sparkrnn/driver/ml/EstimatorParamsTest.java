@@ -31,7 +31,7 @@ class EstimatorParamsTest {
      * the estimators' sequences by a transformer, not by their params).
      */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("data", "format", "validation", "column",
-            "time-column", "window", "horizon", "validate-from", "missing", "relative-to-last", "delimiter",
+            "time-column", "window", "horizon", "validate-from", "missing", "delimiter",
             "id-column", "feature-columns", "target-column", "stride", "calendar", "time-format", "frequency",
             "no-header", "task", "resume", "export", "baseline", "per-series", "master", "spark", "verbose", "conf", "help",
             "version", "model-dir");

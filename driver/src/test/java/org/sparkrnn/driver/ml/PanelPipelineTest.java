@@ -67,6 +67,20 @@ class PanelPipelineTest {
         assertTrue(rmse.get("window") * 10 < rmse.get("standard"), rmse.toString());
         double naive = test.selectExpr("sqrt(avg(pow(features[23][0] - label, 2)))").first().getDouble(0);
         assertTrue(rmse.get("window") < naive, "better than next = now (" + naive + "): " + rmse);
+        // relative to each window's last value: moving a window's target by c moves its forecast by c, as the
+        // transform says (the saved model keeps it)
+        LstmModel changes = Printed.quietly(() -> new LstmRegressor().setHidden(8).setIterations(20)
+                .setBatchSize(64).setRelativeToLast(true).setNormalize("window").setPrecision("float64").setSeed(7)
+                .setLogEvery(1000).fit(train));
+        List<Row> at = changes.transform(test.limit(50)).select("prediction").collectAsList();
+        List<Row> moved = changes.transform(test.limit(50).selectExpr("transform(features, s -> array(s[0] + 1000.0,"
+                + " s[1], s[2])) AS features")).select("prediction").collectAsList(); // the target, not the calendar
+        for (int k = 0; k < at.size(); k++) {
+            assertEquals(at.get(k).getDouble(0) + 1000, moved.get(k).getDouble(0), 1e-8, "window " + k);
+        }
+        changes.write().overwrite().save(tmp.resolve("changes-model").toString());
+        assertEquals(at, LstmModel.load(tmp.resolve("changes-model").toString()).transform(test.limit(50))
+                .select("prediction").collectAsList());
         // scaling each series needs the series' rows, which a DataFrame of windows does not hold: said at fit
         IllegalArgumentException series = assertThrows(IllegalArgumentException.class,
                 () -> new LstmRegressor().setNormalize("series").setIterations(1).fit(train));
