@@ -308,6 +308,56 @@ class StreamForecasterTest {
     }
 
     /**
+     * A stream checks each series' steps: with {@code --frequency} given, a series that skips one stops the query
+     * naming the series and the gap; with the model's step (inferred when it was trained), no window reads across the
+     * gap (the window ending at 5 would hold 3, 4, 5 with 4 missing: none is made until 5, 6, 7); every forecast
+     * carries the time it predicts.
+     */
+    @Test
+    void aStreamChecksEachSeriesStepsAndKeysForecastsByThem() throws Exception {
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "2");
+        StructType schema = new StructType().add("id", "string").add("t", "long").add("v", "double");
+        Path in = Files.createDirectories(tmp.resolve("steps-in"));
+        List<String> rows = new ArrayList<>();
+        for (int t : new int[] {1, 2, 3, 5, 6, 7, 8}) {
+            rows.add("{\"id\":\"a\",\"t\":" + t + ",\"v\":" + t + ".0}");
+        }
+        Files.write(in.resolve("rows.json"), rows);
+        org.sparkrnn.driver.config.Frequency one = org.sparkrnn.driver.config.Frequency.parse("1");
+        SavedModel model = untrainedWindowModel();
+        SavedModel stepped = new SavedModel(model.spec(), model.params(), model.shape(), null, null,
+                WindowTransform.NONE, null, one);
+        // the model's step: the windows that do not read across the gap, keyed by the step they predict
+        StreamingQuery lenient = StreamForecaster.forecasts(spark.readStream().schema(schema).json(in.toString()),
+                        stepped, TINY_TABLE, in.toString(), new KernelSettings(Precision.FLOAT64, 0), null,
+                        org.sparkrnn.driver.data.stream.SeriesStream.Counters.NONE)
+                .writeStream().format("memory").queryName("steps_lenient")
+                .option("checkpointLocation", tmp.resolve("steps-ck").toString())
+                .trigger(Trigger.AvailableNow()).start();
+        runToEnd(lenient);
+        Map<String, String> forecasts = new HashMap<>();
+        for (Row row : spark.sql("SELECT time, forecast_time FROM steps_lenient").collectAsList()) {
+            forecasts.put(row.getString(0), row.getString(1));
+        }
+        assertEquals(Map.of("3", "4", "7", "8", "8", "9"), forecasts, "windows 1-3, 5-7 and 6-8; none across 4");
+        // a given step: the gap stops the query, naming the series and the gap
+        StreamingQuery strict = StreamForecaster.forecasts(spark.readStream().schema(schema).json(in.toString()),
+                        model, TINY_TABLE.withFrequency(one), in.toString(), new KernelSettings(Precision.FLOAT64, 0),
+                        null, org.sparkrnn.driver.data.stream.SeriesStream.Counters.NONE)
+                .writeStream().format("memory").queryName("steps_strict")
+                .option("checkpointLocation", tmp.resolve("steps-strict-ck").toString())
+                .trigger(Trigger.AvailableNow()).start();
+        Exception failed = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> runToEnd(strict));
+        Throwable cause = failed;
+        while (cause.getCause() != null && !(cause instanceof org.sparkrnn.driver.UserError)) {
+            cause = cause.getCause();
+        }
+        assertTrue(String.valueOf(cause.getMessage()).contains(in + ": series a skips a step of --frequency 1: after"
+                + " 3 comes 5, not 4"), String.valueOf(failed));
+    }
+
+    /**
      * {@code timeout}: a series that sends nothing for longer is forgotten (its state removed by Spark's
      * processing-time timeout, checked in micro-batches without data too), so its next rows start it afresh and
      * complete no window until it has T rows again; kept, the same rows complete windows at once.
