@@ -357,23 +357,29 @@ public final class SeriesCutter implements Serializable {
             return gaps;
         }
         TimeSteps times = spec.times();
-        for (int r = 1; r < rows.size(); r++) {
-            gaps[r] = gaps[r - 1];
-            if (!java.util.Objects.equals(rows.id(r), rows.id(r - 1)) || !(rows.time(r) > rows.time(r - 1))) {
-                continue; // another series; equal or unordered times are the time check's to report
+        for (int from = 0, to; from < rows.size(); from = to) {
+            to = rows.seriesEnd(from);
+            if (from > 0) {
+                gaps[from] = gaps[from - 1];
             }
-            TimeSteps.Kind kind = times.kind(rows, r - 1);
-            double next = times.plus(rows.time(r - 1), kind, f, 1);
-            if (next == rows.time(r)) {
-                continue;
+            TimeSteps.Kind kind = times.kind(rows, from); // what a series' times count: read once per series
+            for (int r = from + 1; r < to; r++) {
+                gaps[r] = gaps[r - 1];
+                if (!(rows.time(r) > rows.time(r - 1))) {
+                    continue; // equal or unordered times are the time check's to report
+                }
+                double next = times.plus(rows.time(r - 1), kind, f, 1);
+                if (next == rows.time(r)) {
+                    continue;
+                }
+                if (spec.strict()) {
+                    throw new DataFormatError(spec.source(), "series " + rows.id(r) + " skips a step of --frequency "
+                            + f.text() + ": after " + rows.text(r - 1) + " comes " + rows.text(r)
+                            + (Double.isNaN(next) ? " (" + f.text() + " does not step through these times)"
+                            : ", not " + times.text(next, kind, rows.text(r - 1))));
+                }
+                gaps[r]++;
             }
-            if (spec.strict()) {
-                throw new DataFormatError(spec.source(), "series " + rows.id(r) + " skips a step of --frequency "
-                        + f.text() + ": after " + rows.text(r - 1) + " comes " + rows.text(r) + (Double.isNaN(next)
-                        ? " (" + f.text() + " does not step through these times)"
-                        : ", not " + times.text(next, kind, rows.text(r - 1))));
-            }
-            gaps[r]++;
         }
         return gaps;
     }

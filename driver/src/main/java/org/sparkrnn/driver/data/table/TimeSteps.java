@@ -60,6 +60,16 @@ public final class TimeSteps implements Serializable {
      */
     public double plus(double key, Kind kind, Frequency f, long steps) {
         long n = Math.multiplyExact(f.amount(), steps);
+        // fixed lengths without a calendar: days on dates, elapsed seconds, any length in a zone without changes
+        Frequency.Unit unit = f.unit();
+        if (kind == Kind.DAYS && (unit == Frequency.Unit.DAY || unit == Frequency.Unit.WEEK)) {
+            return key == Math.rint(key) ? key + (double) n * (unit == Frequency.Unit.WEEK ? 7 : 1) : Double.NaN;
+        }
+        if (kind == Kind.SECONDS && (unit == Frequency.Unit.SECOND || unit == Frequency.Unit.MINUTE
+                || unit == Frequency.Unit.HOUR || (!unit.calendarMonths() && unit != Frequency.Unit.NUMBER
+                && fixedOffset()))) {
+            return key + (double) n * unitSeconds(unit);
+        }
         return switch (kind) {
             case NUMBER -> f.unit() == Frequency.Unit.NUMBER ? key + (double) n : Double.NaN;
             case DAYS -> {
@@ -88,6 +98,27 @@ public final class TimeSteps implements Serializable {
                 };
                 yield later == null ? Double.NaN : later.atZone(ZoneId.of(zone)).toEpochSecond() + fraction;
             }
+        };
+    }
+
+    private transient Boolean fixedOffset;
+
+    /** Whether the zone's offset never changes (UTC, or a zone without daylight saving): a day is 86,400 s there. */
+    private boolean fixedOffset() {
+        if (fixedOffset == null) {
+            fixedOffset = ZoneId.of(zone).getRules().isFixedOffset();
+        }
+        return fixedOffset;
+    }
+
+    private static long unitSeconds(Frequency.Unit unit) {
+        return switch (unit) {
+            case SECOND -> 1;
+            case MINUTE -> 60;
+            case HOUR -> 3600;
+            case DAY -> 86_400;
+            case WEEK -> 7 * 86_400;
+            default -> throw new IllegalArgumentException(unit + " has no fixed length");
         };
     }
 

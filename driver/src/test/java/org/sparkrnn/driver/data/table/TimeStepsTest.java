@@ -75,6 +75,8 @@ class TimeStepsTest {
         assertEquals(23 * 3600, after - before);
         assertEquals(second("2021-03-28T03:00"), DATES.plus(second("2021-03-28T01:00"), TimeSteps.Kind.SECONDS,
                 Frequency.parse("1h"), 1), "01:00 + 1 hour is 03:00 local: 02:00 does not exist that night");
+        TimeSteps utc = new TimeSteps(TimeSteps.Kind.SECONDS, false, null, "UTC");
+        assertEquals(86_400 * 3, utc.plus(0, TimeSteps.Kind.SECONDS, Frequency.parse("1d"), 3), "a UTC day");
         assertEquals(1701, NUMBERS.plus(1700, TimeSteps.Kind.NUMBER, Frequency.parse("1"), 1));
         assertTrue(Double.isNaN(NUMBERS.plus(1700, TimeSteps.Kind.NUMBER, Frequency.parse("1y"), 1)));
     }
