@@ -160,7 +160,7 @@ public final class StreamCommand implements Callable<Integer> {
             CollectionAccumulator<String> rejected = data.skipsBadRecords()
                     ? sc.sc().collectionAccumulator("rejected rows") : null;
             StreamProgress progress = new StreamProgress(late, made, rejected, checks.files(), checkpointLocation,
-                    System.out);
+                    triggerMillis(trigger), System.out);
             // the model's broadcast lives as long as the query: destroyed once it has ended (or failed to start)
             try (ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
                         new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected))) {
@@ -215,6 +215,8 @@ public final class StreamCommand implements Callable<Integer> {
         for (String execution : new String[] {streaming, streaming + "runtime."}) { // Spark 3.5, Spark 4
             quiet.put(execution + "MicroBatchExecution", org.apache.logging.log4j.Level.OFF);
             quiet.put(execution + "ResolveWriteToStream", org.apache.logging.log4j.Level.OFF);
+            // "Current batch is falling behind": the batch line says it, with what to do
+            quiet.put(execution + "ProcessingTimeExecutor", org.apache.logging.log4j.Level.ERROR);
         }
         // the state stores' package: Spark 4 names each store's logger after the store, below its class
         quiet.put(streaming + "state", org.apache.logging.log4j.Level.ERROR);
@@ -394,6 +396,12 @@ public final class StreamCommand implements Callable<Integer> {
 
     /** The name of Spark's Kafka source and sink, and what --source and --output say for them. */
     private static final String KAFKA = "kafka";
+
+    /** The processing-time trigger's interval in milliseconds; 0 for available-now. */
+    static long triggerMillis(String text) {
+        return text.startsWith("processing-time=")
+                ? OptionText.duration("trigger", text.substring("processing-time=".length())).toMillis() : 0;
+    }
 
     static Trigger parseTrigger(String text) {
         if (text.equals("available-now")) {

@@ -45,11 +45,17 @@ final class StreamProgress extends StreamingQueryListener {
     /** This run's totals as of the last micro-batch reported (read by the closing line, from another thread). */
     private volatile Totals thisRun = Totals.NONE;
 
+    /** The processing-time trigger's interval in milliseconds, or 0 (available-now). */
+    private final long triggerMillis;
+
     /**
-     * @param checkpoint the query's checkpoint directory (its totals are read from and written there), or null
+     * @param checkpoint    the query's checkpoint directory (its totals are read from and written there), or null
+     * @param triggerMillis the processing-time trigger's interval, or 0: a micro-batch that takes longer is said
+     *                      (Spark's own warning is quieted)
      */
     StreamProgress(LongAccumulator late, LongAccumulator made, CollectionAccumulator<String> rejected, FileStore files,
-                   String checkpoint, PrintStream out) throws IOException {
+                   String checkpoint, long triggerMillis, PrintStream out) throws IOException {
+        this.triggerMillis = triggerMillis;
         this.late = late;
         this.made = made;
         this.rejected = rejected;
@@ -100,6 +106,10 @@ final class StreamProgress extends StreamingQueryListener {
         out.printf(Locale.ROOT, "batch %d: %d rows in, %.2f s; so far %d forecasts, %d late rows%n",
                 progress.batchId(), progress.numInputRows(), progress.batchDuration() / 1000.0, sum.forecasts,
                 sum.late);
+        if (triggerMillis > 0 && progress.batchDuration() > triggerMillis) {
+            out.printf(Locale.ROOT, "note: batch %d took longer than the trigger's %.1f s: the stream falls behind"
+                    + " (a longer --trigger, or more executors)%n", progress.batchId(), triggerMillis / 1000.0);
+        }
         for (String problem : problems) {
             out.println("rejected: " + problem);
         }
