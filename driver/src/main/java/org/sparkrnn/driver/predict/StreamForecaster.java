@@ -98,9 +98,9 @@ public final class StreamForecaster {
         // the time step given, else the model's: each series checked against it, each forecast keyed by the times
         // it predicts
         Frequency step = layout.frequency() != null ? layout.frequency() : saved.frequency();
-        SeriesStream.Steps steps = step == null || layout.timeColumn() == null ? null
-                : new SeriesStream.Steps(step, layout.frequency() != null, layout.horizons());
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, steps);
+        SeriesStream.Timing timing = step == null || layout.timeColumn() == null ? null
+                : new SeriesStream.Timing(step, layout.frequency() != null, layout.horizons());
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
                 "probability", false);
         return FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,

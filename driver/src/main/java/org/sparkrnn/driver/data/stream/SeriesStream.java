@@ -80,7 +80,7 @@ public final class SeriesStream {
      * problem), and the rows held before it are forgotten (no output reads across the gap). With {@code horizons},
      * every output carries the times it predicts ({@code forecast_time}: the row's time plus h steps).
      */
-    public record Steps(Frequency frequency, boolean strict, int[] horizons) implements Serializable {
+    public record Timing(Frequency frequency, boolean strict, int[] horizons) implements Serializable {
     }
 
     /**
@@ -90,13 +90,13 @@ public final class SeriesStream {
      *
      * @param models    what broadcasts the model, and how long it lives
      * @param model     the model the steps apply, broadcast once with the query; null when they apply none
-     * @param timeSteps how the series step through time, or null (not checked)
+     * @param timing    how the series step through time, or null (not checked)
      */
     public static <S extends StreamedSeries> Dataset<Row> stream(Dataset<Row> rows, String source,
                                                                  TableLayout layout, Duration timeout,
                                                                  Counters counters, SeriesSteps<S> steps,
                                                                  List<StructField> outputs, ModelBroadcasts models,
-                                                                 ModelWeights model, Steps timeSteps) {
+                                                                 ModelWeights model, Timing timing) {
         List<String> names = Arrays.asList(rows.schema().fieldNames());
         TableProjection projection = TableProjection.of(rows, source, layout, true,
                 (names.contains(ORIGIN) ? functions.col(ORIGIN) : functions.input_file_name()).as(ORIGIN),
@@ -108,9 +108,9 @@ public final class SeriesStream {
             schema = schema.add(layout.idColumn(), rows.schema().apply(layout.idColumn()).dataType());
         }
         schema = schema.add("time", org.apache.spark.sql.types.DataTypes.StringType);
-        boolean forecastTimes = timeSteps != null && timeSteps.frequency() != null && timeSteps.horizons() != null;
+        boolean forecastTimes = timing != null && timing.frequency() != null && timing.horizons() != null;
         if (forecastTimes) {
-            schema = schema.add(LongTableSource.FORECAST_TIME, timeSteps.horizons().length > 1
+            schema = schema.add(LongTableSource.FORECAST_TIME, timing.horizons().length > 1
                     ? org.apache.spark.sql.types.DataTypes.createArrayType(
                     org.apache.spark.sql.types.DataTypes.StringType, true)
                     : org.apache.spark.sql.types.DataTypes.StringType, true);
@@ -118,11 +118,11 @@ public final class SeriesStream {
         for (StructField field : outputs) {
             schema = schema.add(field);
         }
-        TimeSteps times = timeSteps == null || timeSteps.frequency() == null ? null
+        TimeSteps times = timing == null || timing.frequency() == null ? null
                 : TableProjection.timeSteps(rows.schema(), layout.timeColumn(), layout.timeFormat(),
                 rows.sparkSession().conf().get("spark.sql.session.timeZone"));
         PerSeries<S> perSeries = new PerSeries<>(reader, layout, steps, counters, source,
-                timeout == null ? -1 : timeout.toMillis(), times, times == null ? null : timeSteps);
+                timeout == null ? -1 : timeout.toMillis(), times, times == null ? null : timing);
         @SuppressWarnings("unchecked")
         Encoder<S> state = (Encoder<S>) (Encoder<?>) Encoders.javaSerialization(StreamedSeries.class);
         MapFunction<Row, String> keyOf = row -> row.isNullAt(0) ? NO_KEY : String.valueOf(row.get(0));
@@ -134,7 +134,7 @@ public final class SeriesStream {
     /** One series' rows of a micro-batch: read, ordered, late ones out, the rest to the steps. */
     private record PerSeries<S extends StreamedSeries>(TableRowReader reader, TableLayout layout,
                                                        SeriesSteps<S> steps, Counters counters, String source,
-                                                       long timeoutMs, TimeSteps times, Steps timeSteps)
+                                                       long timeoutMs, TimeSteps times, Timing timing)
             implements Serializable {
 
         Iterator<Row> call(ModelWeights model, String key, Iterator<Row> part, GroupState<S> state) {
@@ -190,15 +190,15 @@ public final class SeriesStream {
                         continue;
                     }
                 }
-                if (timeSteps != null) {
+                if (timing != null) {
                     double previous = count > 0 ? batch.time(taken[count - 1]) : series.newest();
                     TimeSteps.Kind kind = times.kind(batch, r);
                     double next = Double.isNaN(previous) ? batch.time(r)
-                            : times.plus(previous, kind, timeSteps.frequency(), 1);
+                            : times.plus(previous, kind, timing.frequency(), 1);
                     if (next != batch.time(r)) {
-                        if (timeSteps.strict()) { // stops the query, or is counted and the row taken after the gap
+                        if (timing.strict()) { // stops the query, or is counted and the row taken after the gap
                             reject(source + ": series " + batch.id(r) + " skips a step of --frequency "
-                                    + timeSteps.frequency().text() + ": after " + times.text(previous, kind,
+                                    + timing.frequency().text() + ": after " + times.text(previous, kind,
                                     batch.text(r)) + " comes " + batch.text(r) + (Double.isNaN(next) ? ""
                                     : ", not " + times.text(next, kind, batch.text(r))) + origins.get(r), null);
                         }
@@ -232,7 +232,7 @@ public final class SeriesStream {
                 return;
             }
             boolean keyed = layout.idColumn() != null;
-            boolean forecastTimes = timeSteps != null && timeSteps.horizons() != null;
+            boolean forecastTimes = timing != null && timing.horizons() != null;
             steps.take(model, series, takenX, count, (row, values) -> {
                 int r = taken[row];
                 Object[] columns = new Object[(keyed ? 2 : 1) + (forecastTimes ? 1 : 0) + values.length];
@@ -252,11 +252,11 @@ public final class SeriesStream {
 
         /** The times row r's output predicts: its time plus each horizon's steps (a Scala sequence for several). */
         private Object forecastTimes(TableRows batch, int r) {
-            int[] horizons = timeSteps.horizons();
+            int[] horizons = timing.horizons();
             TimeSteps.Kind kind = times.kind(batch, r);
             String[] texts = new String[horizons.length];
             for (int h = 0; h < horizons.length; h++) {
-                double key = times.plus(batch.time(r), kind, timeSteps.frequency(), horizons[h]);
+                double key = times.plus(batch.time(r), kind, timing.frequency(), horizons[h]);
                 texts[h] = Double.isNaN(key) ? null : times.text(key, kind, batch.text(r));
             }
             return horizons.length == 1 ? texts[0] : scala.Predef$.MODULE$.wrapRefArray(texts);

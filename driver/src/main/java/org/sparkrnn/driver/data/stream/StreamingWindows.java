@@ -40,10 +40,10 @@ public final class StreamingWindows implements SeriesSteps<WindowedSeries> {
      *
      * @param layout   the table options the model was trained with (its window, stride, columns)
      * @param counters what is counted, and whether a bad row is rejected (counted with its problem) or stops the query
-     * @param steps    how the series step through time (the windows then carry {@code forecast_time}), or null
+     * @param timing   how the series step through time (the windows then carry {@code forecast_time}), or null
      */
     public static Dataset<Row> windows(Dataset<Row> rows, String source, TableLayout layout, Duration timeout,
-                                       SeriesStream.Counters counters, SeriesStream.Steps steps) {
+                                       SeriesStream.Counters counters, SeriesStream.Timing timing) {
         if (layout.missing() == MissingValues.INTERPOLATE) {
             throw new UserError("a stream cannot fill a gap from values that have not arrived yet: --missing"
                     + " interpolate works on a whole table (predict); stream a model trained with --missing skip");
@@ -53,7 +53,7 @@ public final class StreamingWindows implements SeriesSteps<WindowedSeries> {
         // no model: nothing is broadcast
         return SeriesStream.stream(rows, source, layout, timeout, counters, new StreamingWindows(layout),
                 List.of(features), ModelBroadcasts.withThePlans(
-                        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext())), null, steps);
+                        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext())), null, timing);
     }
 
     @Override
