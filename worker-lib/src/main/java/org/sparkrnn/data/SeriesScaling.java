@@ -113,7 +113,11 @@ public final class SeriesScaling implements java.io.Serializable {
      * they are all 0).
      */
     public double scaleOf(Object key, double[] values, int from, int stride, int length) {
-        int k = indexOf(key);
+        return scaleAt(indexOf(key), values, from, stride, length);
+    }
+
+    /** As {@link #scaleOf}, for series {@code k} ({@link #indexOf}; -1: not known), looked up once by the caller. */
+    public double scaleAt(int k, double[] values, int from, int stride, int length) {
         if (k >= 0) {
             return scales[k];
         }
@@ -129,26 +133,7 @@ public final class SeriesScaling implements java.io.Serializable {
      * labels per sequence, or none).
      */
     public static SequenceBatch apply(SequenceBatch batch, double[] scales) {
-        int inputs = batch.inputSize();
-        int width = batch.labelWidth();
-        int[] lengths = new int[batch.size()];
-        double[] features = batch.features().clone();
-        double[] values = batch.values() == null ? null : batch.values().clone();
-        for (int b = 0; b < batch.size(); b++) {
-            lengths[b] = batch.length(b);
-            int from = batch.stepOffset(b);
-            for (int t = 0; t < lengths[b]; t++) {
-                int j = (from + t) * inputs;
-                features[j] = features[j] / scales[b];
-            }
-            if (values != null) {
-                for (int v = 0; v < width; v++) {
-                    values[b * width + v] = values[b * width + v] / scales[b];
-                }
-            }
-        }
-        return new SequenceBatch(inputs, lengths, features, null, batch.labelShape(), batch.labelKind(),
-                batch.labelWidth(), values, batch.classes(), batch.labelledMask());
+        return WindowTransform.expressed(batch, null, scales);
     }
 
     /** Predictions in scaled units (rows × V, a row per window) back in the windows' own units, in place. */

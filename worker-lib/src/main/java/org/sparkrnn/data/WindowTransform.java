@@ -56,6 +56,22 @@ public enum WindowTransform {
             return batch;
         }
         check(batch);
+        double[] origins = new double[batch.size()];
+        double[] scales = new double[batch.size()];
+        for (int b = 0; b < batch.size(); b++) {
+            double mean = mean(batch, b);
+            origins[b] = origin(batch, b, mean);
+            scales[b] = scale(batch, b, mean, origins[b]);
+        }
+        return expressed(batch, origins, scales);
+    }
+
+    /**
+     * A new batch with each window b's first feature and label values as {@code (x − origins[b]) / scales[b]}
+     * ({@code origins} null: {@code x / scales[b]}); dense steps, value labels per sequence, or none. What a window
+     * transform and a series' scale ({@link SeriesScaling}) both do to a window.
+     */
+    static SequenceBatch expressed(SequenceBatch batch, double[] origins, double[] scales) {
         int inputs = batch.inputSize();
         int width = batch.labelWidth();
         int[] lengths = new int[batch.size()];
@@ -63,17 +79,16 @@ public enum WindowTransform {
         double[] values = batch.values() == null ? null : batch.values().clone();
         for (int b = 0; b < batch.size(); b++) {
             lengths[b] = batch.length(b);
-            double mean = mean(batch, b);
-            double origin = origin(batch, b, mean);
-            double scale = scale(batch, b, mean, origin);
+            double scale = scales[b];
             int from = batch.stepOffset(b);
             for (int t = 0; t < lengths[b]; t++) {
                 int j = (from + t) * inputs;
-                features[j] = (features[j] - origin) / scale;
+                features[j] = origins == null ? features[j] / scale : (features[j] - origins[b]) / scale;
             }
             if (values != null) {
                 for (int v = 0; v < width; v++) {
-                    values[b * width + v] = (values[b * width + v] - origin) / scale;
+                    int j = b * width + v;
+                    values[j] = origins == null ? values[j] / scale : (values[j] - origins[b]) / scale;
                 }
             }
         }

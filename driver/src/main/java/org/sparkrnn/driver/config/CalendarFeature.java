@@ -71,10 +71,16 @@ public enum CalendarFeature implements CliNamed {
             return false;
         }
         if (unit.calendarMonths()) {
-            long stepMonths = step.amount() * (unit == Frequency.Unit.YEAR ? 12 : unit == Frequency.Unit.QUARTER ? 3 : 1);
-            return seconds != 0 ? seconds <= 86_400 : stepMonths % months == 0;
+            return seconds != 0 ? seconds <= 86_400 : step.months() % months == 0;
         }
         return seconds != 0 && (long) step.roughSeconds() % seconds == 0;
+    }
+
+    /**
+     * The first of {@code features} that is the same at every step of {@code step} ({@link #constantOver}), or null.
+     */
+    public static CalendarFeature firstConstantOver(java.util.List<CalendarFeature> features, Frequency step) {
+        return features.stream().filter(f -> f.constantOver(step)).findFirst().orElse(null);
     }
 
     /** The names of its two inputs, as a model's inputs are listed: {@code month-of-year.sin}, {@code .cos}. */

@@ -62,6 +62,16 @@ public record Frequency(long amount, Unit unit) implements Serializable {
                 + " M (months), q, y, or none (a number)");
     }
 
+    /** The calendar months one step spans (a quarter 3, a year 12), or 0 when its unit is not calendar months. */
+    public long months() {
+        return switch (unit) {
+            case MONTH -> amount;
+            case QUARTER -> 3 * amount;
+            case YEAR -> 12 * amount;
+            default -> 0;
+        };
+    }
+
     /** As typed: {@code 1M}, {@code 15min}, {@code 2}. */
     public String text() {
         return amount + unit.suffix();

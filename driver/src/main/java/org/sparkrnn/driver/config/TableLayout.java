@@ -53,13 +53,10 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         if (frequency != null && timeColumn == null) {
             throw new SettingError("{--frequency} is the step between the times of {--time-column}: give it");
         }
-        if (frequency != null) {
-            for (CalendarFeature f : calendar) {
-                if (f.constantOver(frequency)) {
-                    throw new SettingError("{--calendar} " + f.cliName() + " is the same at every step of {--frequency} "
-                            + frequency.text() + ": it is finer than the data's time step");
-                }
-            }
+        CalendarFeature constant = frequency == null ? null : CalendarFeature.firstConstantOver(calendar, frequency);
+        if (constant != null) {
+            throw new SettingError("{--calendar} " + constant.cliName() + " is the same at every step of {--frequency} "
+                    + frequency.text() + ": it is finer than the data's time step");
         }
         if (timeFormat != null && timeColumn == null) {
             throw new SettingError("{--time-format} reads the times of {--time-column}: give it");

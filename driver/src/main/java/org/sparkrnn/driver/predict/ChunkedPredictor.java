@@ -258,10 +258,10 @@ public final class ChunkedPredictor implements Serializable {
             scales = new double[batch.size()];
             long unknown = 0;
             for (int b = 0; b < batch.size(); b++) {
-                Object key = keys == null ? null : keys[b];
-                scales[b] = seriesScaling.scaleOf(key, batch.features(), batch.stepOffset(b) * batch.inputSize(),
+                int series = seriesScaling.indexOf(keys == null ? null : keys[b]);
+                scales[b] = seriesScaling.scaleAt(series, batch.features(), batch.stepOffset(b) * batch.inputSize(),
                         batch.inputSize(), batch.length(b));
-                unknown += seriesScaling.indexOf(key) < 0 ? 1 : 0;
+                unknown += series < 0 ? 1 : 0;
             }
             if (unknownSeries != null && unknown > 0) {
                 unknownSeries.add(unknown);

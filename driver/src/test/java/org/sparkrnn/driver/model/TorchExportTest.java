@@ -50,29 +50,15 @@ class TorchExportTest {
         run("predict", "--model-dir", model.toString(), "--data", data.toString(), "--output",
                 predictions.toString(), "--precision", precision.cliName(), "--master", "local[2]");
 
-        List<Double> ours = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> parts = Files.list(predictions)) {
-            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                for (String line : Files.readAllLines(part)) {
-                    JsonNode row = json.readTree(line);
-                    ours.add(row.get("prediction").asDouble());
-                }
-            }
-        }
-        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
-        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(), data.toString(),
-                "2", "5").redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
-        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
-        assertEquals(lines.size(), torch.size(), output);
+        List<Double> ours = predictedRows(predictions).stream().map(row -> row.get("prediction").asDouble())
+                .toList();
+        List<Double> torch = torchPredictions(export, data, 2, 5);
+        assertEquals(lines.size(), torch.size());
         assertEquals(lines.size(), ours.size());
         // float32: two float32 computations of the same network, summed in other orders
         double tolerance = precision == Precision.FLOAT64 ? 1e-9 : 2e-5;
         for (int i = 0; i < ours.size(); i++) {
-            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            double theirs = torch.get(i);
             assertEquals(ours.get(i), theirs, tolerance * Math.max(1, Math.abs(theirs)), "sequence " + i);
         }
         assertTrue(Math.abs(ours.get(0)) > 50, "in the labels' units (about 100), not standardised: " + ours.get(0));
@@ -117,42 +103,26 @@ class TorchExportTest {
         run("predict", "--model-dir", model.toString(), "--data", csv.toString(), "--output",
                 predictions.toString(), "--precision", "float64", "--master", "local[2]");
         java.util.Map<String, Double> ours = new java.util.TreeMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> parts = Files.list(predictions)) {
-            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                for (String line : Files.readAllLines(part)) {
-                    JsonNode row = json.readTree(line);
-                    ours.put(row.get("time").asText(), row.get("prediction").asDouble());
-                }
-            }
+        for (JsonNode row : predictedRows(predictions)) {
+            ours.put(row.get("time").asText(), row.get("prediction").asDouble());
         }
         // every window of the column, as JSON Lines sequences, in the order of their last step's time
         List<String> times = new ArrayList<>();
         List<String> windows = new ArrayList<>();
         for (int end = 5; end < v.length; end++) {
-            StringBuilder steps = new StringBuilder();
-            for (int t = end - 5; t <= end; t++) {
-                steps.append(t == end - 5 ? "" : ", ").append("[").append(v[t]).append("]");
-            }
-            windows.add("{\"features\": [" + steps + "]}");
+            windows.add("{\"features\": " + steps(v, end - 5, end) + "}");
             times.add(String.valueOf(end));
         }
         Path sequences = Files.write(tmp.resolve("windows.jsonl"), windows);
-        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
-        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
-                sequences.toString(), "1", "5").redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
-        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
-        assertEquals(windows.size(), torch.size(), output);
+        List<Double> torch = torchPredictions(export, sequences, 1, 5);
+        assertEquals(windows.size(), torch.size());
         int compared = 0;
         for (int i = 0; i < times.size(); i++) {
             Double mine = ours.get(times.get(i));
             if (mine == null) {
                 continue; // a window predict does not write (none here: every window's inputs are whole)
             }
-            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            double theirs = torch.get(i);
             assertEquals(mine, theirs, 1e-9 * Math.max(1, Math.abs(theirs)), "window ending at " + times.get(i));
             compared++;
         }
@@ -215,40 +185,23 @@ class TorchExportTest {
         assertTrue(predicted.text().contains("warning: " + allCsv + ": 35 window(s) of series the model has no"
                 + " scale for"), predicted.text());
         java.util.Map<String, Double> ours = new java.util.TreeMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> parts = Files.list(predictions)) {
-            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                for (String line : Files.readAllLines(part)) {
-                    JsonNode row = json.readTree(line);
-                    ours.put(row.get("store").asText() + "@" + row.get("time").asText(),
-                            row.get("prediction").asDouble());
-                }
-            }
+        for (JsonNode row : predictedRows(predictions)) {
+            ours.put(row.get("store").asText() + "@" + row.get("time").asText(), row.get("prediction").asDouble());
         }
         List<String> names = new ArrayList<>();
         List<String> windows = new ArrayList<>();
         series.forEach((key, v) -> {
             for (int end = 5; end < v.length; end++) {
-                StringBuilder steps = new StringBuilder();
-                for (int t = end - 5; t <= end; t++) {
-                    steps.append(t == end - 5 ? "" : ", ").append("[").append(v[t]).append("]");
-                }
-                windows.add("{\"key\": \"" + key + "\", \"features\": [" + steps + "]}");
+                windows.add("{\"key\": \"" + key + "\", \"features\": " + steps(v, end - 5, end) + "}");
                 names.add(key + "@" + end);
             }
         });
         Path sequences = Files.write(tmp.resolve("keyed-windows.jsonl"), windows);
-        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
-        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
-                sequences.toString(), "1", "5").redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
-        List<String> torch = output.lines().filter(l -> l.startsWith("[")).toList();
-        assertEquals(windows.size(), torch.size(), output);
+        List<Double> torch = torchPredictions(export, sequences, 1, 5);
+        assertEquals(windows.size(), torch.size());
         for (int i = 0; i < names.size(); i++) {
             Double mine = ours.get(names.get(i));
-            double theirs = json.readTree(torch.get(i)).get(0).asDouble();
+            double theirs = torch.get(i);
             assertTrue(mine != null, names.get(i) + " predicted: " + ours.keySet());
             assertEquals(mine, theirs, 1e-9 * Math.max(1, Math.abs(theirs)), names.get(i));
         }
@@ -299,6 +252,50 @@ class TorchExportTest {
                 "--normalize", "standard", "--iterations", "15", "--batch-size", "all", "--precision", "float64",
                 "--lr", "0.05", "--master", "local[2]", "--log-every", "100");
         return model;
+    }
+
+    /** Every row {@code predict} wrote to {@code dir} (JSON Lines part files, in order). */
+    private static List<JsonNode> predictedRows(Path dir) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> rows = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(dir)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                for (String line : Files.readAllLines(part)) {
+                    rows.add(json.readTree(line));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * What the README's recipe ({@code predict_from_export.py}: torch.nn.LSTM of {@code layers} × {@code hidden}
+     * and Linear) predicts from {@code export} for each sequence of {@code sequences}: its first output each.
+     */
+    private static List<Double> torchPredictions(Path export, Path sequences, int layers, int hidden)
+            throws Exception {
+        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
+        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
+                sequences.toString(), String.valueOf(layers), String.valueOf(hidden)).redirectErrorStream(true)
+                .start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, python.exitValue(), output);
+        ObjectMapper json = new ObjectMapper();
+        List<Double> first = new ArrayList<>();
+        for (String line : output.lines().filter(l -> l.startsWith("[")).toList()) {
+            first.add(json.readTree(line).get(0).asDouble());
+        }
+        return first;
+    }
+
+    /** Rows {@code from..to} of a one-feature column as a JSON sequence: {@code [[v], [v], ...]}. */
+    private static String steps(double[] v, int from, int to) {
+        StringBuilder steps = new StringBuilder("[");
+        for (int t = from; t <= to; t++) {
+            steps.append(t == from ? "" : ", ").append("[").append(v[t]).append("]");
+        }
+        return steps.append("]").toString();
     }
 
     private static void run(String... args) {

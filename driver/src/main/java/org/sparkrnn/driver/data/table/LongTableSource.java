@@ -341,14 +341,12 @@ public final class LongTableSource {
                         100 * share));
             }
         }
-        if (frequency != null) {
-            for (org.sparkrnn.driver.config.CalendarFeature f : layout.calendar()) {
-                if (f.constantOver(frequency)) {
-                    throw new SettingError(source + ": {--calendar} " + f.cliName() + " is the same at every time"
-                            + " step of " + frequency.describe() + " (" + origin + "): it is finer than the data's"
-                            + " time step");
-                }
-            }
+        // a given step was checked against the calendar when the layout was built; the model's or the data's here
+        org.sparkrnn.driver.config.CalendarFeature constant = frequency == null || layout.frequency() != null ? null
+                : org.sparkrnn.driver.config.CalendarFeature.firstConstantOver(layout.calendar(), frequency);
+        if (constant != null) {
+            throw new SettingError(source + ": {--calendar} " + constant.cliName() + " is the same at every time"
+                    + " step of " + frequency.describe() + " (" + origin + "): it is finer than the data's time step");
         }
         return new Prepared(rows, reader, cutter.withSteps(times, frequency, layout.frequency() != null), edges,
                 validateFrom, frequency, origin);

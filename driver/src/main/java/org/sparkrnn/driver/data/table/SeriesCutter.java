@@ -162,7 +162,8 @@ public final class SeriesCutter implements Serializable {
         for (int from = 0, to; from < total; from = to) {
             to = rows.seriesEnd(from);
             Object id = rows.id(from);
-            boolean known = scaling == null || scaling.indexOf(id) >= 0;
+            int scaled = scaling == null ? -1 : scaling.indexOf(id); // the series' place in the scaling, or -1
+            boolean known = scaling == null || scaled >= 0;
             // one series' rows [from, to); its row number at `from`, and whether it goes on beyond either end
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             boolean openStart = seriesRowAtFrom > 0;
@@ -183,7 +184,7 @@ public final class SeriesCutter implements Serializable {
                 boolean held = isValidation(id, rows.time(s), firstPredicted);
                 (held ? validation : train).add(s);
                 if (scaling != null) {
-                    (held ? validationScales : trainScales).add(scaling.scaleOf(id, x, s * spec.inputSize(),
+                    (held ? validationScales : trainScales).add(scaling.scaleAt(scaled, x, s * spec.inputSize(),
                             spec.inputSize(), spec.window()));
                 }
             }

@@ -77,7 +77,7 @@ public final class TimeSteps implements Serializable {
                 LocalDate later = switch (f.unit()) {
                     case DAY -> date.plusDays(n);
                     case WEEK -> date.plusWeeks(n);
-                    case MONTH, QUARTER, YEAR -> plusMonths(date, months(f.unit(), n));
+                    case MONTH, QUARTER, YEAR -> plusMonths(date, Math.multiplyExact(f.months(), steps));
                     default -> null;
                 };
                 yield later == null || key != Math.rint(key) ? Double.NaN : later.toEpochDay();
@@ -92,7 +92,7 @@ public final class TimeSteps implements Serializable {
                     case HOUR -> time.plusHours(n);
                     case DAY -> time.plusDays(n);
                     case WEEK -> time.plusWeeks(n);
-                    case MONTH, QUARTER, YEAR -> plusMonths(time.toLocalDate(), months(f.unit(), n))
+                    case MONTH, QUARTER, YEAR -> plusMonths(time.toLocalDate(), Math.multiplyExact(f.months(), steps))
                             .atTime(time.toLocalTime());
                     case NUMBER -> null;
                 };
@@ -120,10 +120,6 @@ public final class TimeSteps implements Serializable {
             case WEEK -> 7 * 86_400;
             default -> throw new IllegalArgumentException(unit + " has no fixed length");
         };
-    }
-
-    private static long months(Frequency.Unit unit, long n) {
-        return unit == Frequency.Unit.YEAR ? 12 * n : unit == Frequency.Unit.QUARTER ? 3 * n : n;
     }
 
     /** {@code months} after {@code date}; from a month's last day, to the last day of the month it lands in. */
