@@ -10,6 +10,8 @@ import java.util.Objects;
  * text, one token id in [0, I) per step standing for a one-hot row ({@link #isOneHot()}: N ints instead of N × I
  * doubles). Labels are one row per sequence ({@link LabelShape#PER_SEQUENCE})
  * or one row per step ({@link LabelShape#PER_STEP}, with a mask for unlabelled steps); a row is V values or one class.
+ * A batch for a forecast decoder also carries, per sequence, the input rows of the S steps it predicts
+ * ({@link #future()}: B × S × I, what is known of those steps in advance; the rest of such a row is never read).
  * Immutable once built; a wire type.
  */
 public final class SequenceBatch implements SequenceBlock {
@@ -30,6 +32,8 @@ public final class SequenceBatch implements SequenceBlock {
     private final double[] values;        // [rows × V] for VALUES, else null
     private final int[] classes;          // [rows] for CLASSES, else null
     private final boolean[] labelled;     // [N] for PER_STEP, else null
+    private final int futureSteps;        // S, 0 without future rows
+    private final double[] future;        // [B × S × I] or null
 
     /** Dense steps; takes ownership of the arrays; prefer {@link #builder}. Checks every invariant. */
     public SequenceBatch(int inputSize, int[] lengths, double[] features, LabelShape labelShape, LabelKind labelKind,
@@ -44,6 +48,26 @@ public final class SequenceBatch implements SequenceBlock {
      */
     public SequenceBatch(int inputSize, int[] lengths, double[] features, int[] tokens, LabelShape labelShape,
                          LabelKind labelKind, int labelWidth, double[] values, int[] classes, boolean[] labelled) {
+        this(inputSize, lengths, features, tokens, labelShape, labelKind, labelWidth, values, classes, labelled, 0,
+                null);
+    }
+
+    /**
+     * As the constructor above, with each sequence's {@code futureSteps} future input rows ({@code future}, B × S ×
+     * I; null and 0 for none; dense steps only).
+     */
+    public SequenceBatch(int inputSize, int[] lengths, double[] features, int[] tokens, LabelShape labelShape,
+                         LabelKind labelKind, int labelWidth, double[] values, int[] classes, boolean[] labelled,
+                         int futureSteps, double[] future) {
+        this.futureSteps = futureSteps;
+        this.future = future;
+        if ((future == null) != (futureSteps == 0) || futureSteps < 0
+                || (future != null && (features == null
+                || future.length != (long) lengths.length * futureSteps * inputSize))) {
+            throw new IllegalArgumentException("future rows need dense steps and " + lengths.length + " sequences × "
+                    + futureSteps + " steps × " + inputSize + " features, got "
+                    + (future == null ? "none" : future.length + " values"));
+        }
         this.inputSize = inputSize;
         this.lengths = Objects.requireNonNull(lengths, "lengths");
         this.features = features;
@@ -111,17 +135,36 @@ public final class SequenceBatch implements SequenceBlock {
     }
 
     public static Builder builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth) {
-        return new Builder(inputSize, shape, kind, labelWidth, false);
+        return new Builder(inputSize, shape, kind, labelWidth, false, 0);
     }
 
     /** A builder of one-hot sequences over a vocabulary of {@code vocabularySize} tokens (I = vocabulary size). */
     public static Builder tokenBuilder(int vocabularySize, LabelShape shape, LabelKind kind, int labelWidth) {
-        return new Builder(vocabularySize, shape, kind, labelWidth, true);
+        return new Builder(vocabularySize, shape, kind, labelWidth, true, 0);
     }
 
     /** A builder of unlabelled dense sequences (for prediction). */
     public static Builder unlabelledBuilder(int inputSize) {
-        return new Builder(inputSize, LabelShape.PER_SEQUENCE, LabelKind.NONE, 0, false);
+        return new Builder(inputSize, LabelShape.PER_SEQUENCE, LabelKind.NONE, 0, false, 0);
+    }
+
+    /** S: the future rows each sequence carries (0: none). */
+    public int futureSteps() {
+        return futureSteps;
+    }
+
+    /**
+     * The input rows of the steps each sequence predicts: B × S × I, sequence b's step s at {@code (b·S + s)·I};
+     * null when the batch carries none. The array itself, not a copy: do not modify.
+     */
+    public double[] future() {
+        return future;
+    }
+
+    /** This batch with {@code future} rows (B × S × I) for each sequence; the other arrays are shared. */
+    public SequenceBatch withFuture(int steps, double[] future) {
+        return new SequenceBatch(inputSize, lengths.clone(), features, tokens, labelShape, labelKind, labelWidth,
+                values, classes, labelled, steps, future);
     }
 
     /** B. */
@@ -230,7 +273,8 @@ public final class SequenceBatch implements SequenceBlock {
         int labelRows = 0;
         for (SequenceBatch part : parts) {
             if (part.inputSize != like.inputSize || part.labelShape != like.labelShape || part.labelKind != like.labelKind
-                    || part.labelWidth != like.labelWidth || part.isOneHot() != like.isOneHot()) {
+                    || part.labelWidth != like.labelWidth || part.isOneHot() != like.isOneHot()
+                    || part.futureSteps != like.futureSteps) {
                 throw new IllegalArgumentException("cannot concatenate " + part + " with " + like);
             }
             sequences += part.size();
@@ -243,10 +287,15 @@ public final class SequenceBatch implements SequenceBlock {
         double[] values = like.labelKind == LabelKind.VALUES ? new double[labelRows * like.labelWidth] : null;
         int[] classes = like.labelKind == LabelKind.CLASSES ? new int[labelRows] : null;
         boolean[] labelled = like.labelShape == LabelShape.PER_STEP ? new boolean[steps] : null;
+        int futureWidth = like.futureSteps * like.inputSize;
+        double[] future = like.future == null ? null : new double[Math.multiplyExact(sequences, futureWidth)];
         int b = 0;
         int step = 0;
         int row = 0;
         for (SequenceBatch part : parts) {
+            if (future != null) {
+                System.arraycopy(part.future, 0, future, b * futureWidth, part.size() * futureWidth);
+            }
             for (int j = 0; j < part.size(); j++) {
                 lengths[b++] = part.lengths[j];
             }
@@ -270,7 +319,7 @@ public final class SequenceBatch implements SequenceBlock {
             row += rows;
         }
         return new SequenceBatch(like.inputSize, lengths, features, tokens, like.labelShape, like.labelKind,
-                like.labelWidth, values, classes, labelled);
+                like.labelWidth, values, classes, labelled, like.futureSteps, future);
     }
 
     /** Counted in place: no copy of the sequences. */
@@ -293,7 +342,7 @@ public final class SequenceBatch implements SequenceBlock {
     /** A new batch of the chosen sequences, in the given order (indices may repeat). */
     @Override
     public SequenceBatch select(int... which) {
-        Builder builder = new Builder(inputSize, labelShape, labelKind, labelWidth, isOneHot());
+        Builder builder = new Builder(inputSize, labelShape, labelKind, labelWidth, isOneHot(), futureSteps);
         for (int b : which) {
             builder.addFrom(this, b);
         }
@@ -308,7 +357,8 @@ public final class SequenceBatch implements SequenceBlock {
                 && Arrays.equals(lengths, other.lengths) && Arrays.equals(features, other.features)
                 && Arrays.equals(tokens, other.tokens)
                 && Arrays.equals(values, other.values) && Arrays.equals(classes, other.classes)
-                && Arrays.equals(labelled, other.labelled);
+                && Arrays.equals(labelled, other.labelled)
+                && futureSteps == other.futureSteps && Arrays.equals(future, other.future);
     }
 
     @Override
@@ -320,7 +370,8 @@ public final class SequenceBatch implements SequenceBlock {
     public String toString() {
         return "SequenceBatch[B=" + size() + ", N=" + totalSteps() + ", I=" + inputSize + (isOneHot() ? " one-hot" : "")
                 + ", " + labelShape + " "
-                + labelKind + (labelKind == LabelKind.VALUES ? " V=" + labelWidth : "") + "]";
+                + labelKind + (labelKind == LabelKind.VALUES ? " V=" + labelWidth : "")
+                + (future == null ? "" : ", " + futureSteps + " future steps") + "]";
     }
 
     /** Collects sequences; checks each one as it comes, naming the sequence and step at fault. */
@@ -330,7 +381,7 @@ public final class SequenceBatch implements SequenceBlock {
      */
     private Object writeReplace() {
         return new SerializedForm(inputSize, lengths, features, tokens, labelShape, labelKind, labelWidth, values,
-                classes, labelled);
+                classes, labelled, futureSteps, future);
     }
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
@@ -339,10 +390,11 @@ public final class SequenceBatch implements SequenceBlock {
 
     private record SerializedForm(int inputSize, int[] lengths, double[] features, int[] tokens,
                                   LabelShape labelShape, LabelKind labelKind, int labelWidth, double[] values,
-                                  int[] classes, boolean[] labelled) implements java.io.Serializable {
+                                  int[] classes, boolean[] labelled, int futureSteps, double[] future)
+            implements java.io.Serializable {
         private Object readResolve() {
             return new SequenceBatch(inputSize, lengths, features, tokens, labelShape, labelKind, labelWidth, values,
-                    classes, labelled);
+                    classes, labelled, futureSteps, future);
         }
     }
 
@@ -358,8 +410,12 @@ public final class SequenceBatch implements SequenceBlock {
         private final GrowableDoubles values = new GrowableDoubles();
         private final GrowableInts classes = new GrowableInts();
         private final GrowableInts labelled = new GrowableInts();
+        private final int futureSteps;
+        private final GrowableDoubles future = new GrowableDoubles();
 
-        private Builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth, boolean oneHot) {
+        private Builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth, boolean oneHot,
+                        int futureSteps) {
+            this.futureSteps = futureSteps;
             if (inputSize < 1) {
                 throw new IllegalArgumentException("input size must be at least 1, got " + inputSize);
             }
@@ -468,12 +524,16 @@ public final class SequenceBatch implements SequenceBlock {
         /** Copies sequence b of another batch of the same shape. */
         public Builder addFrom(SequenceBatch source, int b) {
             if (source.inputSize != inputSize || source.labelShape != shape || source.labelKind != kind
-                    || source.labelWidth != labelWidth || source.isOneHot() != oneHot) {
+                    || source.labelWidth != labelWidth || source.isOneHot() != oneHot
+                    || source.futureSteps != futureSteps) {
                 throw new IllegalArgumentException("cannot mix " + source + " into a builder of I=" + inputSize
                         + " " + shape + " " + kind + " width " + labelWidth);
             }
             int from = source.stepOffsets[b];
             int length = source.lengths[b];
+            if (futureSteps > 0) {
+                future.addAll(source.future, b * futureSteps * inputSize, futureSteps * inputSize);
+            }
             lengths.add(length);
             if (oneHot) {
                 tokens.addAll(source.tokens, from, length);
@@ -500,6 +560,9 @@ public final class SequenceBatch implements SequenceBlock {
         }
 
         public SequenceBatch build() {
+            if (futureSteps > 0 && future.size() != lengths.size() * futureSteps * inputSize) {
+                throw new IllegalStateException("future rows come only with sequences copied from a batch that has them");
+            }
             boolean[] mask = null;
             if (shape == LabelShape.PER_STEP) {
                 mask = new boolean[labelled.size()];
@@ -510,7 +573,8 @@ public final class SequenceBatch implements SequenceBlock {
             return new SequenceBatch(inputSize, lengths.toArray(), oneHot ? null : features.toArray(),
                     oneHot ? tokens.toArray() : null, shape, kind, labelWidth,
                     kind == LabelKind.VALUES ? values.toArray() : null,
-                    kind == LabelKind.CLASSES ? classes.toArray() : null, mask);
+                    kind == LabelKind.CLASSES ? classes.toArray() : null, mask, futureSteps,
+                    futureSteps > 0 ? future.toArray() : null);
         }
 
         private void expect(LabelShape wantShape, LabelKind wantKind) {

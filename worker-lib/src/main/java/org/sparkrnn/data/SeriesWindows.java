@@ -21,6 +21,10 @@ import java.util.Objects;
  *
  * <p>Windows may carry a scale each ({@link #scaledBy}, e.g. their series', {@link SeriesScaling}): {@link #select}
  * then gives each window's first feature and label values divided by it, and {@link #labelScales} the scales.
+ *
+ * <p>For a forecast decoder the windows carry their future rows ({@link #withFuture}): each window's batch then
+ * holds the input rows of the steps it predicts ({@link SequenceBatch#future()}), of which only the known columns
+ * are read (checked finite here; the target there is the label, or unknown past the data).
  * Immutable; a wire type.
  */
 public final class SeriesWindows implements SequenceBlock {
@@ -35,6 +39,7 @@ public final class SeriesWindows implements SequenceBlock {
     private final double[] targets;   // [N × V]
     private final int[] starts;       // [W] first row of each window
     private final double[] scales;    // [W] or null: each window's scale
+    private final int[] known;        // the columns known in advance, with future rows; null: no future rows
 
     /**
      * Takes ownership of the arrays; checks every invariant: shapes, each window and its label rows inside the
@@ -51,7 +56,24 @@ public final class SeriesWindows implements SequenceBlock {
      */
     public SeriesWindows(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
                          double[] targets, int[] starts, double[] scales) {
+        this(inputSize, targetWidth, window, horizons, features, targets, starts, scales, null);
+    }
+
+    /**
+     * As {@link #SeriesWindows(int, int, int, int[], double[], double[], int[], double[])}; with {@code known}
+     * (not null) each window's batch carries its future rows, whose {@code known} columns must be finite.
+     */
+    public SeriesWindows(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
+                         double[] targets, int[] starts, double[] scales, int[] known) {
         this.scales = scales;
+        this.known = known;
+        if (known != null) {
+            for (int c : known) {
+                if (c < 0 || c >= inputSize) {
+                    throw new IllegalArgumentException("known column " + c + " outside the " + inputSize + " inputs");
+                }
+            }
+        }
         if (scales != null) {
             if (scales.length != starts.length) {
                 throw new IllegalArgumentException(scales.length + " scales for " + starts.length + " windows");
@@ -113,6 +135,14 @@ public final class SeriesWindows implements SequenceBlock {
             }
             for (int h : horizons) {
                 int row = start + window - 1 + h;
+                if (known != null) {
+                    for (int c : known) {
+                        if (!Double.isFinite(features[row * inputSize + c])) {
+                            throw new IllegalArgumentException("window " + w + ": known input " + c + " at row " + row
+                                    + " (horizon " + h + ") is " + features[row * inputSize + c]);
+                        }
+                    }
+                }
                 for (int v = 0; v < targetWidth; v++) {
                     if (!Double.isFinite(targets[row * targetWidth + v])) {
                         throw new IllegalArgumentException("window " + w + ": target " + v + " at row " + row
@@ -207,8 +237,21 @@ public final class SeriesWindows implements SequenceBlock {
                 }
             }
         }
-        return new SequenceBatch(inputSize, lengths, x, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y, null,
-                null);
+        double[] future = null;
+        if (known != null) {
+            // the rows of the predicted steps, as stored: the decoder reads their known columns only
+            int futureWidth = horizons.length * inputSize;
+            future = new double[count * futureWidth];
+            for (int b = 0; b < count; b++) {
+                int end = starts[which[b]] + window - 1;
+                for (int k = 0; k < horizons.length; k++) {
+                    System.arraycopy(features, (end + horizons[k]) * inputSize, future,
+                            b * futureWidth + k * inputSize, inputSize);
+                }
+            }
+        }
+        return new SequenceBatch(inputSize, lengths, x, null, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y,
+                null, null, future == null ? 0 : horizons.length, future);
     }
 
     /** The windows' scales, when they carry them ({@link #scaledBy}); else null (all 1). */
@@ -230,7 +273,21 @@ public final class SeriesWindows implements SequenceBlock {
      */
     public SeriesWindows scaledBy(double[] scales) {
         return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts,
-                Objects.requireNonNull(scales, "scales"));
+                Objects.requireNonNull(scales, "scales"), known);
+    }
+
+    /**
+     * These windows with their future rows: each window's batch carries the input rows of the steps it predicts,
+     * for a decoder that reads their {@code known} columns (which must be finite). The stored rows are shared.
+     */
+    public SeriesWindows withFuture(int[] known) {
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales,
+                Objects.requireNonNull(known, "known").clone());
+    }
+
+    /** The columns known in advance that the future rows are read for; null when the windows carry none. */
+    public int[] knownColumns() {
+        return known;
     }
 
     /** Whether the windows carry scales ({@link #scaledBy}). */
@@ -272,7 +329,7 @@ public final class SeriesWindows implements SequenceBlock {
     public SeriesWindows subset(int... which) {
         if (which.length == 0) {
             return new SeriesWindows(inputSize, targetWidth, window, horizons, new double[0], new double[0],
-                    new int[0], scales == null ? null : new double[0]);
+                    new int[0], scales == null ? null : new double[0], known);
         }
         int first = Integer.MAX_VALUE;
         int end = 0;
@@ -288,7 +345,7 @@ public final class SeriesWindows implements SequenceBlock {
         double[] rowTargets = targets == features ? rowFeatures
                 : Arrays.copyOfRange(targets, first * targetWidth, end * targetWidth);
         return new SeriesWindows(inputSize, targetWidth, window, horizons, rowFeatures, rowTargets, shifted,
-                labelScales(which));
+                labelScales(which), known);
     }
 
     /**
@@ -302,9 +359,13 @@ public final class SeriesWindows implements SequenceBlock {
         int windows = 0;
         boolean shared = !pieces.isEmpty();
         boolean withScales = !pieces.isEmpty() && pieces.get(0).scaled();
+        int[] known = pieces.isEmpty() ? null : pieces.get(0).known;
         for (SeriesWindows piece : pieces) {
             if (piece.scaled() != withScales) {
                 throw new IllegalArgumentException("cannot join windows with scales to windows without");
+            }
+            if (!Arrays.equals(piece.known, known)) {
+                throw new IllegalArgumentException("cannot join windows with different future rows");
             }
             if (piece.inputSize != inputSize || piece.targetWidth != targetWidth || piece.window != window
                     || !Arrays.equals(piece.horizons, horizons)) {
@@ -334,7 +395,7 @@ public final class SeriesWindows implements SequenceBlock {
             }
             row += piece.rows();
         }
-        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales, known);
     }
 
     // the stored arrays themselves, not copies, for the wire serializers (which must not modify them)
@@ -365,7 +426,7 @@ public final class SeriesWindows implements SequenceBlock {
         return o instanceof SeriesWindows s && inputSize == s.inputSize && targetWidth == s.targetWidth
                 && window == s.window && Arrays.equals(horizons, s.horizons) && Arrays.equals(features, s.features)
                 && Arrays.equals(targets, s.targets) && Arrays.equals(starts, s.starts)
-                && Arrays.equals(scales, s.scales);
+                && Arrays.equals(scales, s.scales) && Arrays.equals(known, s.known);
     }
 
     @Override
@@ -382,7 +443,7 @@ public final class SeriesWindows implements SequenceBlock {
 
     /** Java serialization writes the same fields as the Kryo serializer and checks them again on arrival. */
     private Object writeReplace() {
-        return new SerializedForm(inputSize, targetWidth, window, horizons, features, targets, starts);
+        return new SerializedForm(inputSize, targetWidth, window, horizons, features, targets, starts, scales, known);
     }
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
@@ -390,9 +451,11 @@ public final class SeriesWindows implements SequenceBlock {
     }
 
     private record SerializedForm(int inputSize, int targetWidth, int window, int[] horizons, double[] features,
-                                  double[] targets, int[] starts) implements java.io.Serializable {
+                                  double[] targets, int[] starts, double[] scales, int[] known)
+            implements java.io.Serializable {
         private Object readResolve() {
-            return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts);
+            return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales,
+                    known);
         }
     }
 }

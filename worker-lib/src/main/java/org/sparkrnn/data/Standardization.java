@@ -25,7 +25,10 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
                 t == null ? null : t.mean(), t == null ? null : t.std());
     }
 
-    /** A new batch with standardised features and value labels (unlabelled steps keep their placeholder zeros). */
+    /**
+     * A new batch with standardised features (the future rows too) and value labels (unlabelled steps keep their
+     * placeholder zeros).
+     */
     public SequenceBatch apply(SequenceBatch batch) {
         Objects.requireNonNull(batch, "batch");
         double[] features = batch.features();
@@ -35,6 +38,14 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
             checkWidth(in, featureMean.length, "feature");
             for (int j = 0; j < features.length; j++) {
                 features[j] = (features[j] - featureMean[j % in]) / featureStd[j % in];
+            }
+        }
+        double[] future = batch.future();
+        if (featureMean != null && future != null) {
+            future = future.clone();
+            int in = batch.inputSize();
+            for (int j = 0; j < future.length; j++) {
+                future[j] = (future[j] - featureMean[j % in]) / featureStd[j % in];
             }
         }
         double[] values = batch.values();
@@ -57,7 +68,8 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
             lengths[b] = batch.length(b);
         }
         return new SequenceBatch(batch.inputSize(), lengths, features, batch.tokens(), batch.labelShape(),
-                batch.labelKind(), batch.labelWidth(), values, batch.classes(), batch.labelledMask());
+                batch.labelKind(), batch.labelWidth(), values, batch.classes(), batch.labelledMask(),
+                batch.futureSteps(), future);
     }
 
     /** Predictions (rows × V, standardised units) back to original units, in place. */

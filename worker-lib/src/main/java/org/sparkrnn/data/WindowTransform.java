@@ -92,8 +92,10 @@ public enum WindowTransform {
                 }
             }
         }
+        // future rows stay as they are: the decoder reads only what is known in advance, never the target
         return new SequenceBatch(inputs, lengths, features, null, batch.labelShape(), batch.labelKind(),
-                batch.labelWidth(), values, batch.classes(), batch.labelledMask());
+                batch.labelWidth(), values, batch.classes(), batch.labelledMask(), batch.futureSteps(),
+                batch.future());
     }
 
     /**

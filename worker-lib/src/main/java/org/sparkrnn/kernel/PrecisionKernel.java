@@ -16,8 +16,9 @@ import java.util.List;
  * The network algorithm, written once for both precisions: pack the batch (see {@link BatchPlan}), then per chunk of
  * steps run each layer forward (both directions of a bidirectional layer, side by side; dropout masks between
  * layers while training), the head and loss on the labelled rows (pooled over each sequence when the head reads
- * more than its last row), BPTT down the stack, and carry the state into the next chunk. With no truncation the one
- * chunk is the whole batch.
+ * more than its last row; through the {@link org.sparkrnn.model.Decoder} once per predicted step when there is
+ * one), BPTT down the stack, and carry the state into the next chunk. With no truncation the one chunk is the whole
+ * batch.
  *
  * <p>Workspace buffers are allocated when a batch needs more room than any before and reused afterwards; the time
  * loops allocate nothing.
@@ -37,6 +38,14 @@ final class PrecisionKernel<A> implements NetworkKernel {
     private final int outputs;       // V
     private final int headWeight;
     private final int headBias;
+    private final boolean decoder;   // a Decoder between the encoder and the output layer
+    private final int steps;         // S: predicted steps (decoder), else 1
+    private final int perStep;       // P: outputs per predicted step (decoder), else V
+    private final int decoderUnits;  // N
+    private final int decoderWidth;  // D·H_L + K: what the decoder reads per step
+    private final int[] known;       // K feature indices read from each future row
+    private final int decoderWeight;
+    private final int decoderBias;
     private final int widest;        // max(I, max H): width of the dh / scratch buffers
 
     private int rowsCap;
@@ -56,6 +65,9 @@ final class PrecisionKernel<A> implements NetworkKernel {
     private int[] maxRow;            // [selected × D·H_L] max pooling: the packed row of each maximum
     private A headIn;                // [selected × D·H_L]
     private A headOut;               // [selected × V]
+    private A decIn;                 // [selected·S × (D·H_L + K)] decoder inputs, then their gradient
+    private A decPre;                // [selected·S × N] decoder pre-activations, then the relu mask
+    private A decAct;                // [selected·S × N] decoder activations, then their gradient
     private final A paramScratch;    // [P] parameters in compute precision (float only)
     private final A gradScratch;     // [P] gradient in compute precision (float only)
 
@@ -86,6 +98,14 @@ final class PrecisionKernel<A> implements NetworkKernel {
         this.outputs = spec.outputSize();
         this.headWeight = layout.headWeight().offset();
         this.headBias = layout.headBias().offset();
+        this.decoder = spec.hasDecoder();
+        this.steps = decoder ? spec.decoder().steps() : 1;
+        this.perStep = spec.outputLayerSize();
+        this.decoderUnits = decoder ? spec.decoder().hiddenSize() : 0;
+        this.known = decoder ? spec.decoder().featureIndices() : new int[0];
+        this.decoderWidth = topHidden + known.length;
+        this.decoderWeight = decoder ? layout.decoderWeight().offset() : -1;
+        this.decoderBias = decoder ? layout.decoderBias().offset() : -1;
         this.widest = Math.max(spec.inputSize(), directions * spec.maxHiddenSize());
         boolean sameType = num.precision() == Precision.FLOAT64;
         this.paramScratch = sameType ? null : num.allocate(layout.size());
@@ -172,6 +192,9 @@ final class PrecisionKernel<A> implements NetworkKernel {
         layout.checkLength(params);
         checkInputs(batch);
         checkInitialState(initial);
+        if (decoder && mode == OutputMode.EVERY_STEP) {
+            throw new IllegalArgumentException("a decoder forecasts from a window's last step, not from every step");
+        }
         BatchPlan plan = BatchPlan.of(batch);
         RowSelection selected = mode == OutputMode.EVERY_STEP ? plan.everyStep(batch) : plan.lastStep();
         boolean pooled = pooledHead && mode == OutputMode.LAST_STEP;
@@ -188,7 +211,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
             forwardLayers(w, plan, t0, t1, null, 0L);
             int m = selected.countIn(t0, t1);
             if (m > 0) {
-                headForward(w, plan, selected, t0, t1, pooled);
+                headForward(w, batch, plan, selected, t0, t1, pooled);
                 if (spec.loss().isClassification()) {
                     num.softmaxInPlace(m, outputs, headOut);
                 }
@@ -275,7 +298,8 @@ final class PrecisionKernel<A> implements NetworkKernel {
      * that is the top layer's output row of each selected step; with {@code pooled} (one label per sequence, the
      * chunk is the whole batch) the pooled vector of each selected sequence.
      */
-    private int headForward(A w, BatchPlan plan, RowSelection selected, int t0, int t1, boolean pooled) {
+    private int headForward(A w, SequenceBatch batch, BatchPlan plan, RowSelection selected, int t0, int t1,
+                            boolean pooled) {
         int base = plan.rowStart[t0];
         int from = selected.stepStart[t0];
         int m = selected.countIn(t0, t1);
@@ -287,9 +311,86 @@ final class PrecisionKernel<A> implements NetworkKernel {
                 num.copy(top, (selected.rows[from + j] - base) * topHidden, headIn, j * topHidden, topHidden);
             }
         }
-        num.gemmRows(m, outputs, topHidden, headIn, 0, w, headWeight, 0.0, headOut, 0);
-        num.addRowVector(headOut, 0, m, outputs, w, headBias);
+        if (decoder) {
+            decoderForward(w, batch, selected, from, m);
+        } else {
+            num.gemmRows(m, outputs, topHidden, headIn, 0, w, headWeight, 0.0, headOut, 0);
+            num.addRowVector(headOut, 0, m, outputs, w, headBias);
+        }
         return m;
+    }
+
+    /**
+     * The decoder on m selected sequences, row j·S + s per predicted step s: decIn = [headIn_j ; the known features
+     * of the sequence's future row s], decPre = decIn·W_dᵀ + b_d, decAct = relu(decPre), headOut (m·S × P, which is
+     * m × V) = decAct·Wᵀ + b.
+     */
+    private void decoderForward(A w, SequenceBatch batch, RowSelection selected, int from, int m) {
+        double[] future = batch.future();
+        int in = batch.inputSize();
+        double[] knownRow = new double[known.length];
+        for (int j = 0; j < m; j++) {
+            int b = selected.targets[from + j]; // one label row per sequence: the row is the sequence
+            for (int s = 0; s < steps; s++) {
+                int r = j * steps + s;
+                num.copy(headIn, j * topHidden, decIn, r * decoderWidth, topHidden);
+                int row = (b * steps + s) * in;
+                for (int k = 0; k < known.length; k++) {
+                    knownRow[k] = future[row + known[k]];
+                }
+                num.loadDoubles(knownRow, 0, decIn, r * decoderWidth + topHidden, known.length);
+            }
+        }
+        int rows = m * steps;
+        num.gemmRows(rows, decoderUnits, decoderWidth, decIn, 0, w, decoderWeight, 0.0, decPre, 0);
+        num.addRowVector(decPre, 0, rows, decoderUnits, w, decoderBias);
+        double[] units = new double[rows * decoderUnits];
+        num.storeDoubles(decPre, 0, units, 0, units.length);
+        for (int j = 0; j < units.length; j++) {
+            units[j] = units[j] > 0 ? units[j] : 0.0;
+        }
+        num.loadDoubles(units, 0, decAct, 0, units.length);
+        num.gemmRows(rows, perStep, decoderUnits, decAct, 0, w, headWeight, 0.0, headOut, 0);
+        num.addRowVector(headOut, 0, rows, perStep, w, headBias);
+    }
+
+    /**
+     * From dL/dy in headOut (m × V): the output layer's gradients (and the decoder's), and headIn = dL/d(what the
+     * head read) per selected sequence (a decoder's steps summed).
+     */
+    private void outputBackward(A w, A g, int m) {
+        if (!decoder) {
+            num.gemm(true, false, outputs, topHidden, m, 1.0, headOut, 0, outputs, headIn, 0, topHidden,
+                    1.0, g, headWeight, topHidden);
+            num.addColumnSums(headOut, 0, m, outputs, g, headBias);
+            num.gemm(false, false, m, topHidden, outputs, 1.0, headOut, 0, outputs, w, headWeight, topHidden,
+                    0.0, headIn, 0, topHidden);
+            return;
+        }
+        int rows = m * steps;
+        int n = decoderUnits;
+        num.gemm(true, false, perStep, n, rows, 1.0, headOut, 0, perStep, decAct, 0, n, 1.0, g, headWeight, n);
+        num.addColumnSums(headOut, 0, rows, perStep, g, headBias);
+        // decAct := dL/d(activation); decPre := relu'(pre-activation) as 0/1; decAct := dL/d(pre-activation)
+        num.gemm(false, false, rows, n, perStep, 1.0, headOut, 0, perStep, w, headWeight, n, 0.0, decAct, 0, n);
+        double[] units = new double[rows * n];
+        num.storeDoubles(decPre, 0, units, 0, units.length);
+        for (int j = 0; j < units.length; j++) {
+            units[j] = units[j] > 0 ? 1.0 : 0.0;
+        }
+        num.loadDoubles(units, 0, decPre, 0, units.length);
+        num.multiply(decAct, 0, decPre, 0, decAct, 0, units.length);
+        num.gemm(true, false, n, decoderWidth, rows, 1.0, decAct, 0, n, decIn, 0, decoderWidth, 1.0, g,
+                decoderWeight, decoderWidth);
+        num.addColumnSums(decAct, 0, rows, n, g, decoderBias);
+        num.gemm(false, false, rows, decoderWidth, n, 1.0, decAct, 0, n, w, decoderWeight, decoderWidth, 0.0,
+                decIn, 0, decoderWidth);
+        num.fillZero(headIn, 0, m * topHidden);
+        for (int j = 0; j < m; j++) {
+            for (int s = 0; s < steps; s++) {
+                num.addScaled(decIn, (j * steps + s) * decoderWidth, 1.0, headIn, j * topHidden, topHidden);
+            }
+        }
     }
 
     /** One selected sequence of a pooled head: entry j of the chunk, packed position p, its length. */
@@ -393,7 +494,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
      */
     private double headLossAndBackward(A w, A g, SequenceBatch batch, BatchPlan plan, RowSelection labelled,
                                        int t0, int t1, boolean pooled) {
-        int m = headForward(w, plan, labelled, t0, t1, pooled);
+        int m = headForward(w, batch, plan, labelled, t0, t1, pooled);
         int from = labelled.stepStart[t0];
         Loss loss = spec.loss();
         double lossSum = switch (loss) {
@@ -404,11 +505,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
                     num.softmaxCrossEntropyInPlace(m, outputs, headOut, batch.classes(), labelled.targets, from);
         };
         // headOut now holds dL/dy (m × V)
-        num.gemm(true, false, outputs, topHidden, m, 1.0, headOut, 0, outputs, headIn, 0, topHidden,
-                1.0, g, headWeight, topHidden);
-        num.addColumnSums(headOut, 0, m, outputs, g, headBias);
-        num.gemm(false, false, m, topHidden, outputs, 1.0, headOut, 0, outputs, w, headWeight, topHidden,
-                0.0, headIn, 0, topHidden);
+        outputBackward(w, g, m);
         int base = plan.rowStart[t0];
         int rows = plan.rowStart[t1] - base;
         num.fillZero(dhA, 0, rows * topHidden);
@@ -531,6 +628,11 @@ final class PrecisionKernel<A> implements NetworkKernel {
             selectedCap = Math.max(selected, 1);
             headIn = num.allocate(selectedCap * topHidden);
             headOut = num.allocate(selectedCap * outputs);
+            if (decoder) {
+                decIn = num.allocate(selectedCap * steps * decoderWidth);
+                decPre = num.allocate(selectedCap * steps * decoderUnits);
+                decAct = num.allocate(selectedCap * steps * decoderUnits);
+            }
             maxRow = spec.pooling() == Pooling.MAX ? new int[selectedCap * topHidden] : null;
         }
         for (RecurrentLayer<A> layer : layers) {
@@ -545,6 +647,10 @@ final class PrecisionKernel<A> implements NetworkKernel {
         if (batch.size() == 0) {
             throw new IllegalArgumentException("the batch holds no sequence");
         }
+        if (decoder && batch.futureSteps() != steps) {
+            throw new IllegalArgumentException("the decoder of " + spec.describe() + " reads " + steps
+                    + " future rows per sequence, the batch has " + batch.futureSteps());
+        }
         if (batch.inputSize() != inputSize) {
             throw new IllegalArgumentException("the batch's steps have " + batch.inputSize()
                     + " features, the network " + spec.describe() + " expects " + inputSize);
@@ -552,6 +658,9 @@ final class PrecisionKernel<A> implements NetworkKernel {
     }
 
     private void checkLabels(SequenceBatch batch) {
+        if (decoder && batch.labelShape() != LabelShape.PER_SEQUENCE) {
+            throw new IllegalArgumentException("a decoder forecasts one label row per window; these labels are per step");
+        }
         if (spec.pooling() != Pooling.LAST && batch.labelShape() == LabelShape.PER_STEP) {
             throw new IllegalArgumentException("pooling " + spec.pooling().cliName() + " reads a whole sequence for"
                     + " its one label; these labels are per step");

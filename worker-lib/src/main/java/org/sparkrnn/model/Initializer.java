@@ -51,15 +51,25 @@ public final class Initializer {
                 }
             }
         }
-        int topH = spec.headInputSize();
-        if (options.scheme() == InitScheme.PYTORCH_UNIFORM) {
-            double bound = 1.0 / Math.sqrt(topH);
-            fillUniform(params, layout.headWeight(), bound, random);
-            fillUniform(params, layout.headBias(), bound, random);
-        } else {
-            fillUniform(params, layout.headWeight(), Math.sqrt(6.0 / (topH + spec.outputSize())), random);
+        if (spec.hasDecoder()) {
+            // the decoder's hidden layer like the head: nn.Linear's uniform or Xavier with zero bias
+            fillLinear(params, options, layout.decoderWeight(), layout.decoderBias(), random);
         }
+        fillLinear(params, options, layout.headWeight(), layout.headBias(), random);
         return params;
+    }
+
+    /** A dense layer (rows = outputs, cols = inputs): nn.Linear's U(±1/√in) for both, or Xavier and zero bias. */
+    private static void fillLinear(double[] params, InitOptions options, ParameterBlock weight, ParameterBlock bias,
+                                   SplittableRandom random) {
+        int in = weight.cols();
+        if (options.scheme() == InitScheme.PYTORCH_UNIFORM) {
+            double bound = 1.0 / Math.sqrt(in);
+            fillUniform(params, weight, bound, random);
+            fillUniform(params, bias, bound, random);
+        } else {
+            fillUniform(params, weight, Math.sqrt(6.0 / (in + weight.rows())), random);
+        }
     }
 
     private static void fillUniform(double[] params, ParameterBlock block, double bound, SplittableRandom random) {

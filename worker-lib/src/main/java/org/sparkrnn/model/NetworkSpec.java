@@ -12,14 +12,27 @@ import java.util.Objects;
  * @param dropout       inverted dropout on the outputs of every layer but the top one while training (PyTorch's
  *                      {@code dropout=}), in [0, 1)
  * @param pooling       what a many-to-one head reads over the steps (null = {@link Pooling#LAST})
+ * @param decoder       null: the head reads the encoder's state and gives all V outputs; else the {@link Decoder}
+ *                      between them, run once per predicted step with that step's known inputs
  */
 public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
-                          double dropout, Pooling pooling)
+                          double dropout, Pooling pooling, Decoder decoder)
         implements java.io.Serializable {
+
+    /** No decoder. */
+    public NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
+                       double dropout, Pooling pooling) {
+        this(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, null);
+    }
 
     /** A unidirectional network without dropout whose head reads the last state. */
     public NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss) {
-        this(inputSize, layers, outputSize, loss, false, 0, Pooling.LAST);
+        this(inputSize, layers, outputSize, loss, false, 0, Pooling.LAST, null);
+    }
+
+    /** This network with {@code decoder} between the encoder and the head. */
+    public NetworkSpec withDecoder(Decoder decoder) {
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder);
     }
 
     public NetworkSpec {
@@ -42,6 +55,25 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         if (loss.isClassification() && outputSize < 2) {
             throw new IllegalArgumentException("classification needs at least 2 classes, got " + outputSize);
         }
+        String misfit = decoder == null ? null : decoder.misfit(inputSize, outputSize, loss);
+        if (misfit != null) {
+            throw new IllegalArgumentException(misfit);
+        }
+    }
+
+    /** Whether a {@link Decoder} sits between the encoder and the head. */
+    public boolean hasDecoder() {
+        return decoder != null;
+    }
+
+    /** What the output layer reads: D·H_L, or the decoder's N units. */
+    public int outputLayerInputSize() {
+        return decoder == null ? headInputSize() : decoder.hiddenSize();
+    }
+
+    /** The output layer's width: V, or P = V / S per predicted step with a decoder. */
+    public int outputLayerSize() {
+        return decoder == null ? outputSize : outputSize / decoder.steps();
     }
 
     public int layerCount() {
@@ -98,6 +130,10 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         }
         if (pooling != Pooling.LAST) {
             sb.append(" pool ").append(pooling.cliName());
+        }
+        if (decoder != null) {
+            sb.append(" decoder(").append(decoder.hiddenSize()).append(" x ").append(decoder.steps())
+              .append(" steps, ").append(decoder.knownInputs()).append(" known)");
         }
         return sb.append(" -> ").append(outputSize).append(" (").append(loss.cliName()).append(')').toString();
     }

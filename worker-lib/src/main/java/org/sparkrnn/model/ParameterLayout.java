@@ -11,7 +11,8 @@ import java.util.Map;
  * each optimizer moment). Per layer k and direction (the reverse one with PyTorch's {@code _reverse} suffix), in
  * this order: {@code weight_ih_lk} (G·H × I_k), {@code weight_hh_lk} (G·H × H), then for LSTM and RNN
  * {@code bias_lk} (G·H, PyTorch's bias_ih + bias_hh summed) and for GRU {@code bias_ih_lk} and {@code bias_hh_lk}
- * (kept apart: b_hn sits inside r⊙(...)); then the head {@code weight} (V × D·H_L) and {@code bias} (V). Gate
+ * (kept apart: b_hn sits inside r⊙(...)); with a {@link Decoder}, {@code decoder.weight} (N × (D·H_L + K)) and
+ * {@code decoder.bias} (N); then the head {@code weight} (V × D·H_L, or P × N after a decoder) and {@code bias}. Gate
  * blocks inside the G·H rows are in PyTorch order: i, f, g, o (LSTM); r, z, n (GRU).
  */
 public final class ParameterLayout {
@@ -28,6 +29,8 @@ public final class ParameterLayout {
 
     private final NetworkSpec spec;
     private final List<LayerBlocks> layers; // index k·D + d
+    private final ParameterBlock decoderWeight; // null without a decoder
+    private final ParameterBlock decoderBias;
     private final ParameterBlock headWeight;
     private final ParameterBlock headBias;
     private final List<ParameterBlock> blocks;
@@ -65,9 +68,22 @@ public final class ParameterLayout {
                 }
             }
         }
-        headWeight = new ParameterBlock("weight", offset, spec.outputSize(), spec.headInputSize());
+        if (spec.hasDecoder()) {
+            Decoder decoder = spec.decoder();
+            decoderWeight = new ParameterBlock("decoder.weight", offset, decoder.hiddenSize(),
+                    spec.headInputSize() + decoder.knownInputs());
+            offset = decoderWeight.end();
+            decoderBias = new ParameterBlock("decoder.bias", offset, decoder.hiddenSize(), 1);
+            offset = decoderBias.end();
+            all.add(decoderWeight);
+            all.add(decoderBias);
+        } else {
+            decoderWeight = null;
+            decoderBias = null;
+        }
+        headWeight = new ParameterBlock("weight", offset, spec.outputLayerSize(), spec.outputLayerInputSize());
         offset = headWeight.end();
-        headBias = new ParameterBlock("bias", offset, spec.outputSize(), 1);
+        headBias = new ParameterBlock("bias", offset, spec.outputLayerSize(), 1);
         offset = headBias.end();
         all.add(headWeight);
         all.add(headBias);
@@ -114,6 +130,16 @@ public final class ParameterLayout {
     /** Every layer direction, layer by layer, forward first. */
     public List<LayerBlocks> layerDirections() {
         return layers;
+    }
+
+    /** The decoder's hidden layer weight (N × (D·H_L + K)); null without a decoder. */
+    public ParameterBlock decoderWeight() {
+        return decoderWeight;
+    }
+
+    /** The decoder's hidden layer bias (N); null without a decoder. */
+    public ParameterBlock decoderBias() {
+        return decoderBias;
     }
 
     public ParameterBlock headWeight() {
@@ -171,6 +197,10 @@ public final class ParameterLayout {
             out.put("bias_hh_" + sfx, lb.recurrentBias() != null ? slice(params, lb.recurrentBias())
                     : new double[lb.bias().size()]);
         }
+        if (decoderWeight != null) {
+            out.put(decoderWeight.name(), slice(params, decoderWeight));
+            out.put(decoderBias.name(), slice(params, decoderBias));
+        }
         out.put(headWeight.name(), slice(params, headWeight));
         out.put(headBias.name(), slice(params, headBias));
         return out;
@@ -190,6 +220,12 @@ public final class ParameterLayout {
             if (name.equals("bias_ih_" + sfx) || name.equals("bias_hh_" + sfx)) {
                 return new int[] {lb.bias().size()};
             }
+        }
+        if (decoderWeight != null && name.equals(decoderWeight.name())) {
+            return new int[] {decoderWeight.rows(), decoderWeight.cols()};
+        }
+        if (decoderBias != null && name.equals(decoderBias.name())) {
+            return new int[] {decoderBias.size()};
         }
         if (name.equals(headWeight.name())) {
             return new int[] {headWeight.rows(), headWeight.cols()};
@@ -220,6 +256,10 @@ public final class ParameterLayout {
                     params[lb.bias().offset() + j] += hh[j];
                 }
             }
+        }
+        if (decoderWeight != null) {
+            copyIn(tensors, decoderWeight.name(), params, decoderWeight);
+            copyIn(tensors, decoderBias.name(), params, decoderBias);
         }
         copyIn(tensors, headWeight.name(), params, headWeight);
         copyIn(tensors, headBias.name(), params, headBias);

@@ -14,6 +14,7 @@ import org.sparkrnn.model.CellType;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.ParameterBlock;
 import org.sparkrnn.model.ParameterLayout;
 
 /**
@@ -102,7 +103,7 @@ public final class ReferenceNetwork implements NetworkKernel {
                 labelledSteps++;
                 int[] argmax = new int[width];
                 double[] read = perSequence ? pooled(trace.out[top], argmax) : trace.out[top][t];
-                double[] y = head(params, read);
+                double[] y = output(params, read, batch, b);
                 double[] dy = new double[v];
                 int row = batch.labelRow(b, t);
                 if (spec.loss() == Loss.CROSS_ENTROPY) {
@@ -128,15 +129,7 @@ public final class ReferenceNetwork implements NetworkKernel {
                         dy[j] = 2 * half * diff;
                     }
                 }
-                int wOff = layout.headWeight().offset();
-                double[] dRead = new double[width];
-                for (int j = 0; j < v; j++) {
-                    grad[layout.headBias().offset() + j] += dy[j];
-                    for (int i = 0; i < width; i++) {
-                        grad[wOff + j * width + i] += dy[j] * read[i];
-                        dRead[i] += dy[j] * params[wOff + j * width + i];
-                    }
-                }
+                double[] dRead = outputBackward(params, grad, read, batch, b, dy);
                 if (perSequence) {
                     unpool(dRead, dOut, argmax);
                 } else {
@@ -176,7 +169,7 @@ public final class ReferenceNetwork implements NetworkKernel {
                 }
                 double[] read = mode == OutputMode.LAST_STEP
                         ? pooled(trace.out[top], new int[spec.headInputSize()]) : trace.out[top][t];
-                double[] y = head(params, read);
+                double[] y = output(params, read, batch, b);
                 if (spec.loss().isClassification()) {
                     double max = Double.NEGATIVE_INFINITY;
                     for (double value : y) {
@@ -492,18 +485,93 @@ public final class ReferenceNetwork implements NetworkKernel {
         }
     }
 
-    private double[] head(double[] params, double[] read) {
-        int v = spec.outputSize();
-        int width = read.length;
-        double[] y = new double[v];
-        for (int j = 0; j < v; j++) {
-            double sum = params[layout.headBias().offset() + j];
+    /** The network's output for sequence b from what the head reads: the head, or the decoder then the head. */
+    private double[] output(double[] params, double[] read, SequenceBatch batch, int b) {
+        if (!spec.hasDecoder()) {
+            return dense(params, layout.headWeight(), layout.headBias(), read);
+        }
+        int steps = spec.decoder().steps();
+        int p = spec.outputLayerSize();
+        double[] y = new double[steps * p];
+        for (int s = 0; s < steps; s++) {
+            double[] units = relu(dense(params, layout.decoderWeight(), layout.decoderBias(),
+                    decoderInput(read, batch, b, s)));
+            System.arraycopy(dense(params, layout.headWeight(), layout.headBias(), units), 0, y, s * p, p);
+        }
+        return y;
+    }
+
+    /** Adds the output layers' gradients for dL/dy = {@code dy}; returns dL/d(what the head read). */
+    private double[] outputBackward(double[] params, double[] grad, double[] read, SequenceBatch batch, int b,
+                                    double[] dy) {
+        if (!spec.hasDecoder()) {
+            return denseBackward(params, grad, layout.headWeight(), layout.headBias(), read, dy);
+        }
+        int steps = spec.decoder().steps();
+        int p = spec.outputLayerSize();
+        double[] dRead = new double[read.length];
+        for (int s = 0; s < steps; s++) {
+            double[] z = decoderInput(read, batch, b, s);
+            double[] pre = dense(params, layout.decoderWeight(), layout.decoderBias(), z);
+            double[] dUnits = denseBackward(params, grad, layout.headWeight(), layout.headBias(), relu(pre),
+                    java.util.Arrays.copyOfRange(dy, s * p, s * p + p));
+            for (int u = 0; u < pre.length; u++) {
+                dUnits[u] = pre[u] > 0 ? dUnits[u] : 0.0;
+            }
+            double[] dz = denseBackward(params, grad, layout.decoderWeight(), layout.decoderBias(), z, dUnits);
+            for (int i = 0; i < dRead.length; i++) {
+                dRead[i] += dz[i];
+            }
+        }
+        return dRead;
+    }
+
+    /** The decoder's input at predicted step s of sequence b: [read ; the known features of its future row s]. */
+    private double[] decoderInput(double[] read, SequenceBatch batch, int b, int s) {
+        int[] known = spec.decoder().featureIndices();
+        double[] z = java.util.Arrays.copyOf(read, read.length + known.length);
+        int row = (b * spec.decoder().steps() + s) * batch.inputSize();
+        for (int k = 0; k < known.length; k++) {
+            z[read.length + k] = batch.future()[row + known[k]];
+        }
+        return z;
+    }
+
+    private static double[] relu(double[] x) {
+        double[] out = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            out[j] = Math.max(x[j], 0.0);
+        }
+        return out;
+    }
+
+    /** W·x + b for a dense layer's blocks. */
+    private static double[] dense(double[] params, ParameterBlock weight, ParameterBlock bias, double[] x) {
+        int width = x.length;
+        double[] y = new double[weight.rows()];
+        for (int j = 0; j < y.length; j++) {
+            double sum = params[bias.offset() + j];
             for (int i = 0; i < width; i++) {
-                sum += params[layout.headWeight().offset() + j * width + i] * read[i];
+                sum += params[weight.offset() + j * width + i] * x[i];
             }
             y[j] = sum;
         }
         return y;
+    }
+
+    /** Adds a dense layer's gradients for dL/dy; returns dL/dx. */
+    private static double[] denseBackward(double[] params, double[] grad, ParameterBlock weight, ParameterBlock bias,
+                                          double[] x, double[] dy) {
+        int width = x.length;
+        double[] dx = new double[width];
+        for (int j = 0; j < dy.length; j++) {
+            grad[bias.offset() + j] += dy[j];
+            for (int i = 0; i < width; i++) {
+                grad[weight.offset() + j * width + i] += dy[j] * x[i];
+                dx[i] += dy[j] * params[weight.offset() + j * width + i];
+            }
+        }
+        return dx;
     }
 
     private static double sigmoid(double x) {

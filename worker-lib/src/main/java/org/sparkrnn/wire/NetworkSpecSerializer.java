@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.sparkrnn.model.Activation;
 import org.sparkrnn.model.CellType;
+import org.sparkrnn.model.Decoder;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
@@ -35,6 +36,12 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
         out.writeBoolean(spec.bidirectional());
         out.writeDouble(spec.dropout());
         out.writeString(spec.pooling().name());
+        out.writeBoolean(spec.hasDecoder());
+        if (spec.hasDecoder()) {
+            out.writeVarInt(spec.decoder().hiddenSize(), true);
+            out.writeVarInt(spec.decoder().steps(), true);
+            WireArrays.writeInts(out, spec.decoder().featureIndices());
+        }
     }
 
     @Override
@@ -51,7 +58,13 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
         Loss loss = Loss.valueOf(in.readString());
         boolean bidirectional = in.readBoolean();
         double dropout = in.readDouble();
-        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout,
-                Pooling.valueOf(in.readString()));
+        Pooling pooling = Pooling.valueOf(in.readString());
+        Decoder decoder = null;
+        if (in.readBoolean()) {
+            int hidden = in.readVarInt(true);
+            int steps = in.readVarInt(true);
+            decoder = new Decoder(hidden, steps, java.util.Arrays.stream(WireArrays.readInts(in)).boxed().toList());
+        }
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder);
     }
 }

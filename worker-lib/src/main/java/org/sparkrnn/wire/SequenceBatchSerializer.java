@@ -31,6 +31,8 @@ final class SequenceBatchSerializer extends Serializer<SequenceBatch> {
         WireArrays.writeDoubles(out, batch.values());
         WireArrays.writeInts(out, batch.classes());
         WireArrays.writeBooleans(out, batch.labelledMask());
+        out.writeVarInt(batch.futureSteps(), true);
+        WireArrays.writeDoubles(out, batch.future());
     }
 
     @Override
@@ -45,6 +47,9 @@ final class SequenceBatchSerializer extends Serializer<SequenceBatch> {
         double[] values = WireArrays.readDoubles(in);
         int[] classes = WireArrays.readInts(in);
         boolean[] labelled = WireArrays.readBooleans(in);
-        return new SequenceBatch(inputSize, lengths, features, tokens, shape, kind, width, values, classes, labelled);
+        int futureSteps = in.readVarInt(true);
+        double[] future = WireArrays.readDoubles(in);
+        return new SequenceBatch(inputSize, lengths, features, tokens, shape, kind, width, values, classes, labelled,
+                futureSteps, future);
     }
 }

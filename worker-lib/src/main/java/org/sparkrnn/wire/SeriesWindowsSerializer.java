@@ -30,6 +30,7 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
         if (windows.scaled()) {
             WireArrays.writeDoubles(out, windows.windowScales());
         }
+        WireArrays.writeInts(out, windows.knownColumns());
     }
 
     @Override
@@ -43,6 +44,7 @@ final class SeriesWindowsSerializer extends Serializer<SeriesWindows> {
         int[] starts = WireArrays.readInts(in);
         boolean withScales = in.readBoolean();
         double[] scales = withScales ? WireArrays.readDoubles(in) : null;
-        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales);
+        int[] known = WireArrays.readInts(in);
+        return new SeriesWindows(inputSize, targetWidth, window, horizons, features, targets, starts, scales, known);
     }
 }

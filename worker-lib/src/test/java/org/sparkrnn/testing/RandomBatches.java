@@ -52,7 +52,16 @@ public final class RandomBatches {
                 builder.addPerStep(steps, labels);
             }
         }
-        return builder.build();
+        SequenceBatch batch = builder.build();
+        if (spec.hasDecoder()) {
+            int steps = spec.decoder().steps();
+            double[] future = new double[lengths.length * steps * spec.inputSize()];
+            for (int j = 0; j < future.length; j++) {
+                future[j] = 2 * random.nextDouble() - 1;
+            }
+            batch = batch.withFuture(steps, future);
+        }
+        return batch;
     }
 
     /** Parameters uniform in (−scale, scale): large enough that every gradient is far from zero. */

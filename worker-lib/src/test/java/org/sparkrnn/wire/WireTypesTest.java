@@ -211,6 +211,34 @@ class WireTypesTest {
         org.sparkrnn.data.SeriesWindows windows = new org.sparkrnn.data.SeriesWindows(2, 1, 2, new int[] {1, 2},
                 new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5}, new int[] {0, 1});
         assertEquals(windows, javaRoundTrip(windows));
+        // scales and future rows travel in the Java form too (a plain session's default serializer)
+        org.sparkrnn.data.SeriesWindows forecast = windows.scaledBy(new double[] {2, 0.5}).withFuture(new int[] {1});
+        org.sparkrnn.data.SeriesWindows forecastBack = javaRoundTrip(forecast);
+        assertEquals(forecast, forecastBack);
+        assertEquals(forecast.all(), forecastBack.all());
+        assertEquals(2, forecastBack.all().futureSteps());
+        NetworkSpec decoded = SPEC_WITH_DECODER;
+        assertEquals(decoded, javaRoundTrip(decoded));
+    }
+
+    private static final NetworkSpec SPEC_WITH_DECODER = new NetworkSpec(2, List.of(LayerSpec.gru(3)), 4, Loss.MSE,
+            false, 0, org.sparkrnn.model.Pooling.LAST, new org.sparkrnn.model.Decoder(5, 2, List.of(1, 0)));
+
+    @Test
+    void decoderSpecsAndFutureRowsSurviveKryo() {
+        Kryo kryo = strictKryo();
+        assertEquals(SPEC_WITH_DECODER, roundTrip(kryo, SPEC_WITH_DECODER));
+        org.sparkrnn.data.SeriesWindows windows = new org.sparkrnn.data.SeriesWindows(2, 1, 2, new int[] {1, 2},
+                new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5}, new int[] {0, 1})
+                .withFuture(new int[] {1});
+        org.sparkrnn.data.SeriesWindows back = roundTrip(kryo, windows);
+        assertEquals(windows, back);
+        SequenceBatch batch = back.all();
+        assertEquals(batch, roundTrip(kryo, batch));
+        // window 1 ends at row 2; its predicted steps are rows 3 and 4
+        assertArrayEquals(new double[] {5, 6, 7, 8, 7, 8, 9, 10}, batch.future(), 0.0);
+        assertEquals(batch.select(1), roundTrip(kryo, batch.select(1)));
+        assertArrayEquals(new double[] {7, 8, 9, 10}, batch.select(1).future(), 0.0);
     }
 
     /** On the float wire the Java form, as the Kryo form, is half the bytes of the exact one (plus a header). */

@@ -18,7 +18,8 @@ import java.util.Map;
  * Weights as PyTorch names them, in safetensors: {@code lstm.weight_ih_l0}, {@code lstm.weight_hh_l0},
  * {@code lstm.bias_ih_l0}, {@code lstm.bias_hh_l0}, ... for LSTM layers ({@code rnn.*}, {@code gru.*} for RNN and GRU
  * layers; the layer number counts the whole stack; a bidirectional layer's reverse direction has PyTorch's
- * {@code _reverse} suffix), {@code head.weight}, {@code head.bias}. A stack of one cell type with equal hidden sizes
+ * {@code _reverse} suffix), with a forecast decoder {@code decoder.weight} and {@code decoder.bias}, then
+ * {@code head.weight}, {@code head.bias}. A stack of one cell type with equal hidden sizes
  * loads directly into {@code torch.nn.LSTM/GRU/RNN(num_layers=L, bidirectional=...)} plus {@code torch.nn.Linear}.
  * LSTM and RNN export their summed bias into {@code bias_ih} with zeros in {@code bias_hh} (importing sums the
  * two); GRU keeps both. The file's metadata carries what this
@@ -220,6 +221,9 @@ public final class ModelFile {
      * {@code _reverse} suffix; head {@code weight} → {@code head.weight}.
      */
     static String qualified(NetworkSpec spec, String name) {
+        if (name.contains(".")) {
+            return name; // already a module's: the decoder's
+        }
         int at = name.lastIndexOf("_l");
         if (at < 0) {
             return "head." + name;
