@@ -89,6 +89,17 @@ public final class DataMixin {
                     + " windows are cut per series, on the executors).")
     List<String> targetColumns;
 
+    @Option(names = "--known-columns", paramLabel = "A,B,..", split = ",",
+            description = "Long tables: inputs known in advance (prices, promotions, holidays): read at every step"
+                    + " and, by the forecast decoder (--decoder-hidden, which they need), at each step predicted;"
+                    + " rows after a series' last value with these filled and the target empty are its future.")
+    List<String> knownColumns;
+
+    @Option(names = "--static-columns", paramLabel = "A,B,..", split = ",",
+            description = "Long tables: numeric inputs that hold one value per series (size, region code): read at"
+                    + " every step and by the forecast decoder; a value that changes within a series is an error.")
+    List<String> staticColumns;
+
     @Option(names = "--stride", defaultValue = Defaults.STRIDE, paramLabel = "S",
             description = "Long tables: a window starts every S rows of its series. Default: ${DEFAULT-VALUE}.")
     int stride;
@@ -206,7 +217,7 @@ public final class DataMixin {
             table = new TableLayout(idColumn, timeColumn, featureColumns != null ? featureColumns : targets, targets,
                     window, stride, horizons, gaps, validateFrom, windowTransform(), normalization().scalesSeries(),
                     CalendarFeature.parseList(calendar), timeFormat,
-                    frequency == null ? null : Frequency.parse(frequency));
+                    frequency == null ? null : Frequency.parse(frequency), knownColumns, staticColumns, false);
         } else {
             if (normalization().scalesSeries()) {
                 throw new SettingError("{--normalize} series scales each series of a long table by its own"
@@ -216,6 +227,11 @@ public final class DataMixin {
                 throw new SettingError((calendar != null ? "{--calendar}" : timeFormat != null ? "{--time-format}"
                         : "{--frequency}") + " reads the times"
                         + " of a long table: give {--target-column} (and {--id-column} for many series)");
+            }
+            if (knownColumns != null || staticColumns != null) {
+                throw new SettingError((knownColumns != null ? "{--known-columns}" : "{--static-columns}")
+                        + " are columns of a long table: give {--target-column} (and {--id-column} for many"
+                        + " series)");
             }
             List<String> given = new java.util.ArrayList<>();
             for (String option : List.of("--column", "--time-column", "--window", "--horizon", "--validate-from",

@@ -73,8 +73,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
         data.splitGivenReplacesTheRuns(given);
-        DataOptions options = data.toOptions(seed);
-        if (given.hasMatchedOption("--seed") && (options.validationFraction() == 0 || options.split() == Split.TAIL)) {
+        DataOptions asGiven = data.toOptions(seed);
+        if (given.hasMatchedOption("--seed") && (asGiven.validationFraction() == 0 || asGiven.split() == Split.TAIL)) {
             throw new SettingError("{--seed} chooses a random hold-out (--validation-fraction with --split random);"
                     + " there is none here");
         }
@@ -82,9 +82,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!List.of("both", "training", "validation", "all").contains(part)) {
             throw new SettingError("unknown {part} '" + part + "', expected one of both, training, validation, all");
         }
-        Baseline compareWith = parseBaseline(baseline, options.horizons());
+        Baseline compareWith = parseBaseline(baseline, asGiven.horizons());
         PerSeriesReport.Request perSeriesReport = PerSeriesReport.Request.of(perSeries);
-        if (perSeriesReport != null && options.table() == null) {
+        if (perSeriesReport != null && asGiven.table() == null) {
             throw new SettingError("{--per-series} reads a long table: give --time-column and --target-column (the"
                     + " model's run gives them when it was trained on one)");
         }
@@ -92,6 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         FileChecks checks = new FileChecks(sparkOptions);
         ModelDirectory dir = new ModelDirectory(checks.files(), model.modelDir);
         SavedModel saved = dir.readModel();
+        DataOptions options = asGiven.withFutureRows(saved.spec().hasDecoder());
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
         checks.dataExists(options);

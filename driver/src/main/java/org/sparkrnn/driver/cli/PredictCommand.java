@@ -67,7 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (output == null) {
             throw new UserError("--output DIR is required (a directory that does not exist yet)");
         }
-        DataOptions options = data.toOptions(Defaults.Values.SEED);
+        DataOptions given = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
         // what the options and the files alone refuse, before Spark starts
@@ -84,6 +84,7 @@ public final class PredictCommand implements Callable<Integer> {
         FileChecks checks = new FileChecks(sparkOptions);
         checks.isNew(output, "--output");
         SavedModel saved = checks.model(model.modelDir);
+        DataOptions options = given.withFutureRows(saved.spec().hasDecoder());
         ModelFixedOptions.check(spec, data, saved);
         checks.dataExists(options);
         return SparkRun.with("lstm-spark predict", sparkOptions, sc -> {

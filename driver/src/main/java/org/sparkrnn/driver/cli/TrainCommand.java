@@ -59,6 +59,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + " the max over each sequence's steps. Default: ${DEFAULT-VALUE}.")
     String pooling;
 
+    @Option(names = "--decoder-hidden", defaultValue = Defaults.DECODER_HIDDEN, paramLabel = "N",
+            description = "Long tables: a forecast decoder of N units (MQ-RNN's local MLP), shared by every step of"
+                    + " --horizon: it reads the encoder's last state and what is known of that step in advance"
+                    + " (--known-columns, --static-columns and --calendar at the step's time) and gives the step's"
+                    + " forecast (0: none; the head reads the state alone). Default: ${DEFAULT-VALUE}.")
+    int decoderHidden;
+
     @Option(names = "--loss", defaultValue = Defaults.LOSS, paramLabel = "mse|cross-entropy|sum-half-squared",
             description = "Loss (auto: mse for regression, cross-entropy for classification). Default: ${DEFAULT-VALUE}.")
     String loss;
@@ -246,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
                 loss.equals("auto") ? null : Choices.parse("loss", loss, Loss.class),
                 Choices.parse("init-scheme", initScheme, InitScheme.class),
                 OptionText.numberOrKeep("forget-bias", forgetBias), init, bidirectional, dropout,
-                Choices.parse("pooling", pooling, Pooling.class));
+                Choices.parse("pooling", pooling, Pooling.class), decoderHidden);
         TrainingConfig.Optim optim = new TrainingConfig.Optim(
                 Choices.parse("optimizer", optimizer, OptimizerKind.class), lr, momentum, nesterov, weightDecay,
                 clipNorm, Choices.parse("schedule", schedule, LearningRateSchedule.Kind.class), stepSize, gamma,

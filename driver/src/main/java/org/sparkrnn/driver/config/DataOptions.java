@@ -163,6 +163,14 @@ public record DataOptions(String format, String path, String validationPath, dou
                 seed, skipBadRecords, rejectsPath, delimiter, header, windows, layout);
     }
 
+    /**
+     * These options for a model with (or without) a forecast decoder: a long table's windows then carry the rows of
+     * the steps they predict.
+     */
+    public DataOptions withFutureRows(boolean future) {
+        return table == null || table.futureRows() == future ? this : withTable(table.withFutureRows(future));
+    }
+
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, task, classes, partitions,
@@ -194,6 +202,10 @@ public record DataOptions(String format, String path, String validationPath, dou
                 table.calendar().stream().map(CalendarFeature::cliName).toList()));
         into.put("time-format", table == null ? null : table.timeFormat());
         into.put("frequency", table == null || table.frequency() == null ? null : table.frequency().text());
+        into.put("known-columns", table == null || table.knownColumns().isEmpty() ? null
+                : String.join(",", table.knownColumns()));
+        into.put("static-columns", table == null || table.staticColumns().isEmpty() ? null
+                : String.join(",", table.staticColumns()));
         into.put("task", task.cliName());
         into.put("classes", classes);
         into.put("partitions", partitions);

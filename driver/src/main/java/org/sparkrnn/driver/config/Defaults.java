@@ -40,6 +40,8 @@ public final class Defaults {
     public static final String ACTIVATION = "tanh";
     public static final String DROPOUT = "0";
     public static final String POOLING = "last";
+    /** No forecast decoder. */
+    public static final String DECODER_HIDDEN = "0";
     public static final String LOSS = "auto";
     public static final String INIT_SCHEME = "pytorch";
     /** {@link InitOptions#DEFAULT_FORGET_GATE_BIAS} as text; "keep" keeps the scheme's draw. */

@@ -28,12 +28,27 @@ import java.util.Objects;
  * @param timeFormat     a java.time pattern the time column's text (or numbers, as text) is read with, or null
  * @param frequency      the step from one row of a series to the next ({@code --frequency}), or null: inferred from
  *                       the data (or the model's)
+ * @param knownColumns   inputs known in advance (prices, promotions, holidays): read at every step of a window and,
+ *                       by a forecast decoder, at each step it predicts
+ * @param staticColumns  inputs constant within a series (checked): read at every step and by a decoder
+ * @param futureRows     whether each window carries the rows of the steps it predicts, for a forecast decoder
+ *                       ({@code --decoder-hidden}) that reads their known inputs ({@link #knownInputs})
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
                           WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
-                          String timeFormat, Frequency frequency)
+                          String timeFormat, Frequency frequency, List<String> knownColumns,
+                          List<String> staticColumns, boolean futureRows)
         implements Serializable {
+
+    /** A layout without covariates known in advance, statics or future rows. */
+    public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                       int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                       WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
+                       String timeFormat, Frequency frequency) {
+        this(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing, validateFrom,
+                windowTransform, seriesScaled, calendar, timeFormat, frequency, List.of(), List.of(), false);
+    }
 
     /** A layout whose series are not scaled each by its own statistics. */
     public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
@@ -47,6 +62,8 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         Objects.requireNonNull(missing, "missing");
         Objects.requireNonNull(windowTransform, "windowTransform");
         calendar = calendar == null ? List.of() : List.copyOf(calendar);
+        knownColumns = knownColumns == null ? List.of() : List.copyOf(knownColumns);
+        staticColumns = staticColumns == null ? List.of() : List.copyOf(staticColumns);
         if (!calendar.isEmpty() && timeColumn == null) {
             throw new SettingError("{--calendar} derives features from each row's time: give {--time-column}");
         }
@@ -105,6 +122,21 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                     : "{--relative-to-last} measures windows from the last value of what they predict")
                     + ": give one {--target-column}, also first of {--feature-columns}");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>(featureColumns);
+        seen.addAll(targetColumns);
+        java.util.Collections.addAll(seen, idColumn, timeColumn);
+        for (String column : knownColumns) {
+            if (!seen.add(column)) {
+                throw new SettingError("{--known-columns} " + column + " is already a key, time, feature, target or"
+                        + " known column");
+            }
+        }
+        for (String column : staticColumns) {
+            if (!seen.add(column)) {
+                throw new SettingError("{--static-columns} " + column + " is already a key, time, feature, target or"
+                        + " known column");
+            }
+        }
         if (seriesScaled && windowTransform.scaled()) {
             throw new IllegalArgumentException("a window is scaled by its series or by itself, not both");
         }
@@ -147,13 +179,15 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     /** This layout without its time split: a separate validation set, or data a model is applied to. */
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                null, windowTransform, seriesScaled, calendar, timeFormat, frequency);
+                null, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
+                futureRows);
     }
 
     /** This layout with its series stepping by {@code step} (null: inferred from the data). */
     public TableLayout withFrequency(Frequency step) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step);
+                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step, knownColumns, staticColumns,
+                futureRows);
     }
 
     /**
@@ -162,18 +196,45 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
      */
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
-                validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency);
+                validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency, knownColumns,
+                staticColumns, futureRows);
+    }
+
+    /** This layout with (or without) each window's future rows, for a forecast decoder. */
+    public TableLayout withFutureRows(boolean future) {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
+                staticColumns, future);
     }
 
     /**
-     * A window step's inputs, in order: the feature columns, then each calendar feature's two inputs
-     * ({@link CalendarFeature#inputNames}).
+     * Which inputs a forecast decoder reads at each step it predicts, as indexes into {@link #inputColumns}: the
+     * known columns, the statics and the calendar's inputs (all known in advance).
+     */
+    public java.util.List<Integer> knownInputs() {
+        java.util.List<Integer> known = new java.util.ArrayList<>();
+        for (int i = featureColumns.size(); i < inputColumns().size(); i++) {
+            known.add(i);
+        }
+        return known;
+    }
+
+    /** Where the static columns sit among {@link #inputColumns}. */
+    public int staticFrom() {
+        return featureColumns.size() + knownColumns.size();
+    }
+
+    /**
+     * A window step's inputs, in order: the feature columns, the known columns, the static columns, then each
+     * calendar feature's two inputs ({@link CalendarFeature#inputNames}).
      */
     public List<String> inputColumns() {
-        if (calendar.isEmpty()) {
+        if (calendar.isEmpty() && knownColumns.isEmpty() && staticColumns.isEmpty()) {
             return featureColumns;
         }
         List<String> inputs = new java.util.ArrayList<>(featureColumns);
+        inputs.addAll(knownColumns);
+        inputs.addAll(staticColumns);
         for (CalendarFeature f : calendar) {
             inputs.addAll(f.inputNames());
         }
@@ -196,6 +257,8 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         }
         columns.addAll(featureColumns);
         columns.addAll(targetColumns);
+        columns.addAll(knownColumns);
+        columns.addAll(staticColumns);
         return List.copyOf(columns);
     }
 
@@ -207,13 +270,15 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && java.util.Arrays.equals(horizons, t.horizons) && missing == t.missing
                 && Objects.equals(validateFrom, t.validateFrom) && windowTransform == t.windowTransform
                 && seriesScaled == t.seriesScaled && Objects.equals(frequency, t.frequency)
-                && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat);
+                && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat)
+                && knownColumns.equals(t.knownColumns) && staticColumns.equals(t.staticColumns)
+                && futureRows == t.futureRows;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
                 java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, seriesScaled, calendar,
-                timeFormat, frequency);
+                timeFormat, frequency, knownColumns, staticColumns, futureRows);
     }
 }

@@ -44,6 +44,19 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                     ? "{--bidirectional}" : "{--pooling} " + model.pooling().cliName())
                     + " reads whole sequences; use one or the other");
         }
+        TableLayout table = data.table();
+        if (model.decoderHidden() > 0) {
+            if (table == null) {
+                throw new SettingError("{--decoder-hidden} forecasts each step of a long table's {--horizon} from"
+                        + " what is known of it in advance: give {--target-column} (and {--id-column})");
+            }
+            if (!table.futureRows()) {
+                data = data.withTable(table.withFutureRows(true));
+            }
+        } else if (table != null && !table.knownColumns().isEmpty()) {
+            throw new SettingError("{--known-columns} are read at each step a window predicts, by the forecast"
+                    + " decoder: give {--decoder-hidden}, e.g. 32");
+        }
     }
 
     /** The forget-gate bias a run starts from unless told otherwise. */
@@ -54,10 +67,24 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      * @param loss       null: by task (mse for regression, cross-entropy for classification)
      * @param forgetBias LSTM forget-gate bias at start, null to keep the scheme's draw
      * @param initFile   safetensors weights to start from, or null
+     * @param decoderHidden the forecast decoder's units ({@link org.sparkrnn.model.Decoder}), 0 for none
      */
     public record Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
-                        Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling) {
+                        Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling,
+                        int decoderHidden) {
+
+        /** Without a forecast decoder. */
+        public Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
+                     Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling) {
+            this(cell, hidden, activation, loss, initScheme, forgetBias, initFile, bidirectional, dropout, pooling,
+                    0);
+        }
+
         public Model {
+            if (decoderHidden < 0) {
+                throw new SettingError("{--decoder-hidden} is the forecast decoder's units (0: none), got "
+                        + decoderHidden);
+            }
             Objects.requireNonNull(cell, "cell");
             Objects.requireNonNull(activation, "activation");
             Objects.requireNonNull(initScheme, "initScheme");
@@ -197,7 +224,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         DataOptions paths = d.withPaths(files.apply(d.path()), files.apply(d.validationPath()));
         Model m = model;
         Model init = new Model(m.cell(), m.hidden(), m.activation(), m.loss(), m.initScheme(), m.forgetBias(),
-                qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling());
+                qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling(), m.decoderHidden());
         return new TrainingConfig(paths, init, optim, loop, output, normalize);
     }
 
@@ -219,6 +246,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         s.put("bidirectional", model.bidirectional());
         s.put("dropout", model.dropout());
         s.put("pooling", model.pooling().cliName());
+        s.put("decoder-hidden", model.decoderHidden() == 0 ? null : model.decoderHidden());
         s.put("loss", model.loss() == null ? "auto" : model.loss().cliName());
         s.put("init-scheme", model.initScheme().cliName());
         s.put("forget-bias", model.forgetBias() == null ? "keep" : model.forgetBias());

@@ -6,6 +6,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.model.Decoder;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
 import org.sparkrnn.model.NetworkSpec;
@@ -47,8 +48,16 @@ final class NetworkPlan {
             throw new SettingError("{--pooling} " + m.pooling().cliName() + " pools a sequence for its one label;"
                     + " these data have " + shape.describeLabels() + " (use {--pooling} last)");
         }
-        return new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss, m.bidirectional(), m.dropout(),
-                m.pooling());
+        NetworkSpec spec = new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss, m.bidirectional(),
+                m.dropout(), m.pooling());
+        if (m.decoderHidden() == 0) {
+            return spec;
+        }
+        if (shape.futureSteps() == 0 || loss.isClassification()) {
+            throw new SettingError("{--decoder-hidden} forecasts each step of a long table's {--horizon}; these data"
+                    + " have " + shape.describeLabels());
+        }
+        return spec.withDecoder(new Decoder(m.decoderHidden(), shape.futureSteps(), shape.knownInputs()));
     }
 
     static OptimizerSettings optimizer(TrainingConfig.Optim o) {

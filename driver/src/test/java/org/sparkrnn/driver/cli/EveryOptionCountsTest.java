@@ -152,6 +152,8 @@ class EveryOptionCountsTest {
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--frequency", option("--frequency", "1M"));
+        cases.put("--known-columns", option("--known-columns", "promotion"));
+        cases.put("--static-columns", option("--static-columns", "size"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -165,6 +167,7 @@ class EveryOptionCountsTest {
         cases.put("--bidirectional", option("--bidirectional"));
         cases.put("--dropout", option("--dropout", "0.3"));
         cases.put("--pooling", option("--pooling", "mean"));
+        cases.put("--decoder-hidden", option("--decoder-hidden", "4"));
         cases.put("--loss", option("--loss", "sum-half-squared"));
         cases.put("--init-scheme", option("--init-scheme", "xavier-orthogonal"));
         cases.put("--forget-bias", option("--forget-bias", "2"));
@@ -255,6 +258,8 @@ class EveryOptionCountsTest {
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--frequency", option("--frequency", "1M"));
+        cases.put("--known-columns", option("--known-columns", "promotion"));
+        cases.put("--static-columns", option("--static-columns", "size"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));
@@ -346,6 +351,8 @@ class EveryOptionCountsTest {
         cases.put("--calendar", option("--calendar", "month-of-year"));
         cases.put("--time-format", option("--time-format", "yyyyMM"));
         cases.put("--frequency", option("--frequency", "1M"));
+        cases.put("--known-columns", option("--known-columns", "promotion"));
+        cases.put("--static-columns", option("--static-columns", "size"));
         cases.put("--delimiter", option("--delimiter", ";"));
         cases.put("--no-header", option("--no-header"));
         cases.put("--task", option("--task", "classification"));

@@ -9,13 +9,27 @@ import java.io.Serializable;
  * What every sequence of a data set must look like: I features per step (or one-hot over a vocabulary of I tokens),
  * labels per sequence or per step, V values or one class id of K. JSON Lines infers it from the first record.
  *
- * @param classes K for class labels (0 while unknown), else 0
+ * @param classes     K for class labels (0 while unknown), else 0
+ * @param futureSteps S: each sequence carries the input rows of the S steps it predicts (a long table's windows for
+ *                    a forecast decoder), else 0
+ * @param knownInputs which inputs of those rows are known in advance (null without future rows)
  */
 public record RecordShape(int inputSize, boolean oneHot, LabelShape labelShape, LabelKind labelKind, int labelWidth,
-                          int classes) implements Serializable {
+                          int classes, int futureSteps, java.util.List<Integer> knownInputs) implements Serializable {
+
+    public RecordShape(int inputSize, boolean oneHot, LabelShape labelShape, LabelKind labelKind, int labelWidth,
+                       int classes) {
+        this(inputSize, oneHot, labelShape, labelKind, labelWidth, classes, 0, null);
+    }
 
     public RecordShape withClasses(int k) {
-        return new RecordShape(inputSize, oneHot, labelShape, labelKind, labelWidth, k);
+        return new RecordShape(inputSize, oneHot, labelShape, labelKind, labelWidth, k, futureSteps, knownInputs);
+    }
+
+    /** This shape with each sequence's {@code steps} future rows, of which {@code known} inputs are read. */
+    public RecordShape withFuture(int steps, java.util.List<Integer> known) {
+        return new RecordShape(inputSize, oneHot, labelShape, labelKind, labelWidth, classes, steps,
+                java.util.List.copyOf(known));
     }
 
     /** V: the head's outputs (K for classification). */

@@ -182,6 +182,9 @@ public final class LongTableSource {
         JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
         RecordShape shape = new RecordShape(layout.inputColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
+        if (layout.futureRows()) {
+            shape = shape.withFuture(layout.horizons().length, layout.knownInputs());
+        }
         return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false), scaling,
                 prepared.frequency());
     }
@@ -293,7 +296,7 @@ public final class LongTableSource {
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
-                false));
+                false, covariates(layout)));
         JavaRDD<Row> rows = sorted.javaRDD();
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
@@ -411,6 +414,20 @@ public final class LongTableSource {
             return out.iterator();
         }, true);
         return new FrameSource(sc, null).session().createDataFrame(rows, schema);
+    }
+
+    /** What the cutter needs of the layout's known and static inputs; null when it has neither. */
+    static SeriesCutter.Covariates covariates(TableLayout layout) {
+        if (!layout.futureRows() && layout.staticColumns().isEmpty()) {
+            return null;
+        }
+        int[] statics = new int[layout.staticColumns().size()];
+        for (int k = 0; k < statics.length; k++) {
+            statics[k] = layout.staticFrom() + k;
+        }
+        return new SeriesCutter.Covariates(layout.futureRows()
+                ? layout.knownInputs().stream().mapToInt(Integer::intValue).toArray() : null, statics,
+                layout.staticColumns().toArray(new String[0]));
     }
 
     /** The column of the times a window predicts: one per horizon, as the table writes its times. */

@@ -49,11 +49,20 @@ public final class SeriesCutter implements Serializable {
      * @param frequency      the step from one row of a series to the next, or null (unknown: not checked)
      * @param strict         whether a series that skips a step is an error (the step was given), else a window across
      *                       the gap is left out
+     * @param covariates     which inputs are known in advance and which are static, or null (none)
      */
     record Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
                 Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
-                TimeSteps times, Frequency frequency, boolean strict)
+                TimeSteps times, Frequency frequency, boolean strict, Covariates covariates)
             implements Serializable {
+
+        Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
+             Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
+             TimeSteps times, Frequency frequency, boolean strict) {
+            this(inputSize, targetWidth, window, stride, horizons, missing, validateFrom, holdOut, seed, source,
+                    scaling, times, frequency, strict, null);
+        }
+
         Spec {
             Objects.requireNonNull(horizons, "horizons");
             Objects.requireNonNull(missing, "missing");
@@ -70,6 +79,18 @@ public final class SeriesCutter implements Serializable {
         int reach() {
             return window + lastHorizon();
         }
+    }
+
+    /**
+     * The inputs that are not the series' own past: those a forecast decoder reads at each step it predicts (the
+     * windows then carry their future rows, whose known inputs must be there), and the statics, which must not change
+     * within a series.
+     *
+     * @param future      input indexes read at each predicted step, or null: the windows carry no future rows
+     * @param statics     input indexes of the static columns
+     * @param staticNames their column names, for errors
+     */
+    record Covariates(int[] future, int[] statics, String[] staticNames) implements Serializable {
     }
 
     /**
@@ -109,7 +130,7 @@ public final class SeriesCutter implements Serializable {
     SeriesCutter withScaling(SeriesScaling scaling) {
         return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
                 spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
-                scaling, spec.times(), spec.frequency(), spec.strict()));
+                scaling, spec.times(), spec.frequency(), spec.strict(), spec.covariates()));
     }
 
     /**
@@ -119,7 +140,7 @@ public final class SeriesCutter implements Serializable {
     SeriesCutter withSteps(TimeSteps times, Frequency frequency, boolean strict) {
         return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
                 spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
-                spec.scaling(), times, frequency, strict));
+                spec.scaling(), times, frequency, strict, spec.covariates()));
     }
 
     /**
@@ -169,6 +190,7 @@ public final class SeriesCutter implements Serializable {
             boolean openStart = seriesRowAtFrom > 0;
             boolean openEnd = to == total && !lastEnds;
             checkTimes(rows, from, to);
+            checkStatics(rows, from, to);
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(x, from, to, openStart, openEnd);
             }
@@ -229,6 +251,7 @@ public final class SeriesCutter implements Serializable {
             to = rows.seriesEnd(from);
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             checkTimes(rows, from, to);
+            checkStatics(rows, from, to);
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(rows.inputs(), from, to, seriesRowAtFrom > 0, to == rows.size() && !lastEnds);
             }
@@ -292,6 +315,37 @@ public final class SeriesCutter implements Serializable {
         }
 
         /**
+         * Window k's future rows (H × I, the rows of the steps it predicts), for a forecast decoder; null when the
+         * series ends before them or one of them lacks an input the decoder reads (the forecast cannot be made).
+         */
+        double[][] future(int k) {
+            int[] known = spec.covariates() == null ? null : spec.covariates().future();
+            int[] horizons = spec.horizons();
+            int last = starts[k] + spec.window() - 1;
+            if (known == null || last + horizons[horizons.length - 1] >= ends[k]
+                    || gaps[last + horizons[horizons.length - 1]] != gaps[last]) {
+                return null;
+            }
+            int inputSize = spec.inputSize();
+            double[][] rowsAhead = new double[horizons.length][];
+            for (int h = 0; h < horizons.length; h++) {
+                int row = last + horizons[h];
+                rowsAhead[h] = java.util.Arrays.copyOfRange(rows.inputs(), row * inputSize, (row + 1) * inputSize);
+                for (int c : known) {
+                    if (Double.isNaN(rowsAhead[h][c])) {
+                        return null;
+                    }
+                }
+            }
+            return rowsAhead;
+        }
+
+        /** How many steps after window k's last the series has rows for: what a missing future row message says. */
+        int rowsAhead(int k) {
+            return ends[k] - (starts[k] + spec.window());
+        }
+
+        /**
          * Window k's label (H × V values, horizon-major), or null when its series ends before its last target or
          * a target is missing: a window to forecast from, not to learn from.
          */
@@ -333,8 +387,51 @@ public final class SeriesCutter implements Serializable {
     }
 
     private SeriesWindows windowsAt(double[] x, double[] y, int[] starts) {
-        return new SeriesWindows(spec.inputSize(), spec.targetWidth(), spec.window(), spec.horizons(), x, y, starts)
-                .subset(range(starts.length));
+        SeriesWindows windows = new SeriesWindows(spec.inputSize(), spec.targetWidth(), spec.window(),
+                spec.horizons(), x, y, starts);
+        int[] future = future();
+        return (future == null ? windows : windows.withFuture(future)).subset(range(starts.length));
+    }
+
+    /** The inputs a decoder reads at each predicted step, or null (no future rows). */
+    private int[] future() {
+        return spec.covariates() == null ? null : spec.covariates().future();
+    }
+
+    /**
+     * A static column holds one value per series: a change names the series, the column and the two values with
+     * their times. A missing value is a gap, as anywhere.
+     */
+    private void checkStatics(TableRows rows, int from, int to) {
+        Covariates covariates = spec.covariates();
+        if (covariates == null || covariates.statics().length == 0) {
+            return;
+        }
+        double[] x = rows.inputs();
+        int i = spec.inputSize();
+        for (int k = 0; k < covariates.statics().length; k++) {
+            int c = covariates.statics()[k];
+            int first = -1;
+            for (int r = from; r < to; r++) {
+                double value = x[r * i + c];
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                if (first < 0) {
+                    first = r;
+                } else if (value != x[first * i + c]) {
+                    throw new DataFormatError(spec.source(), "series " + rows.id(r) + ": static column '"
+                            + covariates.staticNames()[k] + "' changes within the series: "
+                            + number(x[first * i + c]) + " at " + rows.text(first) + ", " + number(value) + " at "
+                            + rows.text(r) + " (--static-columns hold one value per series)");
+                }
+            }
+        }
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                : String.valueOf(value);
     }
 
     private static int[] range(int n) {
@@ -398,14 +495,25 @@ public final class SeriesCutter implements Serializable {
         }
     }
 
-    /** Whether the window from row {@code s} reads no gap: its inputs, and its targets at every horizon. */
+    /**
+     * Whether the window from row {@code s} reads no gap: its inputs, its targets at every horizon, and there the
+     * inputs a decoder reads.
+     */
     private boolean readable(double[] x, double[] y, int s) {
         if (!inputsWhole(x, s)) {
             return false;
         }
         int v = spec.targetWidth();
+        int[] future = future();
         for (int h : spec.horizons()) {
             int r = s + spec.window() - 1 + h;
+            if (future != null) {
+                for (int c : future) {
+                    if (Double.isNaN(x[r * spec.inputSize() + c])) {
+                        return false;
+                    }
+                }
+            }
             for (int k = r * v; k < (r + 1) * v; k++) {
                 if (Double.isNaN(y[k])) {
                     return false;

@@ -98,6 +98,12 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         for (String column : layout.targetColumns()) {
             checkValueType(schema, column, source, "{--target-column}");
         }
+        for (String column : layout.knownColumns()) {
+            checkValueType(schema, column, source, "{--known-columns}");
+        }
+        for (String column : layout.staticColumns()) {
+            checkValueType(schema, column, source, "{--static-columns}");
+        }
         TimeFormat format = texts || layout.timeFormat() != null ? TimeFormat.TEXT
                 : timeFormat(schema, layout.timeColumn());
         List<Column> selected = new ArrayList<>();
@@ -188,7 +194,9 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         if (column.equals(layout.timeColumn())) {
             return "{--time-column}";
         }
-        return layout.targetColumns().contains(column) ? "{--target-column}" : "{--feature-columns}";
+        return layout.targetColumns().contains(column) ? "{--target-column}"
+                : layout.knownColumns().contains(column) ? "{--known-columns}"
+                : layout.staticColumns().contains(column) ? "{--static-columns}" : "{--feature-columns}";
     }
 
     private static void checkValueType(StructType schema, String column, String source, String option) {

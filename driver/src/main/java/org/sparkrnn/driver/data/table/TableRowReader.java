@@ -34,13 +34,13 @@ public final class TableRowReader implements Serializable {
         this.values = valueColumns(layout);
         this.featureAt = layout.inputColumns().stream().mapToInt(values::indexOf).toArray();
         this.targetAt = layout.targetColumns().stream().mapToInt(values::indexOf).toArray();
-        this.calendarFrom = values.size() - (layout.inputColumns().size() - layout.featureColumns().size());
+        this.calendarFrom = values.size() - 2 * layout.calendar().size();
         this.timeFormat = layout.timeFormat();
     }
 
     /**
      * The columns a row's values are read from, each once: the features, then targets that are not features, then
-     * the calendar's inputs.
+     * the known columns, the statics and the calendar's inputs.
      */
     static List<String> valueColumns(TableLayout layout) {
         List<String> columns = new ArrayList<>(layout.featureColumns());
