@@ -3,13 +3,15 @@ its series' scale when the metadata says so (sparkrnn.series_scaled: the table b
 key,scale; a series not in it by the mean of the window's absolute first feature), express each window by its own origin
 and scale when the metadata says so (sparkrnn.relative_to_last, sparkrnn.window_scaled: the first feature x becomes
 (x - o) / s, o the window's last value or its mean, s its standard deviation, or its level when it does not vary),
-standardise the inputs with the exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step, undo the
-target standardisation, then y * s + o, then times the series' scale. The
+standardise the inputs with the exported statistics, run torch.nn.LSTM + torch.nn.Linear on the last step (with a
+forecast decoder, sparkrnn.decoder_known_inputs: per predicted step s, Linear(relu(decoder([h ; known inputs of that
+step's row, standardised])))), undo the target standardisation, then y * s + o, then times the series' scale. The
 modules and the inputs take the export's precision (float32 or float64), and every tensor is used as stored: a
 statistic in another precision than the weights would turn float32 inputs into float64, which float32 modules refuse.
 
 usage: predict_from_export.py EXPORT.safetensors INPUT.jsonl LAYERS HIDDEN   (prints one JSON number per line)
-Each input line is {"features": [[...], ...]}, with "key": the series, for a model that scales each series.
+Each input line is {"features": [[...], ...]}, with "key": the series, for a model that scales each series, and
+"future": [[...], ...] (the input rows of the steps it predicts) for a model with a decoder.
 Reads safetensors with the standard library (the format: 8-byte little-endian header length, JSON header, data).
 """
 import csv
@@ -56,6 +58,13 @@ def main():
     lstm = torch.nn.LSTM(size, hidden, num_layers=layers, batch_first=True).to(dtype)
     head = torch.nn.Linear(hidden, w["head.weight"].shape[0]).to(dtype)
     lstm.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("lstm.")}, strict=True)
+    decoder = None
+    known = None
+    if "decoder.weight" in w:  # the forecast decoder: one shared MLP per predicted step
+        known = [int(i) for i in metadata["sparkrnn.decoder_known_inputs"].split(",") if i]
+        decoder = torch.nn.Linear(w["decoder.weight"].shape[1], w["decoder.weight"].shape[0]).to(dtype)
+        decoder.load_state_dict({k[8:]: v for k, v in w.items() if k.startswith("decoder.")}, strict=True)
+        head = torch.nn.Linear(w["head.weight"].shape[1], w["head.weight"].shape[0]).to(dtype)
     head.load_state_dict({k[5:]: v for k, v in w.items() if k.startswith("head.")}, strict=True)
     from_last = metadata.get("sparkrnn.relative_to_last") == "true"
     scaled = metadata.get("sparkrnn.window_scaled") == "true"
@@ -85,7 +94,15 @@ def main():
             if "standardize.feature_mean" in w:
                 x = (x - w["standardize.feature_mean"]) / w["standardize.feature_std"]
             out, _ = lstm(x)
-            y = head(out[:, -1])
+            if decoder is None:
+                y = head(out[:, -1])
+            else:
+                f = torch.tensor([line["future"]], dtype=dtype)           # 1, S, I
+                if "standardize.feature_mean" in w:
+                    f = (f - w["standardize.feature_mean"]) / w["standardize.feature_std"]
+                steps = f.shape[1]
+                z = torch.cat([out[:, -1:].expand(-1, steps, -1), f[:, :, known]], dim=2)
+                y = head(torch.relu(decoder(z))).reshape(1, -1)
             if "standardize.target_mean" in w:
                 y = y * w["standardize.target_std"] + w["standardize.target_mean"]
             y = y * scale[:, None] + origin[:, None]

@@ -96,8 +96,10 @@ public final class PredictCommand implements Callable<Integer> {
                 if (saved.shape().oneHot()) {
                     throw new UserError("a character model reads text: predict with --format text");
                 }
-                // every input column but the sequences and labels is kept, so predictions join back to their rows
-                List<String> dropped = new ArrayList<>(List.of(FrameColumns.FEATURES, "label", "labels"));
+                // every input column but the sequences (and future rows) and labels is kept, so predictions join
+                // back to their rows
+                List<String> dropped = new ArrayList<>(List.of(FrameColumns.FEATURES,
+                        org.sparkrnn.driver.data.table.LongTableSource.FUTURE, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 // the model's broadcast lives for the write
                 try (ScopedPredictions predicted = FramePredictor.open(input, saved, new PredictionLayout(

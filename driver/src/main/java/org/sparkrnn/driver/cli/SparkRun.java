@@ -18,7 +18,8 @@ final class SparkRun {
 
     /** Loggers conf/log4j2.properties silences because the driver reports their failures itself. */
     private static final String[] QUIET_UNLESS_VERBOSE = {"org.apache.spark.executor.Executor",
-        "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager"};
+        "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager",
+        "org.apache.spark.sql.execution.datasources.FileFormatWriter"};
 
     private SparkRun() {
     }

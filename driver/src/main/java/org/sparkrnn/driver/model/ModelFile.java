@@ -132,6 +132,15 @@ public final class ModelFile {
                 ? "standardised: y * " + TARGET_STD + " + " + TARGET_MEAN : "as in the data");
         metadata.put("sparkrnn.relative_to_last", String.valueOf(model.windowTransform().fromLast()));
         metadata.put("sparkrnn.window_scaled", String.valueOf(model.windowTransform().scaled()));
+        if (model.spec().hasDecoder()) {
+            org.sparkrnn.model.Decoder decoder = model.spec().decoder();
+            metadata.put(DECODER_KNOWN_INPUTS, String.join(",", decoder.features().stream().map(String::valueOf)
+                    .toList()));
+            metadata.put("sparkrnn.decoder", "per predicted step s (" + decoder.steps() + "): y_s = head(relu("
+                    + "decoder([h ; f_s[known]]))), h the top layer's last state, f_s the input row of step s"
+                    + " standardised as the inputs are, known = " + DECODER_KNOWN_INPUTS + "; the outputs are y_0 .."
+                    + " y_" + (decoder.steps() - 1) + " one after the other");
+        }
         if (model.seriesScaling() != null) {
             metadata.put(SERIES_SCALED, "each series by its own scale, the table beside this file ("
                     + SERIES_TABLE_SUFFIX + "): the first input is x / scale before all else, the outputs y * scale"
@@ -140,6 +149,9 @@ public final class ModelFile {
         }
         return SafeTensors.toBytes(tensors, metadata);
     }
+
+    /** The export's metadata entry listing which inputs of a predicted step's row the forecast decoder reads. */
+    public static final String DECODER_KNOWN_INPUTS = "sparkrnn.decoder_known_inputs";
 
     /** The export's metadata entry saying the model scales each series by its own statistics. */
     public static final String SERIES_SCALED = "sparkrnn.series_scaled";

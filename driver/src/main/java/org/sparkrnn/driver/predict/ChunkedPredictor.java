@@ -77,10 +77,13 @@ public final class ChunkedPredictor implements Serializable {
      * the job with an error naming it ({@link InvalidRows#ERROR}: its position in the partition and its other
      * columns' values, which usually hold its key), is left out ({@code SKIP}) or gets null predictions
      * ({@code KEEP}). A model that scales each series finds a row's series in column {@code keyIndex} (-1: the model
-     * knows one series).
+     * knows one series); a model with a forecast decoder finds each window's future rows in column
+     * {@code futureIndex} (-1: none).
      */
     public Iterator<Row> rows(ModelWeights weights, Iterator<Row> rows, FrameColumns columns, int featuresIndex,
-                              int keyIndex, String source, InvalidRows invalid) {
+                              int keyIndex, int futureIndex, String source, InvalidRows invalid) {
+        int futureSteps = weights.spec().hasDecoder() ? weights.spec().decoder().steps() : 0;
+        int inputSize = layout.shape().inputSize();
         RecordShape unlabelled = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.NONE, 0, 0);
         RecordChecker checker = new RecordChecker(source, "row", unlabelled);
@@ -96,11 +99,17 @@ public final class ChunkedPredictor implements Serializable {
                 List<Object> keys = new ArrayList<>(chunk);
                 int validCount = 0;
                 SequenceBatch.Builder builder = SequenceBatch.unlabelledBuilder(unlabelled.inputSize());
+                org.sparkrnn.data.GrowableDoubles future = new org.sparkrnn.data.GrowableDoubles();
                 while (validCount < chunk && rows.hasNext()) {
                     Row row = rows.next();
                     number++;
                     try {
+                        double[] ahead = futureIndex < 0 ? null : futureRows(columns.readFeatures(row, futureIndex,
+                                source, number), futureSteps, inputSize, source, number);
                         checker.addInto(columns.readFeatures(row, featuresIndex, source, number), number, builder);
+                        if (ahead != null) {
+                            future.addAll(ahead, 0, ahead.length);
+                        }
                     } catch (DataFormatError e) {
                         if (invalid == InvalidRows.ERROR) {
                             throw new DataFormatError(source, describe(row, featuresIndex, partition, number)
@@ -121,6 +130,9 @@ public final class ChunkedPredictor implements Serializable {
                     return inputs;
                 }
                 SequenceBatch batch = validCount == 0 ? null : builder.build();
+                if (batch != null && futureIndex >= 0) {
+                    batch = batch.withFuture(futureSteps, future.toArray());
+                }
                 double[] out = batch == null ? null : outputs(weights, batch, keys.toArray());
                 List<Row> result = new ArrayList<>(inputs.size());
                 int b = 0; // the sequence of the batch that row i is, if valid
@@ -141,6 +153,25 @@ public final class ChunkedPredictor implements Serializable {
                 return result;
             }
         };
+    }
+
+    /** A window's future rows (one array of inputs per predicted step), flat, checked against the model's shape. */
+    private static double[] futureRows(org.sparkrnn.driver.data.records.SequenceRecord record, int steps,
+                                       int inputSize, String source, long number) {
+        if (record.steps.size() != steps) {
+            throw new DataFormatError(source, "row", number, "the future rows are " + record.steps.size()
+                    + ", the model's decoder predicts " + steps + " steps");
+        }
+        double[] flat = new double[steps * inputSize];
+        for (int s = 0; s < steps; s++) {
+            double[] row = record.steps.get(s);
+            if (row.length != inputSize) {
+                throw new DataFormatError(source, "row", number, "future row " + s + " has " + row.length
+                        + " inputs, the model reads " + inputSize);
+            }
+            System.arraycopy(row, 0, flat, s * inputSize, inputSize);
+        }
+        return flat;
     }
 
     /**

@@ -71,9 +71,28 @@ public final class FramePredictor {
         columns.check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
         int keyIndex = keyIndex(frame.schema(), saved, source);
+        int futureIndex = futureIndex(frame.schema(), saved, source);
         return models.map(frame, new ModelWeights(saved.spec(), saved.params()),
-                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, keyIndex, source, invalid),
+                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, keyIndex, futureIndex,
+                        source, invalid),
                 Encoders.row(out));
+    }
+
+    /**
+     * Where a model with a forecast decoder finds each window's future rows: column
+     * {@value org.sparkrnn.driver.data.table.LongTableSource#FUTURE} ({@code -1}: no decoder).
+     */
+    private static int futureIndex(StructType schema, SavedModel saved, String source) {
+        if (!saved.spec().hasDecoder()) {
+            return -1;
+        }
+        String future = org.sparkrnn.driver.data.table.LongTableSource.FUTURE;
+        if (!java.util.Arrays.asList(schema.fieldNames()).contains(future)) {
+            throw new UserError(source + ": the model's forecast decoder reads the rows of the steps each window"
+                    + " predicts: it needs column '" + future + "' (one array of inputs per step); the columns are "
+                    + java.util.Arrays.toString(schema.fieldNames()));
+        }
+        return schema.fieldIndex(future);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.sparkrnn.data.SeriesScaling;
 import org.sparkrnn.data.SeriesWindows;
 import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.Reporter;
+import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Frequency;
@@ -375,9 +376,11 @@ public final class LongTableSource {
     /**
      * The table's windows as rows: series key (when there is one), {@code time} (of each window's last step, as
      * text), {@code forecast_time} (the time each horizon predicts: {@link #FORECAST_TIME}),
-     * text), {@code featuresCol}, and with {@code labelCol} the label (a number, or an array of H × V values,
-     * horizon-major). {@code unlabelled}: also the windows whose targets are not all there (label null), the last
-     * of each series among them; else only labelled windows.
+     * text), {@code featuresCol}, with {@code labelCol} the label (a number, or an array of H × V values,
+     * horizon-major), and for a forecast decoder ({@link TableLayout#futureRows}) {@link #FUTURE}: the rows of the
+     * steps the window predicts. {@code unlabelled}: also the windows whose targets are not all there (label null),
+     * the last of each series among them; else only labelled windows. A decoder's window without its future rows
+     * (the table ends at the series' last value, or a known input is missing there) is an error naming the series.
      */
     public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
                             String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
@@ -390,6 +393,10 @@ public final class LongTableSource {
         boolean labelled = labelCol != null;
         boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
         boolean manySteps = layout.horizons().length > 1;
+        boolean future = layout.futureRows();
+        String lastHorizon = String.valueOf(layout.horizons()[layout.horizons().length - 1]);
+        String needed = layout.knownColumns().isEmpty() ? "its times" : "its --known-columns "
+                + String.join(",", layout.knownColumns());
         JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
             SeriesCutter.Inputs inputs = edges.inputWindows(cutter, p, part.next());
             List<Row> out = new ArrayList<>(inputs.starts().length);
@@ -406,6 +413,17 @@ public final class LongTableSource {
                 String[] forecast = inputs.forecastTimes(k);
                 values.add(forecast == null ? null : manySteps ? forecast : forecast[0]);
                 values.add(inputs.steps(k));
+                if (future) {
+                    double[][] ahead = inputs.future(k);
+                    if (ahead == null) {
+                        throw new DataFormatError(source, "series " + inputs.id(k) + ": the model's decoder reads"
+                                + " what is known of the " + lastHorizon + " steps after " + inputs.time(k)
+                                + "; the table has " + Math.max(0, inputs.rowsAhead(k)) + " row(s) after it, or one"
+                                + " lacks a known input (give a row for each step, with " + needed + " and the"
+                                + " target empty)");
+                    }
+                    values.add(ahead);
+                }
                 if (labelled) {
                     values.add(label == null ? null : oneValue ? (Object) label[0] : label);
                 }
@@ -430,6 +448,12 @@ public final class LongTableSource {
                 layout.staticColumns().toArray(new String[0]));
     }
 
+    /**
+     * The column of a window's future rows, for a forecast decoder: one array of inputs per step it predicts (their
+     * known inputs are read).
+     */
+    public static final String FUTURE = "future";
+
     /** The column of the times a window predicts: one per horizon, as the table writes its times. */
     public static final String FORECAST_TIME = "forecast_time";
 
@@ -443,6 +467,10 @@ public final class LongTableSource {
         schema = schema.add("time", DataTypes.StringType).add(FORECAST_TIME, layout.horizons().length > 1
                 ? DataTypes.createArrayType(DataTypes.StringType, true) : DataTypes.StringType, true).add(featuresCol,
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+        if (layout.futureRows()) {
+            schema = schema.add(FUTURE, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType,
+                    false), false), false);
+        }
         if (labelCol != null) {
             boolean oneValue = layout.targetColumns().size() * layout.horizons().length == 1;
             schema = schema.add(labelCol, oneValue ? DataTypes.DoubleType

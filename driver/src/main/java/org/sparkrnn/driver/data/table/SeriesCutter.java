@@ -315,8 +315,10 @@ public final class SeriesCutter implements Serializable {
         }
 
         /**
-         * Window k's future rows (H × I, the rows of the steps it predicts), for a forecast decoder; null when the
-         * series ends before them or one of them lacks an input the decoder reads (the forecast cannot be made).
+         * Window k's future rows (H × I, the rows of the steps it predicts) as a forecast decoder reads them: its
+         * known inputs, 0 for the others (the target and the series' own features, which it never reads and which
+         * are unknown past the data); null when the series ends before them or one of them lacks a known input (the
+         * forecast cannot be made).
          */
         double[][] future(int k) {
             int[] known = spec.covariates() == null ? null : spec.covariates().future();
@@ -330,8 +332,9 @@ public final class SeriesCutter implements Serializable {
             double[][] rowsAhead = new double[horizons.length][];
             for (int h = 0; h < horizons.length; h++) {
                 int row = last + horizons[h];
-                rowsAhead[h] = java.util.Arrays.copyOfRange(rows.inputs(), row * inputSize, (row + 1) * inputSize);
+                rowsAhead[h] = new double[inputSize];
                 for (int c : known) {
+                    rowsAhead[h][c] = rows.inputs()[row * inputSize + c];
                     if (Double.isNaN(rowsAhead[h][c])) {
                         return null;
                     }
@@ -400,7 +403,7 @@ public final class SeriesCutter implements Serializable {
 
     /**
      * A static column holds one value per series: a change names the series, the column and the two values with
-     * their times. A missing value is a gap, as anywhere.
+     * their times. A row that leaves it empty (a future row, say) takes the series' value.
      */
     private void checkStatics(TableRows rows, int from, int to) {
         Covariates covariates = spec.covariates();
@@ -424,6 +427,13 @@ public final class SeriesCutter implements Serializable {
                             + covariates.staticNames()[k] + "' changes within the series: "
                             + number(x[first * i + c]) + " at " + rows.text(first) + ", " + number(value) + " at "
                             + rows.text(r) + " (--static-columns hold one value per series)");
+                }
+            }
+            if (first >= 0) {
+                for (int r = from; r < to; r++) {
+                    if (Double.isNaN(x[r * i + c])) {
+                        x[r * i + c] = x[first * i + c];
+                    }
                 }
             }
         }
