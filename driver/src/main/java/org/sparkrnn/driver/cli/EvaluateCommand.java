@@ -92,7 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         FileChecks checks = new FileChecks(sparkOptions);
         ModelDirectory dir = new ModelDirectory(checks.files(), model.modelDir);
         SavedModel saved = dir.readModel();
-        DataOptions options = asGiven.withFutureRows(saved.spec().hasDecoder());
+        DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
         checks.dataExists(options);

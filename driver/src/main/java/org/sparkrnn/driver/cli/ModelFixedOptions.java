@@ -20,6 +20,16 @@ final class ModelFixedOptions {
     private ModelFixedOptions() {
     }
 
+    /**
+     * {@code options} as the model reads a table: its windows carry their future rows when it has a forecast decoder,
+     * and its static columns have the model's categories.
+     */
+    static org.sparkrnn.driver.config.DataOptions forModel(org.sparkrnn.driver.config.DataOptions options,
+                                                          SavedModel saved) {
+        return options.withFutureRows(saved.spec().hasDecoder())
+                .withStaticCategories(saved.shape().staticCategories());
+    }
+
     static void check(CommandSpec spec, DataMixin data, SavedModel saved) {
         ParseResult given = spec.commandLine().getParseResult();
         List<String> wrong = new ArrayList<>();

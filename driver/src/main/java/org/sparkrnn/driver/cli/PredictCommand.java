@@ -84,7 +84,7 @@ public final class PredictCommand implements Callable<Integer> {
         FileChecks checks = new FileChecks(sparkOptions);
         checks.isNew(output, "--output");
         SavedModel saved = checks.model(model.modelDir);
-        DataOptions options = given.withFutureRows(saved.spec().hasDecoder());
+        DataOptions options = ModelFixedOptions.forModel(given, saved);
         ModelFixedOptions.check(spec, data, saved);
         checks.dataExists(options);
         return SparkRun.with("lstm-spark predict", sparkOptions, sc -> {

@@ -127,8 +127,8 @@ public final class StreamCommand implements Callable<Integer> {
         boolean kafkaIn = source.equals(KAFKA);
         boolean kafkaOut = output.equals(KAFKA);
         checkUnusedAndKafkaOptions(kafkaIn, kafkaOut);
-        DataOptions options = data.toOptions(Defaults.Values.SEED, true);
-        if (options.table() == null) {
+        DataOptions asGiven = data.toOptions(Defaults.Values.SEED, true);
+        if (asGiven.table() == null) {
             throw new SettingError("stream forecasts the rows of a long table: a model trained on one takes"
                     + " its columns from its run; for another, give {--id-column}, {--time-column} and"
                     + " {--feature-columns}");
@@ -145,6 +145,12 @@ public final class StreamCommand implements Callable<Integer> {
         }
         SavedModel saved = checks.model(model.modelDir);
         ModelFixedOptions.check(spec, data, saved);
+        DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
+        if (saved.spec().hasDecoder()) {
+            throw new UserError("--model-dir " + model.modelDir + ": the model's forecast decoder (--decoder-hidden)"
+                    + " reads the rows of the steps it predicts, which a stream does not carry yet: forecast with"
+                    + " predict, from a table with those rows");
+        }
         return SparkRun.with("lstm-spark stream", sparkOptions, sc -> {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!sparkOptions.spark.containsKey("spark.sql.shuffle.partitions")) {

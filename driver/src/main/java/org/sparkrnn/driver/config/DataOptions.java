@@ -171,6 +171,14 @@ public record DataOptions(String format, String path, String validationPath, dou
         return table == null || table.futureRows() == future ? this : withTable(table.withFutureRows(future));
     }
 
+    /**
+     * These options with a model's static categories ({@code categories}: its static columns and their one-hot
+     * values; null: as they are).
+     */
+    public DataOptions withStaticCategories(java.util.Map<String, java.util.List<String>> categories) {
+        return table == null || categories == null ? this : withTable(table.withCategories(categories));
+    }
+
     /** These options reading windows as they are (prediction applies the model's own input transform). */
     public DataOptions absolute() {
         return new DataOptions(format, path, validationPath, validationFraction, split, task, classes, partitions,

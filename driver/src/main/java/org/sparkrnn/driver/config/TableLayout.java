@@ -33,13 +33,27 @@ import java.util.Objects;
  * @param staticColumns  inputs constant within a series (checked): read at every step and by a decoder
  * @param futureRows     whether each window carries the rows of the steps it predicts, for a forecast decoder
  *                       ({@code --decoder-hidden}) that reads their known inputs ({@link #knownInputs})
+ * @param categories     each static column's categories once they are known (from the training table, or the
+ *                       model): none for a numeric static, else its values in order, each a one-hot input
+ *                       ({@code column=value}); a static not in the map is not resolved yet
  */
 public record TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
                           WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
                           String timeFormat, Frequency frequency, List<String> knownColumns,
-                          List<String> staticColumns, boolean futureRows)
+                          List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories)
         implements Serializable {
+
+    /** A layout whose static columns' categories are not resolved yet. */
+    public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                       int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                       WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
+                       String timeFormat, Frequency frequency, List<String> knownColumns,
+                       List<String> staticColumns, boolean futureRows) {
+        this(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing, validateFrom,
+                windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
+                futureRows, null);
+    }
 
     /** A layout without covariates known in advance, statics or future rows. */
     public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
@@ -64,6 +78,11 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         calendar = calendar == null ? List.of() : List.copyOf(calendar);
         knownColumns = knownColumns == null ? List.of() : List.copyOf(knownColumns);
         staticColumns = staticColumns == null ? List.of() : List.copyOf(staticColumns);
+        java.util.Map<String, List<String>> resolved = new java.util.TreeMap<>();
+        if (categories != null) {
+            categories.forEach((column, values) -> resolved.put(column, List.copyOf(values)));
+        }
+        categories = java.util.Collections.unmodifiableMap(resolved);
         if (!calendar.isEmpty() && timeColumn == null) {
             throw new SettingError("{--calendar} derives features from each row's time: give {--time-column}");
         }
@@ -180,14 +199,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 null, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
-                futureRows);
+                futureRows, categories);
     }
 
     /** This layout with its series stepping by {@code step} (null: inferred from the data). */
     public TableLayout withFrequency(Frequency step) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step, knownColumns, staticColumns,
-                futureRows);
+                futureRows, categories);
     }
 
     /**
@@ -197,14 +216,52 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows);
+                staticColumns, futureRows, categories);
     }
 
     /** This layout with (or without) each window's future rows, for a forecast decoder. */
     public TableLayout withFutureRows(boolean future) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, future);
+                staticColumns, future, categories);
+    }
+
+    /**
+     * This layout with the static columns' categories ({@code resolved}: none for a numeric static, else its
+     * values, in order; null: as it is).
+     */
+    public TableLayout withCategories(java.util.Map<String, List<String>> resolved) {
+        if (resolved == null) {
+            return this;
+        }
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
+                staticColumns, futureRows, resolved);
+    }
+
+    /** Whether every static column's categories are known (a numeric one has none). */
+    public boolean categoriesResolved() {
+        return categories.keySet().containsAll(staticColumns);
+    }
+
+    /**
+     * The static columns' inputs, in order: each input's static column (a text static's one-hot inputs all name
+     * theirs).
+     */
+    public List<String> staticInputColumns() {
+        List<String> columns = new java.util.ArrayList<>();
+        for (String column : staticColumns) {
+            List<String> values = categories.getOrDefault(column, List.of());
+            for (int k = 0; k < Math.max(1, values.size()); k++) {
+                columns.add(column);
+            }
+        }
+        return columns;
+    }
+
+    /** The input a text static's category is one-hot in: {@code column=value}. */
+    public static String categoryInput(String column, String value) {
+        return column + "=" + value;
     }
 
     /**
@@ -225,8 +282,9 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     }
 
     /**
-     * A window step's inputs, in order: the feature columns, the known columns, the static columns, then each
-     * calendar feature's two inputs ({@link CalendarFeature#inputNames}).
+     * A window step's inputs, in order: the feature columns, the known columns, the static columns (a text static
+     * one-hot: one input per category, {@link #categoryInput}), then each calendar feature's two inputs
+     * ({@link CalendarFeature#inputNames}).
      */
     public List<String> inputColumns() {
         if (calendar.isEmpty() && knownColumns.isEmpty() && staticColumns.isEmpty()) {
@@ -234,7 +292,16 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         }
         List<String> inputs = new java.util.ArrayList<>(featureColumns);
         inputs.addAll(knownColumns);
-        inputs.addAll(staticColumns);
+        for (String column : staticColumns) {
+            List<String> values = categories.getOrDefault(column, List.of());
+            if (values.isEmpty()) {
+                inputs.add(column);
+            } else {
+                for (String value : values) {
+                    inputs.add(categoryInput(column, value));
+                }
+            }
+        }
         for (CalendarFeature f : calendar) {
             inputs.addAll(f.inputNames());
         }
@@ -272,13 +339,13 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && seriesScaled == t.seriesScaled && Objects.equals(frequency, t.frequency)
                 && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat)
                 && knownColumns.equals(t.knownColumns) && staticColumns.equals(t.staticColumns)
-                && futureRows == t.futureRows;
+                && futureRows == t.futureRows && categories.equals(t.categories);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
                 java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, seriesScaled, calendar,
-                timeFormat, frequency, knownColumns, staticColumns, futureRows);
+                timeFormat, frequency, knownColumns, staticColumns, futureRows, categories);
     }
 }

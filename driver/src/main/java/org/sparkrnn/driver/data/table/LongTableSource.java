@@ -88,8 +88,9 @@ public final class LongTableSource {
      * measured on the training rows: {@link SeriesSums}), each window divided by its series' scale, and the scaling
      * with them.
      */
-    public SourceBlocks read(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
+    public SourceBlocks read(Dataset<Row> table, String source, TableLayout asGiven, HoldOutSpec holdOut,
                              int partitions, SeriesScaling given, Frequency knownStep) {
+        TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout, holdOut, partitions, false, knownStep);
         Double validateFrom = prepared.validateFrom();
         SeriesScaling scaling = given != null ? given
@@ -186,6 +187,9 @@ public final class LongTableSource {
         if (layout.futureRows()) {
             shape = shape.withFuture(layout.horizons().length, layout.knownInputs());
         }
+        if (!layout.staticColumns().isEmpty()) {
+            shape = shape.withStaticCategories(layout.categories());
+        }
         return new SourceBlocks(trainBlocks, validationBlocks, shape, null, () -> cut.unpersist(false), scaling,
                 prepared.frequency());
     }
@@ -216,9 +220,10 @@ public final class LongTableSource {
      * Lazy: each use cuts the table again. A tail hold-out ({@code --split tail}) is a share of all windows, not of
      * each series: it has no per-series side.
      */
-    public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout layout,
+    public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout asGiven,
                                                        HoldOutSpec holdOut, int partitions, SplitSide side,
                                                        SeriesScaling scaling, Frequency knownStep) {
+        TableLayout layout = categorized(table, source, asGiven);
         boolean all = side == SplitSide.ALL;
         if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
             throw new SettingError("{--per-series}: the run held out the last windows of the whole table"
@@ -382,8 +387,9 @@ public final class LongTableSource {
      * the last of each series among them; else only labelled windows. A decoder's window without its future rows
      * (the table ends at the series' last value, or a known input is missing there) is an error naming the series.
      */
-    public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout layout, int partitions,
+    public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven, int partitions,
                             String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
+        TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true,
                 knownStep);
         SeriesCutter cutter = prepared.cutter();
@@ -434,18 +440,37 @@ public final class LongTableSource {
         return new FrameSource(sc, null).session().createDataFrame(rows, schema);
     }
 
+    /**
+     * {@code layout} with its static columns' categories: as given (a model's: then the series with a category it
+     * never saw are counted in a warning), or learned from {@code table} ({@link StaticCategories}).
+     */
+    private TableLayout categorized(Dataset<Row> table, String source, TableLayout layout) {
+        if (layout.staticColumns().isEmpty()) {
+            return layout;
+        }
+        if (layout.categoriesResolved()) {
+            StaticCategories.countUnknown(table, source, layout, reporter);
+            return layout;
+        }
+        return StaticCategories.resolve(table, source, layout);
+    }
+
     /** What the cutter needs of the layout's known and static inputs; null when it has neither. */
     static SeriesCutter.Covariates covariates(TableLayout layout) {
         if (!layout.futureRows() && layout.staticColumns().isEmpty()) {
             return null;
         }
-        int[] statics = new int[layout.staticColumns().size()];
+        List<String> names = layout.staticInputColumns();
+        int[] statics = new int[names.size()];
+        String[] categories = new String[names.size()];
         for (int k = 0; k < statics.length; k++) {
             statics[k] = layout.staticFrom() + k;
+            List<String> values = layout.categories().getOrDefault(names.get(k), List.of());
+            categories[k] = values.isEmpty() ? null : values.get(k - names.indexOf(names.get(k)));
         }
         return new SeriesCutter.Covariates(layout.futureRows()
                 ? layout.knownInputs().stream().mapToInt(Integer::intValue).toArray() : null, statics,
-                layout.staticColumns().toArray(new String[0]));
+                names.toArray(new String[0]), categories);
     }
 
     /**

@@ -89,8 +89,25 @@ public final class SeriesCutter implements Serializable {
      * @param future      input indexes read at each predicted step, or null: the windows carry no future rows
      * @param statics     input indexes of the static columns
      * @param staticNames their column names, for errors
+     * @param categories  the category each static input is one-hot for (null for a numeric static), for errors
      */
-    record Covariates(int[] future, int[] statics, String[] staticNames) implements Serializable {
+    record Covariates(int[] future, int[] statics, String[] staticNames, String[] categories)
+            implements Serializable {
+
+        /** What static input {@code k} says of row {@code r}: its number, or the category of its one-hot group. */
+        String describe(double[] x, int inputSize, int k, int r) {
+            if (categories[k] == null) {
+                double value = x[r * inputSize + statics[k]];
+                return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                        : String.valueOf(value);
+            }
+            for (int j = 0; j < statics.length; j++) {
+                if (staticNames[j].equals(staticNames[k]) && x[r * inputSize + statics[j]] == 1.0) {
+                    return "'" + categories[j] + "'";
+                }
+            }
+            return "a category the model never saw";
+        }
     }
 
     /**
@@ -425,8 +442,9 @@ public final class SeriesCutter implements Serializable {
                 } else if (value != x[first * i + c]) {
                     throw new DataFormatError(spec.source(), "series " + rows.id(r) + ": static column '"
                             + covariates.staticNames()[k] + "' changes within the series: "
-                            + number(x[first * i + c]) + " at " + rows.text(first) + ", " + number(value) + " at "
-                            + rows.text(r) + " (--static-columns hold one value per series)");
+                            + covariates.describe(x, i, k, first) + " at " + rows.text(first) + ", "
+                            + covariates.describe(x, i, k, r) + " at " + rows.text(r)
+                            + " (--static-columns hold one value per series)");
                 }
             }
             if (first >= 0) {
@@ -439,10 +457,7 @@ public final class SeriesCutter implements Serializable {
         }
     }
 
-    private static String number(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
-                : String.valueOf(value);
-    }
+
 
     private static int[] range(int n) {
         int[] all = new int[n];

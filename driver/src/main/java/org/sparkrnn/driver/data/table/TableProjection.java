@@ -113,9 +113,10 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             selected.add((layout.timeColumn() == null ? lit(null).cast(DataTypes.StringType)
                     : col(layout.timeColumn()).cast(DataTypes.StringType)).as(TIME_TEXT));
         }
-        java.util.Map<String, Column> calendar = calendarInputs(schema, layout);
+        java.util.Map<String, Column> derived = calendarInputs(schema, layout);
+        derived.putAll(StaticCategories.inputs(layout));
         for (String column : TableRowReader.valueColumns(layout)) {
-            selected.add(calendar.containsKey(column) ? calendar.get(column) : col(column));
+            selected.add(derived.containsKey(column) ? derived.get(column) : col(column));
         }
         selected.addAll(Arrays.asList(trailing)); // after what the reader reads: it never looks at them
         return new TableProjection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
