@@ -102,6 +102,8 @@ public final class SparkRnnKryoRegistrator implements KryoRegistrator {
             "org.apache.hadoop.fs.StorageType",
             "[Lorg.apache.hadoop.fs.StorageType;",
             "java.util.Collections$EmptySet",
+            // CSV schema inference (spark.read().option("inferSchema", true)) sends each partition's column types
+            "[Lorg.apache.spark.sql.types.DataType;",
             // rows of sequences built on the driver for prediction (data.files.CsvWindowSource: CSV windows)
             "[Ljava.lang.Object;", "[[D");
 

@@ -138,6 +138,17 @@ public final class SequenceBatch implements SequenceBlock {
         return new Builder(inputSize, shape, kind, labelWidth, false, 0);
     }
 
+    /**
+     * A builder of dense sequences each with {@code futureSteps} future rows ({@link #future()}), added with
+     * {@link Builder#add(double[][], double[], double[])} (labelled) or {@link Builder#addWithFuture} (unlabelled).
+     */
+    public static Builder builder(int inputSize, LabelShape shape, LabelKind kind, int labelWidth, int futureSteps) {
+        if (futureSteps < 1) {
+            throw new IllegalArgumentException("future rows: at least 1 step, got " + futureSteps);
+        }
+        return new Builder(inputSize, shape, kind, labelWidth, false, futureSteps);
+    }
+
     /** A builder of one-hot sequences over a vocabulary of {@code vocabularySize} tokens (I = vocabulary size). */
     public static Builder tokenBuilder(int vocabularySize, LabelShape shape, LabelKind kind, int labelWidth) {
         return new Builder(vocabularySize, shape, kind, labelWidth, true, 0);
@@ -440,6 +451,41 @@ public final class SequenceBatch implements SequenceBlock {
             appendSteps(steps);
             values.addAll(target, 0, target.length);
             return this;
+        }
+
+        /**
+         * Many-to-one regression with the sequence's future rows ({@code future}: S × I, flat; a builder made with
+         * future steps).
+         */
+        public Builder add(double[][] steps, double[] target, double[] future) {
+            expect(LabelShape.PER_SEQUENCE, LabelKind.VALUES);
+            checkSteps(steps);
+            checkValueRow(target, "target");
+            checkFuture(future);
+            appendSteps(steps);
+            values.addAll(target, 0, target.length);
+            this.future.addAll(future, 0, future.length);
+            return this;
+        }
+
+        /** An unlabelled dense sequence with its future rows (S × I, flat). */
+        public Builder addWithFuture(double[][] steps, double[] future) {
+            expect(LabelShape.PER_SEQUENCE, LabelKind.NONE);
+            checkSteps(steps);
+            checkFuture(future);
+            appendSteps(steps);
+            this.future.addAll(future, 0, future.length);
+            return this;
+        }
+
+        private void checkFuture(double[] rows) {
+            if (futureSteps == 0) {
+                throw new IllegalArgumentException("this builder collects sequences without future rows");
+            }
+            if (rows.length != futureSteps * inputSize) {
+                throw new IllegalArgumentException(where() + " has " + rows.length + " future values, expected "
+                        + futureSteps + " steps × " + inputSize);
+            }
         }
 
         /** Many-to-one classification. */

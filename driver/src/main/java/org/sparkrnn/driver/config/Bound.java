@@ -32,6 +32,7 @@ public record Bound(DoublePredicate admits, String description) {
             entry("stride", AT_LEAST_ONE),
             // model
             entry("dropout", FRACTION),
+            entry("decoder-hidden", NON_NEGATIVE),
             // NaN is the estimators' "keep" (the command line's --forget-bias keep is no number at all)
             entry("forget-bias", new Bound(v -> !Double.isInfinite(v), "finite or NaN")),
             // optimizer

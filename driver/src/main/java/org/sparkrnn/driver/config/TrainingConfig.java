@@ -45,7 +45,9 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
                     + " reads whole sequences; use one or the other");
         }
         TableLayout table = data.table();
-        if (model.decoderHidden() > 0) {
+        // a DataFrame of windows brings its future rows in a column (SequenceWindows' futureCol)
+        boolean frame = data.format().equals(DataOptions.FRAME);
+        if (model.decoderHidden() > 0 && !frame) {
             if (table == null) {
                 throw new SettingError("{--decoder-hidden} forecasts each step of a long table's {--horizon} from"
                         + " what is known of it in advance: give {--target-column} (and {--id-column})");
@@ -81,10 +83,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         }
 
         public Model {
-            if (decoderHidden < 0) {
-                throw new SettingError("{--decoder-hidden} is the forecast decoder's units (0: none), got "
-                        + decoderHidden);
-            }
+            Bound.check("decoder-hidden", decoderHidden);
             Objects.requireNonNull(cell, "cell");
             Objects.requireNonNull(activation, "activation");
             Objects.requireNonNull(initScheme, "initScheme");

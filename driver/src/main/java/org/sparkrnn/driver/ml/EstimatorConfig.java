@@ -68,7 +68,7 @@ final class EstimatorConfig {
                     Choices.parse("init-scheme", text(e, e.initScheme()), InitScheme.class),
                     Double.isNaN(forget) ? null : forget, e.isDefined(e.initFile()) ? text(e, e.initFile()) : null,
                     flag(e, e.bidirectional()), real(e, e.dropout()),
-                    Choices.parse("pooling", text(e, e.pooling()), Pooling.class));
+                    Choices.parse("pooling", text(e, e.pooling()), Pooling.class), integer(e, e.decoderHidden()));
             TrainingConfig.Optim optim = new TrainingConfig.Optim(
                     Choices.parse("optimizer", text(e, e.optimizer()), OptimizerKind.class),
                     e.isDefined(e.lr()) ? real(e, e.lr()) : null, real(e, e.momentum()), flag(e, e.nesterov()),

@@ -53,6 +53,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     private final Param<String> precision;
     private final IntParam chunkSize;
     private final Param<String> handleInvalid;
+    private final Param<String> futureCol;
 
     /** @param history the training run's metrics, or null (a loaded model) */
     public LstmModel(String uid, SavedModel saved, MetricsHistory history) {
@@ -76,6 +77,9 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
                 + " row), skip (leave the row out) or keep (null prediction columns)",
                 ParamChecks.choice(this, "handle-invalid", InvalidRows.class));
         setDefault(handleInvalid, Defaults.HANDLE_INVALID);
+        futureCol = new Param<>(this, "futureCol", "a model with a forecast decoder: the column of each window's"
+                + " future rows (array<array<double>>, SequenceWindows' futureCol)");
+        setDefault(futureCol, "future");
     }
 
     /** A model from a model directory's {@code model.safetensors} (e.g. trained by {@code lstm-spark train}). */
@@ -125,10 +129,15 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        return FramePredictor.transform(dataset.toDF(), saved, layout(true), getFeaturesCol(),
-                uid + " column '" + getFeaturesCol() + "'",
-                Choices.parse("handle-invalid", getHandleInvalid(), InvalidRows.class),
-                new KernelSettings(Choices.parse("precision", getPrecision(), Precision.class), 0), getChunkSize());
+        try {
+            return FramePredictor.transform(dataset.toDF(), saved, layout(true), getFeaturesCol(), getFutureCol(),
+                    uid + " column '" + getFeaturesCol() + "'",
+                    Choices.parse("handle-invalid", getHandleInvalid(), InvalidRows.class),
+                    new KernelSettings(Choices.parse("precision", getPrecision(), Precision.class), 0),
+                    getChunkSize());
+        } catch (org.sparkrnn.driver.UserError e) { // a column the model needs is not there: Spark ML's exception
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     @Override
@@ -195,6 +204,9 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     public String getHandleInvalid() { return getOrDefault(handleInvalid); }
     public LstmModel setHandleInvalid(String value) { set(handleInvalid, value); return this; }
     public LstmModel setFeaturesCol(String value) { set(featuresCol, value); return this; }
+    public Param<String> futureCol() { return futureCol; }
+    public String getFutureCol() { return getOrDefault(futureCol); }
+    public LstmModel setFutureCol(String value) { set(futureCol, value); return this; }
     public LstmModel setPredictionCol(String value) { set(predictionCol, value); return this; }
     public LstmModel setProbabilityCol(String value) { set(probabilityCol, value); return this; }
     public LstmModel setPrecision(String value) { set(precision, value); return this; }

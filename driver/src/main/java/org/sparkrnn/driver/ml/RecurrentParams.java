@@ -61,6 +61,8 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     private final BooleanParam bidirectional;
     private final DoubleParam dropout;
     private final Param<String> pooling;
+    private final IntParam decoderHidden;
+    private final Param<String> futureCol;
     private final Param<String> loss;
     private final Param<String> initScheme;
     private final DoubleParam forgetBias;
@@ -133,6 +135,12 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
         dropout = real("dropout", "dropout between stacked layers while training", Defaults.DROPOUT);
         pooling = choice("pooling", "what the head of a many-to-one model reads: the last state, the mean or the max",
                 Defaults.POOLING, Pooling.class);
+        decoderHidden = integer("decoder-hidden", "a forecast decoder of this many units, shared by every predicted"
+                + " step, reading the encoder's last state and what is known of the step in advance (futureCol, as"
+                + " SequenceWindows makes it); 0: none", Defaults.DECODER_HIDDEN);
+        futureCol = string("futureCol", "with decoderHidden: the column of each window's future rows"
+                + " (array<array<double>>, SequenceWindows' futureCol, whose metadata names the known inputs)",
+                "future");
         loss = choice("loss", "loss function (auto: mse for regression, cross-entropy for classification)",
                 Defaults.LOSS, Loss.class, "auto");
         initScheme = choice("init-scheme", "weight initialisation", Defaults.INIT_SCHEME, InitScheme.class);
@@ -257,7 +265,8 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     }
 
     FrameColumns columns() {
-        return new FrameColumns(getFeaturesCol(), getLabelCol(), getPerStepLabels());
+        return new FrameColumns(getFeaturesCol(), getLabelCol(), getPerStepLabels(),
+                getDecoderHidden() > 0 ? getFutureCol() : null);
     }
 
     /** K for classifiers (0: infer), nothing for regressors. */
@@ -269,7 +278,7 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     public List<Param<?>> trainingParams() {
         return List.of(validationFraction, split, normalize, relativeToLast, partitions, onBadRecord, cell, hidden,
                 activation,
-                bidirectional, dropout, pooling, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum,
+                bidirectional, dropout, pooling, decoderHidden, loss, initScheme, forgetBias, initFile, optimizer, lr, momentum,
                 nesterov, weightDecay, clipNorm, schedule, stepSize, gamma, minLr, warmup, iterations, epochs,
                 batchSize, tbptt, precision, aggregation, aggregationDepth, seed, validateEvery, patience, logEvery, modelDir,
                 checkpointEvery, keepCheckpoints);
@@ -316,6 +325,12 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
     public BooleanParam bidirectional() { return bidirectional; }
     public DoubleParam dropout() { return dropout; }
     public Param<String> pooling() { return pooling; }
+    public IntParam decoderHidden() { return decoderHidden; }
+    public Param<String> futureCol() { return futureCol; }
+    public int getDecoderHidden() { return (Integer) getOrDefault(decoderHidden); }
+    public String getFutureCol() { return getOrDefault(futureCol); }
+    public E setDecoderHidden(int value) { set(decoderHidden, value); return self(); }
+    public E setFutureCol(String value) { set(futureCol, value); return self(); }
     public Param<String> loss() { return loss; }
     public Param<String> initScheme() { return initScheme; }
     public DoubleParam forgetBias() { return forgetBias; }

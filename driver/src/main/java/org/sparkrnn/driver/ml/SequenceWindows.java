@@ -24,6 +24,8 @@ import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.frame.FrameSource;
+import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.data.DatasetLoader;
 
 import java.util.Arrays;
@@ -61,6 +63,9 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final BooleanParam keepUnlabelled;
+    private final StringArrayParam knownColumns;
+    private final StringArrayParam staticColumns;
+    private final Param<String> futureCol;
 
     public SequenceWindows(String uid) {
         this.uid = uid;
@@ -114,6 +119,15 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         keepUnlabelled = new BooleanParam(this, "keepUnlabelled", "also the windows whose targets are not all there,"
                 + " with a null label (each series' last window: to forecast from)");
         setDefault(keepUnlabelled, false);
+        knownColumns = new StringArrayParam(this, "knownColumns", "numeric inputs known in advance (prices,"
+                + " promotions, holidays): read at every step, and at each predicted step from futureCol");
+        setDefault(knownColumns, new String[0]);
+        staticColumns = new StringArrayParam(this, "staticColumns", "numeric inputs that hold one value per series"
+                + " (checked); text ones need categories kept between tables: index them into numbers first");
+        setDefault(staticColumns, new String[0]);
+        futureCol = new Param<>(this, "futureCol", "output: the rows of the steps each window predicts"
+                + " (array<array<double>>, the known inputs filled: its metadata names them), for LstmRegressor's"
+                + " decoderHidden; unset: none");
     }
 
     public SequenceWindows() {
@@ -133,15 +147,22 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                 throw new SettingError("{target-column} names what the windows predict; set it");
             }
             String[] features = getOrDefault(featureColumns);
-            return new TableLayout(isDefined(idColumn) ? getOrDefault(idColumn) : null,
+            TableLayout layout = new TableLayout(isDefined(idColumn) ? getOrDefault(idColumn) : null,
                     isDefined(timeColumn) ? getOrDefault(timeColumn) : null,
                     features.length == 0 ? Arrays.asList(targets) : Arrays.asList(features), Arrays.asList(targets),
                     (Integer) getOrDefault(window), (Integer) getOrDefault(stride),
                     TableLayout.parseHorizon(getOrDefault(horizon)),
                     Choices.parse("missing", getOrDefault(missing), MissingValues.class), null,
-                    WindowTransform.NONE, CalendarFeature.parseList(String.join(",", getOrDefault(calendar))),
-                    isDefined(timeFormat) ? getOrDefault(timeFormat) : null).withFrequency(
-                    isDefined(frequency) ? Frequency.parse(getOrDefault(frequency)) : null);
+                    WindowTransform.NONE, false, CalendarFeature.parseList(String.join(",",
+                    getOrDefault(calendar))),
+                    isDefined(timeFormat) ? getOrDefault(timeFormat) : null, null, Arrays.asList(
+                    getOrDefault(knownColumns)), Arrays.asList(getOrDefault(staticColumns)), isDefined(futureCol))
+                    .withFrequency(isDefined(frequency) ? Frequency.parse(getOrDefault(frequency)) : null);
+            if (!isDefined(futureCol) && !layout.knownColumns().isEmpty()) {
+                throw new SettingError("{known-columns} are read at each step a window predicts, from {future-col}:"
+                        + " set it (and LstmRegressor's decoderHidden)");
+            }
+            return layout;
         } catch (SettingError e) {
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         }
@@ -156,8 +177,31 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
                 throw new IllegalArgumentException(uid + ": no column '" + column + "'; the columns are " + names);
             }
         }
-        return DatasetLoader.tableWindowsSchema(schema, layout, getOrDefault(featuresCol), getOrDefault(labelCol),
-                (Boolean) getOrDefault(keepUnlabelled));
+        for (String column : layout.staticColumns()) {
+            if (schema.apply(column).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                throw new IllegalArgumentException(uid + ": static column '" + column + "' is text: a Transformer"
+                        + " keeps no categories from one table to the next; index it into numbers first (e.g."
+                        + " StringIndexer, then OneHotEncoder into numeric columns)");
+            }
+        }
+        StructType windows = DatasetLoader.tableWindowsSchema(schema, layout, getOrDefault(featuresCol),
+                getOrDefault(labelCol), (Boolean) getOrDefault(keepUnlabelled));
+        if (!layout.futureRows()) {
+            return windows;
+        }
+        StructType renamed = new StructType();
+        for (org.apache.spark.sql.types.StructField field : windows.fields()) {
+            renamed = renamed.add(field.name().equals(LongTableSource.FUTURE)
+                    ? new org.apache.spark.sql.types.StructField(getOrDefault(futureCol), field.dataType(),
+                    field.nullable(), knownInputs(layout)) : field);
+        }
+        return renamed;
+    }
+
+    /** The future rows' metadata: which of a row's inputs are known in advance (what a decoder reads). */
+    private static org.apache.spark.sql.types.Metadata knownInputs(TableLayout layout) {
+        return new org.apache.spark.sql.types.MetadataBuilder().putLongArray(FrameSource.KNOWN_INPUTS,
+                layout.knownInputs().stream().mapToLong(Integer::longValue).toArray()).build();
     }
 
     @Override
@@ -170,8 +214,16 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
         try {
-            return loader.tableWindows(dataset.toDF(), uid, layout(), getOrDefault(featuresCol),
+            TableLayout layout = layout();
+            Dataset<Row> windows = loader.tableWindows(dataset.toDF(), uid, layout, getOrDefault(featuresCol),
                     getOrDefault(labelCol), (Boolean) getOrDefault(keepUnlabelled));
+            if (!layout.futureRows()) {
+                return windows;
+            }
+            String future = getOrDefault(futureCol);
+            Dataset<Row> named = future.equals(LongTableSource.FUTURE) ? windows
+                    : windows.withColumnRenamed(LongTableSource.FUTURE, future);
+            return named.withColumn(future, named.col(future).as(future, knownInputs(layout)));
         } catch (SettingError e) { // a column that is not there, of the wrong type: named as this stage's param
             throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
         } catch (UserError e) {
@@ -224,6 +276,12 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public BooleanParam keepUnlabelled() { return keepUnlabelled; }
+    public StringArrayParam knownColumns() { return knownColumns; }
+    public StringArrayParam staticColumns() { return staticColumns; }
+    public Param<String> futureCol() { return futureCol; }
+    public SequenceWindows setKnownColumns(String... value) { set(knownColumns, value); return this; }
+    public SequenceWindows setStaticColumns(String... value) { set(staticColumns, value); return this; }
+    public SequenceWindows setFutureCol(String value) { set(futureCol, value); return this; }
     public SequenceWindows setIdColumn(String value) { set(idColumn, value); return this; }
     public SequenceWindows setTimeColumn(String value) { set(timeColumn, value); return this; }
     public SequenceWindows setFeatureColumns(String... value) { set(featureColumns, value); return this; }

@@ -35,9 +35,22 @@ public final class FramePredictor {
     public static Dataset<Row> transform(Dataset<Row> frame, SavedModel saved, PredictionLayout layout,
                                          String featuresCol, String source, InvalidRows invalid,
                                          KernelSettings kernel, int chunkSize) {
-        return transform(ModelBroadcasts.withThePlans(contextOf(frame)), frame, saved, layout, featuresCol, source,
-                invalid, kernel, chunkSize);
+        return transform(frame, saved, layout, featuresCol, FUTURE, source, invalid, kernel, chunkSize);
     }
+
+    /**
+     * As {@link #transform(Dataset, SavedModel, PredictionLayout, String, String, InvalidRows, KernelSettings, int)},
+     * a forecast decoder's future rows read from {@code futureCol}.
+     */
+    public static Dataset<Row> transform(Dataset<Row> frame, SavedModel saved, PredictionLayout layout,
+                                         String featuresCol, String futureCol, String source, InvalidRows invalid,
+                                         KernelSettings kernel, int chunkSize) {
+        return transform(ModelBroadcasts.withThePlans(contextOf(frame)), frame, saved, layout, featuresCol, futureCol,
+                source, invalid, kernel, chunkSize, null);
+    }
+
+    /** Where a long table's windows carry their future rows ({@link LongTableSource#FUTURE}). */
+    private static final String FUTURE = org.sparkrnn.driver.data.table.LongTableSource.FUTURE;
 
     /**
      * As {@link #transform(Dataset, SavedModel, PredictionLayout, String, String, InvalidRows, KernelSettings, int)},
@@ -49,21 +62,22 @@ public final class FramePredictor {
         ModelBroadcasts models = ModelBroadcasts.scoped(contextOf(frame));
         LongAccumulator unknown = saved.seriesScaling() == null ? null
                 : frame.sparkSession().sparkContext().longAccumulator("windows of series without a scale");
-        return new ScopedPredictions(transform(models, frame, saved, layout, featuresCol, source, invalid, kernel,
-                chunkSize, unknown), models, unknown);
+        return new ScopedPredictions(transform(models, frame, saved, layout, featuresCol, FUTURE, source, invalid,
+                kernel, chunkSize, unknown), models, unknown);
     }
 
     /** The same, the model broadcast through {@code models}. */
     static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
                                   PredictionLayout layout, String featuresCol, String source, InvalidRows invalid,
                                   KernelSettings kernel, int chunkSize) {
-        return transform(models, frame, saved, layout, featuresCol, source, invalid, kernel, chunkSize, null);
+        return transform(models, frame, saved, layout, featuresCol, FUTURE, source, invalid, kernel, chunkSize,
+                null);
     }
 
     /** The same, counting into {@code unknownSeries} the windows of series the model has no scale for (null: not). */
     private static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
-                                          PredictionLayout layout, String featuresCol, String source,
-                                          InvalidRows invalid, KernelSettings kernel, int chunkSize,
+                                          PredictionLayout layout, String featuresCol, String futureCol,
+                                          String source, InvalidRows invalid, KernelSettings kernel, int chunkSize,
                                           LongAccumulator unknownSeries) {
         StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
@@ -71,22 +85,18 @@ public final class FramePredictor {
         columns.check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
         int keyIndex = keyIndex(frame.schema(), saved, source);
-        int futureIndex = futureIndex(frame.schema(), saved, source);
+        int futureIndex = futureIndex(frame.schema(), saved, futureCol, source);
         return models.map(frame, new ModelWeights(saved.spec(), saved.params()),
                 (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, keyIndex, futureIndex,
                         source, invalid),
                 Encoders.row(out));
     }
 
-    /**
-     * Where a model with a forecast decoder finds each window's future rows: column
-     * {@value org.sparkrnn.driver.data.table.LongTableSource#FUTURE} ({@code -1}: no decoder).
-     */
-    private static int futureIndex(StructType schema, SavedModel saved, String source) {
+    /** Where a model with a forecast decoder finds each window's future rows: column {@code future} (-1: none). */
+    private static int futureIndex(StructType schema, SavedModel saved, String future, String source) {
         if (!saved.spec().hasDecoder()) {
             return -1;
         }
-        String future = org.sparkrnn.driver.data.table.LongTableSource.FUTURE;
         if (!java.util.Arrays.asList(schema.fieldNames()).contains(future)) {
             throw new UserError(source + ": the model's forecast decoder reads the rows of the steps each window"
                     + " predicts: it needs column '" + future + "' (one array of inputs per step); the columns are "

@@ -33,7 +33,7 @@ class EstimatorParamsTest {
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("data", "format", "validation", "column",
             "time-column", "window", "horizon", "validate-from", "missing", "delimiter",
             "id-column", "feature-columns", "target-column", "stride", "calendar", "time-format", "frequency",
-            "known-columns", "static-columns", "decoder-hidden",
+            "known-columns", "static-columns",
             "no-header", "task", "resume", "export", "baseline", "per-series", "master", "spark", "verbose", "conf", "help",
             "version", "model-dir");
 

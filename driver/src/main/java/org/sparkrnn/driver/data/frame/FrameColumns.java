@@ -25,8 +25,15 @@ import java.util.List;
  *
  * @param label   the label column, or null (prediction)
  * @param perStep the label column holds one label per step (many-to-many)
+ * @param future  the column of each window's future rows ({@code array<array<number>>}, one array of inputs per
+ *                predicted step: a forecast decoder's), or null
  */
-public record FrameColumns(String features, String label, boolean perStep) implements Serializable {
+public record FrameColumns(String features, String label, boolean perStep, String future) implements Serializable {
+
+    /** Without future rows. */
+    public FrameColumns(String features, String label, boolean perStep) {
+        this(features, label, perStep, null);
+    }
 
     /**
      * The column holding each row's sequence (steps × features) in the rows the loader gives for prediction (CSV
@@ -47,7 +54,14 @@ public record FrameColumns(String features, String label, boolean perStep) imple
 
     /** The column names to select, features first. */
     public String[] selected() {
-        return label == null ? new String[] {features} : new String[] {features, label};
+        List<String> names = new ArrayList<>(List.of(features));
+        if (label != null) {
+            names.add(label);
+        }
+        if (future != null) {
+            names.add(future);
+        }
+        return names.toArray(new String[0]);
     }
 
     /** A short description for messages, e.g. {@code DataFrame[features, label]}. */
@@ -67,6 +81,13 @@ public record FrameColumns(String features, String label, boolean perStep) imple
         if (!(f instanceof ArrayType a && (isNumberArray(a.elementType()) || isVector(a.elementType())))) {
             throw new UserError(source + ": column '" + features + "' is " + f.simpleString()
                     + ", expected array<array<double>> or array<vector> (steps x features)");
+        }
+        if (future != null) {
+            DataType r = schema.apply(future).dataType();
+            if (!(r instanceof ArrayType rows && isNumberArray(rows.elementType()))) {
+                throw new UserError(source + ": column '" + future + "' is " + r.simpleString()
+                        + ", expected array<array<double>> (the rows of the steps a window predicts)");
+            }
         }
         if (label != null) {
             DataType l = schema.apply(label).dataType();
@@ -104,6 +125,14 @@ public record FrameColumns(String features, String label, boolean perStep) imple
             } else {
                 record.setLabel(label(value, source, number, "label"));
             }
+        }
+        if (future != null) {
+            int index = label == null ? 1 : 2;
+            if (row.isNullAt(index)) {
+                throw new DataFormatError(source, "row", number, "'" + future + "' is null: a forecast needs the rows"
+                        + " of the steps it predicts");
+            }
+            record.future = readFeatures(row, index, source, number).steps;
         }
         return record;
     }

@@ -159,6 +159,10 @@ public final class FrameSource {
                         + " features, the model expects " + shape.inputSize());
             }
             shape = inferred;
+            if (columns.future() != null && requireLabels) {
+                SequenceRecord first0 = columns.read(first.get(0), source, 1);
+                shape = shape.withFuture(first0.future.size(), knownInputs(frame.schema(), columns.future(), source));
+            }
         }
         JavaRDD<Row> rows = selected.javaRDD();
         int wanted = options.partitions();
@@ -183,6 +187,24 @@ public final class FrameSource {
             rejects.write(cached.flatMap(block -> block.rejects().iterator()), options.rejectsPath());
         }
         return SourceBlocks.of(cached, rule != null, shape);
+    }
+
+    /** The metadata key of a future-rows column naming which inputs of a row are known in advance. */
+    public static final String KNOWN_INPUTS = "sparkrnn_known_inputs";
+
+    /**
+     * Which inputs of a future row a decoder reads: the column's metadata ({@link #KNOWN_INPUTS}, as
+     * {@code SequenceWindows} writes it).
+     */
+    private static java.util.List<Integer> knownInputs(org.apache.spark.sql.types.StructType schema, String column,
+                                                       String source) {
+        org.apache.spark.sql.types.Metadata metadata = schema.apply(column).metadata();
+        if (!metadata.contains(KNOWN_INPUTS)) {
+            throw new UserError(source + ": column '" + column + "' does not say which inputs are known in advance"
+                    + " (its metadata '" + KNOWN_INPUTS + "'): make it with SequenceWindows' futureCol");
+        }
+        return java.util.Arrays.stream(metadata.getLongArray(KNOWN_INPUTS)).mapToInt(Math::toIntExact).boxed()
+                .toList();
     }
 
     private static Iterator<ParsedBlock> rowBlock(int partition, Iterator<Tuple2<Row, Long>> rows,

@@ -23,6 +23,8 @@ public final class Blocks {
                 ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
                 shape.labelWidth())
                 : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
+                : shape.futureSteps() > 0 ? SequenceBatch.builder(shape.inputSize(), shape.labelShape(),
+                shape.labelKind(), shape.labelWidth(), shape.futureSteps())
                 : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
     }
 

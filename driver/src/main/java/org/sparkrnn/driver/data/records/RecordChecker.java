@@ -93,6 +93,8 @@ public final class RecordChecker implements Serializable {
             }
             if (shape.labelKind() == LabelKind.CLASSES) {
                 builder.add(steps, classId(raw.label, line, "label"));
+            } else if (shape.futureSteps() > 0) {
+                builder.add(steps, values(raw.label, line, "label"), future(raw, line));
             } else {
                 builder.add(steps, values(raw.label, line, "label"));
             }
@@ -120,6 +122,24 @@ public final class RecordChecker implements Serializable {
             }
             builder.addPerStep(steps, targets);
         }
+    }
+
+    /** A record's future rows, flat (S × I), checked against the shape. */
+    public double[] future(SequenceRecord raw, long line) {
+        int steps = shape.futureSteps();
+        if (raw.future == null || raw.future.size() != steps) {
+            throw error(line, "the rows of the steps it predicts are " + (raw.future == null ? "missing"
+                    : raw.future.size()) + ", the forecast decoder reads " + steps);
+        }
+        double[] flat = new double[steps * shape.inputSize()];
+        for (int s = 0; s < steps; s++) {
+            double[] row = raw.future.get(s);
+            if (row.length != shape.inputSize()) {
+                throw error(line, "future row " + s + " has " + row.length + " inputs, expected " + shape.inputSize());
+            }
+            System.arraycopy(row, 0, flat, s * row.length, row.length);
+        }
+        return flat;
     }
 
     private int classId(Object label, long line, String what) {

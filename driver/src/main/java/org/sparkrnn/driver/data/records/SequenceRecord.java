@@ -17,6 +17,8 @@ public final class SequenceRecord {
     List<Object> labels;
     public boolean hasLabel;
     public boolean hasLabels;
+    /** The rows of the steps the sequence predicts (a forecast decoder's input), or null. */
+    public List<double[]> future;
     /** The record's other scalar fields (JSON Lines read for prediction), in order; null unless asked for. */
     public java.util.Map<String, Object> keys;
 
