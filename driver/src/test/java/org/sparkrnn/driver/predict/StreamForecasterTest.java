@@ -298,6 +298,62 @@ class StreamForecasterTest {
         assertEquals("20020105", batchTimes.get("2001@20011229"), "the week after the data's last");
     }
 
+    /**
+     * A model with statics — a number (the year's decade) and text (its era: one-hot by the model's categories) —
+     * streams as it predicts: the stream reads the statics from each arriving row, as the model's categories say.
+     */
+    @Test
+    void aModelWithStaticsStreamsAsItPredicts() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("../data/co2-by-year.csv"));
+        List<String> rows = new ArrayList<>(List.of(lines.get(0) + ",decade,era"));
+        for (String line : lines.subList(1, lines.size())) {
+            int year = Integer.parseInt(line.split(",")[0]);
+            rows.add(line + "," + (year / 10 * 10) + "," + (year < 1975 ? "early" : year < 1990 ? "middle" : "late"));
+        }
+        Path table = Files.write(tmp.resolve("co2-statics.csv"), rows);
+        Path model = tmp.resolve("statics-model");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", table.toString(), "--format", "csv", "--id-column", "year",
+                "--time-column", "date", "--feature-columns", "co2,season", "--target-column", "co2",
+                "--static-columns", "decade,era", "--window", "8", "--relative-to-last", "--normalize", "window",
+                "--time-format", "yyyyMMdd", "--hidden", "6", "--iterations", "15", "--precision", "float64",
+                "--log-every", "100", "--master", "local[2]", "--model-dir", model.toString()));
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--output",
+                tmp.resolve("statics-batch").toString(), "--precision", "float64", "--master", "local[2]"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        assertEquals(Map.of("decade", List.of(), "era", List.of("early", "late", "middle")),
+                saved.shape().staticCategories());
+        assertEquals(2 + 1 + 3, saved.shape().inputSize(), "co2, season, decade, era=early|late|middle");
+        TableLayout layout = new TableLayout("year", "date", List.of("co2", "season"), List.of("co2"), 8, 1,
+                new int[] {1}, MissingValues.SKIP, null, WindowTransform.WINDOW_FROM_LAST, false, List.of(),
+                "yyyyMMdd", null, List.of(), List.of("decade", "era"), false)
+                .withCategories(saved.shape().staticCategories());
+        Path in = Files.createDirectories(tmp.resolve("statics-in"));
+        List<Path> months = monthFiles(tmp, table, "statics");
+        for (int m = 0; m < 12; m++) {
+            arrive(months.get(m), in, months.get(m).getFileName().toString(), m);
+        }
+        StructType schema = spark.read().option("header", true).csv(table.toString()).schema();
+        Dataset<Row> arriving = spark.readStream().schema(schema).option("header", true)
+                .option("maxFilesPerTrigger", 1).csv(in.toString());
+        StreamingQuery query = StreamForecaster.forecasts(arriving, saved, layout, in.toString(),
+                        new KernelSettings(Precision.FLOAT64, 0), null,
+                        new org.sparkrnn.driver.data.stream.SeriesStream.Counters(
+                                spark.sparkContext().longAccumulator("late"), null, null))
+                .writeStream().format("json").option("checkpointLocation", tmp.resolve("statics-ck").toString())
+                .trigger(Trigger.AvailableNow()).start(tmp.resolve("statics-out").toString());
+        runToEnd(query);
+        Map<String, Double> batch = predictions(spark, tmp.resolve("statics-batch"));
+        Map<String, Double> streamed = predictions(spark, tmp.resolve("statics-out"));
+        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
+        for (Map.Entry<String, Double> entry : batch.entrySet()) {
+            assertEquals(entry.getValue(), streamed.get(entry.getKey()), 1e-12, entry.getKey());
+        }
+    }
+
     /** (year, time) -> forecast_time, from JSON Lines files. */
     static Map<String, String> forecastTimes(SparkSession spark, Path dir) {
         Map<String, String> out = new HashMap<>();
