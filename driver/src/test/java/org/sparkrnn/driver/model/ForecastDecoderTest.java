@@ -133,6 +133,18 @@ class ForecastDecoderTest {
             assertFalse(row.has("future"), "the future rows are inputs, not output: " + row);
         }
         assertEquals(List.of("2016-01-01", "2016-02-01", "2016-03-01"), forecastTimes.get("utilities@2015-12-01"));
+        // interpolation fills gaps in the past, never the future rows: the same windows, the same forecasts
+        Path interpolated = tmp.resolve("interpolated");
+        run("predict", "--model-dir", model.toString(), "--data", withFuture.toString(), "--output",
+                interpolated.toString(), "--missing", "interpolate", "--precision", "float64", "--master",
+                "local[2]");
+        Map<String, Double> firstSteps = new TreeMap<>();
+        for (JsonNode row : rows(interpolated)) {
+            firstSteps.put(row.get("sector").asText() + "@" + row.get("time").asText(),
+                    row.get("prediction").get(0).asDouble());
+        }
+        assertEquals(ours.keySet(), firstSteps.keySet());
+        ours.forEach((key, y) -> assertEquals(y[0], firstSteps.get(key), 0.0, key));
         if (seriesScaled) {
             assertTrue(ours.get("utilities@2015-12-01")[0] > 400 && ours.get("utilities@2015-12-01")[0] < 700,
                     "in the series' units (about 550): " + ours.get("utilities@2015-12-01")[0]);

@@ -272,8 +272,12 @@ public final class SeriesCutter implements Serializable {
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(rows.inputs(), from, to, seriesRowAtFrom > 0, to == rows.size() && !lastEnds);
             }
+            // with future rows (a decoder's), the rows after a series' last target are its future, not windows'
+            // ends, even where interpolation filled their inputs
+            boolean seriesEndsHere = to < rows.size() || lastEnds;
+            int observed = future() != null && seriesEndsHere ? lastTarget(rows, from, to) + 1 : to;
             for (int s = Math.max(from, b); s < Math.min(to, b + n); s++) {
-                if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= to
+                if ((seriesRowAtFrom + s - from) % spec.stride() == 0 && s + spec.window() <= observed
                         && gaps[s + spec.window() - 1] == gaps[s] && inputsWhole(rows.inputs(), s)) {
                     starts.add(s);
                     ends.add(to);
@@ -389,6 +393,22 @@ public final class SeriesCutter implements Serializable {
             }
             return label;
         }
+    }
+
+    /** The last row of [from, to) with every target there (from − 1: none). */
+    private int lastTarget(TableRows rows, int from, int to) {
+        double[] y = rows.targets();
+        int v = spec.targetWidth();
+        for (int r = to - 1; r >= from; r--) {
+            boolean whole = true;
+            for (int k = r * v; k < (r + 1) * v && whole; k++) {
+                whole = !Double.isNaN(y[k]);
+            }
+            if (whole) {
+                return r;
+            }
+        }
+        return from - 1;
     }
 
     /** The rows at hand, before + own + after, in one piece. */
