@@ -130,6 +130,41 @@ class DecoderPipelineTest {
         assertTrue(category.getMessage().contains("static column 'goods' is text"), category.getMessage());
     }
 
+    /**
+     * A user's own session with Spark's defaults (Java serialization: windows and their future rows travel in their
+     * Java form) fits the decoder to the weights a session of ours (Kryo) fits, and forecasts with it.
+     */
+    @Test
+    void aDefaultSessionFitsTheSameDecoder() throws Exception {
+        Path data = panel();
+        java.util.function.Function<SparkSession, double[]> fit = session -> {
+            Dataset<Row> table = session.read().option("header", "true").option("inferSchema", "true")
+                    .csv(data.toString());
+            Dataset<Row> cut = windows().transform(table);
+            LstmRegressor lstm = new LstmRegressor().setHidden(4).setDecoderHidden(3).setFutureCol("ahead")
+                    .setIterations(4).setBatchSize(32).setPrecision("float64").setSeed(5).setLogEvery(1000);
+            LstmModel model = Printed.quietly(() -> lstm.fit(cut.filter("label IS NOT NULL")));
+            assertEquals(SERIES.size() * 3L, model.transform(cut.filter("label IS NULL"))
+                    .filter("size(prediction) = 3").count());
+            return model.savedModel().params();
+        };
+        double[] ours = fit.apply(spark());
+        SharedSpark.stop();
+        SparkSession plain = SparkSession.builder().master("local[2]").appName("a user's session").getOrCreate();
+        double[] theirs;
+        try {
+            assertEquals("org.apache.spark.serializer.JavaSerializer", plain.sparkContext().getConf()
+                    .get("spark.serializer", "org.apache.spark.serializer.JavaSerializer"));
+            theirs = fit.apply(plain);
+        } finally {
+            plain.stop();
+        }
+        assertEquals(ours.length, theirs.length);
+        for (int j = 0; j < ours.length; j++) {
+            assertEquals(ours[j], theirs[j], 1e-12, "weight " + j);
+        }
+    }
+
     @Test
     void aCommandLineModelForecastsTheSameThroughLstmModel() throws Exception {
         Path data = panel();
