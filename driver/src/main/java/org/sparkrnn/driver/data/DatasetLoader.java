@@ -278,7 +278,8 @@ public final class DatasetLoader {
             blocks.release().run();
             throw new UserError(path + ": the model reads " + expected.inputSize() + " feature(s) per step and"
                     + " predicts " + expected.outputs() + " value(s); this table gives " + blocks.shape().inputSize()
-                    + " and " + blocks.shape().outputs() + " (--feature-columns, --target-column, --horizon)");
+                    + " and " + blocks.shape().outputs() + " (--feature-columns, --known-columns, --static-columns,"
+                    + " --calendar, --target-column, --horizon)");
         }
         return blocks;
     }
