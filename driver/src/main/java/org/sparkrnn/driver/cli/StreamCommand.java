@@ -146,11 +146,6 @@ public final class StreamCommand implements Callable<Integer> {
         SavedModel saved = checks.model(model.modelDir);
         ModelFixedOptions.check(spec, data, saved);
         DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
-        if (saved.spec().hasDecoder()) {
-            throw new UserError("--model-dir " + model.modelDir + ": the model's forecast decoder (--decoder-hidden)"
-                    + " reads the rows of the steps it predicts, which a stream does not carry yet: forecast with"
-                    + " predict, from a table with those rows");
-        }
         return SparkRun.with("lstm-spark stream", sparkOptions, sc -> {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             if (!sparkOptions.spark.containsKey("spark.sql.shuffle.partitions")) {

@@ -103,7 +103,9 @@ public final class StreamForecaster {
         Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing);
         PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
                 "probability", false);
-        return FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source, InvalidRows.ERROR, kernel,
-                Defaults.Values.CHUNK_SIZE).drop(FrameColumns.FEATURES);
+        Dataset<Row> forecasts = FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source,
+                InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE).drop(FrameColumns.FEATURES);
+        return saved.spec().hasDecoder() ? forecasts.drop(org.sparkrnn.driver.data.table.LongTableSource.FUTURE)
+                : forecasts;
     }
 }

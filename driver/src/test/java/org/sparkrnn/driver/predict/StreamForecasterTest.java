@@ -354,6 +354,147 @@ class StreamForecasterTest {
         }
     }
 
+    /**
+     * A model with a forecast decoder streams as it predicts: each window once the rows of the steps it predicts
+     * have come. Four series of the employment panel with a known covariate (weekdays) and a static, arriving a year
+     * per micro-batch, then three future rows each (target empty): every window's forecast equals {@code predict}'s
+     * over the whole table (1e-12), the last ones forecasting the future. Then the months' actual values arrive for
+     * future rows the stream holds: it fills them in, and the windows they complete follow, as predict gives them
+     * over the table with those values.
+     */
+    @Test
+    void aDecoderModelStreamsAsItPredicts() throws Exception {
+        List<String> all = Files.readAllLines(Path.of("../data/us-employment-by-sector.csv"));
+        List<String> series = List.of("construction", "manufacturing", "information", "utilities");
+        String header = "sector,month,employed,weekdays,goods";
+        List<String> history = new ArrayList<>();
+        for (String line : all.subList(1, all.size())) {
+            String[] f = line.split(",");
+            if (series.contains(f[0])) {
+                history.add(line + "," + weekdays(java.time.LocalDate.parse(f[1])) + ","
+                        + (f[0].equals("construction") || f[0].equals("manufacturing") ? 1 : 0));
+            }
+        }
+        java.util.function.Function<String, List<String>> futureOf = after -> {
+            List<String> rows = new ArrayList<>();
+            for (String name : series) {
+                java.time.LocalDate month = java.time.LocalDate.parse(after);
+                for (int k = 1; k <= 3; k++) {
+                    rows.add(name + "," + month.plusMonths(k) + ",," + weekdays(month.plusMonths(k)) + ",");
+                }
+            }
+            return rows;
+        };
+        Path model = tmp.resolve("decoder-model");
+        List<String> table = new ArrayList<>(List.of(header));
+        table.addAll(history);
+        Path historyCsv = Files.write(tmp.resolve("decoder-history.csv"), table);
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", historyCsv.toString(), "--format", "csv", "--id-column",
+                "sector", "--time-column", "month", "--target-column", "employed", "--known-columns", "weekdays",
+                "--static-columns", "goods", "--calendar", "month-of-year", "--decoder-hidden", "4", "--window",
+                "12", "--horizon", "1..3", "--hidden", "5", "--iterations", "6", "--batch-size", "all",
+                "--precision", "float64", "--log-every", "100", "--master", "local[2]", "--model-dir",
+                model.toString()));
+        List<String> future = new ArrayList<>(List.of(header));
+        future.addAll(futureOf.apply("2015-12-01"));
+        List<String> whole = new ArrayList<>(table);
+        whole.addAll(future.subList(1, future.size()));
+        Map<String, List<Double>> batch = decoderBatch(model, Files.write(tmp.resolve("decoder-whole.csv"), whole),
+                tmp.resolve("decoder-batch"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        TableLayout layout = new TableLayout("sector", "month", List.of("employed"), List.of("employed"), 12, 1,
+                new int[] {1, 2, 3}, MissingValues.SKIP, null, WindowTransform.NONE, false,
+                List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), null, saved.frequency(),
+                List.of("weekdays"), List.of("goods"), true).withCategories(saved.shape().staticCategories());
+
+        // 1: a year per micro-batch, then the future rows
+        Path in = Files.createDirectories(tmp.resolve("decoder-in"));
+        int second = 0;
+        for (int year = 2006; year <= 2015; year++) {
+            String prefix = "," + year + "-";
+            List<String> part = new ArrayList<>(List.of(header));
+            history.stream().filter(r -> r.contains(prefix)).forEach(part::add);
+            arrive(Files.write(tmp.resolve("y" + year + ".csv"), part), in, "y" + year + ".csv", second++);
+        }
+        arrive(Files.write(tmp.resolve("future.csv"), future), in, "z-future.csv", second++);
+        Map<String, List<Double>> streamed = decoderStream(spark, saved, layout, in, tmp.resolve("decoder-out"),
+                tmp.resolve("decoder-ck"), historyCsv);
+        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
+        assertTrue(streamed.containsKey("utilities@2015-12-01"), "the forecast of the future: " + streamed.keySet());
+        assertClose(batch, streamed);
+
+        // 2: the future rows of October to December come first; then their actual values fill them in
+        Path in2 = Files.createDirectories(tmp.resolve("decoder-in2"));
+        List<String> before = new ArrayList<>(List.of(header));
+        history.stream().filter(r -> r.compareTo(r.split(",")[0] + ",2015-10") < 0).forEach(before::add);
+        arrive(Files.write(tmp.resolve("before.csv"), before), in2, "a.csv", 0);
+        List<String> ahead = new ArrayList<>(List.of(header));
+        ahead.addAll(futureOf.apply("2015-09-01"));
+        arrive(Files.write(tmp.resolve("ahead.csv"), ahead), in2, "b.csv", 1);
+        List<String> actual = new ArrayList<>(List.of(header));
+        history.stream().filter(r -> r.compareTo(r.split(",")[0] + ",2015-10") > 0).forEach(actual::add);
+        arrive(Files.write(tmp.resolve("actual.csv"), actual), in2, "c.csv", 2);
+        arrive(tmp.resolve("future.csv"), in2, "d.csv", 3);
+        Map<String, List<Double>> filled = decoderStream(spark, saved, layout, in2, tmp.resolve("decoder-out2"),
+                tmp.resolve("decoder-ck2"), historyCsv);
+        assertEquals(batch.keySet(), filled.keySet(), "every window once, those the filled rows complete too");
+        assertClose(batch, filled);
+    }
+
+    private static int weekdays(java.time.LocalDate month) {
+        int n = 0;
+        for (java.time.LocalDate d = month.withDayOfMonth(1); d.getMonth() == month.getMonth(); d = d.plusDays(1)) {
+            n += d.getDayOfWeek().getValue() >= 6 ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** predict over {@code table}: (sector, time) -> the forecast of each step. */
+    private static Map<String, List<Double>> decoderBatch(Path model, Path table, Path out) {
+        SharedSpark.stop();
+        assertEquals(0, Main.run("predict", "--model-dir", model.toString(), "--data", table.toString(),
+                "--output", out.toString(), "--precision", "float64", "--master", "local[2]"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate();
+        return decoderForecasts(spark, out);
+    }
+
+    /** The stream over what is in {@code in} (a file per micro-batch): (sector, time) -> each step's forecast. */
+    private static Map<String, List<Double>> decoderStream(SparkSession spark, SavedModel saved, TableLayout layout,
+                                                           Path in, Path out, Path checkpoint, Path like)
+            throws Exception {
+        StructType schema = spark.read().option("header", true).csv(like.toString()).schema();
+        Dataset<Row> rows = spark.readStream().schema(schema).option("header", true).option("maxFilesPerTrigger", 1)
+                .csv(in.toString());
+        runToEnd(StreamForecaster.forecasts(rows, saved, layout, in.toString(), new KernelSettings(Precision.FLOAT64,
+                        0), null, new org.sparkrnn.driver.data.stream.SeriesStream.Counters(
+                        spark.sparkContext().longAccumulator("late"), null, null))
+                .writeStream().format("json").option("checkpointLocation", checkpoint.toString())
+                .trigger(Trigger.AvailableNow()).start(out.toString()));
+        return decoderForecasts(spark, out);
+    }
+
+    private static Map<String, List<Double>> decoderForecasts(SparkSession spark, Path dir) {
+        Map<String, List<Double>> out = new HashMap<>();
+        for (Row row : spark.read().json(dir.toString()).collectAsList()) {
+            String key = row.getAs("sector") + "@" + row.getAs("time");
+            List<Double> y = row.getList(row.fieldIndex("prediction"));
+            assertEquals(null, out.put(key, y), "one forecast per window: " + key);
+        }
+        return out;
+    }
+
+    private static void assertClose(Map<String, List<Double>> expected, Map<String, List<Double>> actual) {
+        expected.forEach((key, y) -> {
+            for (int s = 0; s < y.size(); s++) {
+                assertEquals(y.get(s), actual.get(key).get(s), 1e-12, key + " step " + s);
+            }
+        });
+    }
+
     /** (year, time) -> forecast_time, from JSON Lines files. */
     static Map<String, String> forecastTimes(SparkSession spark, Path dir) {
         Map<String, String> out = new HashMap<>();

@@ -28,9 +28,45 @@ public interface SeriesSteps<S extends StreamedSeries> extends Serializable {
      */
     void take(ModelWeights model, S series, double[] inputs, int count, Emitter out);
 
+    /**
+     * Whether a row at {@code time}, at or before the series' newest, fills in a row the series holds (a forecast
+     * decoder's future row, its target now there) instead of being late. None does by default.
+     */
+    default boolean fills(S series, double time) {
+        return false;
+    }
+
+    /** Fills in the held row at {@code time} with {@code inputs} (a row {@link #fills} said yes to). */
+    default void fill(S series, double time, double[] inputs) {
+        throw new UnsupportedOperationException("these steps hold no row to fill in");
+    }
+
     /** Receives the outputs of rows. */
     interface Emitter {
         /** The output columns' values for row {@code row} (0-based among the rows taken). */
         void emit(int row, Object... values);
+
+        /**
+         * The output columns' values for an earlier row of the series, held by its state: its time as the table
+         * writes it, and the times it predicts (null without a time step).
+         */
+        default void emitFor(String time, String[] forecastTimes, Object... values) {
+            throw new UnsupportedOperationException("this stream keys outputs by the rows taken");
+        }
+
+        /** Row {@code row}'s time as the table writes it. */
+        default String time(int row) {
+            throw new UnsupportedOperationException();
+        }
+
+        /** Row {@code row}'s time as a number that orders. */
+        default double timeKey(int row) {
+            throw new UnsupportedOperationException();
+        }
+
+        /** The times row {@code row}'s output would predict (null without a time step). */
+        default String[] forecastTimes(int row) {
+            return null;
+        }
     }
 }

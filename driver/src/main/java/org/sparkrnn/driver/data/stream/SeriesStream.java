@@ -172,8 +172,15 @@ public final class SeriesStream {
             int[] taken = new int[order.length];
             double[] takenX = new double[order.length * inputs];
             int count = 0;
+            boolean filled = false;
             List<Row> out = new ArrayList<>();
             for (int r : order) {
+                if (series.isLate(batch.time(r)) && count == 0 && steps.fills(series, batch.time(r))) {
+                    // a row the series holds without its target (a decoder's future row), now with it
+                    steps.fill(series, batch.time(r), Arrays.copyOfRange(x, r * inputs, (r + 1) * inputs));
+                    filled = true;
+                    continue;
+                }
                 if (series.isLate(batch.time(r)) || (count > 0 && !(batch.time(r) > batch.time(taken[count - 1])))) {
                     series.countLate();
                     if (counters.late() != null) {
@@ -203,15 +210,16 @@ public final class SeriesStream {
                                     : ", not " + times.text(next, kind, batch.text(r))) + origins.get(r), null);
                         }
                         // no window reads across the gap: what came before it is given its outputs, then let go
-                        emit(model, series, batch, taken, takenX, count, out);
+                        emit(model, series, batch, taken, takenX, count, out, filled);
                         count = 0;
+                        filled = false;
                         series.restart();
                     }
                 }
                 System.arraycopy(x, r * inputs, takenX, count * inputs, inputs);
                 taken[count++] = r;
             }
-            emit(model, series, batch, taken, takenX, count, out);
+            emit(model, series, batch, taken, takenX, count, out, filled);
             if (counters.made() != null) {
                 counters.made().add(out.size());
             }
@@ -224,34 +232,69 @@ public final class SeriesStream {
 
         /**
          * The steps' outputs for the {@code count} rows taken ({@code taken}, their inputs {@code takenX}), as rows
-         * of the key, the time, the times predicted and the outputs; the series advanced past them.
+         * of the key, the time, the times predicted and the outputs; the series advanced past them. With no row
+         * taken, the steps still run when a held row was {@code filled} in.
          */
         private void emit(ModelWeights model, S series, TableRows batch, int[] taken, double[] takenX, int count,
-                          List<Row> out) {
-            if (count == 0) {
+                          List<Row> out, boolean filled) {
+            if (count == 0 && !filled) {
                 return;
             }
             boolean keyed = layout.idColumn() != null;
-            boolean forecastTimes = timing != null && timing.horizons() != null;
-            steps.take(model, series, takenX, count, (row, values) -> {
-                int r = taken[row];
-                Object[] columns = new Object[(keyed ? 2 : 1) + (forecastTimes ? 1 : 0) + values.length];
-                int at = 0;
-                if (keyed) {
-                    columns[at++] = batch.id(r);
+            boolean withTimes = timing != null && timing.horizons() != null;
+            Object key = !keyed ? null : count > 0 ? batch.id(taken[0]) : series.key();
+            if (keyed && count > 0) {
+                series.keep(key); // an output keyed by a held row may come in a batch that takes none
+            }
+            steps.take(model, series, takenX, count, new SeriesSteps.Emitter() {
+                @Override
+                public void emit(int row, Object... values) {
+                    int r = taken[row];
+                    add(batch.id(r), batch.text(r), withTimes ? PerSeries.this.forecastTimes(batch, r) : null, values);
                 }
-                columns[at++] = batch.text(r);
-                if (forecastTimes) {
-                    columns[at++] = forecastTimes(batch, r);
+
+                @Override
+                public void emitFor(String time, String[] predicted, Object... values) {
+                    add(key, time, predicted, values);
                 }
-                System.arraycopy(values, 0, columns, at, values.length);
-                out.add(RowFactory.create(columns));
+
+                @Override
+                public String time(int row) {
+                    return batch.text(taken[row]);
+                }
+
+                @Override
+                public double timeKey(int row) {
+                    return batch.time(taken[row]);
+                }
+
+                @Override
+                public String[] forecastTimes(int row) {
+                    return withTimes ? PerSeries.this.forecastTimes(batch, taken[row]) : null;
+                }
+
+                private void add(Object id, String time, String[] predicted, Object[] values) {
+                    Object[] columns = new Object[(keyed ? 2 : 1) + (withTimes ? 1 : 0) + values.length];
+                    int at = 0;
+                    if (keyed) {
+                        columns[at++] = id;
+                    }
+                    columns[at++] = time;
+                    if (withTimes) {
+                        columns[at++] = predicted == null ? null : predicted.length == 1 ? predicted[0]
+                                : scala.Predef$.MODULE$.wrapRefArray(predicted);
+                    }
+                    System.arraycopy(values, 0, columns, at, values.length);
+                    out.add(RowFactory.create(columns));
+                }
             });
-            series.advance(count, batch.time(taken[count - 1]));
+            if (count > 0) {
+                series.advance(count, batch.time(taken[count - 1]));
+            }
         }
 
-        /** The times row r's output predicts: its time plus each horizon's steps (a Scala sequence for several). */
-        private Object forecastTimes(TableRows batch, int r) {
+        /** The times row r's output predicts: its time plus each horizon's steps, as the table writes its times. */
+        private String[] forecastTimes(TableRows batch, int r) {
             int[] horizons = timing.horizons();
             TimeSteps.Kind kind = times.kind(batch, r);
             String[] texts = new String[horizons.length];
@@ -259,7 +302,7 @@ public final class SeriesStream {
                 double key = times.plus(batch.time(r), kind, timing.frequency(), horizons[h]);
                 texts[h] = Double.isNaN(key) ? null : times.text(key, kind, batch.text(r));
             }
-            return horizons.length == 1 ? texts[0] : scala.Predef$.MODULE$.wrapRefArray(texts);
+            return texts;
         }
 
         /** The first feature column whose value in the row at {@code from} is missing, or null. */

@@ -15,6 +15,7 @@ public abstract class StreamedSeries implements Serializable {
     private long rows;
     private double newest = Double.NaN;
     private long late;
+    private Object key;  // the series key, once a row was taken (null for a table without one)
 
     /** Whether a row at {@code time} comes too late: at or before the newest row taken. */
     public final boolean isLate(double time) {
@@ -46,6 +47,16 @@ public abstract class StreamedSeries implements Serializable {
      * the row count and the newest time stay. Nothing is held by default.
      */
     void restart() {
+    }
+
+    /** The series key its rows carry (null before its first row, or for a table of one series). */
+    final Object key() {
+        return key;
+    }
+
+    /** Keeps the series key its rows carry. */
+    final void keep(Object seriesKey) {
+        key = seriesKey;
     }
 
     /** Records that {@code count} more rows were taken, the newest at {@code time}. */

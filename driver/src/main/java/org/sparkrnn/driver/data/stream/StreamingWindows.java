@@ -9,6 +9,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.model.ModelWeights;
 
@@ -50,10 +51,17 @@ public final class StreamingWindows implements SeriesSteps<WindowedSeries> {
         }
         StructField features = DataTypes.createStructField(FrameColumns.FEATURES,
                 DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
-        // no model: nothing is broadcast
+        ModelBroadcasts none = ModelBroadcasts.withThePlans(JavaSparkContext.fromSparkContext(
+                rows.sparkSession().sparkContext())); // no model: nothing is broadcast
+        if (layout.futureRows()) {
+            // a forecast decoder's windows, each once the rows of the steps it predicts have come
+            StructField future = DataTypes.createStructField(LongTableSource.FUTURE,
+                    DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+            return SeriesStream.stream(rows, source, layout, timeout, counters, new ForecastWindows(layout),
+                    List.of(features, future), none, null, timing);
+        }
         return SeriesStream.stream(rows, source, layout, timeout, counters, new StreamingWindows(layout),
-                List.of(features), ModelBroadcasts.withThePlans(
-                        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext())), null, timing);
+                List.of(features), none, null, timing);
     }
 
     @Override

@@ -302,7 +302,7 @@ public final class LongTableSource {
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
-                false, covariates(layout)));
+                false, SeriesCovariates.of(layout)));
         JavaRDD<Row> rows = sorted.javaRDD();
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
@@ -453,24 +453,6 @@ public final class LongTableSource {
             return layout;
         }
         return StaticCategories.resolve(table, source, layout);
-    }
-
-    /** What the cutter needs of the layout's known and static inputs; null when it has neither. */
-    static SeriesCutter.Covariates covariates(TableLayout layout) {
-        if (!layout.futureRows() && layout.staticColumns().isEmpty()) {
-            return null;
-        }
-        List<String> names = layout.staticInputColumns();
-        int[] statics = new int[names.size()];
-        String[] categories = new String[names.size()];
-        for (int k = 0; k < statics.length; k++) {
-            statics[k] = layout.staticFrom() + k;
-            List<String> values = layout.categories().getOrDefault(names.get(k), List.of());
-            categories[k] = values.isEmpty() ? null : values.get(k - names.indexOf(names.get(k)));
-        }
-        return new SeriesCutter.Covariates(layout.futureRows()
-                ? layout.knownInputs().stream().mapToInt(Integer::intValue).toArray() : null, statics,
-                names.toArray(new String[0]), categories);
     }
 
     /**

@@ -49,11 +49,12 @@ public final class SeriesCutter implements Serializable {
      * @param frequency      the step from one row of a series to the next, or null (unknown: not checked)
      * @param strict         whether a series that skips a step is an error (the step was given), else a window across
      *                       the gap is left out
-     * @param covariates     which inputs are known in advance and which are static, or null (none)
+     * @param covariates     which inputs are known in advance and which are static ({@link SeriesCovariates}), or
+     *                       null (none)
      */
     record Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
                 Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
-                TimeSteps times, Frequency frequency, boolean strict, Covariates covariates)
+                TimeSteps times, Frequency frequency, boolean strict, SeriesCovariates covariates)
             implements Serializable {
 
         Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
@@ -78,35 +79,6 @@ public final class SeriesCutter implements Serializable {
         /** Rows a window reads from its first: its steps and up to its last target. */
         int reach() {
             return window + lastHorizon();
-        }
-    }
-
-    /**
-     * The inputs that are not the series' own past: those a forecast decoder reads at each step it predicts (the
-     * windows then carry their future rows, whose known inputs must be there), and the statics, which must not change
-     * within a series.
-     *
-     * @param future      input indexes read at each predicted step, or null: the windows carry no future rows
-     * @param statics     input indexes of the static columns
-     * @param staticNames their column names, for errors
-     * @param categories  the category each static input is one-hot for (null for a numeric static), for errors
-     */
-    record Covariates(int[] future, int[] statics, String[] staticNames, String[] categories)
-            implements Serializable {
-
-        /** What static input {@code k} says of row {@code r}: its number, or the category of its one-hot group. */
-        String describe(double[] x, int inputSize, int k, int r) {
-            if (categories[k] == null) {
-                double value = x[r * inputSize + statics[k]];
-                return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
-                        : String.valueOf(value);
-            }
-            for (int j = 0; j < statics.length; j++) {
-                if (staticNames[j].equals(staticNames[k]) && x[r * inputSize + statics[j]] == 1.0) {
-                    return "'" + categories[j] + "'";
-                }
-            }
-            return "a category the model never saw";
         }
     }
 
@@ -207,7 +179,9 @@ public final class SeriesCutter implements Serializable {
             boolean openStart = seriesRowAtFrom > 0;
             boolean openEnd = to == total && !lastEnds;
             checkTimes(rows, from, to);
-            checkStatics(rows, from, to);
+            if (spec.covariates() != null) {
+                spec.covariates().checkAndFill(rows, from, to, spec.source());
+            }
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(x, from, to, openStart, openEnd);
             }
@@ -268,7 +242,9 @@ public final class SeriesCutter implements Serializable {
             to = rows.seriesEnd(from);
             long seriesRowAtFrom = from == 0 ? firstOffset - b : 0;
             checkTimes(rows, from, to);
-            checkStatics(rows, from, to);
+            if (spec.covariates() != null) {
+                spec.covariates().checkAndFill(rows, from, to, spec.source());
+            }
             if (spec.missing() == MissingValues.INTERPOLATE) {
                 fillInputs(rows.inputs(), from, to, seriesRowAtFrom > 0, to == rows.size() && !lastEnds);
             }
@@ -437,47 +413,6 @@ public final class SeriesCutter implements Serializable {
     private int[] future() {
         return spec.covariates() == null ? null : spec.covariates().future();
     }
-
-    /**
-     * A static column holds one value per series: a change names the series, the column and the two values with
-     * their times. A row that leaves it empty (a future row, say) takes the series' value.
-     */
-    private void checkStatics(TableRows rows, int from, int to) {
-        Covariates covariates = spec.covariates();
-        if (covariates == null || covariates.statics().length == 0) {
-            return;
-        }
-        double[] x = rows.inputs();
-        int i = spec.inputSize();
-        for (int k = 0; k < covariates.statics().length; k++) {
-            int c = covariates.statics()[k];
-            int first = -1;
-            for (int r = from; r < to; r++) {
-                double value = x[r * i + c];
-                if (Double.isNaN(value)) {
-                    continue;
-                }
-                if (first < 0) {
-                    first = r;
-                } else if (value != x[first * i + c]) {
-                    throw new DataFormatError(spec.source(), "series " + rows.id(r) + ": static column '"
-                            + covariates.staticNames()[k] + "' changes within the series: "
-                            + covariates.describe(x, i, k, first) + " at " + rows.text(first) + ", "
-                            + covariates.describe(x, i, k, r) + " at " + rows.text(r)
-                            + " (--static-columns hold one value per series)");
-                }
-            }
-            if (first >= 0) {
-                for (int r = from; r < to; r++) {
-                    if (Double.isNaN(x[r * i + c])) {
-                        x[r * i + c] = x[first * i + c];
-                    }
-                }
-            }
-        }
-    }
-
-
 
     private static int[] range(int n) {
         int[] all = new int[n];

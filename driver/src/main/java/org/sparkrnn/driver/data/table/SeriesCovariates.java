@@ -1,0 +1,89 @@
+package org.sparkrnn.driver.data.table;
+
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.TableLayout;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A long table's inputs that are not a series' own past, as the cutter checks them: those a forecast decoder reads
+ * at each step it predicts (the windows then carry their future rows, whose known inputs must be there), and the
+ * statics, which hold one value per series ({@link #checkAndFill}). Spark-free.
+ *
+ * @param future      input indexes read at each predicted step, or null: the windows carry no future rows
+ * @param statics     input indexes of the static columns (a text static: one per category)
+ * @param staticNames their columns' names, for errors
+ * @param categories  the category each static input is one-hot for (null for a numeric static), for errors
+ */
+record SeriesCovariates(int[] future, int[] statics, String[] staticNames, String[] categories)
+        implements Serializable {
+
+    /** What the cutter checks of {@code layout}'s known and static inputs; null when it has neither. */
+    static SeriesCovariates of(TableLayout layout) {
+        if (!layout.futureRows() && layout.staticColumns().isEmpty()) {
+            return null;
+        }
+        List<String> names = layout.staticInputColumns();
+        int[] statics = new int[names.size()];
+        String[] categories = new String[names.size()];
+        for (int k = 0; k < statics.length; k++) {
+            statics[k] = layout.staticFrom() + k;
+            List<String> values = layout.categories().getOrDefault(names.get(k), List.of());
+            categories[k] = values.isEmpty() ? null : values.get(k - names.indexOf(names.get(k)));
+        }
+        return new SeriesCovariates(layout.futureRows()
+                ? layout.knownInputs().stream().mapToInt(Integer::intValue).toArray() : null, statics,
+                names.toArray(new String[0]), categories);
+    }
+
+    /**
+     * Checks that each static holds one value over rows [from, to) of one series (a change names the series, the
+     * column and the two values with their times), and gives a row that leaves it empty (a future row, say) the
+     * series' value.
+     */
+    void checkAndFill(TableRows rows, int from, int to, String source) {
+        double[] x = rows.inputs();
+        int i = rows.inputSize();
+        for (int k = 0; k < statics.length; k++) {
+            int c = statics[k];
+            int first = -1;
+            for (int r = from; r < to; r++) {
+                double value = x[r * i + c];
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                if (first < 0) {
+                    first = r;
+                } else if (value != x[first * i + c]) {
+                    throw new DataFormatError(source, "series " + rows.id(r) + ": static column '" + staticNames[k]
+                            + "' changes within the series: " + describe(x, i, k, first) + " at " + rows.text(first)
+                            + ", " + describe(x, i, k, r) + " at " + rows.text(r)
+                            + " (--static-columns hold one value per series)");
+                }
+            }
+            if (first >= 0) {
+                for (int r = from; r < to; r++) {
+                    if (Double.isNaN(x[r * i + c])) {
+                        x[r * i + c] = x[first * i + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /** What static input {@code k} says of row {@code r}: its number, or the category of its one-hot group. */
+    private String describe(double[] x, int inputSize, int k, int r) {
+        if (categories[k] == null) {
+            double value = x[r * inputSize + statics[k]];
+            return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                    : String.valueOf(value);
+        }
+        for (int j = 0; j < statics.length; j++) {
+            if (staticNames[j].equals(staticNames[k]) && x[r * inputSize + statics[j]] == 1.0) {
+                return "'" + categories[j] + "'";
+            }
+        }
+        return "a category the model never saw";
+    }
+}
