@@ -32,21 +32,11 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
     public SequenceBatch apply(SequenceBatch batch) {
         Objects.requireNonNull(batch, "batch");
         double[] features = batch.features();
-        if (featureMean != null && features != null) {
-            features = features.clone();
-            int in = batch.inputSize();
-            checkWidth(in, featureMean.length, "feature");
-            for (int j = 0; j < features.length; j++) {
-                features[j] = (features[j] - featureMean[j % in]) / featureStd[j % in];
-            }
-        }
         double[] future = batch.future();
-        if (featureMean != null && future != null) {
-            future = future.clone();
-            int in = batch.inputSize();
-            for (int j = 0; j < future.length; j++) {
-                future[j] = (future[j] - featureMean[j % in]) / featureStd[j % in];
-            }
+        if (featureMean != null && features != null) {
+            checkWidth(batch.inputSize(), featureMean.length, "feature");
+            features = standardizedRows(features, batch.inputSize());
+            future = future == null ? null : standardizedRows(future, batch.inputSize());
         }
         double[] values = batch.values();
         if (targetMean != null && values != null) {
@@ -70,6 +60,15 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
         return new SequenceBatch(batch.inputSize(), lengths, features, batch.tokens(), batch.labelShape(),
                 batch.labelKind(), batch.labelWidth(), values, batch.classes(), batch.labelledMask(),
                 batch.futureSteps(), future);
+    }
+
+    /** A copy of {@code rows} (rows × {@code in} inputs), each input standardised. */
+    private double[] standardizedRows(double[] rows, int in) {
+        double[] out = rows.clone();
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (out[j] - featureMean[j % in]) / featureStd[j % in];
+        }
+        return out;
     }
 
     /** Predictions (rows × V, standardised units) back to original units, in place. */

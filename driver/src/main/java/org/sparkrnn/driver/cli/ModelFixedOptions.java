@@ -26,8 +26,7 @@ final class ModelFixedOptions {
      */
     static org.sparkrnn.driver.config.DataOptions forModel(org.sparkrnn.driver.config.DataOptions options,
                                                           SavedModel saved) {
-        return options.withFutureRows(saved.spec().hasDecoder())
-                .withStaticCategories(saved.shape().staticCategories());
+        return options.forModelInputs(saved.spec().hasDecoder(), saved.shape().staticCategories());
     }
 
     static void check(CommandSpec spec, DataMixin data, SavedModel saved) {

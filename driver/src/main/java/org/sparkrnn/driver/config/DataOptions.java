@@ -164,6 +164,15 @@ public record DataOptions(String format, String path, String validationPath, dou
     }
 
     /**
+     * These options as a trained model reads a long table: its windows carry the rows of the steps they predict when
+     * it has a forecast decoder ({@code futureRows}), and its static columns have its {@code categories} (null: none
+     * kept).
+     */
+    public DataOptions forModelInputs(boolean futureRows, java.util.Map<String, java.util.List<String>> categories) {
+        return withFutureRows(futureRows).withStaticCategories(categories);
+    }
+
+    /**
      * These options for a model with (or without) a forecast decoder: a long table's windows then carry the rows of
      * the steps they predict.
      */

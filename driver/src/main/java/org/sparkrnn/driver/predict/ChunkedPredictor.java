@@ -15,8 +15,10 @@ import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.records.Blocks;
 import org.sparkrnn.driver.data.records.RecordChecker;
 import org.sparkrnn.driver.data.records.RecordShape;
+import org.sparkrnn.driver.data.records.SequenceRecord;
 import org.sparkrnn.driver.exec.KernelCache;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.kernel.ForwardResult;
@@ -82,10 +84,11 @@ public final class ChunkedPredictor implements Serializable {
      */
     public Iterator<Row> rows(ModelWeights weights, Iterator<Row> rows, FrameColumns columns, int featuresIndex,
                               int keyIndex, int futureIndex, String source, InvalidRows invalid) {
-        int futureSteps = weights.spec().hasDecoder() ? weights.spec().decoder().steps() : 0;
-        int inputSize = layout.shape().inputSize();
-        RecordShape unlabelled = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
+        RecordShape plain = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.NONE, 0, 0);
+        // a forecast decoder's windows bring the rows of the steps they predict, checked as training checks them
+        RecordShape unlabelled = futureIndex < 0 ? plain
+                : plain.withFuture(weights.spec().decoder().steps(), weights.spec().decoder().features());
         RecordChecker checker = new RecordChecker(source, "row", unlabelled);
         int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
         int appendedCount = layout.fields().size();
@@ -98,18 +101,16 @@ public final class ChunkedPredictor implements Serializable {
                 List<Boolean> valid = new ArrayList<>(chunk);
                 List<Object> keys = new ArrayList<>(chunk);
                 int validCount = 0;
-                SequenceBatch.Builder builder = SequenceBatch.unlabelledBuilder(unlabelled.inputSize());
-                org.sparkrnn.data.GrowableDoubles future = new org.sparkrnn.data.GrowableDoubles();
+                SequenceBatch.Builder builder = Blocks.builderFor(unlabelled);
                 while (validCount < chunk && rows.hasNext()) {
                     Row row = rows.next();
                     number++;
                     try {
-                        double[] ahead = futureIndex < 0 ? null : futureRows(columns.readFeatures(row, futureIndex,
-                                source, number), futureSteps, inputSize, source, number);
-                        checker.addInto(columns.readFeatures(row, featuresIndex, source, number), number, builder);
-                        if (ahead != null) {
-                            future.addAll(ahead, 0, ahead.length);
+                        SequenceRecord record = columns.readFeatures(row, featuresIndex, source, number);
+                        if (futureIndex >= 0) {
+                            record.future = columns.readFeatures(row, futureIndex, source, number).steps;
                         }
+                        checker.addInto(record, number, builder);
                     } catch (DataFormatError e) {
                         if (invalid == InvalidRows.ERROR) {
                             throw new DataFormatError(source, describe(row, featuresIndex, partition, number)
@@ -130,9 +131,6 @@ public final class ChunkedPredictor implements Serializable {
                     return inputs;
                 }
                 SequenceBatch batch = validCount == 0 ? null : builder.build();
-                if (batch != null && futureIndex >= 0) {
-                    batch = batch.withFuture(futureSteps, future.toArray());
-                }
                 double[] out = batch == null ? null : outputs(weights, batch, keys.toArray());
                 List<Row> result = new ArrayList<>(inputs.size());
                 int b = 0; // the sequence of the batch that row i is, if valid
@@ -153,25 +151,6 @@ public final class ChunkedPredictor implements Serializable {
                 return result;
             }
         };
-    }
-
-    /** A window's future rows (one array of inputs per predicted step), flat, checked against the model's shape. */
-    private static double[] futureRows(org.sparkrnn.driver.data.records.SequenceRecord record, int steps,
-                                       int inputSize, String source, long number) {
-        if (record.steps.size() != steps) {
-            throw new DataFormatError(source, "row", number, "the future rows are " + record.steps.size()
-                    + ", the model's decoder predicts " + steps + " steps");
-        }
-        double[] flat = new double[steps * inputSize];
-        for (int s = 0; s < steps; s++) {
-            double[] row = record.steps.get(s);
-            if (row.length != inputSize) {
-                throw new DataFormatError(source, "row", number, "future row " + s + " has " + row.length
-                        + " inputs, the model reads " + inputSize);
-            }
-            System.arraycopy(row, 0, flat, s * inputSize, inputSize);
-        }
-        return flat;
     }
 
     /**

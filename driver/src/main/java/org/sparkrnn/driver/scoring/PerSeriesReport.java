@@ -80,6 +80,8 @@ public final class PerSeriesReport {
     public static void run(Request request, DatasetLoader loader, ModelScoring scoring, DataOptions options,
                            Baseline baseline, SplitSide side, PrintStream out) {
         SavedModel model = scoring.saved();
+        // the table as the model reads it: its static categories kept, not learned again
+        options = options.forModelInputs(model.spec().hasDecoder(), model.shape().staticCategories());
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
                 model.seriesScaling(), model.frequency(), side);
         Map<Object, EvaluationSums[]> perSeries = scoring.perKeySums(series, baseline, "per series: "

@@ -22,9 +22,9 @@ public final class Blocks {
         return shape.oneHot()
                 ? SequenceBatch.tokenBuilder(shape.inputSize(), shape.labelShape(), shape.labelKind(),
                 shape.labelWidth())
-                : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
                 : shape.futureSteps() > 0 ? SequenceBatch.builder(shape.inputSize(), shape.labelShape(),
                 shape.labelKind(), shape.labelWidth(), shape.futureSteps())
+                : shape.labelKind() == LabelKind.NONE ? SequenceBatch.unlabelledBuilder(shape.inputSize())
                 : SequenceBatch.builder(shape.inputSize(), shape.labelShape(), shape.labelKind(), shape.labelWidth());
     }
 

@@ -83,7 +83,11 @@ public final class RecordChecker implements Serializable {
         checkFeatures(raw, line);
         double[][] steps = raw.steps.toArray(new double[0][]);
         if (shape.labelKind() == LabelKind.NONE) {
-            builder.add(steps);
+            if (shape.futureSteps() > 0) {
+                builder.addWithFuture(steps, future(raw, line));
+            } else {
+                builder.add(steps);
+            }
             return;
         }
         if (shape.labelShape() == LabelShape.PER_SEQUENCE) {
@@ -125,7 +129,7 @@ public final class RecordChecker implements Serializable {
     }
 
     /** A record's future rows, flat (S × I), checked against the shape. */
-    public double[] future(SequenceRecord raw, long line) {
+    private double[] future(SequenceRecord raw, long line) {
         int steps = shape.futureSteps();
         if (raw.future == null || raw.future.size() != steps) {
             throw error(line, "the rows of the steps it predicts are " + (raw.future == null ? "missing"

@@ -65,6 +65,8 @@ public final class LongTableSource {
 
     private final JavaSparkContext sc;
     private final Reporter reporter;
+    /** The tables (and models' categories) whose unknown static categories were counted already. */
+    private final java.util.Set<String> unknownCounted = new java.util.HashSet<>();
 
     /** @param reporter where the count of series too short for a window is reported */
     public LongTableSource(JavaSparkContext sc, Reporter reporter) {
@@ -449,7 +451,9 @@ public final class LongTableSource {
             return layout;
         }
         if (layout.categoriesResolved()) {
-            StaticCategories.countUnknown(table, source, layout, reporter);
+            if (unknownCounted.add(source + "\u0000" + layout.categories())) { // once per table, not per pass
+                StaticCategories.countUnknown(table, source, layout, reporter);
+            }
             return layout;
         }
         return StaticCategories.resolve(table, source, layout);

@@ -4,7 +4,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.sparkrnn.driver.Reporter;
 import org.sparkrnn.driver.config.SettingError;
@@ -50,9 +49,8 @@ final class StaticCategories {
 
     /** A text column's sorted distinct values, or none when it is numbers (as a type, or every value as text). */
     private static List<String> learn(Dataset<Row> table, String source, String column) {
-        if (table.schema().apply(column).dataType() instanceof NumericType
-                || !(table.schema().apply(column).dataType() instanceof StringType)) {
-            return List.of();
+        if (!(table.schema().apply(column).dataType() instanceof StringType)) {
+            return List.of(); // numbers (any other type is the projection's to refuse)
         }
         table.sparkSession().sparkContext().setJobDescription("load: the categories of " + column + " in " + source);
         List<Row> distinct = table.select(col(column)).where(col(column).isNotNull()).distinct()
@@ -97,10 +95,10 @@ final class StaticCategories {
         Map<String, Column> inputs = new java.util.HashMap<>();
         layout.categories().forEach((column, values) -> {
             Column text = col(column).cast(DataTypes.StringType);
-            for (String value : values) {
-                inputs.put(TableLayout.categoryInput(column, value), when(col(column).isNull(),
-                        lit(null).cast(DataTypes.DoubleType)).when(text.equalTo(value), lit(1.0)).otherwise(lit(0.0))
-                        .as("__sparkrnn_category_" + column + "_" + values.indexOf(value)));
+            for (int k = 0; k < values.size(); k++) {
+                inputs.put(TableLayout.categoryInput(column, values.get(k)), when(col(column).isNull(),
+                        lit(null).cast(DataTypes.DoubleType)).when(text.equalTo(values.get(k)), lit(1.0))
+                        .otherwise(lit(0.0)).as("__sparkrnn_category_" + column + "_" + k));
             }
         });
         return inputs;
