@@ -34,6 +34,7 @@ public final class SequenceBatch implements SequenceBlock {
     private final boolean[] labelled;     // [N] for PER_STEP, else null
     private final int futureSteps;        // S, 0 without future rows
     private final double[] future;        // [B × S × I] or null
+    private double[] labelScales;         // [B] or null (all 1); set once, on a new batch, by withLabelScales
 
     /** Dense steps; takes ownership of the arrays; prefer {@link #builder}. Checks every invariant. */
     public SequenceBatch(int inputSize, int[] lengths, double[] features, LabelShape labelShape, LabelKind labelKind,
@@ -176,6 +177,26 @@ public final class SequenceBatch implements SequenceBlock {
     public SequenceBatch withFuture(int steps, double[] future) {
         return new SequenceBatch(inputSize, lengths.clone(), features, tokens, labelShape, labelKind, labelWidth,
                 values, classes, labelled, steps, future);
+    }
+
+    /**
+     * This batch with each sequence's label scale (B values, positive): what turns its label values back into the
+     * data's units (a window of a series scaled by its mean, {@code --normalize series}); a loss that needs the
+     * data's own units (the negative binomial's counts) reads them. The other arrays are shared. Scales are attached
+     * as a batch is made for the kernel; a stored block does not keep them (nor does the wire).
+     */
+    public SequenceBatch withLabelScales(double[] scales) {
+        if (scales != null && scales.length != lengths.length) {
+            throw new IllegalArgumentException(lengths.length + " sequences, " + scales.length + " label scales");
+        }
+        SequenceBatch scaled = withFuture(futureSteps, future);
+        scaled.labelScales = scales;
+        return scaled;
+    }
+
+    /** Sequence b's label scale ({@link #withLabelScales}; 1 when none were attached). */
+    public double labelScale(int b) {
+        return labelScales == null ? 1 : labelScales[b];
     }
 
     /** B. */

@@ -35,7 +35,11 @@ final class PrecisionKernel<A> implements NetworkKernel {
     private final boolean pooledHead; // the head of a many-to-one model reads more than the last row
     private final int inputSize;     // I
     private final int topHidden;     // D·H_L, what the head reads
-    private final int outputs;       // V
+    private final int outputs;       // the head's width: V, or V·P under a probabilistic loss
+    private final int values;        // V: values per label row
+    private final org.sparkrnn.distribution.ForecastHead forecastHead; // a probabilistic loss, or null
+    private final double[] rawRow;         // [outputs] one row of head outputs (probabilistic losses), then its gradient
+    private final double[] gradRow;        // [outputs]
     private final int headWeight;
     private final int headBias;
     private final boolean decoder;   // a Decoder between the encoder and the output layer
@@ -95,7 +99,11 @@ final class PrecisionKernel<A> implements NetworkKernel {
         }
         this.inputSize = spec.inputSize();
         this.topHidden = spec.headInputSize();
-        this.outputs = spec.outputSize();
+        this.outputs = spec.headWidth();
+        this.values = spec.outputSize();
+        this.forecastHead = spec.forecastHead();
+        this.rawRow = forecastHead == null ? null : new double[outputs];
+        this.gradRow = forecastHead == null ? null : new double[outputs];
         this.headWeight = layout.headWeight().offset();
         this.headBias = layout.headBias().offset();
         this.decoder = spec.hasDecoder();
@@ -183,7 +191,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
             }
         }
         num.finishGradient(g, gradTarget);
-        long count = (long) labelled.size() * spec.loss().countPerLabelledStep(outputs);
+        long count = (long) labelled.size() * spec.loss().countPerLabelledStep(values);
         return new GradientAccumulator.BatchSums(lossSum, count);
     }
 
@@ -503,6 +511,8 @@ final class PrecisionKernel<A> implements NetworkKernel {
                     0.5 * num.squaredErrorInPlace(m, outputs, headOut, batch.values(), labelled.targets, from, 1.0);
             case CROSS_ENTROPY ->
                     num.softmaxCrossEntropyInPlace(m, outputs, headOut, batch.classes(), labelled.targets, from);
+            case QUANTILE, GAUSSIAN, STUDENT_T, NEGATIVE_BINOMIAL ->
+                    distributionLossInPlace(m, batch, labelled, from);
         };
         // headOut now holds dL/dy (m × V)
         outputBackward(w, g, m);
@@ -518,6 +528,44 @@ final class PrecisionKernel<A> implements NetworkKernel {
             }
         }
         return lossSum;
+    }
+
+    /**
+     * A probabilistic loss over the chunk's m labelled rows, row by row in float64 ({@link
+     * org.sparkrnn.distribution.ForecastHead}); headOut's rows become their gradients. Returns the loss sum.
+     */
+    private double distributionLossInPlace(int m, SequenceBatch batch, RowSelection labelled, int from) {
+        double[] targets = batch.values();
+        int p = spec.parametersPerValue();
+        double sum = 0;
+        for (int j = 0; j < m; j++) {
+            int row = labelled.targets[from + j];
+            double scale = batch.labelScale(sequenceOfLabelRow(batch, row));
+            num.storeDoubles(headOut, j * outputs, rawRow, 0, outputs);
+            for (int e = 0; e < values; e++) {
+                sum += forecastHead.lossAndGradient(rawRow, e * p, targets[row * values + e], scale, gradRow, e * p);
+            }
+            num.loadDoubles(gradRow, 0, headOut, j * outputs, outputs);
+        }
+        return sum;
+    }
+
+    /** The sequence a label row belongs to: itself for one label per sequence, else the one whose steps hold it. */
+    private static int sequenceOfLabelRow(SequenceBatch batch, int row) {
+        if (batch.labelShape() == LabelShape.PER_SEQUENCE) {
+            return row;
+        }
+        int lo = 0;
+        int hi = batch.size() - 1;
+        while (lo < hi) { // the last sequence whose first step is at or before the row
+            int mid = (lo + hi + 1) >>> 1;
+            if (batch.stepOffset(mid) <= row) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /**
@@ -683,8 +731,8 @@ final class PrecisionKernel<A> implements NetworkKernel {
                     }
                 }
             }
-        } else if (batch.labelKind() != LabelKind.VALUES || batch.labelWidth() != outputs) {
-            throw new IllegalArgumentException("loss " + loss.cliName() + " needs " + outputs
+        } else if (batch.labelKind() != LabelKind.VALUES || batch.labelWidth() != values) {
+            throw new IllegalArgumentException("loss " + loss.cliName() + " needs " + values
                     + " value(s) per label, the batch has " + batch.labelKind()
                     + (batch.labelKind() == LabelKind.VALUES ? " of width " + batch.labelWidth() : ""));
         }

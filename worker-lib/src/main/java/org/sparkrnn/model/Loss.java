@@ -10,7 +10,19 @@ public enum Loss implements CliNamed {
     /** {@code torch.nn.CrossEntropyLoss()}: mean over labelled steps of −log softmax(z)[y]. Count: labelled steps. */
     CROSS_ENTROPY("cross-entropy", true),
     /** Gomez's E = Σ ½(ŷ − y)², not divided by anything. Count: labelled steps × V (reported, not used to scale). */
-    SUM_HALF_SQUARED("sum-half-squared", false);
+    SUM_HALF_SQUARED("sum-half-squared", false),
+    /**
+     * Pinball loss at the levels the network spec holds ({@code --loss quantile:0.1,0.5,0.9}), one output per level
+     * per value, never crossing ({@link org.sparkrnn.distribution.ForecastHead}): mean over labelled values and
+     * levels. Count: labelled steps × V.
+     */
+    QUANTILE("quantile", false),
+    /** Negative log-likelihood of a normal distribution (μ, softplus σ). Count: labelled steps × V. */
+    GAUSSIAN("gaussian", false),
+    /** Negative log-likelihood of Student's t (μ, softplus σ, 2 + softplus ν). Count: labelled steps × V. */
+    STUDENT_T("student-t", false),
+    /** Negative log-likelihood of a negative binomial (softplus mean, softplus α), for counts. Count: as above. */
+    NEGATIVE_BINOMIAL("negative-binomial", false);
 
     private final String cliName;
     private final boolean classification;
@@ -18,6 +30,14 @@ public enum Loss implements CliNamed {
     Loss(String cliName, boolean classification) {
         this.cliName = cliName;
         this.classification = classification;
+    }
+
+    /**
+     * True when the head gives quantiles or a distribution's parameters rather than one number per value
+     * ({@link org.sparkrnn.distribution.ForecastHead}).
+     */
+    public boolean isProbabilistic() {
+        return this == QUANTILE || this == GAUSSIAN || this == STUDENT_T || this == NEGATIVE_BINOMIAL;
     }
 
     @Override

@@ -16,8 +16,14 @@ import java.util.Objects;
  *                      between them, run once per predicted step with that step's known inputs
  */
 public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
-                          double dropout, Pooling pooling, Decoder decoder)
+                          double dropout, Pooling pooling, Decoder decoder, List<Double> quantiles)
         implements java.io.Serializable {
+
+    /** No quantile levels (any loss but {@link Loss#QUANTILE}). */
+    public NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
+                       double dropout, Pooling pooling, Decoder decoder) {
+        this(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder, List.of());
+    }
 
     /** No decoder. */
     public NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize, Loss loss, boolean bidirectional,
@@ -32,7 +38,14 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
 
     /** This network with {@code decoder} between the encoder and the head. */
     public NetworkSpec withDecoder(Decoder decoder) {
-        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder);
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder,
+                quantiles);
+    }
+
+    /** This network with {@code loss} (and its quantile levels, empty unless it is {@link Loss#QUANTILE}). */
+    public NetworkSpec withLoss(Loss loss, List<Double> quantiles) {
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder,
+                quantiles);
     }
 
     public NetworkSpec {
@@ -40,6 +53,17 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         Objects.requireNonNull(loss, "loss");
         pooling = pooling == null ? Pooling.LAST : pooling;
         layers = List.copyOf(layers);
+        quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+        if ((loss == Loss.QUANTILE) != !quantiles.isEmpty()) {
+            throw new IllegalArgumentException(loss == Loss.QUANTILE ? "a quantile loss needs its levels"
+                    : "loss " + loss.cliName() + " takes no quantile levels");
+        }
+        for (int k = 0; k < quantiles.size(); k++) {
+            double level = quantiles.get(k);
+            if (!(level > 0 && level < 1) || k > 0 && !(level > quantiles.get(k - 1))) {
+                throw new IllegalArgumentException("quantile levels must be ascending in (0, 1): " + quantiles);
+            }
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -71,9 +95,27 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
         return decoder == null ? headInputSize() : decoder.hiddenSize();
     }
 
-    /** The output layer's width: V, or P = V / S per predicted step with a decoder. */
+    /** The output layer's width: the head's, or its share per predicted step (/ S) with a decoder. */
     public int outputLayerSize() {
-        return decoder == null ? outputSize : outputSize / decoder.steps();
+        return decoder == null ? headWidth() : headWidth() / decoder.steps();
+    }
+
+    /**
+     * The head's outputs per label row: V values, each as {@link #parametersPerValue()} numbers (quantiles or a
+     * distribution's parameters, value-major).
+     */
+    public int headWidth() {
+        return outputSize * parametersPerValue();
+    }
+
+    /** The head's outputs per predicted value: 1, or those of a probabilistic loss. */
+    public int parametersPerValue() {
+        return org.sparkrnn.distribution.ForecastHead.parameters(loss, quantiles.size());
+    }
+
+    /** What the head's outputs mean under a probabilistic loss, or null (one number per value). */
+    public org.sparkrnn.distribution.ForecastHead forecastHead() {
+        return loss.isProbabilistic() ? org.sparkrnn.distribution.ForecastHead.of(loss, quantiles) : null;
     }
 
     public int layerCount() {
@@ -135,6 +177,8 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
             sb.append(" decoder(").append(decoder.hiddenSize()).append(" x ").append(decoder.steps())
               .append(" steps, ").append(decoder.knownInputs()).append(" known)");
         }
-        return sb.append(" -> ").append(outputSize).append(" (").append(loss.cliName()).append(')').toString();
+        return sb.append(" -> ").append(outputSize).append(" (").append(loss.cliName())
+                .append(quantiles.isEmpty() ? "" : ":" + org.sparkrnn.distribution.Quantiles.text(quantiles))
+                .append(')').toString();
     }
 }

@@ -104,9 +104,16 @@ public final class ReferenceNetwork implements NetworkKernel {
                 int[] argmax = new int[width];
                 double[] read = perSequence ? pooled(trace.out[top], argmax) : trace.out[top][t];
                 double[] y = output(params, read, batch, b);
-                double[] dy = new double[v];
+                double[] dy = new double[y.length];
                 int row = batch.labelRow(b, t);
-                if (spec.loss() == Loss.CROSS_ENTROPY) {
+                if (spec.loss().isProbabilistic()) {
+                    org.sparkrnn.distribution.ForecastHead head = spec.forecastHead();
+                    int p = spec.parametersPerValue();
+                    for (int j = 0; j < v; j++) {
+                        lossSum += head.lossAndGradient(y, j * p, batch.values()[row * v + j], batch.labelScale(b),
+                                dy, j * p);
+                    }
+                } else if (spec.loss() == Loss.CROSS_ENTROPY) {
                     int cls = batch.classes()[row];
                     double max = Double.NEGATIVE_INFINITY;
                     for (double value : y) {
@@ -156,7 +163,7 @@ public final class ReferenceNetwork implements NetworkKernel {
     @Override
     public ForwardResult forward(double[] params, SequenceBatch batch, OutputMode mode, RecurrentState initial) {
         layout.checkLength(params);
-        int v = spec.outputSize();
+        int v = spec.headWidth();
         double[] outputs = new double[(mode == OutputMode.EVERY_STEP ? batch.totalSteps() : batch.size()) * v];
         RecurrentState finalState = RecurrentState.zeros(spec, batch.size());
         int top = spec.layerCount() - 1;

@@ -42,6 +42,7 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
             out.writeVarInt(spec.decoder().steps(), true);
             WireArrays.writeInts(out, spec.decoder().featureIndices());
         }
+        WireArrays.writeDoubles(out, spec.quantiles().stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     @Override
@@ -65,6 +66,8 @@ final class NetworkSpecSerializer extends Serializer<NetworkSpec> {
             int steps = in.readVarInt(true);
             decoder = new Decoder(hidden, steps, java.util.Arrays.stream(WireArrays.readInts(in)).boxed().toList());
         }
-        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder);
+        List<Double> quantiles = java.util.Arrays.stream(WireArrays.readDoubles(in)).boxed().toList();
+        return new NetworkSpec(inputSize, layers, outputSize, loss, bidirectional, dropout, pooling, decoder,
+                quantiles);
     }
 }
