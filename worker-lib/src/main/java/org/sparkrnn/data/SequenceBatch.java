@@ -194,6 +194,11 @@ public final class SequenceBatch implements SequenceBlock {
         return scaled;
     }
 
+    /** The label scales attached ({@link #withLabelScales}), or null (all 1). The array itself: do not modify. */
+    public double[] labelScales() {
+        return labelScales;
+    }
+
     /** Sequence b's label scale ({@link #withLabelScales}; 1 when none were attached). */
     public double labelScale(int b) {
         return labelScales == null ? 1 : labelScales[b];

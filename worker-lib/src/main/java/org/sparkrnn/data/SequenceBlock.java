@@ -65,4 +65,56 @@ public interface SequenceBlock extends java.io.Serializable {
     default void selectScaled(int[] which, BiConsumer<SequenceBatch, double[]> action) {
         action.accept(select(which), labelScales(which));
     }
+
+    /** What {@link #forEachEvaluationChunk} hands over for each chunk. */
+    @FunctionalInterface
+    interface EvaluationChunk {
+        /**
+         * @param scales  each sequence's label scale ({@link #labelScales}; null: all 1)
+         * @param actuals the labels in the data's own units, laid out as {@code batch.values()}: before any window
+         *                transform, series scale or standardisation; null when this block does not keep them (a
+         *                batch stored standardised: its standardisation undoes it)
+         */
+        void accept(SequenceBatch batch, double[] scales, double[] actuals);
+    }
+
+    /** As {@link #forEachScaledChunk}, with each chunk's labels in the data's own units when this block knows them. */
+    default void forEachEvaluationChunk(int chunk, EvaluationChunk action) {
+        for (int from = 0; from < size(); from += chunk) {
+            int to = Math.min(size(), from + chunk);
+            int[] which = new int[to - from];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = from + k;
+            }
+            selectForEvaluation(which, action);
+        }
+    }
+
+    /** The chosen sequences as {@link #selectScaled} gives them, with their labels in the data's units (or null). */
+    default void selectForEvaluation(int[] which, EvaluationChunk action) {
+        selectScaled(which, (batch, scales) -> action.accept(batch, scales, null));
+    }
+
+    /**
+     * The label values of {@code batch} in the data's units: each multiplied by its sequence's label scale
+     * ({@link SequenceBatch#labelScale}); for a batch that no transform or standardisation touched.
+     */
+    static double[] inDataUnits(SequenceBatch batch) {
+        double[] values = batch.values().clone();
+        int width = batch.labelWidth();
+        for (int b = 0; b < batch.size(); b++) {
+            double scale = batch.labelScale(b);
+            if (scale != 1) {
+                for (int t = 0; t < batch.length(b); t++) {
+                    if (batch.isLabelled(b, t)) {
+                        int row = batch.labelRow(b, t);
+                        for (int j = 0; j < width; j++) {
+                            values[row * width + j] *= scale;
+                        }
+                    }
+                }
+            }
+        }
+        return values;
+    }
 }

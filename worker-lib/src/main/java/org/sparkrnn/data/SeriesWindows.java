@@ -250,8 +250,17 @@ public final class SeriesWindows implements SequenceBlock {
                 }
             }
         }
-        return new SequenceBatch(inputSize, lengths, x, null, LabelShape.PER_SEQUENCE, LabelKind.VALUES, width, y,
-                null, null, future == null ? 0 : horizons.length, future);
+        SequenceBatch batch = new SequenceBatch(inputSize, lengths, x, null, LabelShape.PER_SEQUENCE, LabelKind.VALUES,
+                width, y, null, null, future == null ? 0 : horizons.length, future);
+        // the scales go with the batch: a loss in the data's own units (the negative binomial's counts) reads them
+        return scales == null ? batch : batch.withLabelScales(labelScales(which));
+    }
+
+    /** The windows, their scales and their labels times their scales: the data's own units. */
+    @Override
+    public void selectForEvaluation(int[] which, EvaluationChunk action) {
+        SequenceBatch batch = select(which);
+        action.accept(batch, labelScales(which), SequenceBlock.inDataUnits(batch));
     }
 
     /** The windows' scales, when they carry them ({@link #scaledBy}); else null (all 1). */

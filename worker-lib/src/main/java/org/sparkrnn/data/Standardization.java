@@ -25,6 +25,11 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
                 t == null ? null : t.mean(), t == null ? null : t.std());
     }
 
+    /** This standardisation of the features alone: the labels stay in their units. */
+    public Standardization withoutTargets() {
+        return new Standardization(featureMean, featureStd, null, null);
+    }
+
     /**
      * A new batch with standardised features (the future rows too) and value labels (unlabelled steps keep their
      * placeholder zeros).

@@ -39,7 +39,9 @@ public record TransformedWindows(SequenceBlock windows, WindowTransform transfor
 
     private SequenceBatch transformed(SequenceBatch raw) {
         SequenceBatch batch = transform.apply(raw);
-        return standardization == null ? batch : standardization.apply(batch);
+        batch = standardization == null ? batch : standardization.apply(batch);
+        // the windows' own scales stay with them (a loss in the data's units reads them: the negative binomial's)
+        return batch == raw || raw.labelScales() == null ? batch : batch.withLabelScales(raw.labelScales());
     }
 
     @Override
@@ -55,6 +57,14 @@ public record TransformedWindows(SequenceBlock windows, WindowTransform transfor
     public void selectScaled(int[] which, BiConsumer<SequenceBatch, double[]> action) {
         SequenceBatch raw = windows.select(which);
         action.accept(transformed(raw), transform.scaled() ? transform.scales(raw) : windows.labelScales(which));
+    }
+
+    /** The raw windows made once: transformed for the batch; their labels, times their series' scales, the actuals. */
+    @Override
+    public void selectForEvaluation(int[] which, EvaluationChunk action) {
+        SequenceBatch raw = windows.select(which);
+        action.accept(transformed(raw), transform.scaled() ? transform.scales(raw) : windows.labelScales(which),
+                SequenceBlock.inDataUnits(raw));
     }
 
     @Override

@@ -164,6 +164,61 @@ public final class Baseline implements Serializable {
             }
             return sums;
         }
+        forEachForecast(batch, standardization, scales, null, (b, k, standardisedError, error, actual) -> {
+            sums.addValueError(k, horizons.length, error);
+            sums.addRegression(standardisedError * standardisedError, 1, error * error, Math.abs(error), 1);
+        });
+        return sums;
+    }
+
+    /**
+     * As {@link #addInto(EvaluationSums, SequenceBatch, Standardization, double[])}, also adding the forecasting
+     * metrics ({@link ForecastSums}) when {@code forecast} is given: the baseline's point forecast and, with
+     * {@code residualQuantiles} ([V × L], the data's units: its own residuals' quantiles at the forecast's levels,
+     * {@link SeasonalNaiveFit}), its quantiles: the point forecast plus each.
+     */
+    public EvaluationSums addInto(EvaluationSums sums, SequenceBatch batch, Standardization standardization,
+                                  double[] scales, Evaluator.Forecast forecast, double[] residualQuantiles) {
+        if (forecast == null || kind == Kind.UNIGRAM) {
+            return addInto(sums, batch, standardization, scales);
+        }
+        double[] levels = residualQuantiles == null ? new double[0] : forecast.levels();
+        ForecastSums forecastSums = sums.forecastSums(levels, horizons.length);
+        double[] quantiles = new double[levels.length];
+        forEachForecast(batch, standardization, scales, forecast.actuals(), (b, k, standardisedError, error, actual) -> {
+            sums.addValueError(k, horizons.length, error);
+            sums.addRegression(standardisedError * standardisedError, 1, error * error, Math.abs(error), 1);
+            double point = actual + error;
+            for (int q = 0; q < levels.length; q++) {
+                quantiles[q] = point + residualQuantiles[k * levels.length + q];
+            }
+            forecastSums.add(k, actual, point, quantiles,
+                    forecast.maseScales() == null ? Double.NaN : forecast.maseScales()[b]);
+        });
+        return sums;
+    }
+
+    /** What {@link #forEachForecast} hands over for each forecast value. */
+    @FunctionalInterface
+    public interface ForecastVisitor {
+        /**
+         * Value k of sequence b's label: the error in the units training uses (standardised), the error ŷ − y in
+         * the data's units, and the actual y in the data's units ({@code actuals}; without them, the label as far as
+         * the standardisation and the scale undo it).
+         */
+        void accept(int b, int k, double standardisedError, double error, double actual);
+    }
+
+    /**
+     * Each labelled window's forecast of each value (a horizon), compared with its label: the baseline's value
+     * forecasts ({@code last}, {@code lag:N}) as {@link #addInto(EvaluationSums, SequenceBatch, Standardization,
+     * double[])} describes them.
+     */
+    public void forEachForecast(SequenceBatch batch, Standardization standardization, double[] scales,
+                                double[] actuals, ForecastVisitor visitor) {
+        if (kind == Kind.UNIGRAM) {
+            throw new IllegalStateException("the unigram baseline forecasts classes, not values");
+        }
         double fMean = 0;
         double fStd = 1;
         if (standardization != null && standardization.featureMean() != null) {
@@ -193,12 +248,9 @@ public final class Baseline implements Serializable {
                 double forecast = batch.feature(b, length - 1 + h - back, 0) * fStd + fMean;
                 double actual = values[row * horizons.length + k] * tStd[k] + tMean[k];
                 double error = forecast - actual;
-                double original = error * scale;
-                sums.addValueError(k, horizons.length, original);
-                sums.addRegression((error / tStd[k]) * (error / tStd[k]), 1, original * original,
-                        Math.abs(original), 1);
+                visitor.accept(b, k, error / tStd[k], error * scale,
+                        actuals != null ? actuals[row * horizons.length + k] : actual * scale);
             }
         }
-        return sums;
     }
 }

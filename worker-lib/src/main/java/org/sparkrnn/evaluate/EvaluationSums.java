@@ -20,6 +20,7 @@ public final class EvaluationSums implements java.io.Serializable {
     private double[] squaredByValue;  // per value of a label (e.g. per horizon), original units; null: none yet
     private double[] absoluteByValue;
     private long[] countByValue;
+    private ForecastSums forecast;    // quantile and forecasting metrics (data units), or null
 
     public EvaluationSums() {
     }
@@ -79,7 +80,30 @@ public final class EvaluationSums implements java.io.Serializable {
         labelledSteps++;
     }
 
+    /** This with the forecasting sums {@code forecast} (null: none), for the wire. */
+    public EvaluationSums withForecast(ForecastSums forecast) {
+        this.forecast = forecast;
+        return this;
+    }
+
+    /** The forecasting metrics' sums (quantiles, intervals, sMAPE, MASE) or null when none were scored. */
+    public ForecastSums forecast() {
+        return forecast;
+    }
+
+    /** The forecasting sums for {@code levels} and labels of {@code width} values, made when first needed. */
+    ForecastSums forecastSums(double[] levels, int width) {
+        if (forecast == null) {
+            forecast = new ForecastSums(levels, width);
+        }
+        return forecast;
+    }
+
     public EvaluationSums merge(EvaluationSums other) {
+        if (other.forecast != null) {
+            forecast = forecast == null ? new ForecastSums(other.forecast.levels(), other.forecast.width())
+                    .merge(other.forecast) : forecast.merge(other.forecast);
+        }
         lossSum += other.lossSum;
         lossCount += other.lossCount;
         squaredError += other.squaredError;

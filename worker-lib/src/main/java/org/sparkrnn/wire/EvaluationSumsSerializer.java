@@ -5,8 +5,12 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import org.sparkrnn.evaluate.EvaluationSums;
+import org.sparkrnn.evaluate.ForecastSums;
 
-/** {@link EvaluationSums}: seven numbers, then the sums per value of a label (each array, or null). */
+/**
+ * {@link EvaluationSums}: seven numbers, then the sums per value of a label (each array, or null), then the
+ * forecasting sums (a flag, then their levels, width and arrays).
+ */
 final class EvaluationSumsSerializer extends Serializer<EvaluationSums> {
 
     @Override
@@ -25,6 +29,28 @@ final class EvaluationSumsSerializer extends Serializer<EvaluationSums> {
         if (counts != null) {
             out.writeLongs(counts);
         }
+        ForecastSums forecast = sums.forecast();
+        out.writeBoolean(forecast != null);
+        if (forecast != null) {
+            WireArrays.writeDoubles(out, forecast.levels());
+            out.writeVarInt(forecast.width(), true);
+            WireArrays.writeDoubles(out, forecast.pinballSums());
+            WireArrays.writeDoubles(out, forecast.absActualSums());
+            writeLongs(out, forecast.counts());
+            writeLongs(out, forecast.insideCounts());
+            WireArrays.writeDoubles(out, forecast.smapeSums());
+            WireArrays.writeDoubles(out, forecast.scaledAbsSums());
+            writeLongs(out, forecast.scaledCounts());
+        }
+    }
+
+    private static void writeLongs(Output out, long[] values) {
+        out.writeVarInt(values.length, true);
+        out.writeLongs(values);
+    }
+
+    private static long[] readLongs(Input in) {
+        return in.readLongs(in.readVarInt(true));
     }
 
     @Override
@@ -40,7 +66,15 @@ final class EvaluationSumsSerializer extends Serializer<EvaluationSums> {
         double[] absoluteByValue = WireArrays.readDoubles(in);
         int n = in.readVarInt(false);
         long[] counts = n < 0 ? null : in.readLongs(n);
-        return EvaluationSums.of(lossSum, lossCount, squared, absolute, elements, correct, labelled, squaredByValue,
-                absoluteByValue, counts);
+        EvaluationSums sums = EvaluationSums.of(lossSum, lossCount, squared, absolute, elements, correct, labelled,
+                squaredByValue, absoluteByValue, counts);
+        if (in.readBoolean()) {
+            double[] levels = WireArrays.readDoubles(in);
+            int width = in.readVarInt(true);
+            sums.withForecast(ForecastSums.of(levels, width, WireArrays.readDoubles(in), WireArrays.readDoubles(in),
+                    readLongs(in), readLongs(in), WireArrays.readDoubles(in), WireArrays.readDoubles(in),
+                    readLongs(in)));
+        }
+        return sums;
     }
 }

@@ -15,6 +15,7 @@ import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.scoring.ForecastReport;
 import org.sparkrnn.driver.scoring.ModelScoring;
 import org.sparkrnn.driver.scoring.PerSeriesReport;
 import org.sparkrnn.evaluate.Baseline;
@@ -66,6 +67,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " with FILE.csv, every series' line is also written there.")
     String perSeries;
 
+    @Option(names = "--quantiles", paramLabel = "LEVELS",
+            description = "Long tables, probabilistic models: the quantile levels scored (weighted quantile loss, the"
+                    + " coverage of each central interval among them), e.g. 0.1,0.5,0.9. Default: a quantile"
+                    + " model's trained levels; for a distribution " + ForecastReport.DEFAULT_LEVELS + ".")
+    String quantiles;
+
+    @Option(names = "--season", paramLabel = "N",
+            description = "Long tables: the forecasting metrics (wQL, interval coverage, sMAPE, MASE) beside the"
+                    + " seasonal naive forecast of season N (the value N steps back; 1: the last value) with its"
+                    + " residual quantiles; MASE divides by its in-sample error. Given by default (N = 1) for a"
+                    + " probabilistic model.")
+    Integer season;
+
     @Spec
     CommandSpec spec;
 
@@ -95,6 +109,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
+        double[] levels = ForecastReport.levels(saved, quantiles);
+        boolean forecast = season != null || quantiles != null || saved.spec().forecastHead() != null;
+        if (forecast && options.table() == null && (season != null || quantiles != null)) {
+            throw new SettingError("{--season} and {--quantiles} score forecasts of a long table's series: give"
+                    + " {--id-column}, {--time-column} and {--target-column} (or a model trained on one)");
+        }
+        int seasonLength = season == null ? 1 : season;
+        if (forecast && options.table() != null) {
+            ForecastReport.seasonalNaive(seasonLength, options.horizons()); // checked before Spark starts
+        }
         checks.dataExists(options);
         return SparkRun.with("lstm-spark evaluate", sparkOptions, sc -> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
@@ -103,9 +127,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             ModelScoring scoring = new ModelScoring(sc, saved, new KernelSettings(precision, 0));
             Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith,
                     options.horizons());
+            String what = dir.path(ModelDirectory.MODEL) + " on " + options.path();
             java.util.function.Consumer<SplitSide> perSeriesOf = side -> {
                 if (perSeriesReport != null) {
                     PerSeriesReport.run(perSeriesReport, loader, scoring, options, compareWith, side, System.out);
+                }
+                if (forecast && options.table() != null) {
+                    ForecastReport.Result result = ForecastReport.run(loader, scoring, options, levels, seasonLength,
+                            side);
+                    ForecastReport.print(result, what, side.name().toLowerCase(java.util.Locale.ROOT),
+                            options.horizons(), System.out);
                 }
             };
             FileStore files = new FileStore(sc.hadoopConfiguration());

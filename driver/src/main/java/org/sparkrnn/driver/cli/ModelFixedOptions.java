@@ -26,7 +26,8 @@ final class ModelFixedOptions {
      */
     static org.sparkrnn.driver.config.DataOptions forModel(org.sparkrnn.driver.config.DataOptions options,
                                                           SavedModel saved) {
-        return options.forModelInputs(saved.spec().hasDecoder(), saved.shape().staticCategories());
+        return options.forModelInputs(saved.spec().hasDecoder(), saved.shape().staticCategories(),
+                saved.spec().loss() == org.sparkrnn.model.Loss.NEGATIVE_BINOMIAL);
     }
 
     static void check(CommandSpec spec, DataMixin data, SavedModel saved) {

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.cli;
 import org.sparkrnn.driver.config.Aggregation;
 import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.LossSetting;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.driver.data.records.SplitSide;
@@ -66,8 +67,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " forecast (0: none; the head reads the state alone). Default: ${DEFAULT-VALUE}.")
     int decoderHidden;
 
-    @Option(names = "--loss", defaultValue = Defaults.LOSS, paramLabel = "mse|cross-entropy|sum-half-squared",
-            description = "Loss (auto: mse for regression, cross-entropy for classification). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", defaultValue = Defaults.LOSS, paramLabel = "LOSS",
+            description = "Loss: auto (mse for regression, cross-entropy for classification), mse, cross-entropy,"
+                    + " sum-half-squared, quantile:LEVELS (pinball loss at the levels, e.g. quantile:0.1,0.5,0.9),"
+                    + " gaussian, student-t or negative-binomial (negative log-likelihood; counts). Default:"
+                    + " ${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--init-scheme", defaultValue = Defaults.INIT_SCHEME, paramLabel = "pytorch|xavier-orthogonal",
@@ -250,7 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingConfig toConfig() {
         TrainingConfig.Model model = new TrainingConfig.Model(Choices.parse("cell", cell, CellType.class),
                 OptionText.sizes("hidden", hidden), Choices.parse("activation", activation, Activation.class),
-                loss.equals("auto") ? null : Choices.parse("loss", loss, Loss.class),
+                LossSetting.parse(loss),
                 Choices.parse("init-scheme", initScheme, InitScheme.class),
                 OptionText.numberOrKeep("forget-bias", forgetBias), init, bidirectional, dropout,
                 Choices.parse("pooling", pooling, Pooling.class), decoderHidden);

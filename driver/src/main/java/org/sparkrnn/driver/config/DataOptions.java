@@ -165,11 +165,14 @@ public record DataOptions(String format, String path, String validationPath, dou
 
     /**
      * These options as a trained model reads a long table: its windows carry the rows of the steps they predict when
-     * it has a forecast decoder ({@code futureRows}), and its static columns have its {@code categories} (null: none
-     * kept).
+     * it has a forecast decoder ({@code futureRows}), its static columns have its {@code categories} (null: none
+     * kept), and its targets are counts when its loss reads counts ({@code countTargets}).
      */
-    public DataOptions forModelInputs(boolean futureRows, java.util.Map<String, java.util.List<String>> categories) {
-        return withFutureRows(futureRows).withStaticCategories(categories);
+    public DataOptions forModelInputs(boolean futureRows, java.util.Map<String, java.util.List<String>> categories,
+                                      boolean countTargets) {
+        DataOptions options = withFutureRows(futureRows).withStaticCategories(categories);
+        return options.table == null || options.table.countTargets() == countTargets ? options
+                : options.withTable(options.table.withCountTargets(countTargets));
     }
 
     /**

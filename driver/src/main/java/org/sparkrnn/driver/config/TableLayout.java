@@ -41,8 +41,20 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                           int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
                           WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
                           String timeFormat, Frequency frequency, List<String> knownColumns,
-                          List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories)
+                          List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories,
+                          boolean countTargets)
         implements Serializable {
+
+    /** A layout whose targets may be any number (not only counts). */
+    public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                       int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                       WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
+                       String timeFormat, Frequency frequency, List<String> knownColumns,
+                       List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories) {
+        this(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing, validateFrom,
+                windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
+                futureRows, categories, false);
+    }
 
     /** A layout whose static columns' categories are not resolved yet. */
     public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
@@ -199,14 +211,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 null, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
-                futureRows, categories);
+                futureRows, categories, countTargets);
     }
 
     /** This layout with its series stepping by {@code step} (null: inferred from the data). */
     public TableLayout withFrequency(Frequency step) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step, knownColumns, staticColumns,
-                futureRows, categories);
+                futureRows, categories, countTargets);
     }
 
     /**
@@ -216,14 +228,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows, categories);
+                staticColumns, futureRows, categories, countTargets);
     }
 
     /** This layout with (or without) each window's future rows, for a forecast decoder. */
     public TableLayout withFutureRows(boolean future) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, future, categories);
+                staticColumns, future, categories, countTargets);
     }
 
     /**
@@ -236,7 +248,17 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         }
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows, resolved);
+                staticColumns, futureRows, resolved, countTargets);
+    }
+
+    /**
+     * This layout with (or without) targets that must be counts (a number >= 0 in every row that has one: the
+     * negative binomial's), each row checked as it is read.
+     */
+    public TableLayout withCountTargets(boolean counts) {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
+                staticColumns, futureRows, categories, counts);
     }
 
     /** Whether every static column's categories are known (a numeric one has none). */
@@ -346,6 +368,6 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
                 java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, seriesScaled, calendar,
-                timeFormat, frequency, knownColumns, staticColumns, futureRows, categories);
+                timeFormat, frequency, knownColumns, staticColumns, futureRows, categories, countTargets);
     }
 }

@@ -59,6 +59,28 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
             throw new SettingError("{--known-columns} are read at each step a window predicts, by the forecast"
                     + " decoder: give {--decoder-hidden}, e.g. 32");
         }
+        if (model.loss() == org.sparkrnn.model.Loss.NEGATIVE_BINOMIAL) {
+            // counts in the data's own units: only a scaling that divides by a positive scale keeps them counts
+            // (a standardisation leaves its targets alone: countTargets)
+            String shift = data.windowTransform().fromLast() ? "{--relative-to-last}"
+                    : data.windowTransform().scaled() ? "{--normalize} window" : null;
+            if (shift != null) {
+                throw new SettingError("{--loss} negative-binomial models counts; " + shift + " moves them off"
+                        + " the counts (use {--normalize} none, standard or series: series divides each series by"
+                        + " its mean, as DeepAR scales counts)");
+            }
+            if (data.table() != null && !data.table().countTargets()) {
+                data = data.withTable(data.table().withCountTargets(true));
+            }
+        }
+    }
+
+    /**
+     * Whether the targets are counts (the negative binomial's): each one must be a number >= 0, and a
+     * standardisation ({@code --normalize}) leaves them alone (they are divided by their series' mean at most).
+     */
+    public boolean countTargets() {
+        return model.loss() == org.sparkrnn.model.Loss.NEGATIVE_BINOMIAL;
     }
 
     /** The forget-gate bias a run starts from unless told otherwise. */
@@ -73,7 +95,23 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
      */
     public record Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
                         Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling,
-                        int decoderHidden) {
+                        int decoderHidden, List<Double> quantiles) {
+
+        /** Any loss but a quantile loss (no levels). */
+        public Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
+                     Double forgetBias, String initFile, boolean bidirectional, double dropout, Pooling pooling,
+                     int decoderHidden) {
+            this(cell, hidden, activation, loss, initScheme, forgetBias, initFile, bidirectional, dropout, pooling,
+                    decoderHidden, List.of());
+        }
+
+        /** With {@code --loss} as typed ({@link LossSetting}). */
+        public Model(CellType cell, List<Integer> hidden, Activation activation, LossSetting loss,
+                     InitScheme initScheme, Double forgetBias, String initFile, boolean bidirectional, double dropout,
+                     Pooling pooling, int decoderHidden) {
+            this(cell, hidden, activation, loss.loss(), initScheme, forgetBias, initFile, bidirectional, dropout,
+                    pooling, decoderHidden, loss.quantiles());
+        }
 
         /** Without a forecast decoder. */
         public Model(CellType cell, List<Integer> hidden, Activation activation, Loss loss, InitScheme initScheme,
@@ -84,6 +122,10 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
 
         public Model {
             Bound.check("decoder-hidden", decoderHidden);
+            quantiles = quantiles == null ? List.of() : List.copyOf(quantiles);
+            if ((loss == Loss.QUANTILE) != !quantiles.isEmpty()) {
+                throw new SettingError("{--loss} quantile needs its levels, e.g. quantile:0.1,0.5,0.9");
+            }
             Objects.requireNonNull(cell, "cell");
             Objects.requireNonNull(activation, "activation");
             Objects.requireNonNull(initScheme, "initScheme");
@@ -223,7 +265,8 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         DataOptions paths = d.withPaths(files.apply(d.path()), files.apply(d.validationPath()));
         Model m = model;
         Model init = new Model(m.cell(), m.hidden(), m.activation(), m.loss(), m.initScheme(), m.forgetBias(),
-                qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling(), m.decoderHidden());
+                qualify.apply(m.initFile()), m.bidirectional(), m.dropout(), m.pooling(), m.decoderHidden(),
+                m.quantiles());
         return new TrainingConfig(paths, init, optim, loop, output, normalize);
     }
 
@@ -246,7 +289,7 @@ public record TrainingConfig(DataOptions data, Model model, Optim optim, Loop lo
         s.put("dropout", model.dropout());
         s.put("pooling", model.pooling().cliName());
         s.put("decoder-hidden", model.decoderHidden() == 0 ? null : model.decoderHidden());
-        s.put("loss", model.loss() == null ? "auto" : model.loss().cliName());
+        s.put("loss", new LossSetting(model.loss(), model.quantiles()).text());
         s.put("init-scheme", model.initScheme().cliName());
         s.put("forget-bias", model.forgetBias() == null ? "keep" : model.forgetBias());
         s.put("init", model.initFile());

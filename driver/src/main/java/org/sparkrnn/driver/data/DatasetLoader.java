@@ -359,7 +359,8 @@ public final class DatasetLoader {
         }
         RecordShape shape = resolveClasses(train.shape(), stats, options.path());
         Standardization standardization = context.standardization() != null ? context.standardization()
-                : context.normalize() ? Standardization.from(stats, !shape.oneHot()) : null;
+                : context.normalize() ? (context.countTargets() ? Standardization.from(stats, !shape.oneHot())
+                .withoutTargets() : Standardization.from(stats, !shape.oneHot())) : null;
         if (scaled) {
             trainBlocks = finish(train.train(), standardization, "training data");
         }

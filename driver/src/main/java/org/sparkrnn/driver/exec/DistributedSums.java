@@ -16,6 +16,7 @@ import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.Evaluator;
+import org.sparkrnn.evaluate.SeasonalNaiveFit;
 import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.ModelWeights;
@@ -93,6 +94,87 @@ public final class DistributedSums {
         try {
             return aggregate(data, new EvaluationSums(),
                     (sums, block) -> evaluateBatch(sums, block, model, settings, targetScale), EvaluationSums::merge);
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /**
+     * As {@link #evaluate}, with the forecasting metrics ({@link org.sparkrnn.evaluate.ForecastSums}) at the quantile
+     * {@code levels} (a probabilistic model's; none for a point forecast): {@code targetMean} with the target scale
+     * undoes a standardisation where a block does not keep its labels in the data's units.
+     */
+    public EvaluationSums evaluate(JavaRDD<SequenceBlock> data, ModelWeights weights, KernelSettings settings,
+                                   double[] targetScale, double[] targetMean, double[] levels, String description) {
+        sc.setJobDescription(description);
+        Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
+        try {
+            return aggregate(data, new EvaluationSums(), (sums, block) -> {
+                ModelWeights w = model.value();
+                NetworkKernel kernel = KernelCache.borrow(w.spec(), settings);
+                try {
+                    block.forEachEvaluationChunk(EVALUATION_CHUNK, (chunk, scales, actuals) -> Evaluator.addInto(
+                            sums, kernel, w.params(), chunk, targetScale, scales,
+                            new Evaluator.Forecast(levels, actuals, targetMean, null)));
+                } finally {
+                    KernelCache.release(kernel);
+                }
+                return sums;
+            }, EvaluationSums::merge);
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /**
+     * Forecasting metrics per key (a series), the model's and the baseline's: each series' training windows
+     * ({@code fit}) fit the baseline's residual quantiles and its MASE scale ({@link SeasonalNaiveFit}); its held-out
+     * windows ({@code held}) are scored by the model (its quantiles at {@code levels}) and by the baseline (its point
+     * forecast plus those residual quantiles), with MASE against that scale. The two sides meet by key (a cogroup);
+     * one pair of sums per key reaches the driver. {@code standardization}: what the blocks are read with (null:
+     * raw); {@code targetMean} undoes it for blocks that do not keep their labels in the data's units.
+     */
+    public <K> Map<K, EvaluationSums[]> forecastByKey(JavaPairRDD<K, SequenceBlock> fit,
+                                                      JavaPairRDD<K, SequenceBlock> held, ModelWeights weights,
+                                                      KernelSettings settings, Baseline baseline,
+                                                      Standardization standardization, double[] levels,
+                                                      String description) {
+        sc.setJobDescription(description);
+        double[] targetScale = standardization == null ? null : standardization.targetStd();
+        double[] targetMean = standardization == null ? null : standardization.targetMean();
+        int width = weights.spec().outputSize();
+        Broadcast<ModelWeights> model = sc.broadcast(onTheWire(weights, settings));
+        try {
+            return new java.util.HashMap<>(fit.cogroup(held).filter(sides -> sides._2()._2().iterator().hasNext())
+                    .mapValues(sides -> {
+                        SeasonalNaiveFit naive = new SeasonalNaiveFit(width);
+                        for (SequenceBlock block : sides._1()) {
+                            block.forEachEvaluationChunk(EVALUATION_CHUNK, (batch, scales, actuals) ->
+                                    naive.add(baseline, batch, standardization, scales, actuals));
+                        }
+                        double[] residualQuantiles = naive.residualQuantiles(levels);
+                        double maseScale = naive.maseScale();
+                        EvaluationSums ours = new EvaluationSums();
+                        EvaluationSums theirs = new EvaluationSums();
+                        ModelWeights w = model.value();
+                        NetworkKernel kernel = KernelCache.borrow(w.spec(), settings);
+                        try {
+                            for (SequenceBlock block : sides._2()) {
+                                block.forEachEvaluationChunk(EVALUATION_CHUNK, (batch, scales, actuals) -> {
+                                    double[] maseScales = new double[batch.size()];
+                                    java.util.Arrays.fill(maseScales, maseScale);
+                                    Evaluator.Forecast forecast = new Evaluator.Forecast(levels, actuals, targetMean,
+                                            maseScales);
+                                    Evaluator.addInto(ours, kernel, w.params(), batch, targetScale, scales, forecast);
+                                    baseline.addInto(theirs, batch, standardization, scales, forecast,
+                                            residualQuantiles);
+                                });
+                            }
+                        } finally {
+                            KernelCache.release(kernel);
+                        }
+                        return new EvaluationSums[] {ours, theirs};
+                    }).collectAsMap());
         } finally {
             model.destroy();
         }

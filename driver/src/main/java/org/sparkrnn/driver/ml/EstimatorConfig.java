@@ -11,6 +11,7 @@ import org.sparkrnn.driver.config.Choices;
 import org.sparkrnn.driver.config.ColumnWindows;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.config.LossSetting;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.Normalization;
 import org.sparkrnn.driver.config.SettingError;
@@ -64,7 +65,7 @@ final class EstimatorConfig {
                     Choices.parse("cell", text(e, e.cell()), CellType.class),
                     Arrays.stream(e.getHidden()).boxed().toList(),
                     Choices.parse("activation", text(e, e.activation()), Activation.class),
-                    loss.equals("auto") ? null : Choices.parse("loss", loss, Loss.class),
+                    LossSetting.parse(loss),
                     Choices.parse("init-scheme", text(e, e.initScheme()), InitScheme.class),
                     Double.isNaN(forget) ? null : forget, e.isDefined(e.initFile()) ? text(e, e.initFile()) : null,
                     flag(e, e.bidirectional()), real(e, e.dropout()),

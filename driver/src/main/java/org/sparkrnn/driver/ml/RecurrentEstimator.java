@@ -78,7 +78,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
             // progress lines go to standard output, as the command line's (logEvery sets how often)
             result = new Trainer(sc, config, System.out).run((loader, options) ->
                     loader.loadForTraining(dataset.toDF(), columns, options,
-                            ReadContext.fresh(config.normalize())));
+                            ReadContext.fresh(config.normalize(), config.countTargets())));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (SettingError e) { // a setting that does not fit the data, named as this estimator's param

@@ -79,6 +79,18 @@ public final class ModelScoring {
                 description);
     }
 
+    /**
+     * The model's and {@code baseline}'s forecasting sums per key: {@code fit}'s windows fit the baseline's residual
+     * quantiles and MASE scale, {@code held}'s are scored, the model's quantiles at {@code levels}
+     * ({@link DistributedSums#forecastByKey}).
+     */
+    public <K> Map<K, EvaluationSums[]> forecastByKey(JavaPairRDD<K, SequenceBlock> fit,
+                                                      JavaPairRDD<K, SequenceBlock> held, Baseline baseline,
+                                                      double[] levels, String description) {
+        return sums.forecastByKey(fit, held, weights(), kernel, baseline, saved.standardization(), levels,
+                description);
+    }
+
     private ModelWeights weights() {
         return new ModelWeights(saved.spec(), saved.params());
     }

@@ -81,7 +81,8 @@ public final class PerSeriesReport {
                            Baseline baseline, SplitSide side, PrintStream out) {
         SavedModel model = scoring.saved();
         // the table as the model reads it: its static categories kept, not learned again
-        options = options.forModelInputs(model.spec().hasDecoder(), model.shape().staticCategories());
+        options = options.forModelInputs(model.spec().hasDecoder(), model.shape().staticCategories(),
+                model.spec().loss() == org.sparkrnn.model.Loss.NEGATIVE_BINOMIAL);
         JavaPairRDD<Object, SequenceBlock> series = loader.tableWindowsBySeries(options, model.standardization(),
                 model.seriesScaling(), model.frequency(), side);
         Map<Object, EvaluationSums[]> perSeries = scoring.perKeySums(series, baseline, "per series: "

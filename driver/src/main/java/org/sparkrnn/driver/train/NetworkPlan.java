@@ -49,7 +49,7 @@ final class NetworkPlan {
                     + " these data have " + shape.describeLabels() + " (use {--pooling} last)");
         }
         NetworkSpec spec = new NetworkSpec(shape.inputSize(), layers, shape.outputs(), loss, m.bidirectional(),
-                m.dropout(), m.pooling());
+                m.dropout(), m.pooling(), null, m.quantiles());
         if (m.decoderHidden() == 0) {
             return spec;
         }

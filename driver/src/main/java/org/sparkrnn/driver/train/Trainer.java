@@ -88,7 +88,7 @@ public final class Trainer {
     /** Trains on the files the configuration names. */
     public Result run() throws IOException {
         return run((loader, options) -> loader.loadForTraining(options,
-                ReadContext.fresh(config.normalize())));
+                ReadContext.fresh(config.normalize(), config.countTargets())));
     }
 
     /**

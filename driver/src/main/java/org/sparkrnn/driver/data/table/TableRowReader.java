@@ -26,6 +26,8 @@ public final class TableRowReader implements Serializable {
     private final int[] targetAt;        // target j is values[targetAt[j]]
     private final int calendarFrom;      // values[calendarFrom..] are the calendar's inputs (derived from the time)
     private final String timeFormat;     // the pattern text times are read with, or null
+    private final boolean counts;        // each target a count: a number >= 0 (or missing)
+    private final List<String> targets;
 
     TableRowReader(String source, TableLayout layout, TimeFormat format) {
         this.source = source;
@@ -36,6 +38,8 @@ public final class TableRowReader implements Serializable {
         this.targetAt = layout.targetColumns().stream().mapToInt(values::indexOf).toArray();
         this.calendarFrom = values.size() - 2 * layout.calendar().size();
         this.timeFormat = layout.timeFormat();
+        this.counts = layout.countTargets();
+        this.targets = layout.targetColumns();
     }
 
     /**
@@ -148,6 +152,11 @@ public final class TableRowReader implements Serializable {
         }
         for (int k = 0; k < y.length; k++) {
             y[k] = v[targetAt[k]];
+            if (counts && y[k] < 0) {
+                throw new DataFormatError(source, "series " + row.get(0) + " at time " + (format == TimeFormat.TEXT
+                        ? text(row) : format.text(time(row))) + ": column '" + targets.get(k) + "' value " + y[k]
+                        + " is negative; --loss negative-binomial models counts (>= 0)");
+            }
         }
         Object id = id(row);
         double time = time(row);
