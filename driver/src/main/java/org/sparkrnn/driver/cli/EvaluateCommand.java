@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--quantiles", paramLabel = "LEVELS",
             description = "Long tables, probabilistic models: the quantile levels scored (weighted quantile loss, the"
                     + " coverage of each central interval among them), e.g. 0.1,0.5,0.9. Default: a quantile"
-                    + " model's trained levels; for a distribution " + ForecastReport.DEFAULT_LEVELS + ".")
+                    + " model's trained levels; for a distribution " + Defaults.QUANTILES + ".")
     String quantiles;
 
     @Option(names = "--season", paramLabel = "N",
@@ -109,7 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
-        double[] levels = ForecastReport.levels(saved, quantiles);
+        double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);
         boolean forecast = season != null || quantiles != null || saved.spec().forecastHead() != null;
         if (forecast && options.table() == null && (season != null || quantiles != null)) {
             throw new SettingError("{--season} and {--quantiles} score forecasts of a long table's series: give"

@@ -51,6 +51,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DIR", description = "Where to write the predictions (a new directory).")
     String output;
 
+    @Option(names = "--quantiles", paramLabel = "LEVELS",
+            description = "A probabilistic model's quantiles, one column per level after the point forecast"
+                    + " (prediction: the distribution's mean, a quantile model's median), named by level (p10, p50,"
+                    + " p90), e.g. 0.05,0.5,0.95. Default: a quantile model's trained levels; for a distribution "
+                    + Defaults.QUANTILES + ".")
+    String quantiles;
+
     @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet",
             description = "Format of the predictions: jsonl, parquet or another Spark data source."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -84,6 +91,7 @@ public final class PredictCommand implements Callable<Integer> {
         FileChecks checks = new FileChecks(sparkOptions);
         checks.isNew(output, "--output");
         SavedModel saved = checks.model(model.modelDir);
+        double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);
         DataOptions options = ModelFixedOptions.forModel(given, saved);
         ModelFixedOptions.check(spec, data, saved);
         checks.dataExists(options);
@@ -102,9 +110,8 @@ public final class PredictCommand implements Callable<Integer> {
                         org.sparkrnn.driver.data.table.LongTableSource.FUTURE, "label", "labels"));
                 dropped.retainAll(Arrays.asList(input.schema().fieldNames()));
                 // the model's broadcast lives for the write
-                try (ScopedPredictions predicted = FramePredictor.open(input, saved, new PredictionLayout(
-                        saved.shape(), saved.spec().outputSize(), saved.spec().loss().isClassification(),
-                        "prediction", "probability", false), FrameColumns.FEATURES, options.path(),
+                try (ScopedPredictions predicted = FramePredictor.open(input, saved,
+                        PredictionLayout.forModel(saved, levels), FrameColumns.FEATURES, options.path(),
                         InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE)) {
                     predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat)
                             .option("header", true).save(output); // csv: the column names first (others ignore it)
@@ -121,7 +128,7 @@ public final class PredictCommand implements Callable<Integer> {
             // text windows are numbered in input order (0, 1, ...): the key of each prediction
             LoadedData loaded = loader.loadForModel(options.absolute(), options.path(),
                     new ReadContext(saved.shape(), saved.vocabulary(), null, false), false);
-            SequencePredictions.write(sc, spark, loaded.train(), saved, kernel, writeFormat, output);
+            SequencePredictions.write(sc, spark, loaded.train(), saved, kernel, writeFormat, output, levels);
             loaded.unpersist();
             System.out.printf("wrote predictions for %d sequences to %s (%s)%n", loaded.trainSequences(), output,
                     outputFormat);

@@ -61,6 +61,13 @@ public final class StreamCommand implements Callable<Integer> {
                     + " the console, or kafka: one JSON value per forecast to --kafka-output-topic, keyed by series.")
     String output;
 
+    @Option(names = "--quantiles", paramLabel = "LEVELS",
+            description = "A probabilistic model's quantiles, one column per level after the point forecast"
+                    + " (prediction: the distribution's mean, a quantile model's median), named by level (p10, p50,"
+                    + " p90). Default: a quantile model's trained levels; for a distribution " + Defaults.QUANTILES
+                    + ".")
+    String quantiles;
+
     @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet|csv",
             description = "Format of the forecast files. Default: ${DEFAULT-VALUE}.")
     String outputFormat;
@@ -144,6 +151,7 @@ public final class StreamCommand implements Callable<Integer> {
                     + " are read as they arrive)");
         }
         SavedModel saved = checks.model(model.modelDir);
+        double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);
         ModelFixedOptions.check(spec, data, saved);
         DataOptions options = ModelFixedOptions.forModel(asGiven, saved);
         return SparkRun.with("lstm-spark stream", sparkOptions, sc -> {
@@ -164,7 +172,8 @@ public final class StreamCommand implements Callable<Integer> {
                     triggerMillis(trigger), System.out);
             // the model's broadcast lives as long as the query: destroyed once it has ended (or failed to start)
             try (ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
-                        new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected))) {
+                        new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected),
+                        levels)) {
                 DataStreamWriter<Row> writer = sink(scoped.rows(), options.table().idColumn(), writeFormat, when);
                 spark.streams().addListener(progress);
                 StreamingQuery query = writer.start();

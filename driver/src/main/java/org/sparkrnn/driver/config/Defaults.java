@@ -43,6 +43,8 @@ public final class Defaults {
     /** No forecast decoder. */
     public static final String DECODER_HIDDEN = "0";
     public static final String LOSS = "auto";
+    /** The quantile levels a distribution model forecasts and is scored at unless told: the 80% and 50% intervals. */
+    public static final String QUANTILES = "0.1,0.25,0.5,0.75,0.9";
     public static final String INIT_SCHEME = "pytorch";
     /** {@link InitOptions#DEFAULT_FORGET_GATE_BIAS} as text; "keep" keeps the scheme's draw. */
     public static final String FORGET_BIAS = "" + InitOptions.DEFAULT_FORGET_GATE_BIAS;

@@ -54,6 +54,7 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     private final IntParam chunkSize;
     private final Param<String> handleInvalid;
     private final Param<String> futureCol;
+    private final Param<String> quantiles;
 
     /** @param history the training run's metrics, or null (a loaded model) */
     public LstmModel(String uid, SavedModel saved, MetricsHistory history) {
@@ -80,6 +81,10 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
         futureCol = new Param<>(this, "futureCol", "a model with a forecast decoder: the column of each window's"
                 + " future rows (array<array<double>>, SequenceWindows' futureCol)");
         setDefault(futureCol, "future");
+        quantiles = new Param<>(this, "quantiles", "a probabilistic model's quantile levels, one output column each"
+                + " (p10, p50, ...) after the point forecast, e.g. 0.1,0.5,0.9; empty: a quantile model's trained"
+                + " levels, a distribution's " + Defaults.QUANTILES);
+        setDefault(quantiles, "");
     }
 
     /** A model from a model directory's {@code model.safetensors} (e.g. trained by {@code lstm-spark train}). */
@@ -108,8 +113,16 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     }
 
     PredictionLayout layout(boolean vectors) {
+        double[] levels;
+        try {
+            levels = org.sparkrnn.driver.model.ForecastLevels.of(saved,
+                    getQuantiles().isEmpty() ? null : getQuantiles());
+        } catch (org.sparkrnn.driver.config.SettingError e) {
+            throw new IllegalArgumentException(uid + ": " + e.renderKeys(MlParams::paramName), e);
+        }
         return new PredictionLayout(saved.shape(), saved.spec().outputSize(),
-                saved.shape().labelKind() == LabelKind.CLASSES, getPredictionCol(), getProbabilityCol(), vectors);
+                saved.shape().labelKind() == LabelKind.CLASSES, getPredictionCol(), getProbabilityCol(), vectors,
+                levels);
     }
 
     @Override
@@ -207,6 +220,9 @@ public final class LstmModel extends Model<LstmModel> implements MLWritable {
     public Param<String> futureCol() { return futureCol; }
     public String getFutureCol() { return getOrDefault(futureCol); }
     public LstmModel setFutureCol(String value) { set(futureCol, value); return this; }
+    public Param<String> quantiles() { return quantiles; }
+    public String getQuantiles() { return getOrDefault(quantiles); }
+    public LstmModel setQuantiles(String value) { set(quantiles, value); return this; }
     public LstmModel setPredictionCol(String value) { set(predictionCol, value); return this; }
     public LstmModel setProbabilityCol(String value) { set(probabilityCol, value); return this; }
     public LstmModel setPrecision(String value) { set(precision, value); return this; }

@@ -3,6 +3,7 @@ package org.sparkrnn.driver.ml;
 import org.apache.spark.ml.util.Identifiable;
 import org.sparkrnn.driver.config.Bound;
 import org.sparkrnn.driver.config.Choices;
+import org.sparkrnn.driver.config.LossSetting;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.config.TrainingConfig;
 import org.sparkrnn.model.CliNamed;
@@ -50,6 +51,11 @@ final class ParamChecks {
                 }
             }
         });
+    }
+
+    /** A loss as {@code --loss} takes it: auto, a loss's name, or quantile:LEVELS ({@link LossSetting}). */
+    static Check<String> loss(Identifiable owner) {
+        return value -> rendered(owner, () -> LossSetting.parse(value));
     }
 
     /** The hidden sizes: one or more, each at least 1. */

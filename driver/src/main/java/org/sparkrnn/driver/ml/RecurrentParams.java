@@ -141,8 +141,10 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
         futureCol = string("futureCol", "with decoderHidden: the column of each window's future rows"
                 + " (array<array<double>>, SequenceWindows' futureCol, whose metadata names the known inputs)",
                 "future");
-        loss = choice("loss", "loss function (auto: mse for regression, cross-entropy for classification)",
-                Defaults.LOSS, Loss.class, "auto");
+        loss = new Param<>(this, "loss", "loss function: auto (mse for regression, cross-entropy for"
+                + " classification), " + Choices.names(Loss.class) + "; quantile with its levels:"
+                + " quantile:0.1,0.5,0.9", ParamChecks.loss(this));
+        setDefault(loss, Defaults.LOSS);
         initScheme = choice("init-scheme", "weight initialisation", Defaults.INIT_SCHEME, InitScheme.class);
         forgetBias = real("forget-bias", "LSTM forget-gate bias at start (NaN: keep the scheme's own draw)",
                 Defaults.FORGET_BIAS);

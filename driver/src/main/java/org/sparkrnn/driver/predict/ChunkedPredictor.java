@@ -287,7 +287,9 @@ public final class ChunkedPredictor implements Serializable {
         } finally {
             KernelCache.release(kernel);
         }
-        double[] out = result.outputs().clone(); // the kernel's workspace is reused by the next chunk
+        org.sparkrnn.distribution.ForecastHead head = weights.spec().forecastHead();
+        double[] out = head == null ? result.outputs().clone() // the kernel's workspace is reused by the next chunk
+                : pointAndQuantiles(head, weights.spec().parametersPerValue(), result, batch, scales);
         if (standardization != null && !layout.classes()) {
             standardization.unscaleTargetsInPlace(out, layout.outputs());
         }
@@ -295,7 +297,41 @@ public final class ChunkedPredictor implements Serializable {
         if (scales != null) {
             SeriesScaling.invertInPlace(out, scales);
         }
-        return new ForwardResult(result.mode(), result.outputSize(), out, result.finalState());
+        return new ForwardResult(result.mode(), head == null ? result.outputSize() : layout.rowWidth(), out,
+                result.finalState());
+    }
+
+    /**
+     * A probabilistic head's raw outputs as rows of the layout ({@link PredictionLayout#rowWidth}), in the model's
+     * units: each value's point forecast, then its quantile at each level; what the input transforms' inverses then
+     * take back to the data's units (each is affine and increasing: the quantiles stay quantiles). A negative
+     * binomial reads each window's series scale ({@code scales}; null: 1).
+     */
+    private double[] pointAndQuantiles(org.sparkrnn.distribution.ForecastHead head, int parameters,
+                                       ForwardResult result, SequenceBatch batch, double[] scales) {
+        int values = layout.outputs();
+        int width = layout.rowWidth();
+        double[] levels = layout.levels();
+        double[] raw = result.outputs();
+        int rows = raw.length / result.outputSize();
+        double[] out = new double[rows * width];
+        boolean perStep = result.mode() == OutputMode.EVERY_STEP;
+        int sequence = 0;
+        for (int r = 0; r < rows; r++) {
+            while (perStep && sequence + 1 < batch.size() && batch.stepOffset(sequence + 1) <= r) {
+                sequence++;
+            }
+            double scale = scales == null ? 1 : scales[perStep ? sequence : r];
+            int from = r * result.outputSize();
+            for (int e = 0; e < values; e++) {
+                out[r * width + e] = head.point(raw, from + e * parameters, scale);
+                for (int k = 0; k < levels.length; k++) {
+                    out[r * width + (1 + k) * values + e] = head.quantile(raw, from + e * parameters, levels[k],
+                            scale);
+                }
+            }
+        }
+        return out;
     }
 
     /** Flattens chunks computed on demand into one iterator. */

@@ -19,11 +19,49 @@ import java.util.List;
  * double (one output) or an array of V doubles. Classification (Spark ML's convention): {@code prediction} is the
  * most probable class id as a double and {@code probability} the class probabilities, as an ML vector (for
  * DataFrames) or an array of doubles (for files). Per-step models have an array with one entry per step instead.
+ * A probabilistic model's quantiles follow, one column per level ({@code p10}, {@code p50}, ...; {@link
+ * org.sparkrnn.distribution.Quantiles#columnName}), each typed as {@code prediction}: its point forecast is the
+ * distribution's mean (a quantile model's median).
+ *
+ * <p>The outputs a chunk computes are rows of {@link #rowWidth()}: the point forecast's V values, then each level's.
  *
  * @param vectors probabilities as {@code ml.linalg} vectors (true) or arrays of doubles (false)
+ * @param levels  the quantile levels predicted, ascending (empty: the point forecast only)
  */
 public record PredictionLayout(RecordShape shape, int outputs, boolean classes, String predictionCol,
-                               String probabilityCol, boolean vectors) implements Serializable {
+                               String probabilityCol, boolean vectors, double[] levels) implements Serializable {
+
+    /** A point forecast (no quantiles). */
+    public PredictionLayout(RecordShape shape, int outputs, boolean classes, String predictionCol,
+                            String probabilityCol, boolean vectors) {
+        this(shape, outputs, classes, predictionCol, probabilityCol, vectors, new double[0]);
+    }
+
+    public PredictionLayout {
+        levels = levels == null ? new double[0] : levels.clone();
+        if (classes && levels.length > 0) {
+            throw new IllegalArgumentException("a classifier gives probabilities, not quantiles");
+        }
+    }
+
+    /**
+     * The columns {@code saved}'s forecasts take in files and streams: {@code prediction} (and {@code probability}
+     * as arrays, for a classifier), then the quantiles at {@code levels}.
+     */
+    public static PredictionLayout forModel(org.sparkrnn.driver.model.SavedModel saved, double[] levels) {
+        return new PredictionLayout(saved.shape(), saved.spec().outputSize(), saved.spec().loss().isClassification(),
+                "prediction", "probability", false, levels);
+    }
+
+    /** This layout with the quantiles at {@code levels} after the point forecast. */
+    public PredictionLayout withLevels(double[] levels) {
+        return new PredictionLayout(shape, outputs, classes, predictionCol, probabilityCol, vectors, levels);
+    }
+
+    /** The numbers of one output row: V for the point forecast, and V per quantile level. */
+    public int rowWidth() {
+        return outputs * (1 + levels.length);
+    }
 
     /**
      * The layout of a model not fitted yet, for its output schema: the number of outputs V is not known before
@@ -52,6 +90,10 @@ public record PredictionLayout(RecordShape shape, int outputs, boolean classes, 
                 : DataTypes.createArrayType(DataTypes.DoubleType, false);
         fields.add(DataTypes.createStructField(predictionCol, perStep()
                 ? DataTypes.createArrayType(prediction, false) : prediction, nullable));
+        for (double level : levels) {
+            fields.add(DataTypes.createStructField(org.sparkrnn.distribution.Quantiles.columnName(level), perStep()
+                    ? DataTypes.createArrayType(prediction, false) : prediction, nullable));
+        }
         if (classes) {
             DataType probability = vectors ? SQLDataTypes.VectorType()
                     : DataTypes.createArrayType(DataTypes.DoubleType, false);
@@ -85,27 +127,45 @@ public record PredictionLayout(RecordShape shape, int outputs, boolean classes, 
      */
     public Object[] values(double[] out, int row, int steps) {
         if (!perStep()) {
-            return classes ? new Object[] {argmax(out, row), probabilities(out, row)}
-                    : new Object[] {value(out, row)};
+            if (classes) {
+                return new Object[] {argmax(out, row), probabilities(out, row)};
+            }
+            Object[] values = new Object[1 + levels.length];
+            for (int block = 0; block < values.length; block++) {
+                values[block] = value(out, row, block);
+            }
+            return values;
         }
         Object[] predictions = new Object[steps];
         Object[] probabilities = classes ? new Object[steps] : null;
+        Object[][] quantiles = new Object[levels.length][steps];
         for (int t = 0; t < steps; t++) {
             if (classes) {
                 predictions[t] = argmax(out, row + t);
                 probabilities[t] = probabilities(out, row + t);
             } else {
-                predictions[t] = value(out, row + t);
+                predictions[t] = value(out, row + t, 0);
+                for (int k = 0; k < levels.length; k++) {
+                    quantiles[k][t] = value(out, row + t, 1 + k);
+                }
             }
         }
-        return classes ? new Object[] {predictions, probabilities} : new Object[] {predictions};
+        if (classes) {
+            return new Object[] {predictions, probabilities};
+        }
+        Object[] values = new Object[1 + levels.length];
+        values[0] = predictions;
+        System.arraycopy(quantiles, 0, values, 1, levels.length);
+        return values;
     }
 
-    private Object value(double[] out, int row) {
+    /** Block {@code block} (0: the point forecast, 1 + k: level k) of output row {@code row}. */
+    private Object value(double[] out, int row, int block) {
+        int from = row * rowWidth() + block * outputs;
         if (outputs == 1) {
-            return out[row];
+            return out[from];
         }
-        return java.util.Arrays.copyOfRange(out, row * outputs, (row + 1) * outputs);
+        return java.util.Arrays.copyOfRange(out, from, from + outputs);
     }
 
     private double argmax(double[] out, int row) {

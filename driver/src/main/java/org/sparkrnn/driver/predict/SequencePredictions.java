@@ -31,12 +31,12 @@ public final class SequencePredictions {
     /**
      * Writes a row per sequence of {@code sequences} ({@code window}: its number in input order, then the
      * prediction columns) to {@code output} in {@code format}. The predictor applies the model's input transforms
-     * and undoes them on the outputs, so the sequences are as read.
+     * and undoes them on the outputs, so the sequences are as read; a probabilistic model's quantiles at
+     * {@code levels} follow its point forecast.
      */
     public static void write(JavaSparkContext sc, SparkSession spark, JavaRDD<SequenceBlock> sequences,
-                             SavedModel saved, KernelSettings kernel, String format, String output) {
-        PredictionLayout layout = new PredictionLayout(saved.shape(), saved.spec().outputSize(),
-                saved.spec().loss().isClassification(), "prediction", "probability", false);
+                             SavedModel saved, KernelSettings kernel, String format, String output, double[] levels) {
+        PredictionLayout layout = PredictionLayout.forModel(saved, levels);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, Defaults.Values.CHUNK_SIZE);
         long[] firstWindow = Partitioning.firstIndexes(sequences, "predict: numbering sequences");
         List<StructField> fields = new ArrayList<>(List.of(DataTypes.createStructField("window",

@@ -49,7 +49,8 @@ public final class StreamForecaster {
     public static Dataset<Row> forecasts(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
                                          KernelSettings kernel, Duration timeout, SeriesStream.Counters counters) {
         return forecasts(ModelBroadcasts.withThePlans(JavaSparkContext.fromSparkContext(rows.sparkSession()
-                .sparkContext())), rows, saved, layout, source, kernel, timeout, counters);
+                .sparkContext())), rows, saved, layout, source, kernel, timeout, counters,
+                org.sparkrnn.driver.model.ForecastLevels.of(saved, null));
     }
 
     /**
@@ -59,11 +60,19 @@ public final class StreamForecaster {
      */
     public static ScopedPredictions open(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
                                          KernelSettings kernel, Duration timeout, SeriesStream.Counters counters) {
+        return open(rows, saved, layout, source, kernel, timeout, counters,
+                org.sparkrnn.driver.model.ForecastLevels.of(saved, null));
+    }
+
+    /** As above, a probabilistic model's forecasts with their quantiles at {@code levels} (one column each). */
+    public static ScopedPredictions open(Dataset<Row> rows, SavedModel saved, TableLayout layout, String source,
+                                         KernelSettings kernel, Duration timeout, SeriesStream.Counters counters,
+                                         double[] levels) {
         ModelBroadcasts models = ModelBroadcasts.scoped(JavaSparkContext.fromSparkContext(rows.sparkSession()
                 .sparkContext()));
         try {
-            return new ScopedPredictions(forecasts(models, rows, saved, layout, source, kernel, timeout, counters),
-                    models);
+            return new ScopedPredictions(forecasts(models, rows, saved, layout, source, kernel, timeout, counters,
+                    levels), models);
         } catch (RuntimeException e) {
             models.close();
             throw e;
@@ -72,7 +81,7 @@ public final class StreamForecaster {
 
     private static Dataset<Row> forecasts(ModelBroadcasts models, Dataset<Row> rows, SavedModel saved,
                                           TableLayout layout, String source, KernelSettings kernel, Duration timeout,
-                                          SeriesStream.Counters counters) {
+                                          SeriesStream.Counters counters, double[] levels) {
         if (saved.shape().oneHot()) {
             throw new UserError("stream forecasts the rows of a long table; this is a character model (sample)");
         }
@@ -89,7 +98,7 @@ public final class StreamForecaster {
             RecordShape step = new RecordShape(saved.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                     saved.shape().labelKind(), saved.shape().labelWidth(), saved.shape().classes());
             PredictionLayout out = new PredictionLayout(step, saved.spec().outputSize(), classes, "prediction",
-                    "probability", false);
+                    "probability", false, levels);
             ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, 1);
             return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
                     new RecurrentSteps(predictor, out, layout.inputColumns().size()), out.fields(), models,
@@ -101,8 +110,7 @@ public final class StreamForecaster {
         SeriesStream.Timing timing = step == null || layout.timeColumn() == null ? null
                 : new SeriesStream.Timing(step, layout.frequency() != null, layout.horizons());
         Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing);
-        PredictionLayout out = new PredictionLayout(saved.shape(), saved.spec().outputSize(), classes, "prediction",
-                "probability", false);
+        PredictionLayout out = PredictionLayout.forModel(saved, levels);
         Dataset<Row> forecasts = FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source,
                 InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE).drop(FrameColumns.FEATURES);
         return saved.spec().hasDecoder() ? forecasts.drop(org.sparkrnn.driver.data.table.LongTableSource.FUTURE)

@@ -2,7 +2,6 @@ package org.sparkrnn.driver.scoring;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.sparkrnn.data.SequenceBlock;
-import org.sparkrnn.distribution.ForecastHead;
 import org.sparkrnn.distribution.Quantiles;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
@@ -29,49 +28,12 @@ import java.util.Map;
  */
 public final class ForecastReport {
 
-    /** The levels scored for a distribution model when {@code --quantiles} is not given. */
-    public static final String DEFAULT_LEVELS = "0.05,0.1,0.25,0.5,0.75,0.9,0.95";
-
     /** The model's and the baseline's sums, overall and per series. */
     public record Result(EvaluationSums model, EvaluationSums baseline, Map<Object, EvaluationSums[]> perSeries,
                          double[] levels, int season) {
     }
 
     private ForecastReport() {
-    }
-
-    /**
-     * The levels a model is scored at: a quantile model's trained ones (or those of {@code given} among them), a
-     * distribution's {@code given} (default {@link #DEFAULT_LEVELS}); none for a point forecast ({@code given} then
-     * refused).
-     */
-    public static double[] levels(SavedModel saved, String given) {
-        ForecastHead head = saved.spec().forecastHead();
-        if (head == null) {
-            if (given != null) {
-                throw new SettingError("{--quantiles} needs a model that gives them: train with {--loss}"
-                        + " quantile:LEVELS, gaussian, student-t or negative-binomial (this one's loss is "
-                        + saved.spec().loss().cliName() + ")");
-            }
-            return new double[0];
-        }
-        if (given == null) {
-            return head.levels().length > 0 ? head.levels()
-                    : Quantiles.parse(DEFAULT_LEVELS, "levels").stream().mapToDouble(Double::doubleValue).toArray();
-        }
-        List<Double> levels;
-        try {
-            levels = Quantiles.parse(given, "--quantiles");
-        } catch (IllegalArgumentException e) {
-            throw new SettingError(e.getMessage().replace("--quantiles", "{--quantiles}"));
-        }
-        for (double level : levels) {
-            if (head.levels().length > 0 && head.trainedLevel(level) < 0) {
-                throw new SettingError("{--quantiles} " + Quantiles.text(level) + ": a quantile model gives the levels"
-                        + " it was trained on (" + head.levelsText() + ")");
-            }
-        }
-        return levels.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**
