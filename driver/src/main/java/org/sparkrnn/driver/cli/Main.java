@@ -15,8 +15,8 @@ import java.util.Arrays;
  * failure exits 1.
  */
 @Command(name = "lstm-spark", mixinStandardHelpOptions = true, version = "lstm-spark 0.1.0",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, StreamCommand.class,
-            ExportCommand.class, SampleCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, BacktestCommand.class, PredictCommand.class,
+            StreamCommand.class, ExportCommand.class, SampleCommand.class},
         description = "Train and use recurrent networks (LSTM, GRU, RNN) on Apache Spark.")
 public final class Main implements Runnable {
 
@@ -37,7 +37,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict, export or sample");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, backtest,"
+                + " predict, stream, export or sample");
     }
 
     public static void main(String[] args) {

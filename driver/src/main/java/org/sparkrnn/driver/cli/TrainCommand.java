@@ -250,6 +250,20 @@ public final class TrainCommand implements Callable<Integer> {
         return command.toConfig();
     }
 
+    /**
+     * The configuration of a run whose settings are {@code runSettings} (a model directory's config.properties, read
+     * from {@code source}), with {@code args} given on top as on a command line: what a backtest's refit trains.
+     */
+    static TrainingConfig fromRun(String runSettings, String source, String... args) {
+        TrainCommand command = new TrainCommand();
+        picocli.CommandLine line = new picocli.CommandLine(command).setOverwrittenOptionsAllowed(true);
+        ConfDefaults defaults = new ConfDefaults();
+        defaults.addRun(runSettings, source);
+        line.setDefaultValueProvider(defaults);
+        line.parseArgs(args);
+        return command.toConfig();
+    }
+
     /** The options, typed once: each text becomes its number or enum here, the records check the rest. */
     TrainingConfig toConfig() {
         TrainingConfig.Model model = new TrainingConfig.Model(Choices.parse("cell", cell, CellType.class),

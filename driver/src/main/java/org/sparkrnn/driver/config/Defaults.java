@@ -43,6 +43,8 @@ public final class Defaults {
     /** No forecast decoder. */
     public static final String DECODER_HIDDEN = "0";
     public static final String LOSS = "auto";
+    /** How many cutoffs a backtest scores. */
+    public static final String ORIGINS = "3";
     /** The quantile levels a distribution model forecasts and is scored at unless told: the 80% and 50% intervals. */
     public static final String QUANTILES = "0.1,0.25,0.5,0.75,0.9";
     public static final String INIT_SCHEME = "pytorch";

@@ -42,8 +42,20 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                           WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
                           String timeFormat, Frequency frequency, List<String> knownColumns,
                           List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories,
-                          boolean countTargets)
+                          boolean countTargets, String validateUntil)
         implements Serializable {
+
+    /** A layout whose hold-out runs to the end of the data. */
+    public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
+                       int window, int stride, int[] horizons, MissingValues missing, String validateFrom,
+                       WindowTransform windowTransform, boolean seriesScaled, List<CalendarFeature> calendar,
+                       String timeFormat, Frequency frequency, List<String> knownColumns,
+                       List<String> staticColumns, boolean futureRows, java.util.Map<String, List<String>> categories,
+                       boolean countTargets) {
+        this(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing, validateFrom,
+                windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
+                futureRows, categories, countTargets, null);
+    }
 
     /** A layout whose targets may be any number (not only counts). */
     public TableLayout(String idColumn, String timeColumn, List<String> featureColumns, List<String> targetColumns,
@@ -105,6 +117,9 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         if (constant != null) {
             throw new SettingError("{--calendar} " + constant.cliName() + " is the same at every step of {--frequency} "
                     + frequency.text() + ": it is finer than the data's time step");
+        }
+        if (validateUntil != null && validateFrom == null) {
+            throw new IllegalArgumentException("a hold-out that ends (" + validateUntil + ") needs its start");
         }
         if (timeFormat != null && timeColumn == null) {
             throw new SettingError("{--time-format} reads the times of {--time-column}: give it");
@@ -211,14 +226,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout withoutTimeSplit() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 null, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
-                futureRows, categories, countTargets);
+                futureRows, categories, countTargets, validateUntil);
     }
 
     /** This layout with its series stepping by {@code step} (null: inferred from the data). */
     public TableLayout withFrequency(Frequency step) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, step, knownColumns, staticColumns,
-                futureRows, categories, countTargets);
+                futureRows, categories, countTargets, validateUntil);
     }
 
     /**
@@ -228,14 +243,14 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout absolute() {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, WindowTransform.NONE, false, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows, categories, countTargets);
+                staticColumns, futureRows, categories, countTargets, validateUntil);
     }
 
     /** This layout with (or without) each window's future rows, for a forecast decoder. */
     public TableLayout withFutureRows(boolean future) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, future, categories, countTargets);
+                staticColumns, future, categories, countTargets, validateUntil);
     }
 
     /**
@@ -248,7 +263,7 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
         }
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows, resolved, countTargets);
+                staticColumns, futureRows, resolved, countTargets, validateUntil);
     }
 
     /**
@@ -258,7 +273,18 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
     public TableLayout withCountTargets(boolean counts) {
         return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
                 validateFrom, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns,
-                staticColumns, futureRows, categories, counts);
+                staticColumns, futureRows, categories, counts, validateUntil);
+    }
+
+    /**
+     * This layout holding out the windows whose first predicted time is at or after {@code from} and before
+     * {@code until} (null: to the end); the windows after {@code until} are on neither side: one cutoff of a
+     * backtest.
+     */
+    public TableLayout withHoldOut(String from, String until) {
+        return new TableLayout(idColumn, timeColumn, featureColumns, targetColumns, window, stride, horizons, missing,
+                from, windowTransform, seriesScaled, calendar, timeFormat, frequency, knownColumns, staticColumns,
+                futureRows, categories, countTargets, until);
     }
 
     /** Whether every static column's categories are known (a numeric one has none). */
@@ -361,13 +387,15 @@ public record TableLayout(String idColumn, String timeColumn, List<String> featu
                 && seriesScaled == t.seriesScaled && Objects.equals(frequency, t.frequency)
                 && calendar.equals(t.calendar) && Objects.equals(timeFormat, t.timeFormat)
                 && knownColumns.equals(t.knownColumns) && staticColumns.equals(t.staticColumns)
-                && futureRows == t.futureRows && categories.equals(t.categories);
+                && futureRows == t.futureRows && categories.equals(t.categories) && countTargets == t.countTargets
+                && Objects.equals(validateUntil, t.validateUntil);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(idColumn, timeColumn, featureColumns, targetColumns, window, stride,
                 java.util.Arrays.hashCode(horizons), missing, validateFrom, windowTransform, seriesScaled, calendar,
-                timeFormat, frequency, knownColumns, staticColumns, futureRows, categories, countTargets);
+                timeFormat, frequency, knownColumns, staticColumns, futureRows, categories, countTargets,
+                validateUntil);
     }
 }

@@ -303,6 +303,23 @@ public final class DatasetLoader {
         return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));
     }
 
+    /**
+     * The latest {@code count} distinct times among a long table's labelled rows, latest first, as text the hold-out
+     * options read (a backtest's cutoffs).
+     */
+    public java.util.List<String> latestTableTimes(DataOptions options, int count) {
+        return tables.latestTimes(readTable(options, options.path()), options.path(), options.table(), count);
+    }
+
+    /**
+     * The chosen series' rows of a long table (key as text → each row's time as the table writes it and its first
+     * target, in time order; rows without the target left out): what a chart draws. One Spark job.
+     */
+    public java.util.Map<String, java.util.List<java.util.Map.Entry<String, Double>>> seriesValues(
+            DataOptions options, java.util.List<String> keys) {
+        return tables.seriesValues(readTable(options, options.path()), options.path(), options.table(), keys);
+    }
+
     /** A long table: csv by Spark's reader, or any Spark data source by name. */
     private Dataset<Row> readTable(DataOptions options, String path) {
         return options.format().equals("csv") ? frames.readCsv(path, options.delimiter(), options.header())

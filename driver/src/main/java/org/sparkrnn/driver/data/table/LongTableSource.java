@@ -217,6 +217,52 @@ public final class LongTableSource {
     }
 
     /**
+     * The latest {@code count} distinct times of the rows that have every target, latest first, each as the table
+     * holds it (as text: what {@code --validate-from} reads): where a backtest's cutoffs fall. One Spark job.
+     */
+    public List<String> latestTimes(Dataset<Row> table, String source, TableLayout layout, int count) {
+        if (layout.timeColumn() == null) {
+            throw new SettingError(source + ": a backtest's cutoffs are times: give {--time-column}");
+        }
+        TableProjection.of(table, source, layout, false); // the columns checked as a load checks them
+        org.apache.spark.sql.Column labelled = org.apache.spark.sql.functions.lit(true);
+        for (String target : layout.targetColumns()) {
+            labelled = labelled.and(col(target).isNotNull());
+        }
+        sc.setJobDescription("backtest: the latest times of " + source);
+        List<Row> rows = table.where(labelled).select(TableProjection.timeKey(table.schema(), layout.timeColumn(),
+                        layout.timeFormat()).as("key"), col(layout.timeColumn()).cast(DataTypes.StringType).as("text"))
+                .where(col("key").isNotNull()).groupBy("key").agg(org.apache.spark.sql.functions.min("text")
+                        .as("text")).orderBy(col("key").desc()).limit(count).collectAsList();
+        List<String> times = new ArrayList<>();
+        for (Row row : rows) {
+            times.add(row.getString(1));
+        }
+        return times;
+    }
+
+    /** The chosen series' times (as the table writes them) and first target, in time order; for charts. */
+    public java.util.Map<String, List<java.util.Map.Entry<String, Double>>> seriesValues(Dataset<Row> table,
+            String source, TableLayout layout, List<String> keys) {
+        TableProjection.of(table, source, layout, false); // the columns checked as a load checks them
+        org.apache.spark.sql.Column id = layout.idColumn() == null ? org.apache.spark.sql.functions.lit("")
+                : col(layout.idColumn()).cast(DataTypes.StringType);
+        String target = layout.targetColumns().get(0);
+        sc.setJobDescription("chart: the rows of " + keys.size() + " series of " + source);
+        List<Row> rows = table.select(id.as("key"), TableProjection.timeKey(table.schema(), layout.timeColumn(),
+                        layout.timeFormat()).as("order"), col(layout.timeColumn()).cast(DataTypes.StringType).as("time"),
+                        col(target).cast(DataTypes.DoubleType).as("value"))
+                .where(col("key").isin(keys.toArray()).and(col("value").isNotNull()).and(col("order").isNotNull()))
+                .orderBy("key", "order").collectAsList();
+        java.util.Map<String, List<java.util.Map.Entry<String, Double>>> out = new java.util.LinkedHashMap<>();
+        for (Row row : rows) {
+            out.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(java.util.Map.entry(row.getString(2),
+                    row.getDouble(3)));
+        }
+        return out;
+    }
+
+    /**
      * The table's windows of one side, per series: for each partition, each series' windows that start in it (a
      * series that spans partitions gives one entry per partition), relative to their last step when the layout says.
      * Lazy: each use cuts the table again. A tail hold-out ({@code --split tail}) is a share of all windows, not of
@@ -295,6 +341,9 @@ public final class LongTableSource {
         Double validateFrom = layout.validateFrom() == null ? null
                 : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), layout.timeFormat(),
                 source, new FrameSource(sc, null).session());
+        Double validateUntil = layout.validateUntil() == null ? null
+                : TableProjection.timeKeyOf(layout.validateUntil(), schema, layout.timeColumn(), layout.timeFormat(),
+                source, new FrameSource(sc, null).session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
         Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
                 : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME)))
@@ -304,7 +353,7 @@ public final class LongTableSource {
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
-                false, SeriesCovariates.of(layout)));
+                false, SeriesCovariates.of(layout), validateUntil));
         JavaRDD<Row> rows = sorted.javaRDD();
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);

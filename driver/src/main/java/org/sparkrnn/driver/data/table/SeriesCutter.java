@@ -51,11 +51,21 @@ public final class SeriesCutter implements Serializable {
      *                       the gap is left out
      * @param covariates     which inputs are known in advance and which are static ({@link SeriesCovariates}), or
      *                       null (none)
+     * @param validateUntil  a time key after {@code validateFrom}: windows whose first predicted time is at or after
+     *                       it are on neither side (one cutoff of a backtest); null: the hold-out runs to the end
      */
     record Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
                 Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
-                TimeSteps times, Frequency frequency, boolean strict, SeriesCovariates covariates)
+                TimeSteps times, Frequency frequency, boolean strict, SeriesCovariates covariates,
+                Double validateUntil)
             implements Serializable {
+
+        Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
+             Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
+             TimeSteps times, Frequency frequency, boolean strict, SeriesCovariates covariates) {
+            this(inputSize, targetWidth, window, stride, horizons, missing, validateFrom, holdOut, seed, source,
+                    scaling, times, frequency, strict, covariates, null);
+        }
 
         Spec(int inputSize, int targetWidth, int window, int stride, int[] horizons, MissingValues missing,
              Double validateFrom, double holdOut, long seed, String source, SeriesScaling scaling,
@@ -119,7 +129,7 @@ public final class SeriesCutter implements Serializable {
     SeriesCutter withScaling(SeriesScaling scaling) {
         return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
                 spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
-                scaling, spec.times(), spec.frequency(), spec.strict(), spec.covariates()));
+                scaling, spec.times(), spec.frequency(), spec.strict(), spec.covariates(), spec.validateUntil()));
     }
 
     /**
@@ -129,7 +139,7 @@ public final class SeriesCutter implements Serializable {
     SeriesCutter withSteps(TimeSteps times, Frequency frequency, boolean strict) {
         return new SeriesCutter(new Spec(spec.inputSize(), spec.targetWidth(), spec.window(), spec.stride(),
                 spec.horizons(), spec.missing(), spec.validateFrom(), spec.holdOut(), spec.seed(), spec.source(),
-                spec.scaling(), times, frequency, strict, spec.covariates()));
+                spec.scaling(), times, frequency, strict, spec.covariates(), spec.validateUntil()));
     }
 
     /**
@@ -194,6 +204,9 @@ public final class SeriesCutter implements Serializable {
                 }
                 windows++;
                 double firstPredicted = rows.time(s + spec.window() - 1 + spec.horizons()[0]);
+                if (spec.validateUntil() != null && firstPredicted >= spec.validateUntil()) {
+                    continue; // after this cutoff's hold-out: on neither side
+                }
                 boolean held = isValidation(id, rows.time(s), firstPredicted);
                 (held ? validation : train).add(s);
                 if (scaling != null) {

@@ -212,7 +212,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
      * The time as a number that orders as the time does: numbers as they are, dates as days, timestamps as seconds
      * since 1970, text as a number if it is one, else as a date or timestamp; without a time column, input order.
      */
-    private static Column timeKey(StructType schema, String timeColumn, String pattern) {
+    static Column timeKey(StructType schema, String timeColumn, String pattern) {
         if (timeColumn == null) {
             return monotonically_increasing_id().cast(DataTypes.DoubleType);
         }
