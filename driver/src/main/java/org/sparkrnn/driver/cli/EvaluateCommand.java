@@ -15,6 +15,7 @@ import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.scoring.ForecastCharts;
 import org.sparkrnn.driver.scoring.ForecastReport;
 import org.sparkrnn.driver.scoring.ModelScoring;
 import org.sparkrnn.driver.scoring.PerSeriesReport;
@@ -80,6 +81,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " probabilistic model.")
     Integer season;
 
+    @Option(names = "--plot", defaultValue = "0", paramLabel = "N",
+            description = "Long tables: fan charts (SVG) of the N worst and the N best series of each side scored"
+                    + " (history, actuals, the forecast and its central intervals, the cutoff marked), in --plot-dir."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int plot;
+
+    @Option(names = "--plot-dir", paramLabel = "DIR",
+            description = "Where --plot writes its charts (a new directory). Default: plots in the model directory.")
+    String plotDir;
+
     @Spec
     CommandSpec spec;
 
@@ -110,12 +121,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
         double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);
-        boolean forecast = season != null || quantiles != null || saved.spec().forecastHead() != null;
+        boolean forecast = season != null || quantiles != null || plot > 0 || saved.spec().forecastHead() != null;
         if (forecast && options.table() == null && (season != null || quantiles != null)) {
             throw new SettingError("{--season} and {--quantiles} score forecasts of a long table's series: give"
                     + " {--id-column}, {--time-column} and {--target-column} (or a model trained on one)");
         }
         int seasonLength = season == null ? 1 : season;
+        if (plot < 0) {
+            throw new SettingError("{--plot} must be >= 0, got " + plot);
+        }
+        if (plot > 0 && options.table() == null) {
+            throw new SettingError("{--plot} draws a long table's series: give {--id-column}, {--time-column} and"
+                    + " {--target-column} (or a model trained on one)");
+        }
+        String charts = plot == 0 ? null : plotDir != null ? plotDir : dir.path("plots");
+        if (charts != null) {
+            checks.isNew(charts, plotDir != null ? "--plot-dir" : "the model directory's plots (--plot-dir)");
+        }
         if (forecast && options.table() != null) {
             ForecastReport.seasonalNaive(seasonLength, options.horizons()); // checked before Spark starts
         }
@@ -137,6 +159,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                             side);
                     ForecastReport.print(result, what, side.name().toLowerCase(java.util.Locale.ROOT),
                             options.horizons(), System.out);
+                    if (charts != null) {
+                        drawCharts(loader, saved, options, side, result, charts, precision, levels,
+                                new FileStore(sc.hadoopConfiguration()));
+                    }
                 }
             };
             FileStore files = new FileStore(sc.hadoopConfiguration());
@@ -188,6 +214,25 @@ public final class EvaluateCommand implements Callable<Integer> {
         PerSeriesReport.run(request, loader, new ModelScoring(sc, saved, new KernelSettings(precision, 0)), options,
                 compareWith, side, System.out);
         writeReport(request, files);
+    }
+
+    /** The side's fan charts, in {@code dir}/{@code side}: its worst and best series from the side's first time. */
+    private void drawCharts(DatasetLoader loader, SavedModel saved, DataOptions options, SplitSide side,
+                            ForecastReport.Result result, String dir, Precision precision, double[] levels,
+                            FileStore files) {
+        String from = options.table().validateFrom();
+        if (side != SplitSide.VALIDATION || from == null) {
+            System.out.println("--plot draws a hold-out by time (--validate-from): " + side.name()
+                    .toLowerCase(java.util.Locale.ROOT) + " side not drawn");
+            return;
+        }
+        try {
+            int drawn = new ForecastCharts(loader, saved, options, plot, precision, levels).write(files, dir, result,
+                    from, levels.length > 0 ? "wql" : "smape");
+            System.out.printf("%d fan chart(s) written to %s%n", drawn, dir);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write the charts to " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writeReport(PerSeriesReport.Request request, FileStore files) {
