@@ -155,9 +155,10 @@ public final class BacktestCommand implements Callable<Integer> {
             for (int k = origins - 1; k >= 0; k--) {
                 cutoffs.add(latest.get(span + k * stepRows));
             }
-            System.out.printf("backtest of %s on %s: %d cutoff(s) %s, %d rows apart, %s%n",
+            System.out.printf("backtest of %s on %s: %d cutoff(s) %s, %d rows apart, %s%s%n",
                     dir.path(ModelDirectory.MODEL), options.path(), origins, String.join(", ", cutoffs), stepRows,
-                    refit ? "each with a model trained from scratch on the data before it" : "one model");
+                    refit ? "each with a model trained from scratch on the data before it" : "one model",
+                    options.partitions() > 0 ? "; the table sorted into " + options.partitions() + " partitions" : "");
             FileStore files = new FileStore(sc.hadoopConfiguration());
             BacktestReport report = new BacktestReport(levels, season, horizons);
             ForecastCharts charts = null;

@@ -134,6 +134,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new SettingError("{--plot} draws a long table's series: give {--id-column}, {--time-column} and"
                     + " {--target-column} (or a model trained on one)");
         }
+        if (plotDir != null && plot == 0) {
+            throw new SettingError("{--plot-dir} is where {--plot} N writes its charts: give {--plot}");
+        }
         String charts = plot == 0 ? null : plotDir != null ? plotDir : dir.path("plots");
         if (charts != null) {
             checks.isNew(charts, plotDir != null ? "--plot-dir" : "the model directory's plots (--plot-dir)");

@@ -216,6 +216,11 @@ class EveryOptionCountsTest {
         cases.put("--part", option("--part", "training"));
         cases.put("--baseline", option("--baseline", "lag:2"));
         cases.put("--per-series", option("--per-series")); // not a long table: refused
+        // a point forecast of windows, not of a long table's series: refused
+        cases.put("--quantiles", option("--quantiles", "0.1,0.9"));
+        cases.put("--season", option("--season", "12"));
+        cases.put("--plot", option("--plot", "1"));
+        cases.put("--plot-dir", option("--plot-dir", tmp.resolve("plots").toString()));
         processOptions(cases);
         check("evaluate", base, cases);
     }
@@ -227,6 +232,7 @@ class EveryOptionCountsTest {
         cases.put("--split", option("--split", "tail"));
         cases.put("--output-format", option("--output-format", "parquet"));
         cases.put("--output", option("--output", "elsewhere"));
+        cases.put("--quantiles", option("--quantiles", "0.1,0.9")); // a point forecast: refused
         processOptions(cases);
         check("predict", base, cases);
     }
@@ -377,8 +383,36 @@ class EveryOptionCountsTest {
         cases.put("--kafka-output-topic", option("--kafka-output-topic", "forecasts"));
         cases.put("--kafka-starting-offsets", option("--kafka-starting-offsets", "latest"));
         cases.put("--kafka-option", option("--kafka-option", "maxOffsetsPerTrigger=10"));
+        cases.put("--quantiles", option("--quantiles", "0.1,0.9")); // a point forecast: refused
         processOptions(cases);
         check("stream", base, cases);
+    }
+
+    @Test
+    void backtest() throws Exception {
+        List<String> base = List.of("backtest", "--model-dir", tableModel.toString(), "--origins", "2", "--master",
+                "local[2]");
+        Map<String, Case> cases = modelDataCases();
+        cases.put("--model-dir", option("--model-dir", otherTableModel.toString()));
+        cases.put("--data", option("--data", tmp.resolve("shifted-table.csv").toString()));
+        cases.put("--origins", option("--origins", "3"));
+        cases.put("--step", option("--step", "3"));
+        cases.put("--refit", option("--refit"));
+        cases.put("--split", option("--split", "tail")); // a backtest's split is its cutoffs: refused
+        cases.put("--normalize", option("--normalize", "standard")); // not the model's: refused
+        cases.put("--season", option("--season", "2"));
+        cases.put("--quantiles", option("--quantiles", "0.1,0.9")); // a point forecast: refused
+        cases.put("--output", option("--output", "elsewhere"));
+        cases.put("--plot", option("--plot", "1"));
+        List<String> shifted = new ArrayList<>();
+        for (String line : Files.readAllLines(table)) {
+            String[] f = line.split(",", -1);
+            shifted.add(shifted.isEmpty() || f[2].isEmpty() ? line
+                    : f[0] + "," + f[1] + "," + (Double.parseDouble(f[2]) + 0.3) + "," + f[3]);
+        }
+        Files.write(tmp.resolve("shifted-table.csv"), shifted);
+        processOptions(cases);
+        check("backtest", base, cases);
     }
 
     /** Spark and process options: a bogus master fails, a 1-byte result limit fails, --verbose shows a stack. */
@@ -441,7 +475,7 @@ class EveryOptionCountsTest {
                 all.set(at, out.resolveSibling("other-model").toString());
             }
             all.addAll(List.of("--model-dir", out.toString()));
-        } else if (command.equals("predict")) {
+        } else if (command.equals("predict") || command.equals("backtest")) {
             if (at > 0) {
                 all.set(at, out.resolveSibling("other-result").toString());
             }
@@ -493,7 +527,9 @@ class EveryOptionCountsTest {
         }
         StringBuilder text = new StringBuilder();
         try (Stream<Path> parts = Files.list(out)) {
-            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+            // predict's part files; a backtest's table of metrics (its numbers to the last digit)
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")
+                    || p.getFileName().toString().equals("backtest.csv")).sorted().toList()) {
                 text.append(part.getFileName().toString()
                                 .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID"))
                         .append('=')
