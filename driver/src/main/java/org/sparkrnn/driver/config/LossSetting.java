@@ -24,7 +24,12 @@ public record LossSetting(Loss loss, List<Double> quantiles) {
             return new LossSetting(null, List.of());
         }
         int colon = text.indexOf(':');
-        Loss loss = Choices.parse("loss", colon < 0 ? text : text.substring(0, colon), Loss.class);
+        String name = colon < 0 ? text : text.substring(0, colon);
+        Loss loss = org.sparkrnn.model.CliNamed.find(Loss.class, name);
+        if (loss == null) {
+            throw new SettingError("unknown {loss} '" + name + "', expected one of auto, "
+                    + Choices.names(Loss.class).replace("quantile", "quantile:LEVELS"));
+        }
         if (loss == Loss.QUANTILE) {
             if (colon < 0) {
                 throw new SettingError("{--loss} quantile needs its levels, e.g. quantile:0.1,0.5,0.9");

@@ -63,8 +63,8 @@ class FrontEndsTest {
                 new String[] {"--activation", "relu", "unknown activation 'relu', expected one of tanh, identity"},
                 new String[] {"--precision", "float16", "unknown precision 'float16', expected one of float32,"
                         + " float64"},
-                new String[] {"--loss", "mae", "unknown loss 'mae', expected one of mse, cross-entropy,"
-                        + " sum-half-squared"},
+                new String[] {"--loss", "mae", "unknown loss 'mae', expected one of auto, mse, cross-entropy,"
+                        + " sum-half-squared, quantile:LEVELS, gaussian, student-t, negative-binomial"},
                 new String[] {"--init-scheme", "he", "unknown init-scheme 'he', expected one of pytorch,"
                         + " xavier-orthogonal"},
                 new String[] {"--split", "head", "unknown split 'head', expected one of random, tail"});
@@ -111,8 +111,10 @@ class FrontEndsTest {
         assertRefusedWhenSet(r -> r.setEpochs(0), "epochs must be > 0, got 0.0");
         assertRefusedWhenSet(r -> r.setIterations(-1), "iterations must be >= 0, got -1");
         assertRefusedWhenSet(r -> r.setStepSize(0), "stepSize must be at least 1, got 0");
-        assertRefusedWhenSet(r -> r.setLoss("mae"), "unknown loss 'mae', expected one of mse, cross-entropy,"
-                + " sum-half-squared, auto");
+        assertRefusedWhenSet(r -> r.setLoss("mae"), "unknown loss 'mae', expected one of auto, mse, cross-entropy,"
+                + " sum-half-squared, quantile:LEVELS, gaussian, student-t, negative-binomial");
+        assertRefusedWhenSet(r -> r.setLoss("quantile:0.5,0.2"), "loss quantile: quantile levels must be ascending"
+                + " and distinct (0.2 after 0.5)");
         LstmClassifier classifier = new LstmClassifier();
         IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
                 () -> classifier.setClasses(1));

@@ -17,7 +17,7 @@ public record ReadContext(RecordShape shape, Vocabulary vocabulary, Standardizat
     /** A context for targets of any number (not only counts). */
     public ReadContext(RecordShape shape, Vocabulary vocabulary, Standardization standardization, boolean normalize,
                        SeriesScaling seriesScaling, Frequency frequency) {
-        this(shape, vocabulary, standardization, normalize, seriesScaling, frequency, true);
+        this(shape, vocabulary, standardization, normalize, seriesScaling, frequency, false);
     }
 
     /** A context that fixes no series' scaling nor time step. */
