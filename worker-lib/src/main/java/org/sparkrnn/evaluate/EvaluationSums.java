@@ -80,6 +80,17 @@ public final class EvaluationSums implements java.io.Serializable {
         labelledSteps++;
     }
 
+    /**
+     * One forecast value already in the data's units (a row of forecasts scored by Spark ML's evaluator): its
+     * actual, the point forecast and the quantiles at {@code levels} (empty: a point forecast), as value 0 of a
+     * label of one value.
+     */
+    public void addForecast(double actual, double point, double[] levels, double[] quantiles) {
+        double error = point - actual;
+        addRegression(error * error, 1, error * error, Math.abs(error), 1);
+        forecastSums(levels, 1).add(0, actual, point, quantiles, Double.NaN);
+    }
+
     /** This with the forecasting sums {@code forecast} (null: none), for the wire. */
     public EvaluationSums withForecast(ForecastSums forecast) {
         this.forecast = forecast;

@@ -281,6 +281,28 @@ public final class DistributedSums {
         S apply(S sums, B block) throws Exception;
     }
 
+    /** Folds one row into a partition's sums. */
+    public interface RowFold<S, R> extends java.io.Serializable {
+        S apply(S sums, R row) throws Exception;
+    }
+
+    /**
+     * Every row of {@code rows} folded into its partition's copy of {@code zero}, then the partitions' sums merged in
+     * index order as every sum here is (the same bits on any run): what Spark ML's forecast evaluator sums.
+     */
+    public <S, R> S sumRows(JavaRDD<R> rows, S zero, RowFold<S, R> fold,
+                            org.apache.spark.api.java.function.Function2<S, S, S> merge, String description) {
+        sc.setJobDescription(description);
+        JavaRDD<S> perPartition = rows.mapPartitions(values -> {
+            S sums = zero;
+            while (values.hasNext()) {
+                sums = fold.apply(sums, values.next());
+            }
+            return Collections.singletonList(sums).iterator();
+        }, true);
+        return tree(perPartition, merge, zero);
+    }
+
     /** Folds one partition's block, knowing the partition's index, into a task's sums. */
     private interface IndexedFold<S, B> extends java.io.Serializable {
         S apply(S sums, int partition, B block) throws Exception;
