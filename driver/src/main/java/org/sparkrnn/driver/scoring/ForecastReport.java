@@ -99,12 +99,33 @@ public final class ForecastReport {
         double a = key.equals("wql") ? ours.meanWeightedQuantileLoss() : ours.smape();
         double b = key.equals("wql") ? theirs.meanWeightedQuantileLoss() : theirs.smape();
         out.println("=> " + side + ", " + org.sparkrnn.evaluate.Metrics.versus(key, a, b));
+        out.printf(Locale.ROOT, "%s, %s, forecast per series: %s%n", what, side, perSeries(result, key));
         if (horizons.length > 1 && ours.width() == horizons.length) {
             out.printf(Locale.ROOT, "%s, %s, forecast by step (%d..%d): %s%n", what, side, horizons[0],
                     horizons[horizons.length - 1], bySteps(ours));
             out.printf(Locale.ROOT, "%s, %s, baseline by step (%d..%d): %s%n", what, side, horizons[0],
                     horizons[horizons.length - 1], bySteps(theirs));
         }
+    }
+
+    /**
+     * The series the model beats the baseline on by {@code key} (wql, else smape), and the worst and the best series
+     * by it: {@code the model is better on 12 of 14 series; worst Construction (wql 0.1456), best ...}.
+     */
+    static String perSeries(Result result, String key) {
+        List<Map.Entry<Object, EvaluationSums[]>> series = new java.util.ArrayList<>(result.perSeries().entrySet());
+        java.util.function.ToDoubleFunction<EvaluationSums> metric = sums -> key.equals("wql")
+                ? sums.forecast().meanWeightedQuantileLoss() : sums.forecast().smape();
+        series.sort(java.util.Comparator.<Map.Entry<Object, EvaluationSums[]>>comparingDouble(
+                e -> -metric.applyAsDouble(e.getValue()[0])).thenComparing(e -> String.valueOf(e.getKey())));
+        long better = series.stream().filter(e -> metric.applyAsDouble(e.getValue()[0])
+                < metric.applyAsDouble(e.getValue()[1])).count();
+        Map.Entry<Object, EvaluationSums[]> worst = series.get(0);
+        Map.Entry<Object, EvaluationSums[]> best = series.get(series.size() - 1);
+        return String.format(Locale.ROOT, "the model's %s is lower than the baseline's on %d of %d series; worst %s"
+                        + " (%.4g against %.4g), best %s (%.4g against %.4g)", key, better, series.size(), worst.getKey(),
+                metric.applyAsDouble(worst.getValue()[0]), metric.applyAsDouble(worst.getValue()[1]), best.getKey(),
+                metric.applyAsDouble(best.getValue()[0]), metric.applyAsDouble(best.getValue()[1]));
     }
 
     /** The metrics of {@code sums} over the chosen values (all when none): {@code wql 0.041 cover80 0.81 ...}. */
