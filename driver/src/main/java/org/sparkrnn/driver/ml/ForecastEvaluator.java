@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.distribution.Quantiles;
 import org.sparkrnn.driver.config.Defaults;
-import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.scoring.ForecastRows;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.ForecastSums;
 
@@ -130,25 +130,8 @@ public final class ForecastEvaluator extends Evaluator {
             read.add(col(checked(schema, Quantiles.columnName(level), "the quantile " + Quantiles.text(level))));
         }
         Dataset<Row> rows = dataset.select(read.toArray(new Column[0])).where(col(getLabelCol()).isNotNull());
-        int width = levels.length;
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        EvaluationSums sums = new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH).sumRows(rows.javaRDD(),
-                new EvaluationSums(), (into, row) -> {
-                    double[] actual = values(row.get(0));
-                    double[] point = values(row.get(1));
-                    double[][] q = new double[width][];
-                    for (int k = 0; k < width; k++) {
-                        q[k] = values(row.get(2 + k));
-                    }
-                    double[] at = new double[width];
-                    for (int s = 0; s < actual.length; s++) {
-                        for (int k = 0; k < width; k++) {
-                            at[k] = q[k][s];
-                        }
-                        into.addForecast(actual[s], point[s], levels, at);
-                    }
-                    return into;
-                }, EvaluationSums::merge, uid + ": scoring forecasts");
+        EvaluationSums sums = ForecastRows.sums(sc, rows.javaRDD(), levels, uid + ": scoring forecasts");
         if (sums.elements() == 0) {
             throw new IllegalArgumentException(uid + ": no row has a label to score");
         }
@@ -167,20 +150,6 @@ public final class ForecastEvaluator extends Evaluator {
                     + ", expected a number or an array of numbers");
         }
         return column;
-    }
-
-    private static double[] values(Object value) {
-        if (value instanceof Number number) {
-            return new double[] {number.doubleValue()};
-        }
-        if (value instanceof scala.collection.Seq<?> seq) {
-            double[] out = new double[seq.size()];
-            for (int j = 0; j < out.length; j++) {
-                out[j] = ((Number) seq.apply(j)).doubleValue();
-            }
-            return out;
-        }
-        return ((List<?>) value).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 
     public String getLabelCol() { return getOrDefault(labelCol); }

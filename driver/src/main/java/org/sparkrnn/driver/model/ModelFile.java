@@ -141,6 +141,19 @@ public final class ModelFile {
                     + " standardised as the inputs are, known = " + DECODER_KNOWN_INPUTS + "; the outputs are y_0 .."
                     + " y_" + (decoder.steps() - 1) + " one after the other");
         }
+        org.sparkrnn.distribution.ForecastHead head = model.spec().forecastHead();
+        if (head != null) {
+            metadata.put(LOSS, model.spec().loss().cliName() + (head.levels().length == 0 ? ""
+                    : ":" + head.levelsText()));
+            metadata.put("sparkrnn.head", head.parameters() + " outputs per predicted value, one value's after"
+                    + " another: " + switch (model.spec().loss()) {
+                        case QUANTILE -> "q_1 = r_1, q_k = q_(k-1) + softplus(r_k) at the levels of " + LOSS;
+                        case GAUSSIAN -> "mean r_1, standard deviation softplus(r_2)";
+                        case STUDENT_T -> "location r_1, scale softplus(r_2), degrees of freedom 2 + softplus(r_3)";
+                        default -> "mean softplus(r_1) times the window's series scale, dispersion softplus(r_2)"
+                                + " (variance mean + dispersion mean^2)";
+                    } + "; then the outputs' transforms, as a point forecast's (docs/math.md, probabilistic losses)");
+        }
         if (model.seriesScaling() != null) {
             metadata.put(SERIES_SCALED, "each series by its own scale, the table beside this file ("
                     + SERIES_TABLE_SUFFIX + "): the first input is x / scale before all else, the outputs y * scale"
@@ -152,6 +165,9 @@ public final class ModelFile {
 
     /** The export's metadata entry listing which inputs of a predicted step's row the forecast decoder reads. */
     public static final String DECODER_KNOWN_INPUTS = "sparkrnn.decoder_known_inputs";
+
+    /** The export's metadata entry naming a probabilistic model's loss (a quantile loss with its levels). */
+    public static final String LOSS = "sparkrnn.loss";
 
     /** The export's metadata entry saying the model scales each series by its own statistics. */
     public static final String SERIES_SCALED = "sparkrnn.series_scaled";
