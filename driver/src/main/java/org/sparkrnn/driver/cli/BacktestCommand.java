@@ -72,7 +72,7 @@ public final class BacktestCommand implements Callable<Integer> {
             + " settings), instead of scoring every cutoff with the trained model's weights.")
     boolean refit;
 
-    @Option(names = "--season", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--season", defaultValue = Defaults.SEASON, paramLabel = "N",
             description = "The baseline: the seasonal naive forecast of season N (the value N steps back; 1: the last"
                     + " value) with its residual quantiles; MASE divides by its in-sample error. Default:"
                     + " ${DEFAULT-VALUE}.")

@@ -126,7 +126,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new SettingError("{--season} and {--quantiles} score forecasts of a long table's series: give"
                     + " {--id-column}, {--time-column} and {--target-column} (or a model trained on one)");
         }
-        int seasonLength = season == null ? 1 : season;
+        int seasonLength = season == null ? Integer.parseInt(Defaults.SEASON) : season;
         if (plot < 0) {
             throw new SettingError("{--plot} must be >= 0, got " + plot);
         }

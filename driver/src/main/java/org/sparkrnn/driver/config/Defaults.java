@@ -43,6 +43,8 @@ public final class Defaults {
     /** No forecast decoder. */
     public static final String DECODER_HIDDEN = "0";
     public static final String LOSS = "auto";
+    /** The seasonal naive's season the forecasting metrics compare with (1: the last value). */
+    public static final String SEASON = "1";
     /** How many cutoffs a backtest scores. */
     public static final String ORIGINS = "3";
     /** The quantile levels a distribution model forecasts and is scored at unless told: the 80% and 50% intervals. */
