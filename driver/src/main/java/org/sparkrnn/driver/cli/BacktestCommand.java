@@ -175,8 +175,7 @@ public final class BacktestCommand implements Callable<Integer> {
                             "--model-dir", refitDir);
                     System.out.printf("cutoff %s: training a model on the windows before it (%s)%n", cutoff,
                             refitDir);
-                    Trainer.Result result = new Trainer(sc, config, new java.io.PrintStream(
-                            java.io.OutputStream.nullOutputStream())).run();
+                    Trainer.Result result = new Trainer(sc, config, System.out).run(); // its progress, as train's
                     if (result.interrupted()) {
                         throw new UserError("the refit at cutoff " + cutoff + " was interrupted");
                     }
