@@ -62,6 +62,8 @@ public final class ReferenceDoc {
         params(md, "LstmModel (the fitted Transformer)", LstmModel.of(null), Set.of());
         params(md, "SequenceWindows (a long table to windows, a Pipeline stage before the estimators)",
                 new SequenceWindows(), Set.of());
+        params(md, "ForecastEvaluator (forecasting metrics for CrossValidator; smaller is better)",
+                new org.sparkrnn.driver.ml.ForecastEvaluator(), Set.of());
         return md.toString();
     }
 
