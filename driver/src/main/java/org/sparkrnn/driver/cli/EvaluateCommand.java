@@ -17,6 +17,7 @@ import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.scoring.ForecastCharts;
 import org.sparkrnn.driver.scoring.ForecastReport;
+import org.sparkrnn.driver.scoring.ForecastTable;
 import org.sparkrnn.driver.scoring.ModelScoring;
 import org.sparkrnn.driver.scoring.PerSeriesReport;
 import org.sparkrnn.evaluate.Baseline;
@@ -65,7 +66,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--per-series", arity = "0..1", fallbackValue = "", paramLabel = "FILE.csv",
             description = "Long tables: also the metrics of each series (beside the --baseline's), worst first;"
-                    + " with FILE.csv, every series' line is also written there.")
+                    + " with FILE.csv, every series' line is also written there, and with the forecasting metrics"
+                    + " (--season, --quantiles, a probabilistic model) each series' in FILE.forecast.csv.")
     String perSeries;
 
     @Option(names = "--quantiles", paramLabel = "LEVELS",
@@ -153,6 +155,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Scorer scorer = new Scorer(scoring, dir.path(ModelDirectory.MODEL) + " on " + options.path(), compareWith,
                     options.horizons());
             String what = dir.path(ModelDirectory.MODEL) + " on " + options.path();
+            // with --per-series FILE.csv, each side's forecasting metrics per series go to FILE.forecast.csv
+            StringBuilder forecastCsv = new StringBuilder(ForecastTable.header("side", levels));
             java.util.function.Consumer<SplitSide> perSeriesOf = side -> {
                 if (perSeriesReport != null) {
                     PerSeriesReport.run(perSeriesReport, loader, scoring, options, compareWith, side, System.out);
@@ -162,6 +166,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             side);
                     ForecastReport.print(result, what, side.name().toLowerCase(java.util.Locale.ROOT),
                             options.horizons(), System.out);
+                    ForecastTable.rows(forecastCsv, side.name().toLowerCase(java.util.Locale.ROOT), result, levels);
                     if (charts != null) {
                         drawCharts(loader, saved, options, side, result, charts, precision, levels,
                                 new FileStore(sc.hadoopConfiguration()));
@@ -173,7 +178,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 LoadedData loaded = loader.loadForModel(options, options.path(), context, true);
                 scorer.report("all", loaded.train(), loaded.trainSequences());
                 perSeriesOf.accept(SplitSide.ALL);
-                writeReport(perSeriesReport, files);
+                writeReport(perSeriesReport, files, forecast && options.table() != null ? forecastCsv : null);
                 return 0;
             }
             LoadedData loaded = loader.loadForEvaluation(options, context);
@@ -184,7 +189,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
                 scorer.report("all (the run held nothing out)", loaded.train(), loaded.trainSequences());
                 perSeriesOf.accept(SplitSide.ALL);
-                writeReport(perSeriesReport, files);
+                writeReport(perSeriesReport, files, forecast && options.table() != null ? forecastCsv : null);
                 return 0;
             }
             if (!part.equals("validation")) {
@@ -195,7 +200,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 scorer.report("validation", loaded.validation(), loaded.validationSequences());
                 perSeriesOf.accept(SplitSide.VALIDATION);
             }
-            writeReport(perSeriesReport, files);
+            writeReport(perSeriesReport, files, forecast && options.table() != null ? forecastCsv : null);
             return 0;
         });
     }
@@ -235,6 +240,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("%d fan chart(s) written to %s%n", drawn, dir);
         } catch (java.io.IOException e) {
             throw new UserError("cannot write the charts to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeReport(PerSeriesReport.Request request, FileStore files, StringBuilder forecastCsv) {
+        writeReport(request, files);
+        if (request == null || request.csvPath() == null || forecastCsv == null) {
+            return;
+        }
+        String path = request.csvPath().endsWith(".csv")
+                ? request.csvPath().substring(0, request.csvPath().length() - 4) + ".forecast.csv"
+                : request.csvPath() + ".forecast.csv";
+        try {
+            files.writeAtomically(path, forecastCsv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println("per-series forecasting metrics written to " + path);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write " + path + ": " + e.getMessage(), e);
         }
     }
 

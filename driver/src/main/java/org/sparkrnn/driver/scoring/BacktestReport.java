@@ -1,6 +1,5 @@
 package org.sparkrnn.driver.scoring;
 
-import org.sparkrnn.distribution.Quantiles;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.evaluate.Baseline;
 import org.sparkrnn.evaluate.EvaluationSums;
@@ -10,10 +9,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What {@code lstm-spark backtest} reports: each cutoff's forecasting metrics (the model's and the seasonal naive's,
@@ -106,61 +103,11 @@ public final class BacktestReport {
     }
 
     private String csv() {
-        StringBuilder csv = new StringBuilder("cutoff,series,values");
-        for (String who : List.of("model", "baseline")) {
-            for (String name : columnNames()) {
-                csv.append(',').append(who).append('_').append(name);
-            }
-        }
-        csv.append('\n');
+        StringBuilder csv = new StringBuilder(ForecastTable.header("cutoff", levels));
         for (int k = 0; k < results.size(); k++) {
-            ForecastReport.Result result = results.get(k);
-            row(csv, cutoffs.get(k), "", result.model(), result.baseline());
-            List<Map.Entry<Object, EvaluationSums[]>> series = new ArrayList<>(result.perSeries().entrySet());
-            series.sort(Comparator.comparing(e -> String.valueOf(e.getKey())));
-            for (Map.Entry<Object, EvaluationSums[]> e : series) {
-                row(csv, cutoffs.get(k), String.valueOf(e.getKey()), e.getValue()[0], e.getValue()[1]);
-            }
+            ForecastTable.rows(csv, cutoffs.get(k), results.get(k), levels);
         }
         return csv.toString();
-    }
-
-    private List<String> columnNames() {
-        List<String> names = new ArrayList<>();
-        if (levels.length > 0) {
-            names.add("wql");
-            for (int[] interval : Quantiles.centralIntervals(levels)) {
-                names.add("coverage" + Quantiles.intervalName(levels[interval[0]]).replace("%", ""));
-            }
-        }
-        names.addAll(List.of("smape", "mase", "rmse", "mae"));
-        return names;
-    }
-
-    private void row(StringBuilder csv, String cutoff, String series, EvaluationSums model, EvaluationSums baseline) {
-        csv.append(quoted(cutoff)).append(',').append(quoted(series)).append(',').append(model.forecast().count());
-        for (EvaluationSums sums : List.of(model, baseline)) {
-            ForecastSums f = sums.forecast();
-            List<Double> values = new ArrayList<>();
-            if (levels.length > 0) {
-                values.add(f.meanWeightedQuantileLoss());
-                for (int i = 0; i < f.intervals().size(); i++) {
-                    values.add(f.coverage(i));
-                }
-            }
-            values.add(f.smape());
-            values.add(f.mase());
-            values.add(Math.sqrt(sums.squaredError() / sums.elements()));
-            values.add(sums.absoluteError() / sums.elements());
-            for (double v : values) {
-                csv.append(',').append(Double.isNaN(v) ? "" : String.valueOf(v));
-            }
-        }
-        csv.append('\n');
-    }
-
-    private static String quoted(String text) {
-        return text.contains(",") || text.contains("\"") ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 
     private String describe(EvaluationSums sums) {

@@ -155,9 +155,21 @@ class ProbabilisticForecastTest {
         assertEquals(0, tested.value(), tested.text());
         Matcher cutoff = Pattern.compile("cutoff (\\S+) \\((\\d+) series").matcher(tested.text());
         assertTrue(cutoff.find(), tested.text());
+        Path perSeries = tmp.resolve("per-series.csv");
         Printed.Output<Integer> evaluated = run("evaluate", "--model-dir", model.toString(), "--part", "validation",
-                "--validate-from", cutoff.group(1), "--season", "12", "--master", "local[2]");
+                "--validate-from", cutoff.group(1), "--season", "12", "--per-series", perSeries.toString(),
+                "--master", "local[2]");
         assertEquals(0, evaluated.value(), evaluated.text());
+        // every series' forecasting metrics, beside the per-series report's file: as the backtest's table has them
+        List<String> table = Files.readAllLines(tmp.resolve("per-series.forecast.csv"));
+        assertEquals(1 + 1 + Integer.parseInt(cutoff.group(2)), table.size(), "a header, the side, each series");
+        assertTrue(table.get(0).startsWith("side,series,values,model_wql,model_coverage80,model_coverage50"),
+                table.get(0));
+        List<String> backtestTable = Files.readAllLines(backtest.resolve("backtest.csv"));
+        for (int k = 1; k < table.size(); k++) {
+            assertEquals(backtestTable.get(k).substring(backtestTable.get(k).indexOf(',')),
+                    table.get(k).substring(table.get(k).indexOf(',')), "the same metrics, to the last digit");
+        }
         assertEquals(metrics(evaluated.text(), "forecast \\("), metrics(tested.text(), "cutoff "));
         assertEquals(metrics(evaluated.text(), "baseline value 12 steps back"),
                 metrics(tested.text(), "  baseline value 12 steps back"));
