@@ -15,7 +15,7 @@ import java.util.Arrays;
  * windows ending at every step, Hyndman's in-sample seasonal-naive MAE). A series whose training side has no window
  * gives quantiles of 0 (the point forecast itself) and no scale.
  *
- * <p>{@link #merge} mutates and returns this (a series cut in two partitions has two pieces). Made and read on one
+ * <p>Fed every piece of a series' training windows (a series cut in two partitions has two), made and read on one
  * executor: not a wire type.
  */
 public final class SeasonalNaiveFit {
@@ -34,13 +34,6 @@ public final class SeasonalNaiveFit {
                                 double[] scales, double[] actuals) {
         baseline.forEachForecast(batch, standardization, scales, actuals,
                 (b, k, standardisedError, error, actual) -> residuals[k].add(-error));
-        return this;
-    }
-
-    public SeasonalNaiveFit merge(SeasonalNaiveFit other) {
-        for (int k = 0; k < residuals.length; k++) {
-            residuals[k].addAll(other.residuals[k].toArray(), 0, other.residuals[k].size());
-        }
         return this;
     }
 

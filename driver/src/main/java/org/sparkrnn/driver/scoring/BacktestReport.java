@@ -38,14 +38,6 @@ public final class BacktestReport {
         results.add(result);
     }
 
-    public List<String> cutoffs() {
-        return List.copyOf(cutoffs);
-    }
-
-    public List<ForecastReport.Result> results() {
-        return List.copyOf(results);
-    }
-
     /** The metric the model and the baseline are compared by: wQL with quantiles, else sMAPE. */
     public String metric() {
         return levels.length > 0 ? "wql" : "smape";

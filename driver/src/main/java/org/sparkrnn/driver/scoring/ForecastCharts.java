@@ -9,6 +9,7 @@ import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.DatasetLoader;
 import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.data.frame.RowArrays;
 import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.SavedModel;
@@ -155,42 +156,14 @@ public final class ForecastCharts {
             }
             for (Row row : rows.select(columns.toArray(new org.apache.spark.sql.Column[0])).collectAsList()) {
                 Object[] entry = new Object[2 + levels.length];
-                entry[0] = strings(row.get(1));
+                entry[0] = RowArrays.texts(row.get(1));
                 for (int k = 0; k <= levels.length; k++) {
-                    entry[1 + k] = doubles(row.get(2 + k));
+                    entry[1 + k] = RowArrays.doubles(row.get(2 + k));
                 }
                 out.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(entry);
             }
         }
         return out;
-    }
-
-    private static String[] strings(Object value) {
-        if (value instanceof scala.collection.Seq<?> seq) {
-            String[] out = new String[seq.size()];
-            for (int j = 0; j < out.length; j++) {
-                out[j] = String.valueOf(seq.apply(j));
-            }
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toArray(String[]::new);
-        }
-        return new String[] {String.valueOf(value)};
-    }
-
-    private static double[] doubles(Object value) {
-        if (value instanceof scala.collection.Seq<?> seq) {
-            double[] out = new double[seq.size()];
-            for (int j = 0; j < out.length; j++) {
-                out[j] = ((Number) seq.apply(j)).doubleValue();
-            }
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
-        }
-        return new double[] {((Number) value).doubleValue()};
     }
 
     /**

@@ -4,10 +4,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.sparkrnn.driver.config.Defaults;
+import org.sparkrnn.driver.data.frame.RowArrays;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.evaluate.EvaluationSums;
-
-import java.util.List;
 
 /**
  * Forecasts already in the data's units, as rows (a DataFrame a model's {@code transform} wrote): each row's actual
@@ -27,11 +26,11 @@ public final class ForecastRows {
         int width = levels.length;
         return new DistributedSums(sc, Defaults.Values.AGGREGATION_DEPTH).sumRows(rows, new EvaluationSums(),
                 (into, row) -> {
-                    double[] actual = values(row.get(0));
-                    double[] point = values(row.get(1));
+                    double[] actual = RowArrays.doubles(row.get(0));
+                    double[] point = RowArrays.doubles(row.get(1));
                     double[][] q = new double[width][];
                     for (int k = 0; k < width; k++) {
-                        q[k] = values(row.get(2 + k));
+                        q[k] = RowArrays.doubles(row.get(2 + k));
                     }
                     double[] at = new double[width];
                     for (int s = 0; s < actual.length; s++) {
@@ -42,19 +41,5 @@ public final class ForecastRows {
                     }
                     return into;
                 }, EvaluationSums::merge, description);
-    }
-
-    private static double[] values(Object value) {
-        if (value instanceof Number number) {
-            return new double[] {number.doubleValue()};
-        }
-        if (value instanceof scala.collection.Seq<?> seq) {
-            double[] out = new double[seq.size()];
-            for (int j = 0; j < out.length; j++) {
-                out[j] = ((Number) seq.apply(j)).doubleValue();
-            }
-            return out;
-        }
-        return ((List<?>) value).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
     }
 }

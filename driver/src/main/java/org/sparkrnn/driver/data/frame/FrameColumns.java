@@ -117,8 +117,8 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
             Object value = row.get(1);
             if (perStep) {
                 List<Object> labels = new ArrayList<>();
-                for (int t = 0; t < Seqs.size(value); t++) {
-                    Object entry = Seqs.get(value, t);
+                for (int t = 0; t < RowArrays.size(value); t++) {
+                    Object entry = RowArrays.get(value, t);
                     labels.add(entry == null ? null : label(entry, source, number, "step " + t + " label"));
                 }
                 record.setLabels(labels);
@@ -144,12 +144,12 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
             throw new DataFormatError(source, "row", number, "'" + features + "' is null");
         }
         Object steps = row.get(index);
-        int n = Seqs.size(steps);
+        int n = RowArrays.size(steps);
         if (n == 0) {
             throw new DataFormatError(source, "row", number, "the sequence is empty ('" + features + "' has no step)");
         }
         for (int t = 0; t < n; t++) {
-            Object step = Seqs.get(steps, t);
+            Object step = RowArrays.get(steps, t);
             if (step == null) {
                 throw new DataFormatError(source, "row", number, "step " + t + " is null");
             }
@@ -177,10 +177,10 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
     }
 
     private static double[] numbers(Object seq, String source, long number, String what) {
-        int n = Seqs.size(seq);
+        int n = RowArrays.size(seq);
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
-            Object e = Seqs.get(seq, i);
+            Object e = RowArrays.get(seq, i);
             if (!(e instanceof Number v)) {
                 throw new DataFormatError(source, "row", number, what + " entry " + i + " is " + e
                         + ", expected a number");
@@ -188,16 +188,5 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
             x[i] = v.doubleValue();
         }
         return x;
-    }
-
-    /** Array values of a Row: a Scala Seq (both Scala lines) or a java.util.List. */
-    private static final class Seqs {
-        static int size(Object seq) {
-            return seq instanceof List<?> list ? list.size() : ((scala.collection.Seq<?>) seq).length();
-        }
-
-        static Object get(Object seq, int i) {
-            return seq instanceof List<?> list ? list.get(i) : ((scala.collection.Seq<?>) seq).apply(i);
-        }
     }
 }
