@@ -5,13 +5,16 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.KeyValueGroupedDataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.model.ModelWeights;
 
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ import java.util.function.Consumer;
  * broadcasts for its sums lives for its one job):
  * <ul>
  *   <li>{@link #withModel}: for one job, destroyed when it returns;</li>
- *   <li>{@link #map} and {@link #groups} on a {@link #scoped} instance: for the plans made through it, which may run
+ *   <li>{@link #map}, {@link #mapInternal} and {@link #groups} on a {@link #scoped} instance: for the plans made through it, which may run
  *       any number of jobs (a streaming query: one per micro-batch), destroyed when the owner closes it: after the
  *       DataFrame is written, or when the query has ended;</li>
  *   <li>on a {@link #withThePlans} instance (a Spark ML model's {@code transform}, whose DataFrame the user keeps):
@@ -79,6 +82,21 @@ public final class ModelBroadcasts implements AutoCloseable {
         Broadcast<ModelWeights> model = broadcast(weights);
         return data.mapPartitions((MapPartitionsFunction<Row, T>) part -> perPartition.apply(model.value(), part),
                 encoder);
+    }
+
+    /**
+     * {@code perPartition} applied to every partition of a batch DataFrame's internal rows ({@link InternalFrames})
+     * with the model broadcast once, lazily, giving rows of schema {@code out} in Spark's internal form: a map that
+     * reads and writes binary rows, for columns too costly to convert to external {@code Row}s and back (a scoring
+     * frame's sequences). Check {@link InternalFrames#available} first.
+     */
+    public Dataset<Row> mapInternal(Dataset<Row> data, ModelWeights weights,
+                                    PartitionFunction<InternalRow, InternalRow> perPartition, StructType out) {
+        Broadcast<ModelWeights> model = broadcast(weights);
+        RDD<InternalRow> rows = InternalFrames.rows(data);
+        JavaRDD<InternalRow> mapped = rows.toJavaRDD().mapPartitions(
+                part -> perPartition.apply(model.value(), part), true);
+        return InternalFrames.frame(data.sparkSession(), mapped.rdd(), out);
     }
 
     /**

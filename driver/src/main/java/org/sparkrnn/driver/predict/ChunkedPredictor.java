@@ -80,10 +80,11 @@ public final class ChunkedPredictor implements Serializable {
      * columns' values, which usually hold its key), is left out ({@code SKIP}) or gets null predictions
      * ({@code KEEP}). A model that scales each series finds a row's series in column {@code keyIndex} (-1: the model
      * knows one series); a model with a forecast decoder finds each window's future rows in column
-     * {@code futureIndex} (-1: none).
+     * {@code futureIndex} (-1: none). {@code access} reads and writes the rows: external {@code Row}s or Spark's
+     * internal ones, with the same results.
      */
-    public Iterator<Row> rows(ModelWeights weights, Iterator<Row> rows, FrameColumns columns, int featuresIndex,
-                              int keyIndex, int futureIndex, String source, InvalidRows invalid) {
+    <R> Iterator<R> rows(ModelWeights weights, Iterator<R> rows, ScoredRows<R> access, int featuresIndex,
+                         int keyIndex, int futureIndex, String source, InvalidRows invalid) {
         RecordShape plain = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.NONE, 0, 0);
         // a forecast decoder's windows bring the rows of the steps they predict, checked as training checks them
@@ -92,39 +93,40 @@ public final class ChunkedPredictor implements Serializable {
         RecordChecker checker = new RecordChecker(source, "row", unlabelled);
         int partition = TaskContext.get() == null ? 0 : TaskContext.getPartitionId();
         int appendedCount = layout.fields().size();
-        return new ChunkIterator() {
+        return new ChunkIterator<R>() {
             long number;
 
             @Override
-            List<Row> nextChunk() {
-                List<Row> inputs = new ArrayList<>(chunk);
+            List<R> nextChunk() {
+                List<R> inputs = new ArrayList<>(chunk);
                 List<Boolean> valid = new ArrayList<>(chunk);
                 List<Object> keys = new ArrayList<>(chunk);
                 int validCount = 0;
                 SequenceBatch.Builder builder = Blocks.builderFor(unlabelled);
                 while (validCount < chunk && rows.hasNext()) {
-                    Row row = rows.next();
+                    R row = rows.next();
                     number++;
                     try {
-                        SequenceRecord record = columns.readFeatures(row, featuresIndex, source, number);
+                        SequenceRecord record = new SequenceRecord();
+                        record.steps.addAll(access.steps(row, featuresIndex, false, source, number));
                         if (futureIndex >= 0) {
-                            record.future = columns.readFeatures(row, futureIndex, source, number).steps;
+                            record.future = access.steps(row, futureIndex, true, source, number);
                         }
                         checker.addInto(record, number, builder);
                     } catch (DataFormatError e) {
                         if (invalid == InvalidRows.ERROR) {
-                            throw new DataFormatError(source, describe(row, featuresIndex, partition, number)
+                            throw new DataFormatError(source, access.describe(row, featuresIndex, partition, number)
                                     + ": " + e.problem());
                         }
                         if (invalid == InvalidRows.KEEP) {
-                            inputs.add(row);
+                            inputs.add(access.keep(row));
                             valid.add(false);
                         }
                         continue;
                     }
-                    inputs.add(row);
+                    inputs.add(access.keep(row));
                     valid.add(true);
-                    keys.add(keyIndex < 0 ? null : row.get(keyIndex));
+                    keys.add(keyIndex < 0 ? null : access.key(row, keyIndex));
                     validCount++;
                 }
                 if (inputs.isEmpty()) {
@@ -132,54 +134,24 @@ public final class ChunkedPredictor implements Serializable {
                 }
                 SequenceBatch batch = validCount == 0 ? null : builder.build();
                 double[] out = batch == null ? null : outputs(weights, batch, keys.toArray());
-                List<Row> result = new ArrayList<>(inputs.size());
+                List<R> result = new ArrayList<>(inputs.size());
                 int b = 0; // the sequence of the batch that row i is, if valid
                 for (int i = 0; i < inputs.size(); i++) {
-                    Row in = inputs.get(i);
                     Object[] appended = new Object[appendedCount];
                     if (valid.get(i)) {
                         appended = layout.values(out, rowOf(batch, b), batch.length(b));
                         b++;
                     }
-                    Object[] values = new Object[in.length() + appended.length];
-                    for (int j = 0; j < in.length(); j++) {
-                        values[j] = in.get(j);
-                    }
-                    System.arraycopy(appended, 0, values, in.length(), appended.length);
-                    result.add(RowFactory.create(values));
+                    result.add(access.append(inputs.get(i), appended));
                 }
                 return result;
             }
         };
     }
 
-    /**
-     * Where a DataFrame row is, for an error: {@code row 12 of partition 3 {id=17, city=Oslo}}, the other columns'
-     * values shortened (a streaming micro-batch or a shuffled DataFrame has no stable row number; its key does).
-     */
-    static String describe(Row row, int featuresIndex, int partition, long number) {
-        StringBuilder text = new StringBuilder("row " + number + " of partition " + partition);
-        List<String> values = new ArrayList<>();
-        String[] names = row.schema() == null ? null : row.schema().fieldNames();
-        for (int j = 0; j < row.length() && values.size() < 4; j++) {
-            if (j == featuresIndex) {
-                continue;
-            }
-            String value = String.valueOf(row.get(j));
-            if (value.length() > 40) {
-                value = value.substring(0, 37) + "...";
-            }
-            values.add((names == null ? "column " + j : names[j]) + "=" + value);
-        }
-        if (!values.isEmpty()) {
-            text.append(" {").append(String.join(", ", values)).append('}');
-        }
-        return text.toString();
-    }
-
     /** Rows holding only the prediction columns, one per sequence of the blocks (as read, untransformed), in order. */
     public Iterator<Row> blocks(ModelWeights weights, Iterator<SequenceBlock> blocks) {
-        return new ChunkIterator() {
+        return new ChunkIterator<Row>() {
             SequenceBlock block;
             int from;
 
@@ -335,16 +307,16 @@ public final class ChunkedPredictor implements Serializable {
     }
 
     /** Flattens chunks computed on demand into one iterator. */
-    private abstract static class ChunkIterator implements Iterator<Row> {
-        private Iterator<Row> current = java.util.Collections.emptyIterator();
+    private abstract static class ChunkIterator<R> implements Iterator<R> {
+        private Iterator<R> current = java.util.Collections.emptyIterator();
         private boolean done;
 
-        abstract List<Row> nextChunk();
+        abstract List<R> nextChunk();
 
         @Override
         public boolean hasNext() {
             while (!current.hasNext() && !done) {
-                List<Row> next = nextChunk();
+                List<R> next = nextChunk();
                 done = next.isEmpty();
                 current = next.iterator();
             }
@@ -352,7 +324,7 @@ public final class ChunkedPredictor implements Serializable {
         }
 
         @Override
-        public Row next() {
+        public R next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }

@@ -10,6 +10,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.data.frame.FrameColumns;
+import org.sparkrnn.driver.exec.InternalFrames;
 import org.sparkrnn.driver.exec.ModelBroadcasts;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.model.ModelWeights;
@@ -17,8 +18,9 @@ import org.sparkrnn.model.ModelWeights;
 /**
  * Predictions for a DataFrame of sequences, lazily: every input row with the prediction columns appended, each
  * partition streamed through the forward pass in chunks ({@link ChunkedPredictor}), the model broadcast once. A
- * typed {@code mapPartitions} on the Dataset (not its RDD), so the same plan runs on a batch DataFrame and on a
- * streaming one, once per micro-batch with that one broadcast. What the Spark ML model's {@code transform} and
+ * batch DataFrame is read and written as Spark's internal rows ({@link BinaryRows}: a sequence is one copy per step,
+ * the input columns pass through as bytes); a streaming one through a typed {@code mapPartitions} of external rows
+ * ({@link ExternalRows}), once per micro-batch with that one broadcast. Both give the same rows. What the Spark ML model's {@code transform} and
  * {@code lstm-spark predict} on a Spark data source both run.
  */
 public final class FramePredictor {
@@ -79,17 +81,43 @@ public final class FramePredictor {
                                           PredictionLayout layout, String featuresCol, String futureCol,
                                           String source, InvalidRows invalid, KernelSettings kernel, int chunkSize,
                                           LongAccumulator unknownSeries) {
+        return transform(models, frame, saved, layout, featuresCol, futureCol, source, invalid, kernel, chunkSize,
+                unknownSeries, InternalFrames.available(frame));
+    }
+
+    /**
+     * The same through external rows whatever the frame (what a streaming frame takes): what tests compare the
+     * binary rows with.
+     */
+    static Dataset<Row> transformExternalRows(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
+                                              PredictionLayout layout, String featuresCol, String futureCol,
+                                              String source, InvalidRows invalid, KernelSettings kernel,
+                                              int chunkSize) {
+        return transform(models, frame, saved, layout, featuresCol, futureCol, source, invalid, kernel, chunkSize,
+                null, false);
+    }
+
+    private static Dataset<Row> transform(ModelBroadcasts models, Dataset<Row> frame, SavedModel saved,
+                                          PredictionLayout layout, String featuresCol, String futureCol,
+                                          String source, InvalidRows invalid, KernelSettings kernel, int chunkSize,
+                                          LongAccumulator unknownSeries, boolean binary) {
         StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
-        FrameColumns columns = new FrameColumns(featuresCol, null, false);
-        columns.check(frame.schema(), source);
+        new FrameColumns(featuresCol, null, false).check(frame.schema(), source);
         ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
         int keyIndex = keyIndex(frame.schema(), saved, source);
         int futureIndex = futureIndex(frame.schema(), saved, futureCol, source);
-        return models.map(frame, new ModelWeights(saved.spec(), saved.params()),
-                (weights, part) -> predictor.rows(weights, part, columns, featuresIndex, keyIndex, futureIndex,
-                        source, invalid),
-                Encoders.row(out));
+        String future = futureIndex < 0 ? null : futureCol;
+        ModelWeights weights = new ModelWeights(saved.spec(), saved.params());
+        if (binary) {
+            // a batch DataFrame: its binary rows in and out, the sequences copied out without boxing
+            BinaryRows access = new BinaryRows(frame.schema(), featuresCol, future);
+            return models.mapInternal(frame, weights, (w, part) -> predictor.rows(w, part, access, featuresIndex,
+                    keyIndex, futureIndex, source, invalid), out);
+        }
+        ExternalRows access = new ExternalRows(featuresCol, future);
+        return models.map(frame, weights, (w, part) -> predictor.rows(w, part, access, featuresIndex, keyIndex,
+                futureIndex, source, invalid), Encoders.row(out));
     }
 
     /** Where a model with a forecast decoder finds each window's future rows: column {@code future} (-1: none). */
