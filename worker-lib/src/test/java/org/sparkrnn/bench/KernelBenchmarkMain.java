@@ -13,8 +13,10 @@ import java.util.List;
 
 /**
  * Runs {@link KernelBenchmark} and prints sequence-steps per second and GFLOP/s (2·3·G·H·(I+H) per sequence-step,
- * G = 4 gates for LSTM, 3 for GRU: the baseline script's count) per cell, shape and precision; then, when {@code /usr/bin/python3} has torch, runs the PyTorch
- * baseline ({@code scripts/torch_lstm_bench.py}, one thread) in the same run and prints the ratios. Appends every
+ * G = 4 gates for LSTM, 3 for GRU: the baseline script's count) per cell, shape and precision; then, in the same run,
+ * the two PyTorch anchors on one thread: Debian's 1.13 when {@code /usr/bin/python3} has torch
+ * ({@code scripts/torch_lstm_bench.py}) and 2.7.1 through DJL ({@code scripts/torch-anchor kernel 1}), and prints the
+ * ratios against each. Appends every
  * number to {@code runs/bench/kernel.csv}. Arguments: optional JVM flags for the forked benchmark JVM. Set
  * {@code KERNEL_BENCH_QUICK=1} for a short smoke run.
  */
@@ -64,18 +66,27 @@ public final class KernelBenchmarkMain {
                     precision, rate));
         }
         java.util.Map<String, Double> torch = torchBaseline();
-        if (!torch.isEmpty()) {
+        java.util.Map<String, Double> torch27 = torchAnchor();
+        if (!torch.isEmpty() || !torch27.isEmpty()) {
             System.out.println();
-            System.out.printf("%-5s %-16s %-8s %12s %12s %8s%n", "cell", "I,H,T,B", "dtype", "ours", "pytorch",
-                    "ratio");
+            System.out.printf("%-5s %-16s %-8s %12s %12s %12s %8s %8s%n", "cell", "I,H,T,B", "dtype", "ours",
+                    "torch 1.13", "torch 2.7.1", "vs 1.13", "vs 2.7.1");
             for (var e : ours.entrySet()) {
-                Double theirs = torch.get(e.getKey());
-                if (theirs != null) {
-                    String[] key = e.getKey().split(" ");
-                    System.out.printf("%-5s %-16s %-8s %12.0f %12.0f %8.2f%n", key[0], key[1], key[2], e.getValue(),
-                            theirs, e.getValue() / theirs);
+                Double old = torch.get(e.getKey());
+                Double recent = torch27.get(e.getKey());
+                String[] key = e.getKey().split(" ");
+                System.out.printf("%-5s %-16s %-8s %12.0f %12s %12s %8s %8s%n", key[0], key[1], key[2],
+                        e.getValue(), old == null ? "-" : String.format("%.0f", old),
+                        recent == null ? "-" : String.format("%.0f", recent),
+                        old == null ? "-" : String.format("%.2f", e.getValue() / old),
+                        recent == null ? "-" : String.format("%.2f", e.getValue() / recent));
+                if (old != null) {
                     csv.add(String.format(java.util.Locale.ROOT, "%s,pytorch-%s,\"%s\",%s,%.0f", stamp, key[0],
-                            key[1], key[2], theirs));
+                            key[1], key[2], old));
+                }
+                if (recent != null) {
+                    csv.add(String.format(java.util.Locale.ROOT, "%s,pytorch2.7.1-%s,\"%s\",%s,%.0f", stamp,
+                            key[0], key[1], key[2], recent));
                 }
             }
         }
@@ -104,10 +115,39 @@ public final class KernelBenchmarkMain {
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString(), "1");
         builder.environment().put("OMP_NUM_THREADS", "1");
         Process torch = builder.redirectErrorStream(true).start();
+        readRates(torch, rates);
+        torch.waitFor();
+        return rates;
+    }
+
+    /**
+     * PyTorch 2.7.1's one-thread rates through DJL ({@code scripts/torch-anchor kernel 1}), or empty when it cannot
+     * be built or run here (its jars come from Maven Central on first use).
+     */
+    private static java.util.Map<String, Double> torchAnchor() throws Exception {
+        java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        if (System.getenv("KERNEL_BENCH_QUICK") != null) {
+            return rates;
+        }
+        System.out.println("running PyTorch 2.7.1 through DJL, one thread...");
+        Process torch = new ProcessBuilder("scripts/torch-anchor", "kernel", "1").redirectErrorStream(true).start();
+        readRates(torch, rates);
+        if (torch.waitFor() != 0 || rates.isEmpty()) {
+            System.out.println("(PyTorch 2.7.1 through DJL not run: see the lines above)");
+            rates.clear();
+        }
+        return rates;
+    }
+
+    /** The "LSTM D= .. torch.float32 threads=1: rate" lines of a PyTorch anchor, echoed and read into {@code rates}. */
+    private static void readRates(Process torch, java.util.Map<String, Double> rates) throws java.io.IOException {
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
                 "(LSTM|GRU)\\s+D=\\s*(\\d+) H=\\s*(\\d+) T=\\s*(\\d+) B=\\s*(\\d+) torch\\.(float\\d+)\\s+threads=1:\\s+(\\d+)");
         try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(torch.getInputStream()))) {
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                if (text.startsWith("SLF4J")) {
+                    continue;
+                }
                 System.out.println("  " + text);
                 var m = line.matcher(text);
                 if (m.find()) {
@@ -116,7 +156,5 @@ public final class KernelBenchmarkMain {
                 }
             }
         }
-        torch.waitFor();
-        return rates;
     }
 }

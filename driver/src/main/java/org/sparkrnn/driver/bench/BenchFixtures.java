@@ -88,6 +88,38 @@ final class BenchFixtures {
         return median(times);
     }
 
+    /**
+     * The lines a baseline command prints (a PyTorch anchor), one thread for its math libraries unless it sets its
+     * own; none when it is not there or fails (then its last line is printed, saying why).
+     */
+    static List<String> output(List<String> command) {
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of(command.get(0)))) {
+            System.out.println("  (" + command.get(0) + " not here: that baseline not run)");
+            return List.of();
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("OMP_NUM_THREADS", "1");
+            Process process = builder.start();
+            String text;
+            try (java.io.InputStream out = process.getInputStream()) {
+                text = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (process.waitFor() != 0) {
+                System.out.println("  (" + String.join(" ", command) + " not run: "
+                        + text.strip().lines().reduce((a, b) -> b).orElse("no output") + ")");
+                return List.of();
+            }
+            return text.lines().toList();
+        } catch (java.io.IOException e) {
+            System.out.println("  (" + String.join(" ", command) + " not run: " + e.getMessage() + ")");
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     /** A job over the cached partitions that does nothing and returns nothing: what any iteration costs at least. */
     static double emptyJobMillis(JavaSparkContext sc, JavaRDD<SequenceBlock> data, int repetitions) {
         double[] times = new double[repetitions];

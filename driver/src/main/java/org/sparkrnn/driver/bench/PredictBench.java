@@ -45,8 +45,8 @@ import java.util.SplittableRandom;
 /**
  * Batch scoring against PyTorch inference, on the four benchmark shapes (one LSTM layer, a linear head on the last
  * step): sequence-steps per second of our forward pass on one thread, of PyTorch's {@code nn.LSTM} under
- * {@code torch.no_grad()} on one thread ({@code scripts/torch_lstm_infer.py}, same run, when {@code /usr/bin/python3}
- * has torch), and of {@code LstmModel.transform}'s path ({@link FramePredictor} with its defaults) end to end in
+ * {@code torch.no_grad()} on one thread (Debian's 1.13, {@code scripts/torch_lstm_infer.py}, when
+ * {@code /usr/bin/python3} has torch; 2.7.1 through DJL, {@code scripts/torch-anchor infer 1}; same run), and of {@code LstmModel.transform}'s path ({@link FramePredictor} with its defaults) end to end in
  * Spark local[2] (a cached DataFrame of {@code array<array<double>>} sequences, every prediction written to Spark's
  * no-op sink), per core and against our one-thread rate.
  */
@@ -59,25 +59,31 @@ final class PredictBench {
     }
 
     static void run(List<String> rows) throws IOException {
-        Map<String, Double> torch = torchRates();
+        Map<String, Double> torch = torchRates(List.of("/usr/bin/python3", "scripts/torch_lstm_infer.py", "1"));
+        Map<String, Double> torch27 = torchRates(List.of("scripts/torch-anchor", "infer", "1"));
         double[][] ours = new double[SHAPES.length][2];
         System.out.println("batch scoring, one thread: forward pass + head on the last step, seq-steps/s (median of 9)");
-        System.out.printf(Locale.ROOT, "%-20s %9s %12s %12s %7s%n", "I, H, T, B", "precision", "ours", "PyTorch",
-                "ratio");
+        System.out.printf(Locale.ROOT, "%-20s %9s %12s %12s %12s %8s %8s%n", "I, H, T, B", "precision", "ours",
+                "torch 1.13", "torch 2.7.1", "vs 1.13", "vs 2.7.1");
         for (int s = 0; s < SHAPES.length; s++) {
             int[] shape = SHAPES[s];
             for (Precision precision : Precision.values()) {
                 double rate = kernelRate(shape, precision);
                 ours[s][precision.ordinal()] = rate;
                 Double theirs = torch.get(key(shape, precision));
-                System.out.printf(Locale.ROOT, "%-20s %9s %12.0f %12s %7s%n", describe(shape), precision.cliName(),
-                        rate, theirs == null ? "-" : String.format(Locale.ROOT, "%.0f", theirs),
-                        theirs == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / theirs));
+                Double recent = torch27.get(key(shape, precision));
+                System.out.printf(Locale.ROOT, "%-20s %9s %12.0f %12s %12s %8s %8s%n", describe(shape),
+                        precision.cliName(), rate, number(theirs, "%.0f", 1), number(recent, "%.0f", 1),
+                        number(theirs, "%.2f", rate), number(recent, "%.2f", rate));
                 rows.add(String.format(Locale.ROOT, "predict-1thread %s,%d,1,0,%s,%.0f,seq-steps/s", describe(shape)
                         .replace(", ", "x"), parameters(shape), precision.cliName(), rate));
                 if (theirs != null) {
                     rows.add(String.format(Locale.ROOT, "predict-torch-1thread %s,%d,1,0,%s,%.0f,seq-steps/s",
                             describe(shape).replace(", ", "x"), parameters(shape), precision.cliName(), theirs));
+                }
+                if (recent != null) {
+                    rows.add(String.format(Locale.ROOT, "predict-torch2.7.1-1thread %s,%d,1,0,%s,%.0f,seq-steps/s",
+                            describe(shape).replace(", ", "x"), parameters(shape), precision.cliName(), recent));
                 }
             }
         }
@@ -180,16 +186,23 @@ final class PredictBench {
         }
     }
 
-    /** PyTorch's one-thread inference rates by shape and dtype, or none when torch is not installed. */
-    private static Map<String, Double> torchRates() {
+    /** {@code format} of {@code ours / value} ({@code ours} = 1: the value), "-" without a value. */
+    private static String number(Double value, String format, double ours) {
+        return value == null ? "-" : String.format(Locale.ROOT, format, ours == 1 ? value : ours / value);
+    }
+
+    /**
+     * A PyTorch anchor's one-thread inference rates by shape and dtype ({@code command} prints "INFER I H T B dtype
+     * rate" lines: Debian's 1.13 from Python, 2.7.1 through DJL), or none when it cannot run here.
+     */
+    private static Map<String, Double> torchRates(List<String> command) {
         Map<String, Double> rates = new HashMap<>();
-        Path script = Path.of("scripts/torch_lstm_infer.py");
-        if (!Files.exists(Path.of("/usr/bin/python3")) || !Files.exists(script)) {
+        if (!Files.exists(Path.of(command.get(0))) || !Files.exists(Path.of(command.get(1)))
+                && command.get(1).endsWith(".py")) {
             return rates;
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString(), "1")
-                    .redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("OMP_NUM_THREADS", "1");
             Process process = builder.start();
             String output;
@@ -207,11 +220,12 @@ final class PredictBench {
                 }
             }
             if (rates.isEmpty()) {
-                System.out.println("PyTorch baseline not run: " + output.strip().lines().reduce((a, b) -> b)
-                        .orElse("no output") + " (apt-get install python3-torch)");
+                System.out.println(String.join(" ", command) + " not run: " + output.strip().lines()
+                        .reduce((a, b) -> b).orElse("no output")
+                        + (command.get(0).endsWith("python3") ? " (apt-get install python3-torch)" : ""));
             }
         } catch (IOException e) {
-            System.out.println("PyTorch baseline not run: " + e.getMessage());
+            System.out.println(String.join(" ", command) + " not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -142,6 +142,7 @@ public final class SparkBench {
     }
 
     private static void train(List<String> rows) {
+        endToEnd(rows);
         int in = 64;
         int h = 128;
         int t = 50;
@@ -185,6 +186,52 @@ public final class SparkBench {
                         new ParameterLayout(spec).size(), precision.cliName(), kernelRate));
             } finally {
                 sc.stop();
+            }
+        }
+    }
+
+    /**
+     * The end-to-end workload of the performance issues (I = 32, H = 128, T = 50, N = 2,000, float32, full batch, one
+     * LSTM layer and a head on the last step): one iteration in Spark local[2] (broadcast, forward + BPTT on two
+     * partitions, the ordered tree, Adam on the driver) against both PyTorch anchors' iteration (forward, BPTT, Adam)
+     * on one and two threads, Debian's 1.13 ({@code scripts/torch_lstm_train.py}) and 2.7.1 through DJL
+     * ({@code scripts/torch-anchor train}), in the same run.
+     */
+    private static void endToEnd(List<String> rows) {
+        int in = 32;
+        int h = 128;
+        int t = 50;
+        int n = 2000;
+        NetworkSpec spec = new NetworkSpec(in, List.of(LayerSpec.lstm(h)), 1, Loss.MSE);
+        JavaSparkContext sc = BenchFixtures.context("local[2]");
+        double rate;
+        try {
+            NetworkSpec s = spec;
+            JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
+                    .map(seed -> (SequenceBlock) BenchFixtures.randomBatch(s, n / 2, t, seed))
+                    .persist(StorageLevel.MEMORY_ONLY());
+            data.count();
+            double ms = BenchFixtures.medianIterationMillis(sc, spec, data, 2, 0, 9, Precision.FLOAT32);
+            rate = (double) n * t / (ms / 1000);
+            System.out.printf(Locale.ROOT, "end to end, I=%d H=%d T=%d N=%d float32 full batch: Spark local[2]"
+                    + " %.0f seq-steps/s (%.0f ms/iteration)%n", in, h, t, n, rate, ms);
+            rows.add(String.format(Locale.ROOT, "e2e-local2,%d,2,2,float32,%.0f,seq-steps/s",
+                    new ParameterLayout(spec).size(), rate));
+        } finally {
+            sc.stop();
+        }
+        for (List<String> anchor : List.of(List.of("/usr/bin/python3", "scripts/torch_lstm_train.py", "1", "2"),
+                List.of("scripts/torch-anchor", "train", "1", "2"))) {
+            String name = anchor.get(0).endsWith("python3") ? "torch 1.13" : "torch 2.7.1";
+            for (String line : BenchFixtures.output(anchor)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 8 && f[0].equals("TRAIN")) {
+                    double theirs = Double.parseDouble(f[7]);
+                    System.out.printf(Locale.ROOT, "  %s, %s: %.0f seq-steps/s; Spark local[2] / it: %.2f%n", name,
+                            f[6].replace('=', ' '), theirs, rate / theirs);
+                    rows.add(String.format(Locale.ROOT, "e2e-%s-%s,%d,0,0,float32,%.0f,seq-steps/s",
+                            name.replace(' ', '-'), f[6], new ParameterLayout(spec).size(), theirs));
+                }
             }
         }
     }
