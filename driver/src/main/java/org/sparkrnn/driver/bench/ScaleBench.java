@@ -50,6 +50,19 @@ final class ScaleBench {
             + "max_executor_in_bytes,max_executor_out_bytes,ms_per_iteration";
     private static final int WARM_UP = Integer.getInteger("bench.scale.warmup", 5);
     private static final int MEASURED = Integer.getInteger("bench.scale.measured", 6);
+    /** Parameters and float32 (1) or not (0): {@code -Dbench.scale.grid=1000000:0,4000000:0} picks some. */
+    private static final int[][] GRID = java.util.Arrays.stream(System.getProperty("bench.scale.grid",
+                    "100000:0,1000000:0,4000000:0,1000000:1").split(","))
+            .map(g -> java.util.Arrays.stream(g.split(":")).mapToInt(Integer::parseInt).toArray())
+            .toArray(int[][]::new);
+    private static final List<Aggregation> AGGREGATIONS = java.util.Arrays.stream(System.getProperty(
+            "bench.scale.aggregations", "tree,sliced").split(",")).map(a -> Aggregation.valueOf(
+            a.toUpperCase(Locale.ROOT))).toList();
+    /**
+     * Spark settings tried against the defaults, e.g. {@code -Dbench.scale.conf=spark.broadcast.blockSize=1m;
+     * spark.broadcast.compress=false} (how the weights' broadcast travels).
+     */
+    private static final String EXTRA_CONF = System.getProperty("bench.scale.conf", "");
 
     private ScaleBench() {
     }
@@ -76,9 +89,8 @@ final class ScaleBench {
             try {
                 JavaRDD<SequenceBlock> data = BenchFixtures.tinyData(sc, executors);
                 // parameters, float32?
-                int[][] grid = {{100_000, 0}, {1_000_000, 0}, {4_000_000, 0}, {1_000_000, 1}};
-                for (int[] g : grid) {
-                    for (Aggregation aggregation : Aggregation.values()) {
+                for (int[] g : GRID) {
+                    for (Aggregation aggregation : AGGREGATIONS) {
                         String row = measure(sc, data, pids, executors, g[0],
                                 g[1] == 1 ? Precision.FLOAT32 : Precision.FLOAT64, aggregation);
                         Files.writeString(csv, row + "\n", java.nio.file.StandardOpenOption.APPEND);
@@ -195,6 +207,12 @@ final class ScaleBench {
                 .set("spark.shuffle.readHostLocalDisk", "false")
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false");
+        for (String setting : EXTRA_CONF.split(";")) {
+            if (!setting.isBlank()) {
+                int eq = setting.indexOf('=');
+                conf.set(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+            }
+        }
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
         long deadline = System.currentTimeMillis() + 120_000;
