@@ -18,6 +18,13 @@ public final class GrowableDoubles {
         size += count;
     }
 
+    /** Room for {@code extra} more values without growing again (a builder that knows what is coming). */
+    public void reserve(int extra) {
+        if (size + extra > data.length) {
+            data = Arrays.copyOf(data, size + extra);
+        }
+    }
+
     public double get(int index) {
         return data[index];
     }

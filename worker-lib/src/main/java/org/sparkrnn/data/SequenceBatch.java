@@ -657,6 +657,18 @@ public final class SequenceBatch implements SequenceBlock {
         }
 
         /** Checks one sequence completely before anything is appended, so a refused sequence leaves no trace. */
+        /**
+         * Room for {@code steps} more dense steps' features, so that a builder filled with a known amount (a chunk of
+         * windows) copies each value once instead of growing by doubling; only capacity, never the result.
+         */
+        public Builder reserveSteps(long steps) {
+            long values = steps * inputSize;
+            if (!oneHot && values > 0 && values < Integer.MAX_VALUE - 8 - features.size()) {
+                features.reserve((int) values);
+            }
+            return this;
+        }
+
         private void checkSteps(double[][] steps) {
             if (oneHot) {
                 throw new IllegalArgumentException("this builder collects one-hot tokens, not dense steps");

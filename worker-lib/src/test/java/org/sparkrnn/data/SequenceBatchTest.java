@@ -10,6 +10,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SequenceBatchTest {
 
     @Test
+    void reservingRoomChangesNothingButCapacity() {
+        java.util.Random random = new java.util.Random(3);
+        SequenceBatch.Builder plain = SequenceBatch.unlabelledBuilder(3);
+        SequenceBatch.Builder reserved = SequenceBatch.unlabelledBuilder(3).reserveSteps(4 * 5);
+        for (int b = 0; b < 7; b++) { // more than reserved: it grows as before past the room
+            double[][] steps = new double[3 + b % 3][3];
+            for (double[] step : steps) {
+                for (int i = 0; i < step.length; i++) {
+                    step[i] = random.nextGaussian();
+                }
+            }
+            plain.add(steps);
+            reserved.add(steps);
+        }
+        SequenceBatch a = plain.build();
+        SequenceBatch r = reserved.build();
+        assertEquals(a.size(), r.size());
+        assertTrue(java.util.Arrays.equals(a.features(), r.features()));
+        assertEquals(a.features().length, r.features().length);
+        for (int b = 0; b < a.size(); b++) {
+            assertEquals(a.length(b), r.length(b));
+        }
+    }
+
+    @Test
     void storesSequencesFlatAndAnswersWhereLabelsAre() {
         SequenceBatch batch = SequenceBatch.builder(2, LabelShape.PER_STEP, LabelKind.VALUES, 1)
                 .addPerStep(new double[][] {{1, 2}, {3, 4}}, new double[][] {null, {0.5}})

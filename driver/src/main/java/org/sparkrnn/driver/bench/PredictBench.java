@@ -52,15 +52,19 @@ import java.util.SplittableRandom;
  */
 final class PredictBench {
 
-    private static final int[][] SHAPES = {{64, 128, 50, 64}, {32, 256, 100, 32}, {128, 512, 50, 64},
-        {8, 64, 200, 128}};
+    /** The four shapes, or those {@code -Dbench.predict.shapes=0,3} picks (by position). */
+    private static final int[][] SHAPES = java.util.Arrays.stream(System.getProperty("bench.predict.shapes",
+            "0,1,2,3").split(",")).mapToInt(Integer::parseInt).mapToObj(i -> new int[][] {{64, 128, 50, 64},
+                {32, 256, 100, 32}, {128, 512, 50, 64}, {8, 64, 200, 128}}[i]).toArray(int[][]::new);
 
     private PredictBench() {
     }
 
     static void run(List<String> rows) throws IOException {
-        Map<String, Double> torch = torchRates(List.of("/usr/bin/python3", "scripts/torch_lstm_infer.py", "1"));
-        Map<String, Double> torch27 = torchRates(List.of("scripts/torch-anchor", "infer", "1"));
+        boolean anchors = Boolean.parseBoolean(System.getProperty("bench.predict.torch", "true"));
+        Map<String, Double> torch = anchors ? torchRates(List.of("/usr/bin/python3", "scripts/torch_lstm_infer.py",
+                "1")) : Map.of();
+        Map<String, Double> torch27 = anchors ? torchRates(List.of("scripts/torch-anchor", "infer", "1")) : Map.of();
         double[][] ours = new double[SHAPES.length][2];
         System.out.println("batch scoring, one thread: forward pass + head on the last step, seq-steps/s (median of 9)");
         System.out.printf(Locale.ROOT, "%-20s %9s %12s %12s %12s %8s %8s%n", "I, H, T, B", "precision", "ours",

@@ -112,6 +112,9 @@ public final class ChunkedPredictor implements Serializable {
                         if (futureIndex >= 0) {
                             record.future = access.steps(row, futureIndex, true, source, number);
                         }
+                        if (validCount == 0) { // the chunk's windows are usually as long as its first
+                            builder.reserveSteps((long) record.steps.size() * chunk);
+                        }
                         checker.addInto(record, number, builder);
                     } catch (DataFormatError e) {
                         if (invalid == InvalidRows.ERROR) {
