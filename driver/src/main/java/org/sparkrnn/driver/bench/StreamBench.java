@@ -41,8 +41,8 @@ import java.util.SplittableRandom;
  *       {@code AvailableNow}; rows per second per core over the whole run after a first warm-up run; for a window
  *       model (windows of 24: every row runs a 24-step window) and a per-step model (every row one step from the
  *       series' carried state);</li>
- *   <li>each with Spark's two state store providers (the default, and RocksDB), the state store's own time and
- *       memory per micro-batch beside the query's phases;</li>
+ *   <li>each with Spark's state stores (the default; RocksDB; RocksDB with changelog checkpointing), the state
+ *       store's own time and memory per micro-batch beside the query's phases;</li>
  *   <li>latency (window model, the faster store): a query on a 0, 100 and 200 ms trigger; a file of one step of every
  *       series is dropped into its directory and the time until the forecasts of that file are committed to the sink
  *       is measured (median of 5).</li>
@@ -55,10 +55,19 @@ final class StreamBench {
     private static final int FILES = 20;
     private static final int WINDOW = 24;
     private static final String PROVIDER_CONF = "spark.sql.streaming.stateStore.providerClass";
-    /** Spark's two state stores, on both lines: the default (maps in memory, deltas to files) and RocksDB. */
-    private static final String[] PROVIDERS = {
-        "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
-        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"};
+    private static final String CHANGELOG_CONF = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
+    private static final String HDFS = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
+    private static final String ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
+
+    /**
+     * Spark's state stores, on both lines: the default (maps in memory, deltas to files), RocksDB (a checkpoint of
+     * the database per commit), and RocksDB writing a changelog per commit instead (its snapshots in the background).
+     */
+    private record Store(String name, String provider, boolean changelog) {
+    }
+
+    private static final List<Store> STORES = List.of(new Store("default store", HDFS, false),
+            new Store("RocksDB", ROCKSDB, false), new Store("RocksDB, changelog", ROCKSDB, true));
 
     private StreamBench() {
     }
@@ -86,25 +95,27 @@ final class StreamBench {
             SavedModel perStep = new SavedModel(spec, model.params(), new RecordShape(2, false, LabelShape.PER_STEP,
                     LabelKind.VALUES, 1, 0), null, null, WindowTransform.NONE);
             double best = 0;
-            String bestProvider = PROVIDERS[0];
-            for (String provider : PROVIDERS) {
-                spark.conf().set(PROVIDER_CONF, provider);
-                String store = provider.substring(provider.lastIndexOf('.') + 1);
+            Store bestStore = STORES.get(0);
+            for (Store each : STORES) {
+                spark.conf().set(PROVIDER_CONF, each.provider());
+                spark.conf().set(CHANGELOG_CONF, String.valueOf(each.changelog()));
+                String store = each.name();
                 for (SavedModel which : List.of(model, perStep)) {
                     boolean windows = which == model;
                     double rate = throughput(spark, which, layout, schema, data,
-                            root.resolve((windows ? "w" : "s") + store), (windows ? "window model (window " + WINDOW
+                            root.resolve((windows ? "w" : "s") + store.replaceAll("[^A-Za-z]", "")), (windows ? "window model (window " + WINDOW
                                     + ")" : "per-step model (state carried)") + ", " + store);
                     rows.add(String.format(Locale.ROOT, "stream-throughput%s-%s,%d,2,0,float32,%.0f,rows/s/core",
-                            windows ? "" : "-per-step", store, SERIES, rate));
+                            windows ? "" : "-per-step", store.replaceAll("[^A-Za-z]", ""), SERIES, rate));
                     if (windows && rate > best) {
                         best = rate;
-                        bestProvider = provider;
+                        bestStore = each;
                     }
                 }
             }
-            spark.conf().set(PROVIDER_CONF, bestProvider);
-            String store = bestProvider.substring(bestProvider.lastIndexOf('.') + 1);
+            spark.conf().set(PROVIDER_CONF, bestStore.provider());
+            spark.conf().set(CHANGELOG_CONF, String.valueOf(bestStore.changelog()));
+            String store = bestStore.name();
 
             // latency: a live query, one file of one step of every series at a time, per trigger interval
             for (long trigger : new long[] {0, 100, 200}) {
