@@ -103,11 +103,12 @@ public final class FramePredictor {
                                           LongAccumulator unknownSeries, boolean binary) {
         StructType out = layout.appendTo(frame.schema(), invalid == InvalidRows.KEEP);
         int featuresIndex = frame.schema().fieldIndex(featuresCol);
-        new FrameColumns(featuresCol, null, false).check(frame.schema(), source);
-        ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
-        int keyIndex = keyIndex(frame.schema(), saved, source);
         int futureIndex = futureIndex(frame.schema(), saved, futureCol, source);
         String future = futureIndex < 0 ? null : futureCol;
+        // both columns' types, before any job: the features and a decoder's future rows
+        new FrameColumns(featuresCol, null, false, future).check(frame.schema(), source);
+        ChunkedPredictor predictor = new ChunkedPredictor(layout, saved, kernel, chunkSize, unknownSeries);
+        int keyIndex = keyIndex(frame.schema(), saved, source);
         ModelWeights weights = new ModelWeights(saved.spec(), saved.params());
         if (binary) {
             // a batch DataFrame: its binary rows in and out, the sequences copied out without boxing

@@ -145,6 +145,30 @@ class BinaryRowsTest {
         assertTrue(binary.contains("entry 1 is null, expected a number"), binary);
     }
 
+    @Test
+    void aFutureColumnOfTheWrongTypeIsRefusedByNameBeforeAnyJob() {
+        NetworkSpec spec = new NetworkSpec(FEATURES, List.of(LayerSpec.lstm(5)), 2, Loss.MSE)
+                .withDecoder(new org.sparkrnn.model.Decoder(4, 2, List.of(0)));
+        SavedModel model = new SavedModel(spec, Initializer.initialize(new ParameterLayout(spec),
+                InitOptions.defaults()), shape(2, LabelShape.PER_SEQUENCE).withFuture(2, List.of(0)), null, null,
+                WindowTransform.NONE, null, null);
+        Dataset<Row> frame = frame(DataTypes.DoubleType, false, false).withColumn("future",
+                org.apache.spark.sql.functions.lit("soon"));
+        for (boolean binary : new boolean[] {true, false}) {
+            Throwable e = assertThrows(Throwable.class, () -> {
+                if (binary) {
+                    FramePredictor.transform(frame, model, plain(2), "features", "future", "test frame",
+                            InvalidRows.ERROR, KERNEL, 3);
+                } else {
+                    external(frame, model, plain(2), InvalidRows.ERROR);
+                }
+            });
+            assertTrue(e instanceof org.sparkrnn.driver.UserError, e.toString());
+            assertEquals("test frame: column 'future' is string, expected array<array<double>> (the rows of the"
+                    + " steps a window predicts)", e.getMessage());
+        }
+    }
+
     /** Both paths' rows, in order; equal, returned. */
     private static List<Row> same(Dataset<Row> frame, SavedModel model, PredictionLayout layout,
                                   InvalidRows invalid) {
