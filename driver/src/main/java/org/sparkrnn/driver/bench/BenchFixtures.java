@@ -89,6 +89,18 @@ final class BenchFixtures {
     }
 
     /**
+     * Two cached partitions of {@code perPartition} random sequences of {@code steps} for {@code spec} (seeds 1, 2),
+     * generated on the executors: a parallelized collection would ship its data inside every task.
+     */
+    static JavaRDD<SequenceBlock> randomBlocks(JavaSparkContext sc, NetworkSpec spec, int perPartition, int steps) {
+        JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
+                .map(seed -> (SequenceBlock) randomBatch(spec, perPartition, steps, seed))
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+        data.count();
+        return data;
+    }
+
+    /**
      * The lines a baseline command prints (a PyTorch anchor), one thread for its math libraries unless it sets its
      * own; none when it is not there or fails (then its last line is printed, saying why).
      */

@@ -31,8 +31,6 @@ import org.sparkrnn.model.NetworkSpec;
 import org.sparkrnn.model.ParameterLayout;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,37 +199,24 @@ final class PredictBench {
      */
     private static Map<String, Double> torchRates(List<String> command) {
         Map<String, Double> rates = new HashMap<>();
-        if (!Files.exists(Path.of(command.get(0))) || !Files.exists(Path.of(command.get(1)))
-                && command.get(1).endsWith(".py")) {
+        if (command.get(1).endsWith(".py") && !Files.exists(Path.of(command.get(1)))) {
             return rates;
         }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("OMP_NUM_THREADS", "1");
-            Process process = builder.start();
-            String output;
-            try (InputStream out = process.getInputStream()) {
-                output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        List<String> output = BenchFixtures.output(command);
+        for (String line : output) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 7 && f[0].equals("INFER")) {
+                int[] shape = {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4])};
+                rates.put(key(shape, f[5].equals("float32") ? Precision.FLOAT32 : Precision.FLOAT64),
+                        Double.parseDouble(f[6]));
             }
-            process.waitFor();
-            for (String line : output.split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length == 7 && f[0].equals("INFER")) {
-                    int[] shape = {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                        Integer.parseInt(f[4])};
-                    rates.put(key(shape, f[5].equals("float32") ? Precision.FLOAT32 : Precision.FLOAT64),
-                            Double.parseDouble(f[6]));
-                }
-            }
-            if (rates.isEmpty()) {
-                System.out.println(String.join(" ", command) + " not run: " + output.strip().lines()
-                        .reduce((a, b) -> b).orElse("no output")
-                        + (command.get(0).endsWith("python3") ? " (apt-get install python3-torch)" : ""));
-            }
-        } catch (IOException e) {
-            System.out.println(String.join(" ", command) + " not run: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        boolean python = command.get(0).endsWith("python3");
+        if (rates.isEmpty()) { // (a failed run's last line was printed by BenchFixtures.output)
+            System.out.println("  (" + String.join(" ", command) + " gave no rate"
+                    + (output.isEmpty() ? "" : ": " + output.get(output.size() - 1))
+                    + (python ? "; apt-get install python3-torch for this baseline)" : ")"));
         }
         return rates;
     }

@@ -2,7 +2,6 @@ package org.sparkrnn.driver.bench;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
@@ -167,11 +166,7 @@ public final class SparkBench {
             BenchFixtures.TaskTimes taskTimes = new BenchFixtures.TaskTimes();
             sc.sc().addSparkListener(taskTimes);
             try {
-                // generated on the executors: a parallelized collection would ship its data inside every task
-                NetworkSpec s = spec;
-                JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
-                        .map(seed -> (SequenceBlock) BenchFixtures.randomBatch(s, b / 2, t, seed)).persist(StorageLevel.MEMORY_ONLY());
-                data.count();
+                JavaRDD<SequenceBlock> data = BenchFixtures.randomBlocks(sc, spec, b / 2, t);
                 double ms = BenchFixtures.medianIterationMillis(sc, spec, data, 2, 0, 7, precision);
                 double rate = b * t / (ms / 1000);
                 System.out.printf(Locale.ROOT, "training %s, local[2], I=%d H=%d T=%d B=%d: %.0f seq-steps/s"
@@ -206,11 +201,7 @@ public final class SparkBench {
         JavaSparkContext sc = BenchFixtures.context("local[2]");
         double rate;
         try {
-            NetworkSpec s = spec;
-            JavaRDD<SequenceBlock> data = sc.parallelize(List.of(1L, 2L), 2)
-                    .map(seed -> (SequenceBlock) BenchFixtures.randomBatch(s, n / 2, t, seed))
-                    .persist(StorageLevel.MEMORY_ONLY());
-            data.count();
+            JavaRDD<SequenceBlock> data = BenchFixtures.randomBlocks(sc, spec, n / 2, t);
             double ms = BenchFixtures.medianIterationMillis(sc, spec, data, 2, 0, 9, Precision.FLOAT32);
             rate = (double) n * t / (ms / 1000);
             System.out.printf(Locale.ROOT, "end to end, I=%d H=%d T=%d N=%d float32 full batch: Spark local[2]"

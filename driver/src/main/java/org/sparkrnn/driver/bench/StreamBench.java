@@ -10,6 +10,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.WindowTransform;
+import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
@@ -54,10 +55,10 @@ final class StreamBench {
     private static final int STEPS_PER_FILE = Integer.getInteger("bench.stream.steps", 10);
     private static final int FILES = 20;
     private static final int WINDOW = 24;
-    private static final String PROVIDER_CONF = "spark.sql.streaming.stateStore.providerClass";
-    private static final String CHANGELOG_CONF = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
+    private static final String PROVIDER_CONF = Defaults.STATE_STORE_KEY;
+    private static final String CHANGELOG_CONF = Defaults.STATE_STORE_CHANGELOG_KEY;
     private static final String HDFS = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
-    private static final String ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
+    private static final String ROCKSDB = Defaults.STATE_STORE;
 
     /**
      * Spark's state stores, on both lines: the default (maps in memory, deltas to files), RocksDB (a checkpoint of

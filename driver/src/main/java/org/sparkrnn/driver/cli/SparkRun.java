@@ -21,11 +21,6 @@ final class SparkRun {
         "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager",
         "org.apache.spark.sql.execution.datasources.FileFormatWriter"};
 
-    private static final String STATE_STORE = "spark.sql.streaming.stateStore.providerClass";
-    private static final String CHANGELOG = "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
-    private static final String ROCKSDB =
-            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
-
     private SparkRun() {
     }
 
@@ -58,8 +53,8 @@ final class SparkRun {
         // a stream's state per series in RocksDB, each commit a changelog (its snapshots in the background): 10-22%
         // more rows per second than Spark's default store on a window model (docs/PERFORMANCE.md, section 12); a
         // query restarted from a checkpoint keeps the store it began with
-        conf.setIfMissing(STATE_STORE, ROCKSDB);
-        conf.setIfMissing(CHANGELOG, "true");
+        conf.setIfMissing(Defaults.STATE_STORE_KEY, Defaults.STATE_STORE);
+        conf.setIfMissing(Defaults.STATE_STORE_CHANGELOG_KEY, "true");
         options.spark.forEach(conf::set);
         // the session with the context, so that reading Spark data sources later finds it as it is (no warning)
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(start(conf).sparkContext());

@@ -31,6 +31,12 @@ public final class Defaults {
     public static final String OUTPUT_FORMAT = "jsonl";
     /** lstm-spark stream: a micro-batch every 10 seconds, until stopped. */
     public static final String STREAM_TRIGGER = "processing-time=10s";
+    /** Spark's key for a stream's state store, and the store the command line sets unless the user chose one. */
+    public static final String STATE_STORE_KEY = "spark.sql.streaming.stateStore.providerClass";
+    public static final String STATE_STORE = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
+    /** With that store, each commit writes a changelog (snapshots in the background): docs/PERFORMANCE.md §12. */
+    public static final String STATE_STORE_CHANGELOG_KEY =
+            "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled";
     /** stream --source kafka: a new query reads what the topic holds (the series' state fills from it). */
     public static final String KAFKA_STARTING_OFFSETS = "earliest";
 

@@ -34,7 +34,6 @@ public final class InternalFrames {
     /**
      * The rows of {@code frame}'s executed plan; a row may be reused by the next ({@code copy()} one that is kept).
      */
-    @SuppressWarnings("unchecked")
     public static RDD<InternalRow> rows(Dataset<Row> frame) {
         QueryExecution execution = (QueryExecution) invoke(method(frame.getClass(), "queryExecution"), frame);
         return execution.toRdd();

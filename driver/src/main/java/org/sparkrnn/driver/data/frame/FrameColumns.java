@@ -141,28 +141,50 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
     public SequenceRecord readFeatures(Row row, int index, String source, long number) {
         SequenceRecord record = new SequenceRecord();
         if (row.isNullAt(index)) {
-            throw new DataFormatError(source, "row", number, "'" + features + "' is null");
+            throw nullSequence(features, source, number);
         }
         Object steps = row.get(index);
         int n = RowArrays.size(steps);
         if (n == 0) {
-            throw new DataFormatError(source, "row", number, "the sequence is empty ('" + features + "' has no step)");
+            throw emptySequence(features, source, number);
         }
         for (int t = 0; t < n; t++) {
             Object step = RowArrays.get(steps, t);
             if (step == null) {
-                throw new DataFormatError(source, "row", number, "step " + t + " is null");
+                throw nullStep(t, source, number);
             }
             double[] x = step instanceof Vector v ? v.toArray() : numbers(step, source, number, "step " + t);
-            for (int i = 0; i < x.length; i++) {
-                if (!Double.isFinite(x[i])) {
-                    throw new DataFormatError(source, "row", number, "step " + t + " feature " + i + " is " + x[i]
-                            + ", expected a finite number");
-                }
-            }
+            requireFinite(x, t, source, number);
             record.steps.add(x);
         }
         return record;
+    }
+
+    /*
+     * A sequence's checks and their messages, the same whether it is read from external rows (here) or Spark's
+     * internal ones (InternalFeatures).
+     */
+
+    static DataFormatError nullSequence(String column, String source, long number) {
+        return new DataFormatError(source, "row", number, "'" + column + "' is null");
+    }
+
+    static DataFormatError emptySequence(String column, String source, long number) {
+        return new DataFormatError(source, "row", number, "the sequence is empty ('" + column + "' has no step)");
+    }
+
+    static DataFormatError nullStep(int t, String source, long number) {
+        return new DataFormatError(source, "row", number, "step " + t + " is null");
+    }
+
+    /** Step {@code t}'s features {@code x}, each finite. */
+    static void requireFinite(double[] x, int t, String source, long number) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                throw new DataFormatError(source, "row", number, "step " + t + " feature " + i + " is " + x[i]
+                        + ", expected a finite number");
+            }
+        }
     }
 
     private static Object label(Object value, String source, long number, String what) {

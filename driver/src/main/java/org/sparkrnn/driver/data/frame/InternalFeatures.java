@@ -61,26 +61,21 @@ public final class InternalFeatures implements Serializable {
     /** The steps of column {@code index} of {@code row} (row {@code number}, 1-based, for messages). */
     public List<double[]> steps(InternalRow row, int index, String source, long number) {
         if (row.isNullAt(index)) {
-            throw new DataFormatError(source, "row", number, "'" + column + "' is null");
+            throw FrameColumns.nullSequence(column, source, number);
         }
         ArrayData steps = row.getArray(index);
         int n = steps.numElements();
         if (n == 0) {
-            throw new DataFormatError(source, "row", number, "the sequence is empty ('" + column + "' has no step)");
+            throw FrameColumns.emptySequence(column, source, number);
         }
         List<double[]> out = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
             if (steps.isNullAt(t)) {
-                throw new DataFormatError(source, "row", number, "step " + t + " is null");
+                throw FrameColumns.nullStep(t, source, number);
             }
             double[] x = step == Step.VECTOR ? vectors.deserialize(steps.getStruct(t, 4)).toArray()
                     : numbers(steps.getArray(t), source, number, t);
-            for (int i = 0; i < x.length; i++) {
-                if (!Double.isFinite(x[i])) {
-                    throw new DataFormatError(source, "row", number, "step " + t + " feature " + i + " is " + x[i]
-                            + ", expected a finite number");
-                }
-            }
+            FrameColumns.requireFinite(x, t, source, number);
             out.add(x);
         }
         return out;
