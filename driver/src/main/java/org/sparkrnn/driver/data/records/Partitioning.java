@@ -28,10 +28,17 @@ public final class Partitioning {
     public static final StorageLevel INTERMEDIATE = StorageLevel.MEMORY_AND_DISK_SER();
 
     /**
-     * A long table's windows between cutting and re-blocking go to local disk: they are as large as the blocks
-     * being built from them, and an executor that holds both in memory (a 10M-row table in 1 GiB) runs out of it.
+     * A long table's rows, read by the first pass over the ordered table, kept for the passes after it (the scales,
+     * the cut, the re-cut into blocks) so the table is ordered once: in memory when they fit beside the blocks being
+     * built from them, else on local disk.
      */
-    public static final StorageLevel CUT_WINDOWS = StorageLevel.DISK_ONLY();
+    public static final StorageLevel TABLE_ROWS = StorageLevel.MEMORY_AND_DISK();
+
+    /**
+     * A long table's windows between cutting and re-blocking (the rows they were cut from let go once they are): in
+     * memory when they fit beside the blocks being built from them, else on local disk.
+     */
+    public static final StorageLevel CUT_WINDOWS = StorageLevel.MEMORY_AND_DISK();
 
     private Partitioning() {
     }

@@ -48,11 +48,12 @@ import static org.apache.spark.sql.functions.col;
  *   <li>the table is sorted by (series, time) into P ranges ({@code repartitionByRange}), so a long series may span
  *       several partitions; with {@code --missing interpolate} each series stays whole in one partition instead
  *       (filling a gap needs the known values on both sides of it);</li>
- *   <li>a first pass sends the driver each partition's first and last rows (window + horizon of them) and its row
- *       counts, holding only those rows: what the partition next to it needs to finish the windows that start near
- *       its edge;</li>
- *   <li>each partition reads its rows, with those around it, into one columnar piece allocated once
- *       ({@link TableRows}: no text or object per row, each value column once) and cuts the windows that start in it
+ *   <li>the one pass over the ordered table reads each partition's rows into one columnar piece ({@link TableRows}:
+ *       no text or object per row, each value column once), keeps it for the passes after it
+ *       ({@link Partitioning#TABLE_ROWS}), and sends the driver the partition's first and last rows (window + horizon
+ *       of them) and row counts: what the partition next to it needs to finish the windows that start near its
+ *       edge;</li>
+ *   <li>each partition's kept rows, with those around it, are cut into the windows that start in it
  *       ({@link SeriesCutter}): its rows stored once ({@link SeriesWindows}), training and validation apart;</li>
  *   <li>the windows are re-cut into P contiguous blocks in (series, time) order, window i of N into block
  *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P; a tail
@@ -93,7 +94,7 @@ public final class LongTableSource {
     public SourceBlocks read(Dataset<Row> table, String source, TableLayout asGiven, HoldOutSpec holdOut,
                              int partitions, SeriesScaling given, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
-        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false, knownStep);
+        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false, true, knownStep);
         Double validateFrom = prepared.validateFrom();
         SeriesScaling scaling = given != null ? given
                 : layout.seriesScaled() ? measure(prepared, source, layout) : null;
@@ -114,6 +115,7 @@ public final class LongTableSource {
             return List.<SequenceBlock>of(result.train(), result.validation()).iterator();
         }, true).persist(Partitioning.CUT_WINDOWS);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
+        prepared.release(); // the windows hold their rows now
         if (sizes.size() < 2 * partitions) { // Spark sorts a table without rows into no partition at all
             cut.unpersist(false);
             throw new UserError(source + ": the table has no row (only a header?)");
@@ -204,8 +206,11 @@ public final class LongTableSource {
         sc.setJobDescription("load: each series' scale in " + source);
         TableRowReader reader = prepared.reader();
         Double before = prepared.validateFrom();
-        List<byte[]> parts = prepared.sorted().mapPartitions(own -> Collections.singletonList(
-                SeriesSums.of(reader.read(own), before).toBytes()).iterator(), true).collect();
+        List<byte[]> parts = (prepared.kept() != null
+                ? prepared.kept().mapPartitions(own -> Collections.singletonList(SeriesSums.of(own.next(), before)
+                .toBytes()).iterator(), true)
+                : prepared.sorted().mapPartitions(own -> Collections.singletonList(SeriesSums.of(reader.read(own),
+                before).toBytes()).iterator(), true)).collect();
         SeriesSums all = new SeriesSums();
         parts.forEach(part -> all.add(SeriesSums.fromBytes(part)));
         if (all.size() == 0) {
@@ -279,7 +284,7 @@ public final class LongTableSource {
                     + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
-                all ? HoldOutSpec.NONE : holdOut, partitions, false, knownStep);
+                all ? HoldOutSpec.NONE : holdOut, partitions, false, false, knownStep);
         SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
@@ -299,21 +304,35 @@ public final class LongTableSource {
 
     /**
      * The table checked, projected and sorted, with how its rows are read and what each partition needs from its
-     * neighbours to cut its windows.
+     * neighbours to cut its windows; {@code kept}: each partition's rows as read by the first pass over the ordered
+     * table, kept for the passes after it (null: each pass orders the table again).
      */
-    private record Prepared(JavaRDD<Row> sorted, TableRowReader reader, SeriesCutter cutter, TableEdges edges,
-                            Double validateFrom, Frequency frequency, String stepOrigin) {
+    private record Prepared(JavaRDD<Row> sorted, JavaRDD<TableRows> kept, TableRowReader reader, SeriesCutter cutter,
+                            TableEdges edges, Double validateFrom, Frequency frequency, String stepOrigin) {
+
+        /** Lets go of the kept rows. */
+        void release() {
+            if (kept != null) {
+                kept.unpersist(false);
+            }
+        }
     }
 
     /**
-     * Each partition's rows with the rows around it from its neighbours, in one piece: rows [before, size − after)
-     * are its own ({@code edges.before(p).size()}, {@code edges.after(p).size()}). Reading the ordered table again
-     * is cheaper than keeping its rows from the first pass (measured: writing them to local disk and back costs
-     * twice what ordering them again does).
+     * Each partition's rows with the rows around it from its neighbours, in one piece (a copy: the cutter fills gaps
+     * in it): rows [before, size − after) are its own ({@code edges.before(p).size()}, {@code edges.after(p).size()}).
+     * From the kept rows when there are, else from the ordered table read again.
      */
     private static JavaRDD<TableRows> extended(Prepared prepared) {
         TableEdges edges = prepared.edges();
         TableRowReader reader = prepared.reader();
+        if (prepared.kept() != null) {
+            return prepared.kept().mapPartitionsWithIndex((p, own) -> {
+                TableRows rows = own.next();
+                return Collections.singletonList(TableRows.concat(rows.inputSize(), rows.targetWidth(),
+                        rows.format(), List.of(edges.before(p), rows, edges.after(p)))).iterator();
+            }, true);
+        }
         return prepared.sorted().mapPartitionsWithIndex((p, own) -> {
             long count = edges.rows(p);
             TableRows rows = count < 0 ? withEdges(edges, p, reader.read(own))
@@ -330,10 +349,12 @@ public final class LongTableSource {
 
     /**
      * @param texts     whether every row keeps its time's text (prediction writes it out); else a text column's do
+     * @param keep      whether the first pass keeps each partition's rows for the passes after it (ordering the table
+     *                  once; the caller releases them: {@link Prepared#release}), else each pass orders it again
      * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
      */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
-                             int partitions, boolean texts, Frequency knownStep) {
+                             int partitions, boolean texts, boolean keep, Frequency knownStep) {
         TableProjection projection = TableProjection.of(table, source, layout, texts);
         Dataset<Row> projected = projection.rows();
         TimeFormat format = projection.reader().format();
@@ -355,6 +376,8 @@ public final class LongTableSource {
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
                 false, SeriesCovariates.of(layout), validateUntil));
         JavaRDD<Row> rows = sorted.javaRDD();
+        JavaRDD<TableRows> kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part))
+                .iterator(), true).persist(Partitioning.TABLE_ROWS) : null;
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(partitions, empty);
         TimeSteps times = TableProjection.timeSteps(schema, layout.timeColumn(), layout.timeFormat(),
@@ -364,8 +387,11 @@ public final class LongTableSource {
             // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
             sc.setJobDescription("load: the rows at each partition's edges of " + source);
             int k = layout.reach() + 1;
-            List<TableEdges.Summary> summaries = rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(
-                    reader.summarize(p, part, k)).iterator(), true).collect();
+            List<TableEdges.Summary> summaries = (kept != null
+                    ? kept.mapPartitionsWithIndex((p, part) -> Collections.singletonList(TableEdges.summary(p,
+                    part.next(), k)).iterator(), true)
+                    : rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(reader.summarize(p, part, k))
+                    .iterator(), true)).collect();
             edges = TableEdges.of(summaries, layout.reach(), empty);
             steps = new TimeSteps.StepCounts();
             for (TableEdges.Summary summary : summaries) {
@@ -378,7 +404,8 @@ public final class LongTableSource {
             if (steps == null) { // no edges pass (whole series per partition): the first rows of each partition
                 sc.setJobDescription("load: the time step of " + source);
                 steps = new TimeSteps.StepCounts();
-                for (TableRows sample : rows.mapPartitions(part -> {
+                for (TableRows sample : kept != null ? kept.map(part -> part.slice(0, Math.min(STEP_SAMPLE,
+                        part.size()))).collect() : rows.mapPartitions(part -> {
                     List<Row> first = new ArrayList<>();
                     while (part.hasNext() && first.size() < STEP_SAMPLE) {
                         first.add(part.next());
@@ -408,7 +435,7 @@ public final class LongTableSource {
             throw new SettingError(source + ": {--calendar} " + constant.cliName() + " is the same at every time"
                     + " step of " + frequency.describe() + " (" + origin + "): it is finer than the data's time step");
         }
-        return new Prepared(rows, reader, cutter.withSteps(times, frequency, layout.frequency() != null), edges,
+        return new Prepared(rows, kept, reader, cutter.withSteps(times, frequency, layout.frequency() != null), edges,
                 validateFrom, frequency, origin);
     }
 
@@ -442,7 +469,7 @@ public final class LongTableSource {
                             String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true,
-                knownStep);
+                false, knownStep);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);

@@ -65,6 +65,16 @@ public final class TableEdges implements Serializable {
         }
     }
 
+    /**
+     * Partition {@code partition}'s summary from its rows read whole: the same as {@link TableRowReader#summarize}
+     * gives while streaming them.
+     */
+    static Summary summary(int partition, TableRows rows, int k) {
+        int n = rows.size();
+        return new Summary(partition, n, n == 0 ? 0 : rows.seriesEnd(0), n == 0 ? 0 : n - rows.seriesStart(n - 1),
+                rows.slice(0, Math.min(k, n)), rows.slice(Math.max(0, n - k), n));
+    }
+
     private final TableRows[] before;
     private final TableRows[] after;
     private final long[] firstOffset;

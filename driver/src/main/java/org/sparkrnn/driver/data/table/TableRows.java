@@ -137,6 +137,12 @@ public final class TableRows implements Serializable {
         return runEnds[run(row)];
     }
 
+    /** Where the series of {@code row} starts among these rows. */
+    int seriesStart(int row) {
+        int k = run(row);
+        return k == 0 ? 0 : runEnds[k - 1];
+    }
+
     /** The run that holds {@code row}: the first whose end is past it. */
     private int run(int row) {
         int lo = 0;
