@@ -375,6 +375,9 @@ public final class LongTableSource {
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
                 false, SeriesCovariates.of(layout), validateUntil));
+        // with adaptive execution, asking for the rows runs the jobs that order them (the range bounds' sample, the
+        // shuffle): named here, not by whatever ran last
+        sc.setJobDescription("load: " + source + " into (series, time) order");
         JavaRDD<Row> rows = sorted.javaRDD();
         JavaRDD<TableRows> kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part))
                 .iterator(), true).persist(Partitioning.TABLE_ROWS) : null;
