@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Communication per training iteration as executors are added: {@code local-cluster[E,1,…]} (E executor JVMs of one
- * core, the driver in this JVM) for E = 1, 2, 4, 8, models of ~100k, 1M and 4M parameters, both aggregations. Bytes
+ * core, the driver in this JVM) for E = 1, 2, 4, 8, models of ~100k, 1M and 4M parameters, each aggregation
+ * (Spark's treeAggregate, our ordered tree, sliced). Bytes
  * are the kernel's TCP counters per process ({@link SocketBytes}), read around every iteration: into and out of the
  * driver, and of the busiest executor of that iteration (the inner nodes and reducers move between executors),
  * averaged over the iterations. Spark's own metrics ({@link SparkBytes}: task results, shuffle writes, broadcast pieces stored on
@@ -56,8 +57,8 @@ final class ScaleBench {
             .map(g -> java.util.Arrays.stream(g.split(":")).mapToInt(Integer::parseInt).toArray())
             .toArray(int[][]::new);
     private static final List<Aggregation> AGGREGATIONS = java.util.Arrays.stream(System.getProperty(
-            "bench.scale.aggregations", "tree,sliced").split(",")).map(a -> Aggregation.valueOf(
-            a.toUpperCase(Locale.ROOT))).toList();
+            "bench.scale.aggregations", "tree-aggregate,tree,sliced").split(",")).map(a -> Aggregation.valueOf(
+            a.replace('-', '_').toUpperCase(Locale.ROOT))).toList();
     /**
      * Spark settings tried against the defaults, e.g. {@code -Dbench.scale.conf=spark.broadcast.blockSize=1m;
      * spark.broadcast.compress=false} (how the weights' broadcast travels).

@@ -243,21 +243,27 @@ public final class SparkBench {
                 new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(2, 1), optimizer, 0);
         TrainingStep sliced = new TrainingStep(new DistributedSums(sc, Aggregation.SLICED, 2), spec,
                 new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(2, 1), optimizer, 0);
+        TrainingStep sparks = new TrainingStep(new DistributedSums(sc, Aggregation.TREE_AGGREGATE, 2), spec,
+                new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(2, 1), optimizer, 0);
         int rounds = 60;
         int warm = 10;
         double[] empty = new double[rounds - warm];
         double[] treeMs = new double[rounds - warm];
+        double[] sparkMs = new double[rounds - warm];
         double[] slicedMs = new double[rounds - warm];
-        for (int r = 0; r < rounds; r++) {
+        for (int r = 0; r < rounds; r++) { // the empty job, our tree and Spark's treeAggregate in turn
             long t0 = System.nanoTime();
             data.foreachPartition(blocks -> {
             });
             long t1 = System.nanoTime();
             tree.run(data, params, state, r, 1e-6, 0);
             long t2 = System.nanoTime();
+            sparks.run(data, params, state, r, 1e-6, 0);
+            long t3 = System.nanoTime();
             if (r >= warm) {
                 empty[r - warm] = (t1 - t0) / 1e6;
                 treeMs[r - warm] = (t2 - t1) / 1e6;
+                sparkMs[r - warm] = (t3 - t2) / 1e6;
             }
         }
         for (int r = 0; r < rounds; r++) {
@@ -268,11 +274,14 @@ public final class SparkBench {
             }
         }
         System.out.printf(Locale.ROOT, "%d parameters, 2 partitions, float64, %d rounds: empty job %.1f ms, iteration"
-                        + " with tree (depth 2) %.1f ms (interleaved with the empty job); with sliced %.1f ms%n", p,
-                rounds - warm, median(empty), median(treeMs), median(slicedMs));
+                        + " with tree (depth 2) %.1f ms and with Spark's treeAggregate (depth 2) %.1f ms (the three"
+                        + " interleaved); with sliced %.1f ms%n", p, rounds - warm, median(empty), median(treeMs),
+                median(sparkMs), median(slicedMs));
         rows.add(String.format(Locale.ROOT, "overhead-interleaved-empty-job,0,2,0,none,%.2f,ms", median(empty)));
         rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree,%d,2,2,float64,%.2f,ms", p, median(treeMs)));
         rows.add(String.format(Locale.ROOT, "overhead-sliced,%d,2,0,float64,%.2f,ms", p, median(slicedMs)));
+        rows.add(String.format(Locale.ROOT, "overhead-interleaved-tree-aggregate,%d,2,2,float64,%.2f,ms", p,
+                median(sparkMs)));
         data.unpersist(true);
     }
 

@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
  * Forecasting on a stream of files ({@link StreamForecaster}, the state store per series): 1,000 series, two values
  * per row, LSTM 32, float32, local[2], JSON rows in, JSON Lines out.
  * <ul>
- *   <li>throughput: {@code FILES} files of 10 steps of every series (10,000 rows each), one file per micro-batch,
+ *   <li>throughput: {@code FILES} files (20; {@code -Dbench.stream.files}) of 10 steps of every series (10,000 rows
+ *       each; {@code -Dbench.stream.steps=100}: 100,000), one file per micro-batch,
  *       {@code AvailableNow}; rows per second per core over the whole run after a first warm-up run; for a window
  *       model (windows of 24: every row runs a 24-step window) and a per-step model (every row one step from the
  *       series' carried state);</li>
@@ -53,7 +54,7 @@ final class StreamBench {
 
     private static final int SERIES = 1_000;
     private static final int STEPS_PER_FILE = Integer.getInteger("bench.stream.steps", 10);
-    private static final int FILES = 20;
+    private static final int FILES = Integer.getInteger("bench.stream.files", 20);
     private static final int WINDOW = 24;
     private static final String PROVIDER_CONF = Defaults.STATE_STORE_KEY;
     private static final String CHANGELOG_CONF = Defaults.STATE_STORE_CHANGELOG_KEY;

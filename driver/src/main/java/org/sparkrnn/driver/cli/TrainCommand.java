@@ -149,15 +149,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Compute precision on the executors. Default: ${DEFAULT-VALUE}.")
     String precision;
 
-    @Option(names = "--aggregation", defaultValue = Defaults.AGGREGATION, paramLabel = "tree|sliced",
-            description = "How gradients reach the driver: tree (merged in a tree of --aggregation-depth) or sliced"
-                    + " (reduce-scatter through a shuffle: the driver receives one gradient whatever the number of"
-                    + " executors). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--aggregation", defaultValue = Defaults.AGGREGATION, paramLabel = "tree|sliced|tree-aggregate",
+            description = "How gradients reach the driver: tree (merged in a tree of --aggregation-depth, in index"
+                    + " order), sliced (reduce-scatter through a shuffle: the driver receives one gradient whatever the"
+                    + " number of executors) or tree-aggregate (Spark's own treeAggregate for every sum: merged as"
+                    + " tasks finish, so the last bits may vary run to run). Default: ${DEFAULT-VALUE}.")
     String aggregation;
 
     @Option(names = "--aggregation-depth", defaultValue = Defaults.AGGREGATION_DEPTH, paramLabel = "D",
-            description = "Depth of the tree that merges sums (gradients with --aggregation tree, and every"
-                    + " evaluation). Default: ${DEFAULT-VALUE}.")
+            description = "Depth of the tree that merges sums (gradients with --aggregation tree or"
+                    + " tree-aggregate, and every evaluation). Default: ${DEFAULT-VALUE}.")
     int aggregationDepth;
 
     @Option(names = "--seed", defaultValue = Defaults.SEED, paramLabel = "S",

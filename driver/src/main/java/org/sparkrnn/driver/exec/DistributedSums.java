@@ -39,7 +39,9 @@ import java.util.Map;
  * partitioning give the same bits every run: a task (at most one per core, see {@link #foldTasks}) folds its
  * partitions in the order they are grouped, the levels of the tree merge their inputs by ascending task index, and
  * the driver merges the last level's results by index ({@link OrderedMerge}). Gradients travel as
- * {@link Aggregation} says: a tree of the configured depth, or sliced (reduce-scatter through a shuffle).
+ * {@link Aggregation} says: a tree of the configured depth, or sliced (reduce-scatter through a shuffle); with
+ * {@code tree-aggregate} every sum goes through Spark's {@code treeAggregate} instead (the same zero and merge
+ * functions; merged in the order tasks finish, so not bit-reproducible), for comparison.
  *
  * <p>The cached training data hold exactly one {@link SequenceBatch} per partition.
  */
@@ -349,12 +351,20 @@ public final class DistributedSums {
     }
 
     /**
-     * The tasks' values merged as Spark's {@code treeAggregate} would, but in index order: while there are more than
+     * The tasks' values merged as Spark's {@code treeAggregate} would, but in index order (with
+     * {@link Aggregation#TREE_AGGREGATE}: by {@code treeAggregate} itself): while there are more than
      * {@code k + ⌈n/k⌉} values (k = max(2, ⌈n^(1/depth)⌉)), a level groups ⌊n/k⌋ contiguous runs of them by index
      * (a shuffle) and each group is merged in ascending index; the driver merges what remains by index.
      * {@code empty}: the result when there is no task.
      */
     private <T> T tree(JavaRDD<T> perTask, org.apache.spark.api.java.function.Function2<T, T, T> merge, T empty) {
+        if (aggregation == Aggregation.TREE_AGGREGATE) {
+            // Spark's own, with the same zero and merge: each partition's value merged into a copy of the zero, the
+            // levels by foldByKey, the last on the driver in the order tasks finish. Its zero is a copy of ours:
+            // the task folds into the zero its closure captured, and one task's closures deserialise as one graph,
+            // so with the same object treeAggregate would merge each task's sums into themselves (twice the sums)
+            return perTask.treeAggregate(copied(empty), merge, merge, depth);
+        }
         JavaRDD<T> level = perTask;
         int n = perTask.getNumPartitions();
         int k = Math.max((int) Math.ceil(Math.pow(n, 1.0 / depth)), 2);
@@ -380,6 +390,23 @@ public final class DistributedSums {
         OrderedMerge<T> result = new OrderedMerge<>(merge);
         collectInOrder(level, result::add);
         return result.total(empty);
+    }
+
+    /** A deep copy of {@code value} (Java serialisation, as Spark copies a zero value). */
+    @SuppressWarnings("unchecked")
+    private static <T> T copied(T value) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(value);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                return (T) in.readObject();
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("a sum's zero value could not be copied", e);
+        }
     }
 
     /**

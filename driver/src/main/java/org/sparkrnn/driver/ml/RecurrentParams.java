@@ -172,7 +172,8 @@ public abstract class RecurrentParams<E extends RecurrentParams<E>> extends Esti
                 Defaults.BATCH_SIZE);
         tbptt = integer("tbptt", "truncated BPTT in chunks of K steps (0: full BPTT)", Defaults.TBPTT);
         precision = choice("precision", "compute precision on the executors", Defaults.PRECISION, Precision.class);
-        aggregation = choice("aggregation", "how gradients reach the driver: tree or sliced (reduce-scatter)",
+        aggregation = choice("aggregation", "how gradients reach the driver: tree (index order), sliced"
+                + " (reduce-scatter) or tree-aggregate (Spark's treeAggregate: not bit-reproducible)",
                 Defaults.AGGREGATION, Aggregation.class);
         aggregationDepth = integer("aggregation-depth", "depth of the tree that merges sums",
                 Defaults.AGGREGATION_DEPTH);

@@ -182,8 +182,10 @@ public final class Trainer {
                             + " %d partitions, %s%s%n", total, schedule.iterationsPerEpoch(),
                     schedule.fullBatch() ? "all" : loop.batchSize(), optimizer.settings().kind().cliName(),
                     loop.precision().cliName(), data.train().getNumPartitions(),
-                    loop.aggregation() == Aggregation.SLICED ? "sliced aggregation" : "tree depth "
-                            + loop.aggregationDepth(), validating);
+                    loop.aggregation() == Aggregation.SLICED ? "sliced aggregation"
+                            : loop.aggregation() == Aggregation.TREE_AGGREGATE ? "Spark's treeAggregate, depth "
+                            + loop.aggregationDepth() + " (merged as tasks finish: the last bits may vary run to run)"
+                            : "tree depth " + loop.aggregationDepth(), validating);
 
             step = new TrainingStep(sums, spec, kernel, schedule, optimizer, config.optim().clipNorm());
             validation = new ValidationTracker(sums, data.validation(), spec, kernel, data.targetScale(),

@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Training on Spark gives the model a plain in-process loop gives with the same batches: full-batch gradients and
  * 5-iteration trajectories in local[2] with 1, 3 and 7 partitions (7 &gt; 6 sequences: one partition is empty) and
- * tree depths 1–3 equal the loop to 1e-12 (float64); with mini-batches, the loop over the same partitions' batches.
+ * tree depths 1–3, our tree, sliced and Spark's own treeAggregate, equal the loop to 1e-12 (float64); with
+ * mini-batches, the loop over the same partitions' batches.
  */
 @Tag("every-spark-line")
 class DistributedEqualsLocalTest {
@@ -55,11 +56,14 @@ class DistributedEqualsLocalTest {
         SequenceBatch all = parseAll(data, 2);
         NetworkSpec spec = null;
         double[][] reference = null;
-        for (int[] setting : new int[][] {{1, 1}, {3, 2}, {7, 3}, {7, 1}, {3, 3}}) {
+        // partitions, depth, aggregation (0 tree, 1 sliced, 2 Spark's treeAggregate)
+        for (int[] setting : new int[][] {{1, 1, 0}, {3, 2, 0}, {7, 3, 0}, {7, 1, 0}, {3, 3, 0}, {7, 2, 1}, {7, 1, 2},
+            {7, 2, 2}, {3, 3, 2}}) {
             int partitions = setting[0];
             int depth = setting[1];
+            String aggregation = new String[] {"tree", "sliced", "tree-aggregate"}[setting[2]];
             Trainer.Result result = train(data, "--batch-size", "all", "--partitions", "" + partitions,
-                    "--aggregation-depth", "" + depth);
+                    "--aggregation-depth", "" + depth, "--aggregation", aggregation);
             assertEquals(partitions, result.data().train().getNumPartitions());
             if (reference == null) {
                 spec = result.spec();
@@ -72,23 +76,32 @@ class DistributedEqualsLocalTest {
             List<org.sparkrnn.driver.train.MetricsHistory.Row> rows = result.history().rows();
             for (int it = 0; it < 5; it++) {
                 assertClose(reference[it][0], rows.get(it).trainLoss(), "loss at iteration " + (it + 1)
-                        + ", P=" + partitions + " depth " + depth);
+                        + ", P=" + partitions + " depth " + depth + ", " + aggregation);
             }
             assertAllClose(reference[5], result.finalParams(), "weights after 5 iterations, P=" + partitions
-                    + " depth " + depth);
+                    + " depth " + depth + ", " + aggregation);
         }
         // and the gradient itself, straight from DistributedSums
         Trainer.Result again = train(data, "--batch-size", "all", "--partitions", "7", "--aggregation-depth", "2");
         double[] params = Initializer.initialize(new ParameterLayout(spec), new InitOptions(InitScheme.PYTORCH_UNIFORM,
                 1.0, 42));
-        GradientAccumulator distributed = new DistributedSums(SharedSpark.get(), 2).gradient(again.data().train(),
-                new ModelWeights(spec, params), new KernelSettings(Precision.FLOAT64, 0),
-                BatchSchedule.fullBatch(6, 42), 0, "test gradient");
         GradientAccumulator local = new GradientAccumulator();
         NetworkKernel.create(spec, Precision.FLOAT64).accumulate(params, all, local);
-        assertClose(local.lossSum(), distributed.lossSum(), "loss sum");
-        assertEquals(local.count(), distributed.count());
-        assertAllClose(local.gradient(), distributed.gradient(), "gradient sum");
+        for (org.sparkrnn.driver.config.Aggregation aggregation : org.sparkrnn.driver.config.Aggregation.values()) {
+            for (int depth = 1; depth <= 2; depth++) {
+                DistributedSums sums = new DistributedSums(SharedSpark.get(), aggregation, depth);
+                GradientAccumulator distributed = sums.gradient(again.data().train(), new ModelWeights(spec, params),
+                        new KernelSettings(Precision.FLOAT64, 0), BatchSchedule.fullBatch(6, 42), 0, "test gradient");
+                String what = aggregation.cliName() + ", depth " + depth;
+                assertClose(local.lossSum(), distributed.lossSum(), "loss sum, " + what);
+                assertEquals(local.count(), distributed.count(), "labelled steps, " + what);
+                assertEquals(6, distributed.sequences(), "sequences, " + what);
+                assertAllClose(local.gradient(), distributed.gradient(), "gradient sum, " + what);
+                assertEquals(6, sums.counts(again.data().train(), "test counts").sequences(), "counted, " + what);
+                assertEquals(6, sums.statistics(again.data().train(), "test statistics").sequences(),
+                        "statistics, " + what);
+            }
+        }
     }
 
     @Test
