@@ -152,6 +152,51 @@ public final class ChunkedPredictor implements Serializable {
         };
     }
 
+    /**
+     * The prediction columns of each of {@code windows} (a window model on a stream: the windows one micro-batch
+     * completed in one series, predicted together, in chunks), the values {@link #rows} appends for the same windows
+     * as rows. {@code key}: their series, for a model that scales each series; a window that cannot be read (a value
+     * that is not finite) stops with an error naming it by {@code describe}.
+     */
+    Object[][] windows(ModelWeights weights, List<double[][]> windows, Object key, String source,
+                       java.util.function.IntFunction<String> describe) {
+        RecordShape plain = new RecordShape(layout.shape().inputSize(), false, LabelShape.PER_SEQUENCE,
+                LabelKind.NONE, 0, 0);
+        RecordChecker checker = new RecordChecker(source, "row", plain);
+        Object[][] values = new Object[windows.size()][];
+        for (int from = 0; from < windows.size(); from += chunk) {
+            int to = Math.min(windows.size(), from + chunk);
+            SequenceBatch.Builder builder = Blocks.builderFor(plain);
+            builder.reserveSteps((long) windows.get(from).length * (to - from));
+            for (int k = from; k < to; k++) {
+                SequenceRecord record = new SequenceRecord();
+                double[][] steps = windows.get(k);
+                try {
+                    for (int t = 0; t < steps.length; t++) {
+                        for (double v : steps[t]) {
+                            if (!Double.isFinite(v)) {
+                                throw new DataFormatError(source, "row", k + 1L, "step " + t + " holds " + v
+                                        + ", expected a finite number");
+                            }
+                        }
+                        record.steps.add(steps[t]);
+                    }
+                    checker.addInto(record, k + 1L, builder);
+                } catch (DataFormatError e) {
+                    throw new DataFormatError(source, describe.apply(k) + ": " + e.problem());
+                }
+            }
+            SequenceBatch batch = builder.build();
+            Object[] keys = new Object[to - from];
+            java.util.Arrays.fill(keys, key);
+            double[] out = outputs(weights, batch, keys);
+            for (int b = 0; b < batch.size(); b++) {
+                values[from + b] = layout.values(out, rowOf(batch, b), batch.length(b));
+            }
+        }
+        return values;
+    }
+
     /** Rows holding only the prediction columns, one per sequence of the blocks (as read, untransformed), in order. */
     public Iterator<Row> blocks(ModelWeights weights, Iterator<SequenceBlock> blocks) {
         return new ChunkIterator<Row>() {

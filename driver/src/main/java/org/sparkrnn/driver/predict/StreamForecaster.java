@@ -24,10 +24,11 @@ import java.time.Duration;
  * Forecasts on a stream of long-table rows, per series, with the series' state in Spark's state store, in one of two
  * modes chosen by how the model was trained:
  * <ul>
- *   <li><b>window models</b> (one label per window): each row that completes a window of its series
- *   ({@link StreamingWindows}) gives one row of the series key, {@code time} (of the window's last step) and
- *   {@code prediction}, as {@code predict} writes them for the same window of the whole table; the model is applied
- *   by {@link FramePredictor} (broadcast once per query);</li>
+ *   <li><b>window models</b> (one label per window): each row that completes a window of its series gives one row
+ *   of the series key, {@code time} (of the window's last step) and {@code prediction}, as {@code predict} writes
+ *   them for the same window of the whole table; a series' windows of a micro-batch are predicted together in its
+ *   state function ({@link WindowForecasts}; a forecast decoder's windows, which wait for their future rows, as rows
+ *   through {@link StreamingWindows} and {@link FramePredictor}); the model is broadcast once per query;</li>
  *   <li><b>per-step models</b> (a label per step, trained on whole series): each row advances its series' recurrent
  *   state by one step ({@link RecurrentSteps}) and gives the model's output at that step, as per-step prediction over
  *   the series' whole prefix gives it.</li>
@@ -109,8 +110,25 @@ public final class StreamForecaster {
         Frequency step = layout.frequency() != null ? layout.frequency() : saved.frequency();
         SeriesStream.Timing timing = step == null || layout.timeColumn() == null ? null
                 : new SeriesStream.Timing(step, layout.frequency() != null, layout.horizons());
-        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing);
         PredictionLayout out = PredictionLayout.forModel(saved, levels);
+        if (!layout.futureRows()) {
+            // each series' completed windows predicted in its state function, one batch per series and micro-batch
+            if (layout.missing() == org.sparkrnn.driver.config.MissingValues.INTERPOLATE) {
+                StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing); // its refusal
+            }
+            String keyColumn = saved.seriesScaling() == null ? null : saved.seriesScaling().keyColumn();
+            if (keyColumn != null && !keyColumn.equals(layout.idColumn())) {
+                throw new UserError(source + ": the model scales each series by its own scale (--normalize series):"
+                        + " it needs the series key column '" + keyColumn + "'; the stream's series key is "
+                        + (layout.idColumn() == null ? "not given (--id-column)" : "'" + layout.idColumn() + "'"));
+            }
+            ChunkedPredictor predictor = new ChunkedPredictor(out, saved, kernel, Defaults.Values.CHUNK_SIZE);
+            return SeriesStream.stream(rows, source, layout.absolute(), timeout, counters,
+                    new WindowForecasts(predictor, layout.inputColumns().size(), layout.window(), layout.stride(),
+                            keyColumn != null, source), out.fields(), models,
+                    new ModelWeights(saved.spec(), saved.params()), timing);
+        }
+        Dataset<Row> windows = StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing);
         Dataset<Row> forecasts = FramePredictor.transform(models, windows, saved, out, FrameColumns.FEATURES, source,
                 InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE).drop(FrameColumns.FEATURES);
         return saved.spec().hasDecoder() ? forecasts.drop(org.sparkrnn.driver.data.table.LongTableSource.FUTURE)

@@ -6,7 +6,8 @@
  * ({@link org.sparkrnn.driver.predict.FramePredictor}; a batch frame's rows read and written in Spark's internal form,
  * {@link org.sparkrnn.driver.predict.BinaryRows}, a streaming one's as external rows,
  * {@link org.sparkrnn.driver.predict.ExternalRows}: two {@link org.sparkrnn.driver.predict.ScoredRows}), forecasts on a stream of long-table rows with per-series
- * state ({@link org.sparkrnn.driver.predict.StreamForecaster}, {@code lstm-spark stream}), and text sampling on the
- * driver.
+ * state ({@link org.sparkrnn.driver.predict.StreamForecaster}, {@code lstm-spark stream}: a window model's completed
+ * windows predicted in each series' state function, {@link org.sparkrnn.driver.predict.WindowForecasts}; a per-step
+ * model's state carried, {@link org.sparkrnn.driver.predict.RecurrentSteps}), and text sampling on the driver.
  */
 package org.sparkrnn.driver.predict;

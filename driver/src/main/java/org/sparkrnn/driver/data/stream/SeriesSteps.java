@@ -54,6 +54,11 @@ public interface SeriesSteps<S extends StreamedSeries> extends Serializable {
             throw new UnsupportedOperationException("this stream keys outputs by the rows taken");
         }
 
+        /** Row {@code row}'s series key (as the table holds it). */
+        default Object key(int row) {
+            throw new UnsupportedOperationException();
+        }
+
         /** Row {@code row}'s time as the table writes it. */
         default String time(int row) {
             throw new UnsupportedOperationException();

@@ -259,6 +259,11 @@ public final class SeriesStream {
                 }
 
                 @Override
+                public Object key(int row) {
+                    return batch.id(taken[row]);
+                }
+
+                @Override
                 public String time(int row) {
                     return batch.text(taken[row]);
                 }

@@ -29,7 +29,7 @@ public final class WindowedSeries extends StreamedSeries {
      * (T × I, oldest step first), or null when it completes none (too few rows yet, not a stride-th start, or a gap
      * among its inputs).
      */
-    double[][] take(long row, double[] inputs) {
+    public double[][] take(long row, double[] inputs) {
         double[][] completed = null;
         long start = row - (window - 1); // the series row the window of this row's T last rows starts at
         if (held == window - 1 && start >= 0 && start % stride == 0 && whole(inputs)) {

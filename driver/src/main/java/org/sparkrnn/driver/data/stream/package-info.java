@@ -1,7 +1,8 @@
 /**
  * A stream of long-table rows made into per-series state: {@link org.sparkrnn.driver.data.stream.SeriesStream}
  * groups arriving rows by series, reads them as a batch table's are, orders them and drops late ones, and hands them
- * to the model's {@link org.sparkrnn.driver.data.stream.SeriesSteps}; the windows each new row completes are made by
- * {@link org.sparkrnn.driver.data.stream.StreamingWindows}.
+ * to the model's {@link org.sparkrnn.driver.data.stream.SeriesSteps}; the window each new row completes is kept by
+ * {@link org.sparkrnn.driver.data.stream.WindowedSeries} (and made a row of its own, for a forecast decoder's windows,
+ * by {@link org.sparkrnn.driver.data.stream.StreamingWindows}).
  */
 package org.sparkrnn.driver.data.stream;
