@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A user's own SparkSession with Spark's defaults (Java serialization, no registrator): a Pipeline with our
- * estimator fits, transforms, saves and loads, and trains the model a Kryo session trains (1e-12, float64). Before,
- * the first fit failed with NotSerializableException: ModelWeights.
+ * estimator fits, transforms, saves and loads, and trains the model a Kryo session trains (1e-12, float64), with our
+ * ordered tree or Spark's own treeAggregate ({@code setAggregation("tree-aggregate")}). Before, the first fit failed
+ * with NotSerializableException: ModelWeights.
  */
 @Tag("every-spark-line")
 class DefaultSessionTest {
@@ -76,6 +77,11 @@ class DefaultSessionTest {
             List<Row> direct = model.transform(data).select("id", "prediction").orderBy("id").collectAsList();
             assertEquals(direct, defaultPredictions, "the loaded pipeline predicts as the fitted one");
             defaultWeights = ((LstmModel) model.stages()[0]).savedModel().params();
+            // the Spark ML param of --aggregation: Spark's own treeAggregate trains the same model (issue 31)
+            double[] sparks = estimator().setAggregation("tree-aggregate").fit(data).savedModel().params();
+            for (int j = 0; j < sparks.length; j++) {
+                assertEquals(defaultWeights[j], sparks[j], 1e-12, "weight " + j + " with Spark's treeAggregate");
+            }
         } finally {
             spark.stop();
         }
