@@ -173,12 +173,7 @@ public final class ChunkedPredictor implements Serializable {
                 double[][] steps = windows.get(k);
                 try {
                     for (int t = 0; t < steps.length; t++) {
-                        for (double v : steps[t]) {
-                            if (!Double.isFinite(v)) {
-                                throw new DataFormatError(source, "row", k + 1L, "step " + t + " holds " + v
-                                        + ", expected a finite number");
-                            }
-                        }
+                        FrameColumns.requireFinite(steps[t], t, source, k + 1L);
                         record.steps.add(steps[t]);
                     }
                     checker.addInto(record, k + 1L, builder);

@@ -111,11 +111,9 @@ public final class StreamForecaster {
         SeriesStream.Timing timing = step == null || layout.timeColumn() == null ? null
                 : new SeriesStream.Timing(step, layout.frequency() != null, layout.horizons());
         PredictionLayout out = PredictionLayout.forModel(saved, levels);
+        StreamingWindows.checkStreamable(layout);
         if (!layout.futureRows()) {
             // each series' completed windows predicted in its state function, one batch per series and micro-batch
-            if (layout.missing() == org.sparkrnn.driver.config.MissingValues.INTERPOLATE) {
-                StreamingWindows.windows(rows, source, layout.absolute(), timeout, counters, timing); // its refusal
-            }
             String keyColumn = saved.seriesScaling() == null ? null : saved.seriesScaling().keyColumn();
             if (keyColumn != null && !keyColumn.equals(layout.idColumn())) {
                 throw new UserError(source + ": the model scales each series by its own scale (--normalize series):"

@@ -178,7 +178,7 @@ public record FrameColumns(String features, String label, boolean perStep, Strin
     }
 
     /** Step {@code t}'s features {@code x}, each finite. */
-    static void requireFinite(double[] x, int t, String source, long number) {
+    public static void requireFinite(double[] x, int t, String source, long number) {
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i])) {
                 throw new DataFormatError(source, "row", number, "step " + t + " feature " + i + " is " + x[i]

@@ -206,11 +206,10 @@ public final class LongTableSource {
         sc.setJobDescription("load: each series' scale in " + source);
         TableRowReader reader = prepared.reader();
         Double before = prepared.validateFrom();
-        List<byte[]> parts = (prepared.kept() != null
-                ? prepared.kept().mapPartitions(own -> Collections.singletonList(SeriesSums.of(own.next(), before)
-                .toBytes()).iterator(), true)
-                : prepared.sorted().mapPartitions(own -> Collections.singletonList(SeriesSums.of(reader.read(own),
-                before).toBytes()).iterator(), true)).collect();
+        JavaRDD<TableRows> rows = prepared.kept() != null ? prepared.kept()
+                : prepared.sorted().mapPartitions(own -> Collections.singletonList(reader.read(own)).iterator(), true);
+        List<byte[]> parts = rows.mapPartitions(own -> Collections.singletonList(SeriesSums.of(own.next(), before)
+                .toBytes()).iterator(), true).collect();
         SeriesSums all = new SeriesSums();
         parts.forEach(part -> all.add(SeriesSums.fromBytes(part)));
         if (all.size() == 0) {
