@@ -8,9 +8,6 @@ import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
 import org.sparkrnn.data.SequenceBatch;
 import org.sparkrnn.data.SequenceBlock;
-import org.sparkrnn.data.SeriesScaling;
-import org.sparkrnn.data.Standardization;
-import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.config.InvalidRows;
 import org.sparkrnn.driver.config.KernelSettings;
@@ -26,6 +23,7 @@ import org.sparkrnn.kernel.NetworkKernel;
 import org.sparkrnn.kernel.OutputMode;
 import org.sparkrnn.kernel.RecurrentState;
 import org.sparkrnn.model.ModelWeights;
+import org.sparkrnn.serve.ModelOutputs;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -43,9 +41,7 @@ public final class ChunkedPredictor implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final PredictionLayout layout;
-    private final Standardization standardization;
-    private final WindowTransform windowTransform;
-    private final SeriesScaling seriesScaling;
+    private final ModelOutputs outputs;
     private final LongAccumulator unknownSeries;
     private final KernelSettings settings;
     private final int chunk;
@@ -66,9 +62,8 @@ public final class ChunkedPredictor implements Serializable {
             throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
         }
         this.layout = layout;
-        this.standardization = model.standardization();
-        this.windowTransform = model.windowTransform();
-        this.seriesScaling = model.seriesScaling();
+        this.outputs = new ModelOutputs(model.standardization(), model.windowTransform(), model.seriesScaling(),
+                layout.outputs(), layout.classes(), layout.levels());
         this.settings = settings;
         this.chunk = chunk;
     }
@@ -270,83 +265,22 @@ public final class ChunkedPredictor implements Serializable {
     }
 
     /**
-     * The model's input transforms, the forward pass, then back: unscale value outputs, each window's scale and
-     * origin, each series' scale.
+     * The model's input transforms, the forward pass, then back ({@link ModelOutputs}: the same code the Spark-free
+     * predictor runs), on a kernel from the executor's pool.
      */
     private ForwardResult forward(ModelWeights weights, SequenceBatch batch, Object[] keys, OutputMode mode,
                                   RecurrentState initial) {
-        double[] scales = null;
-        if (seriesScaling != null) {
-            if (keys == null && seriesScaling.keyColumn() != null) {
-                throw new IllegalStateException("a model that scales each series needs each window's series");
-            }
-            scales = new double[batch.size()];
-            long unknown = 0;
-            for (int b = 0; b < batch.size(); b++) {
-                int series = seriesScaling.indexOf(keys == null ? null : keys[b]);
-                scales[b] = seriesScaling.scaleAt(series, batch.features(), batch.stepOffset(b) * batch.inputSize(),
-                        batch.inputSize(), batch.length(b));
-                unknown += series < 0 ? 1 : 0;
-            }
-            if (unknownSeries != null && unknown > 0) {
-                unknownSeries.add(unknown);
-            }
-            batch = SeriesScaling.apply(batch, scales);
+        long[] unknown = {0};
+        double[] scales = outputs.seriesScales(batch, keys, unknown);
+        if (unknownSeries != null && unknown[0] > 0) {
+            unknownSeries.add(unknown[0]);
         }
-        SequenceBatch input = windowTransform.apply(batch);
-        input = standardization == null ? input : standardization.apply(input);
         NetworkKernel kernel = KernelCache.borrow(weights.spec(), settings);
-        ForwardResult result;
         try {
-            result = kernel.forward(weights.params(), input, mode, initial);
+            return outputs.forward(kernel, weights.params(), batch, scales, mode, initial);
         } finally {
             KernelCache.release(kernel);
         }
-        org.sparkrnn.distribution.ForecastHead head = weights.spec().forecastHead();
-        double[] out = head == null ? result.outputs().clone() // the kernel's workspace is reused by the next chunk
-                : pointAndQuantiles(head, weights.spec().parametersPerValue(), result, batch, scales);
-        if (standardization != null && !layout.classes()) {
-            standardization.unscaleTargetsInPlace(out, layout.outputs());
-        }
-        windowTransform.invertInPlace(out, batch);
-        if (scales != null) {
-            SeriesScaling.invertInPlace(out, scales);
-        }
-        return new ForwardResult(result.mode(), head == null ? result.outputSize() : layout.rowWidth(), out,
-                result.finalState());
-    }
-
-    /**
-     * A probabilistic head's raw outputs as rows of the layout ({@link PredictionLayout#rowWidth}), in the model's
-     * units: each value's point forecast, then its quantile at each level; what the input transforms' inverses then
-     * take back to the data's units (each is affine and increasing: the quantiles stay quantiles). A negative
-     * binomial reads each window's series scale ({@code scales}; null: 1).
-     */
-    private double[] pointAndQuantiles(org.sparkrnn.distribution.ForecastHead head, int parameters,
-                                       ForwardResult result, SequenceBatch batch, double[] scales) {
-        int values = layout.outputs();
-        int width = layout.rowWidth();
-        double[] levels = layout.levels();
-        double[] raw = result.outputs();
-        int rows = raw.length / result.outputSize();
-        double[] out = new double[rows * width];
-        boolean perStep = result.mode() == OutputMode.EVERY_STEP;
-        int sequence = 0;
-        for (int r = 0; r < rows; r++) {
-            while (perStep && sequence + 1 < batch.size() && batch.stepOffset(sequence + 1) <= r) {
-                sequence++;
-            }
-            double scale = scales == null ? 1 : scales[perStep ? sequence : r];
-            int from = r * result.outputSize();
-            for (int e = 0; e < values; e++) {
-                out[r * width + e] = head.point(raw, from + e * parameters, scale);
-                for (int k = 0; k < levels.length; k++) {
-                    out[r * width + (1 + k) * values + e] = head.quantile(raw, from + e * parameters, levels[k],
-                            scale);
-                }
-            }
-        }
-        return out;
     }
 
     /** Flattens chunks computed on demand into one iterator. */
