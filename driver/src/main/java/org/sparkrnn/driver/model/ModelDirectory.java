@@ -26,11 +26,11 @@ import java.util.TreeMap;
 public final class ModelDirectory {
 
     public static final String CONFIG = "config.properties";
-    public static final String MODEL = "model.safetensors";
+    public static final String MODEL = org.sparkrnn.serve.ModelReader.MODEL;
     public static final String METRICS = "metrics.csv";
     public static final String LOSS_CURVE = "loss.svg";
     /** Where a Spark ML {@code LstmModel} keeps its model file inside the directory it is saved to. */
-    public static final String SPARK_ML_MODEL = "data/model.safetensors";
+    public static final String SPARK_ML_MODEL = org.sparkrnn.serve.ModelReader.SPARK_ML_MODEL;
 
     private final FileStore files;
     private final String root;

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.SafeTensors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.sparkrnn.data.SeriesScaling;
@@ -7,9 +8,12 @@ import org.sparkrnn.data.WindowTransform;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.NetworkSpec;
-import org.sparkrnn.model.ParameterLayout;
+import org.sparkrnn.serve.ModelFileException;
+import org.sparkrnn.serve.ModelReader;
+import org.sparkrnn.serve.ServedModel;
+import org.sparkrnn.serve.TorchNames;
+import org.sparkrnn.driver.DataFormatError;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +31,7 @@ import java.util.Map;
  */
 public final class ModelFile {
 
-    static final String METADATA_KEY = "sparkrnn.model";
+    static final String METADATA_KEY = ModelReader.METADATA_KEY;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelFile() {
@@ -74,26 +78,29 @@ public final class ModelFile {
                 model.standardization(), model.vocabulary(), model.windowTransform().fromLast(),
                 model.windowTransform().scaled(), SeriesScales.of(model.seriesScaling()),
                 model.frequency() == null ? null : model.frequency().text())));
-        return SafeTensors.toBytes(tensors(model.spec(), model.params(), precision), metadata);
+        return SafeTensors.toBytes(TorchNames.tensors(model.spec(), model.params(), precision), metadata);
     }
 
-    /** A model saved by {@link #encode}. */
+    /**
+     * A model saved by {@link #encode}: what serving needs read by the Spark-free {@link ModelReader}, the record
+     * shape, vocabulary and time step from the same metadata.
+     */
     public static SavedModel decode(byte[] bytes, String source) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(new ByteArrayInputStream(bytes), source);
-        String json = contents.metadata().get(METADATA_KEY);
-        if (json == null) {
-            throw new UserError(source + ": has weights but no '" + METADATA_KEY + "' metadata; use it with --init");
+        ModelReader.Decoded decoded;
+        try {
+            decoded = ModelReader.decode(bytes, source);
+        } catch (ModelFileException e) {
+            throw new DataFormatError(source, e.problem());
         }
         Info info;
         try {
-            info = JSON.readValue(json, Info.class);
+            info = JSON.treeToValue(decoded.metadata(), Info.class);
         } catch (JsonProcessingException e) {
             throw new UserError(source + ": unreadable '" + METADATA_KEY + "' metadata: " + e.getOriginalMessage());
         }
-        return new SavedModel(info.spec(), importWeights(contents, info.spec(), source), info.shape(),
-                info.standardization(), info.vocabulary(), WindowTransform.of(
-                Boolean.TRUE.equals(info.relativeToLast()), Boolean.TRUE.equals(info.windowScaled())),
-                info.series() == null ? null : info.series().scaling(),
+        ServedModel served = decoded.model();
+        return new SavedModel(served.spec(), served.params(), info.shape(), served.standardization(),
+                info.vocabulary(), served.windowTransform(), served.seriesScaling(),
                 info.frequency() == null ? null : org.sparkrnn.driver.config.Frequency.parse(info.frequency()));
     }
 
@@ -113,11 +120,11 @@ public final class ModelFile {
      * targets become {@code (x - o) / s}, o the window's last value or mean, s its standard deviation).
      */
     public static byte[] export(SavedModel model, Precision precision) throws IOException {
-        Map<String, SafeTensors.Tensor> tensors = tensors(model.spec(), model.params(), precision);
+        Map<String, SafeTensors.Tensor> tensors = TorchNames.tensors(model.spec(), model.params(), precision);
         org.sparkrnn.data.Standardization s = model.standardization();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
-        String dtype = dtype(precision);
+        String dtype = TorchNames.dtype(precision);
         if (s != null && s.featureMean() != null) {
             tensors.put(FEATURE_MEAN, vector(s.featureMean(), dtype));
             tensors.put(FEATURE_STD, vector(s.featureStd(), dtype));
@@ -174,11 +181,17 @@ public final class ModelFile {
     /** What the per-series table's name adds to the export's, without its {@code .safetensors}. */
     public static final String SERIES_TABLE_SUFFIX = ".series.csv";
 
-    /** Where the per-series table of the export {@code file} goes: {@code m.safetensors} → {@code m.series.csv}. */
+    /**
+     * Where the per-series table of the export {@code file} goes: {@code m.safetensors} (or {@code m.onnx}) →
+     * {@code m.series.csv}.
+     */
     public static String seriesTablePath(String file) {
-        String base = file.endsWith(".safetensors") ? file.substring(0, file.length() - ".safetensors".length())
-                : file;
-        return base + SERIES_TABLE_SUFFIX;
+        for (String extension : new String[] {".safetensors", ".onnx"}) {
+            if (file.endsWith(extension)) {
+                return file.substring(0, file.length() - extension.length()) + SERIES_TABLE_SUFFIX;
+            }
+        }
+        return file + SERIES_TABLE_SUFFIX;
     }
 
     /**
@@ -201,62 +214,4 @@ public final class ModelFile {
         return new SafeTensors.Tensor(dtype, new long[] {values.length}, values.clone());
     }
 
-    /** The safetensors dtype of a precision: F64 or F32. */
-    private static String dtype(Precision precision) {
-        return precision == Precision.FLOAT64 ? "F64" : "F32";
-    }
-
-    /** PyTorch-named tensors, F64 or F32 by precision. */
-    public static Map<String, SafeTensors.Tensor> tensors(NetworkSpec spec, double[] params, Precision precision) {
-        ParameterLayout layout = new ParameterLayout(spec);
-        String dtype = dtype(precision);
-        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-        layout.toPyTorch(params).forEach((name, values) -> {
-            int[] shape = layout.pyTorchShape(name);
-            long[] dims = new long[shape.length];
-            for (int d = 0; d < dims.length; d++) {
-                dims[d] = shape[d];
-            }
-            tensors.put(qualified(spec, name), new SafeTensors.Tensor(dtype, dims, values));
-        });
-        return tensors;
-    }
-
-    /** The flat parameters of {@code spec} from PyTorch-named tensors (e.g. a file written by PyTorch). */
-    public static double[] importWeights(SafeTensors.Contents contents, NetworkSpec spec, String source) {
-        ParameterLayout layout = new ParameterLayout(spec);
-        Map<String, double[]> byName = new LinkedHashMap<>();
-        for (String name : layout.toPyTorch(new double[layout.size()]).keySet()) {
-            String key = qualified(spec, name);
-            SafeTensors.Tensor tensor = contents.tensors().get(key);
-            if (tensor == null) {
-                throw new UserError(source + ": no tensor '" + key + "' for " + spec.describe() + " (the file has "
-                        + contents.tensors().keySet() + ")");
-            }
-            int[] expected = layout.pyTorchShape(name);
-            if (!java.util.Arrays.equals(java.util.Arrays.stream(expected).asLongStream().toArray(), tensor.shape())) {
-                throw new UserError(source + ": tensor '" + key + "' has shape "
-                        + java.util.Arrays.toString(tensor.shape()) + ", " + spec.describe() + " needs "
-                        + java.util.Arrays.toString(expected));
-            }
-            byName.put(name, tensor.values());
-        }
-        return layout.fromPyTorch(byName);
-    }
-
-    /**
-     * {@code weight_ih_l0} → {@code lstm.weight_ih_l0} (rnn., gru.: the layer's PyTorch module), also with the
-     * {@code _reverse} suffix; head {@code weight} → {@code head.weight}.
-     */
-    static String qualified(NetworkSpec spec, String name) {
-        if (name.contains(".")) {
-            return name; // already a module's: the decoder's
-        }
-        int at = name.lastIndexOf("_l");
-        if (at < 0) {
-            return "head." + name;
-        }
-        int layer = Integer.parseInt(name.substring(at + 2).replace("_reverse", ""));
-        return spec.layer(layer).cell().moduleName() + "." + name;
-    }
 }

@@ -29,4 +29,10 @@ public record SavedModel(NetworkSpec spec, double[] params, RecordShape shape, S
     public SavedModel {
         java.util.Objects.requireNonNull(windowTransform, "windowTransform");
     }
+
+    /** What serving this model needs, without Spark (the Spark-free predictor's, and the ONNX export's, view). */
+    public org.sparkrnn.serve.ServedModel served() {
+        return new org.sparkrnn.serve.ServedModel(spec, params, standardization, windowTransform, seriesScaling,
+                shape.labelShape() == org.sparkrnn.data.LabelShape.PER_STEP);
+    }
 }

@@ -17,7 +17,9 @@ import org.sparkrnn.driver.model.CheckpointStore;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.serve.SafeTensors;
+import org.sparkrnn.serve.TorchNames;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.model.TrainingState;
 import org.sparkrnn.evaluate.Baseline;
@@ -359,8 +361,12 @@ public final class Trainer {
         TrainingConfig.Model m = config.model();
         if (m.initFile() != null) {
             byte[] bytes = files.read(m.initFile());
-            params = ModelFile.importWeights(SafeTensors.read(new ByteArrayInputStream(bytes), m.initFile()), spec,
-                    m.initFile());
+            try {
+                params = TorchNames.importWeights(SafeTensors.read(new ByteArrayInputStream(bytes), m.initFile()),
+                        spec, m.initFile());
+            } catch (org.sparkrnn.serve.ModelFileException e) {
+                throw new DataFormatError(m.initFile(), e.problem());
+            }
             out.println("initial weights from " + m.initFile());
         } else {
             params = Initializer.initialize(layout, new InitOptions(m.initScheme(), m.forgetBias(),

@@ -1,12 +1,13 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.serve.TorchNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.serve.SafeTensors;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.LayerSpec;
 import org.sparkrnn.model.Loss;
@@ -113,7 +114,7 @@ class BadInputTest {
                 "--hidden", "8,0");
         NetworkSpec other = new NetworkSpec(2, List.of(LayerSpec.lstm(5)), 1, Loss.MSE);
         Path init = tmp.resolve("other.safetensors");
-        Files.write(init, SafeTensors.toBytes(ModelFile.tensors(other, new double[new org.sparkrnn.model
+        Files.write(init, SafeTensors.toBytes(TorchNames.tensors(other, new double[new org.sparkrnn.model
                 .ParameterLayout(other).size()], Precision.FLOAT32), Map.of()));
         checkArgs("--init weights of another shape",
                 "other.safetensors: tensor 'lstm.weight_ih_l0' has shape [20, 2], I=2 lstm(3) -> 1 (mse) needs [12, 2]",

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.serve.TorchNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.serve.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 
 import java.io.ByteArrayInputStream;
@@ -84,7 +85,7 @@ class EvaluatePredictExportTest {
 
         SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
                 model.toString()).readModel();
-        double[] reread = ModelFile.importWeights(SafeTensors.read(
+        double[] reread = TorchNames.importWeights(SafeTensors.read(
                 new ByteArrayInputStream(Files.readAllBytes(exported)), "export"), saved.spec(), "export");
         assertArrayEquals(saved.params(), reread);
         try (Stream<Path> ckpts = Files.list(model.resolve("checkpoints"))) {

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.serve.TorchNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.SharedSpark;
@@ -7,7 +8,7 @@ import org.sparkrnn.driver.TestData;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.serve.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.kernel.Precision;
 import org.sparkrnn.model.LayerSpec;
@@ -53,7 +54,7 @@ class GomezThroughTheDriverTest {
         }
         p[layout.headWeight().offset()] = 1.0;
         Path init = tmp.resolve("gomez.safetensors");
-        Files.write(init, SafeTensors.toBytes(ModelFile.tensors(spec, p, Precision.FLOAT64), Map.of()));
+        Files.write(init, SafeTensors.toBytes(TorchNames.tensors(spec, p, Precision.FLOAT64), Map.of()));
         Path model = tmp.resolve("model");
 
         int exit = Main.run("train", "--data", data.toString(), "--hidden", "1", "--loss", "mse", "--init",

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.cli;
 
+import org.sparkrnn.serve.TorchNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkrnn.driver.Printed;
@@ -9,7 +10,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.model.FileStore;
 import org.sparkrnn.driver.model.ModelDirectory;
 import org.sparkrnn.driver.model.ModelFile;
-import org.sparkrnn.driver.model.SafeTensors;
+import org.sparkrnn.serve.SafeTensors;
 import org.sparkrnn.driver.model.SavedModel;
 import org.sparkrnn.driver.train.Trainer;
 
@@ -72,7 +73,7 @@ class ModelOptionsCommandLineTest {
         SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
                 model.toString()).readModel();
         assertTrue(saved.spec().bidirectional());
-        assertArrayEquals(saved.params(), ModelFile.importWeights(contents, saved.spec(), "export"));
+        assertArrayEquals(saved.params(), TorchNames.importWeights(contents, saved.spec(), "export"));
         List<String> predictions = Files.readAllLines(Files.list(tmp.resolve("predictions"))
                 .filter(p -> p.getFileName().toString().startsWith("part-")).sorted().findFirst().orElseThrow());
         assertTrue(predictions.get(0).startsWith("{\"line\":1,\"prediction\":["), predictions.get(0));

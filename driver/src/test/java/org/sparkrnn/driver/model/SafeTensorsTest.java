@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.TorchNames;
+import org.sparkrnn.serve.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.data.LabelKind;
 import org.sparkrnn.data.LabelShape;
@@ -64,7 +66,7 @@ class SafeTensorsTest {
         for (int j = 0; j < params.length; j++) {
             assertEquals((float) params[j], f32[j], 0.0);
         }
-        var names = ModelFile.tensors(SPEC, params, Precision.FLOAT64).keySet();
+        var names = TorchNames.tensors(SPEC, params, Precision.FLOAT64).keySet();
         assertEquals(List.of("lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0",
                 "lstm.weight_ih_l1", "lstm.weight_hh_l1", "lstm.bias_ih_l1", "lstm.bias_hh_l1", "head.weight",
                 "head.bias"), List.copyOf(names));
@@ -81,7 +83,7 @@ class SafeTensorsTest {
                 contents = SafeTensors.read(in, kind);
             }
             assertEquals("pt", contents.metadata().get("format"));
-            double[] params = ModelFile.importWeights(contents, spec, kind);
+            double[] params = TorchNames.importWeights(contents, spec, kind);
             // PyTorch's two biases are both non-zero: importing sums them
             assertNotEquals(0.0, contents.tensors().get(kind + ".bias_hh_l0").values()[0]);
 
@@ -108,8 +110,8 @@ class SafeTensorsTest {
                 }
             }
             // and our own export of those weights reads back identically
-            byte[] again = SafeTensors.toBytes(ModelFile.tensors(spec, params, Precision.FLOAT64), null);
-            assertArrayEquals(params, ModelFile.importWeights(SafeTensors.read(new ByteArrayInputStream(again), "x"),
+            byte[] again = SafeTensors.toBytes(TorchNames.tensors(spec, params, Precision.FLOAT64), null);
+            assertArrayEquals(params, TorchNames.importWeights(SafeTensors.read(new ByteArrayInputStream(again), "x"),
                     spec, "x"));
         }
     }

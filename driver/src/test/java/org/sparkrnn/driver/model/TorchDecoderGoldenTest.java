@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.TorchNames;
+import org.sparkrnn.serve.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -48,8 +50,8 @@ class TorchDecoderGoldenTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/torch_decoder.safetensors")) {
             contents = SafeTensors.read(in, "torch_decoder");
         }
-        double[] params = ModelFile.importWeights(contents, SPEC, "torch_decoder");
-        Map<String, SafeTensors.Tensor> exported = ModelFile.tensors(SPEC, params, Precision.FLOAT64);
+        double[] params = TorchNames.importWeights(contents, SPEC, "torch_decoder");
+        Map<String, SafeTensors.Tensor> exported = TorchNames.tensors(SPEC, params, Precision.FLOAT64);
         assertEquals(contents.tensors().keySet(), exported.keySet());
         for (Map.Entry<String, SafeTensors.Tensor> e : exported.entrySet()) {
             assertArrayEquals(contents.tensors().get(e.getKey()).shape(), e.getValue().shape(), e.getKey());
@@ -109,7 +111,7 @@ class TorchDecoderGoldenTest {
             Map<String, double[]> ours = new ParameterLayout(SPEC).toPyTorch(acc.gradient());
             assertEquals(gradients.size(), ours.size());
             for (Map.Entry<String, double[]> e : ours.entrySet()) {
-                String name = ModelFile.qualified(SPEC, e.getKey());
+                String name = TorchNames.qualified(SPEC, e.getKey());
                 assertTrue(gradients.containsKey(name), name);
                 if (name.startsWith("lstm.bias_hh")) {
                     continue; // we hold one LSTM bias: its gradient is bias_ih's (checked), torch's bias_hh the same

@@ -1,5 +1,6 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.SafeTensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;

@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.TorchNames;
+import org.sparkrnn.serve.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.aggregate.GradientAccumulator;
 import org.sparkrnn.data.LabelKind;
@@ -45,10 +47,10 @@ class TorchGruGoldenTest {
         try (InputStream in = getClass().getResourceAsStream("/golden/torch_bigru.safetensors")) {
             contents = SafeTensors.read(in, "torch_bigru");
         }
-        double[] params = ModelFile.importWeights(contents, SPEC, "torch_bigru");
+        double[] params = TorchNames.importWeights(contents, SPEC, "torch_bigru");
 
         // export: torch's names and shapes, nothing more, nothing less
-        Map<String, SafeTensors.Tensor> exported = ModelFile.tensors(SPEC, params, Precision.FLOAT64);
+        Map<String, SafeTensors.Tensor> exported = TorchNames.tensors(SPEC, params, Precision.FLOAT64);
         assertEquals(contents.tensors().keySet(), exported.keySet());
         for (Map.Entry<String, SafeTensors.Tensor> e : exported.entrySet()) {
             assertArrayEquals(contents.tensors().get(e.getKey()).shape(), e.getValue().shape(), e.getKey());
@@ -103,7 +105,7 @@ class TorchGruGoldenTest {
             Map<String, double[]> ours = new ParameterLayout(SPEC).toPyTorch(acc.gradient());
             assertEquals(gradients.size(), ours.size());
             for (Map.Entry<String, double[]> e : ours.entrySet()) {
-                String name = ModelFile.qualified(SPEC, e.getKey());
+                String name = TorchNames.qualified(SPEC, e.getKey());
                 assertTrue(gradients.containsKey(name), name);
                 assertClose(gradients.get(name), e.getValue(), "gradient of " + name);
             }

@@ -1,5 +1,7 @@
 package org.sparkrnn.driver.model;
 
+import org.sparkrnn.serve.TorchNames;
+import org.sparkrnn.serve.SafeTensors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +56,7 @@ class TorchProbabilisticTrainingTest {
         assertEquals(0, exit);
         SavedModel saved = new ModelDirectory(new FileStore(new org.apache.hadoop.conf.Configuration()),
                 dir.toString()).readModel();
-        Map<String, SafeTensors.Tensor> ours = ModelFile.tensors(saved.spec(), saved.params(),
+        Map<String, SafeTensors.Tensor> ours = TorchNames.tensors(saved.spec(), saved.params(),
                 org.sparkrnn.kernel.Precision.FLOAT64);
         Map<String, double[]> theirs = new HashMap<>();
         for (String line : expected) {

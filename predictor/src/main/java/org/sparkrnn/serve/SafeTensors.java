@@ -1,6 +1,5 @@
-package org.sparkrnn.driver.model;
+package org.sparkrnn.serve;
 
-import org.sparkrnn.driver.DataFormatError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -97,17 +96,17 @@ public final class SafeTensors {
     public static Contents read(InputStream in, String source) throws IOException {
         byte[] all = in.readAllBytes();
         if (all.length < 8) {
-            throw new DataFormatError(source, "not a safetensors file (shorter than its 8-byte header length)");
+            throw new ModelFileException(source, "not a safetensors file (shorter than its 8-byte header length)");
         }
         long headerLength = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > all.length) {
-            throw new DataFormatError(source, "not a safetensors file (header length " + headerLength + ")");
+            throw new ModelFileException(source, "not a safetensors file (header length " + headerLength + ")");
         }
         JsonNode header;
         try {
             header = JSON.readTree(new String(all, 8, (int) headerLength, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new DataFormatError(source, "the safetensors header is not valid JSON");
+            throw new ModelFileException(source, "the safetensors header is not valid JSON");
         }
         int dataStart = 8 + (int) headerLength;
         long dataLength = all.length - dataStart;
@@ -124,7 +123,7 @@ public final class SafeTensors {
             try {
                 width = bytesPer(dtype);
             } catch (IllegalArgumentException ex) {
-                throw new DataFormatError(source, "tensor '" + e.getKey() + "' has dtype " + dtype
+                throw new ModelFileException(source, "tensor '" + e.getKey() + "' has dtype " + dtype
                         + ", expected F64, F32, F16 or BF16");
             }
             long[] shape = new long[entry.path("shape").size()];
@@ -136,7 +135,7 @@ public final class SafeTensors {
             long begin = entry.path("data_offsets").path(0).asLong(-1);
             long end = entry.path("data_offsets").path(1).asLong(-1);
             if (begin < 0 || end < begin || end > dataLength || end - begin != elements * width) {
-                throw new DataFormatError(source, "tensor '" + e.getKey() + "' has data_offsets [" + begin + ", " + end
+                throw new ModelFileException(source, "tensor '" + e.getKey() + "' has data_offsets [" + begin + ", " + end
                         + "] that do not fit its shape and the file");
             }
             ByteBuffer data = ByteBuffer.wrap(all, dataStart + (int) begin, (int) (end - begin))
@@ -163,7 +162,7 @@ public final class SafeTensors {
     }
 
     /** IEEE 754 binary16 to float (Java 17 lacks Float.float16ToFloat). */
-    static float halfToFloat(short bits) {
+    public static float halfToFloat(short bits) {
         int sign = (bits & 0x8000) << 16;
         int exponent = (bits >>> 10) & 0x1F;
         int mantissa = bits & 0x3FF;
