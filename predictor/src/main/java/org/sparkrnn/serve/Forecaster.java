@@ -53,6 +53,11 @@ public final class Forecaster {
         return forecast(windows, null, null);
     }
 
+    /** The same, each window given as an argument: {@code forecast(lastRows)}. */
+    public Forecasts forecast(double[][]... windows) {
+        return forecast(java.util.Arrays.asList(windows));
+    }
+
     /**
      * Each window's forecast: {@code windows.get(b)} is its rows (steps × I, in the data's units), {@code series}
      * their series keys (a model that scales each series; null otherwise, or for a model of one series; a key the

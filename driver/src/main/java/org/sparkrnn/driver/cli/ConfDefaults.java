@@ -27,6 +27,7 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
     private final Map<String, String> origin = new LinkedHashMap<>();
     private final Map<String, Integer> lineOf = new LinkedHashMap<>();
     private final java.util.Set<String> runSources = new java.util.HashSet<>();
+    private final java.util.Set<String> notFromRun = new java.util.HashSet<>();
 
     /** Adds a settings text; {@code source} names it in errors. Lines are read as {@code Properties} reads them. */
     void add(String text, String source) {
@@ -60,6 +61,14 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
     void addRun(String text, String source) {
         runSources.add(source);
         add(text, source);
+    }
+
+    /**
+     * Options (without dashes) that a run's settings must not fill: the command gives the name another meaning
+     * (export's {@code --format} is the file it writes, the run's the data it read).
+     */
+    void notFromRun(java.util.Collection<String> names) {
+        notFromRun.addAll(names);
     }
 
     /** Whether option {@code name} (without dashes) comes from a settings file the user gave ({@code --conf}). */
@@ -133,7 +142,8 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
     @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec option) {
-            return values.get(option.longestName().replaceFirst("^-+", ""));
+            String name = option.longestName().replaceFirst("^-+", "");
+            return notFromRun.contains(name) && runSources.contains(origin.get(name)) ? null : values.get(name);
         }
         return null;
     }

@@ -39,6 +39,9 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
+    /** Options whose names train uses for something else: the run's settings never fill them. */
+    static final java.util.Set<String> NOT_THE_RUNS = java.util.Set.of("format");
+
     @Mixin
     ModelMixin model;
 

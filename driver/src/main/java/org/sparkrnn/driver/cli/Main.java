@@ -94,6 +94,9 @@ public final class Main implements Runnable {
             if (modelDir != null && (!subcommand.equals("train") || resume)) {
                 loadModelConfig(defaults, modelDir);
             }
+            if (subcommand.equals("export")) {
+                defaults.notFromRun(ExportCommand.NOT_THE_RUNS);
+            }
             String conf = valueOf(args, "--conf");
             if (conf != null) {
                 defaults.addFile(conf);

@@ -74,11 +74,15 @@ public final class ModelFile {
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
-        metadata.put(METADATA_KEY, JSON.writeValueAsString(new Info(1, model.spec(), model.shape(),
-                model.standardization(), model.vocabulary(), model.windowTransform().fromLast(),
-                model.windowTransform().scaled(), SeriesScales.of(model.seriesScaling()),
-                model.frequency() == null ? null : model.frequency().text())));
+        metadata.put(METADATA_KEY, info(model));
         return SafeTensors.toBytes(TorchNames.tensors(model.spec(), model.params(), precision), metadata);
+    }
+
+    /** The {@value #METADATA_KEY} metadata of {@code model}: everything but its weights, as JSON. */
+    private static String info(SavedModel model) throws IOException {
+        return JSON.writeValueAsString(new Info(1, model.spec(), model.shape(), model.standardization(),
+                model.vocabulary(), model.windowTransform().fromLast(), model.windowTransform().scaled(),
+                SeriesScales.of(model.seriesScaling()), model.frequency() == null ? null : model.frequency().text()));
     }
 
     /**
@@ -138,6 +142,8 @@ public final class ModelFile {
         metadata.put("sparkrnn.outputs", s != null && s.targetMean() != null
                 ? "standardised: y * " + TARGET_STD + " + " + TARGET_MEAN : "as in the data");
         metadata.put("sparkrnn.relative_to_last", String.valueOf(model.windowTransform().fromLast()));
+        // the model file's own description too: the Spark-free predictor (ModelReader) serves an export as it is
+        metadata.put(METADATA_KEY, info(model));
         metadata.put("sparkrnn.window_scaled", String.valueOf(model.windowTransform().scaled()));
         if (model.spec().hasDecoder()) {
             org.sparkrnn.model.Decoder decoder = model.spec().decoder();

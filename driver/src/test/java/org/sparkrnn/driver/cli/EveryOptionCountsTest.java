@@ -283,6 +283,9 @@ class EveryOptionCountsTest {
         cases.put("--model-dir", option("--model-dir", otherModel.toString()));
         cases.put("--precision", option("--precision", "float32"));
         cases.put("--output", option("--export", "elsewhere")); // --export is its other name
+        cases.put("--format", option("--format", "onnx"));
+        // refused: the base export writes safetensors, and a point-forecast model gives no quantiles either
+        cases.put("--quantiles", option("--quantiles", "0.5"));
         cases.put("--help", option("--help"));
         cases.put("--version", option("--version"));
         check("export", base, cases);

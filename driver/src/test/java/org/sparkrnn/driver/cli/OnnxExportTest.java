@@ -90,6 +90,37 @@ class OnnxExportTest {
                 "employed,weekdays", "--normalize", "window", "--loss", "gaussian"), false);
     }
 
+    /**
+     * What ONNX cannot express, and options that do not fit the format, are refused in one line before anything is
+     * written.
+     */
+    @Test
+    void exportsOnnxCannotExpressAreRefusedInOneLine() throws Exception {
+        Path model = tmp.resolve("student");
+        Printed.Output<Integer> trained = Printed.commandLine(false, "train", "--data", "../data/sunspots.csv",
+                "--format", "csv", "--column", "SUNACTIVITY", "--window", "8", "--hidden", "4", "--iterations", "2",
+                "--loss", "student-t", "--master", "local[1]", "--log-every", "100", "--model-dir", model.toString());
+        SharedSpark.stop();
+        assertEquals(0, trained.value(), trained.text());
+        Path onnx = tmp.resolve("student.onnx");
+        Map<List<String>, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(List.of("--format", "onnx"), "error: --format onnx cannot express a student-t head's quantiles"
+                + " (its inverse distribution function is no ONNX operator); train with --loss gaussian or"
+                + " quantile:LEVELS, or export safetensors");
+        refusals.put(List.of("--format", "onnnx"), "error: unknown format 'onnnx', expected one of safetensors, onnx");
+        refusals.put(List.of("--quantiles", "0.5"), "error: --quantiles is for --format onnx: a safetensors export"
+                + " holds the weights, whatever quantiles are asked of them later");
+        for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("export", "--model-dir", model.toString(), "--output",
+                    onnx.toString()));
+            args.addAll(refusal.getKey());
+            Printed.Output<Integer> refused = Printed.commandLine(true, args.toArray(new String[0]));
+            assertEquals(2, refused.value(), refused.text());
+            assertEquals(refusal.getValue(), refused.text().strip(), String.join(" ", refusal.getKey()));
+            assertTrue(!Files.exists(onnx), "nothing written");
+        }
+    }
+
     private void check(List<String> options, boolean decoder) throws Exception {
         Path data = panel();
         Path model = tmp.resolve("model");
@@ -198,6 +229,15 @@ class OnnxExportTest {
         }
         Forecasts java = new Forecaster(served, levels, Precision.FLOAT32)
                 .forecast(javaWindows, decoder ? keys : null, decoder ? javaFuture : null);
+        // a float64 safetensors export serves as the model directory does: the same forecasts
+        Path weights = tmp.resolve("model.safetensors");
+        assertEquals(0, Printed.commandLine(false, "export", "--model-dir", model.toString(), "--output",
+                weights.toString(), "--precision", "float64").value());
+        Forecasts fromExport = new Forecaster(ModelReader.read(weights), levels, Precision.FLOAT32)
+                .forecast(javaWindows, decoder ? keys : null, decoder ? javaFuture : null);
+        for (int b = 0; b < batch; b++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(java.point(b), fromExport.point(b), 0, "window " + b);
+        }
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> feeds = new HashMap<>();
