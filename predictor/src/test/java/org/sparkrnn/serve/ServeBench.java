@@ -129,26 +129,30 @@ public final class ServeBench {
      */
     private static void stepCost() {
         dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
-        System.out.println("one recurrent step of one window, float32, " + blas.getClass().getSimpleName()
-                + ": us per call");
-        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s%n", "H", "sgemm 1 row", "sgemv", "ratio");
-        for (int h : new int[] {128, 256, 512}) {
+        System.out.println("one recurrent step, float32, " + blas.getClass().getSimpleName() + ": us per call;"
+                + " one window (sgemm of 1 row, as the kernel calls it, and sgemv), and a batch of B (sgemm)");
+        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %6s %12s%n", "H", "sgemm 1 row", "sgemv", "ratio", "B",
+                "sgemm B rows");
+        for (int[] hb : new int[][] {{128, 64}, {256, 32}, {512, 64}, {64, 128}}) {
+            int h = hb[0];
+            int rows = hb[1];
             int n = 4 * h;
             SplittableRandom random = new SplittableRandom(3);
             float[] w = new float[n * h];
-            float[] x = new float[h];
-            float[] z = new float[n];
+            float[] x = new float[h * rows];
+            float[] z = new float[n * rows];
             for (int j = 0; j < w.length; j++) {
                 w[j] = (float) random.nextGaussian();
             }
-            for (int j = 0; j < h; j++) {
+            for (int j = 0; j < x.length; j++) {
                 x[j] = (float) random.nextGaussian();
             }
             Runnable gemm = () -> blas.sgemm("T", "N", n, 1, h, 1f, w, 0, h, x, 0, h, 1f, z, 0, n);
             Runnable gemv = () -> blas.sgemv("T", h, n, 1f, w, 0, h, x, 0, 1, 1f, z, 0, 1);
-            double[] us = new double[2];
+            Runnable batch = () -> blas.sgemm("T", "N", n, rows, h, 1f, w, 0, h, x, 0, h, 1f, z, 0, n);
+            double[] us = new double[3];
             int k = 0;
-            for (Runnable call : new Runnable[] {gemm, gemv}) {
+            for (Runnable call : new Runnable[] {gemm, gemv, batch}) {
                 for (int r = 0; r < 2000; r++) {
                     call.run();
                 }
@@ -163,7 +167,8 @@ public final class ServeBench {
                 Arrays.sort(rounds);
                 us[k++] = rounds[rounds.length / 2];
             }
-            System.out.printf(Locale.ROOT, "%-8d %12.1f %12.1f %8.2f%n", h, us[0], us[1], us[0] / us[1]);
+            System.out.printf(Locale.ROOT, "%-8d %12.1f %12.1f %8.2f %6d %12.1f%n", h, us[0], us[1], us[0] / us[1],
+                    rows, us[2]);
         }
     }
 
