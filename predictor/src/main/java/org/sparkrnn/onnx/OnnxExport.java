@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.sparkrnn.onnx.GraphBuilder.floatsAttr;
 import static org.sparkrnn.onnx.GraphBuilder.intAttr;
 import static org.sparkrnn.onnx.GraphBuilder.intsAttr;
 import static org.sparkrnn.onnx.GraphBuilder.stringAttr;
@@ -298,13 +299,15 @@ public final class OnnxExport {
                 if (layer.cell() == CellType.RNN) {
                     String activation = switch (layer.activation()) {
                         case TANH -> "Tanh";
-                        case IDENTITY -> "Affine"; // alpha 1, beta 0: x
+                        case IDENTITY -> "Affine";
                     };
                     String[] activations = d == 2 ? new String[] {activation, activation} : new String[] {activation};
                     attributes.add(stringsAttr("activations", activations));
-                    if (layer.activation() == org.sparkrnn.model.Activation.IDENTITY) {
-                        attributes.add(floatsAttr("activation_alpha", d));
-                        attributes.add(floatsZeroAttr("activation_beta", d));
+                    if (layer.activation() == org.sparkrnn.model.Activation.IDENTITY) { // Affine: 1·x + 0
+                        float[] ones = new float[d];
+                        java.util.Arrays.fill(ones, 1f);
+                        attributes.add(floatsAttr("activation_alpha", ones));
+                        attributes.add(floatsAttr("activation_beta", new float[d]));
                     }
                 }
                 List<String> inputs = List.of(in,
@@ -319,26 +322,6 @@ public final class OnnxExport {
                 in = g.node("Reshape", y, g.longs(false, 0, 0, -1));
             }
             return new String[] {in, outputs[1]};
-        }
-
-        private static org.sparkrnn.onnx.proto.Onnx.AttributeProto floatsAttr(String name, int count) {
-            org.sparkrnn.onnx.proto.Onnx.AttributeProto.Builder a = org.sparkrnn.onnx.proto.Onnx.AttributeProto
-                    .newBuilder().setName(name)
-                    .setType(org.sparkrnn.onnx.proto.Onnx.AttributeProto.AttributeType.FLOATS);
-            for (int k = 0; k < count; k++) {
-                a.addFloats(1f);
-            }
-            return a.build();
-        }
-
-        private static org.sparkrnn.onnx.proto.Onnx.AttributeProto floatsZeroAttr(String name, int count) {
-            org.sparkrnn.onnx.proto.Onnx.AttributeProto.Builder a = org.sparkrnn.onnx.proto.Onnx.AttributeProto
-                    .newBuilder().setName(name)
-                    .setType(org.sparkrnn.onnx.proto.Onnx.AttributeProto.AttributeType.FLOATS);
-            for (int k = 0; k < count; k++) {
-                a.addFloats(0f);
-            }
-            return a.build();
         }
 
         /** ONNX's gate k is PyTorch's gate order[k]. */
@@ -473,9 +456,9 @@ public final class OnnxExport {
 
         /** [point [..., V], quantiles [..., V, L] or null] in the model's units from the raw [..., V, P]. */
         private String[] probabilistic(ForecastHead head, String r, int parameters) {
-            String lastAxis = g.longs(false, -1);
             switch (head.loss()) {
                 case QUANTILE -> {
+                    String lastAxis = g.longs(false, -1);
                     String first = g.node("Slice", r, g.longs(false, 0), g.longs(false, 1), lastAxis);
                     String q = first;
                     if (parameters > 1) {
