@@ -88,6 +88,9 @@ public final class OnnxExport {
         if (why != null) {
             throw new IllegalArgumentException("ONNX cannot express " + why);
         }
+        if (model.spec().forecastHead() != null) {
+            model.spec().forecastHead().checkLevels(levels);
+        }
         GraphBuilder g = new GraphBuilder("sparkrnn");
         Map<String, String> metadata = new LinkedHashMap<>();
         new Writer(g, model, levels.clone(), metadata).write();
@@ -369,7 +372,6 @@ public final class OnnxExport {
 
         /** The head's raw outputs: [batch, W] (or [batch, steps, W]); through the decoder when there is one. */
         private String head(String h) {
-            String in = h;
             Decoder decoder = spec.decoder();
             if (decoder != null) {
                 int steps = decoder.steps();
@@ -386,7 +388,7 @@ public final class OnnxExport {
                         + " rows of the predicted steps; the decoder reads inputs " + decoder.features());
                 return g.node("Reshape", y, g.longs(false, 0, -1));
             }
-            return dense(in, layout.headWeight(), layout.headBias());
+            return dense(h, layout.headWeight(), layout.headBias());
         }
 
         /** {@code in} [..., cols] times the block's weight (rows × cols) transposed, plus its bias. */
@@ -444,11 +446,8 @@ public final class OnnxExport {
                 quantiles = toDataUnits(quantiles, true);
                 g.output(g.rename(quantiles, "quantiles"), FLOAT, "the forecast's quantiles [..., value, level]",
                         append(append(lead, (long) values), (long) levels.length));
-                StringBuilder text = new StringBuilder();
-                for (double level : levels) {
-                    text.append(text.length() == 0 ? "" : ",").append(org.sparkrnn.distribution.Quantiles.text(level));
-                }
-                metadata.put("sparkrnn.quantile_levels", text.toString());
+                metadata.put("sparkrnn.quantile_levels", org.sparkrnn.distribution.Quantiles.text(
+                        java.util.Arrays.stream(levels).boxed().toList()));
             }
             metadata.put("sparkrnn.outputs", "prediction" + (quantiles == null ? "" : " and quantiles")
                     + " in the data's units");
@@ -467,15 +466,11 @@ public final class OnnxExport {
                         q = g.node("CumSum", g.node("Concat", List.of(first, steps), intAttr("axis", -1)),
                                 g.longs(true, -1));
                     }
-                    int median = nearestHalf(head.levels());
-                    String point = g.node("Gather", List.of(q, g.longs(true, median)), intAttr("axis", -1));
-                    long[] at = new long[levels.length];
+                    String point = g.node("Gather", List.of(q, g.longs(true, head.medianLevel())),
+                            intAttr("axis", -1));
+                    long[] at = new long[levels.length]; // trained levels all (write checked them)
                     for (int k = 0; k < levels.length; k++) {
                         at[k] = head.trainedLevel(levels[k]);
-                        if (at[k] < 0) {
-                            throw new IllegalArgumentException("a quantile model gives the levels it was trained on ("
-                                    + head.levelsText() + "), not " + levels[k]);
-                        }
                     }
                     String quantiles = levels.length == 0 ? null
                             : g.node("Gather", List.of(q, g.longs(false, at)), intAttr("axis", -1));
@@ -495,17 +490,6 @@ public final class OnnxExport {
                 }
                 default -> throw new IllegalArgumentException("ONNX cannot express " + inexpressible(model));
             }
-        }
-
-        /** The index of the level nearest 0.5, the lower of two as near (ForecastHead's point forecast). */
-        private static int nearestHalf(double[] trained) {
-            int best = 0;
-            for (int k = 1; k < trained.length; k++) {
-                if (Math.abs(trained[k] - 0.5) < Math.abs(trained[best] - 0.5)) {
-                    best = k;
-                }
-            }
-            return best;
         }
 
         /**

@@ -34,11 +34,8 @@ public final class Forecaster {
         if (head == null && levels.length > 0) {
             throw new IllegalArgumentException("loss " + model.spec().loss().cliName() + " gives no quantiles");
         }
-        for (double level : levels) {
-            if (head != null && head.levels().length > 0 && head.trainedLevel(level) < 0) {
-                throw new IllegalArgumentException("a quantile model gives the levels it was trained on ("
-                        + head.levelsText() + "), not " + level);
-            }
+        if (head != null) {
+            head.checkLevels(levels);
         }
         this.outputs = ModelOutputs.of(model, levels);
         this.kernel = NetworkKernel.create(model.spec(), precision);

@@ -33,6 +33,31 @@ public final class ModelReader {
     private ModelReader() {
     }
 
+    /**
+     * {@link SeriesScaling} as the metadata holds it (its {@code series} entry, written by the driver's model file):
+     * each series' key (as text) and scale, and the key column (null: none).
+     */
+    public record SeriesScales(String keyColumn, String[] keys, double[] scales) {
+        /** The scales of {@code scaling} (null: none). */
+        public static SeriesScales of(SeriesScaling scaling) {
+            if (scaling == null) {
+                return null;
+            }
+            int n = scaling.size();
+            String[] keys = new String[n];
+            double[] scales = new double[n];
+            for (int k = 0; k < n; k++) {
+                keys[k] = scaling.key(k);
+                scales[k] = scaling.scale(k);
+            }
+            return new SeriesScales(scaling.keyColumn(), keys, scales);
+        }
+
+        SeriesScaling scaling() {
+            return new SeriesScaling(keyColumn, keys, scales);
+        }
+    }
+
     /** A decoded model file: the model and its whole metadata record (for what only the driver reads). */
     public record Decoded(ServedModel model, JsonNode metadata) {
     }
@@ -65,10 +90,7 @@ public final class ModelReader {
             NetworkSpec spec = JSON.treeToValue(info.get("spec"), NetworkSpec.class);
             JsonNode standardization = info.path("standardization");
             JsonNode series = info.path("series");
-            SeriesScaling scaling = series.isObject() ? new SeriesScaling(
-                    series.path("keyColumn").isNull() ? null : series.path("keyColumn").asText(null),
-                    JSON.treeToValue(series.get("keys"), String[].class),
-                    JSON.treeToValue(series.get("scales"), double[].class)) : null;
+            SeriesScaling scaling = series.isObject() ? JSON.treeToValue(series, SeriesScales.class).scaling() : null;
             ServedModel model = new ServedModel(spec, TorchNames.importWeights(contents, spec, source),
                     standardization.isObject() ? JSON.treeToValue(standardization, Standardization.class) : null,
                     WindowTransform.of(info.path("relativeToLast").asBoolean(false),

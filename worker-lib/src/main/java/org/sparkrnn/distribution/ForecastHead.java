@@ -195,8 +195,8 @@ public final class ForecastHead implements java.io.Serializable {
         };
     }
 
-    /** The index of a quantile model's level nearest 0.5. */
-    int medianLevel() {
+    /** The index of a quantile model's level nearest 0.5 (the lower of two as near): its point forecast's. */
+    public int medianLevel() {
         int best = 0;
         for (int k = 1; k < levels.length; k++) {
             if (Math.abs(levels[k] - 0.5) < Math.abs(levels[best] - 0.5)) {
@@ -204,6 +204,22 @@ public final class ForecastHead implements java.io.Serializable {
             }
         }
         return best;
+    }
+
+    /**
+     * Refuses levels this head cannot answer: a quantile model gives the levels it was trained on, a distribution any
+     * in (0, 1).
+     */
+    public void checkLevels(double[] asked) {
+        for (double level : asked) {
+            if (!(level > 0 && level < 1)) {
+                throw new IllegalArgumentException("a quantile level must be in (0, 1), got " + level);
+            }
+            if (levels.length > 0 && trainedLevel(level) < 0) {
+                throw new IllegalArgumentException("a quantile model gives the levels it was trained on ("
+                        + levelsText() + "), not " + level);
+            }
+        }
     }
 
     /** The index of {@code level} among the trained levels (to 1e-12), or −1. */

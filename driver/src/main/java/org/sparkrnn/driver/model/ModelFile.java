@@ -47,28 +47,7 @@ public final class ModelFile {
     record Info(int version, NetworkSpec spec, org.sparkrnn.driver.data.records.RecordShape shape,
                 org.sparkrnn.data.Standardization standardization,
                 org.sparkrnn.driver.data.records.Vocabulary vocabulary, Boolean relativeToLast, Boolean windowScaled,
-                SeriesScales series, String frequency) {
-    }
-
-    /** {@link SeriesScaling} as JSON: each series' key (as text) and scale; the key column (null: none). */
-    record SeriesScales(String keyColumn, String[] keys, double[] scales) {
-        static SeriesScales of(SeriesScaling scaling) {
-            if (scaling == null) {
-                return null;
-            }
-            int n = scaling.size();
-            String[] keys = new String[n];
-            double[] scales = new double[n];
-            for (int k = 0; k < n; k++) {
-                keys[k] = scaling.key(k);
-                scales[k] = scaling.scale(k);
-            }
-            return new SeriesScales(scaling.keyColumn(), keys, scales);
-        }
-
-        SeriesScaling scaling() {
-            return new SeriesScaling(keyColumn, keys, scales);
-        }
+                ModelReader.SeriesScales series, String frequency) {
     }
 
     public static byte[] encode(SavedModel model, Precision precision) throws IOException {
@@ -82,7 +61,7 @@ public final class ModelFile {
     private static String info(SavedModel model) throws IOException {
         return JSON.writeValueAsString(new Info(1, model.spec(), model.shape(), model.standardization(),
                 model.vocabulary(), model.windowTransform().fromLast(), model.windowTransform().scaled(),
-                SeriesScales.of(model.seriesScaling()), model.frequency() == null ? null : model.frequency().text()));
+                ModelReader.SeriesScales.of(model.seriesScaling()), model.frequency() == null ? null : model.frequency().text()));
     }
 
     /**
