@@ -38,6 +38,7 @@ import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.data.records.ValidationRule;
 import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.exec.DistributedSums;
+import org.sparkrnn.driver.exec.InternalFrames;
 
 /**
  * The loading pipeline every source shares: a source ({@link JsonLinesSource}, {@link FrameSource},
@@ -131,7 +132,7 @@ public final class DatasetLoader {
     public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
                                       ReadContext context) {
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
-        int partitions = tablePartitions(options, table);
+        Partitioning.TablePartitions partitions = tablePartitions(options, table);
         return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions, null, null),
                 null);
     }
@@ -252,8 +253,8 @@ public final class DatasetLoader {
      */
     public Dataset<Row> tableWindows(Dataset<Row> table, String source, TableLayout layout, String featuresCol,
                                      String labelCol, boolean unlabelled) {
-        return tables.windowRows(table, source, layout, Math.max(1, sc.defaultParallelism()), featuresCol, labelCol,
-                unlabelled, null);
+        return tables.windowRows(table, source, layout, Partitioning.forTable(Math.max(1, sc.defaultParallelism()),
+                false, InternalFrames.estimatedBytes(table)), featuresCol, labelCol, unlabelled, null);
     }
 
     /** The columns {@link #tableWindows(Dataset, String, TableLayout, String, String, boolean)} gives. */
@@ -269,7 +270,7 @@ public final class DatasetLoader {
         Dataset<Row> table = readTable(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? LongTableSource.HoldOutSpec.of(options)
                 : LongTableSource.HoldOutSpec.NONE;
-        int partitions = tablePartitions(options, table);
+        Partitioning.TablePartitions partitions = tablePartitions(options, table);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions, context.seriesScaling(),
                 context.frequency());
         RecordShape expected = context.shape();
@@ -329,15 +330,17 @@ public final class DatasetLoader {
     /**
      * The partitions a long table is sorted into: --partitions, else Spark's default parallelism raised so that no
      * partition reads more than its share of the table's files ({@link Partitioning#partitions}): each partition's
-     * rows are held in memory while its windows are cut.
+     * rows are held in memory while its windows are cut. A small table left at the default is ordered as one range
+     * ({@link Partitioning#forTable}).
      */
-    private int tablePartitions(DataOptions options, Dataset<Row> table) {
+    private Partitioning.TablePartitions tablePartitions(DataOptions options, Dataset<Row> table) {
         String[] files = table.inputFiles();
         long bytes = 0;
         for (long size : DataFiles.sizes(sc.hadoopConfiguration(), java.util.Arrays.asList(files))) {
             bytes += size;
         }
-        return Partitioning.partitions(sc, options, bytes);
+        return Partitioning.forTable(Partitioning.partitions(sc, options, bytes), options.partitions() > 0,
+                InternalFrames.estimatedBytes(table));
     }
 
     /** Numbered sequences (text windows) cut into contiguous blocks, the held-out ones apart. */

@@ -39,6 +39,21 @@ public final class InternalFrames {
         return execution.toRdd();
     }
 
+    /**
+     * Spark's estimate of {@code frame}'s size in bytes (its optimized plan's statistics: the files' sizes scaled to
+     * the columns kept, a local relation's rows), or {@code Long.MAX_VALUE} when Spark does not know it or the
+     * frame has no classic plan.
+     */
+    public static long estimatedBytes(Dataset<Row> frame) {
+        Method queryExecution = method(frame.getClass(), "queryExecution");
+        if (queryExecution == null || frame.isStreaming()) {
+            return Long.MAX_VALUE;
+        }
+        scala.math.BigInt size = ((QueryExecution) invoke(queryExecution, frame)).optimizedPlan().stats()
+                .sizeInBytes();
+        return size.isValidLong() ? size.longValue() : Long.MAX_VALUE;
+    }
+
     /** A batch DataFrame of {@code rows}, whose values are in Spark's internal form for {@code schema}. */
     @SuppressWarnings("unchecked")
     public static Dataset<Row> frame(SparkSession session, RDD<InternalRow> rows, StructType schema) {

@@ -167,6 +167,72 @@ class LongTableSourceTest {
                 WARNINGS.toString());
     }
 
+    /**
+     * A small table left at the default partitions is ordered in one task (one range: no shuffle while it loads)
+     * and gives, block for block, what the same table ordered into as many ranges as blocks gives ({@code
+     * --partitions}): windows, held-out windows, statistics, the scales and the inferred time step, for each way of
+     * holding out. (Filling gaps keeps each series whole in a partition hashed by its key, as before, whatever the
+     * table's size: its windows take the partitions' order.)
+     */
+    @Test
+    void oneRangeGivesTheBlocksOfManyRanges() throws Exception {
+        int blocks = SharedSpark.get().defaultParallelism();
+        String[][] holdOuts = {
+            {"--validation-fraction", "0.25"},
+            {"--validation-fraction", "0.2", "--split", "tail"},
+            {"--validation-fraction", "0.25", "--normalize", "series"},
+            {"--validation-fraction", "0.25", "--missing", "interpolate"},
+        };
+        for (String[] holdOut : holdOuts) {
+            List<String> loads = new ArrayList<>();
+            List<Object> results = new ArrayList<>();
+            for (boolean oneRange : new boolean[] {true, false}) {
+                List<String> args = new ArrayList<>(List.of("--data", "stores", "--format", "parquet", "--id-column",
+                        "store", "--time-column", "day", "--feature-columns", "sales,visits", "--target-column",
+                        "sales", "--window", "5", "--stride", "2", "--horizon", "1..2"));
+                args.addAll(List.of(holdOut));
+                if (!oneRange) {
+                    args.addAll(List.of("--partitions", String.valueOf(blocks)));
+                }
+                DataOptions options = TrainCommand.parse(args.toArray(String[]::new)).data();
+                ShuffleBytes shuffled = new ShuffleBytes();
+                SharedSpark.get().sc().addSparkListener(shuffled);
+                LoadedData loaded;
+                try {
+                    loaded = loader().loadForTraining(spark().createDataFrame(stores(), TABLE), "stores",
+                            options.table(), options, ReadContext.fresh(false));
+                    SharedSpark.get().sc().listenerBus().waitUntilEmpty();
+                } finally {
+                    SharedSpark.get().sc().removeSparkListener(shuffled);
+                }
+                String what = String.join(" ", args);
+                if (oneRange && !what.contains("interpolate")) {
+                    assertEquals(0, shuffled.bytes, "one range: nothing shuffled, " + what);
+                } else {
+                    assertTrue(shuffled.bytes > 0, "ranges: the table shuffled into them, " + what);
+                }
+                List<SequenceBatch> train = batches(loaded.train());
+                assertEquals(blocks, train.size(), what);
+                results.add(java.util.Arrays.asList(train, batches(loaded.validation()),
+                        loaded.trainStatistics().sequences(), loaded.seriesScaling(), loaded.frequency()));
+                loads.add(String.join("\n", WARNINGS));
+                loaded.unpersist();
+            }
+            assertEquals(results.get(1), results.get(0), String.join(" ", holdOut));
+            assertEquals(loads.get(1), loads.get(0), "what the loads said, " + String.join(" ", holdOut));
+        }
+    }
+
+    /** The bytes Spark's jobs wrote to shuffle files while it listened. */
+    private static final class ShuffleBytes extends org.apache.spark.scheduler.SparkListener {
+        volatile long bytes;
+
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted completed) {
+            bytes += completed.stageInfo().taskMetrics().shuffleWriteMetrics().bytesWritten();
+        }
+    }
+
     /** Brute force: per series in day order, windows every stride rows with no missing sales in reach. */
     private static int expectedWindows(List<Row> rows, int window, int stride, int lastHorizon) {
         java.util.Map<String, java.util.TreeMap<Integer, Double>> series = new java.util.TreeMap<>();

@@ -22,6 +22,12 @@ public final class Partitioning {
     static final long BYTES_PER_PARTITION = 32L << 20;
 
     /**
+     * A long table no bigger than this (Spark's estimate of its projected columns) is ordered in one task: sampling
+     * range bounds and shuffling cost more than sorting it there (docs/PERFORMANCE.md, section 16).
+     */
+    static final long ONE_RANGE_BYTES = 8L << 20;
+
+    /**
      * Records between parsing and packing are kept serialized (Kryo, flat arrays): a load holds them and the packed
      * blocks at once, and one object per record would not fit where the packed data do.
      */
@@ -49,6 +55,22 @@ public final class Partitioning {
             return options.partitions();
         }
         return (int) Math.max(sc.defaultParallelism(), (inputBytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION);
+    }
+
+    /**
+     * A long table's partitions: the ranges of (series, time) it is ordered into and the blocks its windows are
+     * gathered in (the partitions training reads).
+     */
+    public record TablePartitions(int ranges, int blocks) implements java.io.Serializable {
+    }
+
+    /**
+     * A long table's partitions: {@code blocks} blocks; as many ranges, or one for a small table (Spark's estimate of
+     * it, {@code estimatedBytes}, at most {@link #ONE_RANGE_BYTES}) unless the user chose the partitions
+     * ({@code chosen}: {@code --partitions}).
+     */
+    public static TablePartitions forTable(int blocks, boolean chosen, long estimatedBytes) {
+        return new TablePartitions(!chosen && estimatedBytes <= ONE_RANGE_BYTES ? 1 : blocks, blocks);
     }
 
     /** The held-out share the options ask for, or null for none; a tail share is sized later by {@link #sized}. */

@@ -45,19 +45,23 @@ import static org.apache.spark.sql.functions.col;
  * A long table, one row per series and time (any Spark data source, a CSV file with a header, a DataFrame), cut
  * into windows on the executors, never gathered on the driver:
  * <ol>
- *   <li>the table is sorted by (series, time) into P ranges ({@code repartitionByRange}), so a long series may span
- *       several partitions; with {@code --missing interpolate} each series stays whole in one partition instead
- *       (filling a gap needs the known values on both sides of it);</li>
+ *   <li>the table is sorted by (series, time) into R ranges ({@code repartitionByRange}), so a long series may span
+ *       several partitions; a small table left at the default partitions is one range, sorted in one task (no
+ *       sample of range bounds, no shuffle: {@link Partitioning#forTable}); with {@code --missing interpolate} each
+ *       series stays whole in one of P partitions hashed by its key instead (filling a gap needs the known values
+ *       on both sides of it);</li>
  *   <li>the one pass over the ordered table reads each partition's rows into one columnar piece ({@link TableRows}:
  *       no text or object per row, each value column once), keeps it for the passes after it
  *       ({@link Partitioning#TABLE_ROWS}), and sends the driver the partition's first and last rows (window + horizon
- *       of them) and row counts: what the partition next to it needs to finish the windows that start near its
- *       edge;</li>
+ *       of them), row counts and the steps between its consecutive rows (the time step is inferred from every step
+ *       of the table, whatever its partitions): what the partition next to it needs to finish the windows that start
+ *       near its edge;</li>
  *   <li>each partition's kept rows, with those around it, are cut into the windows that start in it
  *       ({@link SeriesCutter}): its rows stored once ({@link SeriesWindows}), training and validation apart;</li>
  *   <li>the windows are re-cut into P contiguous blocks in (series, time) order, window i of N into block
- *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P; a tail
- *       hold-out takes the last windows in that order.</li>
+ *       ⌊i·P/N⌋, as the CSV and text sources cut theirs, so the blocks depend only on the data and P (not on R); a
+ *       tail hold-out takes the last windows in that order. Each block's task reads the kept windows of the ranges
+ *       its windows come from (a narrow dependency: no shuffle).</li>
  * </ol>
  * Values may be numbers or numeric text; a missing value is a gap. Times may be numbers, dates, timestamps or text
  * that parses as one of them; without a time column (files only) the input order is the time.
@@ -92,9 +96,10 @@ public final class LongTableSource {
      * with them.
      */
     public SourceBlocks read(Dataset<Row> table, String source, TableLayout asGiven, HoldOutSpec holdOut,
-                             int partitions, SeriesScaling given, Frequency knownStep) {
+                             Partitioning.TablePartitions split, SeriesScaling given, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
-        Prepared prepared = prepare(table, source, layout, holdOut, partitions, false, true, knownStep);
+        int partitions = split.blocks();
+        Prepared prepared = prepare(table, source, layout, holdOut, split, false, true, knownStep);
         Double validateFrom = prepared.validateFrom();
         SeriesScaling scaling = given != null ? given
                 : layout.seriesScaled() ? measure(prepared, source, layout) : null;
@@ -106,8 +111,11 @@ public final class LongTableSource {
         LongAccumulator shortSeries = sc.sc().longAccumulator("series too short for a window");
         LongAccumulator unseenSeries = sc.sc().longAccumulator("series the scaling does not know");
         LongAccumulator gappedSeries = sc.sc().longAccumulator("series that skip a time step");
+        LongAccumulator tableRows = sc.sc().longAccumulator("rows");
         JavaRDD<SequenceBlock> cut = extended(prepared).mapPartitionsWithIndex((p, own) -> {
-            SeriesCutter.Cut result = edges.cut(cutter, p, own.next());
+            TableRows rows = own.next();
+            tableRows.add(rows.size() - edges.before(p).size() - edges.after(p).size());
+            SeriesCutter.Cut result = edges.cut(cutter, p, rows);
             seriesCount.add(result.series());
             shortSeries.add(result.shortSeries());
             unseenSeries.add(result.unseenSeries());
@@ -116,7 +124,9 @@ public final class LongTableSource {
         }, true).persist(Partitioning.CUT_WINDOWS);
         List<Integer> sizes = cut.map(SequenceBlock::size).collect(); // training, held out; partition 0, 1, ...
         prepared.release(); // the windows hold their rows now
-        if (sizes.size() < 2 * partitions) { // Spark sorts a table without rows into no partition at all
+        int ranges = prepared.ranges();
+        // Spark sorts a table without rows into no partition at all; one range of none is one empty partition
+        if (sizes.size() < 2 * ranges || tableRows.value() == 0) {
             cut.unpersist(false);
             throw new UserError(source + ": the table has no row (only a header?)");
         }
@@ -137,14 +147,14 @@ public final class LongTableSource {
         }
         long cutTrain = 0;
         long cutValidation = 0;
-        long[] firstTrain = new long[partitions + 1];
-        long[] firstValidation = new long[partitions + 1];
-        for (int p = 0; p < partitions; p++) {
+        long[] firstTrain = new long[ranges + 1];
+        long[] firstValidation = new long[ranges + 1];
+        for (int p = 0; p < ranges; p++) {
             firstTrain[p + 1] = firstTrain[p] + sizes.get(2 * p);
             firstValidation[p + 1] = firstValidation[p] + sizes.get(2 * p + 1);
         }
-        cutTrain = firstTrain[partitions];
-        cutValidation = firstValidation[partitions];
+        cutTrain = firstTrain[ranges];
+        cutValidation = firstValidation[ranges];
         if (cutTrain + cutValidation == 0) {
             cut.unpersist(false);
             throw new UserError(source + ": no series makes a window of " + layout.window() + " steps and a"
@@ -158,7 +168,7 @@ public final class LongTableSource {
         boolean heldOut = validateFrom != null || holdOut.fraction() > 0;
         boolean tail = tailFrom < cutTrain;
         int count = partitions;
-        JavaPairRDD<Long, SequenceBlock> pieces = cut.mapPartitionsWithIndex((p, blocks) -> {
+        JavaRDD<Tuple2<Long, SequenceBlock>> pieces = cut.mapPartitionsWithIndex((p, blocks) -> {
             SeriesWindows train = (SeriesWindows) blocks.next();
             SeriesWindows validation = (SeriesWindows) blocks.next();
             List<Tuple2<Long, SequenceBlock>> out = new ArrayList<>();
@@ -172,7 +182,7 @@ public final class LongTableSource {
                 side[w] = g < tailFrom ? 0 : 1;
                 block[w] = side[w] == 0 ? trainBlocks.getPartition(g) : validationBlocks.getPartition(g - tailFrom);
             }
-            runs(train, side, block, count, p, out);
+            runs(train, side, block, count, ranges, p, out);
             if (!tail) {
                 side = new int[validation.size()];
                 block = new int[validation.size()];
@@ -180,12 +190,25 @@ public final class LongTableSource {
                     side[w] = 1;
                     block[w] = validationBlocks.getPartition(firstValidation[p] + w);
                 }
-                runs(validation, side, block, count, p, out);
+                runs(validation, side, block, count, ranges, p, out);
             }
             return out.iterator();
-        }, true).mapPartitionsToPair(part -> part, true);
-        JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, partitions, layout);
-        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, partitions, layout) : null;
+        }, true);
+        // which ranges each block takes windows from: contiguous, since windows fill blocks in global order
+        BlockSources trainSources = new BlockSources(partitions, ranges);
+        BlockSources validationSources = new BlockSources(partitions, ranges);
+        BlockPartitioner trainPlacement = new BlockPartitioner(count, trainTotal);
+        BlockPartitioner validationPlacement = new BlockPartitioner(count, validationTotal);
+        for (int r = 0; r < ranges; r++) {
+            trainSources.add(r, firstTrain[r], Math.min(firstTrain[r + 1], tailFrom), 0, trainPlacement);
+            validationSources.add(r, Math.max(firstTrain[r], tailFrom), firstTrain[r + 1], tailFrom,
+                    validationPlacement);
+            if (!tail) {
+                validationSources.add(r, firstValidation[r], firstValidation[r + 1], 0, validationPlacement);
+            }
+        }
+        JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, trainSources, layout);
+        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, validationSources, layout) : null;
         RecordShape shape = new RecordShape(layout.inputColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
         if (layout.futureRows()) {
@@ -273,7 +296,8 @@ public final class LongTableSource {
      * each series: it has no per-series side.
      */
     public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout asGiven,
-                                                       HoldOutSpec holdOut, int partitions, SplitSide side,
+                                                       HoldOutSpec holdOut, Partitioning.TablePartitions split,
+                                                       SplitSide side,
                                                        SeriesScaling scaling, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         boolean all = side == SplitSide.ALL;
@@ -283,7 +307,7 @@ public final class LongTableSource {
                     + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
-                all ? HoldOutSpec.NONE : holdOut, partitions, false, false, knownStep);
+                all ? HoldOutSpec.NONE : holdOut, split, false, false, knownStep);
         SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
@@ -308,6 +332,11 @@ public final class LongTableSource {
      */
     private record Prepared(JavaRDD<Row> sorted, JavaRDD<TableRows> kept, TableRowReader reader, SeriesCutter cutter,
                             TableEdges edges, Double validateFrom, Frequency frequency, String stepOrigin) {
+
+        /** The ordered table's partitions: its ranges of (series, time). */
+        int ranges() {
+            return edges.partitions();
+        }
 
         /** Lets go of the kept rows. */
         void release() {
@@ -353,7 +382,8 @@ public final class LongTableSource {
      * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
      */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
-                             int partitions, boolean texts, boolean keep, Frequency knownStep) {
+                             Partitioning.TablePartitions split, boolean texts, boolean keep,
+                             Frequency knownStep) {
         TableProjection projection = TableProjection.of(table, source, layout, texts);
         Dataset<Row> projected = projection.rows();
         TimeFormat format = projection.reader().format();
@@ -365,8 +395,13 @@ public final class LongTableSource {
                 : TableProjection.timeKeyOf(layout.validateUntil(), schema, layout.timeColumn(), layout.timeFormat(),
                 source, new FrameSource(sc, null).session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
-        Dataset<Row> sorted = (wholeSeries ? projected.repartition(partitions, col(TableProjection.ID))
-                : projected.repartitionByRange(partitions, col(TableProjection.ID), col(TableProjection.TIME)))
+        // one range (a small table) is ordered in one task: no sample of range bounds, no shuffle (the windows'
+        // blocks depend on their global order only, not on the ranges: the same blocks either way); whole series
+        // stay hashed into as many partitions as blocks, whose order their windows take
+        int ranges = wholeSeries ? split.blocks() : split.ranges();
+        Dataset<Row> sorted = (ranges == 1 ? projected.coalesce(1)
+                : wholeSeries ? projected.repartition(ranges, col(TableProjection.ID))
+                : projected.repartitionByRange(ranges, col(TableProjection.ID), col(TableProjection.TIME)))
                 .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
 
         TableRowReader reader = projection.reader();
@@ -381,9 +416,13 @@ public final class LongTableSource {
         JavaRDD<TableRows> kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part))
                 .iterator(), true).persist(Partitioning.TABLE_ROWS) : null;
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
-        TableEdges edges = TableEdges.none(partitions, empty);
+        TableEdges edges = TableEdges.none(ranges, empty);
         TimeSteps times = TableProjection.timeSteps(schema, layout.timeColumn(), layout.timeFormat(),
                 table.sparkSession().conf().get("spark.sql.session.timeZone"));
+        Frequency frequency = layout.frequency() != null ? layout.frequency() : knownStep;
+        String origin = layout.frequency() != null ? "--frequency" : "the model's";
+        // the time step, when neither given nor the model's, is inferred from every step of the table
+        TimeSteps counted = frequency == null ? times : null;
         TimeSteps.StepCounts steps = null;
         if (!wholeSeries) {
             // a first pass over the ordered table, holding k rows at a time: each partition's edges and row count
@@ -391,30 +430,20 @@ public final class LongTableSource {
             int k = layout.reach() + 1;
             List<TableEdges.Summary> summaries = (kept != null
                     ? kept.mapPartitionsWithIndex((p, part) -> Collections.singletonList(TableEdges.summary(p,
-                    part.next(), k)).iterator(), true)
-                    : rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(reader.summarize(p, part, k))
-                    .iterator(), true)).collect();
+                    part.next(), k, counted)).iterator(), true)
+                    : rows.mapPartitionsWithIndex((p, part) -> Collections.singletonList(reader.summarize(p, part, k,
+                    counted)).iterator(), true)).collect();
             edges = TableEdges.of(summaries, layout.reach(), empty);
-            steps = new TimeSteps.StepCounts();
-            for (TableEdges.Summary summary : summaries) {
-                steps.add(times, summary.head()).add(times, summary.tail());
-            }
+            steps = counted == null ? null : TableEdges.steps(summaries, counted);
         }
-        Frequency frequency = layout.frequency() != null ? layout.frequency() : knownStep;
-        String origin = layout.frequency() != null ? "--frequency" : "the model's";
-        if (frequency == null && times != null) {
-            if (steps == null) { // no edges pass (whole series per partition): the first rows of each partition
+        if (counted != null) {
+            if (steps == null) { // no edges pass (each series whole in one partition): a pass that counts the steps
                 sc.setJobDescription("load: the time step of " + source);
                 steps = new TimeSteps.StepCounts();
-                for (TableRows sample : kept != null ? kept.map(part -> part.slice(0, Math.min(STEP_SAMPLE,
-                        part.size()))).collect() : rows.mapPartitions(part -> {
-                    List<Row> first = new ArrayList<>();
-                    while (part.hasNext() && first.size() < STEP_SAMPLE) {
-                        first.add(part.next());
-                    }
-                    return Collections.singletonList(reader.read(first.iterator())).iterator();
-                }, true).collect()) {
-                    steps.add(times, sample);
+                for (byte[] part : kept != null ? kept.map(own -> new TimeSteps.StepCounts().add(counted, own)
+                        .toBytes()).collect() : rows.mapPartitionsWithIndex((p, own) -> Collections.singletonList(
+                        reader.summarize(p, own, 0, counted).steps().toBytes()).iterator(), true).collect()) {
+                    steps.add(TimeSteps.StepCounts.fromBytes(part));
                 }
             }
             Frequency common = steps.mostCommon();
@@ -426,7 +455,7 @@ public final class LongTableSource {
                         + " (--frequency sets it)");
             } else if (common != null) {
                 reporter.line(String.format(java.util.Locale.ROOT, "%s: no time step inferred (the most common, %s,"
-                        + " is %.0f%% of the steps seen; --frequency sets one)", source, common.describe(),
+                        + " is %.0f%% of the table's steps; --frequency sets one)", source, common.describe(),
                         100 * share));
             }
         }
@@ -441,11 +470,8 @@ public final class LongTableSource {
                 validateFrom, frequency, origin);
     }
 
-    /** The share of the steps seen that the most common must be to be taken as the table's time step. */
+    /** The share of the steps that the most common must be to be taken as the table's time step. */
     private static final double REGULAR = 0.9;
-
-    /** Rows of each partition that the time step is inferred from when no edges pass reads them. */
-    private static final int STEP_SAMPLE = 256;
 
     /**
      * Every window whose inputs are whole, as rows (series key when there is one, {@code time} of the window's last
@@ -453,9 +479,9 @@ public final class LongTableSource {
      * step as text, {@code features}): what prediction reads, the last window of each series (the forecast past its
      * data) included.
      */
-    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout, int partitions,
-                                             Frequency knownStep) {
-        return windowRows(table, source, layout, partitions, FrameColumns.FEATURES, null, true, knownStep);
+    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout,
+                                             Partitioning.TablePartitions split, Frequency knownStep) {
+        return windowRows(table, source, layout, split, FrameColumns.FEATURES, null, true, knownStep);
     }
 
     /**
@@ -467,11 +493,12 @@ public final class LongTableSource {
      * the last of each series among them; else only labelled windows. A decoder's window without its future rows
      * (the table ends at the series' last value, or a known input is missing there) is an error naming the series.
      */
-    public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven, int partitions,
+    public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
+                                   Partitioning.TablePartitions split,
                             String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
-        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, partitions, true,
-                false, knownStep);
+        Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, split, true, false,
+                knownStep);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
@@ -569,10 +596,10 @@ public final class LongTableSource {
     }
 
     /**
-     * Consecutive windows bound for the same side and block, as one piece each, keyed (side, block, partition):
-     * windows in global order fill blocks in order, so a partition's windows make one run per block they reach.
+     * Consecutive windows bound for the same side and block, as one piece each, keyed (side, block, range): windows
+     * in global order fill blocks in order, so a range's windows make one run per block they reach.
      */
-    private static void runs(SeriesWindows windows, int[] side, int[] block, int partitions, int partition,
+    private static void runs(SeriesWindows windows, int[] side, int[] block, int blocks, int ranges, int range,
                              List<Tuple2<Long, SequenceBlock>> out) {
         int from = 0;
         while (from < side.length) {
@@ -584,59 +611,90 @@ public final class LongTableSource {
             for (int k = 0; k < which.length; k++) {
                 which[k] = from + k;
             }
-            long key = ((long) side[from] * partitions + block[from]) * partitions + partition;
+            long key = ((long) side[from] * blocks + block[from]) * ranges + range;
             out.add(new Tuple2<>(key, windows.subset(which)));
             from = to;
         }
     }
 
-    /** The pieces of one side gathered into their blocks, each block's pieces in partition order. */
-    private static JavaRDD<SequenceBlock> assemble(JavaPairRDD<Long, SequenceBlock> pieces, int side,
-                                                   int partitions, TableLayout layout) {
+    /**
+     * The pieces of one side gathered into their blocks, each block's pieces in range order: block b's task reads the
+     * cut ranges its windows come from ({@link BlockSources}, a narrow dependency on the kept windows: no shuffle)
+     * and keeps its own pieces.
+     */
+    private static JavaRDD<SequenceBlock> assemble(JavaRDD<Tuple2<Long, SequenceBlock>> pieces, int side,
+                                                   BlockSources sources, TableLayout layout) {
         int inputs = layout.inputColumns().size();
         int targets = layout.targetColumns().size();
         int window = layout.window();
         int[] horizons = layout.horizons();
         WindowTransform transform = layout.windowTransform();
-        return pieces.filter(piece -> piece._1() / ((long) partitions * partitions) == side)
-                .repartitionAndSortWithinPartitions(new PieceBlocks(partitions))
-                .mapPartitions(part -> {
+        int blocks = sources.blocks();
+        int ranges = sources.ranges();
+        return pieces.rdd().coalesce(blocks, false, scala.Option.apply(sources), null).toJavaRDD()
+                .mapPartitionsWithIndex((b, part) -> {
                     List<SeriesWindows> ordered = new ArrayList<>();
-                    part.forEachRemaining(piece -> ordered.add((SeriesWindows) piece._2()));
+                    part.forEachRemaining(piece -> {
+                        long key = piece._1() / ranges; // side · blocks + block
+                        if (key == (long) side * blocks + b) {
+                            ordered.add((SeriesWindows) piece._2());
+                        }
+                    });
                     SeriesWindows block = SeriesWindows.concat(inputs, targets, window, horizons, ordered);
                     return Collections.singletonList(block.transformed(transform)).iterator();
                 }, true);
     }
 
-    /** Key (side, block, partition) → its block. */
-    private static final class PieceBlocks extends org.apache.spark.Partitioner {
+    /**
+     * For each block of one side, the ranges of the ordered table whose windows it takes, in order: Spark's
+     * coalescing with these groups (a parent range may feed two blocks) reads each block's pieces where the cut
+     * windows are kept, instead of shuffling them.
+     */
+    private static final class BlockSources implements org.apache.spark.rdd.PartitionCoalescer, Serializable {
         private static final long serialVersionUID = 1L;
-        private final int partitions;
+        private final int ranges;
+        private final java.util.List<java.util.TreeSet<Integer>> sources = new ArrayList<>();
 
-        PieceBlocks(int partitions) {
-            this.partitions = partitions;
+        BlockSources(int blocks, int ranges) {
+            this.ranges = ranges;
+            for (int b = 0; b < blocks; b++) {
+                sources.add(new java.util.TreeSet<>());
+            }
+        }
+
+        int blocks() {
+            return sources.size();
+        }
+
+        int ranges() {
+            return ranges;
+        }
+
+        /** Range {@code range} holds this side's windows [from, until), placed at index − {@code offset}. */
+        void add(int range, long from, long until, long offset, BlockPartitioner placement) {
+            if (from >= until) {
+                return;
+            }
+            int first = placement.getPartition(from - offset);
+            int last = placement.getPartition(until - 1 - offset);
+            for (int b = first; b <= last; b++) {
+                sources.get(b).add(range);
+            }
         }
 
         @Override
-        public int numPartitions() {
-            return partitions;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return (int) (((Long) key / partitions) % partitions);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PieceBlocks other && other.partitions == partitions;
-        }
-
-        @Override
-        public int hashCode() {
-            return partitions;
+        public org.apache.spark.rdd.PartitionGroup[] coalesce(int maxPartitions,
+                                                              org.apache.spark.rdd.RDD<?> parent) {
+            org.apache.spark.Partition[] parents = parent.partitions();
+            org.apache.spark.rdd.PartitionGroup[] groups = new org.apache.spark.rdd.PartitionGroup[sources.size()];
+            for (int b = 0; b < groups.length; b++) {
+                groups[b] = new org.apache.spark.rdd.PartitionGroup(scala.Option.empty());
+                // a block without windows still reads one range (and keeps none of it): a group needs a parent
+                for (int r : sources.get(b).isEmpty() ? java.util.Set.of(0) : sources.get(b)) {
+                    groups[b].partitions().$plus$eq(parents[r]);
+                }
+            }
+            return groups;
         }
     }
-
-
 }

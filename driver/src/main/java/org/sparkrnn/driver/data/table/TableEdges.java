@@ -18,8 +18,9 @@ public final class TableEdges implements Serializable {
 
     /**
      * One partition's edges: its row count, how many of its first rows belong to its first series and of its last
-     * rows to its last series, and its first and last {@code k} rows. A task result (a class, not a record: Kryo 4
-     * cannot write records).
+     * rows to its last series, its first and last {@code k} rows, and the steps between its consecutive rows
+     * ({@link TimeSteps.StepCounts} as bytes; null for a table without a time column). A task result (a class, not a
+     * record: Kryo 4 cannot write records).
      */
     static final class Summary implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -29,9 +30,11 @@ public final class TableEdges implements Serializable {
         private final long lastSeriesRows;
         private final TableRows head;
         private final TableRows tail;
+        private final byte[] steps;
 
         Summary(int partition, long rows, long firstSeriesRows, long lastSeriesRows, TableRows head,
-                TableRows tail) {
+                TableRows tail, TimeSteps.StepCounts steps) {
+            this.steps = steps == null ? null : steps.toBytes();
             this.partition = partition;
             this.rows = rows;
             this.firstSeriesRows = firstSeriesRows;
@@ -63,16 +66,48 @@ public final class TableEdges implements Serializable {
         TableRows tail() {
             return tail;
         }
+
+        /** The steps between this partition's consecutive rows (of the same series), or null without a time. */
+        TimeSteps.StepCounts steps() {
+            return steps == null ? null : TimeSteps.StepCounts.fromBytes(steps);
+        }
     }
 
     /**
      * Partition {@code partition}'s summary from its rows read whole: the same as {@link TableRowReader#summarize}
      * gives while streaming them.
      */
-    static Summary summary(int partition, TableRows rows, int k) {
+    static Summary summary(int partition, TableRows rows, int k, TimeSteps times) {
         int n = rows.size();
         return new Summary(partition, n, n == 0 ? 0 : rows.seriesEnd(0), n == 0 ? 0 : n - rows.seriesStart(n - 1),
-                rows.slice(0, Math.min(k, n)), rows.slice(Math.max(0, n - k), n));
+                rows.slice(0, Math.min(k, n)), rows.slice(Math.max(0, n - k), n),
+                times == null ? null : new TimeSteps.StepCounts().add(times, rows));
+    }
+
+    /**
+     * Every step between consecutive rows of a series in the whole table: each partition's own ({@code summaries}, in
+     * any order) and those across the edges between partitions (a series' last row in one, its next in the next
+     * partition with rows).
+     */
+    static TimeSteps.StepCounts steps(List<Summary> summaries, TimeSteps times) {
+        Summary[] s = new Summary[summaries.size()];
+        for (Summary summary : summaries) {
+            s[summary.partition()] = summary;
+        }
+        TimeSteps.StepCounts all = new TimeSteps.StepCounts();
+        TableRows previous = null; // the last row of the partitions so far
+        for (Summary summary : s) {
+            if (summary.rows() == 0) {
+                continue;
+            }
+            all.add(summary.steps());
+            TableRows first = summary.head().slice(0, 1);
+            if (previous != null) {
+                all.add(times, concat(first, List.of(previous, first)));
+            }
+            previous = summary.tail().slice(summary.tail().size() - 1, summary.tail().size());
+        }
+        return all;
     }
 
     private final TableRows[] before;
@@ -173,6 +208,11 @@ public final class TableEdges implements Serializable {
 
     private static TableRows concat(TableRows like, List<TableRows> parts) {
         return TableRows.concat(like.inputSize(), like.targetWidth(), like.format(), parts);
+    }
+
+    /** The partitions of the ordered table. */
+    int partitions() {
+        return before.length;
     }
 
     TableRows before(int p) {

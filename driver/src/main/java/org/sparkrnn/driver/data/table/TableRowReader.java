@@ -29,6 +29,9 @@ public final class TableRowReader implements Serializable {
     private final boolean counts;        // each target a count: a number >= 0 (or missing)
     private final List<String> targets;
 
+    /** Rows read at a time while counting a partition's steps without holding it. */
+    private static final int STEP_PIECE = 4096;
+
     TableRowReader(String source, TableLayout layout, TimeFormat format) {
         this.source = source;
         this.idColumn = layout.idColumn();
@@ -88,8 +91,10 @@ public final class TableRowReader implements Serializable {
      * One partition's edges, streaming: its row count, the rows of its first and last series among them, and its
      * first and last {@code k} rows (only k + 1 rows held at a time).
      */
-    TableEdges.Summary summarize(int partition, Iterator<Row> rows, int k) {
+    TableEdges.Summary summarize(int partition, Iterator<Row> rows, int k, TimeSteps times) {
         TableRows head = new TableRows(featureAt.length, targetAt.length, format);
+        TimeSteps.StepCounts steps = times == null ? null : new TimeSteps.StepCounts();
+        TableRows run = times == null ? null : new TableRows(featureAt.length, targetAt.length, format);
         java.util.ArrayDeque<Row> tail = new java.util.ArrayDeque<>();
         long count = 0;
         long firstSeriesRows = 0;
@@ -115,9 +120,19 @@ public final class TableRowReader implements Serializable {
             if (tail.size() > k) {
                 tail.removeFirst();
             }
+            if (run != null) { // the steps counted a piece of rows at a time, each piece from the last row of the one before
+                read(run, java.util.List.of(row).iterator());
+                if (run.size() == STEP_PIECE) {
+                    steps.add(times, run);
+                    run = run.slice(STEP_PIECE - 1, STEP_PIECE);
+                }
+            }
+        }
+        if (run != null) {
+            steps.add(times, run);
         }
         return new TableEdges.Summary(partition, count, firstSeriesRows, lastSeriesRows, head.trimmed(),
-                read(tail.iterator()));
+                read(tail.iterator()), steps);
     }
 
     private TableRows read(TableRows out, Iterator<Row> rows) {

@@ -196,8 +196,13 @@ public final class TimeSteps implements Serializable {
         return dateOnly ? time.toLocalDate().toString() : SECONDS.format(time);
     }
 
-    /** How often each step occurs between consecutive rows of a series, in samples of a table's rows. */
-    static final class StepCounts {
+    /**
+     * How often each step occurs between consecutive rows of a series: counted over every row of a table, part by
+     * part (each partition's rows, then the steps across partitions' edges), so that the count, and the step inferred
+     * from it, do not depend on how the table is partitioned.
+     */
+    static final class StepCounts implements Serializable {
+        private static final long serialVersionUID = 1L;
         private final Map<String, long[]> counts = new TreeMap<>();
         private final Map<String, Frequency> steps = new TreeMap<>();
 
@@ -214,6 +219,35 @@ public final class TimeSteps implements Serializable {
                 }
             }
             return this;
+        }
+
+        /** {@code other}'s counts added to these. */
+        StepCounts add(StepCounts other) {
+            other.counts.forEach((text, n) -> counts.computeIfAbsent(text, k -> new long[1])[0] += n[0]);
+            steps.putAll(other.steps);
+            return this;
+        }
+
+        /** These counts as bytes (a task's result: Java serialisation of two small maps). */
+        byte[] toBytes() {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(this);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        static StepCounts fromBytes(byte[] bytes) {
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                    new java.io.ByteArrayInputStream(bytes))) {
+                return (StepCounts) in.readObject();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** The share of the steps seen that are {@code step}. */
