@@ -167,48 +167,10 @@ public final class LongTableSource {
         long validationTotal = cutValidation + (cutTrain - tailFrom);
         boolean heldOut = validateFrom != null || holdOut.fraction() > 0;
         boolean tail = tailFrom < cutTrain;
-        int count = partitions;
-        JavaRDD<Tuple2<Long, SequenceBlock>> pieces = cut.mapPartitionsWithIndex((p, blocks) -> {
-            SeriesWindows train = (SeriesWindows) blocks.next();
-            SeriesWindows validation = (SeriesWindows) blocks.next();
-            List<Tuple2<Long, SequenceBlock>> out = new ArrayList<>();
-            BlockPartitioner trainBlocks = new BlockPartitioner(count, trainTotal);
-            BlockPartitioner validationBlocks = new BlockPartitioner(count, validationTotal);
-            // every window's side (0 training, 1 held out) and block, by its global index on that side
-            int[] side = new int[train.size()];
-            int[] block = new int[train.size()];
-            for (int w = 0; w < train.size(); w++) {
-                long g = firstTrain[p] + w;
-                side[w] = g < tailFrom ? 0 : 1;
-                block[w] = side[w] == 0 ? trainBlocks.getPartition(g) : validationBlocks.getPartition(g - tailFrom);
-            }
-            runs(train, side, block, count, ranges, p, out);
-            if (!tail) {
-                side = new int[validation.size()];
-                block = new int[validation.size()];
-                for (int w = 0; w < validation.size(); w++) {
-                    side[w] = 1;
-                    block[w] = validationBlocks.getPartition(firstValidation[p] + w);
-                }
-                runs(validation, side, block, count, ranges, p, out);
-            }
-            return out.iterator();
-        }, true);
-        // which ranges each block takes windows from: contiguous, since windows fill blocks in global order
-        BlockSources trainSources = new BlockSources(partitions, ranges);
-        BlockSources validationSources = new BlockSources(partitions, ranges);
-        BlockPartitioner trainPlacement = new BlockPartitioner(count, trainTotal);
-        BlockPartitioner validationPlacement = new BlockPartitioner(count, validationTotal);
-        for (int r = 0; r < ranges; r++) {
-            trainSources.add(r, firstTrain[r], Math.min(firstTrain[r + 1], tailFrom), 0, trainPlacement);
-            validationSources.add(r, Math.max(firstTrain[r], tailFrom), firstTrain[r + 1], tailFrom,
-                    validationPlacement);
-            if (!tail) {
-                validationSources.add(r, firstValidation[r], firstValidation[r + 1], 0, validationPlacement);
-            }
-        }
-        JavaRDD<SequenceBlock> trainBlocks = assemble(pieces, 0, trainSources, layout);
-        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(pieces, 1, validationSources, layout) : null;
+        JavaRDD<SequenceBlock> trainBlocks = assemble(cut, new BlockPlan(0, partitions, firstTrain, firstValidation,
+                tailFrom, tail, trainTotal), layout);
+        JavaRDD<SequenceBlock> validationBlocks = heldOut ? assemble(cut, new BlockPlan(1, partitions, firstTrain,
+                firstValidation, tailFrom, tail, validationTotal), layout) : null;
         RecordShape shape = new RecordShape(layout.inputColumns().size(), false, LabelShape.PER_SEQUENCE,
                 LabelKind.VALUES, layout.targetColumns().size() * layout.horizons().length, 0);
         if (layout.futureRows()) {
@@ -596,101 +558,130 @@ public final class LongTableSource {
     }
 
     /**
-     * Consecutive windows bound for the same side and block, as one piece each, keyed (side, block, range): windows
-     * in global order fill blocks in order, so a range's windows make one run per block they reach.
+     * One side's blocks gathered from the cut windows: block b's task reads the kept windows of the ranges its windows
+     * come from ({@link BlockPlan}: Spark's coalescing with those groups, a narrow dependency, no shuffle) and takes
+     * its own, in (series, time) order.
      */
-    private static void runs(SeriesWindows windows, int[] side, int[] block, int blocks, int ranges, int range,
-                             List<Tuple2<Long, SequenceBlock>> out) {
-        int from = 0;
-        while (from < side.length) {
-            int to = from + 1;
-            while (to < side.length && side[to] == side[from] && block[to] == block[from]) {
-                to++;
-            }
-            int[] which = new int[to - from];
-            for (int k = 0; k < which.length; k++) {
-                which[k] = from + k;
-            }
-            long key = ((long) side[from] * blocks + block[from]) * ranges + range;
-            out.add(new Tuple2<>(key, windows.subset(which)));
-            from = to;
-        }
-    }
-
-    /**
-     * The pieces of one side gathered into their blocks, each block's pieces in range order: block b's task reads the
-     * cut ranges its windows come from ({@link BlockSources}, a narrow dependency on the kept windows: no shuffle)
-     * and keeps its own pieces.
-     */
-    private static JavaRDD<SequenceBlock> assemble(JavaRDD<Tuple2<Long, SequenceBlock>> pieces, int side,
-                                                   BlockSources sources, TableLayout layout) {
+    private static JavaRDD<SequenceBlock> assemble(JavaRDD<SequenceBlock> cut, BlockPlan plan, TableLayout layout) {
         int inputs = layout.inputColumns().size();
         int targets = layout.targetColumns().size();
         int window = layout.window();
         int[] horizons = layout.horizons();
         WindowTransform transform = layout.windowTransform();
-        int blocks = sources.blocks();
-        int ranges = sources.ranges();
-        return pieces.rdd().coalesce(blocks, false, scala.Option.apply(sources), null).toJavaRDD()
+        return cut.rdd().coalesce(plan.blocks(), false, scala.Option.apply(plan), null).toJavaRDD()
                 .mapPartitionsWithIndex((b, part) -> {
                     List<SeriesWindows> ordered = new ArrayList<>();
-                    part.forEachRemaining(piece -> {
-                        long key = piece._1() / ranges; // side · blocks + block
-                        if (key == (long) side * blocks + b) {
-                            ordered.add((SeriesWindows) piece._2());
+                    for (int r : plan.sources(b)) { // each range's training, then held-out windows
+                        SeriesWindows train = (SeriesWindows) part.next();
+                        SeriesWindows validation = (SeriesWindows) part.next();
+                        int[] fromTrain = plan.fromTrain(r, train.size(), b);
+                        if (fromTrain.length > 0) {
+                            ordered.add(train.subset(fromTrain));
                         }
-                    });
+                        int[] fromValidation = plan.fromValidation(r, validation.size(), b);
+                        if (fromValidation.length > 0) {
+                            ordered.add(validation.subset(fromValidation));
+                        }
+                    }
                     SeriesWindows block = SeriesWindows.concat(inputs, targets, window, horizons, ordered);
                     return Collections.singletonList(block.transformed(transform)).iterator();
                 }, true);
     }
 
     /**
-     * For each block of one side, the ranges of the ordered table whose windows it takes, in order: Spark's
-     * coalescing with these groups (a parent range may feed two blocks) reads each block's pieces where the cut
-     * windows are kept, instead of shuffling them.
+     * Where one side's windows go: window i of that side's N into block ⌊i·P/N⌋ (its global index: a range's first
+     * window's index plus its place in the range), and so which ranges each block reads. The training side takes the
+     * training windows before a tail hold-out; the held-out side the windows after it, or the held-out windows.
+     * As Spark's {@link org.apache.spark.rdd.PartitionCoalescer}: one group per block, its ranges in order (a range
+     * whose windows straddle two blocks is in both).
      */
-    private static final class BlockSources implements org.apache.spark.rdd.PartitionCoalescer, Serializable {
+    private static final class BlockPlan implements org.apache.spark.rdd.PartitionCoalescer, Serializable {
         private static final long serialVersionUID = 1L;
-        private final int ranges;
-        private final java.util.List<java.util.TreeSet<Integer>> sources = new ArrayList<>();
+        private final int side;
+        private final long[] firstTrain;
+        private final long[] firstValidation;
+        private final long tailFrom;
+        private final boolean tail;
+        private final BlockPartitioner placement;
+        private final int[][] sources;
 
-        BlockSources(int blocks, int ranges) {
-            this.ranges = ranges;
+        BlockPlan(int side, int blocks, long[] firstTrain, long[] firstValidation, long tailFrom, boolean tail,
+                  long total) {
+            this.side = side;
+            this.firstTrain = firstTrain;
+            this.firstValidation = firstValidation;
+            this.tailFrom = tailFrom;
+            this.tail = tail;
+            this.placement = new BlockPartitioner(blocks, total);
+            List<java.util.TreeSet<Integer>> reads = new ArrayList<>();
             for (int b = 0; b < blocks; b++) {
-                sources.add(new java.util.TreeSet<>());
+                reads.add(new java.util.TreeSet<>());
+            }
+            int ranges = firstTrain.length - 1;
+            for (int r = 0; r < ranges; r++) {
+                if (side == 0) {
+                    add(reads, r, firstTrain[r], Math.min(firstTrain[r + 1], tailFrom), 0);
+                } else {
+                    add(reads, r, Math.max(firstTrain[r], tailFrom), firstTrain[r + 1], tailFrom);
+                    if (!tail) {
+                        add(reads, r, firstValidation[r], firstValidation[r + 1], 0);
+                    }
+                }
+            }
+            sources = new int[blocks][];
+            for (int b = 0; b < blocks; b++) {
+                // a block without windows still reads one range (and takes none of it): a group needs a parent
+                sources[b] = reads.get(b).isEmpty() ? new int[] {0}
+                        : reads.get(b).stream().mapToInt(Integer::intValue).toArray();
+            }
+        }
+
+        /** Range {@code range} holds windows [from, until) of the side's indexes + {@code offset}. */
+        private void add(List<java.util.TreeSet<Integer>> reads, int range, long from, long until, long offset) {
+            if (from < until) {
+                for (int b = placement.getPartition(from - offset); b <= placement.getPartition(until - 1 - offset);
+                     b++) {
+                    reads.get(b).add(range);
+                }
             }
         }
 
         int blocks() {
-            return sources.size();
+            return sources.length;
         }
 
-        int ranges() {
-            return ranges;
+        /** The ranges block {@code b} reads, in order. */
+        int[] sources(int b) {
+            return sources[b];
         }
 
-        /** Range {@code range} holds this side's windows [from, until), placed at index − {@code offset}. */
-        void add(int range, long from, long until, long offset, BlockPartitioner placement) {
-            if (from >= until) {
-                return;
-            }
-            int first = placement.getPartition(from - offset);
-            int last = placement.getPartition(until - 1 - offset);
-            for (int b = first; b <= last; b++) {
-                sources.get(b).add(range);
-            }
+        /** Which of range {@code r}'s {@code size} training-side windows go to block {@code b} of this side. */
+        int[] fromTrain(int r, int size, int b) {
+            return select(size, w -> {
+                long g = firstTrain[r] + w;
+                return side == 0 ? g < tailFrom && placement.getPartition(g) == b
+                        : g >= tailFrom && placement.getPartition(g - tailFrom) == b;
+            });
+        }
+
+        /** Which of range {@code r}'s {@code size} held-out windows go to block {@code b} of this side. */
+        int[] fromValidation(int r, int size, int b) {
+            return side == 0 || tail ? new int[0]
+                    : select(size, w -> placement.getPartition(firstValidation[r] + w) == b);
+        }
+
+        private static int[] select(int size, java.util.function.IntPredicate taken) {
+            return java.util.stream.IntStream.range(0, size).filter(taken).toArray();
         }
 
         @Override
         public org.apache.spark.rdd.PartitionGroup[] coalesce(int maxPartitions,
                                                               org.apache.spark.rdd.RDD<?> parent) {
             org.apache.spark.Partition[] parents = parent.partitions();
-            org.apache.spark.rdd.PartitionGroup[] groups = new org.apache.spark.rdd.PartitionGroup[sources.size()];
+            org.apache.spark.rdd.PartitionGroup[] groups = new org.apache.spark.rdd.PartitionGroup[sources.length];
             for (int b = 0; b < groups.length; b++) {
                 groups[b] = new org.apache.spark.rdd.PartitionGroup(scala.Option.empty());
-                // a block without windows still reads one range (and keeps none of it): a group needs a parent
-                for (int r : sources.get(b).isEmpty() ? java.util.Set.of(0) : sources.get(b)) {
+                for (int r : sources[b]) {
                     groups[b].partitions().$plus$eq(parents[r]);
                 }
             }

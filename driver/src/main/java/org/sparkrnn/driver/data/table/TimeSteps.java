@@ -170,9 +170,14 @@ public final class TimeSteps implements Serializable {
                 : s % 60 == 0 ? new Frequency(s / 60, Frequency.Unit.MINUTE) : new Frequency(s, Frequency.Unit.SECOND);
     }
 
+    private transient ZoneId zoneId;
+
     private LocalDateTime local(double key) {
         long whole = (long) Math.floor(key);
-        return LocalDateTime.ofInstant(Instant.ofEpochSecond(whole), ZoneId.of(zone))
+        if (zoneId == null) {
+            zoneId = ZoneId.of(zone);
+        }
+        return LocalDateTime.ofInstant(Instant.ofEpochSecond(whole), zoneId)
                 .plusNanos(Math.round((key - whole) * 1e9));
     }
 
@@ -206,19 +211,51 @@ public final class TimeSteps implements Serializable {
         private final Map<String, long[]> counts = new TreeMap<>();
         private final Map<String, Frequency> steps = new TreeMap<>();
 
-        /** The steps between consecutive rows of the same series among {@code rows}, counted. */
+        /**
+         * The steps between consecutive rows of the same series among {@code rows}, counted (a step between numbers
+         * depends on their difference only: the last one's is reused while the difference repeats).
+         */
         StepCounts add(TimeSteps times, TableRows rows) {
+            double lastDifference = Double.NaN;
+            Frequency lastNumberStep = null;
+            Frequency pending = null;
+            long run = 0;
             for (int r = 1; r < rows.size(); r++) {
                 if (!java.util.Objects.equals(rows.id(r), rows.id(r - 1))) {
                     continue;
                 }
-                Frequency step = times.between(rows.time(r - 1), rows.time(r), times.kind(rows, r - 1));
-                if (step != null) {
-                    counts.computeIfAbsent(step.text(), k -> new long[1])[0]++;
-                    steps.put(step.text(), step);
+                double a = rows.time(r - 1);
+                double b = rows.time(r);
+                Kind kind = times.kind(rows, r - 1);
+                Frequency step;
+                if (kind == Kind.NUMBER && b - a == lastDifference) {
+                    step = lastNumberStep;
+                } else {
+                    step = times.between(a, b, kind);
+                    if (kind == Kind.NUMBER) {
+                        lastDifference = b - a;
+                        lastNumberStep = step;
+                    }
                 }
+                if (step == null) {
+                    continue;
+                }
+                if (!step.equals(pending)) {
+                    count(pending, run);
+                    pending = step;
+                    run = 0;
+                }
+                run++;
             }
+            count(pending, run);
             return this;
+        }
+
+        private void count(Frequency step, long n) {
+            if (step != null && n > 0) {
+                counts.computeIfAbsent(step.text(), k -> new long[1])[0] += n;
+                steps.put(step.text(), step);
+            }
         }
 
         /** {@code other}'s counts added to these. */

@@ -122,4 +122,46 @@ class TimeStepsTest {
         assertTrue(CalendarFeature.MONTH_OF_YEAR.constantOver(Frequency.parse("4q")));
         assertFalse(CalendarFeature.MONTH_OF_YEAR.constantOver(Frequency.parse("7")));
     }
+
+    /** Rows of series "a" and "b" at the given keys, one input and target each. */
+    private static TableRows rows(String[] ids, double[] keys) {
+        TableRows rows = new TableRows(1, 1, TimeFormat.NUMBER);
+        for (int r = 0; r < ids.length; r++) {
+            rows.add(ids[r], keys[r], null, new double[] {r}, new double[] {r});
+        }
+        return rows;
+    }
+
+    /**
+     * The steps of a table are counted over every pair of consecutive rows of a series: the same counts whole or in
+     * pieces added up with the steps across their edges (how partitions add theirs), whatever the pieces, and the
+     * same as counting each pair alone.
+     */
+    @Test
+    void stepsAreCountedOverEveryRowWhateverThePieces() {
+        String[] ids = {"a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b"};
+        double[] keys = {1, 2, 3, 5, 6, 7, 10, 12, 14, 15, 16};
+        TableRows all = rows(ids, keys);
+        TimeSteps.StepCounts whole = new TimeSteps.StepCounts().add(NUMBERS, all);
+        TimeSteps.StepCounts pairByPair = new TimeSteps.StepCounts();
+        for (int r = 1; r < all.size(); r++) {
+            pairByPair.add(NUMBERS, all.slice(r - 1, r + 1));
+        }
+        assertEquals(new Frequency(1, Frequency.Unit.NUMBER), whole.mostCommon());
+        assertEquals(6.0 / 9, whole.share(whole.mostCommon()), 1e-15); // 1 six times, 2 three times
+        for (int cut = 0; cut <= all.size(); cut++) {
+            TimeSteps.StepCounts pieces = new TimeSteps.StepCounts().add(NUMBERS, all.slice(0, cut))
+                    .add(NUMBERS, all.slice(cut, all.size()));
+            if (cut > 0 && cut < all.size()) {
+                pieces.add(NUMBERS, all.slice(cut - 1, cut + 1)); // the step across the edge
+            }
+            TimeSteps.StepCounts sent = TimeSteps.StepCounts.fromBytes(pieces.toBytes()); // as a task sends them
+            assertEquals(whole.share(whole.mostCommon()), sent.share(sent.mostCommon()), "cut at " + cut);
+            assertEquals(whole.mostCommon(), sent.mostCommon(), "cut at " + cut);
+        }
+        assertEquals(whole.share(new Frequency(2, Frequency.Unit.NUMBER)),
+                pairByPair.share(new Frequency(2, Frequency.Unit.NUMBER)), 1e-15);
+        assertEquals(whole.share(whole.mostCommon()), new TimeSteps.StepCounts().add(pairByPair)
+                .share(whole.mostCommon()), 1e-15);
+    }
 }
