@@ -593,9 +593,12 @@ public final class LongTableSource {
      * window's index plus its place in the range), and so which ranges each block reads. The training side takes the
      * training windows before a tail hold-out; the held-out side the windows after it, or the held-out windows.
      * As Spark's {@link org.apache.spark.rdd.PartitionCoalescer}: one group per block, its ranges in order (a range
-     * whose windows straddle two blocks is in both).
+     * whose windows straddle two blocks is in both). A {@link org.apache.spark.Partitioner} of the side's window
+     * indexes too (what {@link BlockPartitioner} is): Spark 3.5 asks a coalescer to be Scala-serializable, which
+     * Spark's own Partitioner is on both Scala lines.
      */
-    private static final class BlockPlan implements org.apache.spark.rdd.PartitionCoalescer, Serializable {
+    private static final class BlockPlan extends org.apache.spark.Partitioner
+            implements org.apache.spark.rdd.PartitionCoalescer {
         private static final long serialVersionUID = 1L;
         private final int side;
         private final long[] firstTrain;
@@ -648,6 +651,27 @@ public final class LongTableSource {
 
         int blocks() {
             return sources.length;
+        }
+
+        @Override
+        public int numPartitions() {
+            return sources.length;
+        }
+
+        /** The block of the window whose index on this side is {@code key}. */
+        @Override
+        public int getPartition(Object key) {
+            return placement.getPartition(key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
         }
 
         /** The ranges block {@code b} reads, in order. */
