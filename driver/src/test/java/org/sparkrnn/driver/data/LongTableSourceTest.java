@@ -18,6 +18,7 @@ import org.sparkrnn.driver.cli.TrainCommand;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.MissingValues;
 import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.data.records.Partitioning;
 import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.exec.DistributedSums;
 
@@ -221,6 +222,21 @@ class LongTableSourceTest {
             assertEquals(results.get(1), results.get(0), String.join(" ", holdOut));
             assertEquals(loads.get(1), loads.get(0), "what the loads said, " + String.join(" ", holdOut));
         }
+    }
+
+    /**
+     * One range for a table Spark estimates small (a CSV file: its size), as many ranges as blocks for a bigger one or
+     * when the user chose the partitions.
+     */
+    @Test
+    void aSmallTableIsOneRangeUnlessThePartitionsAreChosen() throws Exception {
+        Dataset<Row> co2 = spark().read().option("header", "true").csv("../data/co2-by-year.csv");
+        long bytes = java.nio.file.Files.size(java.nio.file.Path.of("../data/co2-by-year.csv"));
+        assertEquals(bytes, org.sparkrnn.driver.exec.InternalFrames.estimatedBytes(co2));
+        assertEquals(new Partitioning.TablePartitions(1, 4), Partitioning.forTable(4, false, bytes));
+        assertEquals(new Partitioning.TablePartitions(4, 4), Partitioning.forTable(4, true, bytes));
+        assertEquals(new Partitioning.TablePartitions(4, 4), Partitioning.forTable(4, false, 64L << 20));
+        assertEquals(new Partitioning.TablePartitions(4, 4), Partitioning.forTable(4, false, Long.MAX_VALUE));
     }
 
     /** The bytes Spark's jobs wrote to shuffle files while it listened. */

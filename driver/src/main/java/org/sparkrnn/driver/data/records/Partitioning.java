@@ -22,10 +22,11 @@ public final class Partitioning {
     static final long BYTES_PER_PARTITION = 32L << 20;
 
     /**
-     * A long table no bigger than this (Spark's estimate of its projected columns) is ordered in one task: sampling
-     * range bounds and shuffling cost more than sorting it there (docs/PERFORMANCE.md, section 16).
+     * A long table no bigger than this (Spark's estimate: its files' size) is ordered in one task: sampling range
+     * bounds and shuffling it cost more than sorting it there, about a second in a fresh JVM, a third of one after
+     * (docs/PERFORMANCE.md, section 8, small tables). 4 MB is some 100,000-250,000 rows of CSV; Parquet packs more.
      */
-    static final long ONE_RANGE_BYTES = 8L << 20;
+    static final long ONE_RANGE_BYTES = 4L << 20;
 
     /**
      * Records between parsing and packing are kept serialized (Kryo, flat arrays): a load holds them and the packed
