@@ -64,7 +64,8 @@ public final class UnsignedJars {
     static Path unsigned(Path jar, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path copy = dir.resolve(jar.getFileName());
-        if (Files.isRegularFile(copy) && Files.getLastModifiedTime(copy).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+        if (Files.isRegularFile(copy)
+                && Files.getLastModifiedTime(copy).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
             return copy;
         }
         Path partial = dir.resolve(jar.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");

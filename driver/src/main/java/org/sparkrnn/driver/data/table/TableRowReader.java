@@ -88,8 +88,8 @@ public final class TableRowReader implements Serializable {
     }
 
     /**
-     * One partition's edges, streaming: its row count, the rows of its first and last series among them, and its
-     * first and last {@code k} rows (only k + 1 rows held at a time).
+     * One partition's edges, streaming: its row count, the rows of its first and last series among them, its first
+     * and last {@code k} rows (only k + 1 rows held at a time), and with {@code times} the steps between its rows.
      */
     TableEdges.Summary summarize(int partition, Iterator<Row> rows, int k, TimeSteps times) {
         TableRows head = new TableRows(featureAt.length, targetAt.length, format);
@@ -120,7 +120,7 @@ public final class TableRowReader implements Serializable {
             if (tail.size() > k) {
                 tail.removeFirst();
             }
-            if (run != null) { // the steps counted a piece of rows at a time, each piece from the last row of the one before
+            if (run != null) { // steps counted a piece of rows at a time, each from the last row of the one before
                 read(run, java.util.List.of(row).iterator());
                 if (run.size() == STEP_PIECE) {
                     steps.add(times, run);
