@@ -393,18 +393,10 @@ public final class DistributedSums {
     }
 
     /** A deep copy of {@code value} (Java serialisation, as Spark copies a zero value). */
-    @SuppressWarnings("unchecked")
     private static <T> T copied(T value) {
         try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-                out.writeObject(value);
-            }
-            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-                return (T) in.readObject();
-            }
-        } catch (java.io.IOException | ClassNotFoundException e) {
+            return JavaBytes.copied(value);
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
             throw new IllegalStateException("a sum's zero value could not be copied", e);
         }
     }

@@ -9,7 +9,8 @@
  * the kernels each executor keeps and borrows ({@link org.sparkrnn.driver.exec.KernelCache},
  * {@link org.sparkrnn.driver.config.KernelSettings}); and the batch schedule, a pure function of (seed, epoch, global
  * sequence index) ({@link org.sparkrnn.driver.exec.BatchSchedule} over an
- * {@link org.sparkrnn.driver.exec.IndexPermutation}). {@code data}, {@code predict} and {@code train} depend on it
+ * {@link org.sparkrnn.driver.exec.IndexPermutation}); values as Java-serialised bytes
+ * ({@link org.sparkrnn.driver.exec.JavaBytes}). {@code data}, {@code predict} and {@code train} depend on it
  * rather than on each other.
  */
 package org.sparkrnn.driver.exec;

@@ -456,8 +456,8 @@ public final class LongTableSource {
      * (the table ends at the series' last value, or a known input is missing there) is an error naming the series.
      */
     public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
-                                   Partitioning.TablePartitions split,
-                            String featuresCol, String labelCol, boolean unlabelled, Frequency knownStep) {
+                                   Partitioning.TablePartitions split, String featuresCol, String labelCol,
+                                   boolean unlabelled, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, split, true, false,
                 knownStep);

@@ -95,6 +95,9 @@ public final class TableRowReader implements Serializable {
         TableRows head = new TableRows(featureAt.length, targetAt.length, format);
         TimeSteps.StepCounts steps = times == null ? null : new TimeSteps.StepCounts();
         TableRows run = times == null ? null : new TableRows(featureAt.length, targetAt.length, format);
+        double[] v = new double[values.size()];
+        double[] x = new double[featureAt.length];
+        double[] y = new double[targetAt.length];
         java.util.ArrayDeque<Row> tail = new java.util.ArrayDeque<>();
         long count = 0;
         long firstSeriesRows = 0;
@@ -114,14 +117,14 @@ public final class TableRowReader implements Serializable {
             lastId = id;
             count++;
             if (head.size() < k) {
-                read(head, java.util.List.of(row).iterator());
+                add(head, row, v, x, y);
             }
             tail.addLast(row);
             if (tail.size() > k) {
                 tail.removeFirst();
             }
             if (run != null) { // steps counted a piece of rows at a time, each from the last row of the one before
-                read(run, java.util.List.of(row).iterator());
+                add(run, row, v, x, y);
                 if (run.size() == STEP_PIECE) {
                     steps.add(times, run);
                     run = run.slice(STEP_PIECE - 1, STEP_PIECE);

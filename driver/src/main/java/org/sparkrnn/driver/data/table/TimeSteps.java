@@ -1,6 +1,7 @@
 package org.sparkrnn.driver.data.table;
 
 import org.sparkrnn.driver.config.Frequency;
+import org.sparkrnn.driver.exec.JavaBytes;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -265,26 +266,13 @@ public final class TimeSteps implements Serializable {
             return this;
         }
 
-        /** These counts as bytes (a task's result: Java serialisation of two small maps). */
+        /** These counts as bytes: a task's result (two small maps, Java-serialised: Kryo 4 cannot write them). */
         byte[] toBytes() {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-                out.writeObject(this);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return bytes.toByteArray();
+            return JavaBytes.of(this);
         }
 
         static StepCounts fromBytes(byte[] bytes) {
-            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                    new java.io.ByteArrayInputStream(bytes))) {
-                return (StepCounts) in.readObject();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
+            return JavaBytes.read(bytes);
         }
 
         /** The share of the steps seen that are {@code step}. */
