@@ -11,7 +11,6 @@ import org.sparkrnn.driver.Printed;
 import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ForecastDecoderTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final List<String> SERIES = List.of("construction", "manufacturing", "information", "utilities");
     private static final int FUTURE = 3;
 
@@ -150,7 +147,7 @@ class ForecastDecoderTest {
                     "in the series' units (about 550): " + ours.get("utilities@2015-12-01")[0]);
         }
 
-        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        Assumptions.assumeTrue(TorchRecipe.available(), "no torch for /usr/bin/python3");
         Path export = tmp.resolve("m.safetensors");
         run("export", "--model-dir", model.toString(), "--output", export.toString(), "--precision", "float64");
         // every window of the table, as the recipe takes it: its rows, and the rows of the steps it predicts
@@ -175,7 +172,7 @@ class ForecastDecoderTest {
             }
         }
         Path sequences = Files.write(tmp.resolve("windows.jsonl"), windows);
-        List<double[]> torch = torch(export, sequences, 1, 5);
+        List<double[]> torch = TorchRecipe.outputs(export, sequences, 1, 5);
         assertEquals(windows.size(), torch.size());
         assertEquals(windows.size(), ours.size(), "one forecast per window: " + ours.keySet());
         for (int i = 0; i < names.size(); i++) {
@@ -264,38 +261,8 @@ class ForecastDecoderTest {
         return rows;
     }
 
-    /** The README's recipe ({@code predict_from_export.py}) on each window: all its outputs. */
-    private static List<double[]> torch(Path export, Path sequences, int layers, int hidden) throws Exception {
-        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
-        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
-                sequences.toString(), String.valueOf(layers), String.valueOf(hidden)).redirectErrorStream(true)
-                .start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
-        ObjectMapper json = new ObjectMapper();
-        List<double[]> all = new ArrayList<>();
-        for (String line : output.lines().filter(l -> l.startsWith("[")).toList()) {
-            JsonNode values = json.readTree(line);
-            double[] y = new double[values.size()];
-            for (int j = 0; j < y.length; j++) {
-                y[j] = values.get(j).asDouble();
-            }
-            all.add(y);
-        }
-        return all;
-    }
-
     private static void run(String... args) {
         assertEquals(0, Main.run(args), String.join(" ", args));
         SharedSpark.stop();
-    }
-
-    private static boolean torchAvailable() throws Exception {
-        if (!Files.isExecutable(PYTHON)) {
-            return false;
-        }
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true).start();
-        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

@@ -11,13 +11,11 @@ import org.sparkrnn.driver.SharedSpark;
 import org.sparkrnn.driver.cli.Main;
 import org.sparkrnn.kernel.Precision;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TorchExportTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @TempDir
     Path tmp;
@@ -39,7 +36,7 @@ class TorchExportTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void pytorchReproducesPredictFromTheExport(Precision precision) throws Exception {
-        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        Assumptions.assumeTrue(TorchRecipe.available(), "no torch for /usr/bin/python3");
         Path data = tmp.resolve("d.jsonl");
         List<String> lines = sequences();
         Files.write(data, lines);
@@ -53,7 +50,7 @@ class TorchExportTest {
 
         List<Double> ours = predictedRows(predictions).stream().map(row -> row.get("prediction").asDouble())
                 .toList();
-        List<Double> torch = torchPredictions(export, data, 2, 5);
+        List<Double> torch = firstOutputs(export, data, 2, 5);
         assertEquals(lines.size(), torch.size());
         assertEquals(lines.size(), ours.size());
         // float32: two float32 computations of the same network, summed in other orders
@@ -73,7 +70,7 @@ class TorchExportTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void pytorchReproducesAWindowScaledModel(boolean relativeToLast) throws Exception {
-        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        Assumptions.assumeTrue(TorchRecipe.available(), "no torch for /usr/bin/python3");
         List<String> rows = new ArrayList<>(List.of("t,v"));
         double[] v = new double[60];
         for (int t = 0; t < v.length; t++) {
@@ -115,7 +112,7 @@ class TorchExportTest {
             times.add(String.valueOf(end));
         }
         Path sequences = Files.write(tmp.resolve("windows.jsonl"), windows);
-        List<Double> torch = torchPredictions(export, sequences, 1, 5);
+        List<Double> torch = firstOutputs(export, sequences, 1, 5);
         assertEquals(windows.size(), torch.size());
         int compared = 0;
         for (int i = 0; i < times.size(); i++) {
@@ -140,7 +137,7 @@ class TorchExportTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void pytorchReproducesASeriesScaledModel(boolean relativeToLast) throws Exception {
-        Assumptions.assumeTrue(torchAvailable(), "no torch for /usr/bin/python3");
+        Assumptions.assumeTrue(TorchRecipe.available(), "no torch for /usr/bin/python3");
         String[] keys = {"big", "small", "new"};
         double[] levels = {500, 5, 50};
         java.util.Map<String, double[]> series = new java.util.LinkedHashMap<>();
@@ -198,7 +195,7 @@ class TorchExportTest {
             }
         });
         Path sequences = Files.write(tmp.resolve("keyed-windows.jsonl"), windows);
-        List<Double> torch = torchPredictions(export, sequences, 1, 5);
+        List<Double> torch = firstOutputs(export, sequences, 1, 5);
         assertEquals(windows.size(), torch.size());
         for (int i = 0; i < names.size(); i++) {
             Double mine = ours.get(names.get(i));
@@ -269,27 +266,6 @@ class TorchExportTest {
         return rows;
     }
 
-    /**
-     * What the README's recipe ({@code predict_from_export.py}: torch.nn.LSTM of {@code layers} × {@code hidden}
-     * and Linear) predicts from {@code export} for each sequence of {@code sequences}: its first output each.
-     */
-    private static List<Double> torchPredictions(Path export, Path sequences, int layers, int hidden)
-            throws Exception {
-        Path script = Path.of("src/test/resources/torch/predict_from_export.py").toAbsolutePath();
-        Process python = new ProcessBuilder(PYTHON.toString(), script.toString(), export.toString(),
-                sequences.toString(), String.valueOf(layers), String.valueOf(hidden)).redirectErrorStream(true)
-                .start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
-        ObjectMapper json = new ObjectMapper();
-        List<Double> first = new ArrayList<>();
-        for (String line : output.lines().filter(l -> l.startsWith("[")).toList()) {
-            first.add(json.readTree(line).get(0).asDouble());
-        }
-        return first;
-    }
-
     /** Rows {@code from..to} of a one-feature column as a JSON sequence: {@code [[v], [v], ...]}. */
     private static String steps(double[] v, int from, int to) {
         StringBuilder steps = new StringBuilder("[");
@@ -304,11 +280,8 @@ class TorchExportTest {
         SharedSpark.stop();
     }
 
-    private static boolean torchAvailable() throws Exception {
-        if (!Files.isExecutable(PYTHON)) {
-            return false;
-        }
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true).start();
-        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    /** The recipe's first output for each sequence ({@link TorchRecipe#outputs}). */
+    private static List<Double> firstOutputs(Path export, Path sequences, int layers, int hidden) throws Exception {
+        return TorchRecipe.outputs(export, sequences, layers, hidden).stream().map(y -> y[0]).toList();
     }
 }
