@@ -70,12 +70,39 @@ abstract class Numerics<A> {
      * that sums in another order. Measured with libopenblas 0.3.21 (Haswell kernels): dgemm gives a lone last row
      * other last bits and every other row the same ones (and its AVX-512 kernels use a small-matrix kernel for some
      * row counts, see DoubleNumerics#rowTile), so float64 hands the rows over in whole tiles of
-     * {@link #rowTile} (the largest multiple in place, the rest zero-padded to one more tile in a scratch buffer; one
-     * extra small call when m is not a multiple). sgemm's result also depends on the row's position inside blocks
+     * {@link #rowTile}: the largest multiple in place and the rest zero-padded to one more tile in a second call, or,
+     * where that costs less, every row copied into one call of whole tiles (the same bits either way). sgemm's result also depends on the row's position inside blocks
      * of 4 to 16 rows, in either operand order; only calls of exactly 8 rows made it invariant, at 1.7–2.3× the GEMM
      * time, so float32 keeps one call and is batch-invariant to rounding (BatchInvarianceTest states the bound).
      */
     final void gemmRows(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c, int cOffset) {
+        int tile = rowTile();
+        int rest = m % tile;
+        if (rest != 0 && m > tile && wholeCallIsCheaper(m, n, k, beta)) {
+            gemmRowsInOneCall(m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
+        } else {
+            gemmRowsInPlace(m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
+        }
+    }
+
+    /**
+     * Whether {@link #gemmRowsInOneCall} costs less than {@link #gemmRowsInPlace} for m rows that are not whole tiles:
+     * the second call of the in-place way packs the whole n × k operand again for one tile of rows, the one call copies
+     * every row in and out of scratch instead (m·k values in, m·n out, m·n more in when C is added to). Measured
+     * (float64, OpenBLAS 0.3.21, docs/PERFORMANCE.md section 12): one call 1.16–1.24x faster at n·k ≥ 3.4 m·(k + 2n),
+     * 1.02–1.06x at 0.9, in place 1.10x faster at 0.2; the line is drawn at 0.5.
+     */
+    private static boolean wholeCallIsCheaper(int m, int n, int k, double beta) {
+        long copied = (long) m * (k + (beta != 0 ? 2L : 1L) * n);
+        return 2L * n * k >= copied;
+    }
+
+    /**
+     * The largest multiple of {@link #rowTile} rows in place, the rest zero-padded to one more tile in a scratch buffer
+     * (a second call, one extra small one when m is not a multiple).
+     */
+    final void gemmRowsInPlace(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c,
+                               int cOffset) {
         int tile = rowTile();
         int full = m - m % tile;
         if (full > 0) {
@@ -96,6 +123,27 @@ abstract class Numerics<A> {
         fillZero(tileC, rest * n, (tile - rest) * n);
         gemm(false, true, tile, n, k, 1.0, tileA, 0, k, b, bOffset, k, beta, tileC, 0, n);
         copy(tileC, 0, c, cOffset + full * n, rest * n);
+    }
+
+    /**
+     * All m rows copied into a scratch buffer zero-padded to whole tiles and multiplied in one call: each row's bits
+     * are the in-place way's (the tiles make a row's result independent of the row count and of where the row sits).
+     */
+    final void gemmRowsInOneCall(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c,
+                                 int cOffset) {
+        int tile = rowTile();
+        int padded = (m + tile - 1) / tile * tile;
+        Object[] scratch = tileScratch.get();
+        A tileA = tile(scratch, 0, padded * k);
+        A tileC = tile(scratch, 1, padded * n);
+        copy(a, aOffset, tileA, 0, m * k);
+        fillZero(tileA, m * k, (padded - m) * k);
+        if (beta != 0) {
+            copy(c, cOffset, tileC, 0, m * n);
+        }
+        fillZero(tileC, m * n, (padded - m) * n);
+        gemm(false, true, padded, n, k, 1.0, tileA, 0, k, b, bOffset, k, beta, tileC, 0, n);
+        copy(tileC, 0, c, cOffset, m * n);
     }
 
     @SuppressWarnings("unchecked")
