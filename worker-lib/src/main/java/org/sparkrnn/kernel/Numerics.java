@@ -71,9 +71,10 @@ abstract class Numerics<A> {
      * other last bits and every other row the same ones (and its AVX-512 kernels use a small-matrix kernel for some
      * row counts, see DoubleNumerics#rowTile), so float64 hands the rows over in whole tiles of
      * {@link #rowTile}: the largest multiple in place and the rest zero-padded to one more tile in a second call, or,
-     * where that costs less, every row copied into one call of whole tiles (the same bits either way). sgemm's result also depends on the row's position inside blocks
-     * of 4 to 16 rows, in either operand order; only calls of exactly 8 rows made it invariant, at 1.7–2.3× the GEMM
-     * time, so float32 keeps one call and is batch-invariant to rounding (BatchInvarianceTest states the bound).
+     * where that costs less, every row copied into one call of whole tiles (the same bits either way). sgemm's result
+     * also depends on the row's position inside blocks of 4 to 16 rows, in either operand order; only calls of exactly
+     * 8 rows made it invariant, at 1.7–2.3× the GEMM time, so float32 keeps one call and is batch-invariant to
+     * rounding (BatchInvarianceTest states the bound).
      */
     final void gemmRows(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c, int cOffset) {
         int tile = rowTile();
@@ -89,8 +90,9 @@ abstract class Numerics<A> {
      * Whether {@link #gemmRowsInOneCall} costs less than {@link #gemmRowsInPlace} for m rows that are not whole tiles:
      * the second call of the in-place way packs the whole n × k operand again for one tile of rows, the one call copies
      * every row in and out of scratch instead (m·k values in, m·n out, m·n more in when C is added to). Measured
-     * (float64, OpenBLAS 0.3.21, docs/PERFORMANCE.md section 12): one call 1.16–1.24x faster at n·k ≥ 3.4 m·(k + 2n),
-     * 1.02–1.06x at 0.9, in place 1.10x faster at 0.2; the line is drawn at 0.5.
+     * (float64, OpenBLAS 0.3.21, {@code scripts/bench gemm-rows}, docs/PERFORMANCE.md section 12), with C added to:
+     * one call 1.15–1.23x faster where 2·n·k is 7 times m·(k + 2n), 1.02–1.04x at 1.7–1.8, in place 1.10x faster at
+     * 0.44; the line is drawn at 1. One call then has m below k, so its scratch is at most about the n × k operand.
      */
     private static boolean wholeCallIsCheaper(int m, int n, int k, double beta) {
         long copied = (long) m * (k + (beta != 0 ? 2L : 1L) * n);
