@@ -88,8 +88,8 @@ public final class OnnxExport {
         if (why != null) {
             throw new IllegalArgumentException("ONNX cannot express " + why);
         }
-        if (model.spec().forecastHead() != null) {
-            model.spec().forecastHead().checkLevels(levels);
+        if (ForecastHead.of(model.spec()) != null) {
+            ForecastHead.of(model.spec()).checkLevels(levels);
         }
         GraphBuilder g = new GraphBuilder("sparkrnn");
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -423,7 +423,7 @@ public final class OnnxExport {
                 metadata.put("sparkrnn.outputs", "prediction: the most probable class; probability: each class'");
                 return;
             }
-            ForecastHead head = spec.forecastHead();
+            ForecastHead head = ForecastHead.of(spec);
             String point;
             String quantiles = null;
             if (head == null) {
@@ -446,7 +446,7 @@ public final class OnnxExport {
                 quantiles = toDataUnits(quantiles, true);
                 g.output(g.rename(quantiles, "quantiles"), FLOAT, "the forecast's quantiles [..., value, level]",
                         append(append(lead, (long) values), (long) levels.length));
-                metadata.put("sparkrnn.quantile_levels", org.sparkrnn.distribution.Quantiles.text(
+                metadata.put("sparkrnn.quantile_levels", org.sparkrnn.model.Quantiles.text(
                         java.util.Arrays.stream(levels).boxed().toList()));
             }
             metadata.put("sparkrnn.outputs", "prediction" + (quantiles == null ? "" : " and quantiles")

@@ -30,7 +30,7 @@ public final class Forecaster {
     public Forecaster(ServedModel model, double[] levels, Precision precision) {
         this.model = model;
         this.levels = levels.clone();
-        org.sparkrnn.distribution.ForecastHead head = model.spec().forecastHead();
+        org.sparkrnn.distribution.ForecastHead head = org.sparkrnn.distribution.ForecastHead.of(model.spec());
         if (head == null && levels.length > 0) {
             throw new IllegalArgumentException("loss " + model.spec().loss().cliName() + " gives no quantiles");
         }

@@ -97,7 +97,7 @@ public final class ModelOutputs implements Serializable {
         SequenceBatch input = windowTransform.apply(batch);
         input = standardization == null ? input : standardization.apply(input);
         ForwardResult result = kernel.forward(params, input, mode, initial);
-        ForecastHead head = kernel.spec().forecastHead();
+        ForecastHead head = ForecastHead.of(kernel.spec());
         double[] out = head == null ? result.outputs().clone() // the kernel's workspace is reused by the next batch
                 : pointAndQuantiles(head, kernel.spec().parametersPerValue(), result, batch, scales);
         if (standardization != null && !classes) {

@@ -1,6 +1,8 @@
 package org.sparkrnn.distribution;
 
 import org.sparkrnn.model.Loss;
+import org.sparkrnn.model.NetworkSpec;
+import org.sparkrnn.model.Quantiles;
 
 import java.util.List;
 
@@ -43,6 +45,11 @@ public final class ForecastHead implements java.io.Serializable {
     }
 
     /** The head of {@code loss} ({@code quantiles}: the levels of a quantile loss, else empty). */
+    /** What {@code spec}'s head outputs mean under its probabilistic loss, or null (one number per value). */
+    public static ForecastHead of(NetworkSpec spec) {
+        return spec.loss().isProbabilistic() ? of(spec.loss(), spec.quantiles()) : null;
+    }
+
     public static ForecastHead of(Loss loss, List<Double> quantiles) {
         if (!loss.isProbabilistic()) {
             throw new IllegalArgumentException("loss " + loss.cliName() + " gives one number per value");
@@ -61,18 +68,9 @@ public final class ForecastHead implements java.io.Serializable {
 
     /** P: raw outputs per predicted value. */
     public int parameters() {
-        return parameters(loss, levels.length);
+        return loss.outputsPerValue(levels.length);
     }
 
-    /** P for {@code loss}: its levels for a quantile loss, 2 or 3 distribution parameters, else 1. */
-    public static int parameters(Loss loss, int levels) {
-        return switch (loss) {
-            case QUANTILE -> levels;
-            case GAUSSIAN, NEGATIVE_BINOMIAL -> 2;
-            case STUDENT_T -> 3;
-            default -> 1;
-        };
-    }
 
     /** The trained levels of a quantile loss (a copy), empty for a distribution. */
     public double[] levels() {

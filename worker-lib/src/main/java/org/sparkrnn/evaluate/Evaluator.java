@@ -59,7 +59,7 @@ public final class Evaluator {
         ForwardResult result = kernel.forward(params, batch, perStep ? OutputMode.EVERY_STEP : OutputMode.LAST_STEP, null);
         int v = spec.outputSize();
         Loss loss = spec.loss();
-        ForecastHead head = spec.forecastHead();
+        ForecastHead head = ForecastHead.of(spec);
         int p = spec.parametersPerValue();
         double[] raw = new double[spec.headWidth()];
         double[] unusedGradient = head == null ? null : new double[raw.length];

@@ -1,6 +1,6 @@
 package org.sparkrnn.evaluate;
 
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 
 import java.util.Arrays;
 import java.util.List;

@@ -101,7 +101,7 @@ final class PrecisionKernel<A> implements NetworkKernel {
         this.topHidden = spec.headInputSize();
         this.outputs = spec.headWidth();
         this.values = spec.outputSize();
-        this.forecastHead = spec.forecastHead();
+        this.forecastHead = org.sparkrnn.distribution.ForecastHead.of(spec);
         this.rawRow = forecastHead == null ? null : new double[outputs];
         this.gradRow = forecastHead == null ? null : new double[outputs];
         this.headWeight = layout.headWeight().offset();

@@ -13,7 +13,7 @@ public enum Loss implements CliNamed {
     SUM_HALF_SQUARED("sum-half-squared", false),
     /**
      * Pinball loss at the levels the network spec holds ({@code --loss quantile:0.1,0.5,0.9}), one output per level
-     * per value, never crossing ({@link org.sparkrnn.distribution.ForecastHead}): mean over labelled values and
+     * per value, never crossing ({@code distribution.ForecastHead}): mean over labelled values and
      * levels. Count: labelled steps × V.
      */
     QUANTILE("quantile", false),
@@ -34,10 +34,23 @@ public enum Loss implements CliNamed {
 
     /**
      * True when the head gives quantiles or a distribution's parameters rather than one number per value
-     * ({@link org.sparkrnn.distribution.ForecastHead}).
+     * ({@code distribution.ForecastHead}).
      */
     public boolean isProbabilistic() {
         return this == QUANTILE || this == GAUSSIAN || this == STUDENT_T || this == NEGATIVE_BINOMIAL;
+    }
+
+    /**
+     * The head's raw outputs per predicted value: the levels of a quantile loss ({@code levels} of them), 2 or 3
+     * parameters of a distribution, else 1.
+     */
+    public int outputsPerValue(int levels) {
+        return switch (this) {
+            case QUANTILE -> levels;
+            case GAUSSIAN, NEGATIVE_BINOMIAL -> 2;
+            case STUDENT_T -> 3;
+            default -> 1;
+        };
     }
 
     @Override

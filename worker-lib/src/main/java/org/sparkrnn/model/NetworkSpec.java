@@ -110,13 +110,9 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
 
     /** The head's outputs per predicted value: 1, or those of a probabilistic loss. */
     public int parametersPerValue() {
-        return org.sparkrnn.distribution.ForecastHead.parameters(loss, quantiles.size());
+        return loss.outputsPerValue(quantiles.size());
     }
 
-    /** What the head's outputs mean under a probabilistic loss, or null (one number per value). */
-    public org.sparkrnn.distribution.ForecastHead forecastHead() {
-        return loss.isProbabilistic() ? org.sparkrnn.distribution.ForecastHead.of(loss, quantiles) : null;
-    }
 
     public int layerCount() {
         return layers.size();
@@ -178,7 +174,7 @@ public record NetworkSpec(int inputSize, List<LayerSpec> layers, int outputSize,
               .append(" steps, ").append(decoder.knownInputs()).append(" known)");
         }
         return sb.append(" -> ").append(outputSize).append(" (").append(loss.cliName())
-                .append(quantiles.isEmpty() ? "" : ":" + org.sparkrnn.distribution.Quantiles.text(quantiles))
+                .append(quantiles.isEmpty() ? "" : ":" + Quantiles.text(quantiles))
                 .append(')').toString();
     }
 }

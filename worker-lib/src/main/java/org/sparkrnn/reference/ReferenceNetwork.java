@@ -107,7 +107,7 @@ public final class ReferenceNetwork implements NetworkKernel {
                 double[] dy = new double[y.length];
                 int row = batch.labelRow(b, t);
                 if (spec.loss().isProbabilistic()) {
-                    org.sparkrnn.distribution.ForecastHead head = spec.forecastHead();
+                    org.sparkrnn.distribution.ForecastHead head = org.sparkrnn.distribution.ForecastHead.of(spec);
                     int p = spec.parametersPerValue();
                     for (int j = 0; j < v; j++) {
                         lossSum += head.lossAndGradient(y, j * p, batch.values()[row * v + j], batch.labelScale(b),

@@ -1,5 +1,6 @@
 package org.sparkrnn.distribution;
 
+import org.sparkrnn.model.Quantiles;
 import org.junit.jupiter.api.Test;
 import org.sparkrnn.model.Loss;
 

@@ -123,7 +123,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelFixedOptions.check(spec, data, saved);
         checkBaseline(compareWith, saved);
         double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);
-        boolean forecast = season != null || quantiles != null || plot > 0 || saved.spec().forecastHead() != null;
+        boolean forecast = season != null || quantiles != null || plot > 0
+                || org.sparkrnn.distribution.ForecastHead.of(saved.spec()) != null;
         if (forecast && options.table() == null && (season != null || quantiles != null)) {
             throw new SettingError("{--season} and {--quantiles} score forecasts of a long table's series: give"
                     + " {--id-column}, {--time-column} and {--target-column} (or a model trained on one)");

@@ -1,6 +1,6 @@
 package org.sparkrnn.driver.config;
 
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.model.Loss;
 
 import java.util.List;

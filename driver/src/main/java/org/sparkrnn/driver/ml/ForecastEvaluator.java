@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.scoring.ForecastRows;
 import org.sparkrnn.evaluate.EvaluationSums;

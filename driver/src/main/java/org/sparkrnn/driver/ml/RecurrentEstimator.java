@@ -53,7 +53,7 @@ public abstract class RecurrentEstimator<E extends RecurrentEstimator<E>> extend
             // a probabilistic loss's model adds its quantiles: a quantile loss's levels, a distribution's defaults
             org.sparkrnn.driver.config.LossSetting loss = org.sparkrnn.driver.config.LossSetting.parse(getOrDefault(loss()));
             double[] levels = loss.loss() == null || !loss.loss().isProbabilistic() ? new double[0]
-                    : (loss.quantiles().isEmpty() ? org.sparkrnn.distribution.Quantiles.parse(Defaults.QUANTILES,
+                    : (loss.quantiles().isEmpty() ? org.sparkrnn.model.Quantiles.parse(Defaults.QUANTILES,
                     "quantiles") : loss.quantiles()).stream().mapToDouble(Double::doubleValue).toArray();
             return PredictionLayout.beforeFitting(classes, getPerStepLabels(), !classes && label instanceof ArrayType,
                     getPredictionCol(), probabilityColumn()).withLevels(levels).appendTo(schema);

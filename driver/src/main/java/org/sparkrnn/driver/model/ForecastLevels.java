@@ -1,7 +1,7 @@
 package org.sparkrnn.driver.model;
 
 import org.sparkrnn.distribution.ForecastHead;
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.SettingError;
 
@@ -19,7 +19,7 @@ public final class ForecastLevels {
 
     /** The levels for {@code saved} given {@code given} (the option's text, or null). */
     public static double[] of(SavedModel saved, String given) {
-        ForecastHead head = saved.spec().forecastHead();
+        ForecastHead head = ForecastHead.of(saved.spec());
         if (head == null) {
             if (given != null) {
                 throw new SettingError("{--quantiles} needs a model that gives them: train with {--loss}"

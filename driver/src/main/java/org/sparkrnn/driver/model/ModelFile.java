@@ -133,7 +133,7 @@ public final class ModelFile {
                     + " standardised as the inputs are, known = " + DECODER_KNOWN_INPUTS + "; the outputs are y_0 .."
                     + " y_" + (decoder.steps() - 1) + " one after the other");
         }
-        org.sparkrnn.distribution.ForecastHead head = model.spec().forecastHead();
+        org.sparkrnn.distribution.ForecastHead head = org.sparkrnn.distribution.ForecastHead.of(model.spec());
         if (head != null) {
             metadata.put(LOSS, model.spec().loss().cliName() + (head.levels().length == 0 ? ""
                     : ":" + head.levelsText()));

@@ -20,7 +20,7 @@ import java.util.List;
  * most probable class id as a double and {@code probability} the class probabilities, as an ML vector (for
  * DataFrames) or an array of doubles (for files). Per-step models have an array with one entry per step instead.
  * A probabilistic model's quantiles follow, one column per level ({@code p10}, {@code p50}, ...; {@link
- * org.sparkrnn.distribution.Quantiles#columnName}), each typed as {@code prediction}: its point forecast is the
+ * org.sparkrnn.model.Quantiles#columnName}), each typed as {@code prediction}: its point forecast is the
  * distribution's mean (a quantile model's median).
  *
  * <p>The outputs a chunk computes are rows of {@link #rowWidth()}: the point forecast's V values, then each level's.
@@ -91,7 +91,7 @@ public record PredictionLayout(RecordShape shape, int outputs, boolean classes, 
         fields.add(DataTypes.createStructField(predictionCol, perStep()
                 ? DataTypes.createArrayType(prediction, false) : prediction, nullable));
         for (double level : levels) {
-            fields.add(DataTypes.createStructField(org.sparkrnn.distribution.Quantiles.columnName(level), perStep()
+            fields.add(DataTypes.createStructField(org.sparkrnn.model.Quantiles.columnName(level), perStep()
                     ? DataTypes.createArrayType(prediction, false) : prediction, nullable));
         }
         if (classes) {

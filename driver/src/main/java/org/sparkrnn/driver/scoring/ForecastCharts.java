@@ -2,7 +2,7 @@ package org.sparkrnn.driver.scoring;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.Defaults;
 import org.sparkrnn.driver.config.InvalidRows;
@@ -251,8 +251,9 @@ public final class ForecastCharts {
         }
         canvas.line(history, HISTORY, 1.5, false, "history");
         canvas.line(actual, ACTUAL, 2, false, "actual");
-        canvas.line(points, FORECAST, 2, true, saved.spec().forecastHead() == null ? "forecast"
-                : saved.spec().forecastHead().levels().length > 0 ? "median" : "mean");
+        org.sparkrnn.distribution.ForecastHead head = org.sparkrnn.distribution.ForecastHead.of(saved.spec());
+        canvas.line(points, FORECAST, 2, true, head == null ? "forecast" : head.levels().length > 0 ? "median"
+                : "mean");
         canvas.markers(points, FORECAST);
         canvas.markers(actual.size() > 1 ? actual.subList(1, actual.size()) : actual, ACTUAL);
         canvas.cutoff(cut, "cutoff " + cutoff);

@@ -2,7 +2,7 @@ package org.sparkrnn.driver.scoring;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.sparkrnn.data.SequenceBlock;
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.DataOptions;
 import org.sparkrnn.driver.config.SettingError;

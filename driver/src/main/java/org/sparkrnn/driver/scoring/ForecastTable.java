@@ -1,6 +1,6 @@
 package org.sparkrnn.driver.scoring;
 
-import org.sparkrnn.distribution.Quantiles;
+import org.sparkrnn.model.Quantiles;
 import org.sparkrnn.evaluate.EvaluationSums;
 import org.sparkrnn.evaluate.ForecastSums;
 

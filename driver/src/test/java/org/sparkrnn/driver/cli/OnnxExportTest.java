@@ -322,7 +322,7 @@ class OnnxExportTest {
                     close(want, got, key + " value " + v);
                     assertEquals(want, java.point(b)[v], 0, key + ": the Spark-free forecaster");
                     for (int k = 0; k < levels.length; k++) {
-                        String column = org.sparkrnn.distribution.Quantiles.columnName(levels[k]);
+                        String column = org.sparkrnn.model.Quantiles.columnName(levels[k]);
                         double q = values == 1 ? expected.get(column).asDouble()
                                 : expected.get(column).get(v).asDouble();
                         close(q, quantiles[b][v][k], key + " " + column + " value " + v);

@@ -1,4 +1,4 @@
-package org.sparkrnn.distribution;
+package org.sparkrnn.model;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
