@@ -88,8 +88,9 @@ public final class OnnxExport {
         if (why != null) {
             throw new IllegalArgumentException("ONNX cannot express " + why);
         }
-        if (ForecastHead.of(model.spec()) != null) {
-            ForecastHead.of(model.spec()).checkLevels(levels);
+        ForecastHead head = ForecastHead.of(model.spec());
+        if (head != null) {
+            head.checkLevels(levels);
         }
         GraphBuilder g = new GraphBuilder("sparkrnn");
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -100,31 +100,18 @@ abstract class Numerics<A> {
     }
 
     /**
-     * The largest multiple of {@link #rowTile} rows in place, the rest zero-padded to one more tile in a scratch buffer
-     * (a second call, one extra small one when m is not a multiple).
+     * The largest multiple of {@link #rowTile} rows in place, the rest through {@link #gemmRowsInOneCall} (zero-padded
+     * to one more tile: a second call, when m is not a multiple).
      */
     final void gemmRowsInPlace(int m, int n, int k, A a, int aOffset, A b, int bOffset, double beta, A c,
                                int cOffset) {
-        int tile = rowTile();
-        int full = m - m % tile;
+        int full = m - m % rowTile();
         if (full > 0) {
             gemm(false, true, full, n, k, 1.0, a, aOffset, k, b, bOffset, k, beta, c, cOffset, n);
         }
-        int rest = m - full;
-        if (rest == 0) {
-            return;
+        if (full < m) {
+            gemmRowsInOneCall(m - full, n, k, a, aOffset + full * k, b, bOffset, beta, c, cOffset + full * n);
         }
-        Object[] scratch = tileScratch.get();
-        A tileA = tile(scratch, 0, tile * k);
-        A tileC = tile(scratch, 1, tile * n);
-        copy(a, aOffset + full * k, tileA, 0, rest * k);
-        fillZero(tileA, rest * k, (tile - rest) * k);
-        if (beta != 0) {
-            copy(c, cOffset + full * n, tileC, 0, rest * n);
-        }
-        fillZero(tileC, rest * n, (tile - rest) * n);
-        gemm(false, true, tile, n, k, 1.0, tileA, 0, k, b, bOffset, k, beta, tileC, 0, n);
-        copy(tileC, 0, c, cOffset + full * n, rest * n);
     }
 
     /**
