@@ -48,6 +48,36 @@ public enum CalendarFeature implements CliNamed {
         return period;
     }
 
+    /** Radians per unit of the feature's value: one period is a whole turn. */
+    public double radiansPerUnit() {
+        return 2 * Math.PI / period;
+    }
+
+    /**
+     * The feature's value at local time {@code t}, as Spark's {@code month}, {@code weekofyear}, {@code dayofyear},
+     * {@code dayofmonth}, {@code dayofweek} (1 = Sunday), {@code hour} and {@code minute} give it.
+     */
+    public int valueAt(java.time.LocalDateTime t) {
+        return switch (this) {
+            case MONTH_OF_YEAR -> t.getMonthValue();
+            case WEEK_OF_YEAR -> t.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+            case DAY_OF_YEAR -> t.getDayOfYear();
+            case DAY_OF_MONTH -> t.getDayOfMonth();
+            case DAY_OF_WEEK -> t.getDayOfWeek().getValue() % 7 + 1;
+            case HOUR_OF_DAY -> t.getHour();
+            case MINUTE_OF_HOUR -> t.getMinute();
+        };
+    }
+
+    /**
+     * Its two inputs at local time {@code t}, sine and cosine of (value − first) · {@link #radiansPerUnit}: the same
+     * bits as the table's projection computes them in Spark (a window's future steps past a table's end).
+     */
+    public double[] inputsAt(java.time.LocalDateTime t) {
+        double phase = (double) (valueAt(t) - first) * radiansPerUnit();
+        return new double[] {Math.sin(phase), Math.cos(phase)};
+    }
+
     /** Whether it varies within a day (dates alone cannot give it). */
     public boolean withinDay() {
         return withinDay;

@@ -242,6 +242,51 @@ class ForecastDecoderTest {
 
     }
 
+    /**
+     * A decoder that reads only what the time and the series give (the month's calendar inputs, a static) forecasts
+     * past the table's end without rows for the future: the steps are made from their times, and the forecasts are
+     * the very ones the same table with a row for each future step (its time alone) gives, every window, bit for bit.
+     */
+    @Test
+    void calendarAndStaticDecoderForecastsPastTheEndWithoutFutureRows() throws Exception {
+        Path history = Files.write(tmp.resolve("history.csv"), panel(0, true));
+        List<String> timesAhead = new ArrayList<>(panel(FUTURE, false));
+        timesAhead.replaceAll(r -> {
+            String[] f = r.split(",", -1);
+            return f[2].isEmpty() ? f[0] + "," + f[1] + ",,," : r;
+        });
+        Path withTimes = Files.write(tmp.resolve("times-ahead.csv"), timesAhead);
+        Path model = tmp.resolve("calendar-model");
+        List<String> args = new ArrayList<>(trainArgs(history, model, true));
+        int known = args.indexOf("--known-columns");
+        args.remove(known);
+        args.remove(known);
+        Printed.Output<Integer> trained = Printed.commandLine(false, args.toArray(String[]::new));
+        SharedSpark.stop();
+        assertEquals(0, trained.value(), trained.text());
+
+        Map<String, JsonNode> fromHistory = new TreeMap<>();
+        Map<String, JsonNode> fromTimes = new TreeMap<>();
+        for (Map.Entry<Path, Map<String, JsonNode>> read : Map.of(history, fromHistory, withTimes, fromTimes)
+                .entrySet()) {
+            Path out = tmp.resolve("out-" + read.getKey().getFileName());
+            run("predict", "--model-dir", model.toString(), "--data", read.getKey().toString(), "--output",
+                    out.toString(), "--precision", "float64", "--master", "local[2]");
+            for (JsonNode row : rows(out)) {
+                read.getValue().put(row.get("sector").asText() + "@" + row.get("time").asText(), row);
+            }
+        }
+        assertEquals(fromTimes.keySet(), fromHistory.keySet());
+        fromTimes.forEach((key, row) -> assertEquals(row.toString(), fromHistory.get(key).toString(), key));
+        JsonNode last = fromHistory.get("utilities@2015-12-01");
+        assertEquals("[\"2016-01-01\",\"2016-02-01\",\"2016-03-01\"]", last.get("forecast_time").toString());
+        assertEquals(FUTURE, last.get("prediction").size());
+        for (String series : SERIES) { // every window of every series, up to the one ending at its last value
+            assertEquals(120 - 12 + 1, fromHistory.keySet().stream().filter(k -> k.startsWith(series + "@")).count(),
+                    series);
+        }
+    }
+
     private static double rmse(String text, String pattern) {
         Matcher m = Pattern.compile(pattern).matcher(text);
         assertTrue(m.find(), pattern + " in " + text);

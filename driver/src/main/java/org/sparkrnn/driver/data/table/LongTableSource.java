@@ -470,8 +470,8 @@ public final class LongTableSource {
         boolean manySteps = layout.horizons().length > 1;
         boolean future = layout.futureRows();
         String lastHorizon = String.valueOf(layout.horizons()[layout.horizons().length - 1]);
-        String needed = layout.knownColumns().isEmpty() ? "its times" : "its --known-columns "
-                + String.join(",", layout.knownColumns());
+        boolean derived = layout.knownColumns().isEmpty(); // the steps past the end are made from their times
+        String needed = "its --known-columns " + String.join(",", layout.knownColumns());
         JavaRDD<Row> rows = extended(prepared).mapPartitionsWithIndex((p, part) -> {
             SeriesCutter.Inputs inputs = edges.inputWindows(cutter, p, part.next());
             List<Row> out = new ArrayList<>(inputs.starts().length);
@@ -490,6 +490,13 @@ public final class LongTableSource {
                 values.add(inputs.steps(k));
                 if (future) {
                     double[][] ahead = inputs.future(k);
+                    if (ahead == null && derived) {
+                        throw new DataFormatError(source, "series " + inputs.id(k) + ": the model's decoder reads"
+                                + " the calendar of the " + lastHorizon + " steps after " + inputs.time(k) + "; the"
+                                + " table has " + Math.max(0, inputs.rowsAhead(k)) + " row(s) after it, and no time"
+                                + " step to count the others by (give --frequency, or a row for each step with its"
+                                + " time and the target empty)");
+                    }
                     if (ahead == null) {
                         throw new DataFormatError(source, "series " + inputs.id(k) + ": the model's decoder reads"
                                 + " what is known of the " + lastHorizon + " steps after " + inputs.time(k)

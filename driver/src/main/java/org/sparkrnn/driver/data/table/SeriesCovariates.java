@@ -1,6 +1,8 @@
 package org.sparkrnn.driver.data.table;
 
 import org.sparkrnn.driver.DataFormatError;
+import org.sparkrnn.driver.config.CalendarFeature;
+import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.TableLayout;
 
 import java.io.Serializable;
@@ -9,14 +11,19 @@ import java.util.List;
 /**
  * A long table's inputs that are not a series' own past, as the cutter checks them: those a forecast decoder reads
  * at each step it predicts (the windows then carry their future rows, whose known inputs must be there), and the
- * statics, which hold one value per series ({@link #checkAndFill}). Spark-free.
+ * statics, which hold one value per series ({@link #checkAndFill}). Where a decoder reads nothing but the statics and
+ * the calendar, a step past the table's end is made from its time ({@link #derivedSteps}). Spark-free.
  *
- * @param future      input indexes read at each predicted step, or null: the windows carry no future rows
- * @param statics     input indexes of the static columns (a text static: one per category)
- * @param staticNames their columns' names, for errors
- * @param categories  the category each static input is one-hot for (null for a numeric static), for errors
+ * @param future       input indexes read at each predicted step, or null: the windows carry no future rows
+ * @param statics      input indexes of the static columns (a text static: one per category)
+ * @param staticNames  their columns' names, for errors
+ * @param categories   the category each static input is one-hot for (null for a numeric static), for errors
+ * @param calendar     the calendar features, in input order
+ * @param calendarFrom the input index of the first calendar feature's sine (each feature: sine, then cosine)
+ * @param knownColumns whether the decoder reads {@code --known-columns} (then only the table can give a future step)
  */
-record SeriesCovariates(int[] future, int[] statics, String[] staticNames, String[] categories)
+record SeriesCovariates(int[] future, int[] statics, String[] staticNames, String[] categories,
+                        CalendarFeature[] calendar, int calendarFrom, boolean knownColumns)
         implements Serializable {
 
     /** What the cutter checks of {@code layout}'s known and static inputs; null when it has neither. */
@@ -34,7 +41,47 @@ record SeriesCovariates(int[] future, int[] statics, String[] staticNames, Strin
         }
         return new SeriesCovariates(layout.futureRows()
                 ? layout.knownInputs().stream().mapToInt(Integer::intValue).toArray() : null, statics,
-                names.toArray(new String[0]), categories);
+                names.toArray(new String[0]), categories, layout.calendar().toArray(new CalendarFeature[0]),
+                layout.staticFrom() + names.size(), !layout.knownColumns().isEmpty());
+    }
+
+    /**
+     * The steps a decoder reads after row {@code last} of a series, made from their times where the table has no rows
+     * for them: each step's statics (the series' values, as row {@code last} holds them) and calendar inputs (at the
+     * time {@code horizons[h]} steps of {@code frequency} after row {@code last}'s), 0 for the inputs a decoder never
+     * reads; the same values the table's rows would give. Null when a step cannot be made so: the decoder reads
+     * {@code --known-columns}, or reads the calendar without a time step or with a time that does not step by it, or
+     * a static is empty.
+     */
+    double[][] derivedSteps(TableRows rows, int last, int[] horizons, TimeSteps times, Frequency frequency) {
+        if (future == null || knownColumns || (calendar.length > 0 && (times == null || frequency == null))) {
+            return null;
+        }
+        int i = rows.inputSize();
+        double[] x = rows.inputs();
+        TimeSteps.Kind kind = calendar.length == 0 ? null : times.kind(rows, last);
+        double[][] steps = new double[horizons.length][i];
+        for (int h = 0; h < horizons.length; h++) {
+            for (int c : statics) {
+                steps[h][c] = x[last * i + c];
+                if (Double.isNaN(steps[h][c])) {
+                    return null;
+                }
+            }
+            if (calendar.length > 0) {
+                double key = times.plus(rows.time(last), kind, frequency, horizons[h]);
+                java.time.LocalDateTime time = Double.isNaN(key) ? null : times.localTime(key, kind);
+                if (time == null) {
+                    return null;
+                }
+                for (int f = 0; f < calendar.length; f++) {
+                    double[] inputs = calendar[f].inputsAt(time);
+                    steps[h][calendarFrom + 2 * f] = inputs[0];
+                    steps[h][calendarFrom + 2 * f + 1] = inputs[1];
+                }
+            }
+        }
+        return steps;
     }
 
     /**

@@ -327,16 +327,21 @@ public final class SeriesCutter implements Serializable {
         /**
          * Window k's future rows (H × I, the rows of the steps it predicts) as a forecast decoder reads them: its
          * known inputs, 0 for the others (the target and the series' own features, which it never reads and which
-         * are unknown past the data); null when the series ends before them or one of them lacks a known input (the
-         * forecast cannot be made).
+         * are unknown past the data). Where the series has no rows for them (it ends, or skips a step), a decoder
+         * that reads only statics and the calendar has them made from their times
+         * ({@link SeriesCovariates#derivedSteps}); null when they cannot be had, or one of them lacks a known input
+         * (the forecast cannot be made).
          */
         double[][] future(int k) {
             int[] known = spec.covariates() == null ? null : spec.covariates().future();
             int[] horizons = spec.horizons();
             int last = starts[k] + spec.window() - 1;
-            if (known == null || last + horizons[horizons.length - 1] >= ends[k]
-                    || gaps[last + horizons[horizons.length - 1]] != gaps[last]) {
+            if (known == null) {
                 return null;
+            }
+            if (last + horizons[horizons.length - 1] >= ends[k]
+                    || gaps[last + horizons[horizons.length - 1]] != gaps[last]) {
+                return spec.covariates().derivedSteps(rows, last, horizons, spec.times(), spec.frequency());
             }
             int inputSize = spec.inputSize();
             double[][] rowsAhead = new double[horizons.length][];

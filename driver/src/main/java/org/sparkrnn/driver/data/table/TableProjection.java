@@ -143,7 +143,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
                 case HOUR_OF_DAY -> hour(time);
                 case MINUTE_OF_HOUR -> minute(time);
             };
-            Column phase = value.minus(f.first()).cast(DataTypes.DoubleType).multiply(2 * Math.PI / f.period());
+            Column phase = value.minus(f.first()).cast(DataTypes.DoubleType).multiply(f.radiansPerUnit());
             inputs.put(f.inputNames().get(0), sin(phase).as(CALENDAR + f.name() + "_SIN"));
             inputs.put(f.inputNames().get(1), cos(phase).as(CALENDAR + f.name() + "_COS"));
         }

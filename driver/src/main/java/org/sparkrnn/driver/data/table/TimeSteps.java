@@ -183,6 +183,18 @@ public final class TimeSteps implements Serializable {
     }
 
     /**
+     * A key as the local time it stands for in the session's zone (a date's at the start of its day), what the
+     * calendar's inputs are read from; null for a number.
+     */
+    public LocalDateTime localTime(double key, Kind kind) {
+        return switch (kind) {
+            case NUMBER -> null;
+            case DAYS -> LocalDate.ofEpochDay((long) key).atStartOfDay();
+            case SECONDS -> local(key);
+        };
+    }
+
+    /**
      * A key as the table writes its times, like {@code like} (a time of the same series): a number as a number, a
      * date column's as a date, a timestamp's as {@code yyyy-MM-dd HH:mm:ss}, text in {@code --time-format}, or as an
      * ISO date (a date-time when {@code like} has a time of day).

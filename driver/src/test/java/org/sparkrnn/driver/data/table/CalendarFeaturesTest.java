@@ -145,4 +145,98 @@ class CalendarFeaturesTest {
                 .renderKeys(k -> "--" + k);
         assertTrue(pattern.startsWith("--time-format 'yyyy-MM-dd-Q-ppp' is not a date-time pattern: "), pattern);
     }
+
+    /**
+     * The steps a decoder reads past a table's end, made from their times ({@link SeriesCovariates#derivedSteps}),
+     * are the steps the table's rows give through Spark: every row's calendar inputs and static, made from the time
+     * of a row h steps earlier, bit for bit. Timestamps every 15 minutes across both daylight-saving changes of
+     * New York, ISO dates as text daily across a 53-week year in Berlin, dates monthly from month ends, numbers read
+     * as yyyyMM, hourly text in UTC.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void stepsPastTheEndAreTheStepsTheRowsGive(boolean ansi) {
+        SparkSession spark = spark(ansi);
+        List<Row> quarters = new ArrayList<>();
+        for (String[] days : new String[][] {{"a", "2021-03-13T00:00:00Z"}, {"b", "2021-11-06T00:00:00Z"}}) {
+            java.time.Instant from = java.time.Instant.parse(days[1]);
+            for (int k = 0; k < 4 * 24 * 3; k++) {
+                quarters.add(RowFactory.create(days[0], java.sql.Timestamp.from(from.plusSeconds(900L * k)), 1.0,
+                        days[0].equals("a") ? 3.0 : 4.0));
+            }
+        }
+        assertSameSteps(spark, "America/New_York", quarters, DataTypes.TimestampType, ALL, null, "15min");
+        List<Row> days = new ArrayList<>();
+        for (java.time.LocalDate d = java.time.LocalDate.of(2020, 12, 1); d.isBefore(java.time.LocalDate.of(2021,
+                2, 1)); d = d.plusDays(1)) {
+            days.add(RowFactory.create("c", d.toString(), 1.0, 5.0));
+        }
+        List<CalendarFeature> dateFeatures = List.of(CalendarFeature.MONTH_OF_YEAR, CalendarFeature.WEEK_OF_YEAR,
+                CalendarFeature.DAY_OF_YEAR, CalendarFeature.DAY_OF_MONTH, CalendarFeature.DAY_OF_WEEK);
+        assertSameSteps(spark, "Europe/Berlin", days, DataTypes.StringType, dateFeatures, null, "1d");
+        List<Row> monthEnds = new ArrayList<>();
+        for (int m = 0; m < 30; m++) {
+            java.time.LocalDate end = java.time.LocalDate.of(2019, 1, 31).plusMonths(m)
+                    .with(java.time.temporal.TemporalAdjusters.lastDayOfMonth());
+            monthEnds.add(RowFactory.create("d", java.sql.Date.valueOf(end), 1.0, 6.0));
+        }
+        assertSameSteps(spark, "UTC", monthEnds, DataTypes.DateType, dateFeatures, null, "1M");
+        List<Row> numbers = new ArrayList<>();
+        for (int m = 0; m < 30; m++) {
+            java.time.YearMonth month = java.time.YearMonth.of(1999, 11).plusMonths(m);
+            numbers.add(RowFactory.create("e", month.getYear() * 100 + month.getMonthValue(), 1.0, 7.0));
+        }
+        assertSameSteps(spark, "Asia/Kolkata", numbers, DataTypes.IntegerType, List.of(CalendarFeature.MONTH_OF_YEAR),
+                "yyyyMM", "1M");
+        List<Row> hours = new ArrayList<>();
+        for (int h = 0; h < 24 * 9; h++) {
+            hours.add(RowFactory.create("f", LocalDateTime.of(2021, 3, 25, 0, 0).plusHours(h).toString()
+                    .replace('T', ' ') + ":00", 1.0, 8.0));
+        }
+        assertSameSteps(spark, "UTC", hours, DataTypes.StringType, List.of(CalendarFeature.HOUR_OF_DAY,
+                CalendarFeature.DAY_OF_WEEK), null, "1h");
+    }
+
+    /**
+     * Reads {@code rows} (id, t, v, static s) in {@code zone} with a decoder's layout (horizons 1..3) and checks
+     * each row's known inputs against those made from the time of each of the three rows before it.
+     */
+    private static void assertSameSteps(SparkSession spark, String zone, List<Row> rows, DataType timeType,
+                                        List<CalendarFeature> calendar, String format, String step) {
+        spark.conf().set("spark.sql.session.timeZone", zone);
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("t", timeType)
+                .add("v", DataTypes.DoubleType).add("s", DataTypes.DoubleType);
+        int[] horizons = {1, 2, 3};
+        TableLayout layout = new TableLayout("id", "t", List.of("v"), List.of("v"), 2, 1, horizons,
+                MissingValues.SKIP, null, WindowTransform.NONE, false, calendar, format, null, List.of(), List.of("s"),
+                true, java.util.Map.of("s", List.of()));
+        Dataset<Row> table = spark.createDataFrame(rows, schema);
+        TableProjection projection = TableProjection.of(table, "table", layout, false);
+        TableRows read = projection.reader().read(projection.rows().orderBy(TableProjection.ID,
+                TableProjection.TIME).collectAsList().iterator());
+        TimeSteps times = TableProjection.timeSteps(schema, "t", format, zone);
+        org.sparkrnn.driver.config.Frequency frequency = org.sparkrnn.driver.config.Frequency.parse(step);
+        SeriesCovariates covariates = SeriesCovariates.of(layout);
+        int width = read.inputSize();
+        int compared = 0;
+        for (int r = 0; r + 3 < read.size(); r++) {
+            double[][] made = covariates.derivedSteps(read, r, horizons, times, frequency);
+            for (int h = 0; h < 3; h++) {
+                int later = r + horizons[h];
+                if (!java.util.Objects.equals(read.id(later), read.id(r))) {
+                    continue;
+                }
+                assertEquals(times.plus(read.time(r), times.kind(read, r), frequency, horizons[h]), read.time(later),
+                        "the row " + horizons[h] + " steps after " + read.text(r));
+                for (int c : covariates.future()) {
+                    assertEquals(Double.doubleToLongBits(read.inputs()[later * width + c]),
+                            Double.doubleToLongBits(made[h][c]), zone + ": input " + c + " at " + read.text(later)
+                                    + ", made from " + read.text(r) + ": " + read.inputs()[later * width + c]
+                                    + " from the table, " + made[h][c] + " made");
+                }
+                compared++;
+            }
+        }
+        assertTrue(compared >= rows.size(), compared + " steps compared of " + rows.size() + " rows");
+    }
 }
