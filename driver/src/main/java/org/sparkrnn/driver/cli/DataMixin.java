@@ -114,17 +114,18 @@ public final class DataMixin {
     String horizon;
 
     @Option(names = "--validate-from", paramLabel = "TIME",
-            description = "csv: windows whose target time is at or after TIME are validation data.")
+            description = "csv, long tables: windows whose target time is at or after TIME are validation data.")
     String validateFrom;
 
     @Option(names = "--missing", defaultValue = Defaults.MISSING, paramLabel = "skip|interpolate",
-            description = "csv: empty values; skip drops windows that touch one, interpolate fills them linearly."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "csv, long tables: empty values; skip drops windows that touch one, interpolate fills them"
+                    + " linearly. Default: ${DEFAULT-VALUE}.")
     String missing;
 
     @Option(names = "--relative-to-last",
-            description = "csv: express each window relative to its last value (inputs x_t - x_T, target y - x_T;"
-                    + " predictions add x_T back), so a model of a trending series learns changes, not levels.")
+            description = "csv, long tables: express each window relative to its last value (inputs x_t - x_T,"
+                    + " target y - x_T; predictions add x_T back), so a model of a trending series learns changes, not"
+                    + " levels.")
     boolean relativeToLast;
 
     @Option(names = "--delimiter", defaultValue = Defaults.DELIMITER, paramLabel = "C",
