@@ -445,6 +445,74 @@ class StreamForecasterTest {
         assertClose(batch, filled);
     }
 
+    /**
+     * A decoder that reads only the statics and the calendar forecasts each window as soon as its last row has come
+     * (the steps it predicts made from their times), no future rows sent: three years per micro-batch of four series
+     * whose table simply ends at their last values; every window's forecast, the last ones forecasting past the
+     * data, equals {@code predict}'s over the same table (which makes the steps the same way), and each micro-batch
+     * forecasts the windows that end in it (none waits for the next).
+     */
+    @Test
+    void aCalendarDecoderForecastsEachWindowWhenItsLastRowComes() throws Exception {
+        List<String> all = Files.readAllLines(Path.of("../data/us-employment-by-sector.csv"));
+        List<String> series = List.of("construction", "manufacturing", "information", "utilities");
+        String header = "sector,month,employed,goods";
+        List<String> table = new ArrayList<>(List.of(header));
+        for (String line : all.subList(1, all.size())) {
+            String[] f = line.split(",");
+            if (series.contains(f[0])) {
+                table.add(line + "," + (f[0].equals("construction") || f[0].equals("manufacturing") ? 1 : 0));
+            }
+        }
+        Path history = Files.write(tmp.resolve("calendar-history.csv"), table);
+        Path model = tmp.resolve("calendar-model");
+        SharedSpark.stop();
+        assertEquals(0, Main.run("train", "--data", history.toString(), "--format", "csv", "--id-column", "sector",
+                "--time-column", "month", "--target-column", "employed", "--static-columns", "goods", "--calendar",
+                "month-of-year", "--decoder-hidden", "4", "--window", "12", "--horizon", "1..3", "--hidden", "5",
+                "--iterations", "6", "--batch-size", "all", "--precision", "float64", "--log-every", "100",
+                "--master", "local[2]", "--model-dir", model.toString()));
+        Map<String, List<Double>> batch = decoderBatch(model, history, tmp.resolve("calendar-batch"));
+        SparkSession spark = SparkSession.builder().sparkContext(SharedSpark.get().sc()).getOrCreate().newSession();
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
+        SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
+                model.toString()).readModel();
+        TableLayout layout = new TableLayout("sector", "month", List.of("employed"), List.of("employed"), 12, 1,
+                new int[] {1, 2, 3}, MissingValues.SKIP, null, WindowTransform.NONE, false,
+                List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), null, saved.frequency(),
+                List.of(), List.of("goods"), true).withCategories(saved.shape().staticCategories());
+        Path in = Files.createDirectories(tmp.resolve("calendar-in"));
+        int second = 0;
+        for (int from = 2006; from <= 2015; from += 3) {
+            List<String> part = new ArrayList<>(List.of(header));
+            for (String row : table.subList(1, table.size())) {
+                int year = Integer.parseInt(row.split(",")[1].substring(0, 4));
+                if (year >= from && year < from + 3) {
+                    part.add(row);
+                }
+            }
+            arrive(Files.write(tmp.resolve("c" + from + ".csv"), part), in, "c" + from + ".csv", second++);
+        }
+        Path out = tmp.resolve("calendar-out");
+        Map<String, List<Double>> streamed = decoderStream(spark, saved, layout, in, out,
+                tmp.resolve("calendar-ck"), history);
+        assertEquals(batch.keySet(), streamed.keySet(), "every window of the table, once");
+        assertTrue(streamed.containsKey("utilities@2015-12-01"), "the forecast past the data: " + streamed.keySet());
+        assertClose(batch, streamed);
+        // the first micro-batch (2006-2008) forecasts every window that ends in it: 25 per series, from 2006-12
+        // (its first) to 2008-12 (its last, whose steps ahead have not come); the file sink's log lists its files
+        List<String> firstBatch = new ArrayList<>();
+        for (String entry : Files.readAllLines(out.resolve("_spark_metadata").resolve("0"))) {
+            java.util.regex.Matcher file = java.util.regex.Pattern.compile("\"path\":\"([^\"]+)\"").matcher(entry);
+            if (file.find()) {
+                firstBatch.addAll(Files.readAllLines(Path.of(java.net.URI.create(file.group(1)))));
+            }
+        }
+        assertEquals(4 * 25, firstBatch.size(), String.join("\n", firstBatch));
+        assertEquals(4, firstBatch.stream().filter(l -> l.contains("\"time\":\"2008-12-01\"")).count(),
+                String.join("\n", firstBatch));
+    }
+
     private static int weekdays(java.time.LocalDate month) {
         int n = 0;
         for (java.time.LocalDate d = month.withDayOfMonth(1); d.getMonth() == month.getMonth(); d = d.plusDays(1)) {

@@ -8,16 +8,21 @@ import java.util.List;
  * What a stream keeps of one series for a model with a forecast decoder: the rows from the first step of the next
  * window it may forecast on, each with its series row number, time, and the times its forecast would predict. A
  * window of T rows ending at row e is forecast once the S rows after it are held (the decoder reads what is known
- * of them in advance), as batch prediction forecasts it from the whole table. Rows that lack an input after the
+ * of them in advance), or once row e is when those steps are made from their times (a decoder that reads only the
+ * statics and the calendar), as batch prediction forecasts it from the whole table. Rows that lack an input after the
  * series' last whole row are its future: a later row at such a row's time fills it in (its target has come), and
  * the windows it completes follow. A row that leaves a static empty takes the series' value, as in a batch.
  */
 final class ForecastSeries extends StreamedSeries {
     private static final long serialVersionUID = 1L;
 
-    /** A held row: its number in the series, time, the times it would predict, inputs. */
-    record Held(long number, double time, String text, String[] forecastTimes, double[] inputs)
-            implements Serializable {
+    /**
+     * A held row: its number in the series, time, the times it would predict, inputs, and the steps after it made
+     * from their times (the calendar inputs, the statics left to the series), or null when only rows can give them.
+     * (A record: state written before {@code stepsAfter} existed reads back with it null.)
+     */
+    record Held(long number, double time, String text, String[] forecastTimes, double[] inputs,
+                double[][] stepsAfter) implements Serializable {
     }
 
     /** A window ready to forecast: its last row, its T rows' inputs and the S rows' after it. */
@@ -71,13 +76,15 @@ final class ForecastSeries extends StreamedSeries {
         Held old = held.get(at);
         double[] filled = inputs.clone();
         withStatics(filled);
-        held.set(at, new Held(old.number(), old.time(), old.text(), old.forecastTimes(), filled));
+        held.set(at, new Held(old.number(), old.time(), old.text(), old.forecastTimes(), filled,
+                old.stepsAfter()));
     }
 
     /**
      * The windows now ready, in order: each whole, starting on a stride, with the known inputs of the S rows after
-     * it there. A window that reads a gap, or whose rows after it lack a known input, is passed over; one that
-     * reaches a future row, or the S rows after it of which have not come, waits.
+     * it there, or made from their times (its last row's {@link Held#stepsAfter}, with the series' statics: the same
+     * inputs those rows give). A window that reads a gap, or whose rows after it lack a known input, is passed over;
+     * one that reaches a future row, or the S rows after it of which have not come (and cannot be made), waits.
      */
     List<Ready> ready() {
         List<Ready> out = new ArrayList<>();
@@ -89,17 +96,25 @@ final class ForecastSeries extends StreamedSeries {
         int lastWhole = lastWhole();
         while (true) {
             int end = (int) (nextEnd - first);
-            if (end > lastWhole || end + steps >= held.size()) {
+            double[][] made = end < 0 || end >= held.size() ? null : held.get(end).stepsAfter();
+            if (end > lastWhole || (made == null && end + steps >= held.size())) {
                 break; // a future row in the window, or the rows after it not all here yet
             }
             int start = end - window + 1;
-            if (held.get(start).number() % stride == 0 && whole(start, end) && knownAfter(end)) {
+            if (held.get(start).number() % stride == 0 && whole(start, end) && (made != null || knownAfter(end))) {
                 double[][] inputs = new double[window][];
                 for (int t = 0; t < window; t++) {
                     inputs[t] = held.get(start + t).inputs().clone();
                 }
                 double[][] future = new double[steps][];
                 for (int s = 0; s < steps; s++) {
+                    if (made != null) {
+                        future[s] = made[s].clone();
+                        for (int c : statics) {
+                            future[s][c] = inputs[window - 1][c];
+                        }
+                        continue;
+                    }
                     future[s] = new double[inputs[0].length];
                     for (int c : known) {
                         future[s][c] = held.get(end + 1 + s).inputs()[c];

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * A stream of long-table rows to the windows a model with a forecast decoder forecasts ({@link ForecastSeries}):
- * each window once the S rows after it have come, with the columns batch prediction reads (the series key,
+ * each window once the S rows after it have come (once its last row has, when those steps are made from their times), with the columns batch prediction reads (the series key,
  * {@code time} of the window's last step, {@code forecast_time}, the window's steps and its future rows). A row at a
  * held future row's time fills it in.
  */
@@ -55,7 +55,7 @@ final class ForecastWindows implements SeriesSteps<ForecastSeries> {
     public void take(ModelWeights model, ForecastSeries series, double[] x, int count, Emitter out) {
         for (int r = 0; r < count; r++) {
             series.append(new ForecastSeries.Held(series.rows() + r, out.timeKey(r), out.time(r),
-                    out.forecastTimes(r), Arrays.copyOfRange(x, r * inputs, (r + 1) * inputs)));
+                    out.forecastTimes(r), Arrays.copyOfRange(x, r * inputs, (r + 1) * inputs), out.stepsAfter(r)));
         }
         for (ForecastSeries.Ready ready : series.ready()) {
             out.emitFor(ready.last().text(), ready.last().forecastTimes(), rows(ready.window()),

@@ -73,5 +73,14 @@ public interface SeriesSteps<S extends StreamedSeries> extends Serializable {
         default String[] forecastTimes(int row) {
             return null;
         }
+
+        /**
+         * What a forecast decoder reads of the steps after row {@code row}, made from their times (the calendar
+         * inputs; the statics are the series' to fill in), or null when only the rows of those steps can give it
+         * (the decoder reads {@code --known-columns}, or the calendar without a time step).
+         */
+        default double[][] stepsAfter(int row) {
+            return null;
+        }
     }
 }

@@ -18,6 +18,7 @@ import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.Frequency;
 import org.sparkrnn.driver.config.TableLayout;
 import org.sparkrnn.driver.data.table.LongTableSource;
+import org.sparkrnn.driver.data.table.SeriesCovariates;
 import org.sparkrnn.driver.data.table.TableProjection;
 import org.sparkrnn.driver.data.table.TableRowReader;
 import org.sparkrnn.driver.data.table.TableRows;
@@ -122,7 +123,8 @@ public final class SeriesStream {
                 : TableProjection.timeSteps(rows.schema(), layout.timeColumn(), layout.timeFormat(),
                 rows.sparkSession().conf().get("spark.sql.session.timeZone"));
         PerSeries<S> perSeries = new PerSeries<>(reader, layout, steps, counters, source,
-                timeout == null ? -1 : timeout.toMillis(), times, times == null ? null : timing);
+                timeout == null ? -1 : timeout.toMillis(), times, times == null ? null : timing,
+                layout.futureRows() ? SeriesCovariates.of(layout) : null);
         @SuppressWarnings("unchecked")
         Encoder<S> state = (Encoder<S>) (Encoder<?>) Encoders.javaSerialization(StreamedSeries.class);
         MapFunction<Row, String> keyOf = row -> row.isNullAt(0) ? NO_KEY : String.valueOf(row.get(0));
@@ -131,10 +133,15 @@ public final class SeriesStream {
                         : GroupStateTimeout.NoTimeout());
     }
 
-    /** One series' rows of a micro-batch: read, ordered, late ones out, the rest to the steps. */
+    /**
+     * One series' rows of a micro-batch: read, ordered, late ones out, the rest to the steps.
+     *
+     * @param covariates a forecast decoder's inputs, for the steps made from their times; null without a decoder
+     */
     private record PerSeries<S extends StreamedSeries>(TableRowReader reader, TableLayout layout,
                                                        SeriesSteps<S> steps, Counters counters, String source,
-                                                       long timeoutMs, TimeSteps times, Timing timing)
+                                                       long timeoutMs, TimeSteps times, Timing timing,
+                                                       SeriesCovariates covariates)
             implements Serializable {
 
         Iterator<Row> call(ModelWeights model, String key, Iterator<Row> part, GroupState<S> state) {
@@ -276,6 +283,12 @@ public final class SeriesStream {
                 @Override
                 public String[] forecastTimes(int row) {
                     return withTimes ? PerSeries.this.forecastTimes(batch, taken[row]) : null;
+                }
+
+                @Override
+                public double[][] stepsAfter(int row) {
+                    return covariates == null ? null : covariates.calendarSteps(batch, taken[row], layout.horizons(),
+                            times, timing == null ? null : timing.frequency());
                 }
 
                 private void add(Object id, String time, String[] predicted, Object[] values) {

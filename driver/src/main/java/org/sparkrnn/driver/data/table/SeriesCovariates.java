@@ -22,12 +22,12 @@ import java.util.List;
  * @param calendarFrom the input index of the first calendar feature's sine (each feature: sine, then cosine)
  * @param knownColumns whether the decoder reads {@code --known-columns} (then only the table can give a future step)
  */
-record SeriesCovariates(int[] future, int[] statics, String[] staticNames, String[] categories,
-                        CalendarFeature[] calendar, int calendarFrom, boolean knownColumns)
+public record SeriesCovariates(int[] future, int[] statics, String[] staticNames, String[] categories,
+                               CalendarFeature[] calendar, int calendarFrom, boolean knownColumns)
         implements Serializable {
 
     /** What the cutter checks of {@code layout}'s known and static inputs; null when it has neither. */
-    static SeriesCovariates of(TableLayout layout) {
+    public static SeriesCovariates of(TableLayout layout) {
         if (!layout.futureRows() && layout.staticColumns().isEmpty()) {
             return null;
         }
@@ -54,20 +54,34 @@ record SeriesCovariates(int[] future, int[] statics, String[] staticNames, Strin
      * a static is empty.
      */
     double[][] derivedSteps(TableRows rows, int last, int[] horizons, TimeSteps times, Frequency frequency) {
-        if (future == null || knownColumns || (calendar.length > 0 && (times == null || frequency == null))) {
+        double[][] steps = calendarSteps(rows, last, horizons, times, frequency);
+        if (steps == null) {
             return null;
         }
         int i = rows.inputSize();
         double[] x = rows.inputs();
-        TimeSteps.Kind kind = calendar.length == 0 ? null : times.kind(rows, last);
-        double[][] steps = new double[horizons.length][i];
-        for (int h = 0; h < horizons.length; h++) {
+        for (double[] step : steps) {
             for (int c : statics) {
-                steps[h][c] = x[last * i + c];
-                if (Double.isNaN(steps[h][c])) {
+                step[c] = x[last * i + c];
+                if (Double.isNaN(step[c])) {
                     return null;
                 }
             }
+        }
+        return steps;
+    }
+
+    /**
+     * {@link #derivedSteps} but the statics (left 0: a stream gives them the series' values as it learns them): the
+     * calendar inputs of the steps after row {@code last}, made from their times; null when they cannot be made so.
+     */
+    public double[][] calendarSteps(TableRows rows, int last, int[] horizons, TimeSteps times, Frequency frequency) {
+        if (future == null || knownColumns || (calendar.length > 0 && (times == null || frequency == null))) {
+            return null;
+        }
+        TimeSteps.Kind kind = calendar.length == 0 ? null : times.kind(rows, last);
+        double[][] steps = new double[horizons.length][rows.inputSize()];
+        for (int h = 0; h < horizons.length; h++) {
             if (calendar.length > 0) {
                 double key = times.plus(rows.time(last), kind, frequency, horizons[h]);
                 java.time.LocalDateTime time = Double.isNaN(key) ? null : times.localTime(key, kind);
