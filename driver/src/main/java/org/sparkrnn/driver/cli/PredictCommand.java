@@ -14,6 +14,7 @@ import org.sparkrnn.driver.data.LoadedData;
 import org.sparkrnn.driver.data.frame.FrameColumns;
 import org.sparkrnn.driver.data.records.ReadContext;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.predict.FlatForecasts;
 import org.sparkrnn.driver.predict.FramePredictor;
 import org.sparkrnn.driver.predict.PredictionLayout;
 import org.sparkrnn.driver.predict.ScopedPredictions;
@@ -58,9 +59,9 @@ public final class PredictCommand implements Callable<Integer> {
                     + Defaults.QUANTILES + ".")
     String quantiles;
 
-    @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet",
-            description = "Format of the predictions: jsonl, parquet or another Spark data source."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet|csv",
+            description = "Format of the predictions: jsonl, parquet, csv (a forecast's steps one row each) or"
+                    + " another Spark data source. Default: ${DEFAULT-VALUE}.")
     String outputFormat;
 
     @Mixin
@@ -113,8 +114,9 @@ public final class PredictCommand implements Callable<Integer> {
                 try (ScopedPredictions predicted = FramePredictor.open(input, saved,
                         PredictionLayout.forModel(saved, levels), FrameColumns.FEATURES, options.path(),
                         InvalidRows.ERROR, kernel, Defaults.Values.CHUNK_SIZE)) {
-                    predicted.rows().drop(dropped.toArray(new String[0])).write().format(writeFormat)
-                            .option("header", true).save(output); // csv: the column names first (others ignore it)
+                    // csv: a table's forecast one row per step, the column names first (others ignore it)
+                    FlatForecasts.forFormat(predicted.rows().drop(dropped.toArray(new String[0])), writeFormat,
+                            options.table()).write().format(writeFormat).option("header", true).save(output);
                     if (predicted.windowsOfUnknownSeries() > 0) {
                         System.out.println("warning: " + options.path() + ": " + predicted.windowsOfUnknownSeries()
                                 + " window(s) of series the model has no scale for (no training row) were scaled"

@@ -20,6 +20,8 @@ import org.sparkrnn.driver.config.KernelSettings;
 import org.sparkrnn.driver.config.SettingError;
 import org.sparkrnn.driver.data.stream.SeriesStream;
 import org.sparkrnn.driver.model.SavedModel;
+import org.sparkrnn.driver.config.TableLayout;
+import org.sparkrnn.driver.predict.FlatForecasts;
 import org.sparkrnn.driver.predict.QueryShutdown;
 import org.sparkrnn.driver.predict.ScopedPredictions;
 import org.sparkrnn.driver.predict.StreamForecaster;
@@ -69,7 +71,8 @@ public final class StreamCommand implements Callable<Integer> {
     String quantiles;
 
     @Option(names = "--output-format", defaultValue = Defaults.OUTPUT_FORMAT, paramLabel = "jsonl|parquet|csv",
-            description = "Format of the forecast files. Default: ${DEFAULT-VALUE}.")
+            description = "Format of the forecast files (csv: a forecast's steps one row each, with a header)."
+                    + " Default: ${DEFAULT-VALUE}.")
     String outputFormat;
 
     @Option(names = "--checkpoint-location", paramLabel = "DIR",
@@ -174,7 +177,7 @@ public final class StreamCommand implements Callable<Integer> {
             try (ScopedPredictions scoped = StreamForecaster.open(rows, saved, options.table(), where,
                         new KernelSettings(precision, 0), timeout, new SeriesStream.Counters(late, made, rejected),
                         levels)) {
-                DataStreamWriter<Row> writer = sink(scoped.rows(), options.table().idColumn(), writeFormat, when);
+                DataStreamWriter<Row> writer = sink(scoped.rows(), options.table(), writeFormat, when);
                 spark.streams().addListener(progress);
                 StreamingQuery query = writer.start();
                 progress.follow(query.id());
@@ -246,11 +249,13 @@ public final class StreamCommand implements Callable<Integer> {
     }
 
     /**
-     * Where the forecasts go: Kafka (one JSON object per forecast, keyed by its series, {@code idColumn}, when the
-     * table has one: Kafka keeps a key's records in order), the console, or files of {@code writeFormat}; appended on
-     * {@code when}, into the checkpoint when there is one.
+     * Where the forecasts go: Kafka (one JSON object per forecast, keyed by its series, the table's id column, when
+     * it has one: Kafka keeps a key's records in order), the console, or files of {@code writeFormat} (CSV: a
+     * forecast's steps one row each, with a header, {@link FlatForecasts}); appended on {@code when}, into the
+     * checkpoint when there is one.
      */
-    private DataStreamWriter<Row> sink(Dataset<Row> forecasts, String idColumn, String writeFormat, Trigger when) {
+    private DataStreamWriter<Row> sink(Dataset<Row> forecasts, TableLayout table, String writeFormat, Trigger when) {
+        String idColumn = table.idColumn();
         DataStreamWriter<Row> writer;
         if (output.equals(KAFKA)) {
             Column value = functions.to_json(functions.struct(java.util.Arrays.stream(forecasts.columns())
@@ -263,11 +268,12 @@ public final class StreamCommand implements Callable<Integer> {
                 writer = writer.option(option.getKey(), option.getValue());
             }
         } else {
-            writer = forecasts.writeStream();
             // the console: every forecast of a micro-batch (Spark's sink shows 20 unless told; it takes one more row
             // than it shows, so the largest count is one below the largest int)
-            writer = output.equals("console") ? writer.format("console").option("truncate", false)
-                    .option("numRows", Integer.MAX_VALUE - 1) : writer.format(writeFormat).option("path", output);
+            writer = output.equals("console") ? forecasts.writeStream().format("console").option("truncate", false)
+                    .option("numRows", Integer.MAX_VALUE - 1)
+                    : FlatForecasts.forFormat(forecasts, writeFormat, table).writeStream().format(writeFormat)
+                    .option("path", output).option("header", true);
         }
         writer = writer.trigger(when).outputMode("append");
         return checkpointLocation == null ? writer : writer.option("checkpointLocation", checkpointLocation);

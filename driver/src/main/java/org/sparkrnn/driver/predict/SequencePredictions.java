@@ -46,7 +46,8 @@ public final class SequencePredictions {
                 new ModelWeights(saved.spec(), saved.params()),
                 (weights, blocks) -> ChunkedPredictor.numbered(predictor.blocks(weights, blocks),
                         firstWindow[TaskContext.getPartitionId()]),
-                (JavaRDD<Row> rows) -> spark.createDataFrame(rows, DataTypes.createStructType(fields))
-                        .write().format(format).option("header", true).save(output), "predict");
+                (JavaRDD<Row> rows) -> FlatForecasts.forFormat(spark.createDataFrame(rows,
+                        DataTypes.createStructType(fields)), format, null).write().format(format)
+                        .option("header", true).save(output), "predict");
     }
 }

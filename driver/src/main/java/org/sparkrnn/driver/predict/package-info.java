@@ -8,6 +8,7 @@
  * {@link org.sparkrnn.driver.predict.ExternalRows}: two {@link org.sparkrnn.driver.predict.ScoredRows}), forecasts on a stream of long-table rows with per-series
  * state ({@link org.sparkrnn.driver.predict.StreamForecaster}, {@code lstm-spark stream}: a window model's completed
  * windows predicted in each series' state function, {@link org.sparkrnn.driver.predict.WindowForecasts}; a per-step
- * model's state carried, {@link org.sparkrnn.driver.predict.RecurrentSteps}), and text sampling on the driver.
+ * model's state carried, {@link org.sparkrnn.driver.predict.RecurrentSteps}), forecasts in rows a format without
+ * arrays holds ({@link org.sparkrnn.driver.predict.FlatForecasts}: CSV), and text sampling on the driver.
  */
 package org.sparkrnn.driver.predict;

@@ -278,6 +278,26 @@ class ForecastDecoderTest {
         }
         assertEquals(fromTimes.keySet(), fromHistory.keySet());
         fromTimes.forEach((key, row) -> assertEquals(row.toString(), fromHistory.get(key).toString(), key));
+        // as CSV: a row per step predicted, with its horizon and forecast time, the same numbers
+        Path csv = tmp.resolve("out-csv");
+        run("predict", "--model-dir", model.toString(), "--data", history.toString(), "--output", csv.toString(),
+                "--output-format", "csv", "--precision", "float64", "--master", "local[2]");
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(csv)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<String> read = Files.readAllLines(part);
+                assertEquals("sector,time,horizon,forecast_time,prediction", read.get(0), part.toString());
+                lines.addAll(read.subList(1, read.size()));
+            }
+        }
+        assertEquals(FUTURE * fromHistory.size(), lines.size());
+        for (String line : lines) {
+            String[] f = line.split(",");
+            JsonNode row = fromHistory.get(f[0] + "@" + f[1]);
+            int h = Integer.parseInt(f[2]);
+            assertEquals(row.get("forecast_time").get(h - 1).asText(), f[3], line);
+            assertEquals(row.get("prediction").get(h - 1).asDouble(), Double.parseDouble(f[4]), 0.0, line);
+        }
         JsonNode last = fromHistory.get("utilities@2015-12-01");
         assertEquals("[\"2016-01-01\",\"2016-02-01\",\"2016-03-01\"]", last.get("forecast_time").toString());
         assertEquals(FUTURE, last.get("prediction").size());
