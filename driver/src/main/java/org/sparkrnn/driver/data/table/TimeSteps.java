@@ -197,7 +197,8 @@ public final class TimeSteps implements Serializable {
     /**
      * A key as the table writes its times, like {@code like} (a time of the same series): a number as a number, a
      * date column's as a date, a timestamp's as {@code yyyy-MM-dd HH:mm:ss}, text in {@code --time-format}, or as an
-     * ISO date (a date-time when {@code like} has a time of day).
+     * ISO date, or date-time as {@code like} writes one (a 'T' or a space, to the minute or the second; else
+     * {@code yyyy-MM-dd HH:mm:ss}).
      */
     public String text(double key, Kind kind, String like) {
         if (kind == Kind.NUMBER) {
@@ -211,8 +212,20 @@ public final class TimeSteps implements Serializable {
             return DateTimeFormatter.ofPattern(pattern).format(time);
         }
         boolean dateOnly = text && like != null && !like.contains(":");
-        return dateOnly ? time.toLocalDate().toString() : SECONDS.format(time);
+        if (dateOnly) {
+            return time.toLocalDate().toString();
+        }
+        java.util.regex.Matcher written = text && like != null ? LOCAL_TIME.matcher(like.strip()) : null;
+        if (written != null && written.matches()) { // ISO with a 'T' or a space, to the minute or the second
+            return DateTimeFormatter.ofPattern("yyyy-MM-dd" + (written.group(1).equals("T") ? "'T'" : " ")
+                    + (written.group(2) == null ? "HH:mm" : "HH:mm:ss")).format(time);
+        }
+        return SECONDS.format(time);
     }
+
+    /** A local date-time as ISO writes it: the separator (group 1), and the seconds when there are (group 2). */
+    private static final java.util.regex.Pattern LOCAL_TIME =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}([T ])\\d{2}:\\d{2}(:\\d{2})?");
 
     /**
      * How often each step occurs between consecutive rows of a series: counted over every row of a table, part by

@@ -103,6 +103,11 @@ class TimeStepsTest {
         double mar = TEXT.plus(feb, TimeSteps.Kind.SECONDS, Frequency.parse("1M"), 1);
         assertEquals("2010-03-01", TEXT.text(mar, TimeSteps.Kind.SECONDS, "2010-02-01"), "ISO dates as dates");
         assertEquals("2010-03-01 00:00:00", TEXT.text(mar, TimeSteps.Kind.SECONDS, "2010-02-01 00:00:00"));
+        assertEquals("2010-03-01T00:00:00", TEXT.text(mar, TimeSteps.Kind.SECONDS, "2010-02-01T00:00:00"),
+                "ISO with a T, as the table writes it");
+        assertEquals("2010-03-01 00:00", TEXT.text(mar, TimeSteps.Kind.SECONDS, "2010-02-01 00:00"), "to the minute");
+        assertEquals("2010-03-01 00:00:00", TEXT.text(mar, TimeSteps.Kind.SECONDS, "2010-02-01T00:00:00.5Z"),
+                "anything else: to the second");
         assertEquals("201003", MONTHS.text(mar, TimeSteps.Kind.SECONDS, "201002"), "in --time-format");
         assertEquals("2010-03-01", DATES.text(day("2010-03-01"), TimeSteps.Kind.DAYS, null));
         assertEquals("1701", NUMBERS.text(1701, TimeSteps.Kind.NUMBER, "1700"));
