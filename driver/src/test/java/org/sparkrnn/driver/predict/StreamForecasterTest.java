@@ -406,10 +406,7 @@ class StreamForecasterTest {
         spark.conf().set("spark.sql.shuffle.partitions", "4");
         SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
                 model.toString()).readModel();
-        TableLayout layout = new TableLayout("sector", "month", List.of("employed"), List.of("employed"), 12, 1,
-                new int[] {1, 2, 3}, MissingValues.SKIP, null, WindowTransform.NONE, false,
-                List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), null, saved.frequency(),
-                List.of("weekdays"), List.of("goods"), true).withCategories(saved.shape().staticCategories());
+        TableLayout layout = decoderLayout(saved, List.of("weekdays"));
 
         // 1: a year per micro-batch, then the future rows
         Path in = Files.createDirectories(tmp.resolve("decoder-in"));
@@ -477,10 +474,7 @@ class StreamForecasterTest {
         spark.conf().set("spark.sql.shuffle.partitions", "4");
         SavedModel saved = new ModelDirectory(new FileStore(spark.sparkContext().hadoopConfiguration()),
                 model.toString()).readModel();
-        TableLayout layout = new TableLayout("sector", "month", List.of("employed"), List.of("employed"), 12, 1,
-                new int[] {1, 2, 3}, MissingValues.SKIP, null, WindowTransform.NONE, false,
-                List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), null, saved.frequency(),
-                List.of(), List.of("goods"), true).withCategories(saved.shape().staticCategories());
+        TableLayout layout = decoderLayout(saved, List.of());
         Path in = Files.createDirectories(tmp.resolve("calendar-in"));
         int second = 0;
         for (int from = 2006; from <= 2015; from += 3) {
@@ -511,6 +505,14 @@ class StreamForecasterTest {
         assertEquals(4 * 25, firstBatch.size(), String.join("\n", firstBatch));
         assertEquals(4, firstBatch.stream().filter(l -> l.contains("\"time\":\"2008-12-01\"")).count(),
                 String.join("\n", firstBatch));
+    }
+
+    /** The employment panel's layout for a decoder model: window 12, horizons 1..3, month of year, goods. */
+    private static TableLayout decoderLayout(SavedModel saved, List<String> knownColumns) {
+        return new TableLayout("sector", "month", List.of("employed"), List.of("employed"), 12, 1,
+                new int[] {1, 2, 3}, MissingValues.SKIP, null, WindowTransform.NONE, false,
+                List.of(org.sparkrnn.driver.config.CalendarFeature.MONTH_OF_YEAR), null, saved.frequency(),
+                knownColumns, List.of("goods"), true).withCategories(saved.shape().staticCategories());
     }
 
     private static int weekdays(java.time.LocalDate month) {

@@ -217,11 +217,15 @@ public final class TimeSteps implements Serializable {
         }
         java.util.regex.Matcher written = text && like != null ? LOCAL_TIME.matcher(like.strip()) : null;
         if (written != null && written.matches()) { // ISO with a 'T' or a space, to the minute or the second
-            return DateTimeFormatter.ofPattern("yyyy-MM-dd" + (written.group(1).equals("T") ? "'T'" : " ")
-                    + (written.group(2) == null ? "HH:mm" : "HH:mm:ss")).format(time);
+            boolean t = written.group(1).equals("T");
+            return (written.group(2) == null ? (t ? T_MINUTES : MINUTES) : (t ? T_SECONDS : SECONDS)).format(time);
         }
         return SECONDS.format(time);
     }
+
+    private static final DateTimeFormatter T_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter T_MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
     /** A local date-time as ISO writes it: the separator (group 1), and the seconds when there are (group 2). */
     private static final java.util.regex.Pattern LOCAL_TIME =
