@@ -37,6 +37,7 @@ import org.sparkrnn.driver.data.records.SourceBlocks;
 import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.data.records.ValidationRule;
 import org.sparkrnn.driver.data.table.LongTableSource;
+import org.sparkrnn.driver.data.table.SmallCsvTable;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.InternalFrames;
 
@@ -132,9 +133,9 @@ public final class DatasetLoader {
     public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
                                       ReadContext context) {
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
-        Partitioning.TablePartitions partitions = tablePartitions(options, table);
-        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions, null, null),
-                null);
+        Partitioning.TablePartitions partitions = tablePartitions(options, table, null);
+        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions, null, null,
+                null), null);
     }
 
     /**
@@ -228,8 +229,9 @@ public final class DatasetLoader {
         String path = options.path();
         if (options.table() != null) {
             Dataset<Row> table = readTable(options, path);
-            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table),
-                    knownStep);
+            SmallCsvTable csv = smallCsv(options, path, table);
+            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table, csv),
+                    knownStep, csv);
         }
         return switch (options.format()) {
             case "csv" -> csvWindows.keyedWindows(session(), options, path);
@@ -270,9 +272,10 @@ public final class DatasetLoader {
         Dataset<Row> table = readTable(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? LongTableSource.HoldOutSpec.of(options)
                 : LongTableSource.HoldOutSpec.NONE;
-        Partitioning.TablePartitions partitions = tablePartitions(options, table);
+        SmallCsvTable csv = smallCsv(options, path, table);
+        Partitioning.TablePartitions partitions = tablePartitions(options, table, csv);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions, context.seriesScaling(),
-                context.frequency());
+                context.frequency(), csv);
         RecordShape expected = context.shape();
         if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
                 || expected.outputs() != blocks.shape().outputs())) {
@@ -299,8 +302,9 @@ public final class DatasetLoader {
         }
         Dataset<Row> table = readTable(options, options.path());
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
+        SmallCsvTable csv = smallCsv(options, options.path(), table);
         JavaPairRDD<Object, SequenceBlock> series = tables.windowsBySeries(table, options.path(), options.table(),
-                holdOut, tablePartitions(options, table), side, seriesScaling, frequency);
+                holdOut, tablePartitions(options, table, csv), side, seriesScaling, frequency, csv);
         return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));
     }
 
@@ -321,6 +325,19 @@ public final class DatasetLoader {
         return tables.seriesValues(readTable(options, options.path()), options.path(), options.table(), keys);
     }
 
+    /**
+     * A CSV long table that is one small plain file, to be read without Spark SQL where the layout allows
+     * ({@link SmallCsvTable}); else null (a directory or glob, even of one file: Spark lists those itself).
+     */
+    private SmallCsvTable smallCsv(DataOptions options, String path, Dataset<Row> table) {
+        if (!options.format().equals("csv")) {
+            return null;
+        }
+        java.util.List<String> files = org.sparkrnn.driver.data.records.DataFiles.list(sc.hadoopConfiguration(), path);
+        return files.size() != 1 || !files.get(0).equals(path) ? null : SmallCsvTable.of(sc.hadoopConfiguration(), files.get(0), options.delimiter(),
+                options.header(), java.util.List.of(table.columns()), Partitioning.ONE_RANGE_BYTES);
+    }
+
     /** A long table: csv by Spark's reader, or any Spark data source by name. */
     private Dataset<Row> readTable(DataOptions options, String path) {
         return options.format().equals("csv") ? frames.readCsv(path, options.delimiter(), options.header())
@@ -333,7 +350,11 @@ public final class DatasetLoader {
      * rows are held in memory while its windows are cut. A small table left at the default is ordered as one range
      * ({@link Partitioning#forTable}).
      */
-    private Partitioning.TablePartitions tablePartitions(DataOptions options, Dataset<Row> table) {
+    private Partitioning.TablePartitions tablePartitions(DataOptions options, Dataset<Row> table, SmallCsvTable csv) {
+        if (csv != null) { // one uncompressed file: its length is Spark's estimate too, without planning a query
+            return Partitioning.forTable(Partitioning.partitions(sc, options, csv.bytes()), options.partitions() > 0,
+                    csv.bytes());
+        }
         String[] files = table.inputFiles();
         long bytes = 0;
         for (long size : DataFiles.sizes(sc.hadoopConfiguration(), java.util.Arrays.asList(files))) {

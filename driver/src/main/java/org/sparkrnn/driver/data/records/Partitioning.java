@@ -26,7 +26,7 @@ public final class Partitioning {
      * bounds and shuffling it cost more than sorting it there, about a second in a fresh JVM, a third of one after
      * (docs/PERFORMANCE.md, section 8, small tables). 4 MB is some 100,000-250,000 rows of CSV; Parquet packs more.
      */
-    static final long ONE_RANGE_BYTES = 4L << 20;
+    public static final long ONE_RANGE_BYTES = 4L << 20;
 
     /**
      * Records between parsing and packing are kept serialized (Kryo, flat arrays): a load holds them and the packed

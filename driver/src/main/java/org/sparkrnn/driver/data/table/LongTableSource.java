@@ -96,10 +96,11 @@ public final class LongTableSource {
      * with them.
      */
     public SourceBlocks read(Dataset<Row> table, String source, TableLayout asGiven, HoldOutSpec holdOut,
-                             Partitioning.TablePartitions split, SeriesScaling given, Frequency knownStep) {
+                             Partitioning.TablePartitions split, SeriesScaling given, Frequency knownStep,
+                             SmallCsvTable csv) {
         TableLayout layout = categorized(table, source, asGiven);
         int partitions = split.blocks();
-        Prepared prepared = prepare(table, source, layout, holdOut, split, false, true, knownStep);
+        Prepared prepared = prepare(table, source, layout, holdOut, split, false, true, knownStep, csv);
         Double validateFrom = prepared.validateFrom();
         SeriesScaling scaling = given != null ? given
                 : layout.seriesScaled() ? measure(prepared, source, layout) : null;
@@ -260,7 +261,8 @@ public final class LongTableSource {
     public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout asGiven,
                                                        HoldOutSpec holdOut, Partitioning.TablePartitions split,
                                                        SplitSide side,
-                                                       SeriesScaling scaling, Frequency knownStep) {
+                                                       SeriesScaling scaling, Frequency knownStep,
+                                                       SmallCsvTable csv) {
         TableLayout layout = categorized(table, source, asGiven);
         boolean all = side == SplitSide.ALL;
         if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
@@ -269,7 +271,7 @@ public final class LongTableSource {
                     + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
-                all ? HoldOutSpec.NONE : holdOut, split, false, false, knownStep);
+                all ? HoldOutSpec.NONE : holdOut, split, false, false, knownStep, csv);
         SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
@@ -342,12 +344,13 @@ public final class LongTableSource {
      * @param keep      whether the first pass keeps each partition's rows for the passes after it (ordering the table
      *                  once; the caller releases them: {@link Prepared#release}), else each pass orders it again
      * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
+     * @param csv       the table's one small CSV file, when it may be read without Spark SQL (it is, when the table
+     *                  is one range and {@link SmallCsvTable#reads} the layout), or null
      */
     private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
                              Partitioning.TablePartitions split, boolean texts, boolean keep,
-                             Frequency knownStep) {
+                             Frequency knownStep, SmallCsvTable csv) {
         TableProjection projection = TableProjection.of(table, source, layout, texts);
-        Dataset<Row> projected = projection.rows();
         TimeFormat format = projection.reader().format();
         StructType schema = table.schema();
         Double validateFrom = layout.validateFrom() == null ? null
@@ -361,11 +364,9 @@ public final class LongTableSource {
         // blocks depend on their global order only, not on the ranges: the same blocks either way); whole series
         // stay hashed into as many partitions as blocks, whose order their windows take
         int ranges = wholeSeries ? split.blocks() : split.ranges();
-        Dataset<Row> sorted = (ranges == 1 ? projected.coalesce(1)
-                : wholeSeries ? projected.repartition(ranges, col(TableProjection.ID))
-                : projected.repartitionByRange(ranges, col(TableProjection.ID), col(TableProjection.TIME)))
-                .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
-
+        String zone = table.sparkSession().conf().get("spark.sql.session.timeZone");
+        boolean small = csv != null && ranges == 1 && !wholeSeries
+                && csv.reads(layout, table.sparkSession().conf().get("spark.sql.timestampType", "TIMESTAMP_LTZ"));
         TableRowReader reader = projection.reader();
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
@@ -373,14 +374,27 @@ public final class LongTableSource {
                 false, SeriesCovariates.of(layout), validateUntil));
         // with adaptive execution, asking for the rows runs the jobs that order them (the range bounds' sample, the
         // shuffle): named here, not by whatever ran last
-        sc.setJobDescription("load: " + source + " into (series, time) order");
-        JavaRDD<Row> rows = sorted.javaRDD();
-        JavaRDD<TableRows> kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part))
-                .iterator(), true).persist(Partitioning.TABLE_ROWS) : null;
+        JavaRDD<Row> rows = null;
+        JavaRDD<TableRows> kept;
+        if (small) { // read and ordered in the task of the first pass, by SmallCsvTable: no query
+            kept = csv.rows(sc, layout, zone, reader);
+            if (keep) {
+                kept = kept.persist(Partitioning.TABLE_ROWS);
+            }
+        } else {
+            Dataset<Row> projected = projection.rows();
+            Dataset<Row> sorted = (ranges == 1 ? projected.coalesce(1)
+                    : wholeSeries ? projected.repartition(ranges, col(TableProjection.ID))
+                    : projected.repartitionByRange(ranges, col(TableProjection.ID), col(TableProjection.TIME)))
+                    .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
+            sc.setJobDescription("load: " + source + " into (series, time) order");
+            rows = sorted.javaRDD();
+            kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part)).iterator(), true)
+                    .persist(Partitioning.TABLE_ROWS) : null;
+        }
         TableRows empty = new TableRows(layout.inputColumns().size(), layout.targetColumns().size(), format);
         TableEdges edges = TableEdges.none(ranges, empty);
-        TimeSteps times = TableProjection.timeSteps(schema, layout.timeColumn(), layout.timeFormat(),
-                table.sparkSession().conf().get("spark.sql.session.timeZone"));
+        TimeSteps times = TableProjection.timeSteps(schema, layout.timeColumn(), layout.timeFormat(), zone);
         Frequency frequency = layout.frequency() != null ? layout.frequency() : knownStep;
         String origin = layout.frequency() != null ? "--frequency" : "the model's";
         // the time step, when neither given nor the model's, is inferred from every step of the table
@@ -442,8 +456,9 @@ public final class LongTableSource {
      * data) included.
      */
     public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout,
-                                             Partitioning.TablePartitions split, Frequency knownStep) {
-        return windowRows(table, source, layout, split, FrameColumns.FEATURES, null, true, knownStep);
+                                             Partitioning.TablePartitions split, Frequency knownStep,
+                                             SmallCsvTable csv) {
+        return windowRows(table, source, layout, split, FrameColumns.FEATURES, null, true, knownStep, csv);
     }
 
     /**
@@ -458,9 +473,15 @@ public final class LongTableSource {
     public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
                                    Partitioning.TablePartitions split, String featuresCol, String labelCol,
                                    boolean unlabelled, Frequency knownStep) {
+        return windowRows(table, source, asGiven, split, featuresCol, labelCol, unlabelled, knownStep, null);
+    }
+
+    private Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
+                                    Partitioning.TablePartitions split, String featuresCol, String labelCol,
+                                    boolean unlabelled, Frequency knownStep, SmallCsvTable csv) {
         TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, split, true, false,
-                knownStep);
+                knownStep, csv);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);

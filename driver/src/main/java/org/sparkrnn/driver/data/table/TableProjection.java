@@ -41,18 +41,43 @@ import static org.apache.spark.sql.functions.when;
  * table's rows are shaped for reading, by the batch source and by streams alike. Times
  * become keys that order as the times do (numbers as they are, dates as days, timestamps as seconds since 1970, text
  * as a number if it is one, else as a date or timestamp; without a time column, input order).
- *
- * @param rows   the projected rows: series key, time key, the time's text when kept, each value column once, then
- *               any trailing columns asked for
- * @param reader how those rows are read into {@link TableRows}
+ * The projection is planned when its rows are first asked for ({@link #rows}): a table read without Spark SQL
+ * ({@link SmallCsvTable}) needs only the checks and the reader.
  */
-public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
+public final class TableProjection {
 
     /** The projected series key. */
     static final String ID = "__sparkrnn_id";
     /** The projected time key. */
     static final String TIME = "__sparkrnn_time";
     private static final String TIME_TEXT = "__sparkrnn_time_text";
+
+    private final Dataset<Row> table;
+    private final Column[] selected;
+    private final TableRowReader reader;
+    private Dataset<Row> rows;
+
+    private TableProjection(Dataset<Row> table, Column[] selected, TableRowReader reader) {
+        this.table = table;
+        this.selected = selected;
+        this.reader = reader;
+    }
+
+    /**
+     * The projected rows: series key, time key, the time's text when kept, each value column once, then any
+     * trailing columns asked for (planned at the first call).
+     */
+    public Dataset<Row> rows() {
+        if (rows == null) {
+            rows = table.select(selected);
+        }
+        return rows;
+    }
+
+    /** How the projected rows are read into {@link TableRows}. */
+    public TableRowReader reader() {
+        return reader;
+    }
 
     /**
      * The table's columns checked (each named column there, with a type it can be read as) and projected: series
@@ -119,8 +144,7 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
             selected.add(derived.containsKey(column) ? derived.get(column) : col(column));
         }
         selected.addAll(Arrays.asList(trailing)); // after what the reader reads: it never looks at them
-        return new TableProjection(table.select(selected.toArray(new Column[0])), new TableRowReader(source, layout,
-                format));
+        return new TableProjection(table, selected.toArray(new Column[0]), new TableRowReader(source, layout, format));
     }
 
     /**
@@ -240,6 +264,11 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
     private static final String NUMBER_TEXT = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$";
     private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(NUMBER_TEXT);
 
+    /** Whether {@code text} is a number as {@link #numberOrNull} finds one ({@code rlike}: a match found in it). */
+    static boolean isNumber(String text) {
+        return NUMBER.matcher(text).find();
+    }
+
     /**
      * Text as a number when it is one, else null (the next reading is tried): Spark's cast alone fails the query on
      * other text under ANSI mode (Spark 4's default), so only text that is a number is cast.
@@ -267,6 +296,17 @@ public record TableProjection(Dataset<Row> rows, TableRowReader reader) {
         if ((type instanceof NumericType || type instanceof StringType) && NUMBER.matcher(text).matches()) {
             // a number (19950101, 1995, 2.5): the key Spark's cast gives, without a job to ask it
             return Double.parseDouble(text.strip());
+        }
+        if (type instanceof StringType && "TIMESTAMP_LTZ".equalsIgnoreCase(spark.conf().get(
+                "spark.sql.timestampType", "TIMESTAMP_LTZ"))) {
+            // a date or timestamp as Spark's cast reads text (try_to_timestamp), without a query to ask it
+            Long micros = SmallCsvTable.micros(text, org.apache.spark.sql.catalyst.util.DateTimeUtils.getZoneId(
+                    spark.conf().get("spark.sql.session.timeZone")));
+            if (micros == null) {
+                throw new SettingError("{--validate-from} '" + text + "' is not a time of column '" + timeColumn
+                        + "' (" + type.simpleString() + ")");
+            }
+            return micros / 1e6;
         }
         Column value = lit(text);
         Column key = type instanceof NumericType ? value.cast(DataTypes.DoubleType)
