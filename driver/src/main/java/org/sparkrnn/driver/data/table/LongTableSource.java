@@ -292,7 +292,9 @@ public final class LongTableSource {
     /**
      * The table checked, projected and sorted, with how its rows are read and what each partition needs from its
      * neighbours to cut its windows; {@code kept}: each partition's rows as read by the first pass over the ordered
-     * table, kept for the passes after it (null: each pass orders the table again).
+     * table, kept for the passes after it (null: each pass orders the table again, {@code sorted}); a small CSV file
+     * read without a query ({@link SmallCsvTable}) has no {@code sorted}: its {@code kept} reads it again when it is
+     * not persisted.
      */
     private record Prepared(JavaRDD<Row> sorted, JavaRDD<TableRows> kept, TableRowReader reader, SeriesCutter cutter,
                             TableEdges edges, Double validateFrom, Frequency frequency, String stepOrigin) {

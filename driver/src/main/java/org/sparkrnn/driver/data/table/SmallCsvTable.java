@@ -235,6 +235,7 @@ public final class SmallCsvTable implements Serializable {
         List<Row> rows(Iterator<Text> lines) {
             ZoneId zoneId = DateTimeUtils.getZoneId(zone); // as Spark reads the session's zone
             List<Row> rows = new ArrayList<>();
+            java.util.Map<String, Object[]> times = new java.util.HashMap<>(); // a time's key and calendar, once
             boolean headerLeft = header;
             String[] cells = new String[width];
             while (lines.hasNext()) {
@@ -251,34 +252,47 @@ public final class SmallCsvTable implements Serializable {
                     throw new DataFormatError(file, "a line is not " + width + " columns wide as the header is"
                             + " (the file changed while it was read?)");
                 }
-                rows.add(row(cells, zoneId));
+                rows.add(row(cells, zoneId, times));
             }
             rows.sort(SmallCsvTable::compare);
             return rows;
         }
 
-        private Row row(String[] cells, ZoneId zoneId) {
+        /**
+         * A line's cells as a projected row; what its time gives (key, calendar inputs) is made once per distinct
+         * time text ({@code times}: the series of a panel share their times).
+         */
+        private Row row(String[] cells, ZoneId zoneId, java.util.Map<String, Object[]> times) {
             Object[] out = new Object[3 + valueAt.length];
             String time = cell(cells, timeAt);
+            Object[] derived = time == null ? null : times.computeIfAbsent(time, text -> derived(text, zoneId));
             out[0] = idAt < 0 ? (Object) 0 : cell(cells, idAt);
-            out[1] = time == null ? null : timeKey(time, zoneId);
+            out[1] = derived == null ? null : derived[0];
             out[2] = time;
+            for (int k = 0; k < valueAt.length; k++) {
+                out[3 + k] = calendar[k] == null ? cell(cells, valueAt[k]) : derived == null ? null : derived[1 + k];
+            }
+            return RowFactory.create(out);
+        }
+
+        /** What a time's text gives: its key, then at each calendar input's place that input (null: no timestamp). */
+        private Object[] derived(String time, ZoneId zoneId) {
+            Object[] out = new Object[1 + valueAt.length];
+            out[0] = timeKey(time, zoneId);
             LocalDateTime local = null;
             boolean timestamp = false;
             for (int k = 0; k < valueAt.length; k++) {
-                if (calendar[k] == null) {
-                    out[3 + k] = cell(cells, valueAt[k]);
-                    continue;
+                if (calendar[k] != null) {
+                    if (!timestamp) {
+                        timestamp = true;
+                        Long micros = micros(time, zoneId);
+                        local = micros == null ? null : LocalDateTime.ofInstant(Instant.EPOCH.plus(micros,
+                                java.time.temporal.ChronoUnit.MICROS), zoneId);
+                    }
+                    out[1 + k] = local == null ? null : calendar[k].inputsAt(local)[valueAt[k]];
                 }
-                if (!timestamp) {
-                    timestamp = true;
-                    Long micros = time == null ? null : micros(time, zoneId);
-                    local = micros == null ? null : LocalDateTime.ofInstant(Instant.EPOCH.plus(micros,
-                            java.time.temporal.ChronoUnit.MICROS), zoneId);
-                }
-                out[3 + k] = local == null ? null : calendar[k].inputsAt(local)[valueAt[k]];
             }
-            return RowFactory.create(out);
+            return out;
         }
 
         /** {@code line} split at each delimiter into {@code cells}; false when it is not that wide. */
