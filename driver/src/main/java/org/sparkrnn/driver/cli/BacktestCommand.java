@@ -141,7 +141,7 @@ public final class BacktestCommand implements Callable<Integer> {
         String runConfig = refit ? new String(checks.files().read(dir.path(ModelDirectory.CONFIG)),
                 StandardCharsets.UTF_8) : null;
         checks.dataExists(options);
-        return SparkRun.with("lstm-spark backtest", sparkOptions, sc -> {
+        SparkRun.SparkWork work = sc -> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             // the last cutoff: where the last window's forecasts begin; the others step rows back from it
             int span = horizons[horizons.length - 1] - horizons[0];
@@ -195,6 +195,9 @@ public final class BacktestCommand implements Callable<Integer> {
                 report.write(files, output, charts, System.out);
             }
             return 0;
-        });
+        };
+        // a failed backtest leaves nothing at --output, so that it can run again
+        return SparkRun.with("lstm-spark backtest", sparkOptions, output == null ? work
+                : checks.removingOnFailure(output, work));
     }
 }

@@ -43,6 +43,25 @@ final class FileChecks {
         }
     }
 
+    /**
+     * {@code work}, which writes {@code output} (new: {@link #isNew}), made to leave nothing there when it fails, so
+     * that the same command can run again: Spark leaves the directory of a failed or stopped write behind.
+     */
+    SparkRun.SparkWork removingOnFailure(String output, SparkRun.SparkWork work) {
+        return sc -> {
+            try {
+                return work.run(sc);
+            } catch (Exception | Error e) {
+                try {
+                    files.deleteTree(output);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        };
+    }
+
     /** Refuses an output that is already there: {@code option} writes a new one. */
     void isNew(String output, String option) throws IOException {
         if (files.exists(output)) {

@@ -96,7 +96,7 @@ public final class PredictCommand implements Callable<Integer> {
         DataOptions options = ModelFixedOptions.forModel(given, saved);
         ModelFixedOptions.check(spec, data, saved);
         checks.dataExists(options);
-        return SparkRun.with("lstm-spark predict", sparkOptions, sc -> {
+        return SparkRun.with("lstm-spark predict", sparkOptions, checks.removingOnFailure(output, sc -> {
             DatasetLoader loader = new DatasetLoader(sc, Reporter.to(System.out));
             SparkSession spark = loader.session();
             KernelSettings kernel = new KernelSettings(precision, 0);
@@ -135,6 +135,6 @@ public final class PredictCommand implements Callable<Integer> {
             System.out.printf("wrote predictions for %d sequences to %s (%s)%n", loaded.trainSequences(), output,
                     outputFormat);
             return 0;
-        });
+        }));
     }
 }

@@ -87,6 +87,12 @@ public final class FileStore {
         fs(p).delete(p, false);
     }
 
+    /** Deletes {@code path} and everything under it, if it is there. */
+    public void deleteTree(String path) throws IOException {
+        Path p = new Path(path);
+        fs(p).delete(p, true);
+    }
+
     /** Names of the files directly inside {@code directory} (none when it does not exist). */
     public List<String> list(String directory) throws IOException {
         Path dir = new Path(directory);
