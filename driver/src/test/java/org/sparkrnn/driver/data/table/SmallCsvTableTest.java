@@ -187,6 +187,9 @@ class SmallCsvTableTest {
         Path bare = Files.writeString(tmp.resolve("bare.csv"), rows.substring(rows.indexOf("\n") + 1));
         assertSameRows(bare, ';', List.of("1", "2", "3"), false, layout("1", "2", List.of("3"), List.of("3"),
                 List.of(CalendarFeature.MONTH_OF_YEAR)), true);
+        // no series column: one series, every key Spark's literal 0
+        assertSameRows(bare, ';', List.of("1", "2", "3"), false, layout(null, "2", List.of("1", "3"), List.of("3"),
+                List.of(CalendarFeature.DAY_OF_WEEK)), true);
     }
 
     @Test
