@@ -38,6 +38,7 @@ import org.sparkrnn.driver.data.records.SplitSide;
 import org.sparkrnn.driver.data.records.ValidationRule;
 import org.sparkrnn.driver.data.table.LongTableSource;
 import org.sparkrnn.driver.data.table.SmallCsvTable;
+import org.sparkrnn.driver.data.table.TableInput;
 import org.sparkrnn.driver.exec.DistributedSums;
 import org.sparkrnn.driver.exec.InternalFrames;
 
@@ -133,9 +134,10 @@ public final class DatasetLoader {
     public LoadedData loadForTraining(Dataset<Row> table, String source, TableLayout layout, DataOptions options,
                                       ReadContext context) {
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
-        Partitioning.TablePartitions partitions = tablePartitions(options, table, null);
-        return finishTraining(options, context, tables.read(table, source, layout, holdOut, partitions, null, null,
-                null), null);
+        TableInput input = TableInput.of(table);
+        Partitioning.TablePartitions partitions = tablePartitions(options, input);
+        return finishTraining(options, context, tables.read(input, source, layout, holdOut, partitions, null, null),
+                null);
     }
 
     /**
@@ -228,10 +230,9 @@ public final class DatasetLoader {
     public Dataset<Row> predictionRows(DataOptions options, RecordShape model, Frequency knownStep) {
         String path = options.path();
         if (options.table() != null) {
-            Dataset<Row> table = readTable(options, path);
-            SmallCsvTable csv = smallCsv(options, path, table);
-            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table, csv),
-                    knownStep, csv);
+            TableInput table = tableInput(options, path);
+            return tables.windowsForPrediction(table, path, options.table(), tablePartitions(options, table),
+                    knownStep);
         }
         return switch (options.format()) {
             case "csv" -> csvWindows.keyedWindows(session(), options, path);
@@ -269,13 +270,12 @@ public final class DatasetLoader {
     /** A long table's windows (csv read by Spark's reader, or any Spark data source), held out as asked. */
     private SourceBlocks table(DataOptions options, String path, ReadContext context, boolean holdOut) {
         TableLayout layout = holdOut ? options.table() : options.table().withoutTimeSplit();
-        Dataset<Row> table = readTable(options, path);
+        TableInput table = tableInput(options, path);
         LongTableSource.HoldOutSpec spec = holdOut ? LongTableSource.HoldOutSpec.of(options)
                 : LongTableSource.HoldOutSpec.NONE;
-        SmallCsvTable csv = smallCsv(options, path, table);
-        Partitioning.TablePartitions partitions = tablePartitions(options, table, csv);
+        Partitioning.TablePartitions partitions = tablePartitions(options, table);
         SourceBlocks blocks = tables.read(table, path, layout, spec, partitions, context.seriesScaling(),
-                context.frequency(), csv);
+                context.frequency());
         RecordShape expected = context.shape();
         if (expected != null && (expected.inputSize() != blocks.shape().inputSize()
                 || expected.outputs() != blocks.shape().outputs())) {
@@ -300,11 +300,10 @@ public final class DatasetLoader {
             throw new SettingError("{--per-series} reads a long table: give {--id-column}, {--time-column} and"
                     + " {--target-column} (or train on one)");
         }
-        Dataset<Row> table = readTable(options, options.path());
+        TableInput table = tableInput(options, options.path());
         LongTableSource.HoldOutSpec holdOut = LongTableSource.HoldOutSpec.of(options);
-        SmallCsvTable csv = smallCsv(options, options.path(), table);
         JavaPairRDD<Object, SequenceBlock> series = tables.windowsBySeries(table, options.path(), options.table(),
-                holdOut, tablePartitions(options, table, csv), side, seriesScaling, frequency, csv);
+                holdOut, tablePartitions(options, table), side, seriesScaling, frequency);
         return standardization == null ? series : series.mapValues(block -> block.standardized(standardization));
     }
 
@@ -326,16 +325,23 @@ public final class DatasetLoader {
     }
 
     /**
-     * A CSV long table that is one small plain file, to be read without Spark SQL where the layout allows
-     * ({@link SmallCsvTable}); else null (a directory or glob, even of one file: Spark lists those itself).
+     * A long table to load: a CSV table that is one small plain file is read without Spark SQL where the load allows
+     * ({@link SmallCsvTable}; not a directory or glob, even of one file: Spark lists those itself), Spark's reader
+     * made only if it is needed; any other table by Spark's reader.
      */
-    private SmallCsvTable smallCsv(DataOptions options, String path, Dataset<Row> table) {
-        if (!options.format().equals("csv")) {
-            return null;
+    private TableInput tableInput(DataOptions options, String path) {
+        if (options.format().equals("csv")) {
+            java.util.List<String> columns = frames.csvColumns(path, options.delimiter(), options.header());
+            java.util.List<String> files = org.sparkrnn.driver.data.records.DataFiles.list(sc.hadoopConfiguration(),
+                    path);
+            SmallCsvTable csv = columns == null || files.size() != 1 || !files.get(0).equals(path) ? null
+                    : SmallCsvTable.of(sc.hadoopConfiguration(), path, options.delimiter(), options.header(), columns,
+                    Partitioning.ONE_RANGE_BYTES);
+            if (csv != null) { // Spark's reader is asked only if the load cannot do without it
+                return TableInput.csv(FrameSource.csvSchema(columns), session(), () -> readTable(options, path), csv);
+            }
         }
-        java.util.List<String> files = org.sparkrnn.driver.data.records.DataFiles.list(sc.hadoopConfiguration(), path);
-        return files.size() != 1 || !files.get(0).equals(path) ? null : SmallCsvTable.of(sc.hadoopConfiguration(), files.get(0), options.delimiter(),
-                options.header(), java.util.List.of(table.columns()), Partitioning.ONE_RANGE_BYTES);
+        return TableInput.of(readTable(options, path));
     }
 
     /** A long table: csv by Spark's reader, or any Spark data source by name. */
@@ -350,11 +356,13 @@ public final class DatasetLoader {
      * rows are held in memory while its windows are cut. A small table left at the default is ordered as one range
      * ({@link Partitioning#forTable}).
      */
-    private Partitioning.TablePartitions tablePartitions(DataOptions options, Dataset<Row> table, SmallCsvTable csv) {
+    private Partitioning.TablePartitions tablePartitions(DataOptions options, TableInput input) {
+        SmallCsvTable csv = input.csv();
         if (csv != null) { // one uncompressed file: its length is Spark's estimate too, without planning a query
             return Partitioning.forTable(Partitioning.partitions(sc, options, csv.bytes()), options.partitions() > 0,
                     csv.bytes());
         }
+        Dataset<Row> table = input.frame();
         String[] files = table.inputFiles();
         long bytes = 0;
         for (long size : DataFiles.sizes(sc.hadoopConfiguration(), java.util.Arrays.asList(files))) {

@@ -85,20 +85,34 @@ public final class FrameSource {
      * job to read that line (a job and its planning before the load's own, for every table).
      */
     public Dataset<Row> readCsv(String path, char delimiter, boolean header) {
-        List<String> files = DataFiles.list(sc.hadoopConfiguration(), path); // "no such file", as other formats
-        DataFiles.Line first = DataFiles.firstRecord(sc.hadoopConfiguration(), files.get(0));
-        String[] names = first == null ? null : columnNames(first.text(), delimiter, header);
+        List<String> names = csvColumns(path, delimiter, header);
         org.apache.spark.sql.DataFrameReader reader = session().read().option("header", header)
                 .option("sep", String.valueOf(delimiter));
         if (names != null) {
-            org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
-            for (String name : names) {
-                schema = schema.add(name, org.apache.spark.sql.types.DataTypes.StringType, true);
-            }
-            return reader.schema(schema).csv(path);
+            return reader.schema(csvSchema(names)).csv(path);
         }
         Dataset<Row> table = reader.csv(path); // no line to read the columns from: Spark's own inference
         return header ? table : table.toDF(numbered(table.columns().length));
+    }
+
+    /**
+     * The columns {@link #readCsv} reads a CSV table as, from the first line of its first file (read here, on the
+     * driver), or null when Spark's reader names them itself (no line, or an empty or repeated name).
+     */
+    public List<String> csvColumns(String path, char delimiter, boolean header) {
+        List<String> files = DataFiles.list(sc.hadoopConfiguration(), path); // "no such file", as other formats
+        DataFiles.Line first = DataFiles.firstRecord(sc.hadoopConfiguration(), files.get(0));
+        String[] names = first == null ? null : columnNames(first.text(), delimiter, header);
+        return names == null ? null : List.of(names);
+    }
+
+    /** A CSV table's schema as {@link #readCsv} gives it: every column text, nullable. */
+    public static org.apache.spark.sql.types.StructType csvSchema(List<String> names) {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+        for (String name : names) {
+            schema = schema.add(name, org.apache.spark.sql.types.DataTypes.StringType, true);
+        }
+        return schema;
     }
 
     /** The names of a CSV table's columns without a header: 1, 2, ... */

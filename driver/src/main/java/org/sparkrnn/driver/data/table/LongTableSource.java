@@ -95,12 +95,11 @@ public final class LongTableSource {
      * measured on the training rows: {@link SeriesSums}), each window divided by its series' scale, and the scaling
      * with them.
      */
-    public SourceBlocks read(Dataset<Row> table, String source, TableLayout asGiven, HoldOutSpec holdOut,
-                             Partitioning.TablePartitions split, SeriesScaling given, Frequency knownStep,
-                             SmallCsvTable csv) {
+    public SourceBlocks read(TableInput table, String source, TableLayout asGiven, HoldOutSpec holdOut,
+                             Partitioning.TablePartitions split, SeriesScaling given, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         int partitions = split.blocks();
-        Prepared prepared = prepare(table, source, layout, holdOut, split, false, true, knownStep, csv);
+        Prepared prepared = prepare(table, source, layout, holdOut, split, false, true, knownStep);
         Double validateFrom = prepared.validateFrom();
         SeriesScaling scaling = given != null ? given
                 : layout.seriesScaled() ? measure(prepared, source, layout) : null;
@@ -258,11 +257,10 @@ public final class LongTableSource {
      * Lazy: each use cuts the table again. A tail hold-out ({@code --split tail}) is a share of all windows, not of
      * each series: it has no per-series side.
      */
-    public JavaPairRDD<Object, SequenceBlock> windowsBySeries(Dataset<Row> table, String source, TableLayout asGiven,
+    public JavaPairRDD<Object, SequenceBlock> windowsBySeries(TableInput table, String source, TableLayout asGiven,
                                                        HoldOutSpec holdOut, Partitioning.TablePartitions split,
                                                        SplitSide side,
-                                                       SeriesScaling scaling, Frequency knownStep,
-                                                       SmallCsvTable csv) {
+                                                       SeriesScaling scaling, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         boolean all = side == SplitSide.ALL;
         if (!all && holdOut.tail() && holdOut.fraction() > 0 && layout.validateFrom() == null) {
@@ -271,7 +269,7 @@ public final class LongTableSource {
                     + " {--split} random");
         }
         Prepared prepared = prepare(table, source, all ? layout.withoutTimeSplit() : layout,
-                all ? HoldOutSpec.NONE : holdOut, split, false, false, knownStep, csv);
+                all ? HoldOutSpec.NONE : holdOut, split, false, false, knownStep);
         SeriesCutter cutter = prepared.cutter().withScaling(scaling);
         TableEdges edges = prepared.edges();
         boolean validation = side == SplitSide.VALIDATION;
@@ -346,29 +344,30 @@ public final class LongTableSource {
      * @param keep      whether the first pass keeps each partition's rows for the passes after it (ordering the table
      *                  once; the caller releases them: {@link Prepared#release}), else each pass orders it again
      * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
-     * @param csv       the table's one small CSV file, when it may be read without Spark SQL (it is, when the table
-     *                  is one range and {@link SmallCsvTable#reads} the layout), or null
+     * A table that is a small CSV file ({@link TableInput#csv}) is read without Spark SQL when it is one range and
+     * {@link SmallCsvTable#reads} the layout.
      */
-    private Prepared prepare(Dataset<Row> table, String source, TableLayout layout, HoldOutSpec holdOut,
+    private Prepared prepare(TableInput table, String source, TableLayout layout, HoldOutSpec holdOut,
                              Partitioning.TablePartitions split, boolean texts, boolean keep,
-                             Frequency knownStep, SmallCsvTable csv) {
-        TableProjection projection = TableProjection.of(table, source, layout, texts);
+                             Frequency knownStep) {
+        TableProjection projection = TableProjection.of(table.schema(), table::frame, source, layout, texts);
         TimeFormat format = projection.reader().format();
         StructType schema = table.schema();
+        SmallCsvTable csv = table.csv();
         Double validateFrom = layout.validateFrom() == null ? null
                 : TableProjection.timeKeyOf(layout.validateFrom(), schema, layout.timeColumn(), layout.timeFormat(),
-                source, new FrameSource(sc, null).session());
+                source, table.session());
         Double validateUntil = layout.validateUntil() == null ? null
                 : TableProjection.timeKeyOf(layout.validateUntil(), schema, layout.timeColumn(), layout.timeFormat(),
-                source, new FrameSource(sc, null).session());
+                source, table.session());
         boolean wholeSeries = layout.missing() == MissingValues.INTERPOLATE;
         // one range (a small table) is ordered in one task: no sample of range bounds, no shuffle (the windows'
         // blocks depend on their global order only, not on the ranges: the same blocks either way); whole series
         // stay hashed into as many partitions as blocks, whose order their windows take
         int ranges = wholeSeries ? split.blocks() : split.ranges();
-        String zone = table.sparkSession().conf().get("spark.sql.session.timeZone");
+        String zone = table.session().conf().get("spark.sql.session.timeZone");
         boolean small = csv != null && ranges == 1 && !wholeSeries
-                && csv.reads(layout, table.sparkSession().conf().get("spark.sql.timestampType", "TIMESTAMP_LTZ"));
+                && csv.reads(layout, table.session().conf().get("spark.sql.timestampType", "TIMESTAMP_LTZ"));
         TableRowReader reader = projection.reader();
         SeriesCutter cutter = new SeriesCutter(new SeriesCutter.Spec(layout.inputColumns().size(),
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
@@ -457,10 +456,9 @@ public final class LongTableSource {
      * step as text, {@code features}): what prediction reads, the last window of each series (the forecast past its
      * data) included.
      */
-    public Dataset<Row> windowsForPrediction(Dataset<Row> table, String source, TableLayout layout,
-                                             Partitioning.TablePartitions split, Frequency knownStep,
-                                             SmallCsvTable csv) {
-        return windowRows(table, source, layout, split, FrameColumns.FEATURES, null, true, knownStep, csv);
+    public Dataset<Row> windowsForPrediction(TableInput table, String source, TableLayout layout,
+                                             Partitioning.TablePartitions split, Frequency knownStep) {
+        return windowRows(table, source, layout, split, FrameColumns.FEATURES, null, true, knownStep);
     }
 
     /**
@@ -475,15 +473,15 @@ public final class LongTableSource {
     public Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
                                    Partitioning.TablePartitions split, String featuresCol, String labelCol,
                                    boolean unlabelled, Frequency knownStep) {
-        return windowRows(table, source, asGiven, split, featuresCol, labelCol, unlabelled, knownStep, null);
+        return windowRows(TableInput.of(table), source, asGiven, split, featuresCol, labelCol, unlabelled, knownStep);
     }
 
-    private Dataset<Row> windowRows(Dataset<Row> table, String source, TableLayout asGiven,
+    private Dataset<Row> windowRows(TableInput table, String source, TableLayout asGiven,
                                     Partitioning.TablePartitions split, String featuresCol, String labelCol,
-                                    boolean unlabelled, Frequency knownStep, SmallCsvTable csv) {
+                                    boolean unlabelled, Frequency knownStep) {
         TableLayout layout = categorized(table, source, asGiven);
         Prepared prepared = prepare(table, source, layout.withoutTimeSplit(), HoldOutSpec.NONE, split, true, false,
-                knownStep, csv);
+                knownStep);
         SeriesCutter cutter = prepared.cutter();
         TableEdges edges = prepared.edges();
         StructType schema = windowSchema(table.schema(), layout, featuresCol, labelCol, unlabelled);
@@ -543,17 +541,17 @@ public final class LongTableSource {
      * {@code layout} with its static columns' categories: as given (a model's: then the series with a category it
      * never saw are counted in a warning), or learned from {@code table} ({@link StaticCategories}).
      */
-    private TableLayout categorized(Dataset<Row> table, String source, TableLayout layout) {
+    private TableLayout categorized(TableInput table, String source, TableLayout layout) {
         if (layout.staticColumns().isEmpty()) {
             return layout;
         }
         if (layout.categoriesResolved()) {
             if (unknownCounted.add(source + "\u0000" + layout.categories())) { // once per table, not per pass
-                StaticCategories.countUnknown(table, source, layout, reporter);
+                StaticCategories.countUnknown(table.frame(), source, layout, reporter);
             }
             return layout;
         }
-        return StaticCategories.resolve(table, source, layout);
+        return StaticCategories.resolve(table.frame(), source, layout);
     }
 
     /**

@@ -10,8 +10,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.util.DateTimeUtils;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.sparkrnn.driver.DataFormatError;
 import org.sparkrnn.driver.UserError;
 import org.sparkrnn.driver.config.CalendarFeature;
@@ -41,7 +39,7 @@ import java.util.List;
  *       splits such a line at each delimiter, keeps spaces, reads an empty cell as null, skips blank lines and
  *       takes the first line that is not blank as the header);</li>
  *   <li>the layout: a time column read without {@code --time-format} (numbers as Spark's cast reads them, other
- *       text as Spark's cast to a timestamp in the session's zone, {@link #timeKey}), no static columns (their
+ *       text as Spark's cast to a timestamp in the session's zone, {@link TextTimes}), no static columns (their
  *       categories are learned by a query).</li>
  * </ul>
  * Anything else is read by Spark ({@link #of} says null). {@code SmallCsvTableTest} holds the two readers equal.
@@ -182,24 +180,6 @@ public final class SmallCsvTable implements Serializable {
                 : columns.indexOf(layout.idColumn()), columns.indexOf(layout.timeColumn()), valueAt, calendar, zone);
     }
 
-    /**
-     * The time key of a text time: the number it is, read as Spark's cast reads it, else the seconds since 1970 of
-     * the timestamp Spark's cast reads in {@code zone} (as {@code try_to_timestamp} without a pattern), else null.
-     */
-    static Double timeKey(String text, ZoneId zone) {
-        if (TableProjection.isNumber(text)) {
-            return Double.parseDouble(text.strip());
-        }
-        Long micros = micros(text, zone);
-        return micros == null ? null : micros / 1e6;
-    }
-
-    /** The instant Spark's cast to a timestamp reads from {@code text} in {@code zone}, in microseconds; or null. */
-    static Long micros(String text, ZoneId zone) {
-        scala.Option<Object> parsed = DateTimeUtils.stringToTimestamp(UTF8String.fromString(text), zone);
-        return parsed.isDefined() ? (Long) parsed.get() : null;
-    }
-
     /** The lines of the file made rows, in the table's (series, time) order. Runs in a task. */
     static final class Projection implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -233,7 +213,7 @@ public final class SmallCsvTable implements Serializable {
          * sorts them).
          */
         List<Row> rows(Iterator<Text> lines) {
-            ZoneId zoneId = DateTimeUtils.getZoneId(zone); // as Spark reads the session's zone
+            ZoneId zoneId = TextTimes.zone(zone);
             List<Row> rows = new ArrayList<>();
             java.util.Map<String, Object[]> times = new java.util.HashMap<>(); // a time's key and calendar, once
             boolean headerLeft = header;
@@ -278,14 +258,14 @@ public final class SmallCsvTable implements Serializable {
         /** What a time's text gives: its key, then at each calendar input's place that input (null: no timestamp). */
         private Object[] derived(String time, ZoneId zoneId) {
             Object[] out = new Object[1 + valueAt.length];
-            out[0] = timeKey(time, zoneId);
+            out[0] = TextTimes.key(time, zoneId);
             LocalDateTime local = null;
             boolean timestamp = false;
             for (int k = 0; k < valueAt.length; k++) {
                 if (calendar[k] != null) {
                     if (!timestamp) {
                         timestamp = true;
-                        Long micros = micros(time, zoneId);
+                        Long micros = TextTimes.micros(time, zoneId);
                         local = micros == null ? null : LocalDateTime.ofInstant(Instant.EPOCH.plus(micros,
                                 java.time.temporal.ChronoUnit.MICROS), zoneId);
                     }

@@ -52,12 +52,13 @@ public final class TableProjection {
     static final String TIME = "__sparkrnn_time";
     private static final String TIME_TEXT = "__sparkrnn_time_text";
 
-    private final Dataset<Row> table;
+    private final java.util.function.Supplier<Dataset<Row>> table;
     private final Column[] selected;
     private final TableRowReader reader;
     private Dataset<Row> rows;
 
-    private TableProjection(Dataset<Row> table, Column[] selected, TableRowReader reader) {
+    private TableProjection(java.util.function.Supplier<Dataset<Row>> table, Column[] selected,
+                            TableRowReader reader) {
         this.table = table;
         this.selected = selected;
         this.reader = reader;
@@ -69,7 +70,7 @@ public final class TableProjection {
      */
     public Dataset<Row> rows() {
         if (rows == null) {
-            rows = table.select(selected);
+            rows = table.get().select(selected);
         }
         return rows;
     }
@@ -86,7 +87,12 @@ public final class TableProjection {
      */
     public static TableProjection of(Dataset<Row> table, String source, TableLayout layout, boolean texts,
                                      Column... trailing) {
-        StructType schema = table.schema();
+        return of(table.schema(), () -> table, source, layout, texts, trailing);
+    }
+
+    /** {@link #of(Dataset, String, TableLayout, boolean, Column...)} of a table made only if its rows are asked for. */
+    static TableProjection of(StructType schema, java.util.function.Supplier<Dataset<Row>> table, String source,
+                              TableLayout layout, boolean texts, Column... trailing) {
         List<String> names = Arrays.asList(schema.fieldNames());
         for (String column : layout.columnsRead()) {
             if (!names.contains(column)) {
@@ -258,23 +264,11 @@ public final class TableProjection {
     }
 
     /**
-     * Text that is a number: what Spark's cast to double and Java's {@code Double.parseDouble} both read, as the
-     * same value (a sign, digits, a point, an exponent; spaces around it).
-     */
-    private static final String NUMBER_TEXT = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$";
-    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(NUMBER_TEXT);
-
-    /** Whether {@code text} is a number as {@link #numberOrNull} finds one ({@code rlike}: a match found in it). */
-    static boolean isNumber(String text) {
-        return NUMBER.matcher(text).find();
-    }
-
-    /**
      * Text as a number when it is one, else null (the next reading is tried): Spark's cast alone fails the query on
      * other text under ANSI mode (Spark 4's default), so only text that is a number is cast.
      */
     private static Column numberOrNull(Column text) {
-        return when(text.rlike(NUMBER_TEXT), text.cast(DataTypes.DoubleType));
+        return when(text.rlike(TextTimes.NUMBER_TEXT), text.cast(DataTypes.DoubleType));
     }
 
     /** {@code --validate-from} as a time key of the time column's kind. */
@@ -293,15 +287,14 @@ public final class TableProjection {
             return row.getDouble(0);
         }
         DataType type = schema.apply(timeColumn).dataType();
-        if ((type instanceof NumericType || type instanceof StringType) && NUMBER.matcher(text).matches()) {
+        if ((type instanceof NumericType || type instanceof StringType) && TextTimes.isNumber(text)) {
             // a number (19950101, 1995, 2.5): the key Spark's cast gives, without a job to ask it
             return Double.parseDouble(text.strip());
         }
         if (type instanceof StringType && "TIMESTAMP_LTZ".equalsIgnoreCase(spark.conf().get(
                 "spark.sql.timestampType", "TIMESTAMP_LTZ"))) {
             // a date or timestamp as Spark's cast reads text (try_to_timestamp), without a query to ask it
-            Long micros = SmallCsvTable.micros(text, org.apache.spark.sql.catalyst.util.DateTimeUtils.getZoneId(
-                    spark.conf().get("spark.sql.session.timeZone")));
+            Long micros = TextTimes.micros(text, TextTimes.zone(spark.conf().get("spark.sql.session.timeZone")));
             if (micros == null) {
                 throw new SettingError("{--validate-from} '" + text + "' is not a time of column '" + timeColumn
                         + "' (" + type.simpleString() + ")");
