@@ -100,6 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
         data.splitGivenReplacesTheRuns(given);
+        new FileChecks(sparkOptions).modelBeforeData(data, model.modelDir);
         DataOptions asGiven = data.toOptions(seed);
         if (given.hasMatchedOption("--seed") && (asGiven.validationFraction() == 0 || asGiven.split() == Split.TAIL)) {
             throw new SettingError("{--seed} chooses a random hold-out (--validation-fraction with --split random);"

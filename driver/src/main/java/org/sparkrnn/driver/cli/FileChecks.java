@@ -34,6 +34,16 @@ final class FileChecks {
         return new ModelDirectory(files, modelDir).readModel();
     }
 
+    /**
+     * Without {@code --data}, a command that reads a saved model takes the data its run read: a model directory
+     * that holds no model is then the problem to name, not the missing option.
+     */
+    void modelBeforeData(DataMixin data, String modelDir) throws IOException {
+        if (data.data == null && modelDir != null) {
+            model(modelDir);
+        }
+    }
+
     /** Refuses a data path ({@code --data}, {@code --validation}) that names no readable file. */
     void dataExists(DataOptions options) {
         for (String path : new String[] {options.path(), options.validationPath()}) {

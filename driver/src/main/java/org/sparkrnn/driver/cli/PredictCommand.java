@@ -75,6 +75,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (output == null) {
             throw new UserError("--output DIR is required (a directory that does not exist yet)");
         }
+        new FileChecks(sparkOptions).modelBeforeData(data, model.modelDir);
         DataOptions given = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;

@@ -106,6 +106,14 @@ class RefusedBeforeSparkTest {
                 "--normalize", "none");
         assertRefused("missing: no model.safetensors here", "evaluate", "--model-dir",
                 runs.resolve("missing").toString(), "--data", CO2_BY_YEAR, "--format", "csv", "--column", "co2");
+        // without --data the run's data is read: a directory without a model is what is wrong (it said "--data is
+        // required"), for each command that reads a saved model
+        for (String[] command : new String[][] {{"evaluate"}, {"predict", "--output", runs.resolve("p5").toString()},
+            {"backtest", "--origins", "2"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command));
+            args.addAll(java.util.List.of("--model-dir", runs.resolve("typo").toString()));
+            assertRefused("typo: no model.safetensors here", args.toArray(String[]::new));
+        }
     }
 
     @Test
