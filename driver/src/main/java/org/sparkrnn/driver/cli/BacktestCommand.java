@@ -121,9 +121,9 @@ public final class BacktestCommand implements Callable<Integer> {
             throw new SettingError("{--plot} writes its charts with the rest: give {--output} DIR");
         }
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
-        new FileChecks(sparkOptions).modelBeforeData(data, model.modelDir);
-        DataOptions asGiven = data.toOptions(Long.parseLong(Defaults.SEED));
         FileChecks checks = new FileChecks(sparkOptions);
+        checks.modelBeforeData(data, model.modelDir);
+        DataOptions asGiven = data.toOptions(Long.parseLong(Defaults.SEED));
         if (output != null) {
             checks.isNew(output, "--output");
         }

@@ -100,7 +100,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
         data.splitGivenReplacesTheRuns(given);
-        new FileChecks(sparkOptions).modelBeforeData(data, model.modelDir);
+        FileChecks checks = new FileChecks(sparkOptions);
+        checks.modelBeforeData(data, model.modelDir);
         DataOptions asGiven = data.toOptions(seed);
         if (given.hasMatchedOption("--seed") && (asGiven.validationFraction() == 0 || asGiven.split() == Split.TAIL)) {
             throw new SettingError("{--seed} chooses a random hold-out (--validation-fraction with --split random);"
@@ -117,7 +118,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " model's run gives them when it was trained on one)");
         }
         // what the options and the files alone refuse, before Spark starts
-        FileChecks checks = new FileChecks(sparkOptions);
         ModelDirectory dir = new ModelDirectory(checks.files(), model.modelDir);
         SavedModel saved = dir.readModel();
         DataOptions options = ModelFixedOptions.forModel(asGiven, saved);

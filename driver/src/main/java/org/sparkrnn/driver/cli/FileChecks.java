@@ -40,7 +40,7 @@ final class FileChecks {
      */
     void modelBeforeData(DataMixin data, String modelDir) throws IOException {
         if (data.data == null && modelDir != null) {
-            model(modelDir);
+            new ModelDirectory(files, modelDir).requireModel();
         }
     }
 

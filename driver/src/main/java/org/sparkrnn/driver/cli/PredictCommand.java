@@ -75,7 +75,8 @@ public final class PredictCommand implements Callable<Integer> {
         if (output == null) {
             throw new UserError("--output DIR is required (a directory that does not exist yet)");
         }
-        new FileChecks(sparkOptions).modelBeforeData(data, model.modelDir);
+        FileChecks checks = new FileChecks(sparkOptions);
+        checks.modelBeforeData(data, model.modelDir);
         DataOptions given = data.toOptions(Defaults.Values.SEED);
         Precision precision = EvaluateCommand.parsePrecision(model.precision);
         String writeFormat = outputFormat.equals("jsonl") ? "json" : outputFormat;
@@ -90,7 +91,6 @@ public final class PredictCommand implements Callable<Integer> {
             throw new UserError("--horizon is the model's: it predicts the step it was trained to predict;"
                     + " leave it out");
         }
-        FileChecks checks = new FileChecks(sparkOptions);
         checks.isNew(output, "--output");
         SavedModel saved = checks.model(model.modelDir);
         double[] levels = org.sparkrnn.driver.model.ForecastLevels.of(saved, quantiles);

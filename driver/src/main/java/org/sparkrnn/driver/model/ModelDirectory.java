@@ -93,6 +93,11 @@ public final class ModelDirectory {
         return ModelFile.decode(files.read(file), file);
     }
 
+    /** Refuses, in {@link #readModel}'s words, a directory that holds no model; reads nothing of the model. */
+    public void requireModel() throws IOException {
+        modelFile();
+    }
+
     private String modelFile() throws IOException {
         if (files.exists(path(MODEL))) {
             return path(MODEL);

@@ -340,12 +340,13 @@ public final class LongTableSource {
     }
 
     /**
+     * A table that is a small CSV file ({@link TableInput#csv}) is read without Spark SQL when it is one range and
+     * {@link SmallCsvTable#reads} the layout.
+     *
      * @param texts     whether every row keeps its time's text (prediction writes it out); else a text column's do
      * @param keep      whether the first pass keeps each partition's rows for the passes after it (ordering the table
      *                  once; the caller releases them: {@link Prepared#release}), else each pass orders it again
      * @param knownStep the step a model was trained with, used when the layout gives none (null: inferred)
-     * A table that is a small CSV file ({@link TableInput#csv}) is read without Spark SQL when it is one range and
-     * {@link SmallCsvTable#reads} the layout.
      */
     private Prepared prepare(TableInput table, String source, TableLayout layout, HoldOutSpec holdOut,
                              Partitioning.TablePartitions split, boolean texts, boolean keep,
@@ -373,8 +374,6 @@ public final class LongTableSource {
                 layout.targetColumns().size(), layout.window(), layout.stride(), layout.horizons(), layout.missing(),
                 validateFrom, holdOut.tail() ? 0 : holdOut.fraction(), holdOut.seed(), source, null, null, null,
                 false, SeriesCovariates.of(layout), validateUntil));
-        // with adaptive execution, asking for the rows runs the jobs that order them (the range bounds' sample, the
-        // shuffle): named here, not by whatever ran last
         JavaRDD<Row> rows = null;
         JavaRDD<TableRows> kept;
         if (small) { // read and ordered in the task of the first pass, by SmallCsvTable: no query
@@ -388,6 +387,8 @@ public final class LongTableSource {
                     : wholeSeries ? projected.repartition(ranges, col(TableProjection.ID))
                     : projected.repartitionByRange(ranges, col(TableProjection.ID), col(TableProjection.TIME)))
                     .sortWithinPartitions(TableProjection.ID, TableProjection.TIME);
+            // with adaptive execution, asking for the rows runs the jobs that order them (the range bounds' sample,
+            // the shuffle): named here, not by whatever ran last
             sc.setJobDescription("load: " + source + " into (series, time) order");
             rows = sorted.javaRDD();
             kept = keep ? rows.mapPartitions(part -> Collections.singletonList(reader.read(part)).iterator(), true)
